@@ -1,0 +1,31 @@
+# syntax=docker/dockerfile:1
+# Stage 1: the dashboard.
+FROM node:20-bookworm-slim AS frontend
+WORKDIR /src/frontend
+COPY frontend/package.json frontend/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY frontend/ ./
+RUN npm run build
+
+# Stage 2: the binary, with the dashboard embedded.
+FROM golang:1.26-bookworm AS server
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+COPY --from=frontend /src/frontend/dist ./frontend/dist
+RUN CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o /out/routerisk ./cmd/routerisk && mkdir -p /out/data
+
+# Stage 3: a small image that runs as an unprivileged user.
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=server /out/routerisk /usr/local/bin/routerisk
+# The data folder belongs to the runtime user, so a fresh named volume is writable.
+COPY --from=server --chown=65532:65532 /out/data /data
+VOLUME ["/data"]
+ENV ROUTERISK_ADDR=0.0.0.0:8080 \
+    ROUTERISK_DATA_DIR=/data \
+    ROUTERISK_LOG_FORMAT=json
+EXPOSE 8080
+USER nonroot
+ENTRYPOINT ["/usr/local/bin/routerisk"]
+CMD ["serve"]

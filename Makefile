@@ -1,0 +1,56 @@
+# RouteRisk — the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+GO ?= go
+NPM ?= npm
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+SHARED ?= ../shared/data
+
+.PHONY: run build frontend server test test-go test-frontend test-e2e lint bench sample clean
+
+## run: build everything and serve the dashboard at http://127.0.0.1:8080
+run: build
+	./bin/routerisk serve
+
+## build: one self-contained binary, bin/routerisk, with the dashboard embedded
+build: frontend server
+
+server:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/routerisk ./cmd/routerisk
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && $(NPM) ci --no-audit --no-fund
+	touch $@
+
+frontend: frontend/node_modules/.installed
+	cd frontend && $(NPM) run build
+
+## test: every test — Go (unit, HTTP, Redis), frontend unit, end-to-end in Chromium
+test: lint test-go test-frontend build test-e2e
+
+lint:
+	@out=$$(gofmt -l $$(find . -name '*.go' -not -path './frontend/node_modules/*')); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+test-go:
+	$(GO) test -race -count=1 ./...
+
+test-frontend: frontend/node_modules/.installed
+	cd frontend && $(NPM) run typecheck && $(NPM) test
+
+test-e2e: frontend/node_modules/.installed
+	cd frontend && ROUTERISK_BIN=$(CURDIR)/bin/routerisk $(NPM) run e2e
+
+## bench: Go benchmarks with allocations, then an HTTP load test against the running binary
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./geodata/... ./server/...
+	./scripts/loadtest.sh
+
+## sample: rebuild the bundled layers in geodata/sample/layers from $(SHARED)
+sample:
+	$(GO) run ./cmd/buildsample -shared $(SHARED) -out geodata/sample/layers
+
+clean:
+	rm -rf bin frontend/node_modules
+	find frontend/dist -mindepth 1 -not -name .gitkeep -delete 2>/dev/null || true

@@ -1,0 +1,27 @@
+// Command buildsample converts the public data beside the project
+// (../shared/data) into the sample layers RouteRisk ships with:
+// geodata/sample/layers/{routes,incidents,services}.{geojson.gz,meta.json,report.json}.
+//
+// Usage (from the project root):
+//
+//	go run ./cmd/buildsample -shared ../shared/data -out geodata/sample/layers
+//
+// The output is deterministic: the same input gives byte-identical files.
+// With -countries it instead regenerates geodata/mmp/countries.csv, the
+// country bounding boxes the MMP importer uses to catch swapped
+// coordinates:
+//
+//	go run ./cmd/buildsample -shared ../shared/data -countries geodata/mmp/countries.csv
+//
+// Inputs (under -shared): the MMP API pages
+// (incidents/mmp_hdx_api_json/*.json, through geodata/mmp); the giocopp
+// and Frontex route files (routes/); healthsites.io and WHO/KEMRI health
+// facilities (services/); Natural Earth countries (basemap/) to tell land
+// from sea legs. The schematic corridors come from -waypoints, a CSV kept
+// in the repository. The source-specific readers live here; what other
+// importers can reuse lives in geodata/mmp.
+//
+// It prints, for each schematic corridor, the share of the
+// incidents MMP files under that route that lie within 100 and 300 km of
+// it, and one line per layer written with its import report counts.
+package main

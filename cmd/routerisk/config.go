@@ -1,0 +1,168 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the configuration of `routerisk serve`.
+type Config struct {
+	Addr            string
+	DataDir         string
+	RedisURL        string
+	RedisTimeout    time.Duration
+	CacheTTL        time.Duration
+	CacheLocalBytes int64
+	TileURL         string
+	TileAttribution string
+	LogLevel        string
+	LogFormat       string
+	ShutdownTimeout time.Duration
+}
+
+// setting is one configuration value: its flag, its environment variable,
+// its default and what it means.
+type setting struct {
+	flag, env, def, usage string
+}
+
+// settings lists every option of `routerisk serve`, in the README's order.
+var settings = []setting{
+	{"addr", "ROUTERISK_ADDR", "127.0.0.1:8080", "address to listen on (host:port)"},
+	{"data-dir", "ROUTERISK_DATA_DIR", "./data", "folder of the layer store; created on first run with the bundled sample layers"},
+	{"redis-url", "ROUTERISK_REDIS_URL", "", "Redis for the shared cache tier, redis://[user:pass@]host:port/db; empty: in-process cache only"},
+	{"redis-timeout", "ROUTERISK_REDIS_TIMEOUT", "50ms", "longest wait for one Redis call before serving without it"},
+	{"cache-ttl", "ROUTERISK_CACHE_TTL", "24h", "lifetime of a response in Redis"},
+	{"cache-local-bytes", "ROUTERISK_CACHE_LOCAL_BYTES", "128MiB", "size of the in-process cache tier (bytes; KiB, MiB, GiB suffixes)"},
+	{"tile-url", "ROUTERISK_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "online basemap tiles, added when reachable; \"none\" or empty: offline basemap only"},
+	{"tile-attribution", "ROUTERISK_TILE_ATTRIBUTION", "© OpenStreetMap contributors", "attribution of the online tiles"},
+	{"log-level", "ROUTERISK_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"log-format", "ROUTERISK_LOG_FORMAT", "text", "text or json"},
+	{"shutdown-timeout", "ROUTERISK_SHUTDOWN_TIMEOUT", "10s", "how long in-flight requests may finish on SIGTERM"},
+}
+
+// LoadConfig reads the configuration from environment variables, then
+// flags, which win. Every problem is reported at once.
+func LoadConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	vals := map[string]string{}
+	for _, s := range settings {
+		vals[s.flag] = s.def
+		if v, ok := lookup(getenv, s.env); ok {
+			vals[s.flag] = v
+		}
+	}
+	fs := flag.NewFlagSet("routerisk serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	flagVals := map[string]*string{}
+	for _, s := range settings {
+		flagVals[s.flag] = fs.String(s.flag, vals[s.flag], fmt.Sprintf("%s (env %s)", s.usage, s.env))
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if fs.NArg() > 0 {
+		return Config{}, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	for k, p := range flagVals {
+		vals[k] = *p
+	}
+
+	var errs []error
+	c := Config{
+		Addr:            vals["addr"],
+		DataDir:         vals["data-dir"],
+		RedisURL:        vals["redis-url"],
+		TileURL:         vals["tile-url"],
+		TileAttribution: vals["tile-attribution"],
+		LogLevel:        vals["log-level"],
+		LogFormat:       vals["log-format"],
+	}
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("--addr %q: use host:port, e.g. 127.0.0.1:8080", c.Addr))
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		errs = append(errs, fmt.Errorf("--addr %q: port must be 0–65535", c.Addr))
+	}
+	if strings.TrimSpace(c.DataDir) == "" {
+		errs = append(errs, errors.New("--data-dir is empty: give a folder for the layer store"))
+	}
+	if c.RedisURL != "" {
+		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("--redis-url %q: use redis://host:port/db or rediss://…", redact(c.RedisURL)))
+		}
+	}
+	if c.TileURL == "none" {
+		c.TileURL = ""
+	}
+	if c.TileURL != "" {
+		if u, err := url.Parse(c.TileURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
+			!strings.Contains(c.TileURL, "{z}") || !strings.Contains(c.TileURL, "{x}") || !strings.Contains(c.TileURL, "{y}") {
+			errs = append(errs, fmt.Errorf("--tile-url %q: use an http(s) URL template with {z}, {x} and {y}, or empty for none", c.TileURL))
+		}
+	}
+	c.RedisTimeout = duration(&errs, "redis-timeout", vals["redis-timeout"], time.Millisecond, time.Minute)
+	c.CacheTTL = duration(&errs, "cache-ttl", vals["cache-ttl"], time.Second, 365*24*time.Hour)
+	c.ShutdownTimeout = duration(&errs, "shutdown-timeout", vals["shutdown-timeout"], 0, time.Hour)
+	if n, err := parseBytes(vals["cache-local-bytes"]); err != nil || n < 1<<20 {
+		errs = append(errs, fmt.Errorf("--cache-local-bytes %q: use a size of at least 1MiB, e.g. 128MiB", vals["cache-local-bytes"]))
+	} else {
+		c.CacheLocalBytes = n
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("--log-level %q: use debug, info, warn or error", c.LogLevel))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("--log-format %q: use text or json", c.LogFormat))
+	}
+	return c, errors.Join(errs...)
+}
+
+func lookup(getenv func(string) string, key string) (string, bool) {
+	v := getenv(key)
+	return v, v != ""
+}
+
+func duration(errs *[]error, name, v string, lo, hi time.Duration) time.Duration {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < lo || d > hi {
+		*errs = append(*errs, fmt.Errorf("--%s %q: use a duration from %s to %s, e.g. 50ms, 10s, 24h", name, v, lo, hi))
+	}
+	return d
+}
+
+// parseBytes reads sizes such as 1048576, 512KiB, 128MiB, 1GiB (also KB/MB/GB, as powers of 1024).
+func parseBytes(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		m      int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSuffix(s, u.suffix), u.m
+			break
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || n < 0 || n > (1<<50)/mult {
+		return 0, fmt.Errorf("bad size %q", s)
+	}
+	return n * mult, nil
+}
+
+// redact hides the password of a URL for messages and logs.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	return u.Redacted()
+}

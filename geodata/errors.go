@@ -1,0 +1,68 @@
+package geodata
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code classifies an Error; the server maps each code to one HTTP status.
+type Code string
+
+// Error codes. Every error a caller sees carries one of them.
+const (
+	Invalid          Code = "invalid"            // the request or file is malformed or out of range
+	NotFound         Code = "not_found"          // the layer, feature or route does not exist
+	Conflict         Code = "conflict"           // the write would overwrite a newer version
+	Unauthorized     Code = "unauthorized"       // no or unknown credentials
+	Forbidden        Code = "forbidden"          // credentials too weak for the action
+	TooLarge         Code = "too_large"          // body or file over a limit
+	Unavailable      Code = "unavailable"        // a dependency is down and there is no fallback
+	Internal         Code = "internal"           // a bug or an I/O failure; details are logged, not returned
+	MethodNotAllowed Code = "method_not_allowed" // the path exists, the method does not
+	NotAcceptable    Code = "not_acceptable"     // no representation matches the Accept header
+)
+
+// Error is the one error type that crosses package borders. Message is
+// written for the person who made the request (what is wrong and what to
+// do); Details carries structured, safe-to-show context such as the
+// parameter name and the allowed range.
+type Error struct {
+	Code    Code
+	Message string
+	Details map[string]any
+	Err     error // wrapped cause, never shown to callers
+}
+
+// Error implements error.
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
+	}
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+// Unwrap returns the wrapped cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf builds an Error with a formatted message.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// InvalidParam reports a bad query parameter, naming it and what is allowed.
+func InvalidParam(param, problem, allowed string) *Error {
+	return &Error{
+		Code:    Invalid,
+		Message: fmt.Sprintf("parameter %q %s; %s", param, problem, allowed),
+		Details: map[string]any{"parameter": param, "allowed": allowed},
+	}
+}
+
+// ErrorCode returns the code of err, Internal for errors that carry none.
+func ErrorCode(err error) Code {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return Internal
+}

@@ -1,0 +1,364 @@
+package geodata
+
+import (
+	"fmt"
+	"math"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// Limits on feature queries.
+const (
+	DefaultLimit = 1000  // features per page when limit= is absent
+	MaxLimit     = 50000 // the largest limit= accepted
+	MaxPrecision = 15    // the most coordinate decimals precision= accepts
+	maxValues    = 100   // values in one comma-separated filter
+)
+
+// Interval is a closed time interval; a zero Start or End is an open end.
+type Interval struct {
+	Start, End time.Time
+}
+
+// Contains reports whether t lies within the interval.
+func (iv Interval) Contains(t time.Time) bool {
+	if !iv.Start.IsZero() && t.Before(iv.Start) {
+		return false
+	}
+	if !iv.End.IsZero() && t.After(iv.End) {
+		return false
+	}
+	return true
+}
+
+// String writes the interval in the OGC form, ".." for open ends.
+func (iv Interval) String() string {
+	f := func(t time.Time) string {
+		if t.IsZero() {
+			return ".."
+		}
+		return t.UTC().Format(time.RFC3339)
+	}
+	return f(iv.Start) + "/" + f(iv.End)
+}
+
+// Filter keeps features whose Property equals one of Values.
+type Filter struct {
+	Param    string   // the query parameter as the caller wrote it
+	Property string   // the property it reads
+	Values   []string // sorted, de-duplicated
+}
+
+// Query selects and shapes the features of one layer version.
+type Query struct {
+	BBox       *orb.Bound
+	Time       *Interval
+	Filters    []Filter // sorted by Param
+	Properties []string // nil: all properties; sorted
+	Precision  int      // coordinate decimals; -1: as stored
+	Limit      int
+	Offset     int
+}
+
+// filterAliases maps, per kind, the filter parameters of the API onto the
+// normalised property they read.
+var filterAliases = map[Kind]map[string]string{
+	KindIncident: {"route": "route", "cause": "cause_category", "country": "country"},
+	KindService:  {"category": "category", "country": "country"},
+	KindRoute:    {"route": "name", "mode": "mode"},
+}
+
+// FilterParams lists the filter parameters a layer answers, with the
+// property each reads: the aliases of its kind plus every string property
+// of its schema under its own name.
+func FilterParams(m Meta) map[string]string {
+	out := map[string]string{}
+	for _, f := range m.Schema {
+		if f.Type == "string" || f.Type == "integer" || f.Type == "boolean" {
+			out[f.Name] = f.Name
+		}
+	}
+	for p, prop := range filterAliases[m.Kind] {
+		out[p] = prop
+	}
+	return out
+}
+
+var reservedParams = []string{"bbox", "datetime", "properties", "precision", "limit", "offset"}
+
+// ParseQuery reads and validates the feature query parameters for the layer
+// described by m. Every problem is an *Error with code Invalid naming the
+// parameter and what is allowed.
+func ParseQuery(v url.Values, m Meta) (Query, error) {
+	q := Query{Precision: -1, Limit: DefaultLimit}
+	filters := FilterParams(m)
+	for name, vals := range v {
+		if len(vals) > 1 {
+			return q, InvalidParam(name, "is given more than once", "give each parameter once; separate several values with commas")
+		}
+		val := vals[0]
+		var err error
+		switch name {
+		case "bbox":
+			q.BBox, err = ParseBBox(val)
+		case "datetime":
+			if m.TimeProperty == "" {
+				return q, InvalidParam(name, fmt.Sprintf("cannot be used: layer %q has no time property", m.ID), "leave datetime out for this layer")
+			}
+			q.Time, err = ParseInterval(val)
+		case "properties":
+			q.Properties, err = parseProperties(val, m)
+		case "precision":
+			q.Precision, err = parseInt(name, val, 0, MaxPrecision)
+		case "limit":
+			q.Limit, err = parseInt(name, val, 1, MaxLimit)
+		case "offset":
+			q.Offset, err = parseInt(name, val, 0, math.MaxInt32)
+		default:
+			prop, ok := filters[name]
+			if !ok {
+				return q, unknownParam(name, filters)
+			}
+			var f Filter
+			f, err = parseFilter(name, prop, val)
+			q.Filters = append(q.Filters, f)
+		}
+		if err != nil {
+			return q, err
+		}
+	}
+	slices.SortFunc(q.Filters, func(a, b Filter) int { return strings.Compare(a.Param, b.Param) })
+	return q, nil
+}
+
+func unknownParam(name string, filters map[string]string) *Error {
+	allowed := append([]string(nil), reservedParams...)
+	for p := range filters {
+		allowed = append(allowed, p)
+	}
+	slices.Sort(allowed)
+	return &Error{
+		Code:    Invalid,
+		Message: fmt.Sprintf("unknown parameter %q; this layer accepts: %s", truncate(name, 64), strings.Join(allowed, ", ")),
+		Details: map[string]any{"parameter": truncate(name, 64), "allowed": allowed},
+	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+func parseInt(name, val string, lo, hi int) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(val))
+	if err != nil || n < lo || n > hi {
+		return 0, InvalidParam(name, fmt.Sprintf("is %q", truncate(val, 32)), fmt.Sprintf("use a whole number from %d to %d", lo, hi))
+	}
+	return n, nil
+}
+
+func parseFilter(param, prop, val string) (Filter, error) {
+	f := Filter{Param: param, Property: prop}
+	for _, s := range strings.Split(val, ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		f.Values = append(f.Values, s)
+	}
+	if len(f.Values) == 0 {
+		return f, InvalidParam(param, "is empty", "give one or more values separated by commas, or leave the parameter out")
+	}
+	if len(f.Values) > maxValues {
+		return f, InvalidParam(param, fmt.Sprintf("has %d values", len(f.Values)), fmt.Sprintf("give at most %d values", maxValues))
+	}
+	slices.Sort(f.Values)
+	f.Values = slices.Compact(f.Values)
+	return f, nil
+}
+
+func parseProperties(val string, m Meta) ([]string, error) {
+	var props []string
+	for _, p := range strings.Split(val, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if !m.HasField(p) {
+			names := make([]string, len(m.Schema))
+			for i, f := range m.Schema {
+				names[i] = f.Name
+			}
+			return nil, &Error{
+				Code:    Invalid,
+				Message: fmt.Sprintf("parameter \"properties\" names %q, which layer %q does not have; it has: %s", truncate(p, 64), m.ID, strings.Join(names, ", ")),
+				Details: map[string]any{"parameter": "properties", "allowed": names},
+			}
+		}
+		props = append(props, p)
+	}
+	slices.Sort(props)
+	return slices.Compact(props), nil
+}
+
+// ParseBBox reads "minLon,minLat,maxLon,maxLat" in WGS84 degrees.
+func ParseBBox(s string) (*orb.Bound, error) {
+	const allowed = "use bbox=minLon,minLat,maxLon,maxLat in degrees, with -180 ≤ lon ≤ 180, -90 ≤ lat ≤ 90 and min ≤ max"
+	parts := strings.Split(s, ",")
+	if len(parts) != 4 {
+		return nil, InvalidParam("bbox", fmt.Sprintf("has %d numbers", len(parts)), allowed)
+	}
+	var n [4]float64
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, InvalidParam("bbox", fmt.Sprintf("has %q, which is not a finite number", truncate(p, 32)), allowed)
+		}
+		n[i] = f
+	}
+	if outside(n[0], 180) || outside(n[2], 180) || outside(n[1], 90) || outside(n[3], 90) {
+		return nil, InvalidParam("bbox", "is out of range", allowed)
+	}
+	if n[0] > n[2] || n[1] > n[3] {
+		return nil, InvalidParam("bbox", "has a minimum greater than its maximum", allowed)
+	}
+	return &orb.Bound{Min: orb.Point{n[0], n[1]}, Max: orb.Point{n[2], n[3]}}, nil
+}
+
+// ParseInterval reads an RFC 3339 date or instant, or an interval of two
+// separated by "/", either end ".." or empty for open. A date-only end
+// covers its whole day (UTC).
+func ParseInterval(s string) (*Interval, error) {
+	const allowed = "use an RFC 3339 date or time (2020-01-31, 2020-01-31T12:00:00Z) or an interval such as 2020-01-01/2020-12-31, ../2020-12-31 or 2020-01-01/.."
+	start, end, isInterval := strings.Cut(s, "/")
+	if !isInterval {
+		t0, t1, err := parseInstant(s)
+		if err != nil || t0.IsZero() {
+			return nil, InvalidParam("datetime", fmt.Sprintf("is %q", truncate(s, 64)), allowed)
+		}
+		return &Interval{Start: t0, End: t1}, nil
+	}
+	t0, _, err := parseInstant(start)
+	if err != nil {
+		return nil, InvalidParam("datetime", fmt.Sprintf("starts with %q", truncate(start, 64)), allowed)
+	}
+	_, t1, err := parseInstant(end)
+	if err != nil {
+		return nil, InvalidParam("datetime", fmt.Sprintf("ends with %q", truncate(end, 64)), allowed)
+	}
+	if t0.IsZero() && t1.IsZero() {
+		return nil, InvalidParam("datetime", "is open at both ends", allowed)
+	}
+	if !t0.IsZero() && !t1.IsZero() && t1.Before(t0) {
+		return nil, InvalidParam("datetime", "ends before it starts", allowed)
+	}
+	return &Interval{Start: t0, End: t1}, nil
+}
+
+// parseInstant returns the first and last instant a value covers; both
+// zero for an open end.
+func parseInstant(s string) (time.Time, time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || s == ".." {
+		return time.Time{}, time.Time{}, nil
+	}
+	if d, err := time.Parse(time.DateOnly, s); err == nil {
+		return d, d.Add(24*time.Hour - time.Nanosecond), nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	return t.UTC(), t.UTC(), nil
+}
+
+// ParseDate reads a feature's date property: "YYYY-MM-DD", "YYYY-MM" or an
+// RFC 3339 instant. ok is false for anything else.
+func ParseDate(v any) (time.Time, bool) {
+	s, isString := v.(string)
+	if !isString || s == "" {
+		return time.Time{}, false
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, true
+	}
+	if t, err := time.Parse("2006-01", s); err == nil {
+		return t, true
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC(), true
+	}
+	return time.Time{}, false
+}
+
+// MatchesFilters reports whether f passes every attribute filter of q.
+func (q Query) MatchesFilters(f *geojson.Feature) bool {
+	for _, flt := range q.Filters {
+		if !matchValue(f.Properties[flt.Property], flt.Values) {
+			return false
+		}
+	}
+	return true
+}
+
+func matchValue(v any, values []string) bool {
+	var s string
+	switch x := v.(type) {
+	case nil:
+		return false
+	case string:
+		s = x
+	case bool:
+		s = strconv.FormatBool(x)
+	case float64:
+		s = strconv.FormatFloat(x, 'f', -1, 64)
+	default:
+		s = fmt.Sprint(x)
+	}
+	_, found := slices.BinarySearch(values, s)
+	return found
+}
+
+// Key returns the query in one canonical form, for cache keys and links:
+// two queries that select and shape the same features have the same key.
+func (q Query) Key() string {
+	v := q.Values()
+	return v.Encode()
+}
+
+// Values returns the query as URL parameters in canonical form.
+func (q Query) Values() url.Values {
+	v := url.Values{}
+	if q.BBox != nil {
+		v.Set("bbox", fmt.Sprintf("%s,%s,%s,%s", ftoa(q.BBox.Min[0]), ftoa(q.BBox.Min[1]), ftoa(q.BBox.Max[0]), ftoa(q.BBox.Max[1])))
+	}
+	if q.Time != nil {
+		v.Set("datetime", q.Time.String())
+	}
+	for _, f := range q.Filters {
+		v.Set(f.Param, strings.Join(f.Values, ","))
+	}
+	if q.Properties != nil {
+		v.Set("properties", strings.Join(q.Properties, ","))
+	}
+	if q.Precision >= 0 {
+		v.Set("precision", strconv.Itoa(q.Precision))
+	}
+	v.Set("limit", strconv.Itoa(q.Limit))
+	if q.Offset > 0 {
+		v.Set("offset", strconv.Itoa(q.Offset))
+	}
+	return v
+}
+
+func outside(v, limit float64) bool { return v < -limit || v > limit }
+
+func ftoa(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

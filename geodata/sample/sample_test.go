@@ -1,0 +1,215 @@
+package sample
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/mmp"
+)
+
+func decode(t *testing.T, b Bundled) *geojson.FeatureCollection {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(b.GeoJSONGzip))
+	if err != nil {
+		t.Fatalf("%s: %v", b.Meta.ID, err)
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatalf("%s: %v", b.Meta.ID, err)
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(data)
+	if err != nil {
+		t.Fatalf("%s: %v", b.Meta.ID, err)
+	}
+	return fc
+}
+
+func layersByID(t *testing.T) map[string]Bundled {
+	t.Helper()
+	all, err := Layers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]Bundled{}
+	for _, b := range all {
+		out[b.Meta.ID] = b
+	}
+	return out
+}
+
+func TestLayers(t *testing.T) {
+	all, err := Layers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		id          string
+		kind        geodata.Kind
+		sensitivity geodata.Sensitivity
+		timeProp    string
+	}{
+		{"routes", geodata.KindRoute, geodata.Public, ""},
+		{"incidents", geodata.KindIncident, geodata.Restricted, "date"},
+		{"services", geodata.KindService, geodata.Public, ""},
+	}
+	if len(all) != len(want) {
+		t.Fatalf("%d layers, want %d", len(all), len(want))
+	}
+	total := 0
+	for i, w := range want {
+		b := all[i]
+		m := b.Meta
+		if m.ID != w.id || m.Kind != w.kind || m.Sensitivity != w.sensitivity || m.TimeProperty != w.timeProp {
+			t.Errorf("layer %d: %s %s %s %q, want %+v", i, m.ID, m.Kind, m.Sensitivity, m.TimeProperty, w)
+		}
+		if err := m.Validate(); err != nil {
+			t.Errorf("%s: %v", m.ID, err)
+		}
+		if m.Version != 0 || !m.UpdatedAt.IsZero() {
+			t.Errorf("%s: version %d, updated %v; the store sets those", m.ID, m.Version, m.UpdatedAt)
+		}
+		if len(m.Sources) == 0 || len(m.Schema) == 0 || len(m.BBox) != 4 {
+			t.Errorf("%s: %d sources, %d fields, bbox %v", m.ID, len(m.Sources), len(m.Schema), m.BBox)
+		}
+		for _, s := range m.Sources {
+			if s.Name == "" || s.License == "" || s.Attribution == "" {
+				t.Errorf("%s: source %+v lacks name, licence or attribution", m.ID, s)
+			}
+		}
+		fc := decode(t, b)
+		if len(fc.Features) != m.FeatureCount {
+			t.Errorf("%s: %d features, meta says %d", m.ID, len(fc.Features), m.FeatureCount)
+		}
+		r := b.Report
+		if r.Read != r.Accepted+r.Rejected || r.Accepted != m.FeatureCount || r.Repaired > r.Accepted {
+			t.Errorf("%s: report %d read, %d accepted, %d repaired, %d rejected for %d features", m.ID, r.Read, r.Accepted, r.Repaired, r.Rejected, m.FeatureCount)
+		}
+		ids := map[string]bool{}
+		bound := orb.Bound{Min: orb.Point{m.BBox[0], m.BBox[1]}, Max: orb.Point{m.BBox[2], m.BBox[3]}}
+		for _, f := range fc.Features {
+			id := fmt.Sprint(f.ID)
+			if id == "" || id == "<nil>" || ids[id] {
+				t.Errorf("%s: feature id %q missing or repeated", m.ID, id)
+			}
+			ids[id] = true
+			if f.Geometry == nil || !bound.Contains(f.Geometry.Bound().Min) || !bound.Contains(f.Geometry.Bound().Max) {
+				t.Errorf("%s: feature %s outside the layer bbox", m.ID, id)
+			}
+		}
+		total += len(b.GeoJSONGzip)
+	}
+	if total > 8<<20 {
+		t.Errorf("bundled layers take %d bytes, over 8 MB", total)
+	}
+}
+
+func TestIncidents(t *testing.T) {
+	b := layersByID(t)["incidents"]
+	fc := decode(t, b)
+	if n := len(fc.Features); n < 17700 || n > 17846 {
+		t.Errorf("%d incidents, want 17,700…17,846 (17,846 records less duplicates and records without coordinates)", n)
+	}
+	cats := map[string]bool{}
+	for _, c := range mmp.CauseCategories() {
+		cats[c] = true
+	}
+	routes := map[string]bool{}
+	for _, r := range mmp.RouteNames() {
+		routes[r] = true
+	}
+	for _, f := range fc.Features {
+		p := f.Properties
+		if _, ok := f.Geometry.(orb.Point); !ok {
+			t.Fatalf("%v: %T, want a point", f.ID, f.Geometry)
+		}
+		if c, _ := p["cause_category"].(string); !cats[c] {
+			t.Errorf("%v: cause_category %q", f.ID, c)
+		}
+		for _, k := range []string{"dead", "missing", "survivors", "female", "male", "children"} {
+			if v, ok := p[k]; ok {
+				if n, isNum := v.(float64); !isNum || n < 0 || n != float64(int(n)) {
+					t.Errorf("%v: %s = %v", f.ID, k, v)
+				}
+			}
+		}
+		if r, ok := p["route"].(string); ok && r != "" && !routes[r] {
+			t.Errorf("%v: route %q is not an MMP route", f.ID, r)
+		}
+		if q, ok := p["source_quality"].(float64); ok && (q < 1 || q > 5) {
+			t.Errorf("%v: source_quality %v", f.ID, q)
+		}
+	}
+}
+
+func TestRoutes(t *testing.T) {
+	fc := decode(t, layersByID(t)["routes"])
+	schematic := map[string]bool{}
+	traced := map[string]bool{}
+	for _, f := range fc.Features {
+		p := f.Properties
+		name, _ := p["name"].(string)
+		if _, ok := f.Geometry.(orb.LineString); !ok {
+			t.Errorf("%v: %T, want a LineString", f.ID, f.Geometry)
+		}
+		switch p["mode"] {
+		case "sea", "land", "desert", "jungle", "mixed":
+		default:
+			t.Errorf("%v: mode %v", f.ID, p["mode"])
+		}
+		isSchematic := p["source"] == "RouteRisk schematic (waypoints)"
+		if p["approximate"] != isSchematic {
+			t.Errorf("%v (%s): approximate = %v; only schematic corridors are marked approximate", f.ID, name, p["approximate"])
+		}
+		if isSchematic {
+			schematic[name] = true
+		} else {
+			traced[name] = true
+			if former, ok := p["former_name"].(string); ok {
+				traced[former] = true
+			}
+		}
+	}
+	for _, r := range []string{"US-Mexico border crossing", "Afghanistan to Iran", "Sahara Desert crossing", "Eastern Route to/from EHOA", "Darien"} {
+		if !schematic[r] {
+			t.Errorf("no schematic corridor for %s", r)
+		}
+	}
+	for _, r := range []string{"Central Mediterranean", "Western Mediterranean", "Eastern Mediterranean",
+		"Western Africa / Atlantic route to the Canary Islands", "Western Balkans", mmp.RouteEnglishChannel, mmp.RouteMainlandEuropeUK} {
+		if !traced[r] {
+			t.Errorf("no geometry for %s", r)
+		}
+	}
+}
+
+func TestServices(t *testing.T) {
+	b := layersByID(t)["services"]
+	fc := decode(t, b)
+	for _, f := range fc.Features {
+		p := f.Properties
+		if p["category"] != "health" {
+			t.Errorf("%v: category %v", f.ID, p["category"])
+		}
+		flags, _ := p["flags"].(string)
+		if _, ok := p["last_verified"].(string); !ok && !strings.Contains(flags, "missing_last_verified") {
+			t.Errorf("%v: no last_verified and no flag", f.ID)
+		}
+	}
+	// The 140 WHO rows without coordinates are each named in the report.
+	named := 0
+	for _, is := range b.Report.Issues {
+		if is.Code == "missing_coordinates" && is.Action == geodata.Rejected {
+			named++
+		}
+	}
+	if named != 140 || b.Report.Counts["missing_coordinates"] != 140 {
+		t.Errorf("%d WHO rows without coordinates listed (%d counted), want 140", named, b.Report.Counts["missing_coordinates"])
+	}
+}

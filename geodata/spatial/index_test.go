@@ -1,0 +1,129 @@
+package spatial
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/routerisk/routerisk/geodata"
+)
+
+// synthetic returns n points and a few lines with dates and routes, seeded.
+func synthetic(n int, seed uint64) []*geojson.Feature {
+	r := rand.New(rand.NewPCG(seed, 1))
+	routes := []string{"Central Mediterranean", "Darien", "Sahara Desert crossing"}
+	var out []*geojson.Feature
+	for i := range n {
+		f := geojson.NewFeature(orb.Point{r.Float64()*360 - 180, r.Float64()*180 - 90})
+		f.ID = fmt.Sprint(i)
+		f.Properties = geojson.Properties{"route": routes[i%len(routes)]}
+		if i%10 != 0 { // every tenth feature has no date
+			f.Properties["date"] = time.Date(2014, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.IntN(4000)).Format(time.DateOnly)
+		}
+		out = append(out, f)
+	}
+	// A diagonal line whose bound covers a box it does not touch.
+	diag := geojson.NewFeature(orb.LineString{{0, 0}, {10, 10}})
+	diag.ID = "diag"
+	out = append(out, diag, geojson.NewFeature(nil))
+	return out
+}
+
+// brute answers a query by looking at every feature.
+func brute(fs []*geojson.Feature, q geodata.Query) []int {
+	var out []int
+	for i, f := range fs {
+		if q.Time != nil {
+			t, ok := geodata.ParseDate(f.Properties["date"])
+			if !ok || !q.Time.Contains(t) {
+				continue
+			}
+		}
+		if !q.MatchesFilters(f) {
+			continue
+		}
+		if q.BBox != nil {
+			if f.Geometry == nil {
+				continue
+			}
+			if p, isPoint := f.Geometry.(orb.Point); isPoint {
+				if !q.BBox.Contains(p) {
+					continue
+				}
+			} else if !intersects(*q.BBox, f.Geometry) {
+				continue
+			}
+		}
+		out = append(out, i)
+	}
+	return out
+}
+
+func TestSearchMatchesBruteForce(t *testing.T) {
+	fs := synthetic(5000, 7)
+	ix := New(fs, "date")
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := range 200 {
+		var q geodata.Query
+		if i%3 != 0 {
+			lon, lat := r.Float64()*340-170, r.Float64()*160-80
+			q.BBox = &orb.Bound{Min: orb.Point{lon, lat}, Max: orb.Point{lon + r.Float64()*40, lat + r.Float64()*20}}
+		}
+		if i%2 == 0 {
+			start := time.Date(2014+r.IntN(10), 1, 1, 0, 0, 0, 0, time.UTC)
+			q.Time = &geodata.Interval{Start: start, End: start.AddDate(1, 0, 0)}
+		}
+		if i%5 == 0 {
+			q.Filters = []geodata.Filter{{Param: "route", Property: "route", Values: []string{"Darien"}}}
+		}
+		got, want := ix.Search(q), brute(fs, q)
+		if !slices.Equal(got, want) {
+			t.Fatalf("query %d (%+v): index found %d features, brute force %d", i, q, len(got), len(want))
+		}
+	}
+}
+
+func TestSearchLineBoundIsNotEnough(t *testing.T) {
+	fs := synthetic(0, 1)
+	ix := New(fs, "")
+	off := orb.Bound{Min: orb.Point{6, 1}, Max: orb.Point{9, 3}} // inside the diagonal's bound, off the line
+	if got := ix.Search(geodata.Query{BBox: &off}); len(got) != 0 {
+		t.Errorf("a box beside the line matched it: %v", got)
+	}
+	on := orb.Bound{Min: orb.Point{4, 4}, Max: orb.Point{6, 6}}
+	if got := ix.Search(geodata.Query{BBox: &on}); len(got) != 1 {
+		t.Errorf("a box on the line found %v", got)
+	}
+}
+
+func TestSearchEmptyIndex(t *testing.T) {
+	ix := New(nil, "date")
+	b := orb.Bound{Max: orb.Point{1, 1}}
+	if got := ix.Search(geodata.Query{BBox: &b, Time: &geodata.Interval{Start: time.Now()}}); len(got) != 0 {
+		t.Errorf("empty index found %v", got)
+	}
+}
+
+func BenchmarkSearchBBox(b *testing.B) {
+	fs := synthetic(18000, 9)
+	ix := New(fs, "date")
+	box := orb.Bound{Min: orb.Point{-20, 20}, Max: orb.Point{40, 50}} // roughly the Mediterranean
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = ix.Search(geodata.Query{BBox: &box})
+	}
+}
+
+func BenchmarkSearchScan(b *testing.B) {
+	fs := synthetic(18000, 9)
+	box := orb.Bound{Min: orb.Point{-20, 20}, Max: orb.Point{40, 50}}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = brute(fs, geodata.Query{BBox: &box})
+	}
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# HTTP load test of bin/routerisk on loopback, beside a static-file
+# baseline (nginx serving the very same gzip bytes from disk), all in one
+# run on one machine. Prints requests/s and p99 for each, and the ratios.
+# Needs wrk and nginx (Debian: apt-get install wrk nginx-light).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-10s}
+CONNS=${CONNS:-32}
+THREADS=${THREADS:-2}
+BIN=${BIN:-bin/routerisk}
+for tool in wrk nginx curl; do
+  command -v "$tool" >/dev/null || { echo "loadtest: $tool is missing (apt-get install wrk nginx-light curl)"; exit 1; }
+done
+
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+api_port=$(free_port)
+"$BIN" serve --addr "127.0.0.1:$api_port" --data-dir "$work/data" --tile-url none --log-level warn &
+api_pid=$!
+pids+=("$api_pid")
+for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$api_port/readyz" >/dev/null && break; sleep 0.1; done
+
+# A cached bbox request of 2,500 incidents (the Mediterranean and around).
+path="/api/v1/layers/incidents/features?bbox=-20,20,40,50&limit=2500"
+curl -fs -H 'Accept-Encoding: gzip' -o "$work/features.json.gz" "http://127.0.0.1:$api_port$path"
+returned=$(gzip -dc "$work/features.json.gz" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["numberReturned"])')
+size=$(stat -c %s "$work/features.json.gz")
+
+static_port=$(free_port)
+mkdir -p "$work/www"
+cp "$work/features.json.gz" "$work/www/features.json"
+cat > "$work/nginx.conf" <<CONF
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+daemon off;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 100000;
+  client_body_temp_path $work/tmp;
+  proxy_temp_path $work/tmp;
+  fastcgi_temp_path $work/tmp;
+  uwsgi_temp_path $work/tmp;
+  scgi_temp_path $work/tmp;
+  server {
+    listen 127.0.0.1:$static_port;
+    root $work/www;
+    location / { default_type application/geo+json; add_header Content-Encoding gzip; }
+  }
+}
+CONF
+mkdir -p "$work/tmp"
+nginx -c "$work/nginx.conf" -p "$work" &
+pids+=("$!")
+for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$static_port/features.json" && break; sleep 0.1; done
+
+# Uncached: every request a new bbox, so every request is a cache miss.
+cat > "$work/uncached.lua" <<'LUA'
+local i = 0
+request = function()
+  i = i + 1
+  local w = 20 + (i % 100000) / 100000
+  return wrk.format("GET", "/api/v1/layers/incidents/features?bbox=-20,20," .. w .. ",50&limit=2500")
+end
+LUA
+
+run() { # name url [script]
+  local name=$1 url=$2 script=${3:-}
+  local out
+  if [ -n "$script" ]; then
+    out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H 'Accept-Encoding: gzip' -s "$script" "$url")
+  else
+    out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H 'Accept-Encoding: gzip' "$url")
+  fi
+  local rps p99
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  printf '%-34s %12s req/s   p99 %8s\n' "$name" "$rps" "$p99"
+  eval "rps_$name=$rps"
+}
+
+echo "payload: $returned features, $size bytes gzip; wrk -t$THREADS -c$CONNS -d$DURATION"
+run static_nginx "http://127.0.0.1:$static_port/features.json"
+run cached "http://127.0.0.1:$api_port$path"
+run uncached "http://127.0.0.1:$api_port" "$work/uncached.lua"
+awk -v c="$rps_cached" -v s="$rps_static_nginx" -v u="$rps_uncached" 'BEGIN {
+  printf "ratio cached/static   %.2f\nratio uncached/static %.3f\n", c/s, u/s }'
+rss=$(awk '/VmHWM/ {print $2 " " $3}' "/proc/$api_pid/status")
+echo "server peak RSS (VmHWM), all layers loaded, after the load: $rss"

@@ -1,0 +1,94 @@
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/formats"
+	"github.com/routerisk/routerisk/geodata/sample"
+	"github.com/routerisk/routerisk/server/cache"
+	"github.com/routerisk/routerisk/server/catalog"
+	"github.com/routerisk/routerisk/server/store"
+)
+
+// benchApp serves the bundled layers (all ~17.8k incidents) with the given cache.
+func benchApp(b *testing.B, c catalog.Cache) *echo.Echo {
+	b.Helper()
+	bundled, err := sample.Layers()
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := store.OpenFiles(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, bl := range bundled {
+		zr, err := gzip.NewReader(bytes.NewReader(bl.GeoJSONGzip))
+		if err != nil {
+			b.Fatal(err)
+		}
+		feats, rep, err := formats.DecodeGeoJSON(zr)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := st.Publish(ctx, &geodata.Layer{Meta: bl.Meta, Features: feats}, rep, "bench"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cat := catalog.New(st, c)
+	if err := cat.Load(ctx); err != nil {
+		b.Fatal(err)
+	}
+	return New(Options{Catalog: cat})
+}
+
+func benchRequest(b *testing.B, e *echo.Echo, target string) {
+	b.Helper()
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	rec := httptest.NewRecorder()
+	e.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		b.Fatalf("%s: %d %s", target, rec.Code, rec.Body)
+	}
+	b.SetBytes(int64(rec.Body.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		e.ServeHTTP(rec, req)
+	}
+}
+
+// BenchmarkCachedBBoxRequest is a cache hit through the whole Echo stack:
+// routing, middleware, cache lookup, bytes out.
+func BenchmarkCachedBBoxRequest(b *testing.B) {
+	e := benchApp(b, cache.NewLRU(256<<20))
+	benchRequest(b, e, "/api/v1/layers/incidents/features?bbox=-20,20,40,50&limit=50000")
+}
+
+// BenchmarkUncachedBBoxRequest computes every time: index search, encoding, gzip.
+func BenchmarkUncachedBBoxRequest(b *testing.B) {
+	e := benchApp(b, noCache{})
+	benchRequest(b, e, "/api/v1/layers/incidents/features?bbox=-20,20,40,50&limit=50000")
+}
+
+// BenchmarkEncodeAllIncidents encodes the full ~17.8k-feature collection
+// with a property subset and rounding (no pre-encoded bytes to reuse).
+func BenchmarkEncodeAllIncidents(b *testing.B) {
+	e := benchApp(b, noCache{})
+	benchRequest(b, e, "/api/v1/layers/incidents/features?limit=50000&properties=date,dead,missing,cause_category,route&precision=4")
+}
+
+// noCache never hits, so every request computes.
+type noCache struct{}
+
+func (noCache) Get(context.Context, string) ([]byte, bool, error) { return nil, false, nil }
+func (noCache) Set(context.Context, string, []byte) error         { return nil }

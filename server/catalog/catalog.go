@@ -1,0 +1,386 @@
+package catalog
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net/url"
+	"slices"
+	"strconv"
+	"sync"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/formats"
+	"github.com/routerisk/routerisk/geodata/spatial"
+)
+
+// Cache stores encoded responses under versioned keys. Get returns
+// (val, true, nil) on a hit and (nil, false, nil) on a miss; an error means
+// the cache could not be asked, which callers treat as a miss.
+type Cache interface {
+	Get(ctx context.Context, key string) ([]byte, bool, error)
+	Set(ctx context.Context, key string, val []byte) error
+}
+
+// Store keeps layer versions.
+type Store interface {
+	// List returns the current version's metadata of every layer.
+	List(ctx context.Context) ([]geodata.Meta, error)
+	// Current returns the current metadata of a layer; code NotFound if none.
+	Current(ctx context.Context, id string) (geodata.Meta, error)
+	// Open loads one version's features; code NotFound if it does not exist.
+	Open(ctx context.Context, id string, version int) (*geodata.Layer, error)
+	// Publish stores a new version and makes it current; code Invalid for
+	// metadata it cannot accept.
+	Publish(ctx context.Context, l *geodata.Layer, report geodata.Report, actor string) (geodata.Meta, error)
+}
+
+// Cache outcomes, as sent in X-Cache.
+const (
+	CacheHit    = "HIT"    // served from the cache
+	CacheMiss   = "MISS"   // computed, then stored
+	CacheBypass = "BYPASS" // computed; the cache could not be asked
+)
+
+// Catalog serves the current version of every layer. It is safe for
+// concurrent use.
+type Catalog struct {
+	store Store
+	cache Cache
+
+	mu     sync.RWMutex
+	layers map[string]*loaded // by layer id, the current version
+	flight singleflight.Group
+}
+
+// loaded is one layer version ready to answer queries.
+type loaded struct {
+	meta    geodata.Meta
+	index   *spatial.Index
+	encoded [][]byte // every feature as stored, pre-encoded
+	byID    map[string]int
+}
+
+// New returns a catalog over store and cache. Call Load before serving.
+func New(store Store, cache Cache) *Catalog {
+	return &Catalog{store: store, cache: cache, layers: map[string]*loaded{}}
+}
+
+// Load reads and indexes the current version of every layer.
+func (c *Catalog) Load(ctx context.Context) error {
+	metas, err := c.store.List(ctx)
+	if err != nil {
+		return err
+	}
+	for _, m := range metas {
+		if err := c.load(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *Catalog) load(ctx context.Context, m geodata.Meta) error {
+	l, err := c.store.Open(ctx, m.ID, m.Version)
+	if err != nil {
+		return err
+	}
+	ld, err := prepare(l)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cur, ok := c.layers[m.ID]; !ok || cur.meta.Version < m.Version {
+		c.layers[m.ID] = ld
+	}
+	return nil
+}
+
+func prepare(l *geodata.Layer) (*loaded, error) {
+	ld := &loaded{
+		meta:    l.Meta,
+		index:   spatial.New(l.Features, l.Meta.TimeProperty),
+		encoded: make([][]byte, len(l.Features)),
+		byID:    make(map[string]int, len(l.Features)),
+	}
+	for i, f := range l.Features {
+		b, err := formats.AppendFeature(nil, f, formats.EncodeOptions{Precision: -1})
+		if err != nil {
+			return nil, fmt.Errorf("layer %s feature %d: %w", l.Meta, i+1, err)
+		}
+		ld.encoded[i] = b
+		if f.ID != nil {
+			ld.byID[fmt.Sprint(f.ID)] = i
+		}
+	}
+	return ld, nil
+}
+
+// Layers returns the metadata of every layer, by id.
+func (c *Catalog) Layers() []geodata.Meta {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out := make([]geodata.Meta, 0, len(c.layers))
+	for _, id := range slices.Sorted(maps.Keys(c.layers)) {
+		out = append(out, c.layers[id].meta)
+	}
+	return out
+}
+
+// Layer returns the metadata of one layer; code NotFound if unknown.
+func (c *Catalog) Layer(id string) (geodata.Meta, error) {
+	ld, err := c.get(id)
+	if err != nil {
+		return geodata.Meta{}, err
+	}
+	return ld.meta, nil
+}
+
+func (c *Catalog) get(id string) (*loaded, error) {
+	c.mu.RLock()
+	ld, ok := c.layers[id]
+	c.mu.RUnlock()
+	if !ok {
+		return nil, &geodata.Error{Code: geodata.NotFound,
+			Message: fmt.Sprintf("layer %q does not exist; GET /api/v1/layers lists the layers", truncate(id, 64))}
+	}
+	return ld, nil
+}
+
+// Publish stores l as a new version and serves it from now on.
+func (c *Catalog) Publish(ctx context.Context, l *geodata.Layer, report geodata.Report, actor string) (geodata.Meta, error) {
+	m, err := c.store.Publish(ctx, l, report, actor)
+	if err != nil {
+		return m, err
+	}
+	return m, c.load(ctx, m)
+}
+
+// Result is an encoded response: gzip-compressed bytes, ready to send.
+type Result struct {
+	Gzip        []byte
+	ETag        string
+	Cache       string // CacheHit, CacheMiss or CacheBypass
+	NotModified bool   // the caller's ETag matched; Gzip is nil
+}
+
+// FeaturesRequest asks for one page of a layer's features.
+type FeaturesRequest struct {
+	Layer       string
+	Params      url.Values
+	Path        string // the request path, for the next link
+	IfNoneMatch string
+}
+
+// Features answers a feature query through the cache. Errors: NotFound
+// for an unknown layer, Invalid for a bad parameter.
+func (c *Catalog) Features(ctx context.Context, r FeaturesRequest) (Result, error) {
+	ld, err := c.get(r.Layer)
+	if err != nil {
+		return Result{}, err
+	}
+	q, err := geodata.ParseQuery(r.Params, ld.meta)
+	if err != nil {
+		return Result{}, err
+	}
+	key := fmt.Sprintf("{%s}:v%d:features:%s", ld.meta.ID, ld.meta.Version, q.Key())
+	return c.cached(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
+		return encodePage(ld, q, r.Path)
+	})
+}
+
+// cached returns the bytes under key, computing them once on a miss.
+func (c *Catalog) cached(ctx context.Context, key, ifNoneMatch string, compute func() ([]byte, error)) (Result, error) {
+	etag := ETag(key)
+	if ifNoneMatch != "" && matchETag(ifNoneMatch, etag) {
+		return Result{ETag: etag, NotModified: true, Cache: CacheHit}, nil
+	}
+	val, hit, err := c.cache.Get(ctx, key)
+	if hit {
+		return Result{Gzip: val, ETag: etag, Cache: CacheHit}, nil
+	}
+	status := CacheMiss
+	if err != nil {
+		status = CacheBypass
+	}
+	v, err, _ := c.flight.Do(key, func() (any, error) {
+		raw, err := compute()
+		if err != nil {
+			return nil, err
+		}
+		gz := gzipBytes(raw)
+		if ctx.Err() == nil {
+			if err := c.cache.Set(context.WithoutCancel(ctx), key, gz); err != nil {
+				status = CacheBypass
+			}
+		}
+		return gz, nil
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Gzip: v.([]byte), ETag: etag, Cache: status}, nil
+}
+
+// Feature returns one feature of a layer, encoded as GeoJSON. Errors:
+// NotFound for an unknown layer or feature.
+func (c *Catalog) Feature(id, featureID string) ([]byte, geodata.Meta, error) {
+	ld, err := c.get(id)
+	if err != nil {
+		return nil, geodata.Meta{}, err
+	}
+	i, ok := ld.byID[featureID]
+	if !ok {
+		return nil, ld.meta, &geodata.Error{Code: geodata.NotFound,
+			Message: fmt.Sprintf("layer %q has no feature %q", id, truncate(featureID, 64))}
+	}
+	return ld.encoded[i], ld.meta, nil
+}
+
+// ValueCount is one distinct value of a property and how often it occurs.
+type ValueCount struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// Values answers the distinct values of one property with their counts,
+// most frequent first, through the cache. Errors: NotFound for an unknown
+// layer, Invalid for a property the layer does not have.
+func (c *Catalog) Values(ctx context.Context, id, property, ifNoneMatch string) (Result, error) {
+	ld, err := c.get(id)
+	if err != nil {
+		return Result{}, err
+	}
+	if !ld.meta.HasField(property) {
+		names := make([]string, len(ld.meta.Schema))
+		for i, f := range ld.meta.Schema {
+			names[i] = f.Name
+		}
+		return Result{}, geodata.InvalidParam("property", fmt.Sprintf("names %q, which layer %q does not have", truncate(property, 64), id),
+			"use one of: "+joinNames(names))
+	}
+	key := fmt.Sprintf("{%s}:v%d:values:%s", ld.meta.ID, ld.meta.Version, url.QueryEscape(property))
+	return c.cached(ctx, key, ifNoneMatch, func() ([]byte, error) {
+		counts := map[string]int{}
+		for i := 0; i < ld.index.Len(); i++ {
+			v, ok := ld.index.Feature(i).Properties[property]
+			if !ok || v == nil {
+				continue
+			}
+			s, isString := v.(string)
+			if !isString {
+				s = fmt.Sprint(v)
+				if f, isFloat := v.(float64); isFloat {
+					s = strconv.FormatFloat(f, 'f', -1, 64)
+				}
+			}
+			counts[s]++
+		}
+		vals := make([]ValueCount, 0, len(counts))
+		for v, n := range counts {
+			vals = append(vals, ValueCount{Value: v, Count: n})
+		}
+		slices.SortFunc(vals, func(a, b ValueCount) int {
+			if a.Count != b.Count {
+				return b.Count - a.Count
+			}
+			if a.Value < b.Value {
+				return -1
+			}
+			return 1
+		})
+		return json.Marshal(struct {
+			Property string       `json:"property"`
+			Values   []ValueCount `json:"values"`
+		}{property, vals})
+	})
+}
+
+func encodePage(ld *loaded, q geodata.Query, path string) ([]byte, error) {
+	matched := ld.index.Search(q)
+	start := min(q.Offset, len(matched))
+	end := min(start+q.Limit, len(matched))
+	page := matched[start:end]
+	opts := formats.EncodeOptions{Properties: q.Properties, Precision: q.Precision}
+	feats := make([][]byte, len(page))
+	for i, fi := range page {
+		if opts.Full() {
+			feats[i] = ld.encoded[fi]
+			continue
+		}
+		b, err := formats.AppendFeature(nil, ld.index.Feature(fi), opts)
+		if err != nil {
+			return nil, err
+		}
+		feats[i] = b
+	}
+	var links []formats.Link
+	if path != "" {
+		links = append(links, formats.Link{Rel: "self", Type: "application/geo+json", Href: pageHref(path, q, q.Offset)})
+		if end < len(matched) {
+			links = append(links, formats.Link{Rel: "next", Type: "application/geo+json", Href: pageHref(path, q, end)})
+		}
+		if q.Offset > 0 {
+			links = append(links, formats.Link{Rel: "prev", Type: "application/geo+json", Href: pageHref(path, q, max(0, q.Offset-q.Limit))})
+		}
+	}
+	return formats.AppendCollection(nil, feats, len(matched), links), nil
+}
+
+func pageHref(path string, q geodata.Query, offset int) string {
+	q.Offset = offset
+	return path + "?" + q.Key()
+}
+
+// ETag derives the entity tag of a cached response from its key, which
+// holds the layer version: the tag changes exactly when the bytes can.
+func ETag(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return `"` + hex.EncodeToString(sum[:12]) + `"`
+}
+
+func matchETag(header, etag string) bool {
+	for _, t := range bytes.Split([]byte(header), []byte(",")) {
+		t = bytes.TrimSpace(t)
+		t = bytes.TrimPrefix(t, []byte("W/"))
+		if string(t) == etag || string(t) == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+func gzipBytes(raw []byte) []byte {
+	var buf bytes.Buffer
+	buf.Grow(len(raw) / 4)
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+	_, _ = zw.Write(raw) // writes to a bytes.Buffer cannot fail
+	_ = zw.Close()
+	return buf.Bytes()
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+func joinNames(names []string) string {
+	var b bytes.Buffer
+	for i, n := range names {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(n)
+	}
+	return b.String()
+}

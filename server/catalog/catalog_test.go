@@ -1,0 +1,113 @@
+package catalog
+
+import (
+	"context"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/server/cache"
+	"github.com/routerisk/routerisk/server/store"
+)
+
+// slowSetCache is a real LRU whose Set takes a while and is counted, so
+// concurrent misses overlap inside one computation.
+type slowSetCache struct {
+	*cache.LRU
+	sets atomic.Int64
+}
+
+func (c *slowSetCache) Set(ctx context.Context, key string, val []byte) error {
+	c.sets.Add(1)
+	time.Sleep(200 * time.Millisecond)
+	return c.LRU.Set(ctx, key, val)
+}
+
+func testCatalog(t *testing.T, c Cache) *Catalog {
+	t.Helper()
+	st, err := store.OpenFiles(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &geodata.Layer{Meta: geodata.Meta{ID: "services", Kind: geodata.KindService, Title: "Services", Sensitivity: geodata.Public}}
+	for i := range 100 {
+		f := geojson.NewFeature(orb.Point{float64(i), 0})
+		f.ID = i
+		f.Properties = geojson.Properties{"category": "health"}
+		l.Features = append(l.Features, f)
+	}
+	ctx := context.Background()
+	if _, err := st.Publish(ctx, l, geodata.Report{}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	cat := New(st, c)
+	if err := cat.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return cat
+}
+
+func TestConcurrentMissesComputeOnce(t *testing.T) {
+	c := &slowSetCache{LRU: cache.NewLRU(1 << 20)}
+	cat := testCatalog(t, c)
+	var wg sync.WaitGroup
+	results := make([]Result, 8)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := cat.Features(context.Background(), FeaturesRequest{Layer: "services", Params: url.Values{"bbox": {"10,-1,20,1"}}})
+			if err != nil {
+				t.Error(err)
+			}
+			results[i] = r
+		}()
+	}
+	wg.Wait()
+	if n := c.sets.Load(); n != 1 {
+		t.Errorf("8 concurrent misses of one key stored %d times, want 1", n)
+	}
+	for _, r := range results[1:] {
+		if string(r.Gzip) != string(results[0].Gzip) || r.ETag != results[0].ETag {
+			t.Error("concurrent callers got different bytes")
+		}
+	}
+}
+
+func TestNewVersionChangesKeysAndETags(t *testing.T) {
+	cat := testCatalog(t, cache.NewLRU(1<<20))
+	ctx := context.Background()
+	req := FeaturesRequest{Layer: "services", Params: url.Values{}}
+	before, err := cat.Features(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := cat.Features(ctx, req); r.Cache != CacheHit {
+		t.Fatalf("second request: %s, want HIT", r.Cache)
+	}
+	l := &geodata.Layer{Meta: geodata.Meta{ID: "services", Kind: geodata.KindService, Title: "Services", Sensitivity: geodata.Public},
+		Features: []*geojson.Feature{geojson.NewFeature(orb.Point{1, 1})}}
+	m, err := cat.Publish(ctx, l, geodata.Report{}, "test")
+	if err != nil || m.Version != 2 {
+		t.Fatalf("publish: v%d %v", m.Version, err)
+	}
+	after, err := cat.Features(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Cache != CacheMiss || after.ETag == before.ETag {
+		t.Errorf("after a new version: X-Cache %s, ETag %s (was %s); want a MISS under a new ETag", after.Cache, after.ETag, before.ETag)
+	}
+	if r, _ := cat.Features(ctx, FeaturesRequest{Layer: "services", Params: url.Values{}, IfNoneMatch: before.ETag}); r.NotModified {
+		t.Error("the old version's ETag still answered 304")
+	}
+	if got, _ := cat.Layer("services"); got.FeatureCount != 1 {
+		t.Errorf("metadata not updated: %+v", got)
+	}
+}

@@ -1,0 +1,107 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/routerisk/routerisk/geodata"
+)
+
+// statusOf is the one table from error code to HTTP status.
+var statusOf = map[geodata.Code]int{
+	geodata.Invalid:          http.StatusBadRequest,
+	geodata.Unauthorized:     http.StatusUnauthorized,
+	geodata.Forbidden:        http.StatusForbidden,
+	geodata.NotFound:         http.StatusNotFound,
+	geodata.MethodNotAllowed: http.StatusMethodNotAllowed,
+	geodata.NotAcceptable:    http.StatusNotAcceptable,
+	geodata.Conflict:         http.StatusConflict,
+	geodata.TooLarge:         http.StatusRequestEntityTooLarge,
+	geodata.Internal:         http.StatusInternalServerError,
+	geodata.Unavailable:      http.StatusServiceUnavailable,
+}
+
+// codeOf maps statuses raised by Echo itself (unknown route, wrong method,
+// body too large) back onto error codes.
+func codeOf(status int) geodata.Code {
+	for c, s := range statusOf {
+		if s == status {
+			return c
+		}
+	}
+	if status >= 400 && status < 500 {
+		return geodata.Invalid
+	}
+	return geodata.Internal
+}
+
+// errorBody is the one shape of every error response.
+type errorBody struct {
+	Code      geodata.Code   `json:"code"`
+	Message   string         `json:"message"`
+	Details   map[string]any `json:"details,omitempty"`
+	RequestID string         `json:"request_id"`
+}
+
+// errorHandler turns any error a handler returns into the error shape.
+// Internal errors are logged with the request id and answered with a
+// generic message.
+func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		rid := c.Response().Header().Get(echo.HeaderXRequestID)
+		body := errorBody{RequestID: rid}
+		var ge *geodata.Error
+		var he *echo.HTTPError
+		switch {
+		case errors.As(err, &ge):
+			body.Code, body.Message, body.Details = ge.Code, ge.Message, ge.Details
+		case errors.As(err, &he):
+			body.Code = codeOf(he.Code)
+			body.Message = echoMessage(c, he)
+		default:
+			body.Code = geodata.Internal
+		}
+		status, ok := statusOf[body.Code]
+		if !ok {
+			status = http.StatusInternalServerError
+		}
+		if status >= 500 {
+			log.Error("request failed", "request_id", rid, "method", c.Request().Method,
+				"path", c.Request().URL.Path, "error", err)
+			if body.Code == geodata.Internal {
+				body.Message = "internal error; the request id identifies it in the server log"
+				body.Details = nil
+			}
+		}
+		if c.Request().Method == http.MethodHead {
+			err = c.NoContent(status)
+		} else {
+			err = c.JSON(status, body)
+		}
+		if err != nil {
+			log.Error("writing error response", "request_id", rid, "error", err)
+		}
+	}
+}
+
+func echoMessage(c echo.Context, he *echo.HTTPError) string {
+	switch he.Code {
+	case http.StatusNotFound:
+		return fmt.Sprintf("nothing at %s; the API is under /api/v1 (GET /api/v1/layers lists the layers)", c.Request().URL.Path)
+	case http.StatusMethodNotAllowed:
+		return fmt.Sprintf("method %s is not allowed on %s", c.Request().Method, c.Request().URL.Path)
+	case http.StatusRequestEntityTooLarge:
+		return "the request body is too large"
+	}
+	if m, ok := he.Message.(string); ok {
+		return m
+	}
+	return http.StatusText(he.Code)
+}

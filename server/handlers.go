@@ -1,0 +1,156 @@
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/server/catalog"
+)
+
+const contentGeoJSON = "application/geo+json"
+
+type handlers struct {
+	cat     *catalog.Catalog
+	opts    Options
+	metrics *metrics
+}
+
+func (h *handlers) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readyz runs every check; any critical one down → 503.
+func (h *handlers) readyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	status, code := "ok", http.StatusOK
+	results := map[string]CheckResult{}
+	for _, chk := range h.opts.Checks {
+		r := chk.Run(ctx)
+		results[chk.Name] = r
+		switch {
+		case r.State == "down" && chk.Critical:
+			status, code = "down", http.StatusServiceUnavailable
+		case r.State != "ok" && r.State != "disabled" && status == "ok":
+			status = "degraded"
+		}
+	}
+	return c.JSON(code, map[string]any{"status": status, "checks": results, "layers": len(h.cat.Layers())})
+}
+
+func (h *handlers) config(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{
+		"tile_url": h.opts.TileURL, "tile_attribution": h.opts.TileAttribution, "version": h.opts.Version,
+	})
+}
+
+func (h *handlers) layers(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]any{"layers": h.cat.Layers()})
+}
+
+func (h *handlers) layer(c echo.Context) error {
+	m, err := h.cat.Layer(c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, m)
+}
+
+func (h *handlers) features(c echo.Context) error {
+	res, err := h.cat.Features(c.Request().Context(), catalog.FeaturesRequest{
+		Layer:       c.Param("id"),
+		Params:      c.QueryParams(),
+		Path:        c.Request().URL.Path,
+		IfNoneMatch: c.Request().Header.Get("If-None-Match"),
+	})
+	if err != nil {
+		return err
+	}
+	return sendCached(c, res, contentGeoJSON)
+}
+
+func (h *handlers) values(c echo.Context) error {
+	params := c.QueryParams()
+	for name := range params {
+		if name != "property" {
+			return geodata.InvalidParam(name, "is not known here", "use property=NAME")
+		}
+	}
+	prop := params.Get("property")
+	if prop == "" {
+		return geodata.InvalidParam("property", "is missing", "use property=NAME with a property of the layer's schema")
+	}
+	res, err := h.cat.Values(c.Request().Context(), c.Param("id"), prop, c.Request().Header.Get("If-None-Match"))
+	if err != nil {
+		return err
+	}
+	return sendCached(c, res, echo.MIMEApplicationJSON)
+}
+
+func (h *handlers) feature(c echo.Context) error {
+	body, _, err := h.cat.Feature(c.Param("id"), c.Param("fid"))
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, contentGeoJSON, body)
+}
+
+// sendCached writes a cached result: the gzip bytes untouched when the
+// client accepts gzip, inflated otherwise.
+func sendCached(c echo.Context, res catalog.Result, contentType string) error {
+	hd := c.Response().Header()
+	hd.Set("ETag", res.ETag)
+	hd.Set("X-Cache", res.Cache)
+	hd.Set("Cache-Control", "no-cache")
+	hd.Add("Vary", "Accept-Encoding")
+	if res.NotModified {
+		return c.NoContent(http.StatusNotModified)
+	}
+	if acceptsGzip(c.Request().Header.Get("Accept-Encoding")) {
+		hd.Set("Content-Encoding", "gzip")
+		if c.Request().Method == http.MethodHead {
+			hd.Set(echo.HeaderContentType, contentType)
+			hd.Set(echo.HeaderContentLength, strconv.Itoa(len(res.Gzip)))
+			return c.NoContent(http.StatusOK)
+		}
+		return c.Blob(http.StatusOK, contentType, res.Gzip)
+	}
+	if c.Request().Method == http.MethodHead {
+		hd.Set(echo.HeaderContentType, contentType)
+		return c.NoContent(http.StatusOK)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(res.Gzip))
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentType, contentType)
+	c.Response().WriteHeader(http.StatusOK)
+	_, err = io.Copy(c.Response(), zr)
+	return err
+}
+
+// acceptsGzip reads an Accept-Encoding header: gzip (or *) listed without q=0.
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		name = strings.ToLower(strings.TrimSpace(name))
+		if name != "gzip" && name != "*" {
+			continue
+		}
+		q := strings.ReplaceAll(strings.ToLower(params), " ", "")
+		if q == "q=0" || q == "q=0.0" || q == "q=0.00" || q == "q=0.000" {
+			return false
+		}
+		return true
+	}
+	return false
+}

@@ -1,0 +1,164 @@
+package server
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/routerisk/routerisk/server/catalog"
+)
+
+// Check reports the state of one dependency for /readyz.
+type Check struct {
+	Name string
+	// Critical checks make /readyz answer 503 when they fail; others only
+	// mark the service degraded.
+	Critical bool
+	Run      func(ctx context.Context) CheckResult
+}
+
+// CheckResult is the outcome of a Check.
+type CheckResult struct {
+	State  string `json:"state"` // ok, degraded, disabled or down
+	Detail string `json:"detail,omitempty"`
+}
+
+// Options configures the app. Catalog is required; the rest may be zero.
+type Options struct {
+	Catalog         *catalog.Catalog
+	Frontend        fs.FS // the built frontend; nil serves a notice
+	Logger          *slog.Logger
+	Checks          []Check
+	Collectors      []prometheus.Collector // extra metrics, e.g. cache tier counters
+	TileURL         string                 // online basemap tiles; "" for none
+	TileAttribution string
+	Version         string
+	MaxBodyBytes    int64 // default 1 MiB
+}
+
+// New builds the Echo app.
+func New(o Options) *echo.Echo {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = 1 << 20
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = errorHandler(o.Logger)
+	m := newMetrics(o.Collectors)
+
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
+		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/" },
+	}))
+	e.Use(middleware.RequestID())
+	e.Use(m.middleware)
+	e.Use(requestLogger(o.Logger))
+	e.Use(middleware.Recover())
+	e.Use(securityHeaders(o.TileURL))
+	e.Use(middleware.BodyLimit(strconv.FormatInt(o.MaxBodyBytes, 10)))
+
+	h := &handlers{cat: o.Catalog, opts: o, metrics: m}
+	e.GET("/healthz", h.healthz)
+	e.GET("/readyz", h.readyz)
+	e.GET("/metrics", echo.WrapHandler(m.handler()))
+
+	// CORS is attached per route, not to a group: a group with middleware
+	// claims every unknown path under it and would turn 405s into 404s.
+	cors := middleware.CORSWithConfig(middleware.CORSConfig{
+		AllowOrigins:  []string{"*"},
+		AllowMethods:  []string{http.MethodGet, http.MethodHead},
+		ExposeHeaders: []string{"ETag", "X-Cache", "X-Request-Id"},
+	})
+	read := []string{http.MethodGet, http.MethodHead, http.MethodOptions}
+	for path, handler := range map[string]echo.HandlerFunc{
+		"/config":                   h.config,
+		"/layers":                   h.layers,
+		"/layers/:id":               h.layer,
+		"/layers/:id/features":      h.features,
+		"/layers/:id/features/:fid": h.feature,
+		"/layers/:id/values":        h.values,
+	} {
+		e.Match(read, "/api/v1"+path, handler, cors)
+	}
+
+	mountFrontend(e, o.Frontend)
+	return e
+}
+
+func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogURIPath: true, LogMethod: true, LogLatency: true, LogRequestID: true,
+		LogError: true, HandleError: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
+				slog.String("request_id", v.RequestID), slog.String("method", v.Method),
+				slog.String("path", v.URIPath), slog.Int("status", v.Status),
+				slog.Duration("latency", v.Latency), slog.String("cache", c.Response().Header().Get("X-Cache")))
+			return nil
+		},
+	})
+}
+
+// securityHeaders sets a strict Content-Security-Policy that admits only
+// this origin, plus the tile server's origin for images.
+func securityHeaders(tileURL string) echo.MiddlewareFunc {
+	img := "'self' data: blob:"
+	if u, err := url.Parse(strings.ReplaceAll(tileURL, "{s}", "a")); err == nil && u.Scheme != "" && u.Host != "" {
+		host := u.Host
+		if strings.Contains(tileURL, "{s}") {
+			host = "*." + strings.TrimPrefix(u.Host, "a.")
+		}
+		img += " " + u.Scheme + "://" + host
+	}
+	csp := "default-src 'self'; img-src " + img + "; style-src 'self' 'unsafe-inline'; " +
+		"script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'; form-action 'self'"
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			hd := c.Response().Header()
+			hd.Set("Content-Security-Policy", csp)
+			hd.Set("X-Content-Type-Options", "nosniff")
+			hd.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+			hd.Set("X-Frame-Options", "SAMEORIGIN")
+			return next(c)
+		}
+	}
+}
+
+func mountFrontend(e *echo.Echo, dist fs.FS) {
+	if dist != nil {
+		if _, err := fs.Stat(dist, "index.html"); err == nil {
+			fileServer := http.FileServerFS(dist)
+			serve := func(c echo.Context) error {
+				p := c.Request().URL.Path
+				if strings.HasPrefix(p, "/assets/") {
+					c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+				} else {
+					c.Response().Header().Set("Cache-Control", "no-cache")
+				}
+				if p != "/" {
+					if _, err := fs.Stat(dist, strings.TrimPrefix(p, "/")); err != nil {
+						return echo.ErrNotFound
+					}
+				}
+				fileServer.ServeHTTP(c.Response(), c.Request())
+				return nil
+			}
+			e.GET("/", serve)
+			e.GET("/*", serve)
+			return
+		}
+	}
+	e.GET("/", func(c echo.Context) error {
+		return c.String(http.StatusOK, "RouteRisk API is running; the dashboard is not built into this binary (run `make build`). The API is at /api/v1/layers.\n")
+	})
+}

@@ -1,0 +1,349 @@
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/formats"
+	"github.com/routerisk/routerisk/server/cache"
+	"github.com/routerisk/routerisk/server/catalog"
+	"github.com/routerisk/routerisk/server/store"
+)
+
+// newTestApp serves the fixture incidents through the whole Echo stack,
+// with a file store in a temporary folder and the given cache.
+func newTestApp(t *testing.T, c catalog.Cache) *echo.Echo {
+	t.Helper()
+	f, err := os.Open("testdata/incidents.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	feats, rep, err := formats.DecodeGeoJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.OpenFiles(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	l := &geodata.Layer{Meta: geodata.Meta{ID: "incidents", Kind: geodata.KindIncident, Title: "Incidents",
+		Sensitivity: geodata.Restricted, TimeProperty: "date"}, Features: feats}
+	if _, err := st.Publish(ctx, l, rep, "test"); err != nil {
+		t.Fatal(err)
+	}
+	cat := catalog.New(st, c)
+	if err := cat.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return New(Options{Catalog: cat, TileURL: "https://tile.openstreetmap.org/{z}/{x}/{y}.png"})
+}
+
+type response struct {
+	*httptest.ResponseRecorder
+}
+
+func do(t *testing.T, e *echo.Echo, method, target string, headers ...string) response {
+	t.Helper()
+	req := httptest.NewRequest(method, target, nil)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	rec := httptest.NewRecorder()
+	e.ServeHTTP(rec, req)
+	return response{rec}
+}
+
+// body returns the response body, inflated if it was sent gzip-encoded.
+func (r response) body(t *testing.T) []byte {
+	t.Helper()
+	if r.Header().Get("Content-Encoding") != "gzip" {
+		return r.Body.Bytes()
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(r.Body.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+type collection struct {
+	NumberMatched  int `json:"numberMatched"`
+	NumberReturned int `json:"numberReturned"`
+	Links          []struct{ Rel, Href string }
+	Features       []struct {
+		ID         string         `json:"id"`
+		Geometry   map[string]any `json:"geometry"`
+		Properties map[string]any `json:"properties"`
+	}
+}
+
+func (r response) collection(t *testing.T) collection {
+	t.Helper()
+	var c collection
+	if err := json.Unmarshal(r.body(t), &c); err != nil {
+		t.Fatalf("body is not a feature collection: %v\n%s", err, r.body(t))
+	}
+	return c
+}
+
+func TestFeatureQueries(t *testing.T) {
+	e := newTestApp(t, cache.NewLRU(1<<20))
+	tests := []struct {
+		query   string
+		matched int
+		ids     string
+	}{
+		{"", 6, "i1,i2,i3,i4,i5,i6"},
+		{"bbox=10,30,15,40", 2, "i1,i2"},
+		{"bbox=-180,-90,180,90", 6, "i1,i2,i3,i4,i5,i6"},
+		{"datetime=2017-01-01/2020-12-31", 2, "i2,i3"},
+		{"datetime=../2016-05-26", 1, "i1"},
+		{"datetime=2021-03-15", 1, "i4"},
+		{"cause=Drowning", 2, "i1,i3"},
+		{"cause=Drowning,Violence", 3, "i1,i3,i4"},
+		{"route=Central%20Mediterranean&datetime=2017-01-01/..", 1, "i2"},
+		{"route=Darien&bbox=0,0,1,1", 0, ""},
+		{"limit=2", 6, "i1,i2"},
+		{"limit=2&offset=4", 6, "i5,i6"},
+		{"limit=2&offset=10", 6, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			r := do(t, e, http.MethodGet, "/api/v1/layers/incidents/features?"+tt.query, "Accept-Encoding", "gzip")
+			if r.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", r.Code, r.body(t))
+			}
+			if ct := r.Header().Get("Content-Type"); ct != "application/geo+json" {
+				t.Errorf("Content-Type = %q", ct)
+			}
+			c := r.collection(t)
+			var ids []string
+			for _, f := range c.Features {
+				ids = append(ids, f.ID)
+			}
+			if c.NumberMatched != tt.matched || strings.Join(ids, ",") != tt.ids || c.NumberReturned != len(ids) {
+				t.Errorf("matched %d returned %d ids %v; want matched %d ids %s", c.NumberMatched, c.NumberReturned, ids, tt.matched, tt.ids)
+			}
+		})
+	}
+}
+
+func TestNextLinkPagesThroughEverything(t *testing.T) {
+	e := newTestApp(t, cache.NewLRU(1<<20))
+	seen := map[string]int{}
+	target := "/api/v1/layers/incidents/features?limit=4"
+	for pages := 0; target != ""; pages++ {
+		if pages > 5 {
+			t.Fatal("next links do not end")
+		}
+		c := do(t, e, http.MethodGet, target).collection(t)
+		target = ""
+		for _, l := range c.Links {
+			if l.Rel == "next" {
+				target = l.Href
+			}
+		}
+		for _, f := range c.Features {
+			seen[f.ID]++
+		}
+	}
+	if len(seen) != 6 {
+		t.Errorf("paging saw %d distinct features, want 6", len(seen))
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("feature %s seen %d times", id, n)
+		}
+	}
+}
+
+func TestPropertiesAndPrecision(t *testing.T) {
+	e := newTestApp(t, cache.NewLRU(1<<20))
+	c := do(t, e, http.MethodGet, "/api/v1/layers/incidents/features?bbox=13,36,14,37&properties=dead,route&precision=2").collection(t)
+	if len(c.Features) != 1 {
+		t.Fatalf("got %d features", len(c.Features))
+	}
+	f := c.Features[0]
+	if len(f.Properties) != 2 || f.Properties["dead"] != 3.0 || f.Properties["route"] != "Central Mediterranean" {
+		t.Errorf("properties = %v", f.Properties)
+	}
+	coords := f.Geometry["coordinates"].([]any)
+	if coords[0] != 13.12 || coords[1] != 36.99 {
+		t.Errorf("coordinates = %v, want [13.12 36.99]", coords)
+	}
+}
+
+func TestCacheHeadersAndConditionalRequests(t *testing.T) {
+	e := newTestApp(t, cache.NewLRU(1<<20))
+	const target = "/api/v1/layers/incidents/features?cause=Drowning"
+	first := do(t, e, http.MethodGet, target, "Accept-Encoding", "gzip")
+	if first.Header().Get("X-Cache") != "MISS" || first.Header().Get("Content-Encoding") != "gzip" {
+		t.Fatalf("first request: X-Cache %q, encoding %q", first.Header().Get("X-Cache"), first.Header().Get("Content-Encoding"))
+	}
+	etag := first.Header().Get("ETag")
+	if etag == "" {
+		t.Fatal("no ETag")
+	}
+	second := do(t, e, http.MethodGet, "/api/v1/layers/incidents/features?cause=Drowning&limit=1000", "Accept-Encoding", "gzip")
+	if second.Header().Get("X-Cache") != "HIT" || second.Header().Get("ETag") != etag || !bytes.Equal(first.Body.Bytes(), second.Body.Bytes()) {
+		t.Errorf("the same normalised query: X-Cache %q, ETag %q (first %q)", second.Header().Get("X-Cache"), second.Header().Get("ETag"), etag)
+	}
+	plain := do(t, e, http.MethodGet, target)
+	if plain.Header().Get("Content-Encoding") != "" || !json.Valid(plain.Body.Bytes()) {
+		t.Errorf("a client without gzip got encoding %q", plain.Header().Get("Content-Encoding"))
+	}
+	refused := do(t, e, http.MethodGet, target, "Accept-Encoding", "gzip;q=0, identity")
+	if refused.Header().Get("Content-Encoding") != "" {
+		t.Error("gzip;q=0 was ignored")
+	}
+	notModified := do(t, e, http.MethodGet, target, "If-None-Match", etag)
+	if notModified.Code != http.StatusNotModified || notModified.Body.Len() != 0 {
+		t.Errorf("If-None-Match: status %d, %d bytes", notModified.Code, notModified.Body.Len())
+	}
+	other := do(t, e, http.MethodGet, "/api/v1/layers/incidents/features?cause=Violence")
+	if other.Header().Get("ETag") == etag {
+		t.Error("two different queries share an ETag")
+	}
+}
+
+func TestErrorsHaveOneShape(t *testing.T) {
+	e := newTestApp(t, cache.NewLRU(1<<20))
+	tests := []struct {
+		method, target string
+		status         int
+		code           string
+		says           string
+	}{
+		{"GET", "/api/v1/layers/nope", 404, "not_found", `layer "nope" does not exist`},
+		{"GET", "/api/v1/layers/nope/features", 404, "not_found", "does not exist"},
+		{"GET", "/api/v1/layers/incidents/features/zzz", 404, "not_found", "no feature"},
+		{"GET", "/api/v1/layers/incidents/features?bbox=1,2,3", 400, "invalid", "bbox"},
+		{"GET", "/api/v1/layers/incidents/features?bbox=NaN,0,1,1", 400, "invalid", "finite"},
+		{"GET", "/api/v1/layers/incidents/features?datetime=soon", 400, "invalid", "RFC 3339"},
+		{"GET", "/api/v1/layers/incidents/features?limit=1000000", 400, "invalid", "50000"},
+		{"GET", "/api/v1/layers/incidents/features?category=health", 400, "invalid", "unknown parameter"},
+		{"GET", "/api/v1/layers/incidents/values", 400, "invalid", "property"},
+		{"GET", "/api/v1/layers/incidents/values?property=secret", 400, "invalid", "does not have"},
+		{"GET", "/api/v1/nothing-here", 404, "not_found", "nothing at"},
+		{"GET", "/no/such/page", 404, "not_found", "nothing at"},
+		{"POST", "/api/v1/layers", 405, "method_not_allowed", "not allowed"},
+		{"DELETE", "/api/v1/layers/incidents/features", 405, "method_not_allowed", "not allowed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.target, func(t *testing.T) {
+			r := do(t, e, tt.method, tt.target)
+			if r.Code != tt.status {
+				t.Fatalf("status %d, want %d: %s", r.Code, tt.status, r.Body)
+			}
+			var body struct{ Code, Message, RequestID string }
+			var raw map[string]any
+			if err := json.Unmarshal(r.Body.Bytes(), &raw); err != nil {
+				t.Fatalf("error body is not JSON: %s", r.Body)
+			}
+			body.Code, _ = raw["code"].(string)
+			body.Message, _ = raw["message"].(string)
+			body.RequestID, _ = raw["request_id"].(string)
+			if body.Code != tt.code || !strings.Contains(body.Message, tt.says) || body.RequestID == "" {
+				t.Errorf("body = %s; want code %q, a message saying %q and a request id", r.Body, tt.code, tt.says)
+			}
+			if body.RequestID != r.Header().Get(echo.HeaderXRequestID) {
+				t.Error("request_id differs from the X-Request-Id header")
+			}
+		})
+	}
+}
+
+func TestHostileTextStaysEscapedJSON(t *testing.T) {
+	e := newTestApp(t, cache.NewLRU(1<<20))
+	r := do(t, e, http.MethodGet, "/api/v1/layers/incidents/features/i4")
+	if r.Code != 200 {
+		t.Fatalf("status %d", r.Code)
+	}
+	if bytes.Contains(r.Body.Bytes(), []byte("<img")) {
+		t.Errorf("raw markup in a JSON body: %s", r.Body)
+	}
+	var f struct{ Properties map[string]string }
+	_ = json.Unmarshal(r.Body.Bytes(), &f)
+	if f.Properties["location"] != "<img src=x onerror=alert(1)>" {
+		t.Errorf("location = %q; the text must survive unchanged", f.Properties["location"])
+	}
+	if r.Header().Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(r.Header().Get("Content-Security-Policy"), "script-src 'self'") {
+		t.Errorf("security headers missing: %v", r.Header())
+	}
+}
+
+func TestLayersValuesAndMeta(t *testing.T) {
+	e := newTestApp(t, cache.NewLRU(1<<20))
+	var list struct{ Layers []geodata.Meta }
+	if err := json.Unmarshal(do(t, e, "GET", "/api/v1/layers").Body.Bytes(), &list); err != nil || len(list.Layers) != 1 {
+		t.Fatalf("layers: %+v %v", list, err)
+	}
+	m := list.Layers[0]
+	if m.ID != "incidents" || m.Version != 1 || m.FeatureCount != 6 || len(m.BBox) != 4 || !m.HasField("cause_category") {
+		t.Errorf("meta = %+v", m)
+	}
+	r := do(t, e, "GET", "/api/v1/layers/incidents/values?property=cause_category", "Accept-Encoding", "gzip")
+	var vals struct {
+		Property string
+		Values   []catalog.ValueCount
+	}
+	if err := json.Unmarshal(r.body(t), &vals); err != nil {
+		t.Fatal(err)
+	}
+	if len(vals.Values) != 3 || vals.Values[0].Count != 3 || !strings.HasPrefix(vals.Values[0].Value, "Harsh") {
+		t.Errorf("values = %+v", vals)
+	}
+	if h := do(t, e, http.MethodHead, "/api/v1/layers/incidents/features", "Accept-Encoding", "gzip"); h.Code != 200 || h.Body.Len() != 0 {
+		t.Errorf("HEAD: status %d, %d bytes", h.Code, h.Body.Len())
+	}
+}
+
+func TestMetricsAndHealth(t *testing.T) {
+	e := newTestApp(t, cache.NewLRU(1<<20))
+	do(t, e, "GET", "/api/v1/layers/incidents/features")
+	do(t, e, "GET", "/api/v1/layers/incidents/features")
+	do(t, e, "GET", "/api/v1/layers/nope")
+	m := do(t, e, "GET", "/metrics").Body.String()
+	for _, want := range []string{
+		`routerisk_http_requests_total{method="GET",route="/api/v1/layers/:id/features",status="200"} 2`,
+		`routerisk_http_requests_total{method="GET",route="/api/v1/layers/:id",status="404"} 1`,
+		`routerisk_cache_results_total{result="HIT"} 1`,
+		`routerisk_cache_results_total{result="MISS"} 1`,
+		`routerisk_http_request_duration_seconds_bucket`,
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	if r := do(t, e, "GET", "/healthz"); r.Code != 200 {
+		t.Errorf("/healthz: %d", r.Code)
+	}
+	if r := do(t, e, "GET", "/readyz"); r.Code != 200 || !strings.Contains(r.Body.String(), `"status":"ok"`) {
+		t.Errorf("/readyz: %d %s", r.Code, r.Body)
+	}
+}
+
+func TestFrontendNoticeWithoutBuild(t *testing.T) {
+	e := newTestApp(t, cache.NewLRU(1<<20))
+	r := do(t, e, "GET", "/")
+	if r.Code != 200 || !strings.Contains(r.Body.String(), "make build") {
+		t.Errorf("/ without a built frontend: %d %s", r.Code, r.Body)
+	}
+}

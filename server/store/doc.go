@@ -1,0 +1,6 @@
+// Package store keeps layer versions. Files, the embedded default, keeps
+// them in one folder on disk: every version is written to a temporary
+// folder, synced, then renamed into place, and the layer's "current"
+// pointer is replaced the same way, so a crash leaves either the old or
+// the new version visible, never half of one. Old versions are kept.
+package store
