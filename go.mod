@@ -3,6 +3,7 @@ module github.com/routerisk/routerisk
 go 1.26.8
 
 require (
+	github.com/klauspost/compress v1.20.4
 	github.com/labstack/echo/v4 v4.16.0
 	github.com/paulmach/orb v0.14.0
 	github.com/prometheus/client_golang v1.25.0

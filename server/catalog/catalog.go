@@ -2,7 +2,6 @@ package catalog
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -14,6 +13,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/klauspost/compress/gzip"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/routerisk/routerisk/geodata"
@@ -58,6 +58,8 @@ type Catalog struct {
 	mu     sync.RWMutex
 	layers map[string]*loaded // by layer id, the current version
 	flight singleflight.Group
+	// gzipWriters reuses compressors: each holds about a megabyte of state.
+	gzipWriters sync.Pool
 }
 
 // loaded is one layer version ready to answer queries.
@@ -70,7 +72,12 @@ type loaded struct {
 
 // New returns a catalog over store and cache. Call Load before serving.
 func New(store Store, cache Cache) *Catalog {
-	return &Catalog{store: store, cache: cache, layers: map[string]*loaded{}}
+	c := &Catalog{store: store, cache: cache, layers: map[string]*loaded{}}
+	c.gzipWriters.New = func() any {
+		zw, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
+		return zw
+	}
+	return c
 }
 
 // Load reads and indexes the current version of every layer.
@@ -216,7 +223,7 @@ func (c *Catalog) cached(ctx context.Context, key, ifNoneMatch string, compute f
 		if err != nil {
 			return nil, err
 		}
-		gz := gzipBytes(raw)
+		gz := c.gzipBytes(raw)
 		if ctx.Err() == nil {
 			if err := c.cache.Set(context.WithoutCancel(ctx), key, gz); err != nil {
 				status = CacheBypass
@@ -358,12 +365,14 @@ func matchETag(header, etag string) bool {
 	return false
 }
 
-func gzipBytes(raw []byte) []byte {
+func (c *Catalog) gzipBytes(raw []byte) []byte {
 	var buf bytes.Buffer
-	buf.Grow(len(raw) / 4)
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+	buf.Grow(len(raw)/5 + 64)
+	zw := c.gzipWriters.Get().(*gzip.Writer)
+	zw.Reset(&buf)
 	_, _ = zw.Write(raw) // writes to a bytes.Buffer cannot fail
 	_ = zw.Close()
+	c.gzipWriters.Put(zw)
 	return buf.Bytes()
 }
 
