@@ -82,11 +82,15 @@ type Layer struct {
 	Features []*geojson.Feature
 }
 
-// Summarise fills FeatureCount, BBox and Schema of l.Meta from its features.
+// Summarise fills FeatureCount, BBox and Schema of l.Meta from its features
+// (and makes Sources an empty list rather than none).
 // Schema types are inferred from the values: a property seen with more than
 // one JSON type is reported as "string".
 func (l *Layer) Summarise() {
 	l.Meta.FeatureCount = len(l.Features)
+	if l.Meta.Sources == nil {
+		l.Meta.Sources = []Source{}
+	}
 	var b orb.Bound
 	first := true
 	types := map[string]string{}

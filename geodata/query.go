@@ -99,8 +99,17 @@ func ParseQuery(v url.Values, m Meta) (Query, error) {
 	q := Query{Precision: -1, Limit: DefaultLimit}
 	filters := FilterParams(m)
 	for name, vals := range v {
+		prop, isFilter := filters[name]
+		if isFilter && !slices.Contains(reservedParams, name) {
+			f, err := parseFilter(name, prop, vals)
+			if err != nil {
+				return q, err
+			}
+			q.Filters = append(q.Filters, f)
+			continue
+		}
 		if len(vals) > 1 {
-			return q, InvalidParam(name, "is given more than once", "give each parameter once; separate several values with commas")
+			return q, InvalidParam(name, "is given more than once", "give this parameter once")
 		}
 		val := vals[0]
 		var err error
@@ -121,13 +130,7 @@ func ParseQuery(v url.Values, m Meta) (Query, error) {
 		case "offset":
 			q.Offset, err = parseInt(name, val, 0, math.MaxInt32)
 		default:
-			prop, ok := filters[name]
-			if !ok {
-				return q, unknownParam(name, filters)
-			}
-			var f Filter
-			f, err = parseFilter(name, prop, val)
-			q.Filters = append(q.Filters, f)
+			return q, unknownParam(name, filters)
 		}
 		if err != nil {
 			return q, err
@@ -165,17 +168,17 @@ func parseInt(name, val string, lo, hi int) (int, error) {
 	return n, nil
 }
 
-func parseFilter(param, prop, val string) (Filter, error) {
+// parseFilter reads an attribute filter. Each occurrence of the parameter
+// is one whole value — values may contain commas, as some Missing Migrants
+// cause categories do — and repeating the parameter admits several.
+func parseFilter(param, prop string, vals []string) (Filter, error) {
 	f := Filter{Param: param, Property: prop}
-	for _, s := range strings.Split(val, ",") {
+	for _, s := range vals {
 		s = strings.TrimSpace(s)
 		if s == "" {
-			continue
+			return f, InvalidParam(param, "is empty", "give a value, repeat the parameter for several (route=A&route=B), or leave it out")
 		}
 		f.Values = append(f.Values, s)
-	}
-	if len(f.Values) == 0 {
-		return f, InvalidParam(param, "is empty", "give one or more values separated by commas, or leave the parameter out")
 	}
 	if len(f.Values) > maxValues {
 		return f, InvalidParam(param, fmt.Sprintf("has %d values", len(f.Values)), fmt.Sprintf("give at most %d values", maxValues))
@@ -344,7 +347,7 @@ func (q Query) Values() url.Values {
 		v.Set("datetime", q.Time.String())
 	}
 	for _, f := range q.Filters {
-		v.Set(f.Param, strings.Join(f.Values, ","))
+		v[f.Param] = append([]string(nil), f.Values...)
 	}
 	if q.Properties != nil {
 		v.Set("properties", strings.Join(q.Properties, ","))

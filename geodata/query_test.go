@@ -49,8 +49,13 @@ func TestParseQueryAccepts(t *testing.T) {
 				t.Errorf("interval = %v", q.Time)
 			}
 		}},
-		{"cause alias reads cause_category, values sorted and unique", "cause=Violence,Drowning,Violence", func(t *testing.T, q Query) {
+		{"cause alias reads cause_category; repeated values sorted and unique", "cause=Violence&cause=Drowning&cause=Violence", func(t *testing.T, q Query) {
 			if len(q.Filters) != 1 || q.Filters[0].Property != "cause_category" || strings.Join(q.Filters[0].Values, "|") != "Drowning|Violence" {
+				t.Errorf("filters = %+v", q.Filters)
+			}
+		}},
+		{"a value keeps its commas", "cause=Harsh+environmental+conditions+%2F+lack+of+adequate+shelter%2C+food%2C+water", func(t *testing.T, q Query) {
+			if len(q.Filters) != 1 || len(q.Filters[0].Values) != 1 || q.Filters[0].Values[0] != "Harsh environmental conditions / lack of adequate shelter, food, water" {
 				t.Errorf("filters = %+v", q.Filters)
 			}
 		}},
@@ -106,7 +111,8 @@ func TestParseQueryRejects(t *testing.T) {
 		{"unknown parameter", "colour=red", incidentMeta, "unknown parameter"},
 		{"hostile parameter name is cut", "<script>" + strings.Repeat("x", 200) + "=1", incidentMeta, "unknown parameter"},
 		{"unknown property", "properties=secret", incidentMeta, "does not have"},
-		{"empty filter", "route=,,", incidentMeta, "empty"},
+		{"empty filter", "route=", incidentMeta, "empty"},
+		{"one empty of two", "route=Darien&route=+", incidentMeta, "empty"},
 		{"repeated parameter", "bbox=0,0,1,1&bbox=0,0,2,2", incidentMeta, "more than once"},
 		{"category not for incidents", "category=health", incidentMeta, "unknown parameter"},
 	}
@@ -132,8 +138,8 @@ func TestParseQueryRejects(t *testing.T) {
 }
 
 func TestQueryKeyIsCanonical(t *testing.T) {
-	a, _ := url.ParseQuery("route=B,A&bbox=0,0,1,1&limit=10")
-	b, _ := url.ParseQuery("limit=10&bbox=0.0,0,1,1.0&route=A,B,A")
+	a, _ := url.ParseQuery("route=B&route=A&bbox=0,0,1,1&limit=10")
+	b, _ := url.ParseQuery("limit=10&bbox=0.0,0,1,1.0&route=A&route=B&route=A")
 	qa, err := ParseQuery(a, incidentMeta)
 	if err != nil {
 		t.Fatal(err)

@@ -71,13 +71,13 @@ func benchRequest(b *testing.B, e *echo.Echo, target string) {
 // routing, middleware, cache lookup, bytes out.
 func BenchmarkCachedBBoxRequest(b *testing.B) {
 	e := benchApp(b, cache.NewLRU(256<<20))
-	benchRequest(b, e, "/api/v1/layers/incidents/features?bbox=-20,20,40,50&limit=50000")
+	benchRequest(b, e, "/api/v1/layers/incidents/features?bbox=-20,20,40,50&limit=2500")
 }
 
 // BenchmarkUncachedBBoxRequest computes every time: index search, encoding, gzip.
 func BenchmarkUncachedBBoxRequest(b *testing.B) {
 	e := benchApp(b, noCache{})
-	benchRequest(b, e, "/api/v1/layers/incidents/features?bbox=-20,20,40,50&limit=50000")
+	benchRequest(b, e, "/api/v1/layers/incidents/features?bbox=-20,20,40,50&limit=2500")
 }
 
 // BenchmarkEncodeAllIncidents encodes the full ~17.8k-feature collection

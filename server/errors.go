@@ -43,7 +43,7 @@ func codeOf(status int) geodata.Code {
 type errorBody struct {
 	Code      geodata.Code   `json:"code"`
 	Message   string         `json:"message"`
-	Details   map[string]any `json:"details,omitempty"`
+	Details   map[string]any `json:"details"` // {} when there is nothing to add
 	RequestID string         `json:"request_id"`
 }
 
@@ -68,6 +68,9 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		default:
 			body.Code = geodata.Internal
 		}
+		if body.Details == nil {
+			body.Details = map[string]any{}
+		}
 		status, ok := statusOf[body.Code]
 		if !ok {
 			status = http.StatusInternalServerError
@@ -77,7 +80,7 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 				"path", c.Request().URL.Path, "error", err)
 			if body.Code == geodata.Internal {
 				body.Message = "internal error; the request id identifies it in the server log"
-				body.Details = nil
+				body.Details = map[string]any{}
 			}
 		}
 		if c.Request().Method == http.MethodHead {

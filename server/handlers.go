@@ -116,13 +116,17 @@ func sendCached(c echo.Context, res catalog.Result, contentType string) error {
 		return c.NoContent(http.StatusNotModified)
 	}
 	if acceptsGzip(c.Request().Header.Get("Accept-Encoding")) {
+		// A known length spares the chunked encoding and lets the
+		// bytes go out in as few writes as the socket allows.
 		hd.Set("Content-Encoding", "gzip")
+		hd.Set(echo.HeaderContentType, contentType)
+		hd.Set(echo.HeaderContentLength, strconv.Itoa(len(res.Gzip)))
 		if c.Request().Method == http.MethodHead {
-			hd.Set(echo.HeaderContentType, contentType)
-			hd.Set(echo.HeaderContentLength, strconv.Itoa(len(res.Gzip)))
 			return c.NoContent(http.StatusOK)
 		}
-		return c.Blob(http.StatusOK, contentType, res.Gzip)
+		c.Response().WriteHeader(http.StatusOK)
+		_, err := c.Response().Write(res.Gzip)
+		return err
 	}
 	if c.Request().Method == http.MethodHead {
 		hd.Set(echo.HeaderContentType, contentType)

@@ -117,7 +117,8 @@ func TestFeatureQueries(t *testing.T) {
 		{"datetime=../2016-05-26", 1, "i1"},
 		{"datetime=2021-03-15", 1, "i4"},
 		{"cause=Drowning", 2, "i1,i3"},
-		{"cause=Drowning,Violence", 3, "i1,i3,i4"},
+		{"cause=Drowning&cause=Violence", 3, "i1,i3,i4"},
+		{"cause=Harsh%20environmental%20conditions%20%2F%20lack%20of%20adequate%20shelter%2C%20food%2C%20water", 3, "i2,i5,i6"},
 		{"route=Central%20Mediterranean&datetime=2017-01-01/..", 1, "i2"},
 		{"route=Darien&bbox=0,0,1,1", 0, ""},
 		{"limit=2", 6, "i1,i2"},
@@ -256,6 +257,9 @@ func TestErrorsHaveOneShape(t *testing.T) {
 			var raw map[string]any
 			if err := json.Unmarshal(r.Body.Bytes(), &raw); err != nil {
 				t.Fatalf("error body is not JSON: %s", r.Body)
+			}
+			if _, ok := raw["details"]; !ok {
+				t.Error("error body has no details member")
 			}
 			body.Code, _ = raw["code"].(string)
 			body.Message, _ = raw["message"].(string)

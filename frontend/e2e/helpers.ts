@@ -1,0 +1,54 @@
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+
+/** Skips the test when global setup found a prerequisite missing (never under CI: there it fails). */
+export function skipWithoutServer(): void {
+  test.skip(() => !!process.env.ROUTERISK_E2E_SKIP, process.env.ROUTERISK_E2E_SKIP ?? '');
+}
+
+/** The URL of the server started by global setup, with `path` appended. */
+export function serverUrl(path = '/'): string {
+  const base = process.env.ROUTERISK_E2E_URL;
+  if (!base) throw new Error('ROUTERISK_E2E_URL is not set: global setup did not start the server');
+  return base + path;
+}
+
+const errors = new WeakMap<Page, string[]>();
+
+/** Uncaught errors the page has thrown since openDashboard first ran on it. */
+export function pageErrors(page: Page): string[] {
+  return errors.get(page) ?? [];
+}
+
+/** Opens the dashboard at `path` and waits for its first full render. */
+export async function openDashboard(page: Page, path = '/'): Promise<void> {
+  if (!errors.has(page)) {
+    const list: string[] = [];
+    errors.set(page, list);
+    page.on('pageerror', (err) => list.push(String(err)));
+  }
+  await page.goto(serverUrl(path));
+  await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 60_000 });
+  await waitIdle(page);
+}
+
+/** Waits until no filter change is pending and no layer is loading. */
+export async function waitIdle(page: Page): Promise<void> {
+  await page.waitForFunction(() => window.__routerisk !== undefined && !window.__routerisk.busy, null, { timeout: 60_000 });
+}
+
+/** numberMatched of a features query, asked of the API directly. */
+export async function apiCount(request: APIRequestContext, layerId: string, params: Record<string, string> = {}): Promise<number> {
+  const q = new URLSearchParams({ ...params, limit: '1' });
+  const res = await request.get(serverUrl(`/api/v1/layers/${layerId}/features?${q.toString()}`));
+  expect(res.status(), await res.text()).toBe(200);
+  const body = await res.json();
+  expect(typeof body.numberMatched).toBe('number');
+  return body.numberMatched as number;
+}
+
+/** The count the panel shows for a layer (data-count of its count line). */
+export async function uiCount(page: Page, layerId: string): Promise<number> {
+  const v = await page.locator(`#count-${layerId}`).getAttribute('data-count');
+  expect(v, `layer ${layerId} has no count`).not.toBeNull();
+  return Number(v);
+}

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError, createApi, MAX_PAGES, nextLink, parseMeta } from './api';
+
+const ORIGIN = 'http://127.0.0.1:8080';
+
+type Handler = (url: string) => { status?: number; body: unknown };
+
+function fakeFetch(handler: Handler) {
+  const calls: string[] = [];
+  const fn = async (url: string, init?: RequestInit) => {
+    calls.push(url);
+    if (init?.signal?.aborted) throw new DOMException('aborted', 'AbortError');
+    const { status = 200, body } = handler(url);
+    return new Response(typeof body === 'string' ? body : JSON.stringify(body), { status });
+  };
+  return { fn, calls };
+}
+
+const fc = (ids: string[], next?: string, matched = 3) => ({
+  type: 'FeatureCollection',
+  numberMatched: matched,
+  numberReturned: ids.length,
+  links: next ? [{ rel: 'self', href: '/x' }, { rel: 'next', href: next }] : [],
+  features: ids.map((id) => ({ type: 'Feature', id, geometry: null, properties: {} })),
+});
+
+describe('api client', () => {
+  it('follows next links until every page is read', async () => {
+    const { fn, calls } = fakeFetch((url) => {
+      if (url.includes('offset=2')) return { body: fc(['c']) };
+      return { body: fc(['a', 'b'], '/api/v1/layers/incidents/features?limit=2&offset=2') };
+    });
+    const api = createApi(fn, '/api/v1', ORIGIN);
+    const res = await api.features('incidents', new URLSearchParams({ limit: '2', cause: 'Drowning' }));
+    expect(res.features.map((f) => f.id)).toEqual(['a', 'b', 'c']);
+    expect(res.numberMatched).toBe(3);
+    expect(calls).toEqual([
+      '/api/v1/layers/incidents/features?limit=2&cause=Drowning',
+      '/api/v1/layers/incidents/features?limit=2&offset=2',
+    ]);
+  });
+
+  it('stops a next-link loop', async () => {
+    const { fn, calls } = fakeFetch(() => ({ body: fc(['a'], '/api/v1/layers/x/features') }));
+    await expect(createApi(fn, '/api/v1', ORIGIN).features('x', new URLSearchParams())).rejects.toBeInstanceOf(ApiError);
+    expect(calls).toHaveLength(MAX_PAGES);
+  });
+
+  it('turns error bodies into ApiError with code and request id', async () => {
+    const { fn } = fakeFetch(() => ({
+      status: 400,
+      body: { code: 'invalid_parameter', message: 'bad datetime', details: { parameter: 'datetime' }, request_id: 'req-1' },
+    }));
+    const err = await createApi(fn, '/api/v1', ORIGIN).features('x', new URLSearchParams()).catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ status: 400, code: 'invalid_parameter', message: 'bad datetime', requestId: 'req-1' });
+  });
+
+  it('reports unreachable servers and non-JSON errors', async () => {
+    const down = createApi(async () => {
+      throw new TypeError('Failed to fetch');
+    }, '/api/v1', ORIGIN);
+    await expect(down.config()).rejects.toMatchObject({ status: 0, code: 'network' });
+    const { fn } = fakeFetch(() => ({ status: 502, body: '<html>bad gateway</html>' }));
+    await expect(createApi(fn, '/api/v1', ORIGIN).config()).rejects.toMatchObject({ status: 502, code: 'http_error' });
+  });
+
+  it('passes aborts through untouched', async () => {
+    const { fn } = fakeFetch(() => ({ body: fc([]) }));
+    const c = new AbortController();
+    c.abort();
+    await expect(createApi(fn, '/api/v1', ORIGIN).features('x', new URLSearchParams(), c.signal)).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('escapes ids in paths', async () => {
+    const { fn, calls } = fakeFetch(() => ({ body: { type: 'Feature', id: 'a/b', geometry: null, properties: {} } }));
+    await createApi(fn, '/api/v1', ORIGIN).feature('incidents', '2014.MMP/../x?y');
+    expect(calls[0]).toBe('/api/v1/layers/incidents/features/2014.MMP%2F..%2Fx%3Fy');
+  });
+
+  it('drops unusable layer entries and reads values', async () => {
+    const { fn } = fakeFetch((url) =>
+      url.endsWith('/layers')
+        ? { body: { layers: [{ id: 'incidents', kind: 'incident', title: 'I', sources: [{ name: 'IOM', license: 'CC BY-IGO', attribution: 'IOM MMP' }] }, { id: '../x', kind: 'route' }, { id: 'y', kind: 'bogus' }, null] } }
+        : { body: { property: 'route', values: [{ value: 'A', count: 3 }, { value: 5, count: 1 }, { value: null }] } },
+    );
+    const api = createApi(fn, '/api/v1', ORIGIN);
+    const layers = await api.layers();
+    expect(layers.map((l) => l.id)).toEqual(['incidents']);
+    expect(layers[0]!.sources[0]).toEqual({ name: 'IOM', url: '', license: 'CC BY-IGO', attribution: 'IOM MMP' });
+    expect(await api.values('incidents', 'route')).toEqual([{ value: 'A', count: 3 }, { value: '5', count: 1 }]);
+  });
+});
+
+describe('nextLink', () => {
+  it.each([
+    [[{ rel: 'next', href: '/api/v1/a?b=1' }], '/api/v1/a?b=1'],
+    [[{ rel: 'next', href: `${ORIGIN}/api/v1/a` }], '/api/v1/a'],
+    [[{ rel: 'next', href: 'https://evil.example/api' }], null],
+    [[{ rel: 'next', href: '//evil.example/api' }], null],
+    [[{ rel: 'next', href: 'javascript:alert(1)' }], null],
+    [[{ rel: 'prev', href: '/a' }], null],
+    ['not a list', null],
+  ])('%j → %s', (links, want) => {
+    expect(nextLink(links, ORIGIN)).toBe(want);
+  });
+});
+
+describe('parseMeta', () => {
+  it('keeps hostile text as data and fills defaults', () => {
+    const m = parseMeta({ id: 'x', kind: 'service', title: '<b>t</b>', bbox: [1, 2, 3] });
+    expect(m).toMatchObject({ id: 'x', title: '<b>t</b>', sources: [], feature_count: 0, bbox: undefined });
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * Colours and marker sizes. Point layers use the Okabe–Ito palette; route lines
+ * use Paul Tol's "muted" qualitative scheme. Both are distinguishable with the
+ * common forms of colour-vision deficiency.
+ */
+
+/** Okabe & Ito (2008), "Color Universal Design". */
+export const OKABE_ITO = {
+  black: '#000000',
+  orange: '#E69F00',
+  skyBlue: '#56B4E9',
+  bluishGreen: '#009E73',
+  yellow: '#F0E442',
+  blue: '#0072B2',
+  vermillion: '#D55E00',
+  reddishPurple: '#CC79A7',
+} as const;
+
+/** Paul Tol, "muted" qualitative scheme (9 colours). */
+export const TOL_MUTED = [
+  '#332288', // indigo
+  '#117733', // green
+  '#44AA99', // teal
+  '#88CCEE', // cyan
+  '#DDCC77', // sand
+  '#CC6677', // rose
+  '#AA4499', // purple
+  '#882255', // wine
+  '#999933', // olive
+] as const;
+
+/** Style of a point marker. */
+export interface PointStyle {
+  fillColor: string;
+  fillOpacity: number;
+  color: string;
+  weight: number;
+  opacity: number;
+}
+
+/** Style of a line or polygon outline. */
+export interface LineStyle {
+  color: string;
+  weight: number;
+  opacity: number;
+  dashArray?: string;
+  fillColor?: string;
+  fillOpacity?: number;
+}
+
+/** Incidents: vermillion, translucent so that dense clusters stay readable. */
+export const INCIDENT_STYLE: PointStyle = {
+  fillColor: OKABE_ITO.vermillion,
+  fillOpacity: 0.55,
+  color: '#6B2F00',
+  weight: 0.6,
+  opacity: 0.8,
+};
+
+/** Services: blue with a white rim, a fixed size. */
+export const SERVICE_STYLE: PointStyle = {
+  fillColor: OKABE_ITO.blue,
+  fillOpacity: 0.85,
+  color: '#FFFFFF',
+  weight: 0.8,
+  opacity: 1,
+};
+/** Radius of a service marker in pixels. */
+export const SERVICE_RADIUS = 3.5;
+
+/** Areas: reddish purple outline over a light fill. */
+export const AREA_STYLE: LineStyle = {
+  color: OKABE_ITO.reddishPurple,
+  weight: 1.5,
+  opacity: 0.9,
+  fillColor: OKABE_ITO.reddishPurple,
+  fillOpacity: 0.15,
+};
+
+/** Dash pattern of approximate (schematic) routes. */
+export const APPROXIMATE_DASH = '8 6';
+
+/** Smallest and largest incident radius in pixels. */
+export const INCIDENT_RADIUS = { min: 3, max: 22 } as const;
+
+/**
+ * Radius in pixels of an incident marker with `deadMissing` people dead or
+ * missing: the circle's area grows linearly with the count, capped so that
+ * the largest events do not hide their neighbours.
+ */
+export function incidentRadius(deadMissing: number): number {
+  const n = deadMissing > 0 ? deadMissing : 0; // NaN and negatives count as 0
+  return Math.min(INCIDENT_RADIUS.max, INCIDENT_RADIUS.min + 1.4 * Math.sqrt(n));
+}
+
+/**
+ * Assigns each route name a colour: names sorted, then the palette in turn.
+ * The same set of names always gives the same colours.
+ */
+export function routeColours(names: readonly string[]): Map<string, string> {
+  const sorted = [...new Set(names)].sort();
+  const out = new Map<string, string>();
+  sorted.forEach((n, i) => out.set(n, TOL_MUTED[i % TOL_MUTED.length]!));
+  return out;
+}
+
+/** The colour of a route not in the assigned set: a stable pick by name. */
+export function fallbackRouteColour(name: string): string {
+  let h = 0;
+  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
+  return TOL_MUTED[h % TOL_MUTED.length]!;
+}
+
+/** Style of a route line. Approximate routes are dashed. */
+export function routeStyle(colour: string, approximate: boolean): LineStyle {
+  const s: LineStyle = { color: colour, weight: 3, opacity: 0.9 };
+  if (approximate) s.dashArray = APPROXIMATE_DASH;
+  return s;
+}

@@ -1,0 +1,58 @@
+import { ApiError } from './api';
+import type { I18n } from './i18n';
+
+/** The message for a failed request, naming what failed and the request id if the server gave one. */
+export function describeError(i18n: I18n, what: string, err: unknown): string {
+  if (err instanceof ApiError) {
+    const message = err.status === 0 ? i18n.t('status.network') : err.message;
+    return err.requestId
+      ? i18n.t('status.errorWithId', { what, message, id: err.requestId })
+      : i18n.t('status.error', { what, message });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return i18n.t('status.error', { what, message });
+}
+
+/**
+ * The live region that tells the user what is loading and what went wrong.
+ * Messages are keyed by their subject, so a later success can clear them.
+ */
+export class StatusRegion {
+  readonly element: HTMLElement;
+  private readonly messages = new Map<string, { text: string; error: boolean }>();
+
+  constructor(doc: Document) {
+    this.element = doc.createElement('div');
+    this.element.id = 'status';
+    this.element.className = 'status';
+    this.element.setAttribute('role', 'status');
+    this.element.setAttribute('aria-live', 'polite');
+  }
+
+  /** Sets the message about `key`. */
+  set(key: string, text: string, error = false): void {
+    this.messages.set(key, { text, error });
+    this.render();
+  }
+
+  /** Clears the message about `key`. */
+  clear(key: string): void {
+    if (this.messages.delete(key)) this.render();
+  }
+
+  /** The messages shown now. */
+  texts(): string[] {
+    return [...this.messages.values()].map((m) => m.text);
+  }
+
+  private render(): void {
+    const doc = this.element.ownerDocument;
+    const items = [...this.messages.values()].map((m) => {
+      const p = doc.createElement('p');
+      p.className = m.error ? 'status-error' : 'status-info';
+      p.textContent = m.text;
+      return p;
+    });
+    this.element.replaceChildren(...items);
+  }
+}

@@ -1,0 +1,24 @@
+import { defineConfig } from 'vitest/config';
+
+// The app is served by the RouteRisk server at any path prefix, so assets are
+// referenced relative to index.html (base './'). The API is same-origin at /api/v1.
+export default defineConfig({
+  base: './',
+  build: {
+    outDir: 'dist',
+    // dist/.gitkeep is committed so Go's embed compiles on a fresh clone;
+    // scripts/keep-dist.mjs recreates it after each build.
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 600,
+  },
+  server: {
+    // `npm run dev` talks to a locally running `routerisk serve`.
+    proxy: {
+      '/api': process.env.ROUTERISK_URL ?? 'http://127.0.0.1:8080',
+    },
+  },
+  test: {
+    environment: 'jsdom',
+    include: ['src/**/*.test.ts'],
+  },
+});
