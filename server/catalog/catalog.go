@@ -181,9 +181,12 @@ type Result struct {
 
 // FeaturesRequest asks for one page of a layer's features.
 type FeaturesRequest struct {
-	Layer       string
-	Params      url.Values
-	Path        string // the request path, for the next link
+	Layer  string
+	Params url.Values
+	Path   string // the request path, for the paging links
+	// LinkBase, when set (scheme://host), makes the paging links absolute,
+	// as OGC API clients expect; it is part of the cache key.
+	LinkBase    string
 	IfNoneMatch string
 }
 
@@ -199,8 +202,11 @@ func (c *Catalog) Features(ctx context.Context, r FeaturesRequest) (Result, erro
 		return Result{}, err
 	}
 	key := fmt.Sprintf("{%s}:v%d:features:%s", ld.meta.ID, ld.meta.Version, q.Key())
+	if r.LinkBase != "" {
+		key += "|" + r.LinkBase + r.Path
+	}
 	return c.cached(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
-		return encodePage(ld, q, r.Path)
+		return encodePage(ld, q, r.LinkBase+r.Path)
 	})
 }
 
