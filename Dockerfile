@@ -14,7 +14,10 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 COPY --from=frontend /src/frontend/dist ./frontend/dist
-RUN CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o /out/routerisk ./cmd/routerisk && mkdir -p /out/data
+# H3 (hotspots) is C code: build with cgo, linked statically for distroless/static.
+RUN CGO_ENABLED=1 go build -trimpath -tags netgo,osusergo \
+      -ldflags '-s -w -linkmode external -extldflags "-static"' \
+      -o /out/routerisk ./cmd/routerisk && mkdir -p /out/data
 
 # Stage 3: a small image that runs as an unprivileged user.
 FROM gcr.io/distroless/static-debian12:nonroot

@@ -9,6 +9,7 @@ require (
 	github.com/prometheus/client_golang v1.25.0
 	github.com/redis/go-redis/v9 v9.23.0
 	github.com/tidwall/rtree v1.10.0
+	github.com/uber/h3-go/v4 v4.1.0
 	golang.org/x/sync v0.25.0
 )
 

@@ -43,7 +43,7 @@ func (iv Interval) String() string {
 		if t.IsZero() {
 			return ".."
 		}
-		return t.UTC().Format(time.RFC3339)
+		return t.UTC().Format(time.RFC3339Nano)
 	}
 	return f(iv.Start) + "/" + f(iv.End)
 }
@@ -274,13 +274,20 @@ func parseInstant(s string) (time.Time, time.Time, error) {
 		return time.Time{}, time.Time{}, nil
 	}
 	if d, err := time.Parse(time.DateOnly, s); err == nil {
+		if d.Year() < 1 {
+			return time.Time{}, time.Time{}, fmt.Errorf("year %d is outside 0001–9999", d.Year())
+		}
 		return d, d.Add(24*time.Hour - time.Nanosecond), nil
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
 		return time.Time{}, time.Time{}, err
 	}
-	return t.UTC(), t.UTC(), nil
+	t = t.UTC()
+	if t.Year() < 1 || t.Year() > 9999 {
+		return time.Time{}, time.Time{}, fmt.Errorf("year %d is outside 0001–9999 in UTC", t.Year())
+	}
+	return t, t, nil
 }
 
 // ParseDate reads a feature's date property: "YYYY-MM-DD", "YYYY-MM" or an

@@ -7,7 +7,7 @@ import (
 )
 
 func FuzzParseQuery(f *testing.F) {
-	for _, s := range []string{"bbox=1,2,3,4", "datetime=2020-01-01/..", "cause=Drowning&limit=10", "bbox=NaN,1,2,3", "properties=dead,route&precision=3", "%zz", "datetime=../.."} {
+	for _, s := range []string{"bbox=1,2,3,4", "datetime=2020-01-01/..", "cause=Drowning&limit=10", "bbox=NaN,1,2,3", "properties=dead,route&precision=3", "%zz", "datetime=../..", "datetime=0000-01-01T00:00:00+01:00/..", "datetime=2020-01-01T00:00:00.5Z/.."} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {

@@ -52,6 +52,10 @@ func New(features []*geojson.Feature, timeProperty string) *Index {
 // Len returns the number of indexed features.
 func (ix *Index) Len() int { return len(ix.features) }
 
+// Features returns every indexed feature in layer order; callers must not
+// modify the slice or the features.
+func (ix *Index) Features() []*geojson.Feature { return ix.features }
+
 // Feature returns the i-th feature in layer order.
 func (ix *Index) Feature(i int) *geojson.Feature { return ix.features[i] }
 
