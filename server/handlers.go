@@ -158,3 +158,22 @@ func acceptsGzip(header string) bool {
 	}
 	return false
 }
+
+// hotspots answers the incident hotspot analysis; layer= names the
+// incident layer (default: incidents), every other parameter is the
+// analysis's own.
+func (h *handlers) hotspots(c echo.Context) error {
+	params := c.QueryParams()
+	layer := params.Get("layer")
+	if len(params["layer"]) > 1 {
+		return geodata.InvalidParam("layer", "is given more than once", "give one incident layer id")
+	}
+	delete(params, "layer")
+	res, err := h.cat.Hotspots(c.Request().Context(), catalog.HotspotsRequest{
+		Layer: layer, Params: params, IfNoneMatch: c.Request().Header.Get("If-None-Match"),
+	})
+	if err != nil {
+		return err
+	}
+	return sendCached(c, res, contentGeoJSON)
+}

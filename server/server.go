@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/routerisk/routerisk/server/catalog"
+	"github.com/routerisk/routerisk/server/ogc"
 )
 
 // Check reports the state of one dependency for /readyz.
@@ -87,9 +88,11 @@ func New(o Options) *echo.Echo {
 		"/layers/:id/features":      h.features,
 		"/layers/:id/features/:fid": h.feature,
 		"/layers/:id/values":        h.values,
+		"/hotspots":                 h.hotspots,
 	} {
 		e.Match(read, "/api/v1"+path, handler, cors)
 	}
+	ogc.Register(e, ogc.Options{Catalog: o.Catalog, SendCached: sendCached, Middleware: []echo.MiddlewareFunc{cors}, Version: o.Version})
 
 	mountFrontend(e, o.Frontend)
 	return e

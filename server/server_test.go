@@ -351,3 +351,50 @@ func TestFrontendNoticeWithoutBuild(t *testing.T) {
 		t.Errorf("/ without a built frontend: %d %s", r.Code, r.Body)
 	}
 }
+
+func TestHotspots(t *testing.T) {
+	e := newTestApp(t, cache.NewLRU(1<<20))
+	r := do(t, e, http.MethodGet, "/api/v1/hotspots?resolution=3", "Accept-Encoding", "gzip")
+	if r.Code != http.StatusOK || r.Header().Get("Content-Type") != "application/geo+json" {
+		t.Fatalf("status %d, type %q: %s", r.Code, r.Header().Get("Content-Type"), r.body(t))
+	}
+	c := r.collection(t)
+	total, dead := 0.0, 0.0
+	for _, f := range c.Features {
+		if f.Geometry["type"] != "Polygon" && f.Geometry["type"] != "MultiPolygon" {
+			t.Errorf("cell %v is a %v", f.Properties["cell"], f.Geometry["type"])
+		}
+		for _, k := range []string{"cell", "resolution", "incidents", "dead", "missing", "z", "p", "p_fdr", "class"} {
+			if _, ok := f.Properties[k]; !ok {
+				t.Errorf("cell lacks %s: %v", k, f.Properties)
+			}
+		}
+		total += f.Properties["incidents"].(float64)
+		dead += f.Properties["dead"].(float64)
+	}
+	if total != 6 || dead != 53 {
+		t.Errorf("cells hold %v incidents and %v dead; the fixture has 6 and 53", total, dead)
+	}
+	if again := do(t, e, http.MethodGet, "/api/v1/hotspots?resolution=3"); again.Header().Get("X-Cache") != "HIT" {
+		t.Errorf("second request: X-Cache %q", again.Header().Get("X-Cache"))
+	}
+	dated := do(t, e, http.MethodGet, "/api/v1/hotspots?resolution=3&datetime=2017-01-01/2020-12-31").collection(t)
+	n := 0.0
+	for _, f := range dated.Features {
+		n += f.Properties["incidents"].(float64)
+	}
+	if n != 2 {
+		t.Errorf("2017–2020 cells hold %v incidents, want 2", n)
+	}
+	for target, status := range map[string]int{
+		"/api/v1/hotspots?resolution=99":       400,
+		"/api/v1/hotspots?layer=nope":          404,
+		"/api/v1/hotspots?layer=a&layer=b":     400,
+		"/api/v1/hotspots?zoom=5&resolution=3": 400,
+		"/api/v1/hotspots?colour=red":          400,
+	} {
+		if r := do(t, e, http.MethodGet, target); r.Code != status {
+			t.Errorf("%s: status %d, want %d (%s)", target, r.Code, status, r.Body)
+		}
+	}
+}

@@ -114,13 +114,6 @@ func ParseParams(v url.Values) (Params, error) {
 		if p.Time, err = geodata.ParseInterval(v.Get("datetime")); err != nil {
 			return p, err
 		}
-		// Keep the key printable as RFC 3339, which has four-digit years
-		// only: "0000-01-01T00:00:00+01:00" is in year −1 in UTC.
-		for _, t := range []time.Time{p.Time.Start, p.Time.End} {
-			if !t.IsZero() && (t.Year() < 1 || t.Year() > 9999) {
-				return p, geodata.InvalidParam("datetime", "is out of range", "use times from year 1 to 9999 (UTC)")
-			}
-		}
 	}
 	for _, name := range []string{"cause", "causes"} {
 		if len(v[name]) > maxCauseValues {

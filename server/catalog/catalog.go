@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/klauspost/compress/gzip"
 	"golang.org/x/sync/singleflight"
@@ -68,6 +69,8 @@ type loaded struct {
 	index   *spatial.Index
 	encoded [][]byte // every feature as stored, pre-encoded
 	byID    map[string]int
+	// times spans the layer's time property; zero when it has none.
+	times geodata.Interval
 }
 
 // New returns a catalog over store and cache. Call Load before serving.
@@ -127,6 +130,16 @@ func prepare(l *geodata.Layer) (*loaded, error) {
 		if f.ID != nil {
 			ld.byID[fmt.Sprint(f.ID)] = i
 		}
+		if l.Meta.TimeProperty != "" {
+			if t, ok := geodata.ParseDate(f.Properties[l.Meta.TimeProperty]); ok {
+				if ld.times.Start.IsZero() || t.Before(ld.times.Start) {
+					ld.times.Start = t
+				}
+				if ld.times.End.IsZero() || t.After(ld.times.End) {
+					ld.times.End = t
+				}
+			}
+		}
 	}
 	return ld, nil
 }
@@ -149,6 +162,17 @@ func (c *Catalog) Layer(id string) (geodata.Meta, error) {
 		return geodata.Meta{}, err
 	}
 	return ld.meta, nil
+}
+
+// TimeRange returns the earliest and latest value of a layer's time
+// property; ok is false when the layer has no time property or no feature
+// has a date. Errors: NotFound for an unknown layer.
+func (c *Catalog) TimeRange(id string) (iv geodata.Interval, ok bool, err error) {
+	ld, err := c.get(id)
+	if err != nil {
+		return geodata.Interval{}, false, err
+	}
+	return ld.times, !ld.times.Start.IsZero(), nil
 }
 
 func (c *Catalog) get(id string) (*loaded, error) {
@@ -188,6 +212,33 @@ type FeaturesRequest struct {
 	// as OGC API clients expect; it is part of the cache key.
 	LinkBase    string
 	IfNoneMatch string
+	// Parse, when set, reads Params in place of geodata.ParseQuery, for an
+	// API whose parameters mean something else (OGC API – Features filters
+	// on properties by their own names). It is given the metadata of the
+	// version that answers. The cache key then holds Path, so two APIs
+	// never share an entry.
+	Parse func(url.Values, geodata.Meta) (geodata.Query, error)
+	// Formats, when set, tags the paging links with a format: the first is
+	// the response's own, added to the self, next and prev links; every
+	// other one adds a link with rel "alternate" to the same page in that
+	// format. They are part of the cache key.
+	Formats []LinkFormat
+	// TimeStamp adds the member timeStamp: when the page was computed.
+	TimeStamp bool
+	// Render, when set, turns the encoded page (a GeoJSON
+	// FeatureCollection) into another representation, such as an HTML
+	// table, which is cached in its place. RenderAs names that
+	// representation in the cache key, so it never shares an entry or an
+	// ETag with the GeoJSON.
+	Render   func(page []byte) ([]byte, error)
+	RenderAs string
+}
+
+// LinkFormat is one representation of a page of features: its media type
+// and the query parameter that selects it.
+type LinkFormat struct {
+	Type  string // media type, such as text/html
+	Query string // added to the page's query, such as f=html
 }
 
 // Features answers a feature query through the cache. Errors: NotFound
@@ -197,16 +248,33 @@ func (c *Catalog) Features(ctx context.Context, r FeaturesRequest) (Result, erro
 	if err != nil {
 		return Result{}, err
 	}
-	q, err := geodata.ParseQuery(r.Params, ld.meta)
+	parse := geodata.ParseQuery
+	if r.Parse != nil {
+		parse = r.Parse
+	}
+	q, err := parse(r.Params, ld.meta)
 	if err != nil {
 		return Result{}, err
 	}
 	key := fmt.Sprintf("{%s}:v%d:features:%s", ld.meta.ID, ld.meta.Version, q.Key())
-	if r.LinkBase != "" {
+	if r.LinkBase != "" || r.Parse != nil {
 		key += "|" + r.LinkBase + r.Path
 	}
+	for _, f := range r.Formats {
+		key += "|" + f.Type + ";" + f.Query
+	}
+	if r.TimeStamp {
+		key += "|timeStamp"
+	}
+	if r.Render != nil {
+		key += "|as:" + r.RenderAs
+	}
 	return c.cached(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
-		return encodePage(ld, q, r.LinkBase+r.Path)
+		out, err := encodePage(ld, q, page{path: r.LinkBase + r.Path, formats: r.Formats, timeStamp: r.TimeStamp})
+		if err != nil || r.Render == nil {
+			return out, err
+		}
+		return r.Render(out)
 	})
 }
 
@@ -317,7 +385,15 @@ func (c *Catalog) Values(ctx context.Context, id, property, ifNoneMatch string) 
 	})
 }
 
-func encodePage(ld *loaded, q geodata.Query, path string) ([]byte, error) {
+// page says how to frame a page of features: the path of its links, the
+// formats they are tagged with and whether it carries a timeStamp.
+type page struct {
+	path      string
+	formats   []LinkFormat
+	timeStamp bool
+}
+
+func encodePage(ld *loaded, q geodata.Query, pg page) ([]byte, error) {
 	matched := ld.index.Search(q)
 	start := min(q.Offset, len(matched))
 	end := min(start+q.Limit, len(matched))
@@ -336,21 +412,51 @@ func encodePage(ld *loaded, q geodata.Query, path string) ([]byte, error) {
 		feats[i] = b
 	}
 	var links []formats.Link
-	if path != "" {
-		links = append(links, formats.Link{Rel: "self", Type: "application/geo+json", Href: pageHref(path, q, q.Offset)})
+	if path := pg.path; path != "" {
+		own, others := LinkFormat{Type: "application/geo+json"}, []LinkFormat(nil)
+		if len(pg.formats) > 0 {
+			own, others = pg.formats[0], pg.formats[1:]
+		}
+		links = append(links, formats.Link{Rel: "self", Type: own.Type, Href: pageHref(path, q, q.Offset, own.Query)})
+		for _, f := range others {
+			links = append(links, formats.Link{Rel: "alternate", Type: f.Type, Href: pageHref(path, q, q.Offset, f.Query)})
+		}
 		if end < len(matched) {
-			links = append(links, formats.Link{Rel: "next", Type: "application/geo+json", Href: pageHref(path, q, end)})
+			links = append(links, formats.Link{Rel: "next", Type: own.Type, Href: pageHref(path, q, end, own.Query)})
 		}
 		if q.Offset > 0 {
-			links = append(links, formats.Link{Rel: "prev", Type: "application/geo+json", Href: pageHref(path, q, max(0, q.Offset-q.Limit))})
+			links = append(links, formats.Link{Rel: "prev", Type: own.Type, Href: pageHref(path, q, max(0, q.Offset-q.Limit), own.Query)})
 		}
 	}
-	return formats.AppendCollection(nil, feats, len(matched), links), nil
+	out := formats.AppendCollection(nil, feats, len(matched), links)
+	if pg.timeStamp {
+		out = withTimeStamp(out, time.Now())
+	}
+	return out, nil
 }
 
-func pageHref(path string, q geodata.Query, offset int) string {
+// collectionHead is how formats.AppendCollection opens every collection.
+const collectionHead = `{"type":"FeatureCollection",`
+
+// withTimeStamp adds the member timeStamp right after the type member.
+func withTimeStamp(collection []byte, t time.Time) []byte {
+	if !bytes.HasPrefix(collection, []byte(collectionHead)) {
+		return collection
+	}
+	stamp := `"timeStamp":"` + t.UTC().Format(time.RFC3339) + `",`
+	out := make([]byte, 0, len(collection)+len(stamp))
+	out = append(out, collectionHead...)
+	out = append(out, stamp...)
+	return append(out, collection[len(collectionHead):]...)
+}
+
+func pageHref(path string, q geodata.Query, offset int, extra string) string {
 	q.Offset = offset
-	return path + "?" + q.Key()
+	href := path + "?" + q.Key()
+	if extra != "" {
+		href += "&" + extra
+	}
+	return href
 }
 
 // ETag derives the entity tag of a cached response from its key, which

@@ -1,0 +1,134 @@
+package ogc
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/routerisk/routerisk/server/catalog"
+)
+
+// Prefix is the path under which the OGC API is served.
+const Prefix = "/ogc"
+
+// Media types of the representations served.
+const (
+	mediaJSON    = "application/json"
+	mediaGeoJSON = "application/geo+json"
+	mediaHTML    = "text/html"
+	mediaOpenAPI = "application/vnd.oai.openapi+json;version=3.0"
+	mediaSchema  = "application/schema+json"
+)
+
+// CRS84 is the one coordinate reference system served: WGS 84
+// longitude, latitude.
+const CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+
+// SendCached writes a result of the catalog as the response: its ETag and
+// cache headers, 304 when NotModified, and its gzip bytes untouched or
+// inflated as the client accepts. The server supplies it.
+type SendCached func(c echo.Context, res catalog.Result, contentType string) error
+
+// Options configures the OGC API. Catalog and SendCached are required.
+type Options struct {
+	Catalog    *catalog.Catalog
+	SendCached SendCached
+	// Middleware runs on every OGC route, such as CORS for reads.
+	Middleware []echo.MiddlewareFunc
+	Title      string // of the landing page; default "RouteRisk"
+	Version    string // of the API definition; default "dev"
+}
+
+// service answers the OGC API requests.
+type service struct {
+	cat     *catalog.Catalog
+	send    SendCached
+	title   string
+	version string
+	pages   *pages
+}
+
+// Register adds the OGC API routes under Prefix to e, for GET, HEAD and
+// OPTIONS.
+func Register(e *echo.Echo, o Options) {
+	s := &service{cat: o.Catalog, send: o.SendCached, title: o.Title, version: o.Version, pages: newPages()}
+	if s.title == "" {
+		s.title = "RouteRisk"
+	}
+	if s.version == "" {
+		s.version = "dev"
+	}
+	read := []string{http.MethodGet, http.MethodHead, http.MethodOptions}
+	for path, h := range map[string]echo.HandlerFunc{
+		"":                            s.landing,
+		"/conformance":                s.conformance,
+		"/api":                        s.api,
+		"/collections":                s.collections,
+		"/collections/:id":            s.collection,
+		"/collections/:id/queryables": s.queryables,
+		"/collections/:id/items":      s.items,
+		"/collections/:id/items/:fid": s.item,
+	} {
+		e.Match(read, Prefix+path, h, o.Middleware...)
+	}
+}
+
+// Link is a hypermedia link of an OGC API document.
+type Link struct {
+	Href  string `json:"href"`
+	Rel   string `json:"rel"`
+	Type  string `json:"type,omitempty"`
+	Title string `json:"title,omitempty"`
+}
+
+// linkBase returns scheme://host of the request, for absolute links. The
+// scheme is the connection's, or X-Forwarded-Proto when a proxy on a
+// loopback or private address sends it (Echo's rule); anything but https
+// counts as http.
+func linkBase(c echo.Context) string {
+	host := c.Request().Host
+	if host == "" {
+		return ""
+	}
+	scheme := "http"
+	if c.Scheme() == "https" {
+		scheme = "https"
+	}
+	return scheme + "://" + host
+}
+
+// root returns the absolute URL of the OGC API's landing page.
+func root(c echo.Context) string { return linkBase(c) + Prefix }
+
+// sendDoc writes a small document that is built per request, with an ETag
+// from its bytes and 304 when the client has them already.
+func sendDoc(c echo.Context, contentType string, body []byte) error {
+	sum := sha256.Sum256(append([]byte(contentType+"\n"), body...))
+	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
+	hd := c.Response().Header()
+	hd.Set("ETag", etag)
+	hd.Set("Cache-Control", "no-cache")
+	hd.Add("Vary", "Accept")
+	if matchETag(c.Request().Header.Get("If-None-Match"), etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	if c.Request().Method == http.MethodHead {
+		hd.Set(echo.HeaderContentType, contentType)
+		return c.NoContent(http.StatusOK)
+	}
+	return c.Blob(http.StatusOK, contentType, body)
+}
+
+// matchETag reads an If-None-Match header.
+func matchETag(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
+}
