@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -171,6 +172,40 @@ func (h *handlers) hotspots(c echo.Context) error {
 	delete(params, "layer")
 	res, err := h.cat.Hotspots(c.Request().Context(), catalog.HotspotsRequest{
 		Layer: layer, Params: params, IfNoneMatch: c.Request().Header.Get("If-None-Match"),
+	})
+	if err != nil {
+		return err
+	}
+	return sendCached(c, res, contentGeoJSON)
+}
+
+// riskSegments answers every route segment with its risk and coverage.
+func (h *handlers) riskSegments(c echo.Context) error {
+	res, err := h.cat.Risk(c.Request().Context(), catalog.RiskRequest{
+		Params: c.QueryParams(), IfNoneMatch: c.Request().Header.Get("If-None-Match"),
+	})
+	if err != nil {
+		return err
+	}
+	return sendCached(c, res, contentGeoJSON)
+}
+
+// riskPriorities answers the ranked outreach priorities; limit= bounds
+// the list, every other parameter is the analysis's own.
+func (h *handlers) riskPriorities(c echo.Context) error {
+	params := c.QueryParams()
+	limit := 0
+	if vals, ok := params["limit"]; ok {
+		n, err := strconv.Atoi(strings.TrimSpace(vals[0]))
+		if len(vals) > 1 || err != nil || n < 1 || n > catalog.MaxPriorities {
+			return geodata.InvalidParam("limit", fmt.Sprintf("is %q", strings.Join(vals, ",")),
+				fmt.Sprintf("use a whole number from 1 to %d (default %d)", catalog.MaxPriorities, catalog.DefaultPriorities))
+		}
+		limit = n
+		delete(params, "limit")
+	}
+	res, err := h.cat.Risk(c.Request().Context(), catalog.RiskRequest{
+		Params: params, Priorities: true, Limit: limit, IfNoneMatch: c.Request().Header.Get("If-None-Match"),
 	})
 	if err != nil {
 		return err

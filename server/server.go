@@ -89,6 +89,8 @@ func New(o Options) *echo.Echo {
 		"/layers/:id/features/:fid": h.feature,
 		"/layers/:id/values":        h.values,
 		"/hotspots":                 h.hotspots,
+		"/risk/segments":            h.riskSegments,
+		"/risk/priorities":          h.riskPriorities,
 	} {
 		e.Match(read, "/api/v1"+path, handler, cors)
 	}

@@ -25,6 +25,12 @@ import (
 // with a file store in a temporary folder and the given cache.
 func newTestApp(t *testing.T, c catalog.Cache) *echo.Echo {
 	t.Helper()
+	return newTestAppWith(t, c, nil)
+}
+
+// newTestAppWith also publishes the given extra fixture layers.
+func newTestAppWith(t *testing.T, c catalog.Cache, extra map[string]geodata.Meta) *echo.Echo {
+	t.Helper()
 	f, err := os.Open("testdata/incidents.geojson")
 	if err != nil {
 		t.Fatal(err)
@@ -43,6 +49,20 @@ func newTestApp(t *testing.T, c catalog.Cache) *echo.Echo {
 		Sensitivity: geodata.Restricted, TimeProperty: "date"}, Features: feats}
 	if _, err := st.Publish(ctx, l, rep, "test"); err != nil {
 		t.Fatal(err)
+	}
+	for file, meta := range extra {
+		f, err := os.Open(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		feats, rep, err := formats.DecodeGeoJSON(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Publish(ctx, &geodata.Layer{Meta: meta, Features: feats}, rep, "test"); err != nil {
+			t.Fatal(err)
+		}
 	}
 	cat := catalog.New(st, c)
 	if err := cat.Load(ctx); err != nil {
@@ -396,5 +416,60 @@ func TestHotspots(t *testing.T) {
 		if r := do(t, e, http.MethodGet, target); r.Code != status {
 			t.Errorf("%s: status %d, want %d (%s)", target, r.Code, status, r.Body)
 		}
+	}
+}
+
+func TestRiskSegmentsAndPriorities(t *testing.T) {
+	e := newTestAppWith(t, cache.NewLRU(1<<20), map[string]geodata.Meta{
+		"testdata/routes.geojson": {ID: "routes", Kind: geodata.KindRoute, Title: "Routes", Sensitivity: geodata.Public},
+	})
+	c := do(t, e, http.MethodGet, "/api/v1/risk/segments?segment_km=20&reference_date=2024-01-01").collection(t)
+	if len(c.Features) < 10 {
+		t.Fatalf("%d segments for two routes of ~290 km at 20 km", len(c.Features))
+	}
+	byRoute := map[string]float64{}
+	for _, f := range c.Features {
+		if f.Geometry["type"] != "LineString" {
+			t.Errorf("segment %s is a %v", f.ID, f.Geometry["type"])
+		}
+		for _, k := range []string{"id", "route", "segment_index", "start_km", "end_km", "risk", "class", "incidents", "dead", "missing", "priority"} {
+			if _, ok := f.Properties[k]; !ok {
+				t.Errorf("segment %s lacks %s", f.ID, k)
+			}
+		}
+		byRoute[f.Properties["route"].(string)] += f.Properties["incidents"].(float64)
+	}
+	if byRoute["Central Mediterranean"] == 0 || byRoute["Western Mediterranean"] == 0 {
+		t.Errorf("incidents near each route: %v; both routes pass fixture incidents", byRoute)
+	}
+	p := do(t, e, http.MethodGet, "/api/v1/risk/priorities?limit=2&segment_km=20&reference_date=2024-01-01").collection(t)
+	if len(p.Features) != 2 || p.Features[0].Properties["rank"] != 1.0 || p.Features[1].Properties["rank"] != 2.0 {
+		t.Fatalf("priorities: %d features, ranks %v, %v", len(p.Features), p.Features[0].Properties["rank"], p.Features[len(p.Features)-1].Properties["rank"])
+	}
+	if reasons, _ := p.Features[0].Properties["reasons"].([]any); len(reasons) == 0 {
+		t.Error("the first priority gives no reasons")
+	}
+	if r := do(t, e, http.MethodGet, "/api/v1/risk/priorities?limit=2&segment_km=20&reference_date=2024-01-01"); r.Header().Get("X-Cache") != "HIT" {
+		t.Errorf("repeated priorities: X-Cache %q", r.Header().Get("X-Cache"))
+	}
+	for target, status := range map[string]int{
+		"/api/v1/risk/segments?radius_km=0":          400,
+		"/api/v1/risk/segments?radius_km=NaN":        400,
+		"/api/v1/risk/segments?reference_date=today": 400,
+		"/api/v1/risk/segments?causes=Shipwreck":     400,
+		"/api/v1/risk/segments?limit=3":              400,
+		"/api/v1/risk/priorities?limit=0":            400,
+		"/api/v1/risk/priorities?limit=9999":         400,
+	} {
+		if r := do(t, e, http.MethodGet, target); r.Code != status {
+			t.Errorf("%s: status %d, want %d (%s)", target, r.Code, status, r.Body)
+		}
+	}
+}
+
+func TestRiskNeedsRoutes(t *testing.T) {
+	e := newTestApp(t, cache.NewLRU(1<<20))
+	if r := do(t, e, http.MethodGet, "/api/v1/risk/segments"); r.Code != http.StatusNotFound {
+		t.Errorf("risk without a route layer: %d %s", r.Code, r.Body)
 	}
 }

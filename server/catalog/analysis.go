@@ -3,11 +3,18 @@ package catalog
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb/geojson"
 
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/formats"
 	"github.com/routerisk/routerisk/geodata/hotspot"
+	"github.com/routerisk/routerisk/geodata/risk"
 )
 
 // DefaultIncidentLayer is the layer analyses read when none is named.
@@ -55,4 +62,109 @@ func (c *Catalog) Hotspots(ctx context.Context, r HotspotsRequest) (Result, erro
 		}
 		return formats.AppendCollection(nil, encoded, len(encoded), nil), nil
 	})
+}
+
+// Priority list bounds for RiskRequest.Limit.
+const (
+	DefaultPriorities = 20
+	MaxPriorities     = 500
+)
+
+// RiskRequest asks for the route-risk analysis: every segment, or the
+// ranked outreach priorities.
+type RiskRequest struct {
+	Params      url.Values // as risk.ParseParams reads them
+	Priorities  bool       // the ranked list instead of every segment
+	Limit       int        // how many priorities; 0 for DefaultPriorities
+	IfNoneMatch string
+}
+
+// analysis is a risk.Analyser for one set of layer versions.
+type analysis struct {
+	versions string // e.g. "incidents@3,routes@1,services@2"
+	analyser *risk.Analyser
+}
+
+// Risk runs the route-risk analysis over every route, incident and service
+// layer, through the cache, and answers a GeoJSON FeatureCollection of
+// segments (every one, or the ranked priorities with their reasons).
+// Errors: Invalid for a bad parameter, NotFound when no route layer or no
+// incident layer is loaded.
+func (c *Catalog) Risk(ctx context.Context, r RiskRequest) (Result, error) {
+	p, err := risk.ParseParams(r.Params)
+	if err != nil {
+		return Result{}, err
+	}
+	versions, layers := c.analysisLayers()
+	if len(layers[geodata.KindRoute]) == 0 || len(layers[geodata.KindIncident]) == 0 {
+		return Result{}, geodata.Errorf(geodata.NotFound, "the route-risk analysis needs a route layer and an incident layer; load them first")
+	}
+	what := "segments"
+	if r.Priorities {
+		if r.Limit == 0 {
+			r.Limit = DefaultPriorities
+		}
+		what = "priorities:" + strconv.Itoa(r.Limit)
+	}
+	key := fmt.Sprintf("{risk}:%s:%s:%s", versions, what, p.Key())
+	return c.cached(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
+		an, err := c.analyser(versions, layers)
+		if err != nil {
+			return nil, err
+		}
+		res, err := an.Analyse(p)
+		if err != nil {
+			return nil, err
+		}
+		feats := res.SegmentFeatures()
+		if r.Priorities {
+			feats = res.PriorityFeatures(r.Limit)
+		}
+		encoded := make([][]byte, len(feats))
+		for i, f := range feats {
+			if encoded[i], err = formats.AppendFeature(nil, f, formats.EncodeOptions{Precision: 5}); err != nil {
+				return nil, err
+			}
+		}
+		return formats.AppendCollection(nil, encoded, len(encoded), nil), nil
+	})
+}
+
+// analysisLayers returns the features of every route, incident and
+// service layer, by kind, and a string naming their versions.
+func (c *Catalog) analysisLayers() (string, map[geodata.Kind][]*geojson.Feature) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	var names []string
+	layers := map[geodata.Kind][]*geojson.Feature{}
+	for _, id := range slices.Sorted(maps.Keys(c.layers)) {
+		ld := c.layers[id]
+		switch ld.meta.Kind {
+		case geodata.KindRoute, geodata.KindIncident, geodata.KindService:
+			names = append(names, fmt.Sprintf("%s@%d", id, ld.meta.Version))
+			layers[ld.meta.Kind] = append(layers[ld.meta.Kind], ld.index.Features()...)
+		}
+	}
+	return strings.Join(names, ","), layers
+}
+
+// analyser returns the analyser of these layer versions, building it once.
+func (c *Catalog) analyser(versions string, layers map[geodata.Kind][]*geojson.Feature) (*risk.Analyser, error) {
+	c.mu.RLock()
+	cur := c.risk
+	c.mu.RUnlock()
+	if cur != nil && cur.versions == versions {
+		return cur.analyser, nil
+	}
+	v, err, _ := c.flight.Do("analyser:"+versions, func() (any, error) {
+		an := risk.NewAnalyser(layers[geodata.KindRoute], layers[geodata.KindIncident], layers[geodata.KindService])
+		c.mu.Lock()
+		c.risk = &analysis{versions: versions, analyser: an}
+		c.mu.Unlock()
+		return an, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*risk.Analyser), nil
 }

@@ -59,6 +59,7 @@ type Catalog struct {
 	mu     sync.RWMutex
 	layers map[string]*loaded // by layer id, the current version
 	flight singleflight.Group
+	risk   *analysis // the route-risk analyser of the current layer versions
 	// gzipWriters reuses compressors: each holds about a megabyte of state.
 	gzipWriters sync.Pool
 }

@@ -1,0 +1,93 @@
+package risk
+
+import (
+	"time"
+
+	"github.com/paulmach/orb/geojson"
+)
+
+// SegmentFeatures returns every segment as a GeoJSON LineString feature,
+// with the segment id as feature id and these properties: id, route,
+// route_id, segment_index, start_km, end_km, length_km, risk, class,
+// incidents, dead, missing, last_incident (YYYY-MM-DD, or null),
+// incidents_per_year, priority, rank (null when not ranked), gap_share
+// (null without coverage data), gaps and no_data (lists of categories),
+// and per service category C: coverage_C ("ok", "gap" or "no_data") and
+// nearest_C_km (null when no current service lies within
+// NearestSearchFactor × reach_km).
+func (r Result) SegmentFeatures() []*geojson.Feature {
+	out := make([]*geojson.Feature, len(r.Segments))
+	for i := range r.Segments {
+		out[i] = segmentFeature(&r, &r.Segments[i])
+	}
+	return out
+}
+
+// PriorityFeatures returns the first n ranked segments (all when n ≤ 0)
+// as features in rank order, with SegmentFeatures' properties and
+// "reasons", the list of sentences explaining the rank.
+func (r Result) PriorityFeatures(n int) []*geojson.Feature {
+	if n <= 0 || n > len(r.Priorities) {
+		n = len(r.Priorities)
+	}
+	out := make([]*geojson.Feature, n)
+	for i, p := range r.Priorities[:n] {
+		f := segmentFeature(&r, &r.Segments[p.Segment])
+		f.Properties["reasons"] = p.Reasons
+		out[i] = f
+	}
+	return out
+}
+
+func segmentFeature(r *Result, s *Segment) *geojson.Feature {
+	f := geojson.NewFeature(s.Geometry)
+	id := s.ID()
+	f.ID = id
+	props := geojson.Properties{
+		"id":                 id,
+		"route":              s.Route,
+		"route_id":           s.RouteID,
+		"segment_index":      s.Index,
+		"start_km":           s.StartKm,
+		"end_km":             s.EndKm,
+		"length_km":          s.LengthKm(),
+		"risk":               s.Risk,
+		"class":              string(s.Class),
+		"incidents":          s.Incidents,
+		"dead":               s.Dead,
+		"missing":            s.Missing,
+		"last_incident":      nil,
+		"incidents_per_year": s.IncidentsPerYear,
+		"priority":           s.Priority,
+		"rank":               nil,
+		"gap_share":          nil,
+	}
+	if !s.LastIncident.IsZero() {
+		props["last_incident"] = s.LastIncident.Format(time.DateOnly)
+	}
+	if s.Rank > 0 {
+		props["rank"] = s.Rank
+	}
+	if s.HasCoverage {
+		props["gap_share"] = s.GapShare
+	}
+	gaps, noData := []string{}, []string{}
+	for j, c := range s.Coverage {
+		name := r.Categories[j].Category
+		props["coverage_"+name] = c.Status.String()
+		props["nearest_"+name+"_km"] = nil
+		if c.HasNearest {
+			props["nearest_"+name+"_km"] = c.NearestKm
+		}
+		switch c.Status {
+		case Gap:
+			gaps = append(gaps, name)
+		case NoData:
+			noData = append(noData, name)
+		}
+	}
+	props["gaps"] = gaps
+	props["no_data"] = noData
+	f.Properties = props
+	return f
+}

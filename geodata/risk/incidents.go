@@ -1,0 +1,126 @@
+package risk
+
+import (
+	"encoding/json"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/routerisk/routerisk/geodata"
+)
+
+// noDay marks an incident without a usable date. It sorts before every
+// real day, so a day range that starts above it leaves undated incidents
+// out.
+const noDay = math.MinInt32
+
+// dayOf returns the number of days from 1970-01-01 to t's UTC date.
+func dayOf(t time.Time) int32 {
+	return int32(math.Floor(float64(t.Unix()) / 86400))
+}
+
+// incidents holds the incident points that can lie within MaxRadiusKm of
+// a route, in grid cell order, with what the analysis reads of each.
+type incidents struct {
+	g      grid
+	rec    []incident // in cell order
+	causes []string   // cause categories met; causes[0] is "" (none given)
+
+	minDay   int32 // earliest day of any dated Point incident given, near a route or not; noDay if none
+	read     int   // incident features given
+	notPoint int   // features left out for lacking a point geometry
+	far      int   // points left out for lying too far from every route
+}
+
+// newIncidents reads the incident features: a Point geometry; "date"
+// (YYYY-MM-DD, YYYY-MM or RFC 3339; anything else counts as undated);
+// "dead" and "missing" (numbers or numeric strings; absent, negative or
+// unreadable counts are 0); "cause_category". Points outside region
+// cannot be within reach of any route and are left out.
+func newIncidents(features []*geojson.Feature, region box, hasRegion bool) incidents {
+	in := incidents{read: len(features), minDay: noDay, causes: []string{""}}
+	causeIndex := map[string]uint16{"": 0}
+	var pts []orb.Point
+	var keep []*geojson.Feature
+	for _, f := range features {
+		if f == nil {
+			in.notPoint++
+			continue
+		}
+		p, isPoint := f.Geometry.(orb.Point)
+		if !isPoint || !validLonLat(p) {
+			in.notPoint++
+			continue
+		}
+		if t, ok := geodata.ParseDate(f.Properties["date"]); ok {
+			if d := dayOf(t); in.minDay == noDay || d < in.minDay {
+				in.minDay = d
+			}
+		}
+		if !hasRegion || !region.contains(p) {
+			in.far++
+			continue
+		}
+		pts = append(pts, p)
+		keep = append(keep, f)
+	}
+	var order []int32
+	in.g, order = newGrid(pts, incidentCells, incidentCellsPerPoint)
+	in.rec = make([]incident, len(pts))
+	for i, src := range order {
+		f := keep[src]
+		r := incident{pos: unit(pts[src]), day: noDay}
+		if t, ok := geodata.ParseDate(f.Properties["date"]); ok {
+			r.day = dayOf(t)
+		}
+		r.dead = float32(count(f.Properties["dead"]))
+		r.missing = float32(count(f.Properties["missing"]))
+		c, _ := f.Properties["cause_category"].(string)
+		ci, seen := causeIndex[c]
+		if !seen && len(in.causes) < math.MaxUint16 {
+			ci = uint16(len(in.causes))
+			causeIndex[c] = ci
+			in.causes = append(in.causes, c)
+		}
+		r.cause = ci
+		in.rec[i] = r
+	}
+	return in
+}
+
+// incident is what the analysis reads of one incident, packed so that
+// testing and counting it touches one or two cache lines.
+type incident struct {
+	pos     vec3
+	day     int32   // days since 1970-01-01, or noDay
+	dead    float32 // ≥ 0; float32 holds every whole count up to 16,777,216 exactly
+	missing float32 // ≥ 0
+	cause   uint16  // position in incidents.causes
+}
+
+// count reads a non-negative count from a property value.
+func count(v any) float64 {
+	var f float64
+	switch x := v.(type) {
+	case float64:
+		f = x
+	case int:
+		f = float64(x)
+	case int64:
+		f = float64(x)
+	case int32:
+		f = float64(x)
+	case json.Number:
+		f, _ = x.Float64()
+	case string:
+		f, _ = strconv.ParseFloat(strings.TrimSpace(x), 64)
+	}
+	if math.IsNaN(f) || math.IsInf(f, 0) || f < 0 {
+		return 0
+	}
+	return f
+}

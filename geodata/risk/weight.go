@@ -1,0 +1,71 @@
+package risk
+
+import "math"
+
+// DefaultNonFatalWeight is the severity of an incident that records no one
+// dead and no one missing (see doc.go).
+const DefaultNonFatalWeight = 0.5
+
+// Severity is the weight of an incident by its toll: dead + missing, or
+// nonFatal when both are zero (or absent). Negative counts count as zero.
+func Severity(dead, missing, nonFatal float64) float64 {
+	s := math.Max(dead, 0) + math.Max(missing, 0)
+	if s > 0 {
+		return s
+	}
+	return nonFatal
+}
+
+// Recency is the weight of an incident by its age: exp(−ln2 · age /
+// halfLife), 1 on the reference date, ½ one half-life before it. Ages
+// below zero (incidents after the reference date) are not weighed: the
+// analysis leaves such incidents out.
+func Recency(ageDays, halfLifeDays float64) float64 {
+	return math.Exp(-math.Ln2 * ageDays / halfLifeDays)
+}
+
+// Kernel is the weight of an incident by its distance d from the segment
+// (both in km): the quartic (biweight) kernel (1 − (d/r)²)², 1 on the
+// line, falling smoothly to 0 at the radius r, 0 beyond it.
+func Kernel(d, r float64) float64 {
+	if d >= r {
+		return 0
+	}
+	u := d / r
+	v := 1 - u*u
+	return v * v
+}
+
+// Class is a band of risk.
+type Class string
+
+// The classes of risk, from the breakpoints below.
+const (
+	Low      Class = "low"
+	Medium   Class = "medium"
+	High     Class = "high"
+	Critical Class = "critical"
+)
+
+// Breakpoints between the classes, in risk units (weighted dead and
+// missing per 100 km of route; see doc.go): a risk below MediumFrom is
+// Low, from MediumFrom Medium, from HighFrom High, from CriticalFrom
+// Critical.
+const (
+	MediumFrom   = 1.0
+	HighFrom     = 10.0
+	CriticalFrom = 50.0
+)
+
+// ClassOf returns the class of a risk value.
+func ClassOf(risk float64) Class {
+	switch {
+	case risk >= CriticalFrom:
+		return Critical
+	case risk >= HighFrom:
+		return High
+	case risk >= MediumFrom:
+		return Medium
+	}
+	return Low
+}
