@@ -204,11 +204,23 @@ func (h *handlers) riskPriorities(c echo.Context) error {
 		limit = n
 		delete(params, "limit")
 	}
+	csv := false
+	if vals, ok := params["format"]; ok {
+		if len(vals) > 1 || (vals[0] != "csv" && vals[0] != "geojson") {
+			return geodata.InvalidParam("format", fmt.Sprintf("is %q", strings.Join(vals, ",")), "use format=geojson (default) or format=csv")
+		}
+		csv = vals[0] == "csv"
+		delete(params, "format")
+	}
 	res, err := h.cat.Risk(c.Request().Context(), catalog.RiskRequest{
-		Params: params, Priorities: true, Limit: limit, IfNoneMatch: c.Request().Header.Get("If-None-Match"),
+		Params: params, Priorities: true, Limit: limit, CSV: csv, IfNoneMatch: c.Request().Header.Get("If-None-Match"),
 	})
 	if err != nil {
 		return err
+	}
+	if csv {
+		c.Response().Header().Set("Content-Disposition", `attachment; filename="outreach-priorities.csv"`)
+		return sendCached(c, res, "text/csv; charset=utf-8")
 	}
 	return sendCached(c, res, contentGeoJSON)
 }

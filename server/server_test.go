@@ -452,7 +452,16 @@ func TestRiskSegmentsAndPriorities(t *testing.T) {
 	if r := do(t, e, http.MethodGet, "/api/v1/risk/priorities?limit=2&segment_km=20&reference_date=2024-01-01"); r.Header().Get("X-Cache") != "HIT" {
 		t.Errorf("repeated priorities: X-Cache %q", r.Header().Get("X-Cache"))
 	}
+	csvResp := do(t, e, http.MethodGet, "/api/v1/risk/priorities?limit=2&segment_km=20&reference_date=2024-01-01&format=csv")
+	if ct := csvResp.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
+		t.Errorf("CSV content type %q", ct)
+	}
+	lines := strings.Split(strings.TrimSpace(csvResp.Body.String()), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "rank,id,route,") || !strings.HasPrefix(lines[1], "1,") {
+		t.Errorf("CSV:\n%s", csvResp.Body)
+	}
 	for target, status := range map[string]int{
+		"/api/v1/risk/priorities?format=xlsx":        400,
 		"/api/v1/risk/segments?radius_km=0":          400,
 		"/api/v1/risk/segments?radius_km=NaN":        400,
 		"/api/v1/risk/segments?reference_date=today": 400,

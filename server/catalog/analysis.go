@@ -76,6 +76,7 @@ type RiskRequest struct {
 	Params      url.Values // as risk.ParseParams reads them
 	Priorities  bool       // the ranked list instead of every segment
 	Limit       int        // how many priorities; 0 for DefaultPriorities
+	CSV         bool       // priorities as CSV instead of GeoJSON
 	IfNoneMatch string
 }
 
@@ -105,6 +106,9 @@ func (c *Catalog) Risk(ctx context.Context, r RiskRequest) (Result, error) {
 			r.Limit = DefaultPriorities
 		}
 		what = "priorities:" + strconv.Itoa(r.Limit)
+		if r.CSV {
+			what += ":csv"
+		}
 	}
 	key := fmt.Sprintf("{risk}:%s:%s:%s", versions, what, p.Key())
 	return c.cached(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
@@ -119,6 +123,9 @@ func (c *Catalog) Risk(ctx context.Context, r RiskRequest) (Result, error) {
 		feats := res.SegmentFeatures()
 		if r.Priorities {
 			feats = res.PriorityFeatures(r.Limit)
+			if r.CSV {
+				return prioritiesCSV(feats), nil
+			}
 		}
 		encoded := make([][]byte, len(feats))
 		for i, f := range feats {
@@ -167,4 +174,47 @@ func (c *Catalog) analyser(versions string, layers map[geodata.Kind][]*geojson.F
 		return nil, err
 	}
 	return v.(*risk.Analyser), nil
+}
+
+// priorityColumns are the columns of the priorities CSV, each a segment
+// property; list values are joined with "; ".
+var priorityColumns = []string{"rank", "id", "route", "start_km", "end_km", "priority", "risk", "class",
+	"incidents", "dead", "missing", "last_incident", "incidents_per_year", "gaps", "no_data", "reasons"}
+
+// numericColumns are the positions of priorityColumns that hold numbers.
+var numericColumns = map[int]bool{0: true, 3: true, 4: true, 5: true, 6: true, 8: true, 9: true, 10: true, 12: true}
+
+func prioritiesCSV(feats []*geojson.Feature) []byte {
+	rows := make([][]string, len(feats))
+	for i, f := range feats {
+		row := make([]string, len(priorityColumns))
+		for j, col := range priorityColumns {
+			row[j] = cellText(f.Properties[col])
+		}
+		rows[i] = row
+	}
+	return formats.EncodeCSV(priorityColumns, rows, numericColumns)
+}
+
+func cellText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case int:
+		return strconv.Itoa(x)
+	case []string:
+		return strings.Join(x, "; ")
+	case []any:
+		parts := make([]string, len(x))
+		for i, p := range x {
+			parts[i] = cellText(p)
+		}
+		return strings.Join(parts, "; ")
+	default:
+		return fmt.Sprint(x)
+	}
 }
