@@ -51,6 +51,11 @@ bench: build
 sample:
 	$(GO) run ./cmd/buildsample -shared $(SHARED) -out geodata/sample/layers
 
+## synthetic: seeded synthetic incident layers (200k, 1M) in geodata/risk/testdata/synthetic (git-ignored)
+.PHONY: synthetic
+synthetic:
+	$(GO) run ./cmd/synthincidents -n 200000,1000000 -seed 1 -out geodata/risk/testdata/synthetic
+
 clean:
 	rm -rf bin frontend/node_modules
 	find frontend/dist -mindepth 1 -not -name .gitkeep -delete 2>/dev/null || true

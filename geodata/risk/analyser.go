@@ -175,7 +175,7 @@ func (a *Analyser) newQuery(p Params) *query {
 	q.refDay = dayOf(p.ReferenceDate)
 	q.dayLo, q.dayHi = noDay, q.refDay
 	if p.Time != nil {
-		q.dayLo, q.dayHi = noDay+1, min(q.dayHi, math.MaxInt32)
+		q.dayLo = noDay + 1
 		if !p.Time.Start.IsZero() {
 			// The first day whose midnight is not before the start.
 			q.dayLo = max(q.dayLo, int32(math.Ceil(float64(p.Time.Start.Unix())/86400)))

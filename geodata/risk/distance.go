@@ -44,17 +44,6 @@ func (r *arc) angleTo(p vec3) float64 {
 	return chordAngle(math.Min(da.dot(da), db.dot(db)))
 }
 
-// polylineAngle returns the angular distance from p to the nearest of arcs.
-func polylineAngle(arcs []arc, p vec3) float64 {
-	best := math.Inf(1)
-	for i := range arcs {
-		if d := arcs[i].angleTo(p); d < best {
-			best = d
-		}
-	}
-	return best
-}
-
 // nearer returns the square of the angle from p to the nearest of arcs,
 // and whether that angle is at most lim, given as lim², sin lim and
 // cos lim (lim < π/4). It works on squared angles from dot products alone

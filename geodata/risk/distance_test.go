@@ -126,6 +126,18 @@ func TestPointToArcKmAgainstDensifiedArc(t *testing.T) {
 	}
 }
 
+// polylineAngle returns the angular distance from p to the nearest of
+// arcs, by the reference angleTo.
+func polylineAngle(arcs []arc, p vec3) float64 {
+	best := math.Inf(1)
+	for i := range arcs {
+		if d := arcs[i].angleTo(p); d < best {
+			best = d
+		}
+	}
+	return best
+}
+
 // The analysis works on squared angles from dot products; they must agree
 // with the reference (math.Asin, math.Atan2) to well under a millimetre.
 func TestNearerAgreesWithReference(t *testing.T) {

@@ -14,8 +14,8 @@
 // # Geometry
 //
 // Every distance is a great-circle distance on a sphere of radius
-// EarthRadiusKm (6371.0088 km, the mean radius of WGS84), the sphere
-// PostGIS uses for geography with use_spheroid = false. Route lines run
+// EarthRadiusKm (6371.0088 km, the mean radius (2a + b)/3 of WGS84), the
+// sphere PostGIS uses for geography with use_spheroid = false. Route lines run
 // along great circles between their vertices, the shorter way round (so a
 // line may cross the antimeridian). On the WGS84 spheroid distances differ
 // by up to about 0.5 %.
@@ -37,12 +37,14 @@
 // An incident counts for a segment when its true distance to the segment
 // is at most radius_km: the distance to the nearest point of the segment,
 // measured across track where the incident lies beside the segment and to
-// the nearer end where it lies beyond one (never to a vertex or a bounding
-// box). It must also be dated within datetime (an undated incident is left
+// the nearer end where it lies beyond one (not to the nearest vertex, nor
+// to a bounding box). It must also be dated within datetime (an undated incident is left
 // out when datetime is given), dated on or before reference_date (the
 // analysis sees the record as of that day), and of one of the causes when
 // causes is given (an incident without cause_category is then left out).
-// The incident's own route property is not used: an incident counts for
+// Dates are read as YYYY-MM-DD, YYYY-MM (the first of the month) or
+// RFC 3339 instants (their UTC date). The incident's own route property is
+// not used: an incident counts for
 // every segment near it, whatever route the record names, because that
 // field is empty in about one record in seven and corridors overlap.
 //
@@ -73,8 +75,8 @@
 // from 1, High from HighFrom (10), Critical from CriticalFrom (50) — about
 // one recent death or disappearance per 100 km, ten, and fifty. With the
 // defaults and the bundled layers as of 2025-09-09, 81 % of the 12,104
-// segments are low (half of them have no incident at all), 9 % medium,
-// 6 % high and 4 % critical.
+// segments are low (64 % have no incident within 25 km at all), 9 %
+// medium, 6 % high and 4 % critical.
 //
 // Each segment also keeps the raw parts: incidents counted, their dead and
 // missing, the date of the latest, and incidents_per_year = incidents /
@@ -91,9 +93,9 @@
 // a service with no readable last_verified is never current. Ten years is
 // the default because the bundled services, health facilities from
 // OpenStreetMap (last edited 2009–2020) and the WHO/KEMRI list of 2019,
-// are long-lived buildings rarely re-surveyed: a decade keeps the facilities
-// checked since 2015 and drops those nobody has looked at for longer, whose
-// existence is the least certain. Lists of mobile or project-funded
+// are long-lived buildings rarely re-surveyed: as of 2025-09-09 a decade
+// keeps the 92 % checked since 2015 and drops those nobody has looked at for
+// longer, whose existence is the least certain. Lists of mobile or project-funded
 // services (legal aid, psychosocial support) should use a far shorter age,
 // such as 1 or 2 years.
 //
@@ -118,6 +120,27 @@
 // incident, each category with a gap (with the nearest distance), and the
 // categories without data.
 //
+// # Parameters
+//
+// As query parameters (ParseParams), with their defaults and inclusive
+// bounds:
+//
+//	segment_km       10          1–100     length cut along each route
+//	radius_km        25          1–200     how far from a segment incidents count
+//	half_life_days   365         1–36500   age at which an incident weighs half
+//	reach_km         50          1–200     a service farther than this leaves a gap
+//	reference_date   today (UTC) 1900-01-01–2100-12-31, YYYY-MM-DD
+//	datetime         all time    an RFC 3339 date, instant or interval (start/end, ".." open)
+//	routes           all         route names, one per occurrence (routes=A&routes=B)
+//	causes           all         cause categories, one per occurrence, of the seven of MMP
+//	nonfatal_weight  0.5         0–1       severity of an incident with no dead or missing
+//	stale_years      10          1–100     a service verified longer ago is stale
+//
+// Any other parameter, a parameter given twice, or a value out of bounds is
+// an error naming the parameter and what it allows. Params.Key gives every
+// parameter in one canonical form, with the reference date resolved and
+// MethodVersion in front, for cache keys.
+//
 // # Speed
 //
 // NewAnalyser keeps the incidents and services in uniform
@@ -139,10 +162,16 @@
 //
 // # Checking
 //
-// The tests compare the counts and the risk of every segment with an
-// independent computation in PostGIS (ST_DWithin and ST_Distance on
-// geography) when a PostGIS server is reachable: on the sphere they must
-// agree exactly, but for incidents within a metre of the radius; on the
-// spheroid, but for incidents whose spherical distance is within 0.5 % of
-// the radius.
+// The tests compare the counts and the risk of each segment with a
+// brute-force computation (every segment against every incident, through
+// PointToArcKm) and with an independent one in PostGIS (ST_DWithin and
+// ST_Distance on geography; the test fails under CI=true when PostGIS is
+// unreachable and is skipped otherwise). On the sphere counts must agree
+// exactly, but for incidents within a millimetre of the radius, which
+// either side may count, and risk to 10⁻⁶ relative. On the WGS84 spheroid
+// (ST_DWithin's default) counts may differ only by incidents whose
+// spherical distance is within 0.5 % of the radius. With the bundled
+// layers and the defaults, all 12,104 segments and 78,071 (segment,
+// incident) pairs agree on the sphere, risk to 10⁻⁷; on the spheroid 76
+// segments differ, by at most 12 incidents, all within that band.
 package risk

@@ -7,10 +7,11 @@ import (
 )
 
 // EarthRadiusKm is the radius of the sphere every distance is measured on:
-// the mean Earth radius R₁ = (2a + b) / 3 of WGS84 (IUGG). PostGIS uses the
-// same sphere for geography when asked not to use the spheroid, so
-// distances here agree with ST_Distance(a, b, false).
-const EarthRadiusKm = 6371.0088
+// the mean Earth radius R₁ = (2a + b) / 3 of the WGS84 ellipsoid
+// (a = 6378.137 km, b = 6356.752314245 km). PostGIS uses the same sphere
+// for geography when asked not to use the spheroid, so distances here
+// agree with ST_Distance(a, b, false).
+const EarthRadiusKm = 6371.008771415059
 
 // vec3 is a point of the unit sphere (or a direction) in Earth-centred
 // Cartesian coordinates: x towards (0°, 0°), y towards (90°E, 0°), z
