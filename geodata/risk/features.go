@@ -8,7 +8,8 @@ import (
 
 // SegmentFeatures returns every segment as a GeoJSON LineString feature,
 // with the segment id as feature id and these properties: id, route,
-// route_id, segment_index, start_km, end_km, length_km, risk, class,
+// route_id, segment_index, start_km, end_km, length_km, risk, class (also
+// as risk_class),
 // incidents, dead, missing, last_incident (YYYY-MM-DD, or null),
 // incidents_per_year, priority, rank (null when not ranked), gap_share
 // (null without coverage data), gaps and no_data (lists of categories),
@@ -53,6 +54,7 @@ func segmentFeature(r *Result, s *Segment) *geojson.Feature {
 		"length_km":          s.LengthKm(),
 		"risk":               s.Risk,
 		"class":              string(s.Class),
+		"risk_class":         string(s.Class), // the name the API documents; "class" kept for the map
 		"incidents":          s.Incidents,
 		"dead":               s.Dead,
 		"missing":            s.Missing,
