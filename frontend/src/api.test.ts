@@ -72,6 +72,24 @@ describe('api client', () => {
     await expect(createApi(fn, '/api/v1', ORIGIN).features('x', new URLSearchParams(), c.signal)).rejects.toMatchObject({ name: 'AbortError' });
   });
 
+  it('reads the analysis endpoints with repeated parameters, and their errors', async () => {
+    const { fn, calls } = fakeFetch((url) => {
+      if (url.includes('causes=Nope')) {
+        return { status: 400, body: { code: 'invalid', message: 'parameter "causes" names "Nope"', details: { parameter: 'causes' }, request_id: 'r-2' } };
+      }
+      return { body: fc(['giocopp-0:0', 'giocopp-0:1'], undefined, 2) };
+    });
+    const api = createApi(fn, '/api/v1', ORIGIN);
+    const q = new URLSearchParams([['limit', '20'], ['causes', 'Harsh environmental conditions / lack of adequate shelter, food, water'], ['causes', 'Drowning']]);
+    const res = await api.analysis('risk/priorities', q);
+    expect(res.features.map((f) => f.id)).toEqual(['giocopp-0:0', 'giocopp-0:1']);
+    expect(calls[0]).toBe('/api/v1/risk/priorities?limit=20&causes=Harsh+environmental+conditions+%2F+lack+of+adequate+shelter%2C+food%2C+water&causes=Drowning');
+    await api.analysis('hotspots', new URLSearchParams());
+    expect(calls[1]).toBe('/api/v1/hotspots');
+    const err = await api.analysis('risk/segments', new URLSearchParams({ causes: 'Nope' })).catch((e) => e);
+    expect(err).toMatchObject({ status: 400, code: 'invalid', requestId: 'r-2' });
+  });
+
   it('escapes ids in paths', async () => {
     const { fn, calls } = fakeFetch(() => ({ body: { type: 'Feature', id: 'a/b', geometry: null, properties: {} } }));
     await createApi(fn, '/api/v1', ORIGIN).feature('incidents', '2014.MMP/../x?y');

@@ -56,6 +56,9 @@ export interface ValueCount {
   count: number;
 }
 
+/** The analysis endpoints: route segments with risk, ranked outreach priorities, incident hotspots. */
+export type AnalysisPath = 'risk/segments' | 'risk/priorities' | 'hotspots';
+
 /** An error response of the API, or a failure to reach it (status 0). */
 export class ApiError extends Error {
   constructor(
@@ -78,6 +81,8 @@ export interface Api {
   layers(signal?: AbortSignal): Promise<LayerMeta[]>;
   /** GET /layers/{id}/features with params, following `next` links until every page is read. */
   features(layerId: string, params: URLSearchParams, signal?: AbortSignal): Promise<FeatureResult>;
+  /** GET /{path} of an analysis endpoint: its FeatureCollection (any `next` links followed). */
+  analysis(path: AnalysisPath, params: URLSearchParams, signal?: AbortSignal): Promise<FeatureResult>;
   /** GET /layers/{id}/features/{featureId}: one feature with all its properties. */
   feature(layerId: string, featureId: string | number, signal?: AbortSignal): Promise<Feature>;
   /** GET /layers/{id}/values?property=…: distinct values with counts. */
@@ -111,6 +116,25 @@ export function createApi(fetchFn: FetchFn = (i, init) => fetch(i, init), base =
     }
   };
   const layerPath = (id: string) => `${base}/layers/${encodeURIComponent(id)}`;
+  /** Reads a FeatureCollection from `first`, following `next` links until every page is read. */
+  const collect = async (first: string, signal?: AbortSignal): Promise<FeatureResult> => {
+    const features: Feature[] = [];
+    let numberMatched = -1;
+    let url: string | null = first;
+    for (let page = 0; url !== null; page++) {
+      if (page >= MAX_PAGES) throw new ApiError('too many pages', 0, 'bad_response');
+      const body = asObject(await get(url, signal));
+      if (body.type !== 'FeatureCollection' || !Array.isArray(body.features)) {
+        throw new ApiError('response is not a FeatureCollection', 200, 'bad_response');
+      }
+      for (const f of body.features) {
+        if (f && typeof f === 'object') features.push(f as Feature);
+      }
+      if (numberMatched < 0 && typeof body.numberMatched === 'number') numberMatched = body.numberMatched;
+      url = nextLink(body.links, origin);
+    }
+    return { features, numberMatched: numberMatched < 0 ? features.length : numberMatched };
+  };
 
   return {
     async config(signal) {
@@ -128,23 +152,13 @@ export function createApi(fetchFn: FetchFn = (i, init) => fetch(i, init), base =
       return list.map(parseMeta).filter((m): m is LayerMeta => m !== null);
     },
 
-    async features(layerId, params, signal) {
-      const features: Feature[] = [];
-      let numberMatched = -1;
-      let url: string | null = `${layerPath(layerId)}/features?${params.toString()}`;
-      for (let page = 0; url !== null; page++) {
-        if (page >= MAX_PAGES) throw new ApiError('too many pages', 0, 'bad_response');
-        const body = asObject(await get(url, signal));
-        if (body.type !== 'FeatureCollection' || !Array.isArray(body.features)) {
-          throw new ApiError('response is not a FeatureCollection', 200, 'bad_response');
-        }
-        for (const f of body.features) {
-          if (f && typeof f === 'object') features.push(f as Feature);
-        }
-        if (numberMatched < 0 && typeof body.numberMatched === 'number') numberMatched = body.numberMatched;
-        url = nextLink(body.links, origin);
-      }
-      return { features, numberMatched: numberMatched < 0 ? features.length : numberMatched };
+    features(layerId, params, signal) {
+      return collect(`${layerPath(layerId)}/features?${params.toString()}`, signal);
+    },
+
+    analysis(path, params, signal) {
+      const q = params.toString();
+      return collect(`${base}/${path}${q ? `?${q}` : ''}`, signal);
     },
 
     async feature(layerId, featureId, signal) {

@@ -22,6 +22,10 @@ export interface LayerSummary {
   shown: number;
   /** Incidents only: dead and missing in the drawn features. */
   totals?: { dead: number; missing: number };
+  /** What is counted: features (default), route segments or hotspot cells. */
+  unit?: 'features' | 'segments' | 'cells';
+  /** A second line of counts (analysis layers: features per class). */
+  detail?: string;
   error?: unknown;
 }
 

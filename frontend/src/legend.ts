@@ -1,7 +1,9 @@
+import { HOTSPOT_CLASSES, RISK_CLASSES, RISK_FROM, RISK_SETTINGS } from './analysis';
 import type { I18n } from './i18n';
 import {
-  APPROXIMATE_DASH, AREA_STYLE, INCIDENT_STYLE, SERVICE_RADIUS, SERVICE_STYLE, incidentRadius,
+  APPROXIMATE_DASH, AREA_STYLE, HOTSPOT_STYLE, INCIDENT_STYLE, RISK_STYLE, SERVICE_RADIUS, SERVICE_STYLE, incidentRadius,
 } from './palette';
+import { rgba } from './pointcanvas';
 import type { Kind } from './vocab';
 
 /** One route as the legend shows it. */
@@ -13,13 +15,14 @@ export interface LegendRoute {
 
 /** One row of the legend. */
 export type LegendEntry =
-  | { swatch: 'line'; colour: string; dashed: boolean; label: string }
+  | { swatch: 'line'; colour: string; dashed: boolean; label: string; width?: number; key?: string }
   | { swatch: 'circle'; fill: string; stroke: string; radius: number; label: string }
-  | { swatch: 'area'; fill: string; stroke: string; label: string };
+  | { swatch: 'area'; fill: string; stroke: string; label: string; key?: string };
 
 /** A titled group of legend rows. */
 export interface LegendGroup {
-  kind: Kind;
+  /** A layer kind, or an analysis: "risk", "hotspot". */
+  kind: Kind | 'risk' | 'hotspot';
   title: string;
   entries: LegendEntry[];
   note?: string;
@@ -79,6 +82,62 @@ export function legendGroups(i18n: I18n, kinds: ReadonlySet<Kind>, routes: reado
   return groups;
 }
 
+/** Which analysis layers are on, for their legend groups. */
+export interface AnalysisLegend {
+  risk: boolean;
+  hotspots: boolean;
+  /** Whether the route layer is on too (route risk is drawn over it). */
+  routes: boolean;
+}
+
+/**
+ * The legend groups of the analysis layers that are on: the four risk
+ * classes with their ranges and what risk means, and the hotspot classes.
+ */
+export function analysisLegendGroups(i18n: I18n, on: AnalysisLegend): LegendGroup[] {
+  const { t } = i18n;
+  const groups: LegendGroup[] = [];
+  if (on.risk) {
+    const entries: LegendEntry[] = RISK_CLASSES.map((cls, i) => {
+      const label = t(`risk.class.${cls}`);
+      const next = RISK_CLASSES[i + 1];
+      const from = i18n.formatNumber(RISK_FROM[cls]);
+      const text = i === 0 && next
+        ? t('legend.riskBelow', { label, to: i18n.formatNumber(RISK_FROM[next]) })
+        : next
+          ? t('legend.riskRange', { label, from, to: i18n.formatNumber(RISK_FROM[next]) })
+          : t('legend.riskFrom', { label, from });
+      const style = RISK_STYLE[cls];
+      return { swatch: 'line', colour: style.color, dashed: false, width: style.weight, label: text, key: cls };
+    });
+    const note = t('legend.riskNote', { radius: RISK_SETTINGS.radius_km, halfLife: RISK_SETTINGS.half_life_days });
+    groups.push({
+      kind: 'risk',
+      title: t('legend.risk'),
+      entries,
+      note: on.routes ? `${note} ${t('legend.riskOverRoutes')}` : note,
+    });
+  }
+  if (on.hotspots) {
+    groups.push({
+      kind: 'hotspot',
+      title: t('legend.hotspots'),
+      entries: HOTSPOT_CLASSES.map((cls) => {
+        const style = HOTSPOT_STYLE[cls];
+        return {
+          swatch: 'area',
+          fill: rgba(style.fillColor ?? style.color, style.fillOpacity ?? 0),
+          stroke: style.color,
+          label: t(`hotspot.class.${cls}`),
+          key: cls,
+        };
+      }),
+      note: t('legend.hotspotNote'),
+    });
+  }
+  return groups;
+}
+
 /** Renders the legend groups as DOM (headings, lists, swatches drawn with CSS). */
 export function renderLegend(doc: Document, groups: readonly LegendGroup[]): DocumentFragment {
   const frag = doc.createDocumentFragment();
@@ -89,6 +148,7 @@ export function renderLegend(doc: Document, groups: readonly LegendGroup[]): Doc
     ul.className = `legend-list legend-${g.kind}`;
     for (const e of g.entries) {
       const li = doc.createElement('li');
+      if ('key' in e && e.key) li.dataset.class = e.key;
       const sw = doc.createElement('span');
       sw.className = `swatch swatch-${e.swatch}`;
       sw.setAttribute('aria-hidden', 'true');
@@ -96,6 +156,7 @@ export function renderLegend(doc: Document, groups: readonly LegendGroup[]): Doc
         sw.style.borderBlockStartColor = e.colour;
         sw.style.borderBlockStartStyle = e.dashed ? 'dashed' : 'solid';
         sw.dataset.dash = e.dashed ? APPROXIMATE_DASH : '';
+        if (e.width) sw.style.borderBlockStartWidth = `${e.width}px`;
       } else if (e.swatch === 'circle') {
         const d = `${Math.round(e.radius * 2)}px`;
         sw.style.inlineSize = d;

@@ -2,15 +2,23 @@ import 'leaflet/dist/leaflet.css';
 import './styles.css';
 import L from 'leaflet';
 import { sourceAttribution } from './attribution';
-import { createApi, isAbort, type Config, type LayerMeta, type ValueCount } from './api';
+import {
+  ANALYSIS_IDS, countClasses, HOTSPOT_DRAW_ORDER, hotspotClassOf, hotspotParams, prioritiesParams, RISK_CLASSES,
+  riskClassOf, riskParams, routeHasLine, type AnalysisId, type HotspotClass, type RiskClass,
+} from './analysis';
+import { AnalysisLayer, type AnalysisSpec } from './analysislayers';
+import { buildHotspotPopup, buildSegmentPopup } from './analysispopup';
+import { createApi, isAbort, type Api, type Config, type Feature, type LayerMeta, type ValueCount } from './api';
+import { geometryParts, type LatLon } from './features';
 import { createFilterControls, debounce, mergeValues, normaliseDates } from './filters';
 import { applyDocumentLanguage, createI18n, pickCatalogue, type I18n } from './i18n';
-import { MapLayer, type PickedFeature } from './layers';
-import { legendGroups, renderLegend, type LegendRoute } from './legend';
-import { addTiles, createMap, DEFAULT_VIEW, loadBasemap, pickOrder } from './map';
-import { fallbackRouteColour, routeColours } from './palette';
-import { createLayerList, renderAbout, sortLayers } from './panel';
+import { MapLayer } from './layers';
+import { analysisLegendGroups, legendGroups, renderLegend, type LegendGroup, type LegendRoute } from './legend';
+import { addTiles, createMap, DEFAULT_VIEW, loadBasemap, PANES } from './map';
+import { fallbackRouteColour, HOTSPOT_STYLE, PRIORITY_HIGHLIGHT, RISK_STYLE, routeColours } from './palette';
+import { createLayerList, renderAbout, sortLayers, type LayerListItem } from './panel';
 import { buildPopup, messagePopup } from './popup';
+import { createPriorities, type PrioritiesPanel } from './priorities';
 import { describeError, StatusRegion } from './status';
 import { decodeState, emptyFilters, encodeState, roundCoord, type Filters } from './urlstate';
 import type { Kind } from './vocab';
@@ -45,6 +53,8 @@ declare global {
 const FILTER_DEBOUNCE_MS = 250;
 /** Extra pixels around a marker that still count as a click on it. */
 const PICK_TOLERANCE = 4;
+/** Highest zoom the map goes to when showing an outreach priority. */
+const PRIORITY_MAX_ZOOM = 9;
 
 /** Starts the dashboard in the page's #app element. */
 async function main(): Promise<void> {
@@ -84,8 +94,9 @@ async function main(): Promise<void> {
   legendHeading.textContent = t('legend.heading');
   const legendBody = doc.createElement('div');
   legend.append(legendHeading, legendBody);
+  const prioritiesSlot = doc.createElement('div');
   const aboutSlot = doc.createElement('div');
-  panel.append(header, status.element, layersSlot, filtersSlot, legend, aboutSlot);
+  panel.append(header, status.element, layersSlot, filtersSlot, legend, prioritiesSlot, aboutSlot);
   const mapMain = doc.createElement('main');
   mapMain.className = 'map-wrap';
   const mapEl = doc.createElement('div');
@@ -130,17 +141,26 @@ async function main(): Promise<void> {
 
   const layers: MapLayer[] = [];
   const byId = new Map<string, MapLayer>();
+  const analyses: AnalysisLayer[] = [];
+  const analysisById = new Map<string, AnalysisLayer>();
   let pendingFilter = false;
+  let prioritiesLoading = false;
   const refreshReadiness = () => {
     const counts: Record<string, number> = {};
     const totals: Record<string, { dead: number; missing: number }> = {};
-    let loading = false;
+    let loading = prioritiesLoading;
     for (const l of layers) {
       const s = l.summary();
       counts[l.meta.id] = s.shown;
       if (s.totals) totals[l.meta.id] = s.totals;
       if (s.status === 'loading') loading = true;
       if (l.timing) ready.timings[l.meta.id] = l.timing;
+    }
+    for (const a of analyses) {
+      const s = a.summary();
+      counts[a.id] = s.shown;
+      if (s.status === 'loading') loading = true;
+      if (a.timing) ready.timings[a.id] = a.timing;
     }
     ready.counts = counts;
     ready.totals = totals;
@@ -149,13 +169,30 @@ async function main(): Promise<void> {
     else delete doc.documentElement.dataset.busy;
   };
 
-  const visible = new Set(initial.layers ? initial.layers.filter((id) => metas.some((m) => m.id === id)) : metas.map((m) => m.id));
-  const layerList = createLayerList(doc, i18n, metas, visible, (id, on) => {
-    const l = byId.get(id);
+  // The analyses need their layers: route risk the routes and incidents, hotspots the incidents.
+  const kinds = new Set<Kind>(metas.map((m) => m.kind));
+  const analysisItems: (LayerListItem & { id: AnalysisId; on: boolean })[] = [];
+  if (kinds.has('route') && kinds.has('incident')) {
+    analysisItems.push({ id: ANALYSIS_IDS.risk, kind: 'analysis', title: t('analysis.risk'), on: true });
+  }
+  if (kinds.has('incident')) {
+    analysisItems.push({ id: ANALYSIS_IDS.hotspots, kind: 'analysis', title: t('analysis.hotspots'), on: false });
+  }
+  const hasRisk = analysisItems.some((a) => a.id === ANALYSIS_IDS.risk);
+
+  const knownIds = new Set([...metas.map((m) => m.id), ...analysisItems.map((a) => a.id)]);
+  const visible = new Set(
+    initial.layers
+      ? initial.layers.filter((id) => knownIds.has(id))
+      : [...metas.map((m) => m.id), ...analysisItems.filter((a) => a.on).map((a) => a.id)],
+  );
+  const layerList = createLayerList(doc, i18n, [...metas, ...analysisItems], visible, (id, on) => {
+    const l = byId.get(id) ?? analysisById.get(id);
     if (!l) return;
     if (on) visible.add(id);
     else visible.delete(id);
     void l.setVisible(on, filters);
+    updateLegend();
     updateUrl();
   });
   layersSlot.replaceWith(layerList.element);
@@ -180,16 +217,87 @@ async function main(): Promise<void> {
     byId.set(meta.id, l);
   }
 
-  const kinds = new Set<Kind>(metas.map((m) => m.kind));
+  // Route names of the route layers: null until known. The risk analysis
+  // has no segments for a route name that only incidents carry.
+  let knownRoutes: Set<string> | null = null;
+  const specs = analysisSpecs(i18n, () => knownRoutes);
+  for (const item of analysisItems) {
+    const a = new AnalysisLayer(map, api, specs[item.id], (layer) => {
+      const s = layer.summary();
+      layerList.setSummary(layer.id, s);
+      if (s.status === 'error') {
+        status.set(`layer:${layer.id}`, describeError(i18n, t(layer.id === ANALYSIS_IDS.risk ? 'status.what.risk' : 'status.what.hotspots'), s.error), true);
+      } else {
+        status.clear(`layer:${layer.id}`);
+      }
+      if (s.status === 'ready') ready.loads++;
+      refreshReadiness();
+    });
+    analyses.push(a);
+    analysisById.set(a.id, a);
+  }
+
   let routeNames: string[] = [];
   function updateLegend() {
     const approx = new Map<string, boolean>();
     for (const l of layers) for (const [n, a] of l.routeNames) approx.set(n, a || (approx.get(n) ?? false));
     const names = routeNames.length > 0 ? routeNames : [...approx.keys()];
     const routes: LegendRoute[] = names.map((n) => ({ name: n, colour: routeColour(n), approximate: approx.get(n) ?? false }));
-    legendBody.replaceChildren(renderLegend(doc, legendGroups(i18n, kinds, routes)));
+    const groups: LegendGroup[] = [
+      ...legendGroups(i18n, kinds, routes),
+      ...analysisLegendGroups(i18n, {
+        risk: visible.has(ANALYSIS_IDS.risk),
+        hotspots: visible.has(ANALYSIS_IDS.hotspots),
+        routes: layers.some((l) => l.meta.kind === 'route' && visible.has(l.meta.id)),
+      }),
+    ];
+    const order = ['route', 'risk', 'incident', 'hotspot', 'service', 'area'];
+    groups.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+    legendBody.replaceChildren(renderLegend(doc, groups));
   }
   updateLegend();
+
+  // Outreach priorities: the top of the risk analysis for the same filters.
+  let prioritiesPanel: PrioritiesPanel | null = null;
+  // The query of the list shown or being loaded.
+  let prioritiesKey: string | null = null;
+  let prioritiesController: AbortController | null = null;
+  const loadPriorities = async (f: Filters): Promise<void> => {
+    const panelNow = prioritiesPanel;
+    if (!panelNow) return;
+    const hasLine = routeHasLine(f.route, knownRoutes);
+    const params = prioritiesParams(f);
+    const key = hasLine ? params.toString() : `none:${f.route}`;
+    if (key === prioritiesKey) return;
+    prioritiesKey = key;
+    prioritiesController?.abort();
+    const controller = new AbortController();
+    prioritiesController = controller;
+    prioritiesLoading = true;
+    panelNow.setLoading();
+    refreshReadiness();
+    try {
+      if (!hasLine) {
+        panelNow.setMessage(t('priorities.noRoute', { route: f.route }));
+      } else {
+        const res = await api.analysis('risk/priorities', params, controller.signal);
+        if (controller.signal.aborted) return;
+        panelNow.setItems(res.features);
+      }
+      status.clear('priorities');
+    } catch (err) {
+      if (isAbort(err) || controller.signal.aborted) return;
+      prioritiesKey = null;
+      panelNow.setMessage(t('priorities.error'));
+      status.set('priorities', describeError(i18n, t('status.what.priorities'), err), true);
+    } finally {
+      if (prioritiesController === controller) {
+        prioritiesController = null;
+        prioritiesLoading = false;
+        refreshReadiness();
+      }
+    }
+  };
 
   // URL state.
   const updateUrl = () => {
@@ -198,7 +306,10 @@ async function main(): Promise<void> {
     ready.view = view;
     const search = encodeState({
       view,
-      layers: layers.filter((l) => visible.has(l.meta.id)).map((l) => l.meta.id),
+      layers: [
+        ...layers.filter((l) => visible.has(l.meta.id)).map((l) => l.meta.id),
+        ...analyses.filter((a) => visible.has(a.id)).map((a) => a.id),
+      ],
       filters,
     });
     history.replaceState(history.state, '', `${location.pathname}${search}${location.hash}`);
@@ -207,6 +318,8 @@ async function main(): Promise<void> {
   const applyFilters = debounce(() => {
     pendingFilter = false;
     for (const l of layers) void l.applyFilters(filters);
+    for (const a of analyses) void a.refresh(filters);
+    if (hasRisk) void loadPriorities(filters);
     refreshReadiness();
   }, FILTER_DEBOUNCE_MS);
   const onFilters = (f: Filters) => {
@@ -243,6 +356,7 @@ async function main(): Promise<void> {
     );
   const routeNamesP = valuesOf('route', 'name').then((lists) => {
     routeNames = mergeValues(lists, i18n.lang).map((v) => v.value);
+    knownRoutes = new Set(routeNames);
     colours = routeColours(routeNames);
     updateLegend();
     return lists;
@@ -262,10 +376,33 @@ async function main(): Promise<void> {
     if (visible.has(l.meta.id) && !l.isVisible) await l.setVisible(true, filters);
   });
   for (const l of layers) if (!visible.has(l.meta.id)) layerList.setSummary(l.meta.id, l.summary());
+  // Route risk asks nothing for a route filter that names no route line, so
+  // with a route filter it waits for the route names.
+  const routeNamesIfFiltered = () => (filters.route ? routeNamesP.then(() => undefined) : Promise.resolve());
+  const analysisLoads = analyses.filter((a) => visible.has(a.id)).map(async (a) => {
+    if (a.id === ANALYSIS_IDS.risk) await routeNamesIfFiltered();
+    if (visible.has(a.id) && !a.isVisible) await a.setVisible(true, filters);
+  });
+  for (const a of analyses) if (!visible.has(a.id)) layerList.setSummary(a.id, a.summary());
 
   map.on('moveend', updateUrl);
+  // Hotspot cells follow the zoom: a new resolution is a new request.
+  map.on('zoomend', () => {
+    for (const a of analyses) void a.refresh(filters);
+  });
   updateUrl();
-  wirePicking(doc, i18n, map, api, layers);
+  const popups = wirePicking(doc, i18n, map, api, layers, analyses, () => prioritiesPanel?.items() ?? []);
+
+  // The priorities list, when the risk analysis is available.
+  let prioritiesLoad: Promise<void> = Promise.resolve();
+  if (hasRisk) {
+    const panelEl = createPriorities(doc, i18n, (feature, button) => popups.showPriority(feature, button));
+    prioritiesPanel = panelEl;
+    prioritiesSlot.replaceWith(panelEl.element);
+    prioritiesLoad = routeNamesIfFiltered().then(() => loadPriorities(filters));
+  } else {
+    prioritiesSlot.remove();
+  }
 
   // "About the data": sources now, server details when the config arrives.
   let about: HTMLElement = aboutSlot;
@@ -279,7 +416,7 @@ async function main(): Promise<void> {
     if (config) showAbout(config, false);
   });
 
-  await Promise.all([basemapDone, ...firstLoads]);
+  await Promise.all([basemapDone, ...firstLoads, ...analysisLoads, prioritiesLoad]);
   await nextFrames(2);
   ready.firstRenderMs = Math.round(performance.now());
   status.clear('loading');
@@ -294,35 +431,81 @@ async function main(): Promise<void> {
   }
 }
 
-/** Opens a details popup on click and shows a pointer over features. */
-function wirePicking(doc: Document, i18n: I18n, map: L.Map, api: ReturnType<typeof createApi>, layers: MapLayer[]): void {
-  const pickAt = (cursor: L.Point, latlng: L.LatLng): PickedFeature | null => {
-    const ordered = [...layers].reverse().sort((a, b) => pickOrder(b.meta.kind) - pickOrder(a.meta.kind));
-    for (const l of ordered) {
-      const r = l.maxRadius() + PICK_TOLERANCE;
+/** What a click found: a feature of an API layer or of an analysis layer. */
+type Hit =
+  | { type: 'layer'; layer: MapLayer; feature: Feature }
+  | { type: 'analysis'; layer: AnalysisLayer; feature: Feature };
+
+/** Popups the dashboard opens itself. */
+interface Popups {
+  /** Shows an outreach priority: zooms to its segment and opens its popup; focus returns to `button` on close. */
+  showPriority(feature: Feature, button: HTMLButtonElement): void;
+}
+
+/**
+ * Opens a details popup on click, shows a pointer over features, and shows
+ * outreach priorities picked from the list. `priorities` gives the listed
+ * priorities, whose reasons a segment's popup then shows too.
+ */
+function wirePicking(
+  doc: Document, i18n: I18n, map: L.Map, api: Api, layers: MapLayer[], analyses: AnalysisLayer[],
+  priorities: () => readonly Feature[],
+): Popups {
+  type Candidate = { order: number; layer: MapLayer | AnalysisLayer };
+  const candidates = (): Candidate[] => [
+    ...[...layers].reverse().map((l) => ({ order: PANES[l.meta.kind], layer: l as MapLayer | AnalysisLayer })),
+    ...[...analyses].reverse().map((a) => ({ order: PANES[a.spec.pane], layer: a as MapLayer | AnalysisLayer })),
+  ].sort((a, b) => b.order - a.order);
+
+  const pickAt = (cursor: L.Point, latlng: L.LatLng): Hit | null => {
+    for (const { layer } of candidates()) {
+      const r = layer.maxRadius() + PICK_TOLERANCE;
       const sw = map.containerPointToLatLng([cursor.x - r, cursor.y + r]);
       const ne = map.containerPointToLatLng([cursor.x + r, cursor.y - r]);
-      const hit = l.pick(
+      const args = [
         { x: cursor.x, y: cursor.y },
-        [latlng.lat, latlng.lng],
-        [sw.lat, sw.lng, ne.lat, ne.lng],
-        (p) => map.latLngToContainerPoint(p),
+        [latlng.lat, latlng.lng] as LatLon,
+        [sw.lat, sw.lng, ne.lat, ne.lng] as [number, number, number, number],
+        (p: LatLon) => map.latLngToContainerPoint(p),
         PICK_TOLERANCE,
-      );
-      if (hit) return hit;
+      ] as const;
+      if (layer instanceof MapLayer) {
+        const hit = layer.pick(...args);
+        if (hit) return { type: 'layer', layer, feature: hit.feature };
+      } else {
+        const hit = layer.pick(...args);
+        if (hit) return { type: 'analysis', layer, feature: hit.feature };
+      }
     }
     return null;
   };
 
+  const reasonsOf = (feature: Feature): string[] | undefined => {
+    const id = feature.id ?? feature.properties?.id;
+    const listed = priorities().find((p) => (p.id ?? p.properties?.id) === id);
+    const reasons = listed?.properties?.reasons;
+    return Array.isArray(reasons) ? reasons.filter((r): r is string => typeof r === 'string') : undefined;
+  };
+
+  const analysisPopup = (layer: AnalysisLayer, feature: Feature): HTMLElement =>
+    layer.id === ANALYSIS_IDS.risk ? buildSegmentPopup(doc, i18n, feature, reasonsOf(feature)) : buildHotspotPopup(doc, i18n, feature);
+
   let detail: AbortController | null = null;
+  const newPopup = () => L.popup({ maxWidth: 360, minWidth: 220, autoPanPadding: [24, 24] });
+
   map.on('click', (e: L.LeafletMouseEvent) => {
     const hit = pickAt(e.containerPoint, e.latlng);
     if (!hit) return;
     detail?.abort();
+    detail = null;
+    if (hit.type === 'analysis') {
+      newPopup().setLatLng(e.latlng).setContent(analysisPopup(hit.layer, hit.feature)).openOn(map);
+      return;
+    }
     const controller = new AbortController();
     detail = controller;
     const { layer, feature } = hit;
-    const popup = L.popup({ maxWidth: 360, minWidth: 220, autoPanPadding: [24, 24] })
+    const popup = newPopup()
       .setLatLng(e.latlng)
       .setContent(messagePopup(doc, i18n.t('popup.loading')))
       .openOn(map);
@@ -352,6 +535,111 @@ function wirePicking(doc: Document, i18n: I18n, map: L.Map, api: ReturnType<type
       map.getContainer().classList.toggle('over-feature', pickAt(e.containerPoint, e.latlng) !== null);
     });
   });
+
+  // The segment of the priority on show, outlined under its risk colour.
+  const highlightRenderer = L.canvas({ pane: 'route', padding: 0.5 });
+  let highlight: L.Polyline | null = null;
+  const clearHighlight = () => {
+    if (highlight) map.removeLayer(highlight);
+    highlight = null;
+  };
+
+  return {
+    showPriority(feature, button) {
+      const lines = geometryParts(feature.geometry).lines;
+      const points = lines.flat();
+      if (points.length === 0) return;
+      detail?.abort();
+      detail = null;
+      map.fitBounds(L.latLngBounds(points), { maxZoom: PRIORITY_MAX_ZOOM, padding: [48, 48], animate: false });
+      clearHighlight();
+      const hl = L.polyline(lines, { ...PRIORITY_HIGHLIGHT, renderer: highlightRenderer, interactive: false, lineCap: 'round' }).addTo(map);
+      highlight = hl;
+      const mid = lines[Math.floor(lines.length / 2)]!;
+      const at = midpoint(mid);
+      const content = buildSegmentPopup(doc, i18n, feature);
+      content.classList.add('popup-priority');
+      const popup = newPopup().setLatLng(at).setContent(content).openOn(map);
+      // Escape closes the popup (Leaflet's own key handling needs focus on the map itself).
+      content.addEventListener('keydown', (ev) => {
+        if (ev.key === 'Escape') {
+          ev.preventDefault();
+          map.closePopup(popup);
+        }
+      });
+      content.focus({ preventScroll: true });
+      popup.once('remove', () => {
+        if (highlight === hl) clearHighlight();
+        const active = doc.activeElement;
+        if (!active || active === doc.body || content.contains(active)) button.focus({ preventScroll: true });
+      });
+    },
+  };
+}
+
+/** The point halfway along a line (by vertex distance in degrees: good enough to place a popup). */
+function midpoint(line: LatLon[]): LatLon {
+  if (line.length === 1) return line[0]!;
+  const seg: number[] = [];
+  let total = 0;
+  for (let i = 1; i < line.length; i++) {
+    const d = Math.hypot(line[i]![0] - line[i - 1]![0], line[i]![1] - line[i - 1]![1]);
+    seg.push(d);
+    total += d;
+  }
+  let left = total / 2;
+  for (let i = 1; i < line.length; i++) {
+    const d = seg[i - 1]!;
+    if (left <= d && d > 0) {
+      const f = left / d;
+      const [a, b] = [line[i - 1]!, line[i]!];
+      return [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f];
+    }
+    left -= d;
+  }
+  return line[line.length - 1]!;
+}
+
+/**
+ * The two analysis layers. `knownRoutes` gives the route names of the route
+ * layers (null while unknown): route risk asks nothing for a route filter
+ * that names no route line.
+ */
+function analysisSpecs(i18n: I18n, knownRoutes: () => ReadonlySet<string> | null): Record<AnalysisId, AnalysisSpec> {
+  const { t } = i18n;
+  return {
+    risk: {
+      id: ANALYSIS_IDS.risk,
+      title: t('analysis.risk'),
+      pane: 'risk',
+      unit: 'segments',
+      request: (filters) => (routeHasLine(filters.route, knownRoutes()) ? { path: 'risk/segments', params: riskParams(filters) } : null),
+      classes: RISK_CLASSES,
+      classOf: riskClassOf,
+      style: (cls) => RISK_STYLE[cls as RiskClass],
+      fallbackStyle: { color: '#8C8C8C', weight: 3, opacity: 0.9 },
+      detail: (features) => {
+        const n = countClasses(features, riskClassOf);
+        return t('layers.riskDetail', { critical: n.get('critical') ?? 0, high: n.get('high') ?? 0 });
+      },
+    },
+    hotspots: {
+      id: ANALYSIS_IDS.hotspots,
+      title: t('analysis.hotspots'),
+      pane: 'hotspot',
+      unit: 'cells',
+      request: (filters, zoom) => ({ path: 'hotspots', params: hotspotParams(filters, zoom) }),
+      classes: HOTSPOT_DRAW_ORDER,
+      classOf: hotspotClassOf,
+      style: (cls) => HOTSPOT_STYLE[cls as HotspotClass],
+      fallbackStyle: HOTSPOT_STYLE.not_significant,
+      detail: (features) => {
+        const n = countClasses(features, hotspotClassOf);
+        const sum = (cs: HotspotClass[]) => cs.reduce((acc, c) => acc + (n.get(c) ?? 0), 0);
+        return t('layers.hotspotDetail', { hot: sum(['hot_99', 'hot_95', 'hot_90']), cold: sum(['cold_99', 'cold_95', 'cold_90']) });
+      },
+    },
+  };
 }
 
 function nextFrames(n: number): Promise<void> {

@@ -17,16 +17,23 @@ export const DEFAULT_VIEW: View = { z: 2, lat: 20, lon: 10 };
 
 /**
  * Panes, bottom to top, with their z-index (Leaflet's tile pane is 200,
- * overlays 400): small service dots above the larger incident circles, and
- * route lines on top so that corridors stay visible through dense incidents.
+ * overlays 400): hotspot cells under the incidents they sum up, small
+ * service dots above the larger incident circles, route lines on top so that
+ * corridors stay visible through dense incidents, and route risk over the
+ * routes it colours.
  */
 export const PANES = {
   basemap: 150,
   area: 380,
+  hotspot: 390,
   incident: 400,
   service: 410,
   route: 420,
+  risk: 425,
 } as const;
+
+/** A pane of the map. */
+export type PaneName = keyof typeof PANES;
 
 /** Basemap files, coarse first; the detailed one is loaded on zooming in. */
 export const BASEMAP = {

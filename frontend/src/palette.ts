@@ -1,3 +1,5 @@
+import type { HotspotClass, RiskClass } from './analysis';
+
 /**
  * Colours and marker sizes. Point layers use the Okabe–Ito palette; route lines
  * use Paul Tol's "muted" qualitative scheme. Both are distinguishable with the
@@ -117,3 +119,36 @@ export function routeStyle(colour: string, approximate: boolean): LineStyle {
   if (approximate) s.dashArray = APPROXIMATE_DASH;
   return s;
 }
+
+/**
+ * Route risk classes, low to critical: ColorBrewer YlOrRd (5 classes, the
+ * palest left out so that low-risk stretches stay visible on the basemap),
+ * a sequential scheme that stays ordered for the common colour-vision
+ * deficiencies. Width grows with the class too, so the order does not rest
+ * on colour alone.
+ */
+export const RISK_STYLE: Record<RiskClass, LineStyle> = {
+  low: { color: '#FECC5C', weight: 4, opacity: 0.95 },
+  medium: { color: '#FD8D3C', weight: 5, opacity: 0.95 },
+  high: { color: '#F03B20', weight: 6.5, opacity: 0.95 },
+  critical: { color: '#BD0026', weight: 8, opacity: 0.95 },
+};
+
+/** Outline of the outreach priority the user picked from the list. */
+export const PRIORITY_HIGHLIGHT: LineStyle = { color: '#000000', weight: 16, opacity: 0.35 };
+
+/**
+ * Hotspot classes: ColorBrewer RdBu (7 classes), hot spots in reds and cold
+ * spots in blues, darker with more confidence. Cells that are not
+ * significant get a light grey outline and no fill, so the incidents below
+ * stay readable.
+ */
+export const HOTSPOT_STYLE: Record<HotspotClass, LineStyle> = {
+  hot_99: { color: '#B2182B', weight: 1, opacity: 0.9, fillColor: '#B2182B', fillOpacity: 0.55 },
+  hot_95: { color: '#EF8A62', weight: 1, opacity: 0.9, fillColor: '#EF8A62', fillOpacity: 0.55 },
+  hot_90: { color: '#E7A98E', weight: 1, opacity: 0.9, fillColor: '#FDDBC7', fillOpacity: 0.6 },
+  not_significant: { color: '#8C8C8C', weight: 0.7, opacity: 0.7, fillColor: '#8C8C8C', fillOpacity: 0 },
+  cold_90: { color: '#9CC3DC', weight: 1, opacity: 0.9, fillColor: '#D1E5F0', fillOpacity: 0.6 },
+  cold_95: { color: '#67A9CF', weight: 1, opacity: 0.9, fillColor: '#67A9CF', fillOpacity: 0.55 },
+  cold_99: { color: '#2166AC', weight: 1, opacity: 0.9, fillColor: '#2166AC', fillOpacity: 0.55 },
+};

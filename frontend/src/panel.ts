@@ -25,11 +25,17 @@ export function summaryText(i18n: I18n, s: LayerSummary): { count: string; total
       return { count: t('layers.loading'), totals: '' };
     case 'error':
       return { count: '', totals: '' };
-    default:
+    default: {
+      const params = { count: s.shown };
+      const count =
+        s.unit === 'segments' ? t('layers.countSegments', params)
+          : s.unit === 'cells' ? t('layers.countCells', params)
+            : t('layers.count', params);
       return {
-        count: t('layers.count', { count: s.shown }),
-        totals: s.totals ? t('layers.incidentTotals', { dead: s.totals.dead, missing: s.totals.missing }) : '',
+        count,
+        totals: s.totals ? t('layers.incidentTotals', { dead: s.totals.dead, missing: s.totals.missing }) : (s.detail ?? ''),
       };
+    }
   }
 }
 
@@ -41,9 +47,18 @@ export interface LayerList {
   setSummary(id: string, s: LayerSummary): void;
 }
 
+/** What the layer list needs of a layer: API layers and the dashboard's analysis layers alike. */
+export interface LayerListItem {
+  id: string;
+  /** A layer kind, or "analysis". */
+  kind: string;
+  title: string;
+  sensitivity?: string;
+}
+
 /** Builds the layer list. `onToggle` runs when a checkbox changes. */
 export function createLayerList(
-  doc: Document, i18n: I18n, metas: readonly LayerMeta[], visible: ReadonlySet<string>,
+  doc: Document, i18n: I18n, metas: readonly LayerListItem[], visible: ReadonlySet<string>,
   onToggle: (id: string, on: boolean) => void,
 ): LayerList {
   const section = doc.createElement('section');

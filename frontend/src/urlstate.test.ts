@@ -71,6 +71,12 @@ describe('URL state', () => {
     expect(s.filters.route).not.toMatch(/[\u0000-\u001f]/);
   });
 
+  it('round-trips the analysis layers (route risk, hotspots) with the other layers', () => {
+    const s: UrlState = { layers: ['routes', 'incidents', 'risk', 'hotspots'], filters: emptyFilters() };
+    expect(encodeState(s)).toBe('?layers=routes%2Cincidents%2Crisk%2Chotspots');
+    expect(decodeState(encodeState(s))).toEqual(s);
+  });
+
   it('keeps the valid part of a mixed layer list', () => {
     expect(decodeState('?layers=<x>,incidents,,incidents,Routes').layers).toEqual(['incidents']);
   });

@@ -25,6 +25,11 @@ export function causeLabel(i18n: I18n, value: string): string {
   return c ? i18n.t(c.key) : value;
 }
 
+/** The service categories the catalogue names, in the order the dashboard lists them. */
+export const SERVICE_CATEGORIES = [
+  'health', 'legal', 'psychosocial', 'protection', 'shelter', 'food', 'wash', 'information', 'cash', 'rescue',
+] as const;
+
 /** The label of a service category in the current language; unknown values are shown as they are. */
 export function serviceCategoryLabel(i18n: I18n, value: string): string {
   const key = `serviceCategory.${value}`;

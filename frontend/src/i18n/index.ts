@@ -24,8 +24,11 @@ export interface I18n {
   t(key: MessageKey, params?: Params): string;
   /** Reports whether key exists in the catalogue (for keys built from data). */
   has(key: string): key is MessageKey;
-  /** Formats a number with the locale's grouping and decimals. */
-  formatNumber(n: number): string;
+  /**
+   * Formats a number with the locale's grouping and decimals: at most
+   * `maxFractionDigits` of them (default 3). Non-finite numbers give ''.
+   */
+  formatNumber(n: number, maxFractionDigits?: number): string;
 }
 
 /** The catalogues the dashboard ships. */
@@ -43,11 +46,20 @@ export function pickCatalogue(preferred: readonly string[]): Catalogue {
 
 /** Builds the translator for a catalogue. */
 export function createI18n(catalogue: Catalogue = en): I18n {
-  const numberFormat = new Intl.NumberFormat(catalogue.lang);
+  const numberFormats = new Map<number, Intl.NumberFormat>();
   const pluralRules = new Intl.PluralRules(catalogue.lang);
   const messages = catalogue.messages as Record<string, string | PluralMessage>;
 
-  const formatNumber = (n: number): string => (Number.isFinite(n) ? numberFormat.format(n) : '');
+  const formatNumber = (n: number, maxFractionDigits = 3): string => {
+    if (!Number.isFinite(n)) return '';
+    const digits = Math.max(0, Math.min(20, Math.trunc(maxFractionDigits)));
+    let f = numberFormats.get(digits);
+    if (!f) {
+      f = new Intl.NumberFormat(catalogue.lang, { maximumFractionDigits: digits });
+      numberFormats.set(digits, f);
+    }
+    return f.format(n);
+  };
 
   const t = (key: MessageKey, params: Params = {}): string => {
     const entry = messages[key];
