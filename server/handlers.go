@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -188,6 +189,22 @@ func (h *handlers) riskSegments(c echo.Context) error {
 		return err
 	}
 	return sendCached(c, res, contentGeoJSON)
+}
+
+// riskSegment explains one route segment: the incidents counted for it,
+// their tally by year and its nearest services.
+func (h *handlers) riskSegment(c echo.Context) error {
+	id := c.Param("id")
+	if u, err := url.PathUnescape(id); err == nil {
+		id = u // a client may escape the colon of the id
+	}
+	res, err := h.cat.RiskExplain(c.Request().Context(), catalog.RiskExplainRequest{
+		Segment: id, Params: c.QueryParams(), IfNoneMatch: c.Request().Header.Get("If-None-Match"),
+	})
+	if err != nil {
+		return err
+	}
+	return sendCached(c, res, echo.MIMEApplicationJSON)
 }
 
 // riskPriorities answers the ranked outreach priorities; limit= bounds

@@ -90,6 +90,7 @@ func New(o Options) *echo.Echo {
 		"/layers/:id/values":        h.values,
 		"/hotspots":                 h.hotspots,
 		"/risk/segments":            h.riskSegments,
+		"/risk/segments/:id":        h.riskSegment,
 		"/risk/priorities":          h.riskPriorities,
 	} {
 		e.Match(read, "/api/v1"+path, handler, cors)

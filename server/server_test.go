@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -481,4 +482,144 @@ func TestRiskNeedsRoutes(t *testing.T) {
 	if r := do(t, e, http.MethodGet, "/api/v1/risk/segments"); r.Code != http.StatusNotFound {
 		t.Errorf("risk without a route layer: %d %s", r.Code, r.Body)
 	}
+}
+
+func TestRiskSegmentExplained(t *testing.T) {
+	e := newTestAppWith(t, cache.NewLRU(1<<20), map[string]geodata.Meta{
+		"testdata/routes.geojson": {ID: "routes", Kind: geodata.KindRoute, Title: "Routes", Sensitivity: geodata.Public},
+	})
+	const q = "?segment_km=20&reference_date=2024-01-01"
+	p := do(t, e, http.MethodGet, "/api/v1/risk/priorities"+q+"&limit=1").collection(t)
+	if len(p.Features) != 1 {
+		t.Fatalf("%d priorities", len(p.Features))
+	}
+	id := p.Features[0].ID
+	r := do(t, e, http.MethodGet, "/api/v1/risk/segments/"+id+q)
+	if r.Code != http.StatusOK || !strings.HasPrefix(r.Header().Get("Content-Type"), "application/json") {
+		t.Fatalf("status %d, type %q: %s", r.Code, r.Header().Get("Content-Type"), r.Body)
+	}
+	var ex struct {
+		Segment struct {
+			Type       string         `json:"type"`
+			ID         string         `json:"id"`
+			Geometry   map[string]any `json:"geometry"`
+			Properties map[string]any `json:"properties"`
+		} `json:"segment"`
+		Incidents []struct {
+			ID            string   `json:"id"`
+			Date          *string  `json:"date"`
+			Dead          float64  `json:"dead"`
+			Missing       float64  `json:"missing"`
+			CauseCategory string   `json:"cause_category"`
+			DistanceKm    *float64 `json:"distance_km"`
+			Weight        float64  `json:"weight"`
+		} `json:"incidents"`
+		IncidentsTotal *int `json:"incidents_total"`
+		PerYear        []struct {
+			Year, Incidents int
+			Dead, Missing   float64
+		} `json:"per_year"`
+		Services []struct {
+			Category  string   `json:"category"`
+			Status    string   `json:"status"`
+			NearestKm *float64 `json:"nearest_km"`
+			Nearest   any      `json:"nearest"`
+		} `json:"services"`
+	}
+	if err := json.Unmarshal(r.body(t), &ex); err != nil {
+		t.Fatalf("%v: %s", err, r.body(t))
+	}
+	props := ex.Segment.Properties
+	if ex.Segment.Type != "Feature" || ex.Segment.ID != id || ex.Segment.Geometry["type"] != "LineString" {
+		t.Errorf("segment %s %s %v", ex.Segment.Type, ex.Segment.ID, ex.Segment.Geometry["type"])
+	}
+	// The segment is the one /risk/segments gives, plus its reasons.
+	all := do(t, e, http.MethodGet, "/api/v1/risk/segments"+q).collection(t)
+	for _, f := range all.Features {
+		if f.ID != id {
+			continue
+		}
+		for k, v := range f.Properties {
+			if got, _ := json.Marshal(props[k]); string(got) != mustJSON(t, v) {
+				t.Errorf("property %s: %s, /risk/segments gives %s", k, got, mustJSON(t, v))
+			}
+		}
+	}
+	if reasons, _ := props["reasons"].([]any); len(reasons) == 0 {
+		t.Errorf("reasons %v", props["reasons"])
+	}
+	n := int(props["incidents"].(float64))
+	if n == 0 || ex.IncidentsTotal == nil || *ex.IncidentsTotal != n || len(ex.Incidents) != n {
+		t.Fatalf("segment counts %d incidents; explanation lists %d of %v", n, len(ex.Incidents), ex.IncidentsTotal)
+	}
+	sum, dead, byYear := 0.0, 0.0, 0
+	for i, inc := range ex.Incidents {
+		sum += inc.Weight
+		dead += inc.Dead
+		if inc.ID == "" || inc.DistanceKm == nil || *inc.DistanceKm > 25 || inc.Weight <= 0 {
+			t.Errorf("incident %+v", inc)
+		}
+		if i > 0 && inc.Weight > ex.Incidents[i-1].Weight {
+			t.Errorf("incidents not by weight: %v after %v", inc.Weight, ex.Incidents[i-1].Weight)
+		}
+	}
+	want := props["risk"].(float64) * props["length_km"].(float64) / 100
+	if math.Abs(sum-want) > 1e-9*want {
+		t.Errorf("weights add up to %v; risk × length_km / 100 = %v", sum, want)
+	}
+	if dead != props["dead"].(float64) {
+		t.Errorf("dead %v, segment %v", dead, props["dead"])
+	}
+	for i, y := range ex.PerYear {
+		byYear += y.Incidents
+		if i > 0 && y.Year != ex.PerYear[i-1].Year+1 {
+			t.Errorf("per_year skips from %d to %d", ex.PerYear[i-1].Year, y.Year)
+		}
+	}
+	if byYear == 0 || byYear > n {
+		t.Errorf("%d incidents by year of %d", byYear, n)
+	}
+	if len(ex.Services) == 0 || ex.Services[0].Category != "health" {
+		t.Errorf("services %+v", ex.Services)
+	}
+	for _, s := range ex.Services {
+		if s.Status != "no_data" || s.NearestKm != nil || s.Nearest != nil || props["coverage_"+s.Category] != s.Status {
+			t.Errorf("service %+v without a services layer", s)
+		}
+	}
+
+	again := do(t, e, http.MethodGet, "/api/v1/risk/segments/"+id+q)
+	if again.Header().Get("X-Cache") != "HIT" || again.Header().Get("ETag") != r.Header().Get("ETag") {
+		t.Errorf("repeated: X-Cache %q, ETag %q then %q", again.Header().Get("X-Cache"), r.Header().Get("ETag"), again.Header().Get("ETag"))
+	}
+	if nm := do(t, e, http.MethodGet, "/api/v1/risk/segments/"+id+q, "If-None-Match", r.Header().Get("ETag")); nm.Code != http.StatusNotModified {
+		t.Errorf("If-None-Match: %d", nm.Code)
+	}
+	if esc := do(t, e, http.MethodGet, "/api/v1/risk/segments/"+strings.ReplaceAll(id, ":", "%3A")+q); esc.Code != http.StatusOK {
+		t.Errorf("escaped id: %d %s", esc.Code, esc.Body)
+	}
+
+	missing := do(t, e, http.MethodGet, "/api/v1/risk/segments/nope:0"+q)
+	if missing.Code != http.StatusNotFound || !strings.Contains(missing.Body.String(), "/api/v1/risk/segments") {
+		t.Errorf("unknown segment: %d %s", missing.Code, missing.Body)
+	}
+	for _, target := range []string{
+		"/api/v1/risk/segments/" + id + "?radius_km=0",
+		"/api/v1/risk/segments/" + id + "?reference_date=today",
+		"/api/v1/risk/segments/" + id + "?limit=3",
+		"/api/v1/risk/segments/" + id + "?segment_km=20&segment_km=30",
+	} {
+		if r := do(t, e, http.MethodGet, target); r.Code != http.StatusBadRequest {
+			t.Errorf("%s: status %d, want 400 (%s)", target, r.Code, r.Body)
+		}
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -112,14 +112,21 @@ func Analyse(routes, incidents, services []*geojson.Feature, p Params) (Result, 
 // error is a *geodata.Error with code Invalid when p is out of bounds or
 // names a route the routes layer does not have.
 func (a *Analyser) Analyse(p Params) (Result, error) {
+	res, _, err := a.analyse(p)
+	return res, err
+}
+
+// analyse runs the analysis and also returns its query, with which
+// Explain recomputes one segment.
+func (a *Analyser) analyse(p Params) (Result, *query, error) {
 	if err := p.Validate(); err != nil {
-		return Result{}, err
+		return Result{}, nil, err
 	}
 	var keep []bool
 	if len(p.Routes) > 0 {
 		for _, name := range p.Routes {
 			if _, found := slices.BinarySearch(a.names, name); !found {
-				return Result{}, geodata.InvalidParam("routes", "names "+quote(name)+", which is not a route of this layer",
+				return Result{}, nil, geodata.InvalidParam("routes", "names "+quote(name)+", which is not a route of this layer",
 					"use one of: "+strings.Join(a.names, "; "))
 			}
 		}
@@ -137,7 +144,7 @@ func (a *Analyser) Analyse(p Params) (Result, error) {
 	q.coverages = make([]Coverage, len(res.Segments)*len(a.svc))
 	q.run(res.Segments)
 	prioritise(&res)
-	return res, nil
+	return res, q, nil
 }
 
 // query is one analysis in progress: the parameters turned into the
@@ -277,6 +284,10 @@ type scratch struct {
 	spans   []span
 	last    int     // the segment computed last, -1 for none
 	nearest []int32 // by category: the nearest service of segment last, -1 for none
+	// visit, if not nil, is called for each incident counted, with its
+	// position in incidents.rec, its squared angular distance from the
+	// segment and its weight (Explain uses it; Analyse leaves it nil).
+	visit func(k int, theta2, weight float64)
 }
 
 // segment computes one segment.
@@ -320,7 +331,7 @@ func (q *query) incidents(s *Segment, sc *scratch, d disc) {
 	var sum, dead, missing float64
 	n, last := 0, int32(noDay)
 	for _, sp := range sc.spans {
-		for _, r := range in.rec[sp.lo:sp.hi] {
+		for j, r := range in.rec[sp.lo:sp.hi] {
 			theta2, ok := nearer(arcs, r.pos, q.radius2, q.sinR, q.cosR)
 			if !ok {
 				continue
@@ -344,7 +355,11 @@ func (q *query) incidents(s *Segment, sc *scratch, d disc) {
 			if sev == 0 {
 				sev = q.p.NonFatalWeight
 			}
-			sum += sev * rec * v * v
+			w := sev * rec * v * v
+			sum += w
+			if sc.visit != nil {
+				sc.visit(int(sp.lo)+j, theta2, w)
+			}
 			dead += dd
 			missing += mm
 			n++

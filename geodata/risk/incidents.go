@@ -2,6 +2,7 @@ package risk
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -29,6 +30,8 @@ type incidents struct {
 	g      grid
 	rec    []incident // in cell order
 	causes []string   // cause categories met; causes[0] is "" (none given)
+	ids    string     // every feature id of rec, one after another
+	idEnd  []uint32   // by position in rec: where its id ends in ids
 
 	minDay   int32 // earliest day of any dated Point incident given, near a route or not; noDay if none
 	read     int   // incident features given
@@ -71,8 +74,16 @@ func newIncidents(features []*geojson.Feature, region box, hasRegion bool) incid
 	var order []int32
 	in.g, order = newGrid(pts, incidentCells, incidentCellsPerPoint)
 	in.rec = make([]incident, len(pts))
+	in.idEnd = make([]uint32, len(pts))
+	var ids strings.Builder
 	for i, src := range order {
 		f := keep[src]
+		if f.ID != nil {
+			if id := fmt.Sprint(f.ID); ids.Len()+len(id) <= math.MaxUint32 {
+				ids.WriteString(id)
+			}
+		}
+		in.idEnd[i] = uint32(ids.Len())
 		r := incident{pos: unit(pts[src]), day: noDay}
 		if t, ok := geodata.ParseDate(f.Properties["date"]); ok {
 			r.day = dayOf(t)
@@ -89,7 +100,17 @@ func newIncidents(features []*geojson.Feature, region box, hasRegion bool) incid
 		r.cause = ci
 		in.rec[i] = r
 	}
+	in.ids = ids.String()
 	return in
+}
+
+// id returns the feature id of rec[k], "" if it had none.
+func (in *incidents) id(k int) string {
+	lo := uint32(0)
+	if k > 0 {
+		lo = in.idEnd[k-1]
+	}
+	return in.ids[lo:in.idEnd[k]]
 }
 
 // incident is what the analysis reads of one incident, packed so that

@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -23,8 +24,10 @@ type services struct {
 	name     string
 	g        grid
 	pos      []vec3
-	verified []int32 // day of last_verified
-	allDays  []int32 // last_verified of every verified service of the category, near or far, sorted
+	verified []int32  // day of last_verified
+	ids      []string // feature id, by position in pos
+	names    []string // "name" property, by position in pos
+	allDays  []int32  // last_verified of every verified service of the category, near or far, sorted
 
 	loaded     int // services of the category given, with a point
 	unverified int // of those, without a readable last_verified (always stale)
@@ -41,6 +44,8 @@ func newServices(features []*geojson.Feature, region box, hasRegion bool) []serv
 		s    services
 		pts  []orb.Point
 		days []int32
+		ids  []string
+		name []string
 	}
 	groups := map[string]*group{}
 	for _, f := range features {
@@ -70,6 +75,13 @@ func newServices(features []*geojson.Feature, region box, hasRegion bool) []serv
 			g.s.allDays = append(g.s.allDays, dayOf(t))
 			g.pts = append(g.pts, p)
 			g.days = append(g.days, dayOf(t))
+			id := ""
+			if f.ID != nil {
+				id = fmt.Sprint(f.ID)
+			}
+			name, _ := f.Properties["name"].(string)
+			g.ids = append(g.ids, id)
+			g.name = append(g.name, name)
 		}
 	}
 	names := Categories()
@@ -93,9 +105,13 @@ func newServices(features []*geojson.Feature, region box, hasRegion bool) []serv
 		g.s.g, order = newGrid(g.pts, serviceCells, serviceCellsPerPoint)
 		g.s.pos = make([]vec3, len(order))
 		g.s.verified = make([]int32, len(order))
+		g.s.ids = make([]string, len(order))
+		g.s.names = make([]string, len(order))
 		for i, src := range order {
 			g.s.pos[i] = unit(g.pts[src])
 			g.s.verified[i] = g.days[src]
+			g.s.ids[i] = g.ids[src]
+			g.s.names[i] = g.name[src]
 		}
 		out = append(out, g.s)
 	}

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"net/url"
@@ -134,6 +135,53 @@ func (c *Catalog) Risk(ctx context.Context, r RiskRequest) (Result, error) {
 			}
 		}
 		return formats.AppendCollection(nil, encoded, len(encoded), nil), nil
+	})
+}
+
+// RiskExplainRequest asks what makes up one segment's figures.
+type RiskExplainRequest struct {
+	Segment     string     // a segment id, as the segments list gives it
+	Params      url.Values // as risk.ParseParams reads them
+	IfNoneMatch string
+}
+
+// RiskExplain explains one segment of the route-risk analysis, through
+// the cache: a JSON object with the segment (as /risk/segments gives it,
+// plus its reasons), the incidents counted for it with their weights,
+// their tally by year and the nearest service of each category (see
+// risk.Explanation). Errors: Invalid for a bad parameter, NotFound for an
+// unknown segment or when no route layer or no incident layer is loaded.
+func (c *Catalog) RiskExplain(ctx context.Context, r RiskExplainRequest) (Result, error) {
+	p, err := risk.ParseParams(r.Params)
+	if err != nil {
+		return Result{}, err
+	}
+	versions, layers := c.analysisLayers()
+	if len(layers[geodata.KindRoute]) == 0 || len(layers[geodata.KindIncident]) == 0 {
+		return Result{}, geodata.Errorf(geodata.NotFound, "the route-risk analysis needs a route layer and an incident layer; load them first")
+	}
+	key := fmt.Sprintf("{risk}:%s:explain:%q:%s", versions, r.Segment, p.Key())
+	return c.cached(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
+		an, err := c.analyser(versions, layers)
+		if err != nil {
+			return nil, err
+		}
+		ex, err := an.Explain(p, r.Segment)
+		if geodata.ErrorCode(err) == geodata.NotFound {
+			return nil, geodata.Errorf(geodata.NotFound,
+				"no segment %q with these parameters; GET /api/v1/risk/segments with the same parameters lists the segments, each with its id", r.Segment)
+		}
+		if err != nil {
+			return nil, err
+		}
+		seg, err := formats.AppendFeature(nil, ex.Segment, formats.EncodeOptions{Precision: 5})
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(struct {
+			Segment json.RawMessage `json:"segment"`
+			*risk.Explanation
+		}{seg, &ex})
 	})
 }
 
