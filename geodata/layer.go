@@ -19,6 +19,9 @@ const (
 	KindIncident Kind = "incident"
 	KindService  Kind = "service"
 	KindArea     Kind = "area"
+	// KindSegment is a layer the server derives (route segments with their
+	// risk); it is never uploaded, so Valid does not accept it.
+	KindSegment Kind = "segment"
 )
 
 // Valid reports whether k is one of the known kinds.

@@ -56,10 +56,11 @@ type Catalog struct {
 	store Store
 	cache Cache
 
-	mu     sync.RWMutex
-	layers map[string]*loaded // by layer id, the current version
-	flight singleflight.Group
-	risk   *analysis // the route-risk analyser of the current layer versions
+	mu      sync.RWMutex
+	layers  map[string]*loaded // by layer id, the current version
+	flight  singleflight.Group
+	risk    *analysis // the route-risk analyser of the current layer versions
+	derived *derived  // the risk-segments layer of the current layer versions
 	// gzipWriters reuses compressors: each holds about a megabyte of state.
 	gzipWriters sync.Pool
 }
@@ -180,6 +181,9 @@ func (c *Catalog) get(id string) (*loaded, error) {
 	c.mu.RLock()
 	ld, ok := c.layers[id]
 	c.mu.RUnlock()
+	if !ok && id == RiskSegmentsID {
+		return c.riskSegments()
+	}
 	if !ok {
 		return nil, &geodata.Error{Code: geodata.NotFound,
 			Message: fmt.Sprintf("layer %q does not exist; GET /api/v1/layers lists the layers", truncate(id, 64))}

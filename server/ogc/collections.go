@@ -113,7 +113,7 @@ func (s *service) collections(c echo.Context) error {
 	}
 	r := root(c)
 	doc := collectionsDoc{Links: selfLinks(r+"/collections", f, mediaJSON), Collections: []collectionDoc{}}
-	for _, m := range s.cat.Layers() {
+	for _, m := range s.cat.Collections() {
 		doc.Collections = append(doc.Collections, s.describe(r, m))
 	}
 	if f == formatHTML {

@@ -2,6 +2,7 @@ package ogc_test
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -104,7 +105,7 @@ func TestEndpoints(t *testing.T) {
 		{"collections", "/ogc/collections", nil, "application/json", func(t *testing.T, r response) {
 			var d doc
 			r.decode(t, &d)
-			if len(d.Collections) != 2 || d.Collections[0].ID != "incidents" || d.Collections[1].ID != "routes" {
+			if len(d.Collections) != 3 || d.Collections[0].ID != "incidents" || d.Collections[1].ID != "routes" || d.Collections[2].ID != "risk-segments" {
 				t.Fatalf("collections = %+v", d.Collections)
 			}
 			for _, c := range d.Collections {
@@ -266,5 +267,43 @@ func TestConformanceDeclaresWhatIsImplemented(t *testing.T) {
 	get(t, e, "/ogc/conformance").decode(t, &d)
 	if !slices.Equal(d.ConformsTo, want) {
 		t.Errorf("/ogc/conformance declares %v", d.ConformsTo)
+	}
+}
+
+// The route-risk segments are a collection too, derived from the route
+// and incident layers, and read like any other.
+func TestRiskSegmentsCollection(t *testing.T) {
+	e := newApp(t, fixtureLayers(t))
+	var all struct {
+		NumberMatched int `json:"numberMatched"`
+		Features      []struct {
+			ID         string         `json:"id"`
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+	}
+	get(t, e, "/ogc/collections/risk-segments/items?f=json&limit=50000").decode(t, &all)
+	if all.NumberMatched == 0 || len(all.Features) != all.NumberMatched {
+		t.Fatalf("risk segments: matched %d, returned %d", all.NumberMatched, len(all.Features))
+	}
+	var api struct {
+		Features []struct{ ID string } `json:"features"`
+	}
+	get(t, e, "/api/v1/risk/segments").decode(t, &api)
+	if len(api.Features) != all.NumberMatched {
+		t.Errorf("the collection has %d segments, /api/v1/risk/segments %d", all.NumberMatched, len(api.Features))
+	}
+	first := all.Features[0]
+	if _, ok := first.Properties["risk_class"]; !ok {
+		t.Errorf("segment properties: %v", first.Properties)
+	}
+	if r := get(t, e, "/ogc/collections/risk-segments/items/"+url.PathEscape(first.ID)+"?f=json"); r.Code != http.StatusOK {
+		t.Errorf("one segment: %d %s", r.Code, r.Body)
+	}
+	var some struct {
+		NumberMatched int `json:"numberMatched"`
+	}
+	get(t, e, "/ogc/collections/risk-segments/items?f=json&bbox=-6,35,-5,37").decode(t, &some)
+	if some.NumberMatched == 0 || some.NumberMatched >= all.NumberMatched {
+		t.Errorf("bbox around the Strait of Gibraltar matched %d of %d segments", some.NumberMatched, all.NumberMatched)
 	}
 }
