@@ -1,6 +1,7 @@
 import type { Feature, Properties } from './api';
 import { num } from './features';
 import { datetimeParam } from './filters';
+import { defaultRiskSettings, RISK_LIMITS, RISK_SETTING_KEYS, type RiskSettings } from './risksettings';
 import type { Filters } from './urlstate';
 import { SERVICE_CATEGORIES } from './vocab';
 
@@ -57,9 +58,10 @@ export const PRIORITY_LIMIT = 20;
  * range, the route and the cause. The service-category filter does not
  * change the analysis (coverage is reported for every category).
  */
-export function riskParams(filters: Filters): URLSearchParams {
+export function riskParams(filters: Filters, settings: RiskSettings = defaultRiskSettings()): URLSearchParams {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(RISK_SETTINGS)) q.set(k, String(v));
+  q.set('segment_km', String(RISK_SETTINGS.segment_km));
+  for (const k of RISK_SETTING_KEYS) q.set(RISK_LIMITS[k].param, String(settings[k]));
   const dt = datetimeParam(filters.from, filters.to);
   if (dt) q.set('datetime', dt);
   if (filters.route) q.append('routes', filters.route);
@@ -68,10 +70,29 @@ export function riskParams(filters: Filters): URLSearchParams {
 }
 
 /** Query parameters of /risk/priorities: those of riskParams and the list length. */
-export function prioritiesParams(filters: Filters, limit = PRIORITY_LIMIT): URLSearchParams {
-  const q = riskParams(filters);
+export function prioritiesParams(filters: Filters, limit = PRIORITY_LIMIT, settings: RiskSettings = defaultRiskSettings()): URLSearchParams {
+  const q = riskParams(filters, settings);
   q.set('limit', String(limit));
   return q;
+}
+
+/** Most priorities an export asks for. */
+export const EXPORT_LIMIT = 500;
+
+/** Formats the priorities can be downloaded in. */
+export type ExportFormat = 'csv' | 'geojson';
+
+/**
+ * The download URL of the outreach priorities in `format`: the same query
+ * as the list (settings and filters), `format` and `limit` first, up to
+ * EXPORT_LIMIT stretches. `base` is the API root.
+ */
+export function priorityExportUrl(format: ExportFormat, filters: Filters, settings: RiskSettings = defaultRiskSettings(), base = '/api/v1'): string {
+  const q = new URLSearchParams();
+  q.set('format', format);
+  q.set('limit', String(EXPORT_LIMIT));
+  for (const [k, v] of prioritiesParams(filters, EXPORT_LIMIT, settings)) if (k !== 'limit') q.append(k, v);
+  return `${base}/risk/priorities?${q.toString()}`;
 }
 
 /** Lowest and highest H3 resolution the hotspot analysis offers. */

@@ -71,3 +71,11 @@ describe('analysis legend', () => {
     expect(host.querySelectorAll('.legend-note')).toHaveLength(2);
   });
 });
+
+describe('legend of the risk settings', () => {
+  it('quotes the radius and half-life given', () => {
+    const [g] = analysisLegendGroups(createI18n(), { risk: true, hotspots: false, routes: false, settings: { radiusKm: 40, halfLifeDays: 730 } });
+    expect(g!.note).toContain('within 40 km');
+    expect(g!.note).toContain('730 days old');
+  });
+});

@@ -59,7 +59,10 @@ export function coverageText(i18n: I18n, c: Coverage, reachKm: number = RISK_SET
  * reasons of its rank (when `reasons` or the feature has them) and the
  * nearest current service per category.
  */
-export function buildSegmentPopup(doc: Document, i18n: I18n, feature: Feature, reasons?: readonly string[]): HTMLElement {
+export function buildSegmentPopup(
+  doc: Document, i18n: I18n, feature: Feature, reasons?: readonly string[], reachKm: number = RISK_SETTINGS.reach_km,
+  onDetails?: (id: string, button: HTMLButtonElement) => void,
+): HTMLElement {
   const { t } = i18n;
   const s = readSegment(feature);
   const root = doc.createElement('article');
@@ -128,11 +131,20 @@ export function buildSegmentPopup(doc: Document, i18n: I18n, feature: Feature, r
       const dd = doc.createElement('dd');
       dd.className = `coverage coverage-${c.status}`;
       dd.dataset.coverage = c.status;
-      dd.textContent = coverageText(i18n, c);
+      dd.textContent = coverageText(i18n, c, reachKm);
       cl.append(dt, dd);
     }
     root.append(h4, cl);
     if (coverage.some((c) => c.status === 'no_data')) root.append(para(doc, t('riskPopup.coverageNote'), 'popup-note'));
+  }
+  if (onDetails && s.id) {
+    const b = doc.createElement('button');
+    b.type = 'button';
+    b.className = 'popup-details';
+    b.textContent = t('riskPopup.details');
+    b.setAttribute('aria-label', t('riskPopup.detailsLabel', { route: s.route || t('riskPopup.title'), ...kmRange(i18n, s.startKm, s.endKm) }));
+    b.addEventListener('click', () => onDetails(s.id, b));
+    root.append(b);
   }
   return root;
 }

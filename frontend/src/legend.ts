@@ -88,6 +88,8 @@ export interface AnalysisLegend {
   hotspots: boolean;
   /** Whether the route layer is on too (route risk is drawn over it). */
   routes: boolean;
+  /** The risk settings the legend quotes (the defaults when absent). */
+  settings?: { radiusKm: number; halfLifeDays: number };
 }
 
 /**
@@ -110,7 +112,8 @@ export function analysisLegendGroups(i18n: I18n, on: AnalysisLegend): LegendGrou
       const style = RISK_STYLE[cls];
       return { swatch: 'line', colour: style.color, dashed: false, width: style.weight, label: text, key: cls };
     });
-    const note = t('legend.riskNote', { radius: RISK_SETTINGS.radius_km, halfLife: RISK_SETTINGS.half_life_days });
+    const settings = on.settings ?? { radiusKm: RISK_SETTINGS.radius_km, halfLifeDays: RISK_SETTINGS.half_life_days };
+    const note = t('legend.riskNote', { radius: settings.radiusKm, halfLife: settings.halfLifeDays });
     groups.push({
       kind: 'risk',
       title: t('legend.risk'),

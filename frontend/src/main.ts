@@ -3,7 +3,7 @@ import './styles.css';
 import L from 'leaflet';
 import { sourceAttribution } from './attribution';
 import {
-  ANALYSIS_IDS, countClasses, HOTSPOT_DRAW_ORDER, hotspotClassOf, hotspotParams, prioritiesParams, RISK_CLASSES,
+  ANALYSIS_IDS, countClasses, HOTSPOT_DRAW_ORDER, hotspotClassOf, hotspotParams, prioritiesParams, priorityExportUrl, PRIORITY_LIMIT, RISK_CLASSES,
   riskClassOf, riskParams, routeHasLine, type AnalysisId, type HotspotClass, type RiskClass,
 } from './analysis';
 import { AnalysisLayer, type AnalysisSpec } from './analysislayers';
@@ -19,6 +19,8 @@ import { fallbackRouteColour, HOTSPOT_STYLE, PRIORITY_HIGHLIGHT, RISK_STYLE, rou
 import { createLayerList, renderAbout, sortLayers, type LayerListItem } from './panel';
 import { buildPopup, messagePopup } from './popup';
 import { createPriorities, type PrioritiesPanel } from './priorities';
+import { createRiskControls, defaultRiskSettings, type RiskSettings } from './risksettings';
+import { createDetailsPanel } from './segmentdetails';
 import { describeError, StatusRegion } from './status';
 import { decodeState, emptyFilters, encodeState, roundCoord, type Filters } from './urlstate';
 import type { Kind } from './vocab';
@@ -86,6 +88,8 @@ async function main(): Promise<void> {
   const status = new StatusRegion(doc);
   const layersSlot = doc.createElement('div');
   const filtersSlot = doc.createElement('div');
+  const riskSlot = doc.createElement('div');
+  const detailsSlot = doc.createElement('div');
   const legend = doc.createElement('section');
   legend.className = 'panel-section legend';
   legend.setAttribute('aria-labelledby', 'legend-heading');
@@ -96,7 +100,7 @@ async function main(): Promise<void> {
   legend.append(legendHeading, legendBody);
   const prioritiesSlot = doc.createElement('div');
   const aboutSlot = doc.createElement('div');
-  panel.append(header, status.element, layersSlot, filtersSlot, legend, prioritiesSlot, aboutSlot);
+  panel.append(header, status.element, layersSlot, filtersSlot, riskSlot, legend, detailsSlot, prioritiesSlot, aboutSlot);
   const mapMain = doc.createElement('main');
   mapMain.className = 'map-wrap';
   const mapEl = doc.createElement('div');
@@ -134,6 +138,8 @@ async function main(): Promise<void> {
   let filters: Filters = { ...initial.filters };
   const norm = normaliseDates(filters);
   filters = norm.filters;
+  // Risk settings, from the URL (defaults otherwise).
+  let risk: RiskSettings = initial.risk ?? defaultRiskSettings();
 
   // Route colours come from the full list of route names, so they stay put when filtering.
   let colours = new Map<string, string>();
@@ -220,7 +226,7 @@ async function main(): Promise<void> {
   // Route names of the route layers: null until known. The risk analysis
   // has no segments for a route name that only incidents carry.
   let knownRoutes: Set<string> | null = null;
-  const specs = analysisSpecs(i18n, () => knownRoutes);
+  const specs = analysisSpecs(i18n, () => knownRoutes, () => risk);
   for (const item of analysisItems) {
     const a = new AnalysisLayer(map, api, specs[item.id], (layer) => {
       const s = layer.summary();
@@ -249,6 +255,7 @@ async function main(): Promise<void> {
         risk: visible.has(ANALYSIS_IDS.risk),
         hotspots: visible.has(ANALYSIS_IDS.hotspots),
         routes: layers.some((l) => l.meta.kind === 'route' && visible.has(l.meta.id)),
+        settings: risk,
       }),
     ];
     const order = ['route', 'risk', 'incident', 'hotspot', 'service', 'area'];
@@ -256,6 +263,11 @@ async function main(): Promise<void> {
     legendBody.replaceChildren(renderLegend(doc, groups));
   }
   updateLegend();
+
+  // Download links of the priorities: the same settings and filters as the list.
+  const updateExports = () => {
+    prioritiesPanel?.setExport(priorityExportUrl('csv', filters, risk), priorityExportUrl('geojson', filters, risk));
+  };
 
   // Outreach priorities: the top of the risk analysis for the same filters.
   let prioritiesPanel: PrioritiesPanel | null = null;
@@ -266,7 +278,7 @@ async function main(): Promise<void> {
     const panelNow = prioritiesPanel;
     if (!panelNow) return;
     const hasLine = routeHasLine(f.route, knownRoutes);
-    const params = prioritiesParams(f);
+    const params = prioritiesParams(f, PRIORITY_LIMIT, risk);
     const key = hasLine ? params.toString() : `none:${f.route}`;
     if (key === prioritiesKey) return;
     prioritiesKey = key;
@@ -311,6 +323,7 @@ async function main(): Promise<void> {
         ...analyses.filter((a) => visible.has(a.id)).map((a) => a.id),
       ],
       filters,
+      risk,
     });
     history.replaceState(history.state, '', `${location.pathname}${search}${location.hash}`);
   };
@@ -331,6 +344,7 @@ async function main(): Promise<void> {
       status.clear('dates');
     }
     filters = n.filters;
+    updateExports();
     pendingFilter = true;
     refreshReadiness();
     updateUrl();
@@ -341,6 +355,28 @@ async function main(): Promise<void> {
     onFilters(emptyFilters());
   });
   controls.set(filters);
+  if (hasRisk) {
+    const riskControls = createRiskControls(doc, i18n, risk, (s) => {
+      risk = s;
+      prioritiesPanel?.setReach(s.reachKm);
+      updateExports();
+      updateLegend();
+      pendingFilter = true;
+      refreshReadiness();
+      updateUrl();
+      applyFilters();
+    }, (message) => {
+      if (message) status.set('riskSettings', message, true);
+      else status.clear('riskSettings');
+    });
+    const section = doc.createElement('section');
+    section.className = 'panel-section risk';
+    section.setAttribute('aria-label', t('riskSettings.heading'));
+    section.append(riskControls.element);
+    riskSlot.replaceWith(section);
+  } else {
+    riskSlot.remove();
+  }
   if (norm.swapped) status.set('dates', t('filters.datesSwapped'));
   filtersSlot.replaceWith(controls.element);
 
@@ -391,13 +427,24 @@ async function main(): Promise<void> {
     for (const a of analyses) void a.refresh(filters);
   });
   updateUrl();
-  const popups = wirePicking(doc, i18n, map, api, layers, analyses, () => prioritiesPanel?.items() ?? []);
+  const details = createDetailsPanel(doc, i18n, {
+    params: () => riskParams(filters, risk),
+    onError: (message) => {
+      if (message) status.set('details', message, true);
+      else status.clear('details');
+    },
+  });
+  if (hasRisk) detailsSlot.replaceWith(details.element);
+  else detailsSlot.remove();
+  const popups = wirePicking(doc, i18n, map, api, layers, analyses, () => prioritiesPanel?.items() ?? [], () => risk, hasRisk ? details.open : undefined);
 
   // The priorities list, when the risk analysis is available.
   let prioritiesLoad: Promise<void> = Promise.resolve();
   if (hasRisk) {
     const panelEl = createPriorities(doc, i18n, (feature, button) => popups.showPriority(feature, button));
     prioritiesPanel = panelEl;
+    panelEl.setReach(risk.reachKm);
+    updateExports();
     prioritiesSlot.replaceWith(panelEl.element);
     prioritiesLoad = routeNamesIfFiltered().then(() => loadPriorities(filters));
   } else {
@@ -449,7 +496,8 @@ interface Popups {
  */
 function wirePicking(
   doc: Document, i18n: I18n, map: L.Map, api: Api, layers: MapLayer[], analyses: AnalysisLayer[],
-  priorities: () => readonly Feature[],
+  priorities: () => readonly Feature[], settings: () => RiskSettings,
+  onDetails?: (id: string, button: HTMLButtonElement) => void,
 ): Popups {
   type Candidate = { order: number; layer: MapLayer | AnalysisLayer };
   const candidates = (): Candidate[] => [
@@ -488,7 +536,7 @@ function wirePicking(
   };
 
   const analysisPopup = (layer: AnalysisLayer, feature: Feature): HTMLElement =>
-    layer.id === ANALYSIS_IDS.risk ? buildSegmentPopup(doc, i18n, feature, reasonsOf(feature)) : buildHotspotPopup(doc, i18n, feature);
+    layer.id === ANALYSIS_IDS.risk ? buildSegmentPopup(doc, i18n, feature, reasonsOf(feature), settings().reachKm, onDetails) : buildHotspotPopup(doc, i18n, feature);
 
   let detail: AbortController | null = null;
   const newPopup = () => L.popup({ maxWidth: 360, minWidth: 220, autoPanPadding: [24, 24] });
@@ -557,7 +605,7 @@ function wirePicking(
       highlight = hl;
       const mid = lines[Math.floor(lines.length / 2)]!;
       const at = midpoint(mid);
-      const content = buildSegmentPopup(doc, i18n, feature);
+      const content = buildSegmentPopup(doc, i18n, feature, undefined, settings().reachKm, onDetails);
       content.classList.add('popup-priority');
       const popup = newPopup().setLatLng(at).setContent(content).openOn(map);
       // Escape closes the popup (Leaflet's own key handling needs focus on the map itself).
@@ -605,7 +653,9 @@ function midpoint(line: LatLon[]): LatLon {
  * layers (null while unknown): route risk asks nothing for a route filter
  * that names no route line.
  */
-function analysisSpecs(i18n: I18n, knownRoutes: () => ReadonlySet<string> | null): Record<AnalysisId, AnalysisSpec> {
+function analysisSpecs(
+  i18n: I18n, knownRoutes: () => ReadonlySet<string> | null, settings: () => RiskSettings,
+): Record<AnalysisId, AnalysisSpec> {
   const { t } = i18n;
   return {
     risk: {
@@ -613,7 +663,7 @@ function analysisSpecs(i18n: I18n, knownRoutes: () => ReadonlySet<string> | null
       title: t('analysis.risk'),
       pane: 'risk',
       unit: 'segments',
-      request: (filters) => (routeHasLine(filters.route, knownRoutes()) ? { path: 'risk/segments', params: riskParams(filters) } : null),
+      request: (filters) => (routeHasLine(filters.route, knownRoutes()) ? { path: 'risk/segments', params: riskParams(filters, settings()) } : null),
       classes: RISK_CLASSES,
       classOf: riskClassOf,
       style: (cls) => RISK_STYLE[cls as RiskClass],

@@ -81,3 +81,20 @@ describe('outreach priorities', () => {
     expect(panel.items()).toEqual([]);
   });
 });
+
+describe('priority downloads', () => {
+  it('offers CSV and GeoJSON links that follow the URLs given, and a note quoting the reach', () => {
+    const panel = createPriorities(document, i18n, () => undefined);
+    document.body.replaceChildren(panel.element);
+    const csv = document.getElementById('priorities-csv') as HTMLAnchorElement;
+    const geo = document.getElementById('priorities-geojson') as HTMLAnchorElement;
+    expect(csv.textContent).toBe('Download CSV');
+    expect(geo.textContent).toBe('Download GeoJSON');
+    expect(csv.hasAttribute('download')).toBe(true);
+    panel.setExport('/api/v1/risk/priorities?format=csv&limit=500', '/api/v1/risk/priorities?format=geojson&limit=500');
+    expect(csv.getAttribute('href')).toBe('/api/v1/risk/priorities?format=csv&limit=500');
+    expect(geo.getAttribute('href')).toBe('/api/v1/risk/priorities?format=geojson&limit=500');
+    panel.setReach(80);
+    expect(panel.element.querySelector('.priorities-note')!.textContent).toContain('within 80 km');
+  });
+});

@@ -20,6 +20,10 @@ export interface PrioritiesPanel {
   setMessage(text: string): void;
   /** The features listed now. */
   items(): readonly Feature[];
+  /** Quotes the reach of the current settings in the note. */
+  setReach(km: number): void;
+  /** Points the download links at these URLs. */
+  setExport(csv: string, geojson: string): void;
 }
 
 /** Builds the section. `onSelect` runs when a priority's button is pressed. */
@@ -41,7 +45,20 @@ export function createPriorities(doc: Document, i18n: I18n, onSelect: (feature: 
   const list = doc.createElement('ol');
   list.className = 'priority-list';
   list.setAttribute('aria-labelledby', 'priorities-heading');
-  section.append(h, note, message, list);
+  const exports = doc.createElement('p');
+  exports.className = 'priorities-export';
+  const link = (id: string, text: string, file: string) => {
+    const a = doc.createElement('a');
+    a.id = id;
+    a.className = 'export-link';
+    a.textContent = text;
+    a.download = file;
+    exports.append(a);
+    return a;
+  };
+  const csv = link('priorities-csv', t('priorities.downloadCsv'), 'outreach-priorities.csv');
+  const geojson = link('priorities-geojson', t('priorities.downloadGeojson'), 'outreach-priorities.geojson');
+  section.append(h, note, exports, message, list);
 
   let current: readonly Feature[] = [];
 
@@ -70,6 +87,13 @@ export function createPriorities(doc: Document, i18n: I18n, onSelect: (feature: 
       list.replaceChildren();
     },
     items: () => current,
+    setReach(km) {
+      note.textContent = t('priorities.note', { reach: km });
+    },
+    setExport(csvUrl, geojsonUrl) {
+      csv.href = csvUrl;
+      geojson.href = geojsonUrl;
+    },
   };
 }
 

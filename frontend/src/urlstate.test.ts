@@ -92,3 +92,30 @@ describe('URL state', () => {
     expect(isIsoDate('20230101')).toBe(false);
   });
 });
+
+describe('URL state of the risk settings', () => {
+  it('round-trips settings under radius, halflife and reach, and leaves defaults out', () => {
+    const s: UrlState = { filters: emptyFilters(), risk: { radiusKm: 40, halfLifeDays: 730, reachKm: 80 } };
+    expect(encodeState(s)).toBe('?radius=40&halflife=730&reach=80');
+    expect(decodeState(encodeState(s))).toEqual(s);
+
+    const one: UrlState = { filters: emptyFilters(), risk: { radiusKm: 25, halfLifeDays: 365, reachKm: 10 } };
+    expect(encodeState(one)).toBe('?reach=10');
+    expect(decodeState('?reach=10')).toEqual(one);
+
+    expect(encodeState({ filters: emptyFilters(), risk: { radiusKm: 25, halfLifeDays: 365, reachKm: 50 } })).toBe('');
+    expect(decodeState('?radius=25&halflife=365&reach=50')).toEqual({ filters: emptyFilters() });
+  });
+
+  it('comes after the filters', () => {
+    expect(encodeState({ view: { z: 3, lat: 1, lon: 2 }, filters: { ...emptyFilters(), cause: 'Drowning' }, risk: { radiusKm: 5, halfLifeDays: 365, reachKm: 50 } }))
+      .toBe('?z=3&lat=1&lon=2&cause=Drowning&radius=5');
+  });
+
+  it('ignores malformed and out-of-range settings', () => {
+    for (const q of ['?radius=0', '?radius=201', '?radius=2.5', '?radius=abc', '?halflife=29', '?halflife=3651', '?reach=-1', '?reach=1e2', '?reach=%3Cscript%3E', '?radius=']) {
+      expect(decodeState(q), q).toEqual({ filters: emptyFilters() });
+    }
+    expect(decodeState('?radius=999&reach=75').risk).toEqual({ radiusKm: 25, halfLifeDays: 365, reachKm: 75 });
+  });
+});

@@ -1,3 +1,4 @@
+import { defaultRiskSettings, isDefaultRiskSettings, parseSetting, RISK_LIMITS, RISK_SETTING_KEYS, type RiskSettings } from './risksettings';
 import { isCauseCategory, LAYER_ID } from './vocab';
 
 /** The map view: zoom level and centre. */
@@ -27,6 +28,12 @@ export interface UrlState {
   /** Ids of the layers shown; undefined means "every layer". */
   layers?: string[];
   filters: Filters;
+  /**
+   * Settings of the risk analysis (keys radius, halflife, reach); undefined
+   * when all are the defaults. A malformed or out-of-range value falls back
+   * to its default.
+   */
+  risk?: RiskSettings;
 }
 
 /** Highest zoom level the map offers. */
@@ -90,6 +97,13 @@ export function decodeState(search: string): UrlState {
   const cause = cleanText(q.get('cause'));
   if (isCauseCategory(cause)) state.filters.cause = cause;
   state.filters.category = cleanText(q.get('category'));
+
+  const risk = defaultRiskSettings();
+  for (const k of RISK_SETTING_KEYS) {
+    const v = parseSetting(k, q.get(RISK_LIMITS[k].url));
+    if (v !== null) risk[k] = v;
+  }
+  if (!isDefaultRiskSettings(risk)) state.risk = risk;
   return state;
 }
 
@@ -111,6 +125,11 @@ export function encodeState(state: UrlState): string {
   if (f.route) q.set('route', f.route);
   if (f.cause) q.set('cause', f.cause);
   if (f.category) q.set('category', f.category);
+  if (state.risk) {
+    for (const k of RISK_SETTING_KEYS) {
+      if (state.risk[k] !== RISK_LIMITS[k].default) q.set(RISK_LIMITS[k].url, String(state.risk[k]));
+    }
+  }
   const s = q.toString();
   return s ? `?${s}` : '';
 }
