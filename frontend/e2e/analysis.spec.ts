@@ -1,5 +1,18 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { openDashboard, pageErrors, serverUrl, skipWithoutServer, uiCount, waitIdle } from './helpers';
+import { expect, test } from '@playwright/test';
+import {
+  last,
+  listed,
+  openDashboard,
+  pageErrors,
+  ranked,
+  recordRequests,
+  sameQuery,
+  serverUrl,
+  skipWithoutServer,
+  uiCount,
+  waitIdle,
+  type Collection,
+} from './helpers';
 
 skipWithoutServer();
 
@@ -7,42 +20,6 @@ test.afterEach(({ page }) => {
   expect(pageErrors(page), 'uncaught errors in the page').toEqual([]);
 });
 
-interface Collection {
-  numberReturned?: number;
-  features: { id: string; geometry: { type: string; coordinates: number[][][] }; properties: Record<string, unknown> }[];
-}
-
-/** Records the URLs of the page's requests to an API path. */
-function recordRequests(page: Page, path: string): string[] {
-  const urls: string[] = [];
-  page.on('request', (r) => {
-    const u = new URL(r.url());
-    if (u.pathname === path) urls.push(r.url());
-  });
-  return urls;
-}
-
-/** The last request recorded: the one the page shows the answer of once idle. */
-function last(urls: string[]): URL {
-  expect(urls.length, 'the page made the request').toBeGreaterThan(0);
-  return new URL(urls.at(-1)!);
-}
-
-/** Asks the API the same query (path and parameters) the page asked. */
-async function sameQuery(request: APIRequestContext, url: URL): Promise<Collection> {
-  const res = await request.get(serverUrl(url.pathname + url.search));
-  expect(res.status(), await res.text()).toBe(200);
-  return (await res.json()) as Collection;
-}
-
-/** Ids and ranks of the priorities list, in page order. */
-async function listed(page: Page): Promise<{ id: string; rank: string }[]> {
-  return page.locator('#priorities .priority-list > li').evaluateAll((lis) =>
-    lis.map((li) => ({ id: (li as HTMLElement).dataset.id ?? '', rank: (li as HTMLElement).dataset.rank ?? '' })),
-  );
-}
-
-const ranked = (c: Collection) => c.features.map((f) => ({ id: String(f.id), rank: String(f.properties.rank) }));
 
 test('route risk draws every segment the API returns, and the priorities list is the API\'s, in order', async ({ page, request }) => {
   const segments = recordRequests(page, '/api/v1/risk/segments');

@@ -52,3 +52,42 @@ export async function uiCount(page: Page, layerId: string): Promise<number> {
   expect(v, `layer ${layerId} has no count`).not.toBeNull();
   return Number(v);
 }
+
+/** A GeoJSON answer of the API, as the e2e tests read it. */
+export interface Collection {
+  numberReturned?: number;
+  features: { id: string; geometry: { type: string; coordinates: number[][][] }; properties: Record<string, unknown> }[];
+}
+
+/** Records the URLs of the page's requests to an API path. */
+export function recordRequests(page: Page, path: string): string[] {
+  const urls: string[] = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname === path) urls.push(r.url());
+  });
+  return urls;
+}
+
+/** The last request recorded: the one the page shows the answer of once idle. */
+export function last(urls: string[]): URL {
+  expect(urls.length, 'the page made the request').toBeGreaterThan(0);
+  return new URL(urls.at(-1)!);
+}
+
+/** Asks the API the same query (path and parameters) the page asked. */
+export async function sameQuery(request: APIRequestContext, url: URL): Promise<Collection> {
+  const res = await request.get(serverUrl(url.pathname + url.search));
+  expect(res.status(), await res.text()).toBe(200);
+  return (await res.json()) as Collection;
+}
+
+/** Ids and ranks of the priorities list, in page order. */
+export async function listed(page: Page): Promise<{ id: string; rank: string }[]> {
+  return page.locator('#priorities .priority-list > li').evaluateAll((lis) =>
+    lis.map((li) => ({ id: (li as HTMLElement).dataset.id ?? '', rank: (li as HTMLElement).dataset.rank ?? '' })),
+  );
+}
+
+/** Ids and ranks of a priorities answer, in order. */
+export const ranked = (c: Collection) => c.features.map((f) => ({ id: String(f.id), rank: String(f.properties.rank) }));
