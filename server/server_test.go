@@ -450,6 +450,13 @@ func TestRiskSegmentsAndPriorities(t *testing.T) {
 	if reasons, _ := p.Features[0].Properties["reasons"].([]any); len(reasons) == 0 {
 		t.Error("the first priority gives no reasons")
 	}
+	for _, f := range p.Features {
+		switch loc := f.Properties["location"]; loc {
+		case "Libya", "Italy", "Spain": // the countries of the fixture incidents beside the two routes
+		default:
+			t.Errorf("priority %s is located in %v", f.ID, loc)
+		}
+	}
 	if r := do(t, e, http.MethodGet, "/api/v1/risk/priorities?limit=2&segment_km=20&reference_date=2024-01-01"); r.Header().Get("X-Cache") != "HIT" {
 		t.Errorf("repeated priorities: X-Cache %q", r.Header().Get("X-Cache"))
 	}
@@ -458,7 +465,7 @@ func TestRiskSegmentsAndPriorities(t *testing.T) {
 		t.Errorf("CSV content type %q", ct)
 	}
 	lines := strings.Split(strings.TrimSpace(csvResp.Body.String()), "\n")
-	if len(lines) != 3 || !strings.HasPrefix(lines[0], "rank,id,route,") || !strings.HasPrefix(lines[1], "1,") {
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "rank,id,route,location,") || !strings.HasPrefix(lines[1], "1,") {
 		t.Errorf("CSV:\n%s", csvResp.Body)
 	}
 	for target, status := range map[string]int{

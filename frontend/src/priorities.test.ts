@@ -52,6 +52,19 @@ describe('outreach priorities', () => {
     expect(panel.items()).toBe(features);
   });
 
+  it('names where a priority lies when the API gives a location, as text', () => {
+    const panel = createPriorities(document, i18n, () => {});
+    document.body.replaceChildren(panel.element);
+    const located = priority('cm:3', 1, 'Central Mediterranean', 30, 'critical', []);
+    located.properties!.location = 'Libya';
+    const hostile = priority('cm:4', 2, 'Central Mediterranean', 40, 'high', []);
+    hostile.properties!.location = '<img src=x onerror=alert(1)>';
+    panel.setItems([located, hostile, features[1]!]);
+    const places = [...panel.element.querySelectorAll('.priority-location')].map((el) => el.textContent);
+    expect(places).toEqual(['near Libya', 'near <img src=x onerror=alert(1)>']);
+    expect(document.querySelector('img')).toBeNull();
+  });
+
   it('shows hostile routes and reasons as text', () => {
     const panel = createPriorities(document, i18n, () => {});
     document.body.replaceChildren(panel.element);

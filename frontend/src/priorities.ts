@@ -129,6 +129,13 @@ export function priorityItem(
   const where = doc.createElement('span');
   where.className = 'priority-km';
   where.textContent = t('priorities.km', km);
+  const location = feature.properties?.location;
+  const place = doc.createElement('span');
+  if (typeof location === 'string' && location.trim() !== '') {
+    place.className = 'priority-location';
+    place.dir = 'auto';
+    place.textContent = t('priorities.location', { location: location.trim() });
+  }
   const c = doc.createElement('span');
   c.className = 'priority-class';
   if (s.cls) c.dataset.class = s.cls;
@@ -136,7 +143,9 @@ export function priorityItem(
   const ct = doc.createElement('span');
   ct.textContent = t('priorities.class', { class: cls });
   c.append(chip, ct);
-  button.append(r, route, where, c);
+  button.append(r, route, where);
+  if (place.textContent) button.append(place);
+  button.append(c);
   button.addEventListener('click', () => onSelect(feature, button));
   li.append(button);
 

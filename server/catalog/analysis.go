@@ -10,12 +10,15 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/formats"
 	"github.com/routerisk/routerisk/geodata/hotspot"
 	"github.com/routerisk/routerisk/geodata/risk"
+	"github.com/routerisk/routerisk/geodata/spatial"
 )
 
 // DefaultIncidentLayer is the layer analyses read when none is named.
@@ -124,6 +127,7 @@ func (c *Catalog) Risk(ctx context.Context, r RiskRequest) (Result, error) {
 		feats := res.SegmentFeatures()
 		if r.Priorities {
 			feats = res.PriorityFeatures(r.Limit)
+			c.labelPriorities(feats)
 			if r.CSV {
 				return prioritiesCSV(feats), nil
 			}
@@ -226,11 +230,11 @@ func (c *Catalog) analyser(versions string, layers map[geodata.Kind][]*geojson.F
 
 // priorityColumns are the columns of the priorities CSV, each a segment
 // property; list values are joined with "; ".
-var priorityColumns = []string{"rank", "id", "route", "start_km", "end_km", "priority", "risk", "class",
+var priorityColumns = []string{"rank", "id", "route", "location", "start_km", "end_km", "priority", "risk", "class",
 	"incidents", "dead", "missing", "last_incident", "incidents_per_year", "gaps", "no_data", "reasons"}
 
 // numericColumns are the positions of priorityColumns that hold numbers.
-var numericColumns = map[int]bool{0: true, 3: true, 4: true, 5: true, 6: true, 8: true, 9: true, 10: true, 12: true}
+var numericColumns = map[int]bool{0: true, 4: true, 5: true, 6: true, 7: true, 9: true, 10: true, 11: true, 13: true}
 
 func prioritiesCSV(feats []*geojson.Feature) []byte {
 	rows := make([][]string, len(feats))
@@ -264,5 +268,52 @@ func cellText(v any) string {
 		return strings.Join(parts, "; ")
 	default:
 		return fmt.Sprint(x)
+	}
+}
+
+// maxLabelKm bounds how far the incident that names a priority's location
+// may lie from the segment's midpoint.
+const maxLabelKm = 100
+
+// labelPriorities gives each priority segment a "location": the country in
+// which the incident nearest to the segment's midpoint was recorded
+// (the Missing Migrants country_of_incident; at sea, the country whose
+// waters or coast the record names), or null when no incident lies within
+// maxLabelKm. It names a place for the list without a gazetteer.
+func (c *Catalog) labelPriorities(feats []*geojson.Feature) {
+	c.mu.RLock()
+	var indexes []*spatial.Index
+	for _, ld := range c.layers {
+		if ld.meta.Kind == geodata.KindIncident {
+			indexes = append(indexes, ld.index)
+		}
+	}
+	c.mu.RUnlock()
+	const pad = 1.5 // degrees of latitude searched around the midpoint: ~165 km
+	for _, f := range feats {
+		f.Properties["location"] = nil
+		line, ok := f.Geometry.(orb.LineString)
+		if !ok || len(line) == 0 {
+			continue
+		}
+		mid := geo.Midpoint(line[0], line[len(line)-1])
+		box := orb.Bound{Min: orb.Point{max(-180, mid[0]-2*pad), max(-90, mid[1]-pad)}, Max: orb.Point{min(180, mid[0]+2*pad), min(90, mid[1]+pad)}}
+		best, bestKm := "", float64(maxLabelKm)
+		for _, ix := range indexes {
+			for _, i := range ix.Search(geodata.Query{BBox: &box}) {
+				inc := ix.Feature(i)
+				p, isPoint := inc.Geometry.(orb.Point)
+				country, _ := inc.Properties["country"].(string)
+				if !isPoint || country == "" {
+					continue
+				}
+				if km := geo.Distance(mid, p) / 1000; km <= bestKm {
+					best, bestKm = country, km
+				}
+			}
+		}
+		if best != "" {
+			f.Properties["location"] = best
+		}
 	}
 }

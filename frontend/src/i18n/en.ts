@@ -157,6 +157,7 @@ export const en = {
     'priorities.rank': '{rank}.',
     'priorities.km': 'km {from}–{to}',
     'priorities.class': '{class} risk',
+    'priorities.location': 'near {location}',
     'priorities.itemLabel': 'Rank {rank}: {route}, km {from}–{to}, {class} risk. Show on the map.',
 
     'details.heading': 'Stretch details: {route}, km {from}–{to}',
