@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/routerisk/routerisk/server/catalog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -137,6 +138,15 @@ func TestGDALReadsTheBundledLayers(t *testing.T) {
 			t.Errorf("%s: GDAL counts %d features, the JSON API %d, the layer has %d", l.Meta.ID, got, want, len(l.Features))
 		}
 	}
+	// The derived route-risk segments read like any layer.
+	if !strings.Contains(out, ": "+catalog.RiskSegmentsID) {
+		t.Errorf("ogrinfo does not list collection %s:\n%s", catalog.RiskSegmentsID, out)
+	}
+	segs := featureCount(t, run(t, ogrinfo, "-ro", "-so", "-al", source, catalog.RiskSegmentsID))
+	if want := apiMatched(t, app, catalog.RiskSegmentsID, ""); segs != want || want == 0 {
+		t.Errorf("%s: GDAL counts %d features, the JSON API %d", catalog.RiskSegmentsID, segs, want)
+	}
+	t.Logf("%s: GDAL counts %d segments", catalog.RiskSegmentsID, segs)
 	srv.requested()
 
 	filters := []struct {
