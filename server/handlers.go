@@ -71,6 +71,7 @@ func (h *handlers) features(c echo.Context) error {
 	res, err := h.cat.Features(c.Request().Context(), catalog.FeaturesRequest{
 		Layer:       c.Param("id"),
 		Params:      c.QueryParams(),
+		RawQuery:    c.Request().URL.RawQuery,
 		Path:        c.Request().URL.Path,
 		IfNoneMatch: c.Request().Header.Get("If-None-Match"),
 	})

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/klauspost/compress/gzip"
@@ -71,6 +72,8 @@ type loaded struct {
 	index   *spatial.Index
 	encoded [][]byte // every feature as stored, pre-encoded
 	byID    map[string]int
+	keys    sync.Map     // raw query string → cacheKey, for queries seen before
+	nkeys   atomic.Int64 // how many keys holds (bounded by maxMemoKeys)
 	// times spans the layer's time property; zero when it has none.
 	times geodata.Interval
 }
@@ -215,7 +218,10 @@ type FeaturesRequest struct {
 	Path   string // the request path, for the paging links
 	// LinkBase, when set (scheme://host), makes the paging links absolute,
 	// as OGC API clients expect; it is part of the cache key.
-	LinkBase    string
+	LinkBase string
+	// RawQuery is the query string as received; when given (JSON API), a
+	// query string seen before skips parsing.
+	RawQuery    string
 	IfNoneMatch string
 	// Parse, when set, reads Params in place of geodata.ParseQuery, for an
 	// API whose parameters mean something else (OGC API – Features filters
@@ -257,24 +263,47 @@ func (c *Catalog) Features(ctx context.Context, r FeaturesRequest) (Result, erro
 	if r.Parse != nil {
 		parse = r.Parse
 	}
-	q, err := parse(r.Params, ld.meta)
-	if err != nil {
-		return Result{}, err
+	// A query string seen before on this layer version skips parsing and
+	// key building: the hot path of a cached request is a map lookup.
+	memo := r.RawQuery != "" && r.Parse == nil && r.LinkBase == "" && r.Formats == nil && !r.TimeStamp && r.Render == nil
+	var q geodata.Query
+	var k cacheKey
+	parsed := false
+	if memo {
+		if v, ok := ld.keys.Load(r.RawQuery); ok {
+			k = v.(cacheKey)
+		}
 	}
-	key := fmt.Sprintf("{%s}:v%d:features:%s", ld.meta.ID, ld.meta.Version, q.Key())
-	if r.LinkBase != "" || r.Parse != nil {
-		key += "|" + r.LinkBase + r.Path
+	if k.key == "" {
+		if q, err = parse(r.Params, ld.meta); err != nil {
+			return Result{}, err
+		}
+		parsed = true
+		k.key = fmt.Sprintf("{%s}:v%d:features:%s", ld.meta.ID, ld.meta.Version, q.Key())
+		if r.LinkBase != "" || r.Parse != nil {
+			k.key += "|" + r.LinkBase + r.Path
+		}
+		for _, f := range r.Formats {
+			k.key += "|" + f.Type + ";" + f.Query
+		}
+		if r.TimeStamp {
+			k.key += "|timeStamp"
+		}
+		if r.Render != nil {
+			k.key += "|as:" + r.RenderAs
+		}
+		k.etag = ETag(k.key)
+		if memo && ld.nkeys.Add(1) <= maxMemoKeys {
+			ld.keys.Store(r.RawQuery, k)
+		}
 	}
-	for _, f := range r.Formats {
-		key += "|" + f.Type + ";" + f.Query
-	}
-	if r.TimeStamp {
-		key += "|timeStamp"
-	}
-	if r.Render != nil {
-		key += "|as:" + r.RenderAs
-	}
-	return c.cached(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
+	return c.cachedKey(ctx, k, r.IfNoneMatch, func() ([]byte, error) {
+		if !parsed {
+			var err error
+			if q, err = parse(r.Params, ld.meta); err != nil {
+				return nil, err
+			}
+		}
 		out, err := encodePage(ld, q, page{path: r.LinkBase + r.Path, formats: r.Formats, timeStamp: r.TimeStamp})
 		if err != nil || r.Render == nil {
 			return out, err
@@ -283,9 +312,20 @@ func (c *Catalog) Features(ctx context.Context, r FeaturesRequest) (Result, erro
 	})
 }
 
+// maxMemoKeys bounds the query strings remembered per layer version.
+const maxMemoKeys = 4096
+
+// cacheKey is a cache key with its entity tag.
+type cacheKey struct{ key, etag string }
+
 // cached returns the bytes under key, computing them once on a miss.
 func (c *Catalog) cached(ctx context.Context, key, ifNoneMatch string, compute func() ([]byte, error)) (Result, error) {
-	etag := ETag(key)
+	return c.cachedKey(ctx, cacheKey{key: key, etag: ETag(key)}, ifNoneMatch, compute)
+}
+
+// cachedKey is cached with the entity tag already derived.
+func (c *Catalog) cachedKey(ctx context.Context, k cacheKey, ifNoneMatch string, compute func() ([]byte, error)) (Result, error) {
+	key, etag := k.key, k.etag
 	if ifNoneMatch != "" && matchETag(ifNoneMatch, etag) {
 		return Result{ETag: etag, NotModified: true, Cache: CacheHit}, nil
 	}

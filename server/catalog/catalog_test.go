@@ -83,7 +83,9 @@ func TestConcurrentMissesComputeOnce(t *testing.T) {
 func TestNewVersionChangesKeysAndETags(t *testing.T) {
 	cat := testCatalog(t, cache.NewLRU(1<<20))
 	ctx := context.Background()
-	req := FeaturesRequest{Layer: "services", Params: url.Values{}}
+	// RawQuery set: the second request and the one after the new version
+	// take the remembered-key path, which must follow the version too.
+	req := FeaturesRequest{Layer: "services", Params: url.Values{"limit": {"1000"}}, RawQuery: "limit=1000"}
 	before, err := cat.Features(ctx, req)
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +106,10 @@ func TestNewVersionChangesKeysAndETags(t *testing.T) {
 	if after.Cache != CacheMiss || after.ETag == before.ETag {
 		t.Errorf("after a new version: X-Cache %s, ETag %s (was %s); want a MISS under a new ETag", after.Cache, after.ETag, before.ETag)
 	}
-	if r, _ := cat.Features(ctx, FeaturesRequest{Layer: "services", Params: url.Values{}, IfNoneMatch: before.ETag}); r.NotModified {
+	if again, _ := cat.Features(ctx, req); again.Cache != CacheHit || again.ETag != after.ETag {
+		t.Errorf("the new version's key was not remembered: %s %s", again.Cache, again.ETag)
+	}
+	if r, _ := cat.Features(ctx, FeaturesRequest{Layer: "services", Params: url.Values{"limit": {"1000"}}, RawQuery: "limit=1000", IfNoneMatch: before.ETag}); r.NotModified {
 		t.Error("the old version's ETag still answered 304")
 	}
 	if got, _ := cat.Layer("services"); got.FeatureCount != 1 {
