@@ -333,6 +333,8 @@ async function main(): Promise<void> {
     for (const l of layers) void l.applyFilters(filters);
     for (const a of analyses) void a.refresh(filters);
     if (hasRisk) void loadPriorities(filters);
+    // An open details panel follows the settings and filters (declared below; runs later).
+    if (hasRisk) void details.refresh();
     refreshReadiness();
   }, FILTER_DEBOUNCE_MS);
   const onFilters = (f: Filters) => {

@@ -127,6 +127,33 @@ describe('details panel', () => {
     expect(document.activeElement).toBe(opener);
   });
 
+  it('refresh reloads an open panel with the current query and leaves the focus alone; a closed panel stays closed', async () => {
+    const urls: string[] = [];
+    let radius = '25';
+    const panel = createDetailsPanel(document, i18n, {
+      params: () => new URLSearchParams({ radius_km: radius }),
+      onError: () => {},
+      fetchFn: (u) => {
+        urls.push(u);
+        return json(200, fixture);
+      },
+    });
+    const input = document.createElement('input');
+    document.body.replaceChildren(input, panel.element);
+    await panel.refresh();
+    expect(urls).toEqual([]); // closed: nothing to reload
+    await panel.open('cmed:3');
+    input.focus();
+    radius = '40';
+    await panel.refresh();
+    expect(urls).toEqual(['/api/v1/risk/segments/cmed%3A3?radius_km=25', '/api/v1/risk/segments/cmed%3A3?radius_km=40']);
+    expect(document.activeElement).toBe(input);
+    expect(panel.element.dataset.status).toBe('ready');
+    panel.close();
+    await panel.refresh();
+    expect(urls).toHaveLength(2);
+  });
+
   it('reports a 404 as not available, without throwing', async () => {
     const errors: (string | null)[] = [];
     const panel = createDetailsPanel(document, i18n, {

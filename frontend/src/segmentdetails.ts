@@ -278,6 +278,8 @@ export interface DetailsPanel {
   element: HTMLElement;
   /** Opens the panel on stretch `id` (the opener gets the focus back on close). */
   open(id: string, opener?: HTMLElement): Promise<void>;
+  /** Reloads an open panel with the current settings and filters, leaving the focus where it is. */
+  refresh(): Promise<void>;
   close(): void;
 }
 
@@ -322,6 +324,7 @@ export function createDetailsPanel(doc: Document, i18n: I18n, opts: DetailsOptio
 
   let controller: AbortController | null = null;
   let opener: HTMLElement | null = null;
+  let currentId: string | null = null;
 
   const doClose = () => {
     controller?.abort();
@@ -332,6 +335,7 @@ export function createDetailsPanel(doc: Document, i18n: I18n, opts: DetailsOptio
     delete aside.dataset.status;
     const back = opener;
     opener = null;
+    currentId = null;
     if (back && back.isConnected) back.focus({ preventScroll: true });
   };
   close.addEventListener('click', doClose);
@@ -343,11 +347,12 @@ export function createDetailsPanel(doc: Document, i18n: I18n, opts: DetailsOptio
     }
   });
 
-  const open = async (id: string, from?: HTMLElement): Promise<void> => {
+  const load = async (id: string, from: HTMLElement | null, focus: boolean): Promise<void> => {
     controller?.abort();
     const c = new AbortController();
     controller = c;
-    opener = from ?? null;
+    opener = from;
+    currentId = id;
     const params = opts.params();
     const reach = Number(params.get('reach_km')) || 50;
     aside.hidden = false;
@@ -356,7 +361,7 @@ export function createDetailsPanel(doc: Document, i18n: I18n, opts: DetailsOptio
     h.textContent = t('riskPopup.title');
     message.textContent = t('details.loading');
     body.replaceChildren();
-    h.focus({ preventScroll: false });
+    if (focus) h.focus({ preventScroll: false });
     try {
       let res: Response;
       try {
@@ -383,7 +388,7 @@ export function createDetailsPanel(doc: Document, i18n: I18n, opts: DetailsOptio
       body.replaceChildren(renderDetails(doc, i18n, d, reach));
       aside.dataset.status = 'ready';
       opts.onError(null);
-      h.focus({ preventScroll: false });
+      if (focus) h.focus({ preventScroll: false });
     } catch (err) {
       if (c.signal.aborted) return;
       aside.dataset.status = 'error';
@@ -398,5 +403,7 @@ export function createDetailsPanel(doc: Document, i18n: I18n, opts: DetailsOptio
     }
   };
 
-  return { element: aside, open, close: doClose };
+  const open = (id: string, from?: HTMLElement) => load(id, from ?? null, true);
+  const refresh = () => (aside.hidden || currentId === null ? Promise.resolve() : load(currentId, opener, false));
+  return { element: aside, open, refresh, close: doClose };
 }
