@@ -162,25 +162,8 @@ func matchPoint(f *geojson.Feature, p Params) (orb.Point, bool) {
 // maxCount caps one record's dead or missing, as the importer does.
 const maxCount = 1_000_000
 
-// count reads a dead or missing property: a non-negative whole number
-// (as decoded JSON, a float64; ints as Go code builds them); anything
-// else counts as 0.
+// count reads a dead or missing property as geodata.Count does, as a
+// whole number capped at maxCount.
 func count(v any) int {
-	var f float64
-	switch x := v.(type) {
-	case float64:
-		f = x
-	case int:
-		f = float64(x)
-	case int64:
-		f = float64(x)
-	case int32:
-		f = float64(x)
-	default:
-		return 0
-	}
-	if !(f > 0) || math.IsInf(f, 0) {
-		return 0
-	}
-	return int(min(math.Floor(f), maxCount))
+	return int(min(math.Floor(geodata.Count(v)), maxCount))
 }

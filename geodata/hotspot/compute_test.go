@@ -93,7 +93,7 @@ func TestComputeFilters(t *testing.T) {
 		incident(lampedusa, geojson.Properties{"date": "2023-03", "cause_category": "Violence", "dead": 1.0}),
 		incident(lampedusa, geojson.Properties{"cause_category": "Drowning", "dead": 2.0}), // undated
 		incident(other, geojson.Properties{"date": "2023-07-01", "cause_category": "Harsh environmental conditions / lack of adequate shelter, food, water", "dead": 4.0}),
-		incident(other, geojson.Properties{"date": "2023-07-02", "dead": -3.0, "missing": "7"}), // unreadable counts are 0
+		incident(other, geojson.Properties{"date": "2023-07-02", "dead": -3.0, "missing": "several"}), // unreadable counts are 0
 		nil,
 		geojson.NewFeature(orb.LineString{{12, 35}, {13, 36}}),              // not a point
 		geojson.NewFeature(nil),                                             // no geometry
@@ -181,7 +181,8 @@ func TestCount(t *testing.T) {
 		want int
 	}{
 		{3.0, 3}, {3, 3}, {int64(4), 4}, {int32(5), 5}, {2.7, 2},
-		{-1.0, 0}, {math.NaN(), 0}, {math.Inf(1), 0}, {"12", 0}, {nil, 0}, {true, 0},
+		{-1.0, 0}, {math.NaN(), 0}, {math.Inf(1), 0}, {nil, 0}, {true, 0},
+		{"12", 12}, {"many", 0}, // numeric strings count as in the risk analysis (geodata.Count)
 		{1e12, maxCount},
 	}
 	for _, tc := range tests {

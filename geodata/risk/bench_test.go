@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/risk/synthetic"
 )
 
@@ -133,7 +134,7 @@ func BenchmarkPostGISCountAndSum2000(b *testing.B) {
 			for i, f := range incidentsOfSize(b, n) {
 				pt := f.Geometry.(orb.Point)
 				fmt.Fprintf(&sql, "%d\tSRID=4326;POINT(%s %s)\t%g\n", i, strconv.FormatFloat(pt[0], 'g', -1, 64),
-					strconv.FormatFloat(pt[1], 'g', -1, 64), count(f.Properties["dead"])+count(f.Properties["missing"]))
+					strconv.FormatFloat(pt[1], 'g', -1, 64), geodata.Count(f.Properties["dead"])+geodata.Count(f.Properties["missing"]))
 			}
 			sql.WriteString("\\.\nCREATE INDEX ON bench_inc USING gist (g);\nANALYZE bench_seg; ANALYZE bench_inc;\n")
 			if _, err := psql(url, sql.String()); err != nil {

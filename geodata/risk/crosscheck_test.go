@@ -109,7 +109,7 @@ func bruteForce(segs []Segment, incidents []*geojson.Feature, p Params) []bruteS
 			} else {
 				age = ref.Sub(oldest).Hours() / 24
 			}
-			dead, missing := count(f.Properties["dead"]), count(f.Properties["missing"])
+			dead, missing := geodata.Count(f.Properties["dead"]), geodata.Count(f.Properties["missing"])
 			u := d / p.RadiusKm
 			sum += Severity(dead, missing, p.NonFatalWeight) * math.Exp(-math.Ln2*age/p.HalfLifeDays) * (1 - u*u) * (1 - u*u)
 			out[i].incidents++

@@ -1,10 +1,8 @@
 package risk
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 	"time"
 
@@ -88,8 +86,8 @@ func newIncidents(features []*geojson.Feature, region box, hasRegion bool) incid
 		if t, ok := geodata.ParseDate(f.Properties["date"]); ok {
 			r.day = dayOf(t)
 		}
-		r.dead = float32(count(f.Properties["dead"]))
-		r.missing = float32(count(f.Properties["missing"]))
+		r.dead = float32(geodata.Count(f.Properties["dead"]))
+		r.missing = float32(geodata.Count(f.Properties["missing"]))
 		c, _ := f.Properties["cause_category"].(string)
 		ci, seen := causeIndex[c]
 		if !seen && len(in.causes) < math.MaxUint16 {
@@ -121,27 +119,4 @@ type incident struct {
 	dead    float32 // ≥ 0; float32 holds every whole count up to 16,777,216 exactly
 	missing float32 // ≥ 0
 	cause   uint16  // position in incidents.causes
-}
-
-// count reads a non-negative count from a property value.
-func count(v any) float64 {
-	var f float64
-	switch x := v.(type) {
-	case float64:
-		f = x
-	case int:
-		f = float64(x)
-	case int64:
-		f = float64(x)
-	case int32:
-		f = float64(x)
-	case json.Number:
-		f, _ = x.Float64()
-	case string:
-		f, _ = strconv.ParseFloat(strings.TrimSpace(x), 64)
-	}
-	if math.IsNaN(f) || math.IsInf(f, 0) || f < 0 {
-		return 0
-	}
-	return f
 }

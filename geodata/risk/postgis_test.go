@@ -118,7 +118,7 @@ func TestPostGISCrossCheck(t *testing.T) {
 		}
 		fmt.Fprintf(&sql, "%d\tSRID=4326;POINT(%s %s)\t%s\t%s\t%s\n", i,
 			strconv.FormatFloat(pt[0], 'g', -1, 64), strconv.FormatFloat(pt[1], 'g', -1, 64),
-			strconv.FormatFloat(count(f.Properties["dead"]), 'g', -1, 64), strconv.FormatFloat(count(f.Properties["missing"]), 'g', -1, 64), day)
+			strconv.FormatFloat(geodata.Count(f.Properties["dead"]), 'g', -1, 64), strconv.FormatFloat(geodata.Count(f.Properties["missing"]), 'g', -1, 64), day)
 	}
 	r := p.RadiusKm * 1000
 	fmt.Fprintf(&sql, `\.
