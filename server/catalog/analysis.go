@@ -55,16 +55,7 @@ func (c *Catalog) Hotspots(ctx context.Context, r HotspotsRequest) (Result, erro
 	key := fmt.Sprintf("{%s}:v%d:hotspots:%s", ld.meta.ID, ld.meta.Version, p.Key())
 	return c.cached(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
 		cells := hotspot.Notable(hotspot.Compute(ld.index.Features(), p))
-		feats := hotspot.Features(cells)
-		encoded := make([][]byte, len(feats))
-		for i, f := range feats {
-			b, err := formats.AppendFeature(nil, f, formats.EncodeOptions{Precision: 6})
-			if err != nil {
-				return nil, err
-			}
-			encoded[i] = b
-		}
-		return formats.AppendCollection(nil, encoded, len(encoded), nil), nil
+		return encodeCollection(hotspot.Features(cells), 6)
 	})
 }
 
@@ -132,13 +123,7 @@ func (c *Catalog) Risk(ctx context.Context, r RiskRequest) (Result, error) {
 				return prioritiesCSV(feats), nil
 			}
 		}
-		encoded := make([][]byte, len(feats))
-		for i, f := range feats {
-			if encoded[i], err = formats.AppendFeature(nil, f, formats.EncodeOptions{Precision: 5}); err != nil {
-				return nil, err
-			}
-		}
-		return formats.AppendCollection(nil, encoded, len(encoded), nil), nil
+		return encodeCollection(feats, 5)
 	})
 }
 
@@ -316,4 +301,18 @@ func (c *Catalog) labelPriorities(feats []*geojson.Feature) {
 			f.Properties["location"] = best
 		}
 	}
+}
+
+// encodeCollection encodes computed features as a GeoJSON
+// FeatureCollection, coordinates rounded to precision decimals.
+func encodeCollection(feats []*geojson.Feature, precision int) ([]byte, error) {
+	encoded := make([][]byte, len(feats))
+	for i, f := range feats {
+		b, err := formats.AppendFeature(nil, f, formats.EncodeOptions{Precision: precision})
+		if err != nil {
+			return nil, err
+		}
+		encoded[i] = b
+	}
+	return formats.AppendCollection(nil, encoded, len(encoded), nil), nil
 }
