@@ -39,7 +39,7 @@ func benchApp(b *testing.B, c catalog.Cache) *echo.Echo {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := st.Publish(ctx, &geodata.Layer{Meta: bl.Meta, Features: feats}, rep, "bench"); err != nil {
+		if _, err := st.Publish(ctx, &geodata.Layer{Meta: bl.Meta, Features: feats}, rep, geodata.AuditEntry{Actor: "bench"}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -21,6 +21,7 @@ var statusOf = map[geodata.Code]int{
 	geodata.NotAcceptable:    http.StatusNotAcceptable,
 	geodata.Conflict:         http.StatusConflict,
 	geodata.TooLarge:         http.StatusRequestEntityTooLarge,
+	geodata.Unprocessable:    http.StatusUnprocessableEntity,
 	geodata.Internal:         http.StatusInternalServerError,
 	geodata.Unavailable:      http.StatusServiceUnavailable,
 }

@@ -48,7 +48,7 @@ func newTestAppWith(t *testing.T, c catalog.Cache, extra map[string]geodata.Meta
 	ctx := context.Background()
 	l := &geodata.Layer{Meta: geodata.Meta{ID: "incidents", Kind: geodata.KindIncident, Title: "Incidents",
 		Sensitivity: geodata.Restricted, TimeProperty: "date"}, Features: feats}
-	if _, err := st.Publish(ctx, l, rep, "test"); err != nil {
+	if _, err := st.Publish(ctx, l, rep, geodata.AuditEntry{Actor: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	for file, meta := range extra {
@@ -61,7 +61,7 @@ func newTestAppWith(t *testing.T, c catalog.Cache, extra map[string]geodata.Meta
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.Publish(ctx, &geodata.Layer{Meta: meta, Features: feats}, rep, "test"); err != nil {
+		if _, err := st.Publish(ctx, &geodata.Layer{Meta: meta, Features: feats}, rep, geodata.AuditEntry{Actor: "test"}); err != nil {
 			t.Fatal(err)
 		}
 	}

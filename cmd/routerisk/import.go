@@ -57,6 +57,10 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	defer f.Close()
+	var size int64
+	if st, err := f.Stat(); err == nil {
+		size = st.Size()
+	}
 	feats, report, err := formats.DecodeGeoJSON(io.LimitReader(f, maxImportBytes))
 	if err != nil {
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
@@ -66,7 +70,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	actor := "cli:" + envOr(getenv, "USER", "unknown")
-	m, err := st.Publish(ctx, &geodata.Layer{Meta: meta, Features: feats}, report, actor)
+	m, err := st.Publish(ctx, &geodata.Layer{Meta: meta, Features: feats}, report, geodata.AuditEntry{Actor: actor, Format: "geojson", Bytes: size})
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@
 //
 //	routerisk [serve] [flags]      serve the API and dashboard (the default)
 //	routerisk import [flags] FILE  publish a GeoJSON file as a new layer version
+//	routerisk token create|list|revoke [flags]  manage API tokens
 //	routerisk healthcheck [--url]  exit 0 when the server answers /healthz (for containers)
 //	routerisk version              print the version
 //
@@ -47,14 +48,16 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		err = Serve(ctx, cfg, stderr, nil)
 	case "import":
 		err = runImport(ctx, args, getenv, stdout, stderr)
+	case "token":
+		err = runToken(args, getenv, stdout, stderr)
 	case "healthcheck":
 		err = runHealthcheck(ctx, args, stderr)
 	case "version":
 		fmt.Fprintln(stdout, version)
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: routerisk [serve|import|version] [flags]; routerisk CMD -h for the flags")
+		fmt.Fprintln(stdout, "usage: routerisk [serve|import|token|healthcheck|version] [flags]; routerisk CMD -h for the flags")
 	default:
-		return usageError(stderr, fmt.Errorf("unknown command %q: use serve, import or version", cmd))
+		return usageError(stderr, fmt.Errorf("unknown command %q: use serve, import, token, healthcheck or version", cmd))
 	}
 	if err != nil {
 		var ue usage

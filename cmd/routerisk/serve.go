@@ -115,7 +115,7 @@ func installSamples(ctx context.Context, st *store.Files, log *slog.Logger) erro
 			return fmt.Errorf("bundled layer %s: %w", b.Meta.ID, err)
 		}
 		l := &geodata.Layer{Meta: b.Meta, Features: feats}
-		m, err := st.Publish(ctx, l, b.Report, "bundled-sample")
+		m, err := st.Publish(ctx, l, b.Report, geodata.AuditEntry{Actor: "bundled-sample"})
 		if err != nil {
 			return err
 		}

@@ -40,8 +40,21 @@ type Store interface {
 	// Open loads one version's features; code NotFound if it does not exist.
 	Open(ctx context.Context, id string, version int) (*geodata.Layer, error)
 	// Publish stores a new version and makes it current; code Invalid for
-	// metadata it cannot accept.
-	Publish(ctx context.Context, l *geodata.Layer, report geodata.Report, actor string) (geodata.Meta, error)
+	// metadata it cannot accept. by names the writer for the audit log.
+	Publish(ctx context.Context, l *geodata.Layer, report geodata.Report, by geodata.AuditEntry) (geodata.Meta, error)
+	// Versions lists every stored version of a layer, newest first, also
+	// of a deleted layer; code NotFound for a layer never published.
+	Versions(ctx context.Context, id string) ([]geodata.Meta, error)
+	// Report returns the import report of one version.
+	Report(ctx context.Context, id string, version int) (geodata.Report, error)
+	// Restore makes a new current version with the content of an older one.
+	Restore(ctx context.Context, id string, version int, by geodata.AuditEntry) (geodata.Meta, error)
+	// Delete takes a layer out of service, keeping its versions.
+	Delete(ctx context.Context, id string, by geodata.AuditEntry) error
+	// Audit appends an entry that is not itself a store write.
+	Audit(ctx context.Context, e geodata.AuditEntry) error
+	// ReadAudit returns up to limit audit entries, newest first.
+	ReadAudit(ctx context.Context, limit int) ([]geodata.AuditEntry, error)
 }
 
 // Cache outcomes, as sent in X-Cache.
@@ -111,11 +124,7 @@ func (c *Catalog) load(ctx context.Context, m geodata.Meta) error {
 	if err != nil {
 		return err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if cur, ok := c.layers[m.ID]; !ok || cur.meta.Version < m.Version {
-		c.layers[m.ID] = ld
-	}
+	c.install(ld)
 	return nil
 }
 
@@ -194,13 +203,71 @@ func (c *Catalog) get(id string) (*loaded, error) {
 	return ld, nil
 }
 
-// Publish stores l as a new version and serves it from now on.
-func (c *Catalog) Publish(ctx context.Context, l *geodata.Layer, report geodata.Report, actor string) (geodata.Meta, error) {
-	m, err := c.store.Publish(ctx, l, report, actor)
+// Publish stores l as a new version and serves it from the moment it
+// returns: the next read answers from the new version (its cache keys are
+// new), never from the old one.
+func (c *Catalog) Publish(ctx context.Context, l *geodata.Layer, report geodata.Report, by geodata.AuditEntry) (geodata.Meta, error) {
+	m, err := c.store.Publish(ctx, l, report, by)
+	if err != nil {
+		return m, err
+	}
+	l.Meta = m
+	ld, err := prepare(l)
+	if err != nil {
+		return m, err
+	}
+	c.install(ld)
+	return m, nil
+}
+
+// install serves ld in place of an older version of its layer.
+func (c *Catalog) install(ld *loaded) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cur, ok := c.layers[ld.meta.ID]; !ok || cur.meta.Version < ld.meta.Version {
+		c.layers[ld.meta.ID] = ld
+	}
+}
+
+// Restore makes a new version of layer id with the content of version v
+// and serves it.
+func (c *Catalog) Restore(ctx context.Context, id string, v int, by geodata.AuditEntry) (geodata.Meta, error) {
+	m, err := c.store.Restore(ctx, id, v, by)
 	if err != nil {
 		return m, err
 	}
 	return m, c.load(ctx, m)
+}
+
+// Delete stops serving layer id; its versions stay restorable.
+func (c *Catalog) Delete(ctx context.Context, id string, by geodata.AuditEntry) error {
+	if err := c.store.Delete(ctx, id, by); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	delete(c.layers, id)
+	c.mu.Unlock()
+	return nil
+}
+
+// Versions lists the stored versions of layer id, newest first.
+func (c *Catalog) Versions(ctx context.Context, id string) ([]geodata.Meta, error) {
+	return c.store.Versions(ctx, id)
+}
+
+// Report returns the import report of version v of layer id.
+func (c *Catalog) Report(ctx context.Context, id string, v int) (geodata.Report, error) {
+	return c.store.Report(ctx, id, v)
+}
+
+// Audit records an entry that is not a store write, such as a rejected upload.
+func (c *Catalog) Audit(ctx context.Context, e geodata.AuditEntry) error {
+	return c.store.Audit(ctx, e)
+}
+
+// ReadAudit returns up to limit audit entries, newest first.
+func (c *Catalog) ReadAudit(ctx context.Context, limit int) ([]geodata.AuditEntry, error) {
+	return c.store.ReadAudit(ctx, limit)
 }
 
 // Result is an encoded response: gzip-compressed bytes, ready to send.

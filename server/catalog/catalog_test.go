@@ -43,7 +43,7 @@ func testCatalog(t *testing.T, c Cache) *Catalog {
 		l.Features = append(l.Features, f)
 	}
 	ctx := context.Background()
-	if _, err := st.Publish(ctx, l, geodata.Report{}, "test"); err != nil {
+	if _, err := st.Publish(ctx, l, geodata.Report{}, geodata.AuditEntry{Actor: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	cat := New(st, c)
@@ -95,7 +95,7 @@ func TestNewVersionChangesKeysAndETags(t *testing.T) {
 	}
 	l := &geodata.Layer{Meta: geodata.Meta{ID: "services", Kind: geodata.KindService, Title: "Services", Sensitivity: geodata.Public},
 		Features: []*geojson.Feature{geojson.NewFeature(orb.Point{1, 1})}}
-	m, err := cat.Publish(ctx, l, geodata.Report{}, "test")
+	m, err := cat.Publish(ctx, l, geodata.Report{}, geodata.AuditEntry{Actor: "test"})
 	if err != nil || m.Version != 2 {
 		t.Fatalf("publish: v%d %v", m.Version, err)
 	}

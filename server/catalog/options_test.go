@@ -126,12 +126,12 @@ func TestTimeRange(t *testing.T) {
 	}
 	l := &geodata.Layer{Meta: geodata.Meta{ID: "incidents", Kind: geodata.KindIncident, Title: "Incidents", Sensitivity: geodata.Public, TimeProperty: "date"},
 		Features: []*geojson.Feature{feature("2019-03-01"), feature(nil), feature("2014-12"), feature("not a date"), feature("2025-09-08")}}
-	if _, err := st.Publish(ctx, l, geodata.Report{}, "test"); err != nil {
+	if _, err := st.Publish(ctx, l, geodata.Report{}, geodata.AuditEntry{Actor: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	undated := &geodata.Layer{Meta: geodata.Meta{ID: "routes", Kind: geodata.KindRoute, Title: "Routes", Sensitivity: geodata.Public},
 		Features: []*geojson.Feature{feature("2019-03-01")}}
-	if _, err := st.Publish(ctx, undated, geodata.Report{}, "test"); err != nil {
+	if _, err := st.Publish(ctx, undated, geodata.Report{}, geodata.AuditEntry{Actor: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	cat := New(st, cache.NewLRU(1<<20))

@@ -80,7 +80,7 @@ func newApp(t testing.TB, layers []*geodata.Layer) *echo.Echo {
 	}
 	ctx := context.Background()
 	for _, l := range layers {
-		if _, err := st.Publish(ctx, l, geodata.Report{}, "test"); err != nil {
+		if _, err := st.Publish(ctx, l, geodata.Report{}, geodata.AuditEntry{Actor: "test"}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,7 +1,7 @@
 package store
 
 import (
-	"bytes"
+	"bufio"
 	"compress/gzip"
 	"context"
 	"encoding/json"
@@ -17,9 +17,11 @@ import (
 	"sync"
 	"time"
 
+	kgzip "github.com/klauspost/compress/gzip"
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/formats"
 )
 
 // Files stores layers in a folder:
@@ -28,23 +30,18 @@ import (
 //	DIR/layers/ID/vN/meta.json     metadata of version N
 //	DIR/layers/ID/vN/features.geojson.gz
 //	DIR/layers/ID/vN/report.json   the import report
+//	DIR/layers/ID/deleted          present instead of current once deleted
 //	DIR/audit.log                  one JSON line per write
 //
-// It is safe for concurrent use by one process.
+// A version is written into a temporary folder, synced and renamed into
+// place before the current pointer (itself renamed into place) names it, so
+// a crash at any moment leaves the previous version serving; OpenFiles
+// removes what an interrupted write left behind. It is safe for concurrent
+// use by one process.
 type Files struct {
 	dir string
 	mu  sync.Mutex
 	now func() time.Time
-}
-
-// AuditEntry is one line of the audit log.
-type AuditEntry struct {
-	Time    time.Time `json:"time"`
-	Actor   string    `json:"actor"`
-	Action  string    `json:"action"`
-	Layer   string    `json:"layer"`
-	Version int       `json:"version"`
-	Detail  string    `json:"detail,omitempty"`
 }
 
 // OpenFiles opens (creating if needed) the store in dir.
@@ -52,7 +49,11 @@ func OpenFiles(dir string) (*Files, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "layers"), 0o755); err != nil {
 		return nil, fmt.Errorf("data folder %s: %w", dir, err)
 	}
-	return &Files{dir: dir, now: time.Now}, nil
+	s := &Files{dir: dir, now: time.Now}
+	if err := s.removeDebris(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // Dir returns the store's folder.
@@ -113,6 +114,10 @@ func (s *Files) meta(id string, v int) (geodata.Meta, error) {
 func (s *Files) currentVersion(id string) (int, error) {
 	b, err := os.ReadFile(filepath.Join(s.dir, "layers", id, "current"))
 	if errors.Is(err, fs.ErrNotExist) {
+		if exists(filepath.Join(s.dir, "layers", id, "deleted")) {
+			return 0, &geodata.Error{Code: geodata.NotFound, Details: map[string]any{"deleted": true},
+				Message: fmt.Sprintf("layer %q was deleted; an editor can restore one of its versions", id)}
+		}
 		return 0, geodata.Errorf(geodata.NotFound, "layer %q does not exist", id)
 	}
 	if err != nil {
@@ -157,6 +162,10 @@ func (s *Files) Open(_ context.Context, id string, v int) (*geodata.Layer, error
 
 // Report returns the import report of version v of layer id.
 func (s *Files) Report(_ context.Context, id string, v int) (geodata.Report, error) {
+	return s.readReport(id, v)
+}
+
+func (s *Files) readReport(id string, v int) (geodata.Report, error) {
 	var r geodata.Report
 	b, err := os.ReadFile(filepath.Join(s.versionDir(id, v), "report.json"))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -171,7 +180,9 @@ func (s *Files) Report(_ context.Context, id string, v int) (geodata.Report, err
 // Publish stores l as the next version of its layer and makes it current.
 // It sets Version, UpdatedAt and UpdatedBy, and summarises the features
 // into FeatureCount, BBox and Schema; the returned Meta is what was stored.
-func (s *Files) Publish(_ context.Context, l *geodata.Layer, report geodata.Report, actor string) (geodata.Meta, error) {
+// by names who publishes and from what (actor, request id, format, bytes)
+// for the audit log.
+func (s *Files) Publish(_ context.Context, l *geodata.Layer, report geodata.Report, by geodata.AuditEntry) (geodata.Meta, error) {
 	if err := l.Meta.Validate(); err != nil {
 		return geodata.Meta{}, err
 	}
@@ -182,66 +193,236 @@ func (s *Files) Publish(_ context.Context, l *geodata.Layer, report geodata.Repo
 	if err := os.MkdirAll(layerDir, 0o755); err != nil {
 		return geodata.Meta{}, err
 	}
-	next := 1
-	if v, err := s.currentVersion(id); err == nil {
-		next = v + 1
-	} else if geodata.ErrorCode(err) != geodata.NotFound {
+	next, err := s.nextVersion(id)
+	if err != nil {
 		return geodata.Meta{}, err
-	}
-	for exists(s.versionDir(id, next)) { // a version written but never made current
-		next++
 	}
 	l.Summarise()
 	l.Meta.Version = next
 	l.Meta.UpdatedAt = s.now().UTC().Truncate(time.Second)
-	l.Meta.UpdatedBy = actor
+	l.Meta.UpdatedBy = by.Actor
 
 	tmp, err := os.MkdirTemp(layerDir, ".tmp-")
 	if err != nil {
 		return geodata.Meta{}, err
 	}
 	defer os.RemoveAll(tmp) // gone after the rename; cleans up on failure
-	feats, err := encodeFeatures(l.Features)
-	if err != nil {
+	if err := writeFeatures(filepath.Join(tmp, "features.geojson.gz"), l.Features); err != nil {
 		return geodata.Meta{}, err
 	}
-	metaJSON, _ := json.MarshalIndent(l.Meta, "", "  ")
-	reportJSON, _ := json.MarshalIndent(report, "", "  ")
-	for name, data := range map[string][]byte{"features.geojson.gz": feats, "meta.json": metaJSON, "report.json": reportJSON} {
-		if err := writeSynced(filepath.Join(tmp, name), data); err != nil {
-			return geodata.Meta{}, err
-		}
-	}
-	if err := syncDir(tmp); err != nil {
+	if err := s.commitVersion(tmp, l.Meta, report); err != nil {
 		return geodata.Meta{}, err
 	}
-	if err := os.Rename(tmp, s.versionDir(id, next)); err != nil {
-		return geodata.Meta{}, err
-	}
-	if err := s.setCurrent(id, next); err != nil {
-		return geodata.Meta{}, err
-	}
-	s.audit(AuditEntry{Actor: actor, Action: "publish", Layer: id, Version: next,
-		Detail: fmt.Sprintf("%d features", l.Meta.FeatureCount)})
+	by.Action, by.Layer, by.Version, by.Outcome = "publish", id, next, geodata.OutcomeOK
+	by.Features, by.Rejected = l.Meta.FeatureCount, report.Rejected
+	s.audit(by)
 	return l.Meta, nil
 }
 
-// Versions returns the metadata of every stored version of layer id, newest first.
-func (s *Files) Versions(_ context.Context, id string) ([]geodata.Meta, error) {
-	if _, err := s.currentVersion(id); err != nil {
-		return nil, err
+// commitVersion writes meta.json and report.json into tmp (which already
+// holds the features), syncs it, renames it into place as version
+// m.Version and makes that version current. The caller holds s.mu.
+func (s *Files) commitVersion(tmp string, m geodata.Meta, report geodata.Report) error {
+	metaJSON, _ := json.MarshalIndent(m, "", "  ")
+	reportJSON, _ := json.MarshalIndent(report, "", "  ")
+	for name, data := range map[string][]byte{"meta.json": metaJSON, "report.json": reportJSON} {
+		if err := writeSynced(filepath.Join(tmp, name), data); err != nil {
+			return err
+		}
 	}
+	if err := syncDir(tmp); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, s.versionDir(m.ID, m.Version)); err != nil {
+		return err
+	}
+	if err := s.setCurrent(m.ID, m.Version); err != nil {
+		return err
+	}
+	return nil
+}
+
+// nextVersion is one past the highest version ever written for id, so a
+// version number is never reused, not even after a delete.
+func (s *Files) nextVersion(id string) (int, error) {
+	vs, err := s.versionNumbers(id, false)
+	if err != nil {
+		return 0, err
+	}
+	if len(vs) == 0 {
+		return 1, nil
+	}
+	return slices.Max(vs) + 1, nil
+}
+
+// versionNumbers lists the version folders of id, in no order; complete
+// only keeps those with metadata (an interrupted write may leave a folder).
+func (s *Files) versionNumbers(id string, complete bool) ([]int, error) {
 	entries, err := os.ReadDir(filepath.Join(s.dir, "layers", id))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	var out []geodata.Meta
+	var out []int
 	for _, e := range entries {
 		n, ok := strings.CutPrefix(e.Name(), "v")
 		v, err := strconv.Atoi(n)
-		if !ok || err != nil || !e.IsDir() {
+		if ok && err == nil && v > 0 && e.IsDir() && (!complete || exists(filepath.Join(s.dir, "layers", id, e.Name(), "meta.json"))) {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// Restore makes a new version of layer id with the content of version v
+// (an earlier version, or the last one of a deleted layer) and makes it
+// current. Versions are never rewritten: the restore is itself a version.
+func (s *Files) Restore(_ context.Context, id string, v int, by geodata.AuditEntry) (geodata.Meta, error) {
+	if !geodata.ValidLayerID(id) {
+		return geodata.Meta{}, geodata.Errorf(geodata.NotFound, "layer %q does not exist", id)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, err := s.meta(id, v)
+	if err != nil {
+		return geodata.Meta{}, err
+	}
+	report, err := s.readReport(id, v)
+	if err != nil && geodata.ErrorCode(err) != geodata.NotFound {
+		return geodata.Meta{}, err
+	}
+	next, err := s.nextVersion(id)
+	if err != nil {
+		return geodata.Meta{}, err
+	}
+	tmp, err := os.MkdirTemp(filepath.Join(s.dir, "layers", id), ".tmp-")
+	if err != nil {
+		return geodata.Meta{}, err
+	}
+	defer os.RemoveAll(tmp)
+	if err := copySynced(filepath.Join(s.versionDir(id, v), "features.geojson.gz"), filepath.Join(tmp, "features.geojson.gz")); err != nil {
+		return geodata.Meta{}, err
+	}
+	m.Version = next
+	m.UpdatedAt = s.now().UTC().Truncate(time.Second)
+	m.UpdatedBy = by.Actor
+	if err := s.commitVersion(tmp, m, report); err != nil {
+		return geodata.Meta{}, err
+	}
+	if err := removeSynced(filepath.Join(s.dir, "layers", id, "deleted")); err != nil {
+		return geodata.Meta{}, err
+	}
+	by.Action, by.Layer, by.Version, by.Outcome = "restore", id, next, geodata.OutcomeOK
+	by.Features, by.Detail = m.FeatureCount, fmt.Sprintf("content of version %d", v)
+	s.audit(by)
+	return m, nil
+}
+
+// Delete takes layer id out of service. Its versions are kept: Versions
+// still lists them and Restore brings one back.
+func (s *Files) Delete(_ context.Context, id string, by geodata.AuditEntry) error {
+	if !geodata.ValidLayerID(id) {
+		return geodata.Errorf(geodata.NotFound, "layer %q does not exist", id)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, err := s.currentVersion(id)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(s.dir, "layers", id)
+	if err := os.Rename(filepath.Join(dir, "current"), filepath.Join(dir, "deleted")); err != nil {
+		return err
+	}
+	if err := syncDir(dir); err != nil {
+		return err
+	}
+	by.Action, by.Layer, by.Version, by.Outcome = "delete", id, v, geodata.OutcomeOK
+	s.audit(by)
+	return nil
+}
+
+// Audit appends an entry that is not a store write (a rejected upload, a
+// sign-in) to the audit log.
+func (s *Files) Audit(_ context.Context, e geodata.AuditEntry) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.audit(e)
+}
+
+// ReadAudit returns up to limit audit entries, newest first.
+func (s *Files) ReadAudit(_ context.Context, limit int) ([]geodata.AuditEntry, error) {
+	f, err := os.Open(filepath.Join(s.dir, "audit.log"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return []geodata.AuditEntry{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var all []geodata.AuditEntry
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for sc.Scan() {
+		var e geodata.AuditEntry
+		if json.Unmarshal(sc.Bytes(), &e) == nil {
+			all = append(all, e)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	slices.Reverse(all)
+	if limit > 0 && len(all) > limit {
+		all = all[:limit]
+	}
+	return all, nil
+}
+
+// removeDebris deletes what an interrupted write left: temporary version
+// folders and current-pointer files.
+func (s *Files) removeDebris() error {
+	layers, err := os.ReadDir(filepath.Join(s.dir, "layers"))
+	if err != nil {
+		return err
+	}
+	for _, l := range layers {
+		if !l.IsDir() {
 			continue
 		}
+		dir := filepath.Join(s.dir, "layers", l.Name())
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), ".tmp-") || e.Name() == ".current.tmp" {
+				if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// Versions returns the metadata of every stored version of layer id, newest first.
+// A deleted layer still lists its versions; a layer never published is NotFound.
+func (s *Files) Versions(_ context.Context, id string) ([]geodata.Meta, error) {
+	if !geodata.ValidLayerID(id) {
+		return nil, geodata.Errorf(geodata.NotFound, "layer %q does not exist", id)
+	}
+	vs, err := s.versionNumbers(id, true)
+	if err != nil {
+		return nil, err
+	}
+	if len(vs) == 0 {
+		return nil, geodata.Errorf(geodata.NotFound, "layer %q does not exist", id)
+	}
+	var out []geodata.Meta
+	for _, v := range vs {
 		m, err := s.meta(id, v)
 		if err != nil {
 			continue
@@ -264,14 +445,21 @@ func (s *Files) setCurrent(id string, v int) error {
 	return syncDir(dir)
 }
 
-// audit appends an entry to the audit log. A failure to write it is
-// returned to nobody but must not pass silently: the entry goes to stderr.
-func (s *Files) audit(e AuditEntry) {
+// audit appends an entry to the audit log, synced; the caller holds s.mu.
+// A failure is returned and also written to stderr with the entry, so it
+// never passes silently.
+func (s *Files) audit(e geodata.AuditEntry) error {
 	e.Time = s.now().UTC()
+	if e.Outcome == "" {
+		e.Outcome = geodata.OutcomeOK
+	}
 	line, _ := json.Marshal(e)
 	f, err := os.OpenFile(filepath.Join(s.dir, "audit.log"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o640)
 	if err == nil {
 		_, err = f.Write(append(line, '\n'))
+		if serr := f.Sync(); err == nil {
+			err = serr
+		}
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
@@ -279,24 +467,82 @@ func (s *Files) audit(e AuditEntry) {
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "audit log write failed: %v: %s\n", err, line)
 	}
+	return err
 }
 
-func encodeFeatures(features []*geojson.Feature) ([]byte, error) {
-	fc := geojson.NewFeatureCollection()
-	fc.Features = features
-	raw, err := json.Marshal(fc)
+// writeFeatures streams features as a gzip-compressed GeoJSON
+// FeatureCollection into a new file at path and syncs it; memory use does
+// not grow with the layer.
+func writeFeatures(path string, features []*geojson.Feature) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	if _, err := zw.Write(raw); err != nil {
-		return nil, err
+	defer f.Close()
+	bw := bufio.NewWriterSize(f, 256<<10)
+	zw, _ := kgzip.NewWriterLevel(bw, kgzip.DefaultCompression)
+	buf := append(make([]byte, 0, 4096), `{"type":"FeatureCollection","features":[`...)
+	for i, ft := range features {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		if buf, err = formats.AppendFeature(buf, ft, formats.EncodeOptions{Precision: -1}); err != nil {
+			return fmt.Errorf("feature %d: %w", i+1, err)
+		}
+		if len(buf) > 64<<10 {
+			if _, err := zw.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+	}
+	buf = append(buf, "]}"...)
+	if _, err := zw.Write(buf); err != nil {
+		return err
 	}
 	if err := zw.Close(); err != nil {
-		return nil, err
+		return err
 	}
-	return buf.Bytes(), nil
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// copySynced copies the file src to a new file dst and syncs it.
+func copySynced(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	defer out.Close()
+	if _, err := io.Copy(out, in); err != nil {
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		return err
+	}
+	return out.Close()
+}
+
+// removeSynced removes path if it exists and syncs its folder.
+func removeSynced(path string) error {
+	err := os.Remove(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(path))
 }
 
 func writeSynced(path string, data []byte) error {

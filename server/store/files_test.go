@@ -34,11 +34,11 @@ func TestPublishVersionsAndReload(t *testing.T) {
 	if _, err := s.Current(ctx, "services"); geodata.ErrorCode(err) != geodata.NotFound {
 		t.Fatalf("Current on an empty store: %v, want NotFound", err)
 	}
-	m1, err := s.Publish(ctx, layer("services", 2), geodata.Report{Read: 2, Accepted: 2}, "alice")
+	m1, err := s.Publish(ctx, layer("services", 2), geodata.Report{Read: 2, Accepted: 2}, geodata.AuditEntry{Actor: "alice"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m2, err := s.Publish(ctx, layer("services", 3), geodata.Report{Read: 3, Accepted: 3}, "bob")
+	m2, err := s.Publish(ctx, layer("services", 3), geodata.Report{Read: 3, Accepted: 3}, geodata.AuditEntry{Actor: "bob"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestPublishRejectsBadMetaAndWritesNothing(t *testing.T) {
 	dir := t.TempDir()
 	s, _ := OpenFiles(dir)
 	l := layer("../escape", 1)
-	if _, err := s.Publish(ctx, l, geodata.Report{}, "x"); geodata.ErrorCode(err) != geodata.Invalid {
+	if _, err := s.Publish(ctx, l, geodata.Report{}, geodata.AuditEntry{Actor: "x"}); geodata.ErrorCode(err) != geodata.Invalid {
 		t.Fatalf("err = %v, want Invalid", err)
 	}
 	entries, _ := os.ReadDir(filepath.Join(dir, "layers"))
@@ -97,7 +97,7 @@ func TestUnfinishedVersionIsInvisible(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	s, _ := OpenFiles(dir)
-	if _, err := s.Publish(ctx, layer("services", 1), geodata.Report{}, "x"); err != nil {
+	if _, err := s.Publish(ctx, layer("services", 1), geodata.Report{}, geodata.AuditEntry{Actor: "x"}); err != nil {
 		t.Fatal(err)
 	}
 	// A crash between writing v2 and moving the pointer leaves v2 on disk.
@@ -107,7 +107,7 @@ func TestUnfinishedVersionIsInvisible(t *testing.T) {
 	if m, _ := s.Current(ctx, "services"); m.Version != 1 {
 		t.Errorf("current = v%d, want v1", m.Version)
 	}
-	m, err := s.Publish(ctx, layer("services", 2), geodata.Report{}, "x")
+	m, err := s.Publish(ctx, layer("services", 2), geodata.Report{}, geodata.AuditEntry{Actor: "x"})
 	if err != nil || m.Version != 3 {
 		t.Errorf("next publish = v%d, %v; want v3 (never overwriting a leftover folder)", m.Version, err)
 	}

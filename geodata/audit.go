@@ -1,0 +1,28 @@
+package geodata
+
+import "time"
+
+// AuditEntry is one line of the audit log: who did what to which layer
+// version, when, with what outcome. It never holds coordinates or property
+// values, only sizes and counts.
+type AuditEntry struct {
+	Time      time.Time `json:"time"`
+	Actor     string    `json:"actor"`
+	Action    string    `json:"action"` // publish, restore, delete, upload-rejected, sign-in, …
+	Layer     string    `json:"layer,omitempty"`
+	Version   int       `json:"version,omitempty"`
+	Outcome   string    `json:"outcome"` // ok, rejected, failed
+	RequestID string    `json:"request_id,omitempty"`
+	Format    string    `json:"format,omitempty"`
+	Bytes     int64     `json:"bytes,omitempty"`    // size of the uploaded file
+	Features  int       `json:"features,omitempty"` // features stored
+	Rejected  int       `json:"rejected,omitempty"` // features left out
+	Detail    string    `json:"detail,omitempty"`   // a short, value-free note
+}
+
+// Audit outcomes.
+const (
+	OutcomeOK       = "ok"
+	OutcomeRejected = "rejected"
+	OutcomeFailed   = "failed"
+)
