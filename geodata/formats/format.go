@@ -1,0 +1,187 @@
+package formats
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/routerisk/routerisk/geodata"
+)
+
+// Format names a file format the importers read.
+type Format string
+
+// The formats an upload may be in.
+const (
+	GeoJSON    Format = "geojson"
+	CSV        Format = "csv"
+	KML        Format = "kml"
+	KMZ        Format = "kmz"
+	GPX        Format = "gpx"
+	Shapefile  Format = "shapefile" // a zip holding .shp, .shx, .dbf (+ .prj, .cpg)
+	GeoPackage Format = "geopackage"
+)
+
+// Formats lists every format Decode reads, in the order the dashboard shows them.
+var Formats = []Format{GeoJSON, CSV, KML, KMZ, GPX, Shapefile, GeoPackage}
+
+// Limits bound what one file may make the server do. Zero means "use the
+// default" (see DefaultLimits); every limit is named in the error it causes.
+type Limits struct {
+	MaxFeatures      int   // features in one file
+	MaxVertices      int   // coordinates in one file, over all features
+	MaxProperties    int   // properties on one feature
+	MaxValueLength   int   // bytes in one property value
+	MaxArchiveFiles  int   // entries in one zip (KMZ, zipped Shapefile)
+	MaxInflatedBytes int64 // bytes inflated from one zip, all entries together
+	MaxInflateRatio  int64 // inflated bytes per compressed byte, per entry
+}
+
+// DefaultLimits are the limits used where a Limits field is zero.
+var DefaultLimits = Limits{
+	MaxFeatures:      1_000_000,
+	MaxVertices:      20_000_000,
+	MaxProperties:    200,
+	MaxValueLength:   64 * 1024,
+	MaxArchiveFiles:  64,
+	MaxInflatedBytes: 1 << 30,
+	MaxInflateRatio:  200,
+}
+
+// WithDefaults returns l with every zero field set from DefaultLimits.
+func (l Limits) WithDefaults() Limits {
+	d := DefaultLimits
+	if l.MaxFeatures <= 0 {
+		l.MaxFeatures = d.MaxFeatures
+	}
+	if l.MaxVertices <= 0 {
+		l.MaxVertices = d.MaxVertices
+	}
+	if l.MaxProperties <= 0 {
+		l.MaxProperties = d.MaxProperties
+	}
+	if l.MaxValueLength <= 0 {
+		l.MaxValueLength = d.MaxValueLength
+	}
+	if l.MaxArchiveFiles <= 0 {
+		l.MaxArchiveFiles = d.MaxArchiveFiles
+	}
+	if l.MaxInflatedBytes <= 0 {
+		l.MaxInflatedBytes = d.MaxInflatedBytes
+	}
+	if l.MaxInflateRatio <= 0 {
+		l.MaxInflateRatio = d.MaxInflateRatio
+	}
+	return l
+}
+
+// Options tune a decoder. The zero value detects everything.
+type Options struct {
+	Limits Limits
+	CSV    CSVOptions
+}
+
+// CSVOptions override what the CSV reader would detect. Empty fields mean "detect".
+type CSVOptions struct {
+	Delimiter   rune   // ',', ';' or '\t'
+	Latitude    string // column holding latitudes
+	Longitude   string // column holding longitudes
+	Coordinates string // one column holding "lat, lon"
+	WKT         string // one column holding WKT geometry
+}
+
+// Decoded is what a decoder read from one file: the features it could make,
+// with their properties as found in the file (mapping onto a kind's schema is
+// geodata/ingest's job), and a report of what it left out or changed.
+type Decoded struct {
+	Format   Format
+	Features []*geojson.Feature
+	Report   geodata.Report
+	// Columns lists the property names in the order the file declares them
+	// (CSV header, DBF fields, GeoPackage columns, KML schema), when it has one.
+	Columns []string
+	// Notes are whole-file facts worth showing (the CRS converted, the
+	// delimiter and encoding detected, the table read).
+	Notes []string
+}
+
+// Source is an uploaded file: readable from any offset (archives and
+// GeoPackages need that), with its size and the name it was uploaded under.
+// Path is set when the bytes are in a file on disk (GeoPackage needs one).
+type Source struct {
+	Name string
+	Path string
+	Size int64
+	R    io.ReaderAt
+}
+
+// Reader returns a reader over the whole source.
+func (s Source) Reader() io.Reader { return io.NewSectionReader(s.R, 0, s.Size) }
+
+// Detect names the format of a file from its name and first bytes. It
+// answers an Invalid error naming the formats it knows when it cannot tell.
+func Detect(name string, head []byte) (Format, error) {
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	switch {
+	case bytes.HasPrefix(head, []byte("SQLite format 3\x00")):
+		return GeoPackage, nil
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")):
+		if strings.EqualFold(path.Ext(name), ".kmz") {
+			return KMZ, nil
+		}
+		return Shapefile, nil
+	}
+	switch strings.ToLower(path.Ext(name)) {
+	case ".geojson", ".json":
+		return GeoJSON, nil
+	case ".csv", ".tsv", ".txt":
+		return CSV, nil
+	case ".kml":
+		return KML, nil
+	case ".gpx":
+		return GPX, nil
+	case ".kmz":
+		return KMZ, nil
+	case ".zip", ".shp":
+		return Shapefile, nil
+	case ".gpkg":
+		return GeoPackage, nil
+	}
+	trimmed := bytes.TrimLeft(head, " \t\r\n")
+	switch {
+	case bytes.HasPrefix(trimmed, []byte("{")), bytes.HasPrefix(trimmed, []byte("[")):
+		return GeoJSON, nil
+	case bytes.HasPrefix(trimmed, []byte("<")):
+		if bytes.Contains(head, []byte("<gpx")) {
+			return GPX, nil
+		}
+		if bytes.Contains(head, []byte("<kml")) {
+			return KML, nil
+		}
+	}
+	return "", geodata.Errorf(geodata.Invalid,
+		"cannot tell the format of %q: upload GeoJSON (.geojson), CSV (.csv), KML (.kml), KMZ (.kmz), GPX (.gpx), a zipped Shapefile (.zip) or a GeoPackage (.gpkg)", name)
+}
+
+// ParseFormat reads a format name as a client may give it.
+func ParseFormat(s string) (Format, error) {
+	f := Format(strings.ToLower(strings.TrimSpace(s)))
+	switch f {
+	case "json":
+		return GeoJSON, nil
+	case "shp", "zip":
+		return Shapefile, nil
+	case "gpkg":
+		return GeoPackage, nil
+	}
+	for _, k := range Formats {
+		if f == k {
+			return f, nil
+		}
+	}
+	return "", geodata.InvalidParam("format", fmt.Sprintf("is %q", s), "one of geojson, csv, kml, kmz, gpx, shapefile, geopackage")
+}
