@@ -1,0 +1,64 @@
+package formats
+
+import (
+	"bytes"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzDecodeCSV feeds arbitrary bytes to DecodeCSV, seeded with the
+// fixtures and the start of the real CSV files. It asserts only that the
+// decoder does not panic and that a nil error comes with a Decoded whose
+// counts agree with its features.
+func FuzzDecodeCSV(f *testing.F) {
+	fixtures, _ := filepath.Glob(filepath.Join("testdata", "csv", "*"))
+	for _, p := range fixtures {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b, byte(0))
+		}
+	}
+	for _, p := range []string{
+		filepath.Join("..", "..", "..", "shared", "data", "incidents", "MissingMigrants-Global-2026-05-06--19_42_11.csv"),
+		filepath.Join("..", "..", "..", "shared", "data", "incidents", "giocopp_iom_europe_curated.csv"),
+		filepath.Join("..", "..", "..", "shared", "data", "services", "who_kemri_public_health_facilities_sahel.csv"),
+	} {
+		if fh, err := os.Open(p); err == nil {
+			head, _ := io.ReadAll(io.LimitReader(fh, 4096))
+			fh.Close()
+			f.Add(head, byte(0))
+		}
+	}
+	f.Add([]byte("lat;lon\n1,5;2,5\n"), byte(2))
+	f.Add([]byte("wkt\n\"GEOMETRYCOLLECTION(POINT(1 2),MULTIPOLYGON(((0 0,1 0,1 1,0 0))))\"\n"), byte(1))
+	delimiters := []rune{0, ',', ';', '\t'}
+	f.Fuzz(func(t *testing.T, data []byte, delim byte) {
+		opts := Options{
+			Limits: Limits{MaxFeatures: 1000, MaxVertices: 10000, MaxProperties: 50, MaxValueLength: 1024},
+			CSV:    CSVOptions{Delimiter: delimiters[int(delim)%len(delimiters)]},
+		}
+		d, err := DecodeCSV(bytes.NewReader(data), opts)
+		if err != nil {
+			return
+		}
+		if d == nil {
+			t.Fatal("nil Decoded without an error")
+		}
+		r := d.Report
+		if r.Read != r.Accepted+r.Rejected || r.Accepted != len(d.Features) {
+			t.Fatalf("read %d accepted %d rejected %d, %d features", r.Read, r.Accepted, r.Rejected, len(d.Features))
+		}
+		for _, f := range d.Features {
+			if f.Geometry == nil {
+				t.Fatal("feature without geometry")
+			}
+			for _, p := range csvPoints(f.Geometry) {
+				if math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0) {
+					t.Fatalf("non-finite coordinate %v", p)
+				}
+			}
+		}
+	})
+}
