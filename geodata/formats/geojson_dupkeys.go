@@ -70,7 +70,7 @@ func (s *dupScanner) value(path string) {
 
 func (s *dupScanner) object(path string) {
 	s.i++ // {
-	var small [16]string
+	var small [16][]byte
 	keys := small[:0]
 	var set map[string]bool
 	for {
@@ -89,8 +89,8 @@ func (s *dupScanner) object(path string) {
 		k := s.str()
 		if set == nil && len(keys) < cap(small) {
 			for _, x := range keys {
-				if x == k {
-					s.dup, s.key, s.path = true, k, path
+				if string(x) == string(k) {
+					s.dup, s.key, s.path = true, string(k), path
 					return
 				}
 			}
@@ -99,22 +99,22 @@ func (s *dupScanner) object(path string) {
 			if set == nil {
 				set = make(map[string]bool, 32)
 				for _, x := range keys {
-					set[x] = true
+					set[string(x)] = true
 				}
 			}
-			if set[k] {
-				s.dup, s.key, s.path = true, k, path
+			if set[string(k)] {
+				s.dup, s.key, s.path = true, string(k), path
 				return
 			}
-			set[k] = true
+			set[string(k)] = true
 		}
 		s.skipSpace()
 		if s.i < len(s.b) && s.b[s.i] == ':' {
 			s.i++
 		}
 		child := path
-		if path == "feature" && (k == "properties" || k == "geometry") {
-			child = k
+		if path == "feature" && (string(k) == "properties" || string(k) == "geometry") {
+			child = string(k)
 		}
 		s.value(child)
 	}
@@ -123,7 +123,7 @@ func (s *dupScanner) object(path string) {
 // str scans a string and returns its raw content (escapes left as they
 // are: two spellings of one key with different escapes are not caught,
 // which encoding/json would read as the same key — rare enough to accept).
-func (s *dupScanner) str() string {
+func (s *dupScanner) str() []byte {
 	s.i++ // opening quote
 	start := s.i
 	for s.i < len(s.b) {
@@ -132,11 +132,11 @@ func (s *dupScanner) str() string {
 			s.i += 2
 			continue
 		case '"':
-			v := string(s.b[start:s.i])
+			v := s.b[start:s.i]
 			s.i++
 			return v
 		}
 		s.i++
 	}
-	return string(s.b[start:])
+	return s.b[start:]
 }

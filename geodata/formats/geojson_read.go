@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/project"
 
 	"github.com/routerisk/routerisk/geodata"
@@ -43,7 +42,7 @@ func ReadGeoJSON(r io.Reader, opts Options) (*Decoded, error) {
 	}
 	uv := &utf8Validator{r: br}
 	dec := json.NewDecoder(uv)
-	g := &geojsonReader{dec: dec, utf8: uv, lim: lim, out: &Decoded{Format: GeoJSON}}
+	g := &geojsonReader{dec: dec, utf8: uv, lim: lim, out: &Decoded{Format: GeoJSON}, parser: newFeatureParser()}
 	if err := g.document(); err != nil {
 		return nil, err
 	}
@@ -57,6 +56,7 @@ type geojsonReader struct {
 	out      *Decoded
 	vertices int
 	mercator bool
+	parser   *featureParser
 }
 
 // document reads the top-level object member by member.
@@ -204,15 +204,11 @@ func (g *geojsonReader) feature(raw []byte) error {
 		reject(CodeGeoJSONNotFeature, "", "this member of \"features\" is not an object; each must be a Feature", "")
 		return nil
 	}
-	var head struct {
-		Type string `json:"type"`
-	}
-	_ = json.Unmarshal(raw, &head)
-	if head.Type != "Feature" {
-		reject(CodeGeoJSONNotFeature, "type", fmt.Sprintf("type is %q, not \"Feature\"; wrap geometries in Feature objects", clipText(head.Type, 40)), "")
+	f, err := g.parser.parse(raw)
+	if errors.Is(err, errNotFeature) {
+		reject(CodeGeoJSONNotFeature, "type", "the object's type is not \"Feature\"; wrap geometries in Feature objects", "")
 		return nil
 	}
-	f, err := geojson.UnmarshalFeature(raw)
 	if err != nil {
 		reject(CodeGeoJSONBadFeature, "geometry", fmt.Sprintf("the feature could not be read (%s); check its geometry type and coordinate nesting", clipText(err.Error(), 120)), "")
 		return nil
