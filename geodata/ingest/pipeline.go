@@ -1,0 +1,258 @@
+package ingest
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/formats"
+	"github.com/routerisk/routerisk/geodata/mmp"
+)
+
+// OnError says what to do with a file in which some features are bad.
+type OnError string
+
+// The choices for OnError.
+const (
+	RejectFile   OnError = "reject" // the default: nothing is stored, the report says why
+	SkipFeatures OnError = "skip"   // the good features are stored, the report lists the others
+)
+
+// ParseOnError reads the on_error parameter ("" means reject).
+func ParseOnError(s string) (OnError, error) {
+	switch OnError(strings.ToLower(strings.TrimSpace(s))) {
+	case "", RejectFile:
+		return RejectFile, nil
+	case SkipFeatures:
+		return SkipFeatures, nil
+	}
+	return "", geodata.InvalidParam("on_error", fmt.Sprintf("is %q", shorten(s, 40)), "reject (store nothing when a feature is bad) or skip (store the good features)")
+}
+
+// Options say how to read one upload.
+type Options struct {
+	Kind    geodata.Kind   // the layer kind the features are for (required)
+	Format  formats.Format // "" detects it from the name and first bytes
+	Mapping Mapping        // overrides of the detected column mapping; "" unmaps a field
+	OnError OnError
+	Limits  formats.Limits
+	CSV     formats.CSVOptions
+}
+
+// MaxIssuesPerCode bounds how many issues of one code a report lists; the
+// counts stay complete.
+const MaxIssuesPerCode = 200
+
+// Result is an upload read, mapped and checked: the features that may be
+// stored and the report of everything found.
+type Result struct {
+	Format   formats.Format     `json:"format"`
+	Kind     geodata.Kind       `json:"kind"`
+	Layout   string             `json:"layout"`
+	Columns  []string           `json:"columns"`
+	Mapping  Mapping            `json:"mapping"`
+	Fields   []string           `json:"fields"` // the normalised fields of the kind
+	Report   geodata.Report     `json:"report"`
+	Notes    []string           `json:"notes"`
+	Features []*geojson.Feature `json:"-"`
+}
+
+// Run reads src as a layer of kind o.Kind. Whole-file problems are errors
+// (Invalid, TooLarge); bad features are in the report, and when
+// o.OnError is RejectFile and any feature was rejected, Run also returns an
+// Unprocessable error whose details hold the report — the Result is
+// returned with it so callers can show the report.
+func Run(src formats.Source, o Options) (*Result, error) {
+	if !o.Kind.Valid() {
+		return nil, geodata.InvalidParam("kind", fmt.Sprintf("is %q", shorten(string(o.Kind), 40)), "one of route, incident, service, area")
+	}
+	lim := o.Limits.WithDefaults()
+	head := make([]byte, 512)
+	n, err := src.R.ReadAt(head, 0)
+	if err != nil && err != io.EOF {
+		return nil, &geodata.Error{Code: geodata.Internal, Message: "the upload could not be read", Err: err}
+	}
+	head = head[:n]
+	if n == 0 {
+		return nil, geodata.Errorf(geodata.Invalid, "the file %q is empty", shorten(src.Name, 80))
+	}
+	format := o.Format
+	if format == "" {
+		if format, err = formats.Detect(src.Name, head); err != nil {
+			return nil, err
+		}
+	}
+	res := &Result{Format: format, Kind: o.Kind, Fields: FieldNames(o.Kind)}
+	var feats []*geojson.Feature
+	var rep geodata.Report
+	if format == formats.GeoJSON && isJSONArray(head) {
+		if o.Kind != geodata.KindIncident {
+			return nil, geodata.Errorf(geodata.Invalid, "the file is a JSON array, which RouteRisk reads only as Missing Migrants API records for an incident layer; upload GeoJSON for a %s layer", o.Kind)
+		}
+		feats, rep, err = mmp.DecodeAPIJSON(src.Reader())
+		if err != nil {
+			return nil, err
+		}
+		if len(feats) > lim.MaxFeatures {
+			return nil, tooManyFeatures(lim)
+		}
+		res.Layout, res.Mapping = "mmp-api-json", Mapping{}
+		res.Notes = append(res.Notes, "read as Missing Migrants Project API records")
+	} else {
+		d, err := formats.Decode(format, src, formats.Options{Limits: lim, CSV: o.CSV})
+		if err != nil {
+			return nil, err
+		}
+		rep = d.Report
+		res.Notes = append(res.Notes, d.Notes...)
+		res.Columns = d.Columns
+		if len(res.Columns) == 0 {
+			res.Columns = propertyNames(d.Features, 1000)
+		}
+		m, layout := DetectMapping(o.Kind, res.Columns)
+		for k, v := range o.Mapping {
+			if v == "" {
+				delete(m, k)
+			} else {
+				m[k] = v
+			}
+		}
+		res.Mapping, res.Layout = m, layout
+		if o.Kind == geodata.KindIncident && IsMMPLayout(layout) && len(o.Mapping) == 0 {
+			mapped, mrep, err := MapIncidentsMMP(layout, d.Features)
+			if err != nil {
+				return nil, err
+			}
+			feats = mapped
+			mergeReport(&rep, mrep)
+		} else {
+			feats = ApplyMapping(o.Kind, m, d.Features, &rep)
+		}
+	}
+
+	if rep.Counts == nil {
+		rep.Counts = map[string]int{}
+	}
+	c := &checker{kind: o.Kind, lim: lim, rep: &rep, ids: make(map[string]int, len(feats))}
+	kept := feats[:0]
+	repaired := 0
+	for i, f := range feats {
+		ok, fixed := c.check(i+1, f)
+		if !ok {
+			continue
+		}
+		if fixed {
+			repaired++
+		}
+		kept = append(kept, f)
+	}
+	for i := len(kept); i < len(feats); i++ {
+		feats[i] = nil // let rejected features go
+	}
+	rep.Accepted = len(kept)
+	if rep.Read < rep.Accepted {
+		rep.Read = rep.Accepted
+	}
+	rep.Rejected = rep.Read - rep.Accepted
+	rep.Repaired += repaired
+	capIssues(&rep, MaxIssuesPerCode)
+	res.Report, res.Features = rep, kept
+
+	if rep.Accepted == 0 {
+		msg := fmt.Sprintf("no feature in the file can be used (%d read, all rejected)", rep.Read)
+		if is, ok := firstRejection(rep); ok {
+			msg += fmt.Sprintf("; feature %d: %s", is.Feature, is.Message)
+		}
+		if rep.Read == 0 {
+			msg = "the file holds no features"
+		}
+		return res, &geodata.Error{Code: geodata.Unprocessable, Details: map[string]any{"report": rep}, Message: msg}
+	}
+	if rep.Rejected > 0 && o.OnError != SkipFeatures {
+		return res, &geodata.Error{Code: geodata.Unprocessable, Details: map[string]any{"report": rep},
+			Message: fmt.Sprintf("%d of %d features cannot be used, so nothing was stored; fix them (the report names each feature, field and problem) or upload again with on_error=skip to store the other %d", rep.Rejected, rep.Read, rep.Accepted)}
+	}
+	return res, nil
+}
+
+// firstRejection returns the first rejected feature's issue.
+func firstRejection(r geodata.Report) (geodata.Issue, bool) {
+	for _, is := range r.Issues {
+		if is.Action == geodata.Rejected {
+			return is, true
+		}
+	}
+	return geodata.Issue{}, false
+}
+
+func tooManyFeatures(lim formats.Limits) error {
+	return &geodata.Error{Code: geodata.TooLarge, Details: map[string]any{"limit": "max_features", "value": lim.MaxFeatures},
+		Message: fmt.Sprintf("the file has more than %d features (limit max_features); split it or ask an admin to raise the limit", lim.MaxFeatures)}
+}
+
+func isJSONArray(head []byte) bool {
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	head = bytes.TrimLeft(head, " \t\r\n")
+	return len(head) > 0 && head[0] == '['
+}
+
+// propertyNames lists property names in the order first seen in the
+// first n features, for formats without a header.
+func propertyNames(feats []*geojson.Feature, n int) []string {
+	seen := map[string]bool{}
+	var out []string
+	for i, f := range feats {
+		if i >= n {
+			break
+		}
+		keys := make([]string, 0, len(f.Properties))
+		for k := range f.Properties {
+			if !seen[k] {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// mergeReport adds the issues and counts of b to a.
+func mergeReport(a *geodata.Report, b geodata.Report) {
+	if a.Counts == nil {
+		a.Counts = map[string]int{}
+	}
+	for k, v := range b.Counts {
+		a.Counts[k] += v
+	}
+	a.Issues = append(a.Issues, b.Issues...)
+	a.Repaired += b.Repaired
+	if b.Read > a.Read {
+		a.Read = b.Read
+	}
+}
+
+// capIssues keeps at most max issues per code, in input order.
+func capIssues(r *geodata.Report, max int) {
+	per := map[string]int{}
+	out := r.Issues[:0]
+	for _, is := range r.Issues {
+		per[is.Code]++
+		if per[is.Code] <= max {
+			out = append(out, is)
+		}
+	}
+	r.Issues = out
+	if r.Issues == nil {
+		r.Issues = []geodata.Issue{}
+	}
+	sort.SliceStable(r.Issues, func(i, j int) bool { return r.Issues[i].Feature < r.Issues[j].Feature })
+}
