@@ -15,7 +15,7 @@ RUN go mod download
 COPY . .
 COPY --from=frontend /src/frontend/dist ./frontend/dist
 # H3 (hotspots) is C code: build with cgo, linked statically for distroless/static.
-RUN CGO_ENABLED=1 go build -trimpath -tags netgo,osusergo \
+RUN CGO_ENABLED=1 go build -trimpath -tags netgo,osusergo,sqlite_omit_load_extension \
       -ldflags '-s -w -linkmode external -extldflags "-static"' \
       -o /out/routerisk ./cmd/routerisk && mkdir -p /out/data
 

@@ -46,6 +46,8 @@ test-e2e: frontend/node_modules/.installed
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./geodata/... ./server/...
 	./scripts/loadtest.sh
+	./scripts/ingestmem.sh
+	WORKLOAD=mmp ./scripts/ingestmem.sh
 
 ## sample: rebuild the bundled layers in geodata/sample/layers from $(SHARED)
 sample:

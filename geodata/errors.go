@@ -17,6 +17,7 @@ const (
 	Forbidden        Code = "forbidden"          // credentials too weak for the action
 	TooLarge         Code = "too_large"          // body or file over a limit
 	Unprocessable    Code = "unprocessable"      // the file was read, but features in it are not acceptable
+	Busy             Code = "busy"               // too many requests of this kind at once; try again later
 	Unavailable      Code = "unavailable"        // a dependency is down and there is no fallback
 	Internal         Code = "internal"           // a bug or an I/O failure; details are logged, not returned
 	MethodNotAllowed Code = "method_not_allowed" // the path exists, the method does not

@@ -22,6 +22,7 @@ var statusOf = map[geodata.Code]int{
 	geodata.Conflict:         http.StatusConflict,
 	geodata.TooLarge:         http.StatusRequestEntityTooLarge,
 	geodata.Unprocessable:    http.StatusUnprocessableEntity,
+	geodata.Busy:             http.StatusTooManyRequests,
 	geodata.Internal:         http.StatusInternalServerError,
 	geodata.Unavailable:      http.StatusServiceUnavailable,
 }

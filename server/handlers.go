@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -24,6 +25,14 @@ type handlers struct {
 	cat     *catalog.Catalog
 	opts    Options
 	metrics *metrics
+	// uploadSlots holds one token per upload being read; its capacity is
+	// the upload concurrency limit.
+	uploadSlots chan struct{}
+	// gcMu guards uploading (uploads being read) and the collector
+	// target to restore when the last one ends.
+	gcMu           sync.Mutex
+	uploading      int
+	savedGCPercent int
 }
 
 func (h *handlers) healthz(c echo.Context) error {

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/routerisk/routerisk/server/auth"
 	"github.com/routerisk/routerisk/server/catalog"
 	"github.com/routerisk/routerisk/server/ogc"
 )
@@ -42,7 +43,10 @@ type Options struct {
 	TileURL         string                 // online basemap tiles; "" for none
 	TileAttribution string
 	Version         string
-	MaxBodyBytes    int64 // default 1 MiB
+	MaxBodyBytes    int64          // default 1 MiB; uploads have their own limit
+	Tokens          Tokens         // nil: no token is accepted
+	Sessions        *auth.Sessions // nil: no browser sign-in
+	Uploads         UploadOptions
 }
 
 // New builds the Echo app.
@@ -66,9 +70,14 @@ func New(o Options) *echo.Echo {
 	e.Use(requestLogger(o.Logger))
 	e.Use(middleware.Recover())
 	e.Use(securityHeaders(o.TileURL))
-	e.Use(middleware.BodyLimit(strconv.FormatInt(o.MaxBodyBytes, 10)))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
+		Limit:   strconv.FormatInt(o.MaxBodyBytes, 10),
+		Skipper: isUpload, // bounded by Uploads.MaxBytes, enforced while streaming
+	}))
+	e.Use(authenticate(o.Tokens, o.Sessions))
 
-	h := &handlers{cat: o.Catalog, opts: o, metrics: m}
+	o.Uploads = o.Uploads.withDefaults()
+	h := &handlers{cat: o.Catalog, opts: o, metrics: m, uploadSlots: make(chan struct{}, o.Uploads.Concurrency)}
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
 	e.GET("/metrics", echo.WrapHandler(m.handler()))
@@ -95,10 +104,33 @@ func New(o Options) *echo.Echo {
 	} {
 		e.Match(read, "/api/v1"+path, handler, cors)
 	}
+	// Writes and account endpoints: same-origin only (no CORS).
+	e.POST("/api/v1/session", h.createSession)
+	e.GET("/api/v1/session", h.getSession)
+	e.DELETE("/api/v1/session", h.deleteSession)
+	editor := require(auth.Editor)
+	e.POST("/api/v1/uploads/validate", h.validateUpload, editor)
+	e.POST("/api/v1/layers", h.createLayer, editor)
+	e.PUT("/api/v1/layers/:id", h.replaceLayer, editor)
+	e.DELETE("/api/v1/layers/:id", h.deleteLayer, editor)
+	e.GET("/api/v1/layers/:id/versions", h.versions, editor)
+	e.POST("/api/v1/layers/:id/versions/:v/restore", h.restoreVersion, editor)
+	e.GET("/api/v1/audit", h.auditLog, require(auth.Admin))
+	e.GET("/api/v1/layers/:id/download", h.download)
+
 	ogc.Register(e, ogc.Options{Catalog: o.Catalog, SendCached: sendCached, Middleware: []echo.MiddlewareFunc{cors}, Version: o.Version})
 
 	mountFrontend(e, o.Frontend)
 	return e
+}
+
+// isUpload reports whether a request carries an upload body.
+func isUpload(c echo.Context) bool {
+	r := c.Request()
+	if r.Method == http.MethodPost && (r.URL.Path == "/api/v1/layers" || r.URL.Path == "/api/v1/uploads/validate") {
+		return true
+	}
+	return r.Method == http.MethodPut && strings.HasPrefix(r.URL.Path, "/api/v1/layers/")
 }
 
 func requestLogger(log *slog.Logger) echo.MiddlewareFunc {

@@ -265,7 +265,8 @@ func TestErrorsHaveOneShape(t *testing.T) {
 		{"GET", "/api/v1/layers/incidents/values?property=secret", 400, "invalid", "does not have"},
 		{"GET", "/api/v1/nothing-here", 404, "not_found", "nothing at"},
 		{"GET", "/no/such/page", 404, "not_found", "nothing at"},
-		{"POST", "/api/v1/layers", 405, "method_not_allowed", "not allowed"},
+		{"POST", "/api/v1/layers", 401, "unauthorized", "Bearer"},
+		{"PATCH", "/api/v1/layers", 405, "method_not_allowed", "not allowed"},
 		{"DELETE", "/api/v1/layers/incidents/features", 405, "method_not_allowed", "not allowed"},
 	}
 	for _, tt := range tests {

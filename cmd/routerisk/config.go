@@ -7,9 +7,12 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/routerisk/routerisk/server"
 )
 
 // Config is the configuration of `routerisk serve`.
@@ -25,6 +28,8 @@ type Config struct {
 	LogLevel        string
 	LogFormat       string
 	ShutdownTimeout time.Duration
+	SessionTTL      time.Duration
+	Uploads         server.UploadOptions
 }
 
 // setting is one configuration value: its flag, its environment variable,
@@ -46,6 +51,13 @@ var settings = []setting{
 	{"log-level", "ROUTERISK_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"log-format", "ROUTERISK_LOG_FORMAT", "text", "text or json"},
 	{"shutdown-timeout", "ROUTERISK_SHUTDOWN_TIMEOUT", "10s", "how long in-flight requests may finish on SIGTERM"},
+	{"session-ttl", "ROUTERISK_SESSION_TTL", "8h", "how long a dashboard sign-in lasts"},
+	{"upload-max-bytes", "ROUTERISK_UPLOAD_MAX_BYTES", "100MiB", "largest uploaded file (upload_max_bytes)"},
+	{"upload-max-features", "ROUTERISK_UPLOAD_MAX_FEATURES", "1000000", "most features in one upload (max_features)"},
+	{"upload-max-vertices", "ROUTERISK_UPLOAD_MAX_VERTICES", "20000000", "most coordinates in one upload (max_vertices)"},
+	{"upload-max-properties", "ROUTERISK_UPLOAD_MAX_PROPERTIES", "200", "most properties on one feature (max_properties)"},
+	{"upload-max-value-length", "ROUTERISK_UPLOAD_MAX_VALUE_LENGTH", "65536", "longest property value in bytes (max_value_length)"},
+	{"upload-concurrency", "ROUTERISK_UPLOAD_CONCURRENCY", "2", "uploads read at once; more are answered 429 (upload_concurrency)"},
 }
 
 // LoadConfig reads the configuration from environment variables, then
@@ -114,6 +126,18 @@ func LoadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	} else {
 		c.CacheLocalBytes = n
 	}
+	c.SessionTTL = duration(&errs, "session-ttl", vals["session-ttl"], time.Minute, 30*24*time.Hour)
+	if n, err := parseBytes(vals["upload-max-bytes"]); err != nil || n < 1<<10 {
+		errs = append(errs, fmt.Errorf("--upload-max-bytes %q: use a size of at least 1KiB, e.g. 100MiB", vals["upload-max-bytes"]))
+	} else {
+		c.Uploads.MaxBytes = n
+	}
+	c.Uploads.Limits.MaxFeatures = positive(&errs, "upload-max-features", vals["upload-max-features"])
+	c.Uploads.Limits.MaxVertices = positive(&errs, "upload-max-vertices", vals["upload-max-vertices"])
+	c.Uploads.Limits.MaxProperties = positive(&errs, "upload-max-properties", vals["upload-max-properties"])
+	c.Uploads.Limits.MaxValueLength = positive(&errs, "upload-max-value-length", vals["upload-max-value-length"])
+	c.Uploads.Concurrency = positive(&errs, "upload-concurrency", vals["upload-concurrency"])
+	c.Uploads.SpoolDir = filepath.Join(c.DataDir, "uploads")
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -123,6 +147,16 @@ func LoadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 		errs = append(errs, fmt.Errorf("--log-format %q: use text or json", c.LogFormat))
 	}
 	return c, errors.Join(errs...)
+}
+
+// positive reads a whole number of at least 1.
+func positive(errs *[]error, name, v string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 1 {
+		*errs = append(*errs, fmt.Errorf("--%s %q: use a whole number of at least 1", name, v))
+		return 0
+	}
+	return n
 }
 
 func lookup(getenv func(string) string, key string) (string, bool) {

@@ -9,17 +9,20 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/formats"
+	"github.com/routerisk/routerisk/geodata/ingest"
 	"github.com/routerisk/routerisk/server/store"
 )
 
-// maxImportBytes bounds a GeoJSON file given to `routerisk import`.
+// maxImportBytes bounds a file given to `routerisk import`.
 const maxImportBytes = 512 << 20
 
-// runImport publishes a GeoJSON file as the next version of a layer in a
-// data folder; the audit log records the operating-system user as actor.
+// runImport reads a file in any upload format, checks it like an upload and
+// publishes it as the next version of a layer in a data folder; the audit
+// log records the operating-system user as actor.
 func runImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("routerisk import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -33,11 +36,14 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	license := fs.String("license", "", "licence of the data")
 	attribution := fs.String("attribution", "", "attribution text shown on the map")
 	timeProp := fs.String("time-property", "", "property holding the feature date (default: date, for incidents)")
+	format := fs.String("format", "", "geojson, csv, kml, kmz, gpx, shapefile or geopackage (default: detected)")
+	mapping := fs.String("mapping", "", `column mapping as JSON, e.g. {"date":"Incident Date"} (default: detected)`)
+	onError := fs.String("on-error", "reject", "reject: store nothing if a feature is bad; skip: store the good ones")
 	if err := fs.Parse(args); err != nil {
 		return usage{err}
 	}
 	if fs.NArg() != 1 {
-		return usage{errors.New("give exactly one GeoJSON file to import")}
+		return usage{errors.New("give exactly one file to import")}
 	}
 	meta := geodata.Meta{
 		ID: *id, Kind: geodata.Kind(*kind), Title: *title, Description: *description,
@@ -57,25 +63,68 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	defer f.Close()
-	var size int64
-	if st, err := f.Stat(); err == nil {
-		size = st.Size()
-	}
-	feats, report, err := formats.DecodeGeoJSON(io.LimitReader(f, maxImportBytes))
+	st, err := f.Stat()
 	if err != nil {
+		return err
+	}
+	if st.Size() > maxImportBytes {
+		return fmt.Errorf("%s is %d bytes, more than the %d an import reads", fs.Arg(0), st.Size(), maxImportBytes)
+	}
+	onErr, err := ingest.ParseOnError(*onError)
+	if err != nil {
+		return usage{err}
+	}
+	opts := ingest.Options{Kind: meta.Kind, OnError: onErr}
+	if *format != "" {
+		if opts.Format, err = formats.ParseFormat(*format); err != nil {
+			return usage{err}
+		}
+	}
+	if *mapping != "" {
+		if opts.Mapping, err = ingest.ParseMapping(meta.Kind, *mapping); err != nil {
+			return usage{err}
+		}
+	}
+	src := formats.Source{Name: filepath.Base(fs.Arg(0)), Path: fs.Arg(0), Size: st.Size(), R: f}
+	res, err := ingest.Run(src, opts)
+	if err != nil {
+		if res != nil {
+			printIssues(stderr, res.Report, 20)
+		}
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
-	st, err := store.OpenFiles(*dataDir)
+	store, err := store.OpenFiles(*dataDir)
 	if err != nil {
 		return err
 	}
 	actor := "cli:" + envOr(getenv, "USER", "unknown")
-	m, err := st.Publish(ctx, &geodata.Layer{Meta: meta, Features: feats}, report, geodata.AuditEntry{Actor: actor, Format: "geojson", Bytes: size})
+	m, err := store.Publish(ctx, &geodata.Layer{Meta: meta, Features: res.Features}, res.Report,
+		geodata.AuditEntry{Actor: actor, Format: string(res.Format), Bytes: st.Size()})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "published %s: %d features (%d read, %d rejected)\n", m, m.FeatureCount, report.Read, report.Rejected)
+	printIssues(stderr, res.Report, 20)
+	fmt.Fprintf(stdout, "published %s from %s (%s): %d features (%d read, %d repaired, %d rejected)\n",
+		m, src.Name, res.Format, m.FeatureCount, res.Report.Read, res.Report.Repaired, res.Report.Rejected)
 	return nil
+}
+
+// printIssues lists the first n issues of a report for the person at the terminal.
+func printIssues(w io.Writer, r geodata.Report, n int) {
+	for i, is := range r.Issues {
+		if i == n {
+			fmt.Fprintf(w, "… and %d more issues\n", len(r.Issues)-n)
+			return
+		}
+		fmt.Fprintf(w, "feature %d", is.Feature)
+		if is.ID != "" {
+			fmt.Fprintf(w, " (id %s)", is.ID)
+		}
+		if is.Field != "" {
+			fmt.Fprintf(w, ", %s", is.Field)
+		}
+		fmt.Fprintf(w, ": %s [%s, %s]\n", is.Message, is.Code, is.Action)
+	}
 }
 
 func envOr(getenv func(string) string, key, def string) string {

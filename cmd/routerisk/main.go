@@ -1,7 +1,7 @@
 // Command routerisk runs the RouteRisk server and its maintenance tasks.
 //
 //	routerisk [serve] [flags]      serve the API and dashboard (the default)
-//	routerisk import [flags] FILE  publish a GeoJSON file as a new layer version
+//	routerisk import [flags] FILE  publish a file (any upload format) as a new layer version
 //	routerisk token create|list|revoke [flags]  manage API tokens
 //	routerisk healthcheck [--url]  exit 0 when the server answers /healthz (for containers)
 //	routerisk version              print the version

@@ -17,6 +17,7 @@ import (
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/sample"
 	"github.com/routerisk/routerisk/internal/testredis"
+	"github.com/routerisk/routerisk/server/auth"
 )
 
 // startServer runs Serve on a free port until the test ends and returns
@@ -220,3 +221,46 @@ func TestRedisSharesWorkAndFailsOpen(t *testing.T) {
 		t.Errorf("/readyz after Redis came back: %s", body)
 	}
 }
+
+func TestTokenCommand(t *testing.T) {
+	dir := t.TempDir()
+	var out, errOut bytes.Buffer
+	code := Main(context.Background(), []string{"token", "create", "--data-dir", dir, "--role", "editor", "--name", "Amina (GIS)"}, noEnv, &out, &errOut)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	tok := lines[len(lines)-1]
+	tf, err := auth.OpenTokenFile(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := tf.Authenticate(tok)
+	if err != nil || p.Role != auth.Editor || p.Name != "Amina (GIS)" {
+		t.Fatalf("the printed token (%q) authenticates as %+v, %v", tok, p, err)
+	}
+	out.Reset()
+	if code := Main(context.Background(), []string{"token", "list", "--data-dir", dir}, noEnv, &out, &errOut); code != 0 || !strings.Contains(out.String(), "Amina (GIS)") || strings.Contains(out.String(), tok) {
+		t.Fatalf("token list: exit %d\n%s", code, out.String())
+	}
+	for _, args := range [][]string{
+		{"token", "create", "--data-dir", dir, "--role", "root", "--name", "x"},
+		{"token", "create", "--data-dir", dir, "--role", "viewer"},
+		{"token", "rotate"},
+		{"token"},
+	} {
+		errOut.Reset()
+		if code := Main(context.Background(), args, noEnv, &out, &errOut); code != 2 {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, code, errOut.String())
+		}
+	}
+	id := p.TokenID
+	if code := Main(context.Background(), []string{"token", "revoke", "--data-dir", dir, "--id", id}, noEnv, &out, &errOut); code != 0 {
+		t.Fatalf("revoke: exit %d %s", code, errOut.String())
+	}
+	if _, err := tf.Authenticate(tok); err == nil {
+		t.Fatal("a revoked token still authenticates")
+	}
+}
+
+func noEnv(string) string { return "" }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -17,6 +18,7 @@ import (
 	"github.com/routerisk/routerisk/geodata/formats"
 	"github.com/routerisk/routerisk/geodata/sample"
 	"github.com/routerisk/routerisk/server"
+	"github.com/routerisk/routerisk/server/auth"
 	"github.com/routerisk/routerisk/server/cache"
 	"github.com/routerisk/routerisk/server/catalog"
 	"github.com/routerisk/routerisk/server/store"
@@ -29,6 +31,14 @@ func Serve(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- strin
 	log := newLogger(cfg, logOut)
 	st, err := store.OpenFiles(cfg.DataDir)
 	if err != nil {
+		return err
+	}
+	tokens, err := auth.OpenTokenFile(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	// Uploads interrupted by a crash leave their spooled files here.
+	if err := os.RemoveAll(cfg.Uploads.SpoolDir); err != nil {
 		return err
 	}
 	if err := installSamples(ctx, st, log); err != nil {
@@ -66,6 +76,9 @@ func Serve(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- strin
 		Version:         version,
 		Checks:          checks(st, tiered, redisTier),
 		Collectors:      cacheCollectors(tiered),
+		Tokens:          tokens,
+		Sessions:        auth.NewSessions(cfg.SessionTTL),
+		Uploads:         cfg.Uploads,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -74,10 +87,12 @@ func Serve(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- strin
 	srv := &http.Server{
 		Handler:           app,
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      120 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
+		// Uploads of up to upload-max-bytes are read and checked within one
+		// request, so the whole-request timeouts are generous.
+		ReadTimeout:    15 * time.Minute,
+		WriteTimeout:   15 * time.Minute,
+		IdleTimeout:    120 * time.Second,
+		MaxHeaderBytes: 64 << 10,
 	}
 	log.Info("serving", "addr", "http://"+ln.Addr().String(), "data_dir", cfg.DataDir, "redis", redact(cfg.RedisURL))
 	if ready != nil {

@@ -148,6 +148,16 @@ func fieldSpecs(kind geodata.Kind) []fieldSpec {
 	return nil
 }
 
+// isCauseCategory reports whether s is one of the seven cause categories.
+func isCauseCategory(s string) bool {
+	for _, c := range mmp.CauseCategories() {
+		if s == c {
+			return true
+		}
+	}
+	return false
+}
+
 // derivedNames are the properties ApplyMapping writes besides the fields.
 func derivedNames(kind geodata.Kind) []string {
 	names := []string{"flags"}
@@ -481,12 +491,19 @@ func (mp *mapper) apply(pos int, f *geojson.Feature) {
 	}
 	if mp.kind == geodata.KindIncident {
 		cause, _ := out["cause"].(string)
-		if cause == "" {
+		given, _ := props["cause_category"].(string)
+		switch {
+		case cause == "" && mp.m["cause"] == "" && isCauseCategory(given):
+			// A file that already carries the seven categories (such as a
+			// layer exported from RouteRisk) keeps them.
+			out["cause_category"] = given
+			delete(out, "orig_cause_category")
+		case cause == "":
 			out["cause_category"] = mmp.CauseMixedOrUnknown
 			if mp.m["cause"] != "" {
 				notes.add("cause", mmp.CodeMissingCause, geodata.Flagged, "no cause (column %q); cause_category %s", mp.m["cause"], mmp.CauseMixedOrUnknown)
 			}
-		} else {
+		default:
 			out["cause_category"] = mmp.CauseCategory(cause)
 		}
 	}

@@ -594,3 +594,29 @@ func mappingSharedData(t *testing.T, parts ...string) string {
 	}
 	return filepath.Join(append([]string{dir}, parts...)...)
 }
+
+// TestApplyMappingKeepsGivenCauseCategory: a file that carries the seven
+// categories but no free-text cause (a layer exported from RouteRisk, the
+// synthetic layers) keeps its categories; an unknown category is derived.
+func TestApplyMappingKeepsGivenCauseCategory(t *testing.T) {
+	mk := func(cc string) *geojson.Feature {
+		f := geojson.NewFeature(orb.Point{1, 2})
+		f.Properties = geojson.Properties{"date": "2020-01-02", "dead": 1.0, "cause_category": cc}
+		return f
+	}
+	feats := []*geojson.Feature{mk(mmp.CauseDrowning), mk("not a category")}
+	m, _ := DetectMapping(geodata.KindIncident, []string{"date", "dead", "cause_category"})
+	out := ApplyMapping(geodata.KindIncident, m, feats, &geodata.Report{})
+	if got := out[0].Properties["cause_category"]; got != mmp.CauseDrowning {
+		t.Errorf("given category became %v", got)
+	}
+	if _, ok := out[0].Properties["orig_cause_category"]; ok {
+		t.Error("a valid given category was also kept as orig_cause_category")
+	}
+	if got := out[1].Properties["cause_category"]; got != mmp.CauseMixedOrUnknown {
+		t.Errorf("an unknown category became %v", got)
+	}
+	if got := out[1].Properties["orig_cause_category"]; got != "not a category" {
+		t.Errorf("the file's unknown category was not kept: %v", got)
+	}
+}

@@ -19,6 +19,8 @@ var forbidden = []struct {
 	{"./server/catalog", []string{"github.com/labstack/echo", "github.com/redis/go-redis", module + "/server/store", module + "/server/cache"}, "use cases declare their interfaces"},
 	{"./server/cache", []string{"github.com/labstack/echo", module + "/server/catalog", module + "/server/store"}, "a backend knows nothing of HTTP"},
 	{"./server/store", []string{"github.com/labstack/echo", "github.com/redis/go-redis", module + "/server/catalog"}, "a backend knows nothing of HTTP"},
+	{"./server/auth", []string{"github.com/labstack/echo", "net/http", module + "/server/catalog", module + "/server/store", module + "/geodata"}, "who is calling is not a question of HTTP or layers"},
+	{"./geodata/formats", []string{module + "/geodata/ingest", module + "/geodata/mmp", module + "/geodata/risk"}, "decoders know files, not the product's schema"},
 }
 
 func TestDependencyArrowsPointInward(t *testing.T) {

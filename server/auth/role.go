@@ -56,4 +56,6 @@ type Principal struct {
 }
 
 // Actor names the caller in the audit log and in updated_by.
-func (p Principal) Actor() string { return p.Name + " (" + string(p.Role) + ", token " + p.TokenID + ")" }
+func (p Principal) Actor() string {
+	return p.Name + " (" + string(p.Role) + ", token " + p.TokenID + ")"
+}

@@ -135,14 +135,28 @@ func prepare(l *geodata.Layer) (*loaded, error) {
 		encoded: make([][]byte, len(l.Features)),
 		byID:    make(map[string]int, len(l.Features)),
 	}
+	// The encodings live in large shared chunks rather than one
+	// allocation each: no per-feature slack from append's growth.
+	var chunk []byte
 	for i, f := range l.Features {
-		b, err := formats.AppendFeature(nil, f, formats.EncodeOptions{Precision: -1})
+		start := len(chunk)
+		b, err := formats.AppendFeature(chunk, f, formats.EncodeOptions{Precision: -1})
 		if err != nil {
 			return nil, fmt.Errorf("layer %s feature %d: %w", l.Meta, i+1, err)
 		}
-		ld.encoded[i] = b
-		if f.ID != nil {
-			ld.byID[fmt.Sprint(f.ID)] = i
+		if cap(b) != cap(chunk) && start > 0 { // it outgrew the chunk: start a new one
+			chunk = make([]byte, 0, max(encodeChunk, 2*(len(b)-start)))
+			b, _ = formats.AppendFeature(chunk, f, formats.EncodeOptions{Precision: -1})
+			start = 0
+		}
+		chunk = b
+		ld.encoded[i] = chunk[start:len(chunk):len(chunk)]
+		switch id := f.ID.(type) {
+		case nil:
+		case string:
+			ld.byID[id] = i
+		default:
+			ld.byID[fmt.Sprint(id)] = i
 		}
 		if l.Meta.TimeProperty != "" {
 			if t, ok := geodata.ParseDate(f.Properties[l.Meta.TimeProperty]); ok {
@@ -157,6 +171,10 @@ func prepare(l *geodata.Layer) (*loaded, error) {
 	}
 	return ld, nil
 }
+
+// encodeChunk is the size of the shared buffers that hold a layer's
+// encoded features.
+const encodeChunk = 256 << 10
 
 // Layers returns the metadata of every layer, by id.
 func (c *Catalog) Layers() []geodata.Meta {

@@ -1,0 +1,198 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/server/auth"
+)
+
+// Tokens authenticates API tokens.
+type Tokens interface {
+	Authenticate(token string) (auth.Principal, error)
+}
+
+// sessionCookie is the name of the browser session cookie.
+const sessionCookie = "rr_session"
+
+// csrfHeader carries a session's CSRF token on every cookie-authenticated write.
+const csrfHeader = "X-CSRF-Token"
+
+const principalKey = "principal"
+
+// authenticate resolves the caller from a bearer token or a session
+// cookie. A bearer token that is wrong is answered 401 at once; an unknown
+// cookie is ignored (the caller is anonymous, and writes will say so).
+func authenticate(tokens Tokens, sessions *auth.Sessions) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			h := c.Request().Header.Get(echo.HeaderAuthorization)
+			if h != "" {
+				scheme, tok, _ := strings.Cut(h, " ")
+				if !strings.EqualFold(scheme, "Bearer") || tokens == nil {
+					return unauthorized(c, "the Authorization header must be \"Bearer <token>\"")
+				}
+				p, err := tokens.Authenticate(strings.TrimSpace(tok))
+				if err != nil {
+					if errors.Is(err, auth.ErrUnknownToken) {
+						return unauthorized(c, err.Error())
+					}
+					return err
+				}
+				c.Set(principalKey, p)
+				return next(c)
+			}
+			if ck, err := c.Cookie(sessionCookie); err == nil && sessions != nil {
+				if s, err := sessions.Get(ck.Value); err == nil {
+					c.Set(principalKey, s.Principal)
+					c.Set("session", s)
+				}
+			}
+			return next(c)
+		}
+	}
+}
+
+func unauthorized(c echo.Context, msg string) error {
+	c.Response().Header().Set("WWW-Authenticate", `Bearer realm="routerisk"`)
+	return &geodata.Error{Code: geodata.Unauthorized, Message: msg}
+}
+
+// principal returns the authenticated caller, if any.
+func principal(c echo.Context) (auth.Principal, bool) {
+	p, ok := c.Get(principalKey).(auth.Principal)
+	return p, ok
+}
+
+// require lets through callers with at least role min; session callers
+// on a write must also echo their CSRF token.
+func require(min auth.Role) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			p, ok := principal(c)
+			if !ok {
+				return unauthorized(c, "sign in or send \"Authorization: Bearer <token>\"; this needs the "+string(min)+" role")
+			}
+			if !p.Role.AtLeast(min) {
+				return &geodata.Error{Code: geodata.Forbidden, Details: map[string]any{"role": p.Role, "needed": min},
+					Message: "your role " + string(p.Role) + " cannot do this; it needs " + string(min) + " or above — ask an admin"}
+			}
+			if err := checkCSRF(c); err != nil {
+				return err
+			}
+			return next(c)
+		}
+	}
+}
+
+// checkCSRF refuses a cookie-authenticated unsafe request without the
+// session's CSRF token. Bearer-token callers are not exposed to CSRF.
+func checkCSRF(c echo.Context) error {
+	switch c.Request().Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return nil
+	}
+	s, ok := c.Get("session").(auth.Session)
+	if !ok {
+		return nil
+	}
+	if !s.CheckCSRF(c.Request().Header.Get(csrfHeader)) {
+		return &geodata.Error{Code: geodata.Forbidden, Details: map[string]any{"header": csrfHeader},
+			Message: "this write came with the session cookie but without the " + csrfHeader + " header of the session; reload the page and try again"}
+	}
+	return nil
+}
+
+// sessionJSON is what the session endpoints answer.
+type sessionJSON struct {
+	Name      string    `json:"name"`
+	Role      auth.Role `json:"role"`
+	ExpiresAt time.Time `json:"expires_at"`
+	CSRFToken string    `json:"csrf_token"`
+}
+
+// createSession exchanges a token for a session cookie.
+func (h *handlers) createSession(c echo.Context) error {
+	if h.opts.Tokens == nil || h.opts.Sessions == nil {
+		return geodata.Errorf(geodata.Unavailable, "sign-in is not configured on this server")
+	}
+	var body struct {
+		Token string `json:"token"`
+	}
+	dec := json.NewDecoder(io.LimitReader(c.Request().Body, 4096))
+	if err := dec.Decode(&body); err != nil || body.Token == "" {
+		return geodata.Errorf(geodata.Invalid, `send JSON {"token": "…"} with the token you were given`)
+	}
+	p, err := h.opts.Tokens.Authenticate(strings.TrimSpace(body.Token))
+	if err != nil {
+		if errors.Is(err, auth.ErrUnknownToken) {
+			h.audit(c, geodata.AuditEntry{Action: "sign-in", Outcome: geodata.OutcomeRejected})
+			return &geodata.Error{Code: geodata.Unauthorized, Message: err.Error()}
+		}
+		return err
+	}
+	cookie, s, err := h.opts.Sessions.Start(p)
+	if err != nil {
+		return err
+	}
+	c.SetCookie(&http.Cookie{
+		Name: sessionCookie, Value: cookie, Path: "/", Expires: s.Expires,
+		MaxAge: int(time.Until(s.Expires).Seconds()), HttpOnly: true,
+		Secure: c.IsTLS() || c.Scheme() == "https", SameSite: http.SameSiteStrictMode,
+	})
+	c.Set(principalKey, p)
+	h.audit(c, geodata.AuditEntry{Action: "sign-in", Outcome: geodata.OutcomeOK})
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, sessionJSON{Name: p.Name, Role: p.Role, ExpiresAt: s.Expires, CSRFToken: s.CSRF})
+}
+
+// getSession answers who is signed in with the session cookie.
+func (h *handlers) getSession(c echo.Context) error {
+	s, ok := c.Get("session").(auth.Session)
+	if !ok {
+		return &geodata.Error{Code: geodata.Unauthorized, Message: "not signed in"}
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, sessionJSON{Name: s.Principal.Name, Role: s.Principal.Role, ExpiresAt: s.Expires, CSRFToken: s.CSRF})
+}
+
+// deleteSession signs out: the session is revoked on the server and the
+// cookie cleared.
+func (h *handlers) deleteSession(c echo.Context) error {
+	if _, ok := c.Get("session").(auth.Session); ok {
+		if err := checkCSRF(c); err != nil {
+			return err
+		}
+		if ck, err := c.Cookie(sessionCookie); err == nil {
+			h.opts.Sessions.End(ck.Value)
+		}
+		h.audit(c, geodata.AuditEntry{Action: "sign-out", Outcome: geodata.OutcomeOK})
+	}
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		Secure: c.IsTLS() || c.Scheme() == "https", SameSite: http.SameSiteStrictMode})
+	return c.NoContent(http.StatusNoContent)
+}
+
+// audit records an entry with the caller and request id filled in.
+func (h *handlers) audit(c echo.Context, e geodata.AuditEntry) {
+	e.Actor = actor(c)
+	e.RequestID = c.Response().Header().Get(echo.HeaderXRequestID)
+	if err := h.cat.Audit(c.Request().Context(), e); err != nil {
+		h.opts.Logger.Error("audit", "err", err)
+	}
+}
+
+// actor names the caller for the audit log.
+func actor(c echo.Context) string {
+	if p, ok := principal(c); ok {
+		return p.Actor()
+	}
+	return "anonymous"
+}

@@ -1,0 +1,83 @@
+package catalog
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkt"
+
+	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/formats"
+)
+
+// DownloadFormats lists the formats a layer can be downloaded in.
+var DownloadFormats = []string{"geojson", "csv", "kml"}
+
+// Download writes the whole current version of layer id in format
+// (geojson, csv or kml) to w. CSV has id, longitude and latitude columns
+// for points and a wkt column otherwise, then one column per schema
+// property; cells a spreadsheet would run as formulas are neutralised.
+func (c *Catalog) Download(id, format string, w io.Writer) (geodata.Meta, error) {
+	ld, err := c.get(id)
+	if err != nil {
+		return geodata.Meta{}, err
+	}
+	switch format {
+	case "geojson", "":
+		if _, err := io.WriteString(w, `{"type":"FeatureCollection","features":[`); err != nil {
+			return ld.meta, err
+		}
+		for i, b := range ld.encoded {
+			if i > 0 {
+				if _, err := io.WriteString(w, ","); err != nil {
+					return ld.meta, err
+				}
+			}
+			if _, err := w.Write(b); err != nil {
+				return ld.meta, err
+			}
+		}
+		_, err = io.WriteString(w, "]}\n")
+		return ld.meta, err
+	case "kml":
+		return ld.meta, formats.WriteKML(w, ld.meta.Title, ld.index.Features())
+	case "csv":
+		feats := ld.index.Features()
+		allPoints := true
+		for _, f := range feats {
+			if _, ok := f.Geometry.(orb.Point); !ok {
+				allPoints = false
+				break
+			}
+		}
+		header := []string{"id"}
+		numeric := map[int]bool{}
+		if allPoints {
+			header = append(header, "longitude", "latitude")
+			numeric[1], numeric[2] = true, true
+		} else {
+			header = append(header, "wkt")
+		}
+		for _, f := range ld.meta.Schema {
+			header = append(header, f.Name)
+		}
+		rows := make([][]string, 0, len(feats))
+		for _, f := range feats {
+			row := []string{fmt.Sprint(f.ID)}
+			if p, ok := f.Geometry.(orb.Point); ok && allPoints {
+				row = append(row, strconv.FormatFloat(p[0], 'f', -1, 64), strconv.FormatFloat(p[1], 'f', -1, 64))
+			} else {
+				row = append(row, wkt.MarshalString(f.Geometry))
+			}
+			for _, fd := range ld.meta.Schema {
+				row = append(row, cellText(f.Properties[fd.Name]))
+			}
+			rows = append(rows, row)
+		}
+		_, err := w.Write(formats.EncodeCSV(header, rows, numeric))
+		return ld.meta, err
+	}
+	return ld.meta, geodata.InvalidParam("format", fmt.Sprintf("is %q", truncate(format, 20)), "one of geojson, csv, kml")
+}

@@ -1,0 +1,128 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/formats"
+	"github.com/routerisk/routerisk/geodata/ingest"
+)
+
+// UploadRequest asks to publish a file as a layer version.
+type UploadRequest struct {
+	Source formats.Source
+	Ingest ingest.Options
+	// Meta holds what the caller gave: for a new layer at least ID, Kind,
+	// Title, Sensitivity; for a replacement only ID and what changes.
+	Meta geodata.Meta
+	// Replace publishes a new version of an existing layer; otherwise the
+	// layer must not exist yet.
+	Replace bool
+	By      geodata.AuditEntry // who, from which request, for the audit log
+}
+
+// Validate reads and checks an upload without storing anything.
+func (c *Catalog) Validate(src formats.Source, o ingest.Options) (*ingest.Result, error) {
+	return ingest.Run(src, o)
+}
+
+// Upload reads, checks and publishes a file. The new version is served
+// from the moment Upload returns; on any error nothing is stored and the
+// previous version keeps serving. Rejected uploads are audited too.
+func (c *Catalog) Upload(ctx context.Context, r UploadRequest) (geodata.Meta, *ingest.Result, error) {
+	by := r.By
+	by.Layer, by.Format, by.Bytes = r.Meta.ID, string(r.Ingest.Format), r.Source.Size
+	if !geodata.ValidLayerID(by.Layer) {
+		by.Layer = "" // never write a hostile id into the log
+	}
+	meta, err := c.uploadMeta(ctx, r)
+	if err != nil {
+		by.Action, by.Outcome, by.Detail = "upload", geodata.OutcomeRejected, string(geodata.ErrorCode(err))
+		_ = c.store.Audit(ctx, by)
+		return geodata.Meta{}, nil, err
+	}
+	r.Ingest.Kind = meta.Kind
+	res, err := ingest.Run(r.Source, r.Ingest)
+	if res != nil {
+		by.Format = string(res.Format)
+	}
+	if err != nil {
+		by.Action, by.Outcome, by.Detail = "upload", geodata.OutcomeRejected, string(geodata.ErrorCode(err))
+		if res != nil {
+			by.Rejected = res.Report.Rejected
+		}
+		_ = c.store.Audit(ctx, by)
+		return geodata.Meta{}, res, err
+	}
+	if meta.TimeProperty == "" && meta.Kind == geodata.KindIncident {
+		meta.TimeProperty = "date"
+	}
+	l := &geodata.Layer{Meta: meta, Features: res.Features}
+	m, err := c.Publish(ctx, l, res.Report, by)
+	if err != nil {
+		by.Action, by.Outcome, by.Detail = "upload", geodata.OutcomeFailed, string(geodata.ErrorCode(err))
+		_ = c.store.Audit(ctx, by)
+		return geodata.Meta{}, res, err
+	}
+	return m, res, nil
+}
+
+// uploadMeta completes the metadata of an upload from the current version
+// (for a replacement) and checks it.
+func (c *Catalog) uploadMeta(ctx context.Context, r UploadRequest) (geodata.Meta, error) {
+	m := r.Meta
+	if !geodata.ValidLayerID(m.ID) {
+		return m, &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"field": "id"},
+			Message: fmt.Sprintf("layer id %q is not valid: use 1–63 lower-case letters, digits or hyphens, starting with a letter or digit", truncate(m.ID, 64))}
+	}
+	if m.ID == RiskSegmentsID {
+		return m, geodata.Errorf(geodata.Conflict, "layer id %q is reserved for the derived risk segments; choose another id", m.ID)
+	}
+	cur, err := c.store.Current(ctx, m.ID)
+	exists := err == nil
+	if err != nil && geodata.ErrorCode(err) != geodata.NotFound {
+		return m, err
+	}
+	if !r.Replace {
+		if exists {
+			return m, &geodata.Error{Code: geodata.Conflict, Details: map[string]any{"layer": m.ID, "version": cur.Version},
+				Message: fmt.Sprintf("layer %q already exists (version %d); to publish a new version use PUT /api/v1/layers/%s", m.ID, cur.Version, m.ID)}
+		}
+		if vs, verr := c.store.Versions(ctx, m.ID); verr == nil && len(vs) > 0 {
+			return m, &geodata.Error{Code: geodata.Conflict, Details: map[string]any{"layer": m.ID, "deleted": true},
+				Message: fmt.Sprintf("layer %q was deleted and its versions are kept; restore one (POST /api/v1/layers/%s/versions/N/restore) or choose another id", m.ID, m.ID)}
+		}
+		if m.Sensitivity == "" {
+			m.Sensitivity = geodata.Restricted
+		}
+		if err := m.Validate(); err != nil {
+			return m, err
+		}
+		return m, nil
+	}
+	if !exists {
+		return m, err
+	}
+	if m.Kind != "" && m.Kind != cur.Kind {
+		return m, &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"field": "kind"},
+			Message: fmt.Sprintf("layer %q is a %s layer; a new version cannot change its kind to %s — create a new layer instead", m.ID, cur.Kind, m.Kind)}
+	}
+	next := cur
+	if m.Title != "" {
+		next.Title = m.Title
+	}
+	if m.Description != "" {
+		next.Description = m.Description
+	}
+	if m.Sensitivity != "" {
+		next.Sensitivity = m.Sensitivity
+	}
+	if len(m.Sources) > 0 {
+		next.Sources = m.Sources
+	}
+	if err := next.Validate(); err != nil {
+		return m, err
+	}
+	return next, nil
+}

@@ -1,0 +1,489 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/formats"
+	"github.com/routerisk/routerisk/geodata/ingest"
+	"github.com/routerisk/routerisk/server/auth"
+	"github.com/routerisk/routerisk/server/catalog"
+)
+
+// UploadOptions bound uploads. Zero values take the defaults.
+type UploadOptions struct {
+	MaxBytes    int64          // largest file (default 100 MiB)
+	Limits      formats.Limits // features, vertices, properties, value length, archives
+	Concurrency int            // uploads read at once (default 2); more get 429
+	SpoolDir    string         // where uploaded files are kept while read (default: the OS temp folder)
+}
+
+func (o UploadOptions) withDefaults() UploadOptions {
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = 100 << 20
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 2
+	}
+	o.Limits = o.Limits.WithDefaults()
+	return o
+}
+
+// maxFieldBytes bounds one text field of an upload form.
+const maxFieldBytes = 64 << 10
+
+// uploadForm is a parsed multipart upload: the file spooled to disk and
+// the text fields.
+type uploadForm struct {
+	src    formats.Source
+	file   *os.File
+	fields map[string]string
+}
+
+func (f *uploadForm) close() {
+	if f.file != nil {
+		name := f.file.Name()
+		f.file.Close()
+		os.Remove(name)
+	}
+}
+
+// readUpload streams a multipart/form-data body: the "file" part goes to a
+// temporary file (never wholly into memory), other parts are small fields.
+// It enforces the size limit on the bytes actually received.
+func (h *handlers) readUpload(c echo.Context, needFile bool) (*uploadForm, error) {
+	o := h.opts.Uploads
+	ct := c.Request().Header.Get(echo.HeaderContentType)
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
+		return nil, geodata.Errorf(geodata.Invalid, "send the upload as multipart/form-data with the file in a part named \"file\" (got Content-Type %q)", truncateText(ct, 60))
+	}
+	if c.Request().ContentLength > o.MaxBytes+maxFieldBytes*16 {
+		return nil, fileTooLarge(o.MaxBytes)
+	}
+	body := http.MaxBytesReader(c.Response(), c.Request().Body, o.MaxBytes+maxFieldBytes*16)
+	mr := multipart.NewReader(body, params["boundary"])
+	form := &uploadForm{fields: map[string]string{}}
+	ok := false
+	defer func() {
+		if !ok {
+			form.close()
+		}
+	}()
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, bodyError(err, o.MaxBytes)
+		}
+		name := part.FormName()
+		switch {
+		case name == "file":
+			if form.file != nil {
+				return nil, geodata.Errorf(geodata.Invalid, "send one file per upload")
+			}
+			if err := os.MkdirAll(o.SpoolDir, 0o700); o.SpoolDir != "" && err != nil {
+				return nil, err
+			}
+			f, err := os.CreateTemp(o.SpoolDir, "upload-*")
+			if err != nil {
+				return nil, err
+			}
+			form.file = f
+			n, err := io.Copy(f, io.LimitReader(part, o.MaxBytes+1))
+			if err != nil {
+				return nil, bodyError(err, o.MaxBytes)
+			}
+			if n > o.MaxBytes {
+				return nil, fileTooLarge(o.MaxBytes)
+			}
+			form.src = formats.Source{Name: filepath.Base(part.FileName()), Path: f.Name(), Size: n, R: f}
+		case name != "":
+			b, err := io.ReadAll(io.LimitReader(part, maxFieldBytes+1))
+			if err != nil {
+				return nil, bodyError(err, o.MaxBytes)
+			}
+			if len(b) > maxFieldBytes {
+				return nil, &geodata.Error{Code: geodata.TooLarge, Details: map[string]any{"field": truncateText(name, 40)},
+					Message: fmt.Sprintf("the form field %q is longer than %d bytes", truncateText(name, 40), maxFieldBytes)}
+			}
+			form.fields[name] = string(b)
+		}
+		part.Close()
+	}
+	if needFile && form.file == nil {
+		return nil, &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"field": "file"},
+			Message: "the upload has no file: send it in a multipart part named \"file\""}
+	}
+	if form.file != nil && form.src.Size == 0 {
+		return nil, &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"field": "file"}, Message: "the uploaded file is empty"}
+	}
+	ok = true
+	return form, nil
+}
+
+func fileTooLarge(max int64) error {
+	return &geodata.Error{Code: geodata.TooLarge, Details: map[string]any{"limit": "upload_max_bytes", "value": max},
+		Message: fmt.Sprintf("the file is larger than %s (limit upload_max_bytes); split it or ask an admin to raise the limit", byteSize(max))}
+}
+
+func bodyError(err error, max int64) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return fileTooLarge(max)
+	}
+	return &geodata.Error{Code: geodata.Invalid, Message: "the upload could not be read (" + truncateText(err.Error(), 100) + "); was it cut short?", Err: err}
+}
+
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return strconv.FormatInt(n>>30, 10) + " GiB"
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
+
+func truncateText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	if len(r) > n {
+		r = r[:n]
+	}
+	return string(r) + "…"
+}
+
+// ingestOptions reads kind, format, mapping, on_error and the CSV column
+// overrides from the form.
+func (h *handlers) ingestOptions(fields map[string]string, kind geodata.Kind) (ingest.Options, error) {
+	o := ingest.Options{Kind: kind, Limits: h.opts.Uploads.Limits}
+	var err error
+	if v := strings.TrimSpace(fields["format"]); v != "" {
+		if o.Format, err = formats.ParseFormat(v); err != nil {
+			return o, err
+		}
+	}
+	if o.OnError, err = ingest.ParseOnError(fields["on_error"]); err != nil {
+		return o, err
+	}
+	if v := strings.TrimSpace(fields["mapping"]); v != "" && kind != "" {
+		if o.Mapping, err = ingest.ParseMapping(kind, v); err != nil {
+			return o, err
+		}
+	}
+	o.CSV = formats.CSVOptions{Latitude: fields["lat"], Longitude: fields["lon"], Coordinates: fields["coordinates"], WKT: fields["wkt"]}
+	switch fields["delimiter"] {
+	case "":
+	case ",", ";":
+		o.CSV.Delimiter = rune(fields["delimiter"][0])
+	case "tab", "\t":
+		o.CSV.Delimiter = '\t'
+	default:
+		return o, geodata.InvalidParam("delimiter", fmt.Sprintf("is %q", truncateText(fields["delimiter"], 10)), "one of , ; tab")
+	}
+	return o, nil
+}
+
+// uploadGCPercent is the garbage collector's target while an upload is
+// read: the heap may grow half its live size between collections instead
+// of doubling. An ingest builds a whole layer in memory at once; uploads
+// are rare, so trading some CPU for a lower peak is the right way round.
+const uploadGCPercent = 50
+
+// acquireUpload takes one of the upload slots, or answers 429. While any
+// slot is taken the collector runs at uploadGCPercent.
+func (h *handlers) acquireUpload() (release func(), err error) {
+	select {
+	case h.uploadSlots <- struct{}{}:
+		h.gcMu.Lock()
+		if h.uploading == 0 {
+			h.savedGCPercent = debug.SetGCPercent(uploadGCPercent)
+		}
+		h.uploading++
+		h.gcMu.Unlock()
+		return func() {
+			h.gcMu.Lock()
+			h.uploading--
+			if h.uploading == 0 {
+				debug.SetGCPercent(h.savedGCPercent)
+			}
+			h.gcMu.Unlock()
+			<-h.uploadSlots
+		}, nil
+	default:
+		return nil, &geodata.Error{Code: geodata.Busy, Details: map[string]any{"limit": "upload_concurrency", "value": cap(h.uploadSlots)},
+			Message: fmt.Sprintf("%d uploads are being read already (limit upload_concurrency); try again in a minute", cap(h.uploadSlots))}
+	}
+}
+
+// validateResponse is the answer of POST /uploads/validate.
+type validateResponse struct {
+	*ingest.Result
+	Preview json.RawMessage `json:"preview"`
+	BBox    []float64       `json:"bbox,omitempty"`
+}
+
+// previewFeatures is how many features the validation answer shows.
+const previewFeatures = 500
+
+// validateUpload reads and checks a file and stores nothing.
+func (h *handlers) validateUpload(c echo.Context) error {
+	release, err := h.acquireUpload()
+	if err != nil {
+		return err
+	}
+	defer release()
+	form, err := h.readUpload(c, true)
+	if err != nil {
+		return err
+	}
+	defer form.close()
+	kind := geodata.Kind(strings.TrimSpace(form.fields["kind"]))
+	if kind == "" {
+		kind = geodata.KindIncident
+		if k, ok := guessKind(form); ok {
+			kind = k
+		}
+	}
+	o, err := h.ingestOptions(form.fields, kind)
+	if err != nil {
+		return err
+	}
+	o.OnError = ingest.SkipFeatures // the report is the answer either way
+	res, err := h.cat.Validate(form.src, o)
+	if err != nil && res == nil {
+		return err
+	}
+	l := geodata.Layer{Features: res.Features}
+	l.Summarise()
+	preview := res.Features
+	if len(preview) > previewFeatures {
+		preview = preview[:previewFeatures]
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, validateResponse{Result: res, Preview: encodePreview(preview), BBox: l.Meta.BBox})
+}
+
+// guessKind picks a kind from the file name when the form gives none.
+func guessKind(form *uploadForm) (geodata.Kind, bool) {
+	n := strings.ToLower(form.src.Name)
+	switch {
+	case strings.Contains(n, "route"):
+		return geodata.KindRoute, true
+	case strings.Contains(n, "service"), strings.Contains(n, "facilit"), strings.Contains(n, "health"):
+		return geodata.KindService, true
+	}
+	return "", false
+}
+
+func encodePreview(feats []*geojson.Feature) json.RawMessage {
+	var b bytes.Buffer
+	b.WriteString(`{"type":"FeatureCollection","features":[`)
+	for i, f := range feats {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		enc, err := formats.AppendFeature(nil, f, formats.EncodeOptions{Precision: -1})
+		if err != nil {
+			continue
+		}
+		b.Write(enc)
+	}
+	b.WriteString("]}")
+	return b.Bytes()
+}
+
+// layerWriteResponse is the answer of a publish.
+type layerWriteResponse struct {
+	Layer  geodata.Meta   `json:"layer"`
+	Report geodata.Report `json:"report"`
+}
+
+// createLayer publishes an upload as a new layer (201).
+func (h *handlers) createLayer(c echo.Context) error {
+	return h.publish(c, "", false)
+}
+
+// replaceLayer publishes an upload as a new version of a layer (200).
+func (h *handlers) replaceLayer(c echo.Context) error {
+	return h.publish(c, c.Param("id"), true)
+}
+
+func (h *handlers) publish(c echo.Context, id string, replace bool) error {
+	release, err := h.acquireUpload()
+	if err != nil {
+		return err
+	}
+	defer release()
+	form, err := h.readUpload(c, true)
+	if err != nil {
+		return err
+	}
+	defer form.close()
+	f := form.fields
+	if !replace {
+		id = strings.TrimSpace(f["id"])
+		if id == "" {
+			return &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"field": "id"},
+				Message: "give the new layer an id (field \"id\": lower-case letters, digits and hyphens)"}
+		}
+	}
+	meta := geodata.Meta{
+		ID: id, Kind: geodata.Kind(strings.TrimSpace(f["kind"])), Title: strings.TrimSpace(f["title"]),
+		Description: strings.TrimSpace(f["description"]), Sensitivity: geodata.Sensitivity(strings.TrimSpace(f["sensitivity"])),
+	}
+	if !replace && meta.Kind == "" {
+		return &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"field": "kind"},
+			Message: "give the layer kind (field \"kind\": route, incident, service or area)"}
+	}
+	if src, lic := strings.TrimSpace(f["source"]), strings.TrimSpace(f["license"]); src != "" || lic != "" {
+		if !replace && (src == "" || lic == "") {
+			return &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"field": "license"},
+				Message: "give both the source and the license of the data; they are shown on the map with every view"}
+		}
+		attribution := strings.TrimSpace(f["attribution"])
+		if attribution == "" {
+			attribution = src
+		}
+		meta.Sources = []geodata.Source{{Name: src, URL: strings.TrimSpace(f["source_url"]), License: lic, Attribution: attribution}}
+	} else if !replace {
+		return &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"field": "source"},
+			Message: "give the source and the license of the data (fields \"source\" and \"license\"); they are shown on the map"}
+	}
+	kind := meta.Kind
+	if replace && kind == "" {
+		cur, err := h.cat.Layer(id)
+		if err != nil {
+			return err
+		}
+		kind = cur.Kind
+	}
+	o, err := h.ingestOptions(f, kind)
+	if err != nil {
+		return err
+	}
+	by := geodata.AuditEntry{Actor: actor(c), RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}
+	m, res, err := h.cat.Upload(c.Request().Context(), catalog.UploadRequest{Source: form.src, Ingest: o, Meta: meta, Replace: replace, By: by})
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	if replace {
+		status = http.StatusOK
+	} else {
+		c.Response().Header().Set(echo.HeaderLocation, "/api/v1/layers/"+m.ID)
+	}
+	return c.JSON(status, layerWriteResponse{Layer: m, Report: res.Report})
+}
+
+// versions lists a layer's versions, newest first.
+func (h *handlers) versions(c echo.Context) error {
+	vs, err := h.cat.Versions(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	current := 0
+	if m, err := h.cat.Layer(c.Param("id")); err == nil {
+		current = m.Version
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, map[string]any{"versions": vs, "current": current})
+}
+
+// restoreVersion makes a new version with an older one's content.
+func (h *handlers) restoreVersion(c echo.Context) error {
+	v, err := strconv.Atoi(c.Param("v"))
+	if err != nil || v < 1 {
+		return geodata.InvalidParam("version", fmt.Sprintf("is %q", truncateText(c.Param("v"), 20)), "a version number (1, 2, …) from GET …/versions")
+	}
+	by := geodata.AuditEntry{Actor: actor(c), RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}
+	m, err := h.cat.Restore(c.Request().Context(), c.Param("id"), v, by)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"layer": m})
+}
+
+// deleteLayer stops serving a layer; its versions stay restorable.
+func (h *handlers) deleteLayer(c echo.Context) error {
+	by := geodata.AuditEntry{Actor: actor(c), RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}
+	if err := h.cat.Delete(c.Request().Context(), c.Param("id"), by); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// auditLog answers the newest audit entries (admins only).
+func (h *handlers) auditLog(c echo.Context) error {
+	limit := 200
+	if v := c.QueryParam("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 10000 {
+			return geodata.InvalidParam("limit", fmt.Sprintf("is %q", truncateText(v, 20)), "a number from 1 to 10000")
+		}
+		limit = n
+	}
+	entries, err := h.cat.ReadAudit(c.Request().Context(), limit)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, map[string]any{"entries": entries})
+}
+
+// download sends a whole layer as GeoJSON, CSV or KML. Restricted layers
+// need the staff role.
+func (h *handlers) download(c echo.Context) error {
+	m, err := h.cat.Layer(c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if m.Sensitivity == geodata.Restricted {
+		if err := require(auth.Staff)(func(echo.Context) error { return nil })(c); err != nil {
+			return err
+		}
+	}
+	format := c.QueryParam("format")
+	if format == "" {
+		format = "geojson"
+	}
+	ctype, ext := map[string][2]string{
+		"geojson": {"application/geo+json", "geojson"},
+		"csv":     {"text/csv; charset=utf-8", "csv"},
+		"kml":     {"application/vnd.google-earth.kml+xml", "kml"},
+	}[format][0], format
+	if ctype == "" {
+		return geodata.InvalidParam("format", fmt.Sprintf("is %q", truncateText(format, 20)), "one of geojson, csv, kml")
+	}
+	hd := c.Response().Header()
+	hd.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s-v%d.%s"`, m.ID, m.Version, ext))
+	hd.Set("Cache-Control", "private, no-store")
+	hd.Set(echo.HeaderContentType, ctype)
+	c.Response().WriteHeader(http.StatusOK)
+	if _, err := h.cat.Download(m.ID, format, c.Response()); err != nil {
+		h.opts.Logger.Error("download", "layer", m.ID, "err", err) // the status is sent; the body is cut short
+	}
+	return nil
+}
