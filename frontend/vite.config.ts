@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // The app is served by the RouteRisk server at any path prefix, so assets are
@@ -10,6 +11,13 @@ export default defineConfig({
     // scripts/keep-dist.mjs recreates it after each build.
     emptyOutDir: true,
     chunkSizeWarningLimit: 600,
+    // Two pages: the map, and the upload page for editors.
+    rollupOptions: {
+      input: {
+        main: fileURLToPath(new URL('./index.html', import.meta.url)),
+        upload: fileURLToPath(new URL('./upload.html', import.meta.url)),
+      },
+    },
   },
   server: {
     // `npm run dev` talks to a locally running `routerisk serve`.

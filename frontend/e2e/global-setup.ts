@@ -10,9 +10,10 @@ const frontend = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
  * Starts a real `routerisk serve` for the end-to-end tests: imports the hostile
- * fixture into a fresh data directory, serves it on a free loopback port and
- * waits for /readyz. Missing prerequisites fail the run under CI=true and skip
- * the tests elsewhere. Returns the teardown.
+ * fixture into a fresh data directory, creates an editor's and a viewer's
+ * access token (ROUTERISK_E2E_EDITOR_TOKEN, ROUTERISK_E2E_VIEWER_TOKEN), serves
+ * it on a free loopback port and waits for /readyz. Missing prerequisites
+ * fail the run under CI=true and skip the tests elsewhere. Returns the teardown.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const bin = resolve(frontend, process.env.ROUTERISK_BIN ?? '../bin/routerisk');
@@ -41,6 +42,21 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   if (imported.status !== 0) {
     rmSync(dataDir, { recursive: true, force: true });
     throw new Error(`routerisk import failed (exit ${imported.status}):\n${imported.stdout}\n${imported.stderr}`);
+  }
+
+  // Access tokens for the sign-in tests, made before the server starts. A
+  // binary without `token create` skips those tests (and fails the run under CI).
+  const tokens = createTokens(bin, dataDir);
+  if ('error' in tokens) {
+    if (process.env.CI && process.env.CI !== 'false') {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw new Error(tokens.error);
+    }
+    console.warn(`${tokens.error}; skipping the sign-in and upload tests`);
+    process.env.ROUTERISK_E2E_UPLOAD_SKIP = tokens.error;
+  } else {
+    process.env.ROUTERISK_E2E_EDITOR_TOKEN = tokens.editor;
+    process.env.ROUTERISK_E2E_VIEWER_TOKEN = tokens.viewer;
   }
 
   const port = await freePort();
@@ -103,6 +119,27 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 
   process.env.ROUTERISK_E2E_URL = url;
   return stop;
+}
+
+/**
+ * Creates an editor's and a viewer's access token with `routerisk token
+ * create`, which prints the new token on the last line of its output.
+ */
+function createTokens(bin: string, dataDir: string): { editor: string; viewer: string } | { error: string } {
+  const out: Record<string, string> = {};
+  for (const role of ['editor', 'viewer'] as const) {
+    const r = spawnSync(
+      bin,
+      ['token', 'create', '--data-dir', dataDir, '--role', role, '--name', `e2e-${role}`],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    const token = (r.stdout ?? '').trim().split('\n').at(-1)?.trim() ?? '';
+    if (r.status !== 0 || token === '') {
+      return { error: `\`routerisk token create --role ${role}\` failed (exit ${r.status}): ${(r.stderr ?? '').trim().split('\n').at(-1) ?? ''}` };
+    }
+    out[role] = token;
+  }
+  return { editor: out.editor!, viewer: out.viewer! };
 }
 
 function freePort(): Promise<number> {

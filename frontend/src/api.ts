@@ -242,7 +242,8 @@ export function parseMeta(v: unknown): LayerMeta | null {
   };
 }
 
-async function toApiError(res: Response): Promise<ApiError> {
+/** Reads an error response of the API (`{code, message, details, request_id}`) as an ApiError. */
+export async function toApiError(res: Response): Promise<ApiError> {
   let body: Record<string, unknown> = {};
   try {
     body = asObject(await res.json());

@@ -21,6 +21,8 @@ import { buildPopup, messagePopup } from './popup';
 import { createPriorities, type PrioritiesPanel } from './priorities';
 import { createRiskControls, defaultRiskSettings, type RiskSettings } from './risksettings';
 import { createDetailsPanel } from './segmentdetails';
+import { canEdit, createSession } from './session';
+import { createSignIn } from './signin';
 import { describeError, StatusRegion } from './status';
 import { decodeState, emptyFilters, encodeState, roundCoord, type Filters } from './urlstate';
 import type { Kind } from './vocab';
@@ -84,7 +86,22 @@ async function main(): Promise<void> {
   const sub = doc.createElement('p');
   sub.className = 'subtitle';
   sub.textContent = t('app.subtitle');
-  header.append(h1, sub);
+  // Sign-in, and the upload page for those who may upload.
+  const session = createSession();
+  const signIn = createSignIn(doc, i18n, session);
+  const uploadLink = doc.createElement('a');
+  uploadLink.id = 'upload-link';
+  uploadLink.className = 'upload-link';
+  uploadLink.href = 'upload.html';
+  uploadLink.textContent = t('session.uploadLink');
+  uploadLink.hidden = true;
+  session.subscribe((info) => {
+    uploadLink.hidden = !canEdit(info?.role);
+  });
+  const account = doc.createElement('div');
+  account.className = 'account';
+  account.append(signIn.element, uploadLink);
+  header.append(h1, sub, account);
   const status = new StatusRegion(doc);
   const layersSlot = doc.createElement('div');
   const filtersSlot = doc.createElement('div');
@@ -107,6 +124,10 @@ async function main(): Promise<void> {
   mapEl.id = 'map';
   mapMain.append(mapEl);
   app.replaceChildren(skip, panel, mapMain);
+
+  void session.load().catch((err) => {
+    status.set('session', describeError(i18n, t('status.what.session'), err), true);
+  });
 
   const map = createMap(mapEl, initial.view ?? DEFAULT_VIEW, t('app.map'));
   status.set('loading', t('status.loading'));

@@ -16,7 +16,7 @@ function files(dir: string): string[] {
 const SINKS = /\b(innerHTML|outerHTML|insertAdjacentHTML|document\.write(?:ln)?|createContextualFragment|srcdoc|eval|new Function)\b/;
 
 describe('no markup from strings', () => {
-  const sources = [...files(join(ROOT, 'src')), join(ROOT, 'index.html')];
+  const sources = [...files(join(ROOT, 'src')), join(ROOT, 'index.html'), join(ROOT, 'upload.html')];
 
   it.each(sources.map((f) => [relative(ROOT, f), f]))('%s uses no HTML or code sink', (_, file) => {
     const hits = readFileSync(file, 'utf8')
@@ -32,6 +32,16 @@ describe('no markup from strings', () => {
       for (const m of text.matchAll(/(?:bindPopup|setContent|bindTooltip)\(\s*([^)]*)/g)) {
         expect(m[1], `${relative(ROOT, file)}: ${m[0]}`).not.toMatch(/^['"`]/);
       }
+    }
+  });
+
+  it('keeps nothing in Web Storage or script-readable cookies (the session is an HttpOnly cookie)', () => {
+    for (const file of sources) {
+      const hits = readFileSync(file, 'utf8')
+        .split('\n')
+        .map((line, i) => `${i + 1}: ${line.trim()}`)
+        .filter((line) => /\b(localStorage|sessionStorage|indexedDB|document\.cookie)\b/.test(line));
+      expect(hits, relative(ROOT, file)).toEqual([]);
     }
   });
 });

@@ -14,6 +14,18 @@ export function describeError(i18n: I18n, what: string, err: unknown): string {
 }
 
 /**
+ * The text of a failed request for the user: the server's message (with the
+ * request id when there is one), or that the server could not be reached.
+ */
+export function errorMessage(i18n: I18n, err: unknown): string {
+  if (err instanceof ApiError) {
+    const message = err.status === 0 ? i18n.t('status.network') : err.message;
+    return err.requestId ? i18n.t('error.withId', { message, id: err.requestId }) : message;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
  * The live region that tells the user what is loading and what went wrong.
  * Messages are keyed by their subject, so a later success can clear them.
  */
