@@ -90,6 +90,7 @@ func Run(src formats.Source, o Options) (*Result, error) {
 	res := &Result{Format: format, Kind: o.Kind, Fields: FieldNames(o.Kind)}
 	var feats []*geojson.Feature
 	var rep geodata.Report
+	var positions []int // 1-based position in the file of each decoded feature, when known
 	if format == formats.GeoJSON && isJSONArray(head) {
 		if o.Kind != geodata.KindIncident {
 			return nil, geodata.Errorf(geodata.Invalid, "the file is a JSON array, which RouteRisk reads only as Missing Migrants API records for an incident layer; upload GeoJSON for a %s layer", o.Kind)
@@ -131,7 +132,10 @@ func Run(src formats.Source, o Options) (*Result, error) {
 			feats = mapped
 			mergeReport(&rep, mrep)
 		} else {
+			positions = filePositions(rep, len(d.Features))
+			before := len(rep.Issues)
 			feats = ApplyMapping(o.Kind, m, d.Features, &rep)
+			renumber(rep.Issues[before:], positions)
 		}
 	}
 
@@ -142,7 +146,11 @@ func Run(src formats.Source, o Options) (*Result, error) {
 	kept := feats[:0]
 	repaired := 0
 	for i, f := range feats {
-		ok, fixed := c.check(i+1, f)
+		n := i + 1
+		if positions != nil {
+			n = positions[i]
+		}
+		ok, fixed := c.check(n, f)
 		if !ok {
 			continue
 		}
@@ -223,6 +231,49 @@ func propertyNames(feats []*geojson.Feature, n int) []string {
 		}
 	}
 	return out
+}
+
+// filePositions works out where in the file each of n decoded features
+// was: the decoder numbered every feature it read and listed each it
+// rejected, so the others are the numbers it did not list. It returns nil
+// when the report cannot tell (an issue list cut short), and the features
+// are then numbered by their place among the decoded ones.
+func filePositions(rep geodata.Report, n int) []int {
+	if rep.Rejected == 0 {
+		return nil
+	}
+	rejected := map[int]bool{}
+	for _, is := range rep.Issues {
+		if is.Action == geodata.Rejected && is.Feature > 0 {
+			rejected[is.Feature] = true
+		}
+	}
+	if len(rejected) != rep.Rejected || rep.Read != n+rep.Rejected {
+		return nil
+	}
+	out := make([]int, 0, n)
+	for pos := 1; len(out) < n && pos <= rep.Read; pos++ {
+		if !rejected[pos] {
+			out = append(out, pos)
+		}
+	}
+	if len(out) != n {
+		return nil
+	}
+	return out
+}
+
+// renumber turns the positions among the decoded features that issues
+// carry into positions in the file.
+func renumber(issues []geodata.Issue, positions []int) {
+	if positions == nil {
+		return
+	}
+	for i := range issues {
+		if f := issues[i].Feature; f >= 1 && f <= len(positions) {
+			issues[i].Feature = positions[f-1]
+		}
+	}
 }
 
 // mergeReport adds the issues and counts of b to a.

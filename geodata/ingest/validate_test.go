@@ -157,3 +157,28 @@ func FuzzRepairGeometry(f *testing.F) {
 		}
 	})
 }
+
+// TestRunNumbersIssuesByFilePosition: after the reader rejected feature 2,
+// a problem found later in feature 3 is reported as feature 3, not as the
+// second feature decoded.
+func TestRunNumbersIssuesByFilePosition(t *testing.T) {
+	data := `{"type":"FeatureCollection","features":[
+{"type":"Feature","id":"a","geometry":{"type":"Point","coordinates":[1,2]},"properties":{"name":"A"}},
+{"type":"Feature","id":"b","geometry":null,"properties":{"name":"B"}},
+{"type":"Feature","id":"c","geometry":{"type":"Point","coordinates":[1,95]},"properties":{"name":"C"}}]}`
+	src := formats.Source{Name: "x.geojson", Size: int64(len(data)), R: strings.NewReader(data)}
+	res, err := Run(src, Options{Kind: geodata.KindService, OnError: SkipFeatures})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, is := range res.Report.Issues {
+		got[is.Code] = is.Feature
+	}
+	if got["missing_geometry"] != 2 || got[CodeOutOfRange] != 3 {
+		t.Fatalf("issues %+v", res.Report.Issues)
+	}
+	if res.Report.Read != 3 || res.Report.Accepted != 1 || res.Report.Rejected != 2 {
+		t.Fatalf("report %+v", res.Report)
+	}
+}
