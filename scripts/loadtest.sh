@@ -21,6 +21,10 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 api_port=$(free_port)
+# Requests come as staff: the bundled incidents are restricted, and the
+# baseline is their exact points (the public tier serves counts by cell).
+token=$("$BIN" token create --data-dir "$work/data" --role staff --name loadtest | tail -n 1)
+auth="Authorization: Bearer $token"
 "$BIN" serve --addr "127.0.0.1:$api_port" --data-dir "$work/data" --tile-url none --log-level warn &
 api_pid=$!
 pids+=("$api_pid")
@@ -28,7 +32,7 @@ for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$api_port/readyz" >/dev/nul
 
 # A cached bbox request of 2,500 incidents (the Mediterranean and around).
 path="/api/v1/layers/incidents/features?bbox=-20,20,40,50&limit=2500"
-curl -fs -H 'Accept-Encoding: gzip' -o "$work/features.json.gz" "http://127.0.0.1:$api_port$path"
+curl -fs -H 'Accept-Encoding: gzip' -H "$auth" -o "$work/features.json.gz" "http://127.0.0.1:$api_port$path"
 returned=$(gzip -dc "$work/features.json.gz" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["numberReturned"])')
 size=$(stat -c %s "$work/features.json.gz")
 
@@ -77,9 +81,9 @@ run() { # name url [script]
   local name=$1 url=$2 script=${3:-}
   local out
   if [ -n "$script" ]; then
-    out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H 'Accept-Encoding: gzip' -s "$script" "$url")
+    out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H 'Accept-Encoding: gzip' -H "$auth" -s "$script" "$url")
   else
-    out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H 'Accept-Encoding: gzip' "$url")
+    out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H 'Accept-Encoding: gzip' -H "$auth" "$url")
   fi
   local rps p99
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")

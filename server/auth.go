@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/privacy"
 	"github.com/routerisk/routerisk/server/auth"
 )
 
@@ -47,7 +48,7 @@ func authenticate(tokens Tokens, sessions *auth.Sessions) echo.MiddlewareFunc {
 					return err
 				}
 				c.Set(principalKey, p)
-				return next(c)
+				return withTier(c, next)
 			}
 			if ck, err := c.Cookie(sessionCookie); err == nil && sessions != nil {
 				if s, err := sessions.Get(ck.Value); err == nil {
@@ -55,9 +56,38 @@ func authenticate(tokens Tokens, sessions *auth.Sessions) echo.MiddlewareFunc {
 					c.Set("session", s)
 				}
 			}
-			return next(c)
+			return withTier(c, next)
 		}
 	}
+}
+
+// withTier puts the caller's privacy tier into the request context, where
+// every read path of the catalog finds it, and states it in X-Privacy-Tier.
+// Responses differ by caller, so shared caches must keep them apart.
+func withTier(c echo.Context, next echo.HandlerFunc) error {
+	t := tierOf(c)
+	r := c.Request()
+	c.SetRequest(r.WithContext(privacy.WithTier(r.Context(), t)))
+	h := c.Response().Header()
+	h.Set("X-Privacy-Tier", string(t))
+	h.Add("Vary", "Authorization, Cookie")
+	return next(c)
+}
+
+// tierOf maps the caller's role onto a privacy tier: anonymous callers
+// and viewers see the public tier, partners the partner tier, staff,
+// editors and admins the staff tier.
+func tierOf(c echo.Context) privacy.Tier {
+	p, ok := principal(c)
+	switch {
+	case !ok:
+		return privacy.Public
+	case p.Role.AtLeast(auth.Staff):
+		return privacy.Staff
+	case p.Role.AtLeast(auth.Partner):
+		return privacy.Partner
+	}
+	return privacy.Public
 }
 
 func unauthorized(c echo.Context, msg string) error {

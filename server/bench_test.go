@@ -47,7 +47,7 @@ func benchApp(b *testing.B, c catalog.Cache) *echo.Echo {
 	if err := cat.Load(ctx); err != nil {
 		b.Fatal(err)
 	}
-	return New(Options{Catalog: cat})
+	return asStaff(b, Options{Catalog: cat})
 }
 
 func benchRequest(b *testing.B, e *echo.Echo, target string) {

@@ -33,6 +33,12 @@ type handlers struct {
 	gcMu           sync.Mutex
 	uploading      int
 	savedGCPercent int
+	// budgeted is the memory granted to the uploads being read, on top of
+	// memBase (in use when the first began); savedMemLimit is restored
+	// when the last one ends.
+	budgeted      int64
+	memBase       int64
+	savedMemLimit int64
 }
 
 func (h *handlers) healthz(c echo.Context) error {
@@ -109,7 +115,7 @@ func (h *handlers) values(c echo.Context) error {
 }
 
 func (h *handlers) feature(c echo.Context) error {
-	body, _, err := h.cat.Feature(c.Param("id"), c.Param("fid"))
+	body, _, err := h.cat.Feature(c.Request().Context(), c.Param("id"), c.Param("fid"))
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/formats"
+	"github.com/routerisk/routerisk/server/auth"
 	"github.com/routerisk/routerisk/server/cache"
 	"github.com/routerisk/routerisk/server/catalog"
 	"github.com/routerisk/routerisk/server/store"
@@ -69,7 +70,38 @@ func newTestAppWith(t *testing.T, c catalog.Cache, extra map[string]geodata.Meta
 	if err := cat.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return New(Options{Catalog: cat, TileURL: "https://tile.openstreetmap.org/{z}/{x}/{y}.png"})
+	return asStaff(t, Options{Catalog: cat, TileURL: "https://tile.openstreetmap.org/{z}/{x}/{y}.png"})
+}
+
+// asStaff builds the app with a real token file holding one staff token,
+// and sends that token with every request that brings no Authorization
+// header of its own: these tests are about queries, and staff see the
+// restricted fixture exactly. privacy_test.go covers the other tiers; a
+// test sends "Authorization" "" to come anonymously.
+func asStaff(t testing.TB, o Options) *echo.Echo {
+	t.Helper()
+	tokens, err := auth.OpenTokenFile(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff, _, err := tokens.Create("query tests", auth.Staff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Tokens = tokens
+	e := New(o)
+	e.Pre(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			h := c.Request().Header
+			if _, given := h["Authorization"]; !given {
+				h.Set("Authorization", "Bearer "+staff)
+			} else if h.Get("Authorization") == "" {
+				h.Del("Authorization")
+			}
+			return next(c)
+		}
+	})
+	return e
 }
 
 type response struct {
@@ -265,7 +297,7 @@ func TestErrorsHaveOneShape(t *testing.T) {
 		{"GET", "/api/v1/layers/incidents/values?property=secret", 400, "invalid", "does not have"},
 		{"GET", "/api/v1/nothing-here", 404, "not_found", "nothing at"},
 		{"GET", "/no/such/page", 404, "not_found", "nothing at"},
-		{"POST", "/api/v1/layers", 401, "unauthorized", "Bearer"},
+		{"POST", "/api/v1/layers", 403, "forbidden", "editor"},
 		{"PATCH", "/api/v1/layers", 405, "method_not_allowed", "not allowed"},
 		{"DELETE", "/api/v1/layers/incidents/features", 405, "method_not_allowed", "not allowed"},
 	}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -212,6 +213,39 @@ func (h *handlers) ingestOptions(fields map[string]string, kind geodata.Kind) (i
 // are rare, so trading some CPU for a lower peak is the right way round.
 const uploadGCPercent = 50
 
+// uploadMemoryFactor is the memory an upload may add, as a multiple of
+// its file size, before the collector works harder to stay within it: a
+// soft limit (debug.SetMemoryLimit) set while uploads are read, so freed
+// memory goes back to the system during the ingest rather than after it.
+const uploadMemoryFactor = 3.5
+
+// memoryBudget raises the process's soft memory limit to what is in use
+// now plus uploadMemoryFactor times size, for one upload being read; the
+// returned func gives the budget back. An operator's lower GOMEMLIMIT wins.
+func (h *handlers) memoryBudget(size int64) (release func()) {
+	add := int64(uploadMemoryFactor * float64(size))
+	h.gcMu.Lock()
+	if h.budgeted == 0 {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		h.memBase = int64(ms.HeapInuse + ms.StackInuse + ms.GCSys + ms.OtherSys + ms.MSpanInuse + ms.MCacheInuse + ms.BuckHashSys)
+		h.savedMemLimit = debug.SetMemoryLimit(-1)
+	}
+	h.budgeted += add
+	debug.SetMemoryLimit(min(h.savedMemLimit, h.memBase+h.budgeted))
+	h.gcMu.Unlock()
+	return func() {
+		h.gcMu.Lock()
+		h.budgeted -= add
+		if h.budgeted == 0 {
+			debug.SetMemoryLimit(h.savedMemLimit)
+		} else {
+			debug.SetMemoryLimit(min(h.savedMemLimit, h.memBase+h.budgeted))
+		}
+		h.gcMu.Unlock()
+	}
+}
+
 // acquireUpload takes one of the upload slots, or answers 429. While any
 // slot is taken the collector runs at uploadGCPercent.
 func (h *handlers) acquireUpload() (release func(), err error) {
@@ -260,6 +294,7 @@ func (h *handlers) validateUpload(c echo.Context) error {
 		return err
 	}
 	defer form.close()
+	defer h.memoryBudget(form.src.Size)()
 	kind := geodata.Kind(strings.TrimSpace(form.fields["kind"]))
 	if kind == "" {
 		kind = geodata.KindIncident
@@ -342,6 +377,7 @@ func (h *handlers) publish(c echo.Context, id string, replace bool) error {
 		return err
 	}
 	defer form.close()
+	defer h.memoryBudget(form.src.Size)()
 	f := form.fields
 	if !replace {
 		id = strings.TrimSpace(f["id"])

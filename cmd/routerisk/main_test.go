@@ -110,6 +110,15 @@ func TestFirstRunInstallsBundledLayersOnce(t *testing.T) {
 	for _, m := range list.Layers {
 		byID[m.ID] = m
 	}
+	// A token made while the server runs is honoured at once.
+	tokens, err := auth.OpenTokenFile(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff, _, err := tokens.Create("first-run test", auth.Staff)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, b := range bundled {
 		m, ok := byID[b.Meta.ID]
 		if !ok {
@@ -119,13 +128,35 @@ func TestFirstRunInstallsBundledLayersOnce(t *testing.T) {
 		if m.Version != 1 || m.FeatureCount != b.Meta.FeatureCount || m.UpdatedBy != "bundled-sample" || len(m.Sources) == 0 {
 			t.Errorf("%s: version %d, %d features (bundled %d), by %q, %d sources", m.ID, m.Version, m.FeatureCount, b.Meta.FeatureCount, m.UpdatedBy, len(m.Sources))
 		}
-		_, fc := get(t, fmt.Sprintf("%s/api/v1/layers/%s/features?limit=50000&properties=%s", base, m.ID, m.Schema[0].Name))
+		url := fmt.Sprintf("%s/api/v1/layers/%s/features?limit=50000&properties=%s", base, m.ID, m.Schema[0].Name)
+		_, fc := get(t, url, "Authorization", "Bearer "+staff)
 		var c struct{ NumberMatched, NumberReturned int }
 		if err := json.Unmarshal(fc, &c); err != nil {
 			t.Fatal(err)
 		}
 		if c.NumberMatched != m.FeatureCount || c.NumberReturned != m.FeatureCount {
-			t.Errorf("%s: served %d/%d features, metadata says %d", m.ID, c.NumberReturned, c.NumberMatched, m.FeatureCount)
+			t.Errorf("%s: served %d/%d features to staff, metadata says %d", m.ID, c.NumberReturned, c.NumberMatched, m.FeatureCount)
+		}
+		// Anonymous callers see a restricted layer only as counts by cell.
+		resp, anon := get(t, url)
+		var cells struct {
+			Features []struct{ Properties map[string]any }
+		}
+		if err := json.Unmarshal(anon, &cells); err != nil {
+			t.Fatal(err)
+		}
+		if m.Sensitivity == geodata.Restricted {
+			total := 0.0
+			for _, f := range cells.Features {
+				n, _ := f.Properties["incidents"].(float64)
+				if n < 5 {
+					t.Fatalf("%s: a public cell counts %v incidents", m.ID, n)
+				}
+				total += n
+			}
+			if resp.Header.Get("X-Privacy-Tier") != "public" || len(cells.Features) == 0 || total > float64(m.FeatureCount) {
+				t.Errorf("%s: anonymous: tier %q, %d cells counting %v incidents", m.ID, resp.Header.Get("X-Privacy-Tier"), len(cells.Features), total)
+			}
 		}
 	}
 	if _, err := os.Stat(filepath.Join(dir, "layers", "incidents", "v1", "features.geojson.gz")); err != nil {

@@ -183,3 +183,7 @@ func counterClockwise(r orb.Ring) orb.Ring {
 	}
 	return r
 }
+
+// CellGeometry returns the boundary of an H3 cell as Features describes
+// it: a Polygon, or a MultiPolygon cut at the antimeridian.
+func CellGeometry(c h3.Cell) orb.Geometry { return cellGeometry(c) }

@@ -82,3 +82,7 @@ func studyArea(occupied []h3.Cell, k int) (cells []h3.Cell, offsets, neighbours 
 	offsets = append(offsets, int32(len(neighbours)))
 	return cells, offsets, neighbours
 }
+
+// CellOf returns the H3 cell at resolution res that holds the point
+// (lon, lat), and false for a point that is not finite or out of range.
+func CellOf(lon, lat float64, res int) (h3.Cell, bool) { return cellOf(lon, lat, res) }

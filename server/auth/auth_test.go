@@ -68,7 +68,11 @@ func TestTokenLifecycle(t *testing.T) {
 	if err != nil || p.Name != "Amina (GIS)" || p.Role != Editor || p.TokenID != rec.ID {
 		t.Fatalf("Authenticate = %+v, %v", p, err)
 	}
-	for _, bad := range []string{"", "rrt_", tok[:len(tok)-1] + "A", tok + "x", strings.Replace(tok, rec.ID, "000000000000", 1), "Bearer " + tok} {
+	last := "A"
+	if strings.HasSuffix(tok, "A") {
+		last = "B"
+	}
+	for _, bad := range []string{"", "rrt_", tok[:len(tok)-1] + last, tok + "x", strings.Replace(tok, rec.ID, "000000000000", 1), "Bearer " + tok} {
 		if _, err := other.Authenticate(bad); err != ErrUnknownToken {
 			t.Errorf("Authenticate(%q) = %v, want ErrUnknownToken", bad, err)
 		}

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +19,7 @@ import (
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/formats"
 	"github.com/routerisk/routerisk/geodata/hotspot"
+	"github.com/routerisk/routerisk/geodata/privacy"
 	"github.com/routerisk/routerisk/geodata/risk"
 	"github.com/routerisk/routerisk/geodata/spatial"
 )
@@ -52,9 +55,25 @@ func (c *Catalog) Hotspots(ctx context.Context, r HotspotsRequest) (Result, erro
 	if err != nil {
 		return Result{}, err
 	}
+	tier := tierFor(ctx, ld.meta)
+	if tier == privacy.Public {
+		p.Resolution = privacy.ClampResolution(p.Resolution)
+	}
 	key := fmt.Sprintf("{%s}:v%d:hotspots:%s", ld.meta.ID, ld.meta.Version, p.Key())
+	if ld.meta.Sensitivity == geodata.Restricted {
+		key += "|tier:" + string(tier)
+	}
 	return c.cached(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
 		cells := hotspot.Notable(hotspot.Compute(ld.index.Features(), p))
+		if tier == privacy.Public { // the same k rule as the public cells of a layer
+			kept := cells[:0]
+			for _, c := range cells {
+				if c.Incidents >= privacy.K {
+					kept = append(kept, c)
+				}
+			}
+			cells = kept
+		}
 		return encodeCollection(hotspot.Features(cells), 6)
 	})
 }
@@ -105,7 +124,8 @@ func (c *Catalog) Risk(ctx context.Context, r RiskRequest) (Result, error) {
 			what += ":csv"
 		}
 	}
-	key := fmt.Sprintf("{risk}:%s:%s:%s", versions, what, p.Key())
+	tier := c.analysisTier(ctx)
+	key := fmt.Sprintf("{risk}:%s:%s:%s|tier:%s", versions, what, p.Key(), tier)
 	return c.cached(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
 		an, err := c.analyser(versions, layers)
 		if err != nil {
@@ -119,9 +139,12 @@ func (c *Catalog) Risk(ctx context.Context, r RiskRequest) (Result, error) {
 		if r.Priorities {
 			feats = res.PriorityFeatures(r.Limit)
 			c.labelPriorities(feats)
-			if r.CSV {
-				return prioritiesCSV(feats), nil
-			}
+		}
+		if tier == privacy.Public {
+			monthsOnly(feats)
+		}
+		if r.Priorities && r.CSV {
+			return prioritiesCSV(feats), nil
 		}
 		return encodeCollection(feats, 5)
 	})
@@ -149,7 +172,8 @@ func (c *Catalog) RiskExplain(ctx context.Context, r RiskExplainRequest) (Result
 	if len(layers[geodata.KindRoute]) == 0 || len(layers[geodata.KindIncident]) == 0 {
 		return Result{}, geodata.Errorf(geodata.NotFound, "the route-risk analysis needs a route layer and an incident layer; load them first")
 	}
-	key := fmt.Sprintf("{risk}:%s:explain:%q:%s", versions, r.Segment, p.Key())
+	tier := c.analysisTier(ctx)
+	key := fmt.Sprintf("{risk}:%s:explain:%q:%s|tier:%s", versions, r.Segment, p.Key(), tier)
 	return c.cached(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
 		an, err := c.analyser(versions, layers)
 		if err != nil {
@@ -163,6 +187,15 @@ func (c *Catalog) RiskExplain(ctx context.Context, r RiskExplainRequest) (Result
 		if err != nil {
 			return nil, err
 		}
+		switch tier {
+		case privacy.Public: // segment figures only: no incident, not even its id
+			ex.Incidents = []risk.Contribution{}
+			monthsOnly([]*geojson.Feature{ex.Segment})
+		case privacy.Partner: // no distance finer than the partner's rounding
+			for i := range ex.Incidents {
+				ex.Incidents[i].DistanceKm = math.Round(ex.Incidents[i].DistanceKm/10) * 10
+			}
+		}
 		seg, err := formats.AppendFeature(nil, ex.Segment, formats.EncodeOptions{Precision: 5})
 		if err != nil {
 			return nil, err
@@ -173,6 +206,54 @@ func (c *Catalog) RiskExplain(ctx context.Context, r RiskExplainRequest) (Result
 		}{seg, &ex})
 	})
 }
+
+// analysisTier is the tier the risk analysis answers at: the caller's when
+// any incident layer it reads is restricted, Staff otherwise.
+func (c *Catalog) analysisTier(ctx context.Context) privacy.Tier {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	for _, ld := range c.layers {
+		if ld.meta.Kind == geodata.KindIncident && ld.meta.Sensitivity == geodata.Restricted {
+			return privacy.FromContext(ctx)
+		}
+	}
+	return privacy.Staff
+}
+
+// monthsOnly shortens the incident dates of segment features, and the
+// dates quoted in their reasons, to months.
+func monthsOnly(feats []*geojson.Feature) {
+	for _, f := range feats {
+		if v, ok := f.Properties["last_incident"]; ok {
+			if m := privacy.Month(v); m != "" {
+				f.Properties["last_incident"] = m
+			} else {
+				delete(f.Properties, "last_incident")
+			}
+		}
+		switch rs := f.Properties["reasons"].(type) {
+		case []string:
+			out := make([]string, len(rs))
+			for i, r := range rs {
+				out[i] = dayInText.ReplaceAllString(r, "$1")
+			}
+			f.Properties["reasons"] = out
+		case []any:
+			out := make([]any, len(rs))
+			for i, r := range rs {
+				if s, ok := r.(string); ok {
+					out[i] = dayInText.ReplaceAllString(s, "$1")
+				} else {
+					out[i] = r
+				}
+			}
+			f.Properties["reasons"] = out
+		}
+	}
+}
+
+// dayInText finds a YYYY-MM-DD date in a sentence, keeping YYYY-MM.
+var dayInText = regexp.MustCompile(`\b(\d{4}-\d{2})-\d{2}\b`)
 
 // analysisLayers returns the features of every route, incident and
 // service layer, by kind, and a string naming their versions.

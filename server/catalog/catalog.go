@@ -16,10 +16,12 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/gzip"
+	"github.com/paulmach/orb/geojson"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/formats"
+	"github.com/routerisk/routerisk/geodata/privacy"
 	"github.com/routerisk/routerisk/geodata/spatial"
 )
 
@@ -89,6 +91,10 @@ type loaded struct {
 	nkeys   atomic.Int64 // how many keys holds (bounded by maxMemoKeys)
 	// times spans the layer's time property; zero when it has none.
 	times geodata.Interval
+	// partner holds the features as the partner tier sees them, built on
+	// first use.
+	partnerOnce sync.Once
+	partner     []*geojson.Feature
 }
 
 // New returns a catalog over store and cache. Call Load before serving.
@@ -138,19 +144,25 @@ func prepare(l *geodata.Layer) (*loaded, error) {
 	// The encodings live in large shared chunks rather than one
 	// allocation each: no per-feature slack from append's growth.
 	var chunk []byte
+	total := 0
 	for i, f := range l.Features {
-		start := len(chunk)
-		b, err := formats.AppendFeature(chunk, f, formats.EncodeOptions{Precision: -1})
-		if err != nil {
-			return nil, fmt.Errorf("layer %s feature %d: %w", l.Meta, i+1, err)
+		if ld.encoded != nil {
+			start := len(chunk)
+			b, err := formats.AppendFeature(chunk, f, formats.EncodeOptions{Precision: -1})
+			if err != nil {
+				return nil, fmt.Errorf("layer %s feature %d: %w", l.Meta, i+1, err)
+			}
+			if cap(b) != cap(chunk) && start > 0 { // it outgrew the chunk: start a new one
+				chunk = make([]byte, 0, max(encodeChunk, 2*(len(b)-start)))
+				b, _ = formats.AppendFeature(chunk, f, formats.EncodeOptions{Precision: -1})
+				start = 0
+			}
+			chunk = b
+			ld.encoded[i] = chunk[start:len(chunk):len(chunk)]
+			if total += len(chunk) - start; total > maxPreEncodedBytes {
+				ld.encoded, chunk = nil, nil // a large layer is encoded on demand
+			}
 		}
-		if cap(b) != cap(chunk) && start > 0 { // it outgrew the chunk: start a new one
-			chunk = make([]byte, 0, max(encodeChunk, 2*(len(b)-start)))
-			b, _ = formats.AppendFeature(chunk, f, formats.EncodeOptions{Precision: -1})
-			start = 0
-		}
-		chunk = b
-		ld.encoded[i] = chunk[start:len(chunk):len(chunk)]
 		switch id := f.ID.(type) {
 		case nil:
 		case string:
@@ -170,6 +182,20 @@ func prepare(l *geodata.Layer) (*loaded, error) {
 		}
 	}
 	return ld, nil
+}
+
+// maxPreEncodedBytes bounds the encoded features a layer keeps ready: a
+// speed-up for answers that are not cached yet, worth its memory for the
+// layers people look at every day, not for a layer of hundreds of
+// megabytes, which is encoded feature by feature when asked.
+const maxPreEncodedBytes = 64 << 20
+
+// featureJSON returns feature i as stored, encoded.
+func (ld *loaded) featureJSON(i int) ([]byte, error) {
+	if ld.encoded != nil {
+		return ld.encoded[i], nil
+	}
+	return formats.AppendFeature(nil, ld.index.Feature(i), formats.EncodeOptions{Precision: -1})
 }
 
 // encodeChunk is the size of the shared buffers that hold a layer's
@@ -348,23 +374,44 @@ func (c *Catalog) Features(ctx context.Context, r FeaturesRequest) (Result, erro
 	if r.Parse != nil {
 		parse = r.Parse
 	}
+	tier := tierFor(ctx, ld.meta)
+	restricted := ld.meta.Sensitivity == geodata.Restricted
+	params, res := r.Params, 0
+	if restricted {
+		if params, res, err = cellParams(r.Params); err != nil {
+			return Result{}, err
+		}
+	}
 	// A query string seen before on this layer version skips parsing and
 	// key building: the hot path of a cached request is a map lookup.
 	memo := r.RawQuery != "" && r.Parse == nil && r.LinkBase == "" && r.Formats == nil && !r.TimeStamp && r.Render == nil
+	memoKey := r.RawQuery
+	if restricted {
+		memoKey = string(tier) + "|" + r.RawQuery
+	}
 	var q geodata.Query
 	var k cacheKey
 	parsed := false
 	if memo {
-		if v, ok := ld.keys.Load(r.RawQuery); ok {
+		if v, ok := ld.keys.Load(memoKey); ok {
 			k = v.(cacheKey)
 		}
 	}
 	if k.key == "" {
-		if q, err = parse(r.Params, ld.meta); err != nil {
+		if q, err = parse(params, ld.meta); err != nil {
+			return Result{}, err
+		}
+		if err := checkTierFilters(q, ld.meta, tier); err != nil {
 			return Result{}, err
 		}
 		parsed = true
 		k.key = fmt.Sprintf("{%s}:v%d:features:%s", ld.meta.ID, ld.meta.Version, q.Key())
+		if restricted {
+			k.key += "|tier:" + string(tier)
+			if tier == privacy.Public {
+				k.key += "|res:" + strconv.Itoa(res)
+			}
+		}
 		if r.LinkBase != "" || r.Parse != nil {
 			k.key += "|" + r.LinkBase + r.Path
 		}
@@ -379,17 +426,27 @@ func (c *Catalog) Features(ctx context.Context, r FeaturesRequest) (Result, erro
 		}
 		k.etag = ETag(k.key)
 		if memo && ld.nkeys.Add(1) <= maxMemoKeys {
-			ld.keys.Store(r.RawQuery, k)
+			ld.keys.Store(memoKey, k)
 		}
 	}
 	return c.cachedKey(ctx, k, r.IfNoneMatch, func() ([]byte, error) {
 		if !parsed {
 			var err error
-			if q, err = parse(r.Params, ld.meta); err != nil {
+			if q, err = parse(params, ld.meta); err != nil {
 				return nil, err
 			}
 		}
-		out, err := encodePage(ld, q, page{path: r.LinkBase + r.Path, formats: r.Formats, timeStamp: r.TimeStamp})
+		pg := page{path: r.LinkBase + r.Path, formats: r.Formats, timeStamp: r.TimeStamp}
+		var out []byte
+		var err error
+		switch tier {
+		case privacy.Public:
+			out, err = publicPage(ld, q, res, pg)
+		case privacy.Partner:
+			out, err = partnerPage(ld, q, pg)
+		default:
+			out, err = encodePage(ld, q, pg)
+		}
 		if err != nil || r.Render == nil {
 			return out, err
 		}
@@ -443,7 +500,7 @@ func (c *Catalog) cachedKey(ctx context.Context, k cacheKey, ifNoneMatch string,
 
 // Feature returns one feature of a layer, encoded as GeoJSON. Errors:
 // NotFound for an unknown layer or feature.
-func (c *Catalog) Feature(id, featureID string) ([]byte, geodata.Meta, error) {
+func (c *Catalog) Feature(ctx context.Context, id, featureID string) ([]byte, geodata.Meta, error) {
 	ld, err := c.get(id)
 	if err != nil {
 		return nil, geodata.Meta{}, err
@@ -453,7 +510,15 @@ func (c *Catalog) Feature(id, featureID string) ([]byte, geodata.Meta, error) {
 		return nil, ld.meta, &geodata.Error{Code: geodata.NotFound,
 			Message: fmt.Sprintf("layer %q has no feature %q", id, truncate(featureID, 64))}
 	}
-	return ld.encoded[i], ld.meta, nil
+	switch tierFor(ctx, ld.meta) {
+	case privacy.Public:
+		return nil, ld.meta, privacy.Restricted(id, privacy.Public, "single features are not shown, only counts by cell")
+	case privacy.Partner:
+		b, err := formats.AppendFeature(nil, ld.partnerFeatures()[i], formats.EncodeOptions{Precision: -1})
+		return b, ld.meta, err
+	}
+	b, err := ld.featureJSON(i)
+	return b, ld.meta, err
 }
 
 // ValueCount is one distinct value of a property and how often it occurs.
@@ -478,7 +543,23 @@ func (c *Catalog) Values(ctx context.Context, id, property, ifNoneMatch string) 
 		return Result{}, geodata.InvalidParam("property", fmt.Sprintf("names %q, which layer %q does not have", truncate(property, 64), id),
 			"use one of: "+joinNames(names))
 	}
+	tier := tierFor(ctx, ld.meta)
+	minCount := 1
+	switch tier {
+	case privacy.Public:
+		if !slices.Contains(privacy.PublicFilters[ld.meta.Kind], property) {
+			return Result{}, privacy.Restricted(id, tier, fmt.Sprintf("the values of %q are not shown; %v are", truncate(property, 64), privacy.PublicFilters[ld.meta.Kind]))
+		}
+		minCount = privacy.K
+	case privacy.Partner:
+		if !slices.Contains(privacy.PartnerFields(ld.meta.Kind), property) {
+			return Result{}, privacy.Restricted(id, tier, fmt.Sprintf("the values of %q are not shown", truncate(property, 64)))
+		}
+	}
 	key := fmt.Sprintf("{%s}:v%d:values:%s", ld.meta.ID, ld.meta.Version, url.QueryEscape(property))
+	if ld.meta.Sensitivity == geodata.Restricted {
+		key += "|tier:" + string(tier)
+	}
 	return c.cached(ctx, key, ifNoneMatch, func() ([]byte, error) {
 		counts := map[string]int{}
 		for i := 0; i < ld.index.Len(); i++ {
@@ -497,7 +578,9 @@ func (c *Catalog) Values(ctx context.Context, id, property, ifNoneMatch string) 
 		}
 		vals := make([]ValueCount, 0, len(counts))
 		for v, n := range counts {
-			vals = append(vals, ValueCount{Value: v, Count: n})
+			if n >= minCount { // values too rare to show at the public tier are left out
+				vals = append(vals, ValueCount{Value: v, Count: n})
+			}
 		}
 		slices.SortFunc(vals, func(a, b ValueCount) int {
 			if a.Count != b.Count {
@@ -532,7 +615,11 @@ func encodePage(ld *loaded, q geodata.Query, pg page) ([]byte, error) {
 	feats := make([][]byte, len(page))
 	for i, fi := range page {
 		if opts.Full() {
-			feats[i] = ld.encoded[fi]
+			b, err := ld.featureJSON(fi)
+			if err != nil {
+				return nil, err
+			}
+			feats[i] = b
 			continue
 		}
 		b, err := formats.AppendFeature(nil, ld.index.Feature(fi), opts)

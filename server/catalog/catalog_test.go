@@ -2,7 +2,9 @@ package catalog
 
 import (
 	"context"
+	"fmt"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -114,5 +116,36 @@ func TestNewVersionChangesKeysAndETags(t *testing.T) {
 	}
 	if got, _ := cat.Layer("services"); got.FeatureCount != 1 {
 		t.Errorf("metadata not updated: %+v", got)
+	}
+}
+
+// TestLargeLayerEncodedOnDemand: a layer past maxPreEncodedBytes keeps no
+// encodings, and answers byte for byte as a small one does.
+func TestLargeLayerEncodedOnDemand(t *testing.T) {
+	var feats []*geojson.Feature
+	for i := range 3 {
+		f := geojson.NewFeature(orb.Point{float64(i), 1})
+		f.ID = fmt.Sprintf("f%d", i)
+		f.Properties = geojson.Properties{"name": strings.Repeat("x", 40)}
+		feats = append(feats, f)
+	}
+	small, err := prepare(&geodata.Layer{Meta: geodata.Meta{ID: "a"}, Features: feats})
+	if err != nil || small.encoded == nil {
+		t.Fatalf("small layer: %v, encoded %v", err, small.encoded != nil)
+	}
+	big, _ := prepare(&geodata.Layer{Meta: geodata.Meta{ID: "a"}, Features: feats})
+	big.encoded = nil // as prepare leaves a layer past the bound
+	for i := range feats {
+		a, _ := small.featureJSON(i)
+		b, err := big.featureJSON(i)
+		if err != nil || string(a) != string(b) {
+			t.Fatalf("feature %d: %s vs %s (%v)", i, a, b, err)
+		}
+	}
+	q := geodata.Query{Limit: 10, Precision: -1}
+	pa, _ := encodePage(small, q, page{})
+	pb, _ := encodePage(big, q, page{})
+	if string(pa) != string(pb) {
+		t.Fatalf("pages differ:\n%s\n%s", pa, pb)
 	}
 }

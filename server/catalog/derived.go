@@ -76,6 +76,9 @@ func (c *Catalog) riskSegments() (*loaded, error) {
 			},
 			Features: res.SegmentFeatures(),
 		}
+		// Served at every tier like a public layer: segment figures only,
+		// incident dates no finer than a month.
+		monthsOnly(l.Features)
 		l.Summarise()
 		ld, err := prepare(l)
 		if err != nil {

@@ -29,11 +29,15 @@ func (c *Catalog) Download(id, format string, w io.Writer) (geodata.Meta, error)
 		if _, err := io.WriteString(w, `{"type":"FeatureCollection","features":[`); err != nil {
 			return ld.meta, err
 		}
-		for i, b := range ld.encoded {
+		for i := range ld.index.Len() {
 			if i > 0 {
 				if _, err := io.WriteString(w, ","); err != nil {
 					return ld.meta, err
 				}
+			}
+			b, err := ld.featureJSON(i)
+			if err != nil {
+				return ld.meta, err
 			}
 			if _, err := w.Write(b); err != nil {
 				return ld.meta, err

@@ -17,6 +17,7 @@ import (
 	"github.com/routerisk/routerisk/geodata/formats"
 	"github.com/routerisk/routerisk/geodata/sample"
 	"github.com/routerisk/routerisk/server"
+	"github.com/routerisk/routerisk/server/auth"
 	"github.com/routerisk/routerisk/server/cache"
 	"github.com/routerisk/routerisk/server/catalog"
 	"github.com/routerisk/routerisk/server/store"
@@ -88,7 +89,28 @@ func newApp(t testing.TB, layers []*geodata.Layer) *echo.Echo {
 	if err := cat.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return server.New(server.Options{Catalog: cat, Version: "test"})
+	dir := t.TempDir()
+	tokens, err := auth.OpenTokenFile(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff, _, err := tokens.Create("ogc test", auth.Staff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := server.New(server.Options{Catalog: cat, Version: "test", Tokens: tokens})
+	// Requests come as staff, who see restricted layers exactly, unless a
+	// test sends its own Authorization header; privacy_test.go covers the
+	// other tiers.
+	e.Pre(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if _, given := c.Request().Header["Authorization"]; !given {
+				c.Request().Header.Set("Authorization", "Bearer "+staff)
+			}
+			return next(c)
+		}
+	})
+	return e
 }
 
 type response struct {

@@ -240,7 +240,7 @@ func (s *service) item(c echo.Context) error {
 			fid = u
 		}
 	}
-	body, _, err := s.cat.Feature(m.ID, fid)
+	body, _, err := s.cat.Feature(c.Request().Context(), m.ID, fid)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,213 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/formats"
+	"github.com/routerisk/routerisk/geodata/hotspot"
+	"github.com/routerisk/routerisk/geodata/privacy"
+)
+
+// tierFor is the tier a layer is served at to the caller of ctx: the
+// caller's own for a restricted layer, Staff (as stored) for a public one.
+func tierFor(ctx context.Context, m geodata.Meta) privacy.Tier {
+	if m.Sensitivity != geodata.Restricted {
+		return privacy.Staff
+	}
+	return privacy.FromContext(ctx)
+}
+
+// TierOf reports the tier a layer is served at to the caller of ctx, for
+// the X-Privacy-Tier header.
+func TierOf(ctx context.Context, m geodata.Meta) privacy.Tier { return tierFor(ctx, m) }
+
+// cellParams takes the cell resolution parameters (zoom, resolution) out
+// of a restricted layer's query: the public tier aggregates to cells at
+// that resolution, the other tiers ignore them.
+func cellParams(params url.Values) (url.Values, int, error) {
+	_, hasZoom := params["zoom"]
+	_, hasRes := params["resolution"]
+	if !hasZoom && !hasRes {
+		return params, privacy.DefaultPublicResolution, nil
+	}
+	rest := make(url.Values, len(params))
+	for k, v := range params {
+		if k != "zoom" && k != "resolution" {
+			rest[k] = v
+		}
+	}
+	res := privacy.DefaultPublicResolution
+	if hasZoom {
+		z, err := strconv.ParseFloat(params.Get("zoom"), 64)
+		if err != nil || z < 0 || z > hotspot.MaxZoom {
+			return nil, 0, geodata.InvalidParam("zoom", fmt.Sprintf("is %q", truncate(params.Get("zoom"), 20)), "a map zoom from 0 to 24")
+		}
+		res = hotspot.ResolutionForZoom(z)
+	}
+	if hasRes {
+		r, err := strconv.Atoi(params.Get("resolution"))
+		if err != nil || r < hotspot.MinResolution || r > hotspot.MaxResolution {
+			return nil, 0, geodata.InvalidParam("resolution", fmt.Sprintf("is %q", truncate(params.Get("resolution"), 20)),
+				fmt.Sprintf("an H3 resolution from %d to %d", hotspot.MinResolution, hotspot.MaxResolution))
+		}
+		res = r
+	}
+	return rest, privacy.ClampResolution(res), nil
+}
+
+// checkTierFilters refuses a filter on a property the tier may not see:
+// filtering on it would let its values be probed.
+func checkTierFilters(q geodata.Query, m geodata.Meta, t privacy.Tier) error {
+	var allowed []string
+	switch t {
+	case privacy.Staff:
+		return nil
+	case privacy.Partner:
+		allowed = privacy.PartnerFields(m.Kind)
+	default:
+		allowed = privacy.PublicFilters[m.Kind]
+	}
+	for _, f := range q.Filters {
+		if !slices.Contains(allowed, f.Property) {
+			return &geodata.Error{Code: geodata.Forbidden, Details: map[string]any{"parameter": f.Param, "tier": t},
+				Message: fmt.Sprintf("layer %q is restricted: at the %s tier it cannot be filtered on %q; filters allowed: %v", m.ID, t, f.Param, allowed)}
+		}
+	}
+	return nil
+}
+
+// partnerFeatures returns the layer's features as partners see them,
+// built once per layer version.
+func (ld *loaded) partnerFeatures() []*geojson.Feature {
+	ld.partnerOnce.Do(func() {
+		src := ld.index.Features()
+		ld.partner = make([]*geojson.Feature, len(src))
+		for i, f := range src {
+			ld.partner[i] = privacy.ForPartner(f, ld.meta.Kind)
+		}
+	})
+	return ld.partner
+}
+
+// partnerPage is encodePage for the partner tier: the box is matched
+// against the rounded positions, so no request can tell more than they show.
+func partnerPage(ld *loaded, q geodata.Query, pg page) ([]byte, error) {
+	box := q.BBox
+	q.BBox = nil
+	feats := ld.partnerFeatures()
+	var matched []int
+	for _, i := range ld.index.Search(q) {
+		if box == nil || feats[i].Geometry.Bound().Intersects(*box) {
+			matched = append(matched, i)
+		}
+	}
+	q.BBox = box
+	opts := formats.EncodeOptions{Properties: q.Properties, Precision: q.Precision}
+	return encodeMatched(len(matched), q, pg, "", func(from, to int) ([][]byte, error) {
+		out := make([][]byte, 0, to-from)
+		for _, i := range matched[from:to] {
+			b, err := formats.AppendFeature(nil, feats[i], opts)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, b)
+		}
+		return out, nil
+	})
+}
+
+// publicPage is encodePage for the public tier: the matching features
+// counted into whole cells, cells under K left out, the box matched
+// against whole cells, the time filter widened to whole months.
+func publicPage(ld *loaded, q geodata.Query, res int, pg page) ([]byte, error) {
+	if ld.meta.Kind != geodata.KindIncident && ld.meta.Kind != geodata.KindService {
+		return nil, privacy.Restricted(ld.meta.ID, privacy.Public, "its features are not shown")
+	}
+	box := q.BBox
+	sel := q
+	sel.BBox = nil
+	if q.Time != nil {
+		iv := privacy.MonthInterval(*q.Time)
+		sel.Time = &iv
+		q.Time = &iv // the links say what was answered
+	}
+	src := ld.index.Features()
+	var feats []*geojson.Feature
+	for _, i := range ld.index.Search(sel) {
+		feats = append(feats, src[i])
+	}
+	cells := privacy.Suppress(privacy.Aggregate(feats, res, ld.meta.TimeProperty))
+	cellFeats := privacy.Features(cells, ld.meta.Kind)
+	if box != nil {
+		kept := cellFeats[:0]
+		for _, f := range cellFeats {
+			if f.Geometry != nil && f.Geometry.Bound().Intersects(*box) {
+				kept = append(kept, f)
+			}
+		}
+		cellFeats = kept
+	}
+	opts := formats.EncodeOptions{Precision: -1}
+	return encodeMatched(len(cellFeats), q, pg, "resolution="+strconv.Itoa(res), func(from, to int) ([][]byte, error) {
+		out := make([][]byte, 0, to-from)
+		for _, f := range cellFeats[from:to] {
+			b, err := formats.AppendFeature(nil, f, opts)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, b)
+		}
+		return out, nil
+	})
+}
+
+// encodeMatched builds the collection of one page of n matched items,
+// encoded by encode(from, to), with the paging links (extra is added to
+// their query).
+func encodeMatched(n int, q geodata.Query, pg page, extra string, encode func(from, to int) ([][]byte, error)) ([]byte, error) {
+	start := min(q.Offset, n)
+	end := min(start+q.Limit, n)
+	feats, err := encode(start, end)
+	if err != nil {
+		return nil, err
+	}
+	join := func(a, b string) string {
+		switch {
+		case a == "":
+			return b
+		case b == "":
+			return a
+		}
+		return a + "&" + b
+	}
+	var links []formats.Link
+	if path := pg.path; path != "" {
+		own, others := LinkFormat{Type: "application/geo+json"}, []LinkFormat(nil)
+		if len(pg.formats) > 0 {
+			own, others = pg.formats[0], pg.formats[1:]
+		}
+		links = append(links, formats.Link{Rel: "self", Type: own.Type, Href: pageHref(path, q, q.Offset, join(own.Query, extra))})
+		for _, f := range others {
+			links = append(links, formats.Link{Rel: "alternate", Type: f.Type, Href: pageHref(path, q, q.Offset, join(f.Query, extra))})
+		}
+		if end < n {
+			links = append(links, formats.Link{Rel: "next", Type: own.Type, Href: pageHref(path, q, end, join(own.Query, extra))})
+		}
+		if q.Offset > 0 {
+			links = append(links, formats.Link{Rel: "prev", Type: own.Type, Href: pageHref(path, q, max(0, q.Offset-q.Limit), join(own.Query, extra))})
+		}
+	}
+	out := formats.AppendCollection(nil, feats, n, links)
+	if pg.timeStamp {
+		out = withTimeStamp(out, time.Now())
+	}
+	return out, nil
+}
