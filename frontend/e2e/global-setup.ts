@@ -10,10 +10,12 @@ const frontend = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
  * Starts a real `routerisk serve` for the end-to-end tests: imports the hostile
- * fixture into a fresh data directory, creates an editor's and a viewer's
- * access token (ROUTERISK_E2E_EDITOR_TOKEN, ROUTERISK_E2E_VIEWER_TOKEN), serves
- * it on a free loopback port and waits for /readyz. Missing prerequisites
- * fail the run under CI=true and skip the tests elsewhere. Returns the teardown.
+ * fixture into a fresh data directory, creates an editor's, a viewer's, a
+ * staff member's and a partner's access token (ROUTERISK_E2E_EDITOR_TOKEN,
+ * ROUTERISK_E2E_VIEWER_TOKEN, ROUTERISK_E2E_STAFF_TOKEN,
+ * ROUTERISK_E2E_PARTNER_TOKEN), serves it on a free loopback port and waits
+ * for /readyz. Missing prerequisites fail the run under CI=true and skip the
+ * tests elsewhere. Returns the teardown.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const bin = resolve(frontend, process.env.ROUTERISK_BIN ?? '../bin/routerisk');
@@ -57,6 +59,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   } else {
     process.env.ROUTERISK_E2E_EDITOR_TOKEN = tokens.editor;
     process.env.ROUTERISK_E2E_VIEWER_TOKEN = tokens.viewer;
+    process.env.ROUTERISK_E2E_STAFF_TOKEN = tokens.staff;
+    process.env.ROUTERISK_E2E_PARTNER_TOKEN = tokens.partner;
   }
 
   const port = await freePort();
@@ -121,13 +125,16 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   return stop;
 }
 
+/** The roles the end-to-end tests sign in as. */
+const ROLES = ['editor', 'viewer', 'staff', 'partner'] as const;
+
 /**
- * Creates an editor's and a viewer's access token with `routerisk token
+ * Creates an access token per role (named e2e-<role>) with `routerisk token
  * create`, which prints the new token on the last line of its output.
  */
-function createTokens(bin: string, dataDir: string): { editor: string; viewer: string } | { error: string } {
+function createTokens(bin: string, dataDir: string): Record<(typeof ROLES)[number], string> | { error: string } {
   const out: Record<string, string> = {};
-  for (const role of ['editor', 'viewer'] as const) {
+  for (const role of ROLES) {
     const r = spawnSync(
       bin,
       ['token', 'create', '--data-dir', dataDir, '--role', role, '--name', `e2e-${role}`],
@@ -139,7 +146,7 @@ function createTokens(bin: string, dataDir: string): { editor: string; viewer: s
     }
     out[role] = token;
   }
-  return { editor: out.editor!, viewer: out.viewer! };
+  return { editor: out.editor!, viewer: out.viewer!, staff: out.staff!, partner: out.partner! };
 }
 
 function freePort(): Promise<number> {

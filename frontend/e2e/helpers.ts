@@ -36,10 +36,27 @@ export async function waitIdle(page: Page): Promise<void> {
   await page.waitForFunction(() => window.__routerisk !== undefined && !window.__routerisk.busy, null, { timeout: 60_000 });
 }
 
-/** numberMatched of a features query, asked of the API directly. */
-export async function apiCount(request: APIRequestContext, layerId: string, params: Record<string, string> = {}): Promise<number> {
+/** The roles global setup made an access token for (named e2e-<role>). */
+export type Role = 'editor' | 'viewer' | 'staff' | 'partner';
+
+/** The access token global setup made for a role. */
+export function roleToken(role: Role): string {
+  const t = process.env[`ROUTERISK_E2E_${role.toUpperCase()}_TOKEN`];
+  if (!t) throw new Error(`no ${role} token: global setup did not create it`);
+  return t;
+}
+
+/** Headers that make a request a role's (the bearer token). */
+export function asRole(role: Role): Record<string, string> {
+  return { Authorization: `Bearer ${roleToken(role)}` };
+}
+
+/** numberMatched of a features query, asked of the API directly (with `headers`, e.g. a role's token). */
+export async function apiCount(
+  request: APIRequestContext, layerId: string, params: Record<string, string> = {}, headers?: Record<string, string>,
+): Promise<number> {
   const q = new URLSearchParams({ ...params, limit: '1' });
-  const res = await request.get(serverUrl(`/api/v1/layers/${layerId}/features?${q.toString()}`));
+  const res = await request.get(serverUrl(`/api/v1/layers/${layerId}/features?${q.toString()}`), { headers });
   expect(res.status(), await res.text()).toBe(200);
   const body = await res.json();
   expect(typeof body.numberMatched).toBe('number');
@@ -55,6 +72,7 @@ export async function uiCount(page: Page, layerId: string): Promise<number> {
 
 /** A GeoJSON answer of the API, as the e2e tests read it. */
 export interface Collection {
+  numberMatched?: number;
   numberReturned?: number;
   features: { id: string; geometry: { type: string; coordinates: number[][][] }; properties: Record<string, unknown> }[];
 }
@@ -75,9 +93,9 @@ export function last(urls: string[]): URL {
   return new URL(urls.at(-1)!);
 }
 
-/** Asks the API the same query (path and parameters) the page asked. */
-export async function sameQuery(request: APIRequestContext, url: URL): Promise<Collection> {
-  const res = await request.get(serverUrl(url.pathname + url.search));
+/** Asks the API the same query (path and parameters) the page asked (with `headers`, e.g. a role's token). */
+export async function sameQuery(request: APIRequestContext, url: URL, headers?: Record<string, string>): Promise<Collection> {
+  const res = await request.get(serverUrl(url.pathname + url.search), { headers });
   expect(res.status(), await res.text()).toBe(200);
   return (await res.json()) as Collection;
 }

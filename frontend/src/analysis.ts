@@ -113,6 +113,19 @@ export function resolutionForZoom(zoom: number): number {
   return 7;
 }
 
+/** Finest H3 resolution of the cells a restricted layer is counted in at the public tier (cells about 10 km across). */
+export const PUBLIC_CELL_MAX_RESOLUTION = 5;
+
+/**
+ * The H3 resolution of the cells a restricted layer is counted in at the
+ * public tier for a map zoom: the hotspot mapping, never finer than
+ * resolution 5. A new resolution means a new request; zooming within one
+ * asks nothing.
+ */
+export function publicCellResolution(zoom: number): number {
+  return Math.min(PUBLIC_CELL_MAX_RESOLUTION, resolutionForZoom(zoom));
+}
+
 /**
  * Query parameters of /hotspots for `filters` at map zoom `zoom`: the
  * resolution, the date range and the cause. The hotspot analysis has no

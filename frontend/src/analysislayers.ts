@@ -1,6 +1,6 @@
 import L from 'leaflet';
 import type { AnalysisId } from './analysis';
-import { isAbort, type AnalysisPath, type Api, type Feature, type Properties } from './api';
+import { isAbort, type AnalysisPath, type Api, type Feature, type PrivacyTier, type Properties } from './api';
 import { geometryParts, pick, pickableShape, type LatLon, type Pickable, type Pixel } from './features';
 import type { LayerStatus, LayerSummary } from './layers';
 import type { PaneName } from './map';
@@ -67,6 +67,8 @@ export class AnalysisLayer {
   timing: { fetchMs: number; drawMs: number } | null = null;
   /** The query string of the last request sent (for tests and diagnostics). */
   lastQuery = '';
+  /** The privacy tier of the last answer drawn (null before any, or when the server did not say). */
+  tier: PrivacyTier | null = null;
 
   constructor(map: L.Map, api: Api, spec: AnalysisSpec, onUpdate: (layer: AnalysisLayer) => void) {
     this.map = map;
@@ -128,6 +130,23 @@ export class AnalysisLayer {
     await this.load(filters);
   }
 
+  /**
+   * Loads again whatever the filters: the caller's privacy tier changed, so
+   * the same query answers differently. A hidden layer loads when next shown.
+   */
+  async reload(filters: Filters): Promise<void> {
+    if (!this.visible) {
+      this.loadedKey = null;
+      return;
+    }
+    await this.load(filters);
+  }
+
+  /** Whether a load is running. */
+  get isLoading(): boolean {
+    return this.controller !== null;
+  }
+
   /** The request key for `filters` at the current zoom. */
   key(filters: Filters): string {
     const r = this.spec.request(filters, this.map.getZoom());
@@ -146,15 +165,19 @@ export class AnalysisLayer {
     try {
       const t0 = performance.now();
       let features: Feature[] = [];
+      let tier: PrivacyTier | null = null;
       if (req) {
         this.lastQuery = req.params.toString();
-        features = (await this.api.analysis(req.path, req.params, controller.signal)).features;
+        const res = await this.api.analysis(req.path, req.params, controller.signal);
+        features = res.features;
+        tier = res.tier ?? null;
       }
       if (controller.signal.aborted) return;
       const t1 = performance.now();
       this.draw(features);
       this.timing = { fetchMs: Math.round(t1 - t0), drawMs: Math.round(performance.now() - t1) };
       this.loadedKey = key;
+      if (req) this.tier = tier;
       this.status = 'ready';
       this.error = undefined;
     } catch (err) {

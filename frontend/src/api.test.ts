@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, createApi, MAX_PAGES, nextLink, parseMeta } from './api';
+import { ApiError, createApi, MAX_PAGES, nextLink, parseMeta, readTier } from './api';
 
 const ORIGIN = 'http://127.0.0.1:8080';
 
@@ -107,6 +107,58 @@ describe('api client', () => {
     expect(layers.map((l) => l.id)).toEqual(['incidents']);
     expect(layers[0]!.sources[0]).toEqual({ name: 'IOM', url: '', license: 'CC BY-IGO', attribution: 'IOM MMP' });
     expect(await api.values('incidents', 'route')).toEqual([{ value: 'A', count: 3 }, { value: '5', count: 1 }]);
+  });
+});
+
+describe('privacy tier', () => {
+  const withTier = (tier: string | null, body: unknown, status = 200) => new Response(JSON.stringify(body), {
+    status, headers: tier === null ? {} : { 'X-Privacy-Tier': tier },
+  });
+
+  it('reads X-Privacy-Tier of every answer, tells listeners of a change, and gives the tier of a features answer', async () => {
+    let tier: string | null = 'public';
+    const fn = async (url: string) =>
+      url.endsWith('/layers') ? withTier(tier, { layers: [] })
+        : url.includes('/features/') ? withTier(tier, { code: 'forbidden', message: 'restricted' }, 403)
+          : withTier(tier, fc(['a'], undefined, 1));
+    const api = createApi(fn, '/api/v1', ORIGIN);
+    const seen: string[] = [];
+    api.onTier((t) => seen.push(t));
+    expect(api.tier).toBeNull();
+    await api.layers();
+    expect(api.tier).toBe('public');
+    expect((await api.features('incidents', new URLSearchParams())).tier).toBe('public');
+    tier = 'staff';
+    expect((await api.features('incidents', new URLSearchParams())).tier).toBe('staff');
+    expect(api.tier).toBe('staff');
+    tier = 'partner';
+    // An error answer states its tier too.
+    await expect(api.feature('incidents', 'x')).rejects.toMatchObject({ status: 403 });
+    expect(api.tier).toBe('partner');
+    expect(seen).toEqual(['public', 'staff', 'partner']);
+    // A missing or unknown value changes nothing.
+    tier = null;
+    expect((await api.features('incidents', new URLSearchParams())).tier).toBeUndefined();
+    tier = '<b>root</b>';
+    await api.layers();
+    expect(api.tier).toBe('partner');
+    expect(seen).toHaveLength(3);
+  });
+
+  it('reads the tier of the first page of a paged answer', async () => {
+    let page = 0;
+    const fn = async () => (page++ === 0
+      ? withTier('partner', fc(['a'], '/api/v1/layers/incidents/features?offset=1'))
+      : withTier('staff', fc(['b'])));
+    const res = await createApi(fn, '/api/v1', ORIGIN).features('incidents', new URLSearchParams());
+    expect(res.features.map((f) => f.id)).toEqual(['a', 'b']);
+    expect(res.tier).toBe('partner');
+  });
+
+  it.each([
+    ['public', 'public'], ['Partner', 'partner'], [' staff ', 'staff'], ['admin', null], ['', null], [null, null],
+  ])('readTier(%j) → %j', (v, want) => {
+    expect(readTier(v)).toBe(want);
   });
 });
 

@@ -48,6 +48,24 @@ export interface Feature {
 export interface FeatureResult {
   features: Feature[];
   numberMatched: number;
+  /** The privacy tier the server answered at (X-Privacy-Tier of the first page), when it said. */
+  tier?: PrivacyTier;
+}
+
+/**
+ * How much of a restricted layer the server shows the caller, as it states
+ * in the X-Privacy-Tier header of every answer: counts per area (public),
+ * rounded positions without free text (partner), or everything (staff).
+ */
+export type PrivacyTier = 'public' | 'partner' | 'staff';
+
+/** The header that states the privacy tier of an answer. */
+export const TIER_HEADER = 'X-Privacy-Tier';
+
+/** Reads the privacy tier of a header value; null when it is missing or unknown. */
+export function readTier(v: string | null | undefined): PrivacyTier | null {
+  const t = (v ?? '').trim().toLowerCase();
+  return t === 'public' || t === 'partner' || t === 'staff' ? t : null;
 }
 
 /** One distinct value of a property with the number of features that hold it. */
@@ -87,6 +105,10 @@ export interface Api {
   feature(layerId: string, featureId: string | number, signal?: AbortSignal): Promise<Feature>;
   /** GET /layers/{id}/values?property=…: distinct values with counts. */
   values(layerId: string, property: string, signal?: AbortSignal): Promise<ValueCount[]>;
+  /** The privacy tier of the latest answer that stated one, or null before any did. */
+  readonly tier: PrivacyTier | null;
+  /** Calls fn whenever an answer states another privacy tier than the one before; returns the unsubscribe. */
+  onTier(fn: (tier: PrivacyTier) => void): () => void;
 }
 
 /** Most pages a single features query may follow before it is treated as a loop. */
@@ -99,7 +121,19 @@ type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
  * origin `next` links must stay on.
  */
 export function createApi(fetchFn: FetchFn = (i, init) => fetch(i, init), base = '/api/v1', origin = location.origin): Api {
-  const get = async (url: string, signal?: AbortSignal): Promise<unknown> => {
+  let tier: PrivacyTier | null = null;
+  const tierListeners = new Set<(tier: PrivacyTier) => void>();
+  /** Notes the tier an answer states; returns it (null when it states none). */
+  const noteTier = (res: Response): PrivacyTier | null => {
+    const t = readTier(res.headers?.get(TIER_HEADER));
+    if (t && t !== tier) {
+      tier = t;
+      for (const fn of [...tierListeners]) fn(t);
+    }
+    return t;
+  };
+  /** GETs url as JSON; `onTier` receives the tier the answer states. */
+  const get = async (url: string, signal?: AbortSignal, onTier?: (t: PrivacyTier | null) => void): Promise<unknown> => {
     let res: Response;
     try {
       res = await fetchFn(url, { signal, headers: { Accept: 'application/json, application/geo+json' } });
@@ -107,6 +141,8 @@ export function createApi(fetchFn: FetchFn = (i, init) => fetch(i, init), base =
       if (isAbort(err)) throw err;
       throw new ApiError(err instanceof Error ? err.message : String(err), 0, 'network');
     }
+    const t = noteTier(res);
+    onTier?.(t);
     if (!res.ok) throw await toApiError(res);
     try {
       return await res.json();
@@ -120,10 +156,14 @@ export function createApi(fetchFn: FetchFn = (i, init) => fetch(i, init), base =
   const collect = async (first: string, signal?: AbortSignal): Promise<FeatureResult> => {
     const features: Feature[] = [];
     let numberMatched = -1;
+    let answeredAt: PrivacyTier | null = null;
+    const firstTier = (t: PrivacyTier | null) => {
+      answeredAt ??= t;
+    };
     let url: string | null = first;
     for (let page = 0; url !== null; page++) {
       if (page >= MAX_PAGES) throw new ApiError('too many pages', 0, 'bad_response');
-      const body = asObject(await get(url, signal));
+      const body = asObject(await get(url, signal, firstTier));
       if (body.type !== 'FeatureCollection' || !Array.isArray(body.features)) {
         throw new ApiError('response is not a FeatureCollection', 200, 'bad_response');
       }
@@ -133,10 +173,21 @@ export function createApi(fetchFn: FetchFn = (i, init) => fetch(i, init), base =
       if (numberMatched < 0 && typeof body.numberMatched === 'number') numberMatched = body.numberMatched;
       url = nextLink(body.links, origin);
     }
-    return { features, numberMatched: numberMatched < 0 ? features.length : numberMatched };
+    const result: FeatureResult = { features, numberMatched: numberMatched < 0 ? features.length : numberMatched };
+    if (answeredAt) result.tier = answeredAt;
+    return result;
   };
 
   return {
+    get tier() {
+      return tier;
+    },
+
+    onTier(fn) {
+      tierListeners.add(fn);
+      return () => tierListeners.delete(fn);
+    },
+
     async config(signal) {
       const body = asObject(await get(`${base}/config`, signal));
       return {

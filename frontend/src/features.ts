@@ -88,6 +88,28 @@ export function incidentTotals(features: readonly Feature[]): { dead: number; mi
   return { dead, missing };
 }
 
+/**
+ * Reports whether a feature is a cell of a restricted layer counted at the
+ * public tier (`aggregated: true`): an area with a count, not a place.
+ */
+export function isAggregated(p: Properties | null | undefined): boolean {
+  return p?.aggregated === true;
+}
+
+/** What a public cell counts: its incidents, or its features (services); 0 when it says neither. */
+export function cellCount(p: Properties | null | undefined): number {
+  if (!p) return 0;
+  const v = Object.prototype.hasOwnProperty.call(p, 'incidents') ? p.incidents : p.features;
+  return Math.max(0, num(v));
+}
+
+/** The sum of what the public cells among `features` count. */
+export function cellTotal(features: readonly Feature[]): number {
+  let n = 0;
+  for (const f of features) if (isAggregated(f.properties)) n += cellCount(f.properties);
+  return n;
+}
+
 /** Reports whether a route feature is a schematic, approximate corridor. */
 export function isApproximate(p: Properties | null): boolean {
   const v = p?.approximate;

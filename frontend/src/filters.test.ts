@@ -60,6 +60,20 @@ describe('feature query parameters', () => {
     expect(filterKey(incidents, all)).not.toBe(filterKey(incidents, { ...all, cause: '' }));
   });
 
+  it('sends the whole map zoom to restricted layers only, and keys them without it', () => {
+    const restricted = { ...incidents, sensitivity: 'restricted' };
+    expect(featureParams(restricted, all, 6).get('zoom')).toBe('6');
+    expect(featureParams(restricted, all, 5.7).get('zoom')).toBe('5');
+    expect(featureParams(restricted, all).has('zoom')).toBe(false);
+    expect(featureParams(restricted, all, NaN).has('zoom')).toBe(false);
+    for (const layer of [incidents, { ...incidents, sensitivity: 'public' }, routes, services, { ...services, sensitivity: '' }]) {
+      expect(featureParams(layer, all, 6).has('zoom')).toBe(false);
+      expect(featureParams(layer, all, 6).has('resolution')).toBe(false);
+    }
+    expect(featureParams({ ...services, sensitivity: 'restricted' }, all, 9).get('zoom')).toBe('9');
+    expect(filterKey(restricted, all)).not.toContain('zoom');
+  });
+
   it('asks only for properties the layer has, and for a date range only when it has a time property', () => {
     const bare = { kind: 'incident' as const, schema: schema('missing', 'location') };
     const q = featureParams(bare, all);

@@ -46,6 +46,13 @@ export interface LayerInfo {
   kind: Kind;
   schema?: readonly { name: string }[];
   time_property?: string;
+  /** "restricted" for a layer shown at the precision the caller's privacy tier allows. */
+  sensitivity?: string;
+}
+
+/** Reports whether a layer is restricted (its answers depend on the caller's privacy tier). */
+export function isRestricted(layer: Pick<LayerInfo, 'sensitivity'>): boolean {
+  return layer.sensitivity === 'restricted';
 }
 
 /**
@@ -63,9 +70,12 @@ export function slimProperties(layer: LayerInfo): string[] | null {
  * Builds the query parameters of a features request for a layer under
  * `filters`. Each kind gets only the filters that apply to it: incidents the
  * date range (when the layer has a time property), route and cause; routes
- * the route; services the category.
+ * the route; services the category. A restricted layer also gets the map
+ * zoom (whole), from which the server picks the size of the cells it counts
+ * in at the public tier; other layers never do (they refuse unknown
+ * parameters).
  */
-export function featureParams(layer: LayerInfo, filters: Filters): URLSearchParams {
+export function featureParams(layer: LayerInfo, filters: Filters, zoom?: number): URLSearchParams {
   const q = new URLSearchParams();
   const kind = layer.kind;
   if (kind === 'incident') {
@@ -82,10 +92,15 @@ export function featureParams(layer: LayerInfo, filters: Filters): URLSearchPara
   if (props) q.set('properties', props.join(','));
   q.set('precision', String(DRAW_PRECISION));
   q.set('limit', String(PAGE_LIMIT));
+  if (zoom !== undefined && Number.isFinite(zoom) && isRestricted(layer)) q.set('zoom', String(Math.max(0, Math.floor(zoom))));
   return q;
 }
 
-/** The part of `filters` that changes what a layer shows, as a comparable key. */
+/**
+ * The part of `filters` that changes what a layer shows, as a comparable
+ * key. The zoom is left out: whether it matters depends on the answer (see
+ * MapLayer).
+ */
 export function filterKey(layer: LayerInfo, filters: Filters): string {
   const q = featureParams(layer, filters);
   q.delete('properties');

@@ -1,14 +1,15 @@
 import L from 'leaflet';
-import { isAbort, type Api, type Feature, type LayerMeta } from './api';
+import { publicCellResolution } from './analysis';
+import { isAbort, type Api, type Feature, type LayerMeta, type PrivacyTier } from './api';
 import {
-  deadMissing, geometryParts, incidentTotals, isApproximate, pick, pickablePoint, pickableShape,
+  cellCount, cellTotal, deadMissing, geometryParts, incidentTotals, isAggregated, isApproximate, pick, pickablePoint, pickableShape,
   type LatLon, type Pickable, type Pixel,
 } from './features';
-import { featureParams, filterKey } from './filters';
+import { featureParams, filterKey, isRestricted } from './filters';
 import { rendererFor } from './map';
 import { createPointCanvas, type PointCanvas } from './pointcanvas';
 import {
-  AREA_STYLE, INCIDENT_STYLE, SERVICE_RADIUS, SERVICE_STYLE, incidentRadius, routeStyle, type PointStyle,
+  AREA_STYLE, INCIDENT_STYLE, SERVICE_RADIUS, SERVICE_STYLE, cellClass, cellStyle, incidentRadius, routeStyle, type PointStyle,
 } from './palette';
 import type { Filters } from './urlstate';
 
@@ -20,8 +21,14 @@ export interface LayerSummary {
   status: LayerStatus;
   /** Features drawn (0 while hidden). */
   shown: number;
-  /** Incidents only: dead and missing in the drawn features. */
+  /** Incidents only: dead and missing in the drawn features (summed over the cells when counted in cells). */
   totals?: { dead: number; missing: number };
+  /**
+   * A restricted layer at the public tier is drawn as cells (`shown` counts
+   * them): what they count, summed, and whether that is incidents or
+   * services.
+   */
+  aggregated?: { total: number; unit: 'incidents' | 'services' };
   /** What is counted: features (default), route segments or hotspot cells. */
   unit?: 'features' | 'segments' | 'cells';
   /** A second line of counts (analysis layers: features per class). */
@@ -59,7 +66,13 @@ export class MapLayer {
   private features: Feature[] = [];
   private pickables: Pickable[] = [];
   private loadedKey: string | null = null;
+  /** The key of the load in flight, if any. */
+  private requestedKey: string | null = null;
   private controller: AbortController | null = null;
+  /** Whether the last answer was public cells rather than features. */
+  private aggregated = false;
+  /** The privacy tier the last answer was given at. */
+  private loadedTier: PrivacyTier | null = null;
   private visible = false;
   private status: LayerStatus = 'hidden';
   private error: unknown = undefined;
@@ -82,14 +95,58 @@ export class MapLayer {
     return this.visible;
   }
 
+  /** Whether the last answer was public cells (the layer is drawn as cells when shown). */
+  get isAggregated(): boolean {
+    return this.aggregated;
+  }
+
+  /** The privacy tier of the last answer drawn (null before any, or when the server did not say). */
+  get tier(): PrivacyTier | null {
+    return this.loadedTier;
+  }
+
+  /** Whether a load is running. */
+  get isLoading(): boolean {
+    return this.controller !== null;
+  }
+
   /** The counts and state the panel shows. */
   summary(): LayerSummary {
     if (!this.visible) return { status: 'hidden', shown: 0 };
     const shown = this.status === 'ready' ? this.features.length : 0;
     const s: LayerSummary = { status: this.status, shown };
     if (this.meta.kind === 'incident' && this.status === 'ready') s.totals = incidentTotals(this.features);
+    if (this.aggregated && this.status === 'ready') {
+      s.aggregated = { total: cellTotal(this.features), unit: this.meta.kind === 'incident' ? 'incidents' : 'services' };
+    }
     if (this.status === 'error') s.error = this.error;
     return s;
+  }
+
+  /**
+   * The key of what the layer shows for `filters`: the filters that apply to
+   * it and, when it is drawn as public cells, their resolution at `zoom`
+   * (points do not change with the zoom, so zooming asks nothing then).
+   */
+  private keyFor(filters: Filters, zoom: number, aggregated: boolean): string {
+    const base = filterKey(this.meta, filters);
+    return aggregated ? `${base}|cells:${publicCellResolution(zoom)}` : base;
+  }
+
+  /** The key for `filters` at the current zoom. */
+  private currentKey(filters: Filters): string {
+    return this.keyFor(filters, this.map.getZoom(), this.aggregated);
+  }
+
+  /**
+   * Whether the layer, shown, has to load for `filters` at the current zoom:
+   * what is drawn (or loading) answers something else.
+   */
+  isStale(filters: Filters): boolean {
+    if (!this.visible) return false;
+    const key = this.currentKey(filters);
+    if (this.controller !== null) return this.requestedKey !== key;
+    return !(this.loadedKey === key && this.status === 'ready');
   }
 
   /**
@@ -109,7 +166,7 @@ export class MapLayer {
     }
     if (this.group && !this.map.hasLayer(this.group)) this.group.addTo(this.map);
     if (this.loadedKey !== null && !this.map.hasLayer(this.points)) this.points.addTo(this.map);
-    if (this.loadedKey === filterKey(this.meta, filters) && this.status !== 'error') {
+    if (this.loadedKey === this.currentKey(filters) && this.status !== 'error') {
       this.status = 'ready';
       this.opts.onUpdate(this);
       return;
@@ -117,10 +174,24 @@ export class MapLayer {
     await this.load(filters);
   }
 
-  /** Reloads the features when the filters that apply to this layer changed. */
+  /**
+   * Reloads the features when the filters that apply to this layer changed,
+   * or, drawn as public cells, when the zoom asks for another cell size.
+   */
   async applyFilters(filters: Filters): Promise<void> {
-    if (!this.visible) return;
-    if (this.loadedKey === filterKey(this.meta, filters) && this.status === 'ready') return;
+    if (!this.isStale(filters)) return;
+    await this.load(filters);
+  }
+
+  /**
+   * Loads again whatever the filters: the caller's privacy tier changed, so
+   * the same query answers differently. A hidden layer loads when next shown.
+   */
+  async reload(filters: Filters): Promise<void> {
+    if (!this.visible) {
+      this.loadedKey = null;
+      return;
+    }
     await this.load(filters);
   }
 
@@ -129,16 +200,22 @@ export class MapLayer {
     this.controller?.abort();
     const controller = new AbortController();
     this.controller = controller;
+    this.requestedKey = this.currentKey(filters);
     this.status = 'loading';
     this.opts.onUpdate(this);
     try {
+      const zoom = this.map.getZoom();
       const t0 = performance.now();
-      const res = await this.api.features(this.meta.id, featureParams(this.meta, filters), controller.signal);
+      const res = await this.api.features(this.meta.id, featureParams(this.meta, filters, zoom), controller.signal);
       if (controller.signal.aborted) return;
       const t1 = performance.now();
+      // Public cells: the server said so, or the features are cells.
+      const aggregated = isRestricted(this.meta) && (res.tier === 'public' || res.features.some((f) => isAggregated(f.properties)));
+      this.aggregated = aggregated;
+      this.loadedTier = res.tier ?? null;
       this.draw(res.features);
       this.timing = { fetchMs: Math.round(t1 - t0), drawMs: Math.round(performance.now() - t1) };
-      this.loadedKey = filterKey(this.meta, filters);
+      this.loadedKey = this.keyFor(filters, zoom, aggregated);
       this.status = 'ready';
       this.error = undefined;
     } catch (err) {
@@ -146,7 +223,10 @@ export class MapLayer {
       this.status = 'error';
       this.error = err;
     } finally {
-      if (this.controller === controller) this.controller = null;
+      if (this.controller === controller) {
+        this.controller = null;
+        this.requestedKey = null;
+      }
     }
     this.opts.onUpdate(this);
   }
@@ -194,9 +274,13 @@ export class MapLayer {
           pickables.push(pickableShape(idx, 'line', line, style.weight / 2));
         }
       }
+      // Public cells: filled by what they count; other polygons are areas.
+      const style = isAggregated(f.properties) && (kind === 'incident' || kind === 'service')
+        ? cellStyle(kind, cellClass(cellCount(f.properties)))
+        : AREA_STYLE;
       for (const rings of parts.polygons) {
-        group.addLayer(L.polygon(rings, { ...AREA_STYLE, renderer, interactive: false }));
-        pickables.push(pickableShape(idx, 'polygon', rings, AREA_STYLE.weight / 2));
+        group.addLayer(L.polygon(rings, { ...style, renderer, interactive: false }));
+        pickables.push(pickableShape(idx, 'polygon', rings, style.weight / 2));
       }
     });
     points.sort((a, b) => b.r - a.r);

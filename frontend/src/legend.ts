@@ -1,7 +1,8 @@
 import { HOTSPOT_CLASSES, RISK_CLASSES, RISK_FROM, RISK_SETTINGS } from './analysis';
 import type { I18n } from './i18n';
 import {
-  APPROXIMATE_DASH, AREA_STYLE, HOTSPOT_STYLE, INCIDENT_STYLE, RISK_STYLE, SERVICE_RADIUS, SERVICE_STYLE, incidentRadius,
+  APPROXIMATE_DASH, AREA_STYLE, CELL_BREAKS, CELL_MIN_COUNT, HOTSPOT_STYLE, INCIDENT_STYLE, RISK_STYLE, SERVICE_RADIUS, SERVICE_STYLE, cellStyle, incidentRadius,
+  type CellKind,
 } from './palette';
 import { rgba } from './pointcanvas';
 import type { Kind } from './vocab';
@@ -32,10 +33,30 @@ export interface LegendGroup {
 export const SIZE_SAMPLES = [1, 10, 100] as const;
 
 /**
- * Builds the legend for the kinds of layer on show. Routes get one row each
- * (approximate ones dashed and labelled so); incidents get a size key.
+ * The legend rows of public cells of a kind: one area swatch per class,
+ * light to dark, with the counts it stands for.
  */
-export function legendGroups(i18n: I18n, kinds: ReadonlySet<Kind>, routes: readonly LegendRoute[]): LegendGroup[] {
+export function cellEntries(i18n: I18n, kind: CellKind): LegendEntry[] {
+  return CELL_BREAKS.map((from, i) => {
+    const next = CELL_BREAKS[i + 1];
+    const style = cellStyle(kind, i);
+    const label = next !== undefined
+      ? i18n.t(kind === 'incident' ? 'legend.cellRange.incident' : 'legend.cellRange.service', { from, to: next - 1 })
+      : i18n.t(kind === 'incident' ? 'legend.cellFrom.incident' : 'legend.cellFrom.service', { from });
+    return { swatch: 'area', fill: rgba(style.fillColor ?? style.color, style.fillOpacity ?? 1), stroke: style.color, label, key: `cell-${i}` };
+  });
+}
+
+/**
+ * Builds the legend for the kinds of layer on show. Routes get one row each
+ * (approximate ones dashed and labelled so); incidents get a size key, or,
+ * when they are counted in cells (`cells`: the public tier of a restricted
+ * layer), a key of the cell classes and a note on what is hidden; so do
+ * services.
+ */
+export function legendGroups(
+  i18n: I18n, kinds: ReadonlySet<Kind>, routes: readonly LegendRoute[], cells: ReadonlySet<CellKind> = new Set(),
+): LegendGroup[] {
   const { t } = i18n;
   const groups: LegendGroup[] = [];
   if (kinds.has('route') && routes.length > 0) {
@@ -52,7 +73,14 @@ export function legendGroups(i18n: I18n, kinds: ReadonlySet<Kind>, routes: reado
       note: routes.some((r) => r.approximate) ? t('legend.approximateNote') : undefined,
     });
   }
-  if (kinds.has('incident')) {
+  if (kinds.has('incident') && cells.has('incident')) {
+    groups.push({
+      kind: 'incident',
+      title: t('legend.incidents'),
+      entries: cellEntries(i18n, 'incident'),
+      note: t('legend.cellNote.incident', { count: CELL_MIN_COUNT }),
+    });
+  } else if (kinds.has('incident')) {
     groups.push({
       kind: 'incident',
       title: t('legend.incidents'),
@@ -65,7 +93,14 @@ export function legendGroups(i18n: I18n, kinds: ReadonlySet<Kind>, routes: reado
       })),
     });
   }
-  if (kinds.has('service')) {
+  if (kinds.has('service') && cells.has('service')) {
+    groups.push({
+      kind: 'service',
+      title: t('legend.services'),
+      entries: cellEntries(i18n, 'service'),
+      note: t('legend.cellNote.service', { count: CELL_MIN_COUNT }),
+    });
+  } else if (kinds.has('service')) {
     groups.push({
       kind: 'service',
       title: t('legend.services'),

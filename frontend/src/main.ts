@@ -8,22 +8,23 @@ import {
 } from './analysis';
 import { AnalysisLayer, type AnalysisSpec } from './analysislayers';
 import { buildHotspotPopup, buildSegmentPopup } from './analysispopup';
-import { createApi, isAbort, type Api, type Config, type Feature, type LayerMeta, type ValueCount } from './api';
-import { geometryParts, type LatLon } from './features';
-import { createFilterControls, debounce, mergeValues, normaliseDates } from './filters';
+import { createApi, isAbort, type Api, type Config, type Feature, type LayerMeta, type PrivacyTier, type ValueCount } from './api';
+import { geometryParts, isAggregated, type LatLon } from './features';
+import { createFilterControls, debounce, isRestricted, mergeValues, normaliseDates } from './filters';
 import { applyDocumentLanguage, createI18n, pickCatalogue, type I18n } from './i18n';
 import { MapLayer } from './layers';
 import { analysisLegendGroups, legendGroups, renderLegend, type LegendGroup, type LegendRoute } from './legend';
 import { addTiles, createMap, DEFAULT_VIEW, loadBasemap, PANES } from './map';
-import { fallbackRouteColour, HOTSPOT_STYLE, PRIORITY_HIGHLIGHT, RISK_STYLE, routeColours } from './palette';
+import { fallbackRouteColour, HOTSPOT_STYLE, PRIORITY_HIGHLIGHT, RISK_STYLE, routeColours, type CellKind } from './palette';
 import { createLayerList, renderAbout, sortLayers, type LayerListItem } from './panel';
-import { buildPopup, messagePopup } from './popup';
+import { buildCellPopup, buildPopup, messagePopup } from './popup';
 import { createPriorities, type PrioritiesPanel } from './priorities';
 import { createRiskControls, defaultRiskSettings, type RiskSettings } from './risksettings';
 import { createDetailsPanel } from './segmentdetails';
 import { canEdit, createSession } from './session';
 import { createSignIn } from './signin';
 import { describeError, StatusRegion } from './status';
+import { createTierBadge } from './tier';
 import { decodeState, emptyFilters, encodeState, roundCoord, type Filters } from './urlstate';
 import type { Kind } from './vocab';
 
@@ -45,6 +46,8 @@ export interface Readiness {
   timings: Record<string, { fetchMs: number; drawMs: number }>;
   /** The map view as last written to the URL. */
   view: { z: number; lat: number; lon: number } | null;
+  /** The privacy tier the server last stated (X-Privacy-Tier), null before it did. */
+  tier: PrivacyTier | null;
 }
 
 declare global {
@@ -68,7 +71,7 @@ async function main(): Promise<void> {
   const { t } = i18n;
   const api = createApi();
   const initial = decodeState(location.search);
-  const ready: Readiness = { firstRenderMs: null, counts: {}, totals: {}, busy: true, loads: 0, tiles: false, view: null, timings: {} };
+  const ready: Readiness = { firstRenderMs: null, counts: {}, totals: {}, busy: true, loads: 0, tiles: false, view: null, timings: {}, tier: null };
   window.__routerisk = ready;
 
   // Layout: a skip link, the panel and the map.
@@ -98,9 +101,15 @@ async function main(): Promise<void> {
   session.subscribe((info) => {
     uploadLink.hidden = !canEdit(info?.role);
   });
+  // What the server shows of restricted layers to this reader, as its answers say.
+  const tierBadge = createTierBadge(doc, i18n);
+  api.onTier((tier) => {
+    ready.tier = tier;
+    tierBadge.set(tier);
+  });
   const account = doc.createElement('div');
   account.className = 'account';
-  account.append(signIn.element, uploadLink);
+  account.append(signIn.element, uploadLink, tierBadge.element);
   header.append(h1, sub, account);
   const status = new StatusRegion(doc);
   const layersSlot = doc.createElement('div');
@@ -125,8 +134,12 @@ async function main(): Promise<void> {
   mapMain.append(mapEl);
   app.replaceChildren(skip, panel, mapMain);
 
+  // Sign-ins and sign-outs after this first answer change what restricted layers show (see below).
+  let sessionKnown = false;
   void session.load().catch((err) => {
     status.set('session', describeError(i18n, t('status.what.session'), err), true);
+  }).finally(() => {
+    sessionKnown = true;
   });
 
   const map = createMap(mapEl, initial.view ?? DEFAULT_VIEW, t('app.map'));
@@ -171,6 +184,12 @@ async function main(): Promise<void> {
   const analyses: AnalysisLayer[] = [];
   const analysisById = new Map<string, AnalysisLayer>();
   let pendingFilter = false;
+  // A zoom that restricted layers drawn as cells may have to follow is waiting.
+  let pendingZoom = false;
+  // A sign-in or sign-out whose privacy tier is being asked.
+  let pendingSession = false;
+  // Schedules the loads a zoom asks of restricted layers drawn as cells (set once the map is wired).
+  let followZoom: () => void = () => {};
   let prioritiesLoading = false;
   const refreshReadiness = () => {
     const counts: Record<string, number> = {};
@@ -191,7 +210,7 @@ async function main(): Promise<void> {
     }
     ready.counts = counts;
     ready.totals = totals;
-    ready.busy = loading || pendingFilter;
+    ready.busy = loading || pendingFilter || pendingZoom || pendingSession;
     if (ready.busy) doc.documentElement.dataset.busy = 'true';
     else delete doc.documentElement.dataset.busy;
   };
@@ -236,7 +255,9 @@ async function main(): Promise<void> {
           status.clear(`layer:${layer.meta.id}`);
         }
         if (s.status === 'ready') ready.loads++;
-        if (layer.meta.kind === 'route') updateLegend();
+        if (layer.meta.kind === 'route' || isRestricted(layer.meta)) updateLegend();
+        // The map was zoomed while the cells were loading: the next cell size may be due.
+        if (s.status === 'ready' && layer.isStale(filters)) followZoom();
         refreshReadiness();
       },
     });
@@ -270,8 +291,15 @@ async function main(): Promise<void> {
     for (const l of layers) for (const [n, a] of l.routeNames) approx.set(n, a || (approx.get(n) ?? false));
     const names = routeNames.length > 0 ? routeNames : [...approx.keys()];
     const routes: LegendRoute[] = names.map((n) => ({ name: n, colour: routeColour(n), approximate: approx.get(n) ?? false }));
+    // Kinds drawn as public cells: by the last answer of their layer, or, before one, by the tier.
+    const cells = new Set<CellKind>();
+    for (const l of layers) {
+      const kind = l.meta.kind;
+      if (!isRestricted(l.meta) || (kind !== 'incident' && kind !== 'service')) continue;
+      if (l.tier !== null ? l.isAggregated : api.tier === 'public') cells.add(kind);
+    }
     const groups: LegendGroup[] = [
-      ...legendGroups(i18n, kinds, routes),
+      ...legendGroups(i18n, kinds, routes, cells),
       ...analysisLegendGroups(i18n, {
         risk: visible.has(ANALYSIS_IDS.risk),
         hotspots: visible.has(ANALYSIS_IDS.hotspots),
@@ -294,6 +322,8 @@ async function main(): Promise<void> {
   let prioritiesPanel: PrioritiesPanel | null = null;
   // The query of the list shown or being loaded.
   let prioritiesKey: string | null = null;
+  // The privacy tier the list shown was answered at.
+  let prioritiesTier: PrivacyTier | null = null;
   let prioritiesController: AbortController | null = null;
   const loadPriorities = async (f: Filters): Promise<void> => {
     const panelNow = prioritiesPanel;
@@ -315,6 +345,7 @@ async function main(): Promise<void> {
       } else {
         const res = await api.analysis('risk/priorities', params, controller.signal);
         if (controller.signal.aborted) return;
+        prioritiesTier = res.tier ?? null;
         panelNow.setItems(res.features);
       }
       status.clear('priorities');
@@ -445,9 +476,23 @@ async function main(): Promise<void> {
   for (const a of analyses) if (!visible.has(a.id)) layerList.setSummary(a.id, a.summary());
 
   map.on('moveend', updateUrl);
+  // Restricted layers drawn as public cells follow the zoom as hotspots do,
+  // a moment after the last zoom step, and only when the cell size changes.
+  const restrictedLayers = layers.filter((l) => isRestricted(l.meta));
+  const refetchForZoom = debounce(() => {
+    pendingZoom = false;
+    for (const l of restrictedLayers) void l.applyFilters(filters);
+    refreshReadiness();
+  }, FILTER_DEBOUNCE_MS);
+  followZoom = () => {
+    pendingZoom = true;
+    refreshReadiness();
+    refetchForZoom();
+  };
   // Hotspot cells follow the zoom: a new resolution is a new request.
   map.on('zoomend', () => {
     for (const a of analyses) void a.refresh(filters);
+    if (restrictedLayers.some((l) => l.isStale(filters))) followZoom();
   });
   updateUrl();
   const details = createDetailsPanel(doc, i18n, {
@@ -460,6 +505,46 @@ async function main(): Promise<void> {
   if (hasRisk) detailsSlot.replaceWith(details.element);
   else detailsSlot.remove();
   const popups = wirePicking(doc, i18n, map, api, layers, analyses, () => prioritiesPanel?.items() ?? [], () => risk, hasRisk ? details.open : undefined);
+
+  // Signing in or out changes the privacy tier, and with it what restricted
+  // layers (and the analyses that read them) answer: the layer list, asked
+  // again, states the new tier, and whatever was drawn at another tier (or
+  // is still loading from before) loads again. Public layers stay as they are.
+  let sessionCheck: AbortController | null = null;
+  const onSessionChange = async () => {
+    sessionCheck?.abort();
+    const c = new AbortController();
+    sessionCheck = c;
+    pendingSession = true;
+    refreshReadiness();
+    try {
+      await api.layers(c.signal);
+    } catch (err) {
+      if (isAbort(err) || c.signal.aborted) return;
+      // The tier stays unknown: reload restricted layers anyway, their answers say it.
+    } finally {
+      if (sessionCheck === c) {
+        sessionCheck = null;
+        pendingSession = false;
+      }
+    }
+    const tier = api.tier;
+    const stale = (x: { tier: PrivacyTier | null; isLoading: boolean }) => x.isLoading || x.tier === null || x.tier !== tier;
+    if (restrictedLayers.length > 0) {
+      for (const l of restrictedLayers) if (stale(l)) void l.reload(filters);
+      for (const a of analyses) if (stale(a)) void a.reload(filters);
+      if (hasRisk && (prioritiesLoading || prioritiesTier !== tier)) {
+        prioritiesKey = null;
+        void loadPriorities(filters);
+        void details.refresh();
+      }
+    }
+    updateLegend();
+    refreshReadiness();
+  };
+  session.subscribe(() => {
+    if (sessionKnown) void onSessionChange();
+  });
 
   // The priorities list, when the risk analysis is available.
   let prioritiesLoad: Promise<void> = Promise.resolve();
@@ -573,9 +658,14 @@ function wirePicking(
       newPopup().setLatLng(e.latlng).setContent(analysisPopup(hit.layer, hit.feature)).openOn(map);
       return;
     }
+    const { layer, feature } = hit;
+    // A public cell holds all there is to show; its features are not to be asked for.
+    if (isAggregated(feature.properties)) {
+      newPopup().setLatLng(e.latlng).setContent(buildCellPopup(doc, i18n, layer.meta.kind, layer.meta.title, feature)).openOn(map);
+      return;
+    }
     const controller = new AbortController();
     detail = controller;
-    const { layer, feature } = hit;
     const popup = newPopup()
       .setLatLng(e.latlng)
       .setContent(messagePopup(doc, i18n.t('popup.loading')))

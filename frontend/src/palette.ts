@@ -152,3 +152,47 @@ export const HOTSPOT_STYLE: Record<HotspotClass, LineStyle> = {
   cold_95: { color: '#67A9CF', weight: 1, opacity: 0.9, fillColor: '#67A9CF', fillOpacity: 0.55 },
   cold_99: { color: '#2166AC', weight: 1, opacity: 0.9, fillColor: '#2166AC', fillOpacity: 0.55 },
 };
+
+/**
+ * Lower bounds of the classes of the cells a restricted layer is counted in
+ * at the public tier, by the number of incidents (or services) in a cell.
+ * The server leaves out cells that count fewer than the first bound.
+ */
+export const CELL_BREAKS = [5, 10, 25, 100, 250] as const;
+
+/** Fewest incidents (or services) a public cell counts: the server leaves out cells with fewer. */
+export const CELL_MIN_COUNT = CELL_BREAKS[0];
+
+/** The kinds of layer that are counted in cells at the public tier. */
+export type CellKind = 'incident' | 'service';
+
+/**
+ * Fills of the cell classes, light to dark: ColorBrewer Oranges (5 classes)
+ * for incidents, whose points are vermillion, and Blues for services, whose
+ * points are blue. Both are sequential single-hue schemes that stay ordered
+ * for the common colour-vision deficiencies; the outline keeps the palest
+ * cells visible on the basemap.
+ */
+export const CELL_FILLS: Record<CellKind, readonly string[]> = {
+  incident: ['#FEEDDE', '#FDBE85', '#FD8D3C', '#E6550D', '#A63603'],
+  service: ['#EFF3FF', '#BDD7E7', '#6BAED6', '#3182BD', '#08519C'],
+};
+
+/** Outline of the cells of each kind. */
+export const CELL_OUTLINE: Record<CellKind, string> = { incident: '#7F2704', service: '#08306B' };
+
+/** The class of a cell that counts `count` (0 for the lowest, also below it). */
+export function cellClass(count: number): number {
+  let cls = 0;
+  CELL_BREAKS.forEach((b, i) => {
+    if (count >= b) cls = i;
+  });
+  return cls;
+}
+
+/** Style of a cell of class `cls` of a layer of `kind`. */
+export function cellStyle(kind: CellKind, cls: number): LineStyle {
+  const fills = CELL_FILLS[kind];
+  const fill = fills[Math.max(0, Math.min(fills.length - 1, cls))]!;
+  return { color: CELL_OUTLINE[kind], weight: 0.8, opacity: 0.8, fillColor: fill, fillOpacity: 0.65 };
+}

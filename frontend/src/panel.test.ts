@@ -20,11 +20,13 @@ describe('panel', () => {
     expect(summaryText(i18n, { status: 'ready', shown: 17846, totals: { dead: 1000, missing: 2 } })).toEqual({
       count: '17,846 features shown',
       totals: '1,000 dead · 2 missing',
+      note: '',
     });
     expect(summaryText(i18n, { status: 'hidden', shown: 0 }).count).toBe('Not shown');
     expect(summaryText(i18n, { status: 'ready', shown: 12104, unit: 'segments', detail: '264 critical · 520 high' })).toEqual({
       count: '12,104 route segments shown',
       totals: '264 critical · 520 high',
+      note: '',
     });
     expect(summaryText(i18n, { status: 'ready', shown: 1, unit: 'cells' }).count).toBe('1 cell shown');
     expect(summaryText(i18n, { status: 'loading', shown: 0 }).count).toBe('Loading…');

@@ -1,6 +1,7 @@
 import type { Config, LayerMeta } from './api';
 import type { I18n } from './i18n';
 import type { LayerSummary } from './layers';
+import { CELL_MIN_COUNT } from './palette';
 import { safeHttpUrl } from './popup';
 import type { Kind } from './vocab';
 
@@ -15,25 +16,31 @@ export function sortLayers(metas: readonly LayerMeta[], lang: string): LayerMeta
   );
 }
 
-/** The count line and, for incidents, the dead/missing line of a layer. */
-export function summaryText(i18n: I18n, s: LayerSummary): { count: string; totals: string } {
+/**
+ * The count line and, for incidents, the dead/missing line of a layer, and
+ * a note (a layer counted in cells says that small counts are hidden).
+ */
+export function summaryText(i18n: I18n, s: LayerSummary): { count: string; totals: string; note: string } {
   const { t } = i18n;
   switch (s.status) {
     case 'hidden':
-      return { count: t('layers.hidden'), totals: '' };
+      return { count: t('layers.hidden'), totals: '', note: '' };
     case 'loading':
-      return { count: t('layers.loading'), totals: '' };
+      return { count: t('layers.loading'), totals: '', note: '' };
     case 'error':
-      return { count: '', totals: '' };
+      return { count: '', totals: '', note: '' };
     default: {
       const params = { count: s.shown };
-      const count =
-        s.unit === 'segments' ? t('layers.countSegments', params)
+      const incidents = s.aggregated?.unit === 'incidents';
+      const count = s.aggregated
+        ? t(incidents ? 'layers.countAggregatedIncidents' : 'layers.countAggregatedServices', { count: s.aggregated.total })
+        : s.unit === 'segments' ? t('layers.countSegments', params)
           : s.unit === 'cells' ? t('layers.countCells', params)
             : t('layers.count', params);
       return {
         count,
         totals: s.totals ? t('layers.incidentTotals', { dead: s.totals.dead, missing: s.totals.missing }) : (s.detail ?? ''),
+        note: s.aggregated ? t(incidents ? 'layers.cellNoteIncidents' : 'layers.cellNoteServices', { count: CELL_MIN_COUNT }) : '',
       };
     }
   }
@@ -70,7 +77,7 @@ export function createLayerList(
   section.append(h);
 
   const toggles = new Map<string, HTMLInputElement>();
-  const counts = new Map<string, { count: HTMLElement; totals: HTMLElement }>();
+  const counts = new Map<string, { count: HTMLElement; totals: HTMLElement; note: HTMLElement }>();
   if (metas.length === 0) {
     const p = doc.createElement('p');
     p.textContent = i18n.t('layers.none');
@@ -88,7 +95,7 @@ export function createLayerList(
     box.name = 'layers';
     box.value = m.id;
     box.checked = visible.has(m.id);
-    box.setAttribute('aria-describedby', `count-${m.id} totals-${m.id}`);
+    box.setAttribute('aria-describedby', `count-${m.id} totals-${m.id} note-${m.id}`);
     box.addEventListener('change', () => onToggle(m.id, box.checked));
     const label = doc.createElement('label');
     label.htmlFor = box.id;
@@ -100,7 +107,10 @@ export function createLayerList(
     const totals = doc.createElement('span');
     totals.className = 'layer-totals';
     totals.id = `totals-${m.id}`;
-    li.append(box, label, count, totals);
+    const note = doc.createElement('span');
+    note.className = 'layer-note';
+    note.id = `note-${m.id}`;
+    li.append(box, label, count, totals, note);
     if (m.sensitivity === 'restricted') {
       const r = doc.createElement('span');
       r.className = 'layer-restricted';
@@ -109,7 +119,7 @@ export function createLayerList(
     }
     ul.append(li);
     toggles.set(m.id, box);
-    counts.set(m.id, { count, totals });
+    counts.set(m.id, { count, totals, note });
   }
   section.append(ul);
 
@@ -125,6 +135,15 @@ export function createLayerList(
       if (s.status === 'ready') c.count.dataset.count = String(s.shown);
       else delete c.count.dataset.count;
       c.totals.textContent = text.totals;
+      c.note.textContent = text.note;
+      // Counted in cells: data-count stays the cells drawn, data-cell-total is what they count.
+      if (s.status === 'ready' && s.aggregated) {
+        c.count.dataset.aggregated = 'true';
+        c.count.dataset.cellTotal = String(s.aggregated.total);
+      } else {
+        delete c.count.dataset.aggregated;
+        delete c.count.dataset.cellTotal;
+      }
       if (s.totals) {
         c.totals.dataset.dead = String(s.totals.dead);
         c.totals.dataset.missing = String(s.totals.missing);

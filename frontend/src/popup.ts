@@ -1,4 +1,5 @@
 import type { Feature } from './api';
+import { cellCount, num } from './features';
 import type { I18n } from './i18n';
 import { causeLabel, serviceCategoryLabel, type Kind } from './vocab';
 
@@ -118,6 +119,68 @@ export function buildPopup(doc: Document, i18n: I18n, kind: Kind, layerTitle: st
     dl.append(dt, dd);
   }
   root.append(dl);
+  return root;
+}
+
+/** A month as the public cells give it (YYYY-MM); anything else is not shown. */
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** An H3 cell index as the public cells give it (hexadecimal); anything else is not shown. */
+const H3_INDEX = /^[0-9a-f]{15,16}$/i;
+
+/**
+ * Builds the popup of a public cell of a restricted layer: how many
+ * incidents (or services) it counts, with dead, missing and the months
+ * they span, e.g. "23 incidents in this area · 40 dead · 12 missing ·
+ * 2019-03 – 2024-07", and that exact locations need a sign-in. It needs no
+ * request: the cell holds all there is to show.
+ */
+export function buildCellPopup(doc: Document, i18n: I18n, kind: Kind, layerTitle: string, feature: Feature): HTMLElement {
+  const { t } = i18n;
+  const props: Record<string, unknown> =
+    feature.properties && typeof feature.properties === 'object' ? feature.properties : {};
+  const incidents = kind === 'incident';
+
+  const root = doc.createElement('article');
+  root.className = `popup popup-cell-counts popup-cell-counts-${incidents ? 'incident' : 'service'}`;
+  const h = doc.createElement('h3');
+  h.className = 'popup-title';
+  h.textContent = t(incidents ? 'cellPopup.title.incident' : 'cellPopup.title.service');
+  const layer = doc.createElement('p');
+  layer.className = 'popup-layer';
+  layer.dir = 'auto';
+  layer.textContent = t('popup.layer', { title: clip(layerTitle) });
+  root.append(h, layer);
+
+  const count = cellCount(props);
+  const parts = [t(incidents ? 'cellPopup.incidents' : 'cellPopup.services', { count })];
+  if (incidents) {
+    parts.push(t('cellPopup.dead', { count: Math.max(0, num(props.dead)) }));
+    parts.push(t('cellPopup.missing', { count: Math.max(0, num(props.missing)) }));
+  }
+  const from = typeof props.first_month === 'string' && MONTH.test(props.first_month) ? props.first_month : '';
+  const to = typeof props.last_month === 'string' && MONTH.test(props.last_month) ? props.last_month : '';
+  if (from && to) parts.push(from === to ? from : t('cellPopup.months', { from, to }));
+  else if (from || to) parts.push(from || to);
+  const summary = doc.createElement('p');
+  summary.className = 'popup-cell-summary';
+  summary.textContent = parts.join(t('cellPopup.separator'));
+  summary.dataset.count = String(count);
+  root.append(summary);
+
+  const note = doc.createElement('p');
+  note.className = 'popup-note';
+  note.textContent = t('cellPopup.exact');
+  root.append(note);
+
+  const cell = typeof props.cell === 'string' && H3_INDEX.test(props.cell) ? props.cell : '';
+  const resolution = num(props.resolution);
+  if (cell) {
+    const p = doc.createElement('p');
+    p.className = 'popup-cell';
+    p.textContent = t('hotspotPopup.cell', { cell, resolution: Number.isInteger(resolution) && resolution > 0 ? String(resolution) : '–' });
+    root.append(p);
+  }
   return root;
 }
 

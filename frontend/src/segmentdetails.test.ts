@@ -84,6 +84,23 @@ describe('stretch details', () => {
     expect(el.querySelector('.details-services dd')!.children).toHaveLength(0);
   });
 
+  it('says that incidents are listed to partners and staff when the answer counts them but lists none', () => {
+    const d = readDetails({ ...fixture, incidents: [], incidents_total: 31 });
+    expect(d.incidentsTotal).toBe(31);
+    const el = renderDetails(document, i18n, d, 50);
+    expect(el.querySelector('.details-restricted')!.textContent).toBe('Individual incidents are listed for signed-in partners and staff.');
+    expect(el.querySelector('.details-incidents')).toBeNull();
+    expect(el.querySelector('.details-more')).toBeNull();
+    expect(el.textContent).not.toContain('more incident');
+    // The chart and the services stay.
+    expect(el.querySelectorAll('svg rect.bar')).toHaveLength(3);
+    expect(el.querySelectorAll('.details-services dd')).toHaveLength(3);
+    // No incidents at all: the old message, no note.
+    const none = renderDetails(document, i18n, readDetails({ ...fixture, incidents: [], incidents_total: 0 }), 50);
+    expect(none.querySelector('.details-restricted')).toBeNull();
+    expect(none.querySelector('.details-empty:last-child')!.textContent).toBe('No incident counts for this stretch.');
+  });
+
   it('shows unknown dates and hostile causes as text', () => {
     const d = readDetails({ ...fixture, incidents: fixture.incidents.slice(0, 2), incidents_total: 2 });
     const el = renderDetails(document, i18n, d, 50);

@@ -9,7 +9,9 @@ import { causeLabel, serviceCategoryLabel } from './vocab';
  * The details of one stretch of route (GET /risk/segments/{id}): dead and
  * missing per year as a small bar chart (with a table of the same numbers
  * for screen readers), the nearest service per category, and the incidents
- * that count most. Built from DOM nodes; every text through textContent.
+ * that count most (listed to partners and staff only: at the public privacy
+ * tier the answer counts them but lists none). Built from DOM nodes; every
+ * text through textContent.
  */
 
 /** One incident that counts for the stretch. */
@@ -224,6 +226,14 @@ export function renderDetails(doc: Document, i18n: I18n, d: SegmentDetails, reac
   h.textContent = t('details.topIncidents');
   root.append(h);
   const top = [...d.incidents].sort((a, b) => (b.weight ?? 0) - (a.weight ?? 0)).slice(0, TOP_INCIDENTS);
+  // At the public privacy tier the server counts the incidents but lists none.
+  if (top.length === 0 && d.incidentsTotal > 0) {
+    const p = doc.createElement('p');
+    p.className = 'details-restricted';
+    p.textContent = t('details.incidentsRestricted');
+    root.append(p);
+    return root;
+  }
   if (top.length === 0) {
     const p = doc.createElement('p');
     p.className = 'details-empty';

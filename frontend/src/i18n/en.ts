@@ -28,6 +28,10 @@ export const en = {
     'layers.countCells': { one: '{count} cell shown', other: '{count} cells shown' },
     'layers.riskDetail': '{critical} critical · {high} high',
     'layers.hotspotDetail': '{hot} hot spots · {cold} cold spots',
+    'layers.countAggregatedIncidents': { one: '{count} incident, counted by area', other: '{count} incidents, counted by area' },
+    'layers.countAggregatedServices': { one: '{count} service, counted by area', other: '{count} services, counted by area' },
+    'layers.cellNoteIncidents': 'Areas with fewer than {count} incidents are hidden.',
+    'layers.cellNoteServices': 'Areas with fewer than {count} services are hidden.',
 
     'kind.route': 'Routes',
     'kind.incident': 'Incidents',
@@ -89,6 +93,14 @@ export const en = {
     'legend.areas': 'Areas',
     'legend.area': 'Area',
     'legend.other': 'Other features',
+    'legend.cellRange.incident': '{from}–{to} incidents in an area',
+    'legend.cellFrom.incident': '{from} or more incidents in an area',
+    'legend.cellRange.service': '{from}–{to} services in an area',
+    'legend.cellFrom.service': '{from} or more services in an area',
+    'legend.cellNote.incident':
+      'Public view: incidents are counted per hexagonal area (H3 cells, smaller as you zoom in), and areas with fewer than {count} incidents are not shown. Exact locations are shown to signed-in partners and staff.',
+    'legend.cellNote.service':
+      'Public view: services are counted per hexagonal area (H3 cells, smaller as you zoom in), and areas with fewer than {count} services are not shown. Exact locations are shown to signed-in partners and staff.',
     'legend.risk': 'Route risk',
     'legend.riskBelow': '{label}: under {to} per 100 km',
     'legend.riskRange': '{label}: {from} to {to} per 100 km',
@@ -139,6 +151,16 @@ export const en = {
     'coverage.noData': 'No data loaded',
 
     'hotspotPopup.cell': 'H3 cell {cell}, resolution {resolution}',
+
+    'cellPopup.title.incident': 'Incidents in this area',
+    'cellPopup.title.service': 'Services in this area',
+    'cellPopup.incidents': { one: '{count} incident in this area', other: '{count} incidents in this area' },
+    'cellPopup.services': { one: '{count} service in this area', other: '{count} services in this area' },
+    'cellPopup.dead': '{count} dead',
+    'cellPopup.missing': '{count} missing',
+    'cellPopup.months': '{from} – {to}',
+    'cellPopup.separator': ' · ',
+    'cellPopup.exact': 'Exact locations are shown to signed-in partners and staff.',
     'hotspotPopup.incidents': 'Incidents',
     'hotspotPopup.z': 'z-score (Gi*)',
     'hotspotPopup.pFdr': 'p-value, FDR-corrected',
@@ -180,6 +202,7 @@ export const en = {
     'details.unknownDate': 'Unknown',
     'details.more': { one: '{count} more incident', other: '{count} more incidents' },
     'details.noIncidents': 'No incident counts for this stretch.',
+    'details.incidentsRestricted': 'Individual incidents are listed for signed-in partners and staff.',
     'details.notAvailable': 'Stretch details are not available from this server.',
     'status.what.segmentDetails': 'the stretch details',
 
@@ -241,6 +264,10 @@ export const en = {
     'session.failed': 'Sign-in failed: {message}',
     'session.signOutFailed': 'Sign-out failed: {message}',
     'session.uploadLink': 'Upload data',
+
+    'tier.public': 'Public view: restricted layers shown as counts per area',
+    'tier.partner': 'Partner view: positions rounded to about 10 km',
+    'tier.staff': 'Staff view: exact positions',
     'status.what.session': 'the sign-in state',
 
     'role.viewer': 'viewer',
