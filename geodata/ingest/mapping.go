@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -419,11 +420,14 @@ type mapper struct {
 	orders   map[string]DateOrder
 	log      *issueSink
 	rep      *geodata.Report
+	strs     map[string]any // shared boxed short strings (see share)
+	nums     []any          // shared boxed float64 whole numbers 0..4095
+	ints     []any          // shared boxed ints 0..4095
 }
 
 func newMapper(kind geodata.Kind, m Mapping, features []*geojson.Feature, rep *geodata.Report) *mapper {
 	mp := &mapper{kind: kind, m: m, sources: map[string]bool{}, reserved: map[string]bool{}, orders: map[string]DateOrder{},
-		log: newIssueSink(rep, mmp.DefaultMaxIssuesPerCode), rep: rep}
+		log: newIssueSink(rep, mmp.DefaultMaxIssuesPerCode), rep: rep, strs: map[string]any{}, nums: make([]any, 4096), ints: make([]any, 4096)}
 	for _, s := range fieldSpecs(kind) {
 		if s.typ != typeID { // the id goes to the feature, not its properties
 			mp.reserved[s.name] = true
@@ -523,7 +527,44 @@ func (mp *mapper) apply(pos int, f *geojson.Feature) {
 	if notes.repaired {
 		mp.rep.Repaired++
 	}
+	for k, v := range out {
+		out[k] = mp.share(v)
+	}
 	f.Properties = out
+}
+
+// share returns one boxed copy of each short string and small whole number
+// for the whole file, so the thousands of features that hold the same date,
+// count or category hold it once.
+func (mp *mapper) share(v any) any {
+	switch x := v.(type) {
+	case string:
+		if len(x) > 48 {
+			return v
+		}
+		if s, ok := mp.strs[x]; ok {
+			return s
+		}
+		if len(mp.strs) < 1<<16 {
+			mp.strs[x] = v
+		}
+	case float64:
+		if x >= 0 && x < float64(len(mp.nums)) && x == math.Trunc(x) {
+			i := int(x)
+			if mp.nums[i] == nil {
+				mp.nums[i] = v
+			}
+			return mp.nums[i]
+		}
+	case int:
+		if x >= 0 && x < len(mp.ints) {
+			if mp.ints[x] == nil {
+				mp.ints[x] = v
+			}
+			return mp.ints[x]
+		}
+	}
+	return v
 }
 
 // keepUnmapped copies the properties the mapping does not read, under
