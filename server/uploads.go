@@ -272,6 +272,26 @@ func (h *handlers) acquireUpload() (release func(), err error) {
 	}
 }
 
+// startUpload takes an upload slot, spools the form and grants its
+// memory budget; done gives all three back.
+func (h *handlers) startUpload(c echo.Context) (form *uploadForm, done func(), err error) {
+	release, err := h.acquireUpload()
+	if err != nil {
+		return nil, nil, err
+	}
+	form, err = h.readUpload(c, true)
+	if err != nil {
+		release()
+		return nil, nil, err
+	}
+	giveBack := h.memoryBudget(form.src.Size)
+	return form, func() {
+		giveBack()
+		form.close()
+		release()
+	}, nil
+}
+
 // validateResponse is the answer of POST /uploads/validate.
 type validateResponse struct {
 	*ingest.Result
@@ -284,17 +304,11 @@ const previewFeatures = 500
 
 // validateUpload reads and checks a file and stores nothing.
 func (h *handlers) validateUpload(c echo.Context) error {
-	release, err := h.acquireUpload()
+	form, done, err := h.startUpload(c)
 	if err != nil {
 		return err
 	}
-	defer release()
-	form, err := h.readUpload(c, true)
-	if err != nil {
-		return err
-	}
-	defer form.close()
-	defer h.memoryBudget(form.src.Size)()
+	defer done()
 	kind := geodata.Kind(strings.TrimSpace(form.fields["kind"]))
 	if kind == "" {
 		kind = geodata.KindIncident
@@ -367,17 +381,11 @@ func (h *handlers) replaceLayer(c echo.Context) error {
 }
 
 func (h *handlers) publish(c echo.Context, id string, replace bool) error {
-	release, err := h.acquireUpload()
+	form, done, err := h.startUpload(c)
 	if err != nil {
 		return err
 	}
-	defer release()
-	form, err := h.readUpload(c, true)
-	if err != nil {
-		return err
-	}
-	defer form.close()
-	defer h.memoryBudget(form.src.Size)()
+	defer done()
 	f := form.fields
 	if !replace {
 		id = strings.TrimSpace(f["id"])

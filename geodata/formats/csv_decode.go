@@ -17,7 +17,6 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/twpayne/go-geom"
 	"github.com/twpayne/go-geom/encoding/wkt"
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/routerisk/routerisk/geodata"
 )
@@ -232,7 +231,7 @@ func (rd *csvRows) addRecord(rec []string, line int) error {
 		return nil
 	}
 	rd.decimalCommas += commas
-	rd.vertices += csvVertexCount(g)
+	rd.vertices += countVertices(g)
 	if rd.vertices > rd.lim.MaxVertices {
 		return geodata.Errorf(geodata.TooLarge, "the file has more than %d coordinates (limit max_vertices)", rd.lim.MaxVertices)
 	}
@@ -457,45 +456,6 @@ func csvClip(s string) string {
 	return string(r[:csvIssueValueMax]) + "…"
 }
 
-// csvVertexCount counts the positions in g.
-func csvVertexCount(g orb.Geometry) int {
-	switch x := g.(type) {
-	case orb.Point:
-		return 1
-	case orb.MultiPoint:
-		return len(x)
-	case orb.LineString:
-		return len(x)
-	case orb.Ring:
-		return len(x)
-	case orb.Polygon:
-		n := 0
-		for _, r := range x {
-			n += len(r)
-		}
-		return n
-	case orb.MultiLineString:
-		n := 0
-		for _, l := range x {
-			n += len(l)
-		}
-		return n
-	case orb.MultiPolygon:
-		n := 0
-		for _, p := range x {
-			n += csvVertexCount(p)
-		}
-		return n
-	case orb.Collection:
-		n := 0
-		for _, c := range x {
-			n += csvVertexCount(c)
-		}
-		return n
-	}
-	return 0
-}
-
 // csvGeometrySource says where a row's geometry comes from.
 type csvGeometrySource int
 
@@ -680,9 +640,9 @@ func csvFindColumn(columns []string, name string) int {
 			return i
 		}
 	}
-	key := csvNameKey(name)
+	key := FoldName(name)
 	for i, c := range columns {
-		if key != "" && csvNameKey(c) == key {
+		if key != "" && FoldName(c) == key {
 			return i
 		}
 	}
@@ -711,7 +671,7 @@ func csvFindLatLon(columns []string) (lat, lon int) {
 // a bare x or y.
 func csvAxis(name string) (byte, int) {
 	var kept []string
-	for _, w := range strings.Fields(csvNameKey(name)) {
+	for _, w := range strings.Fields(FoldName(name)) {
 		switch w {
 		case "wgs84", "wgs", "84", "dd", "deg", "degree", "degrees", "decimal", "dec", "gps", "epsg", "4326",
 			"point", "coord", "coordinate", "n", "s", "e", "w":
@@ -735,7 +695,7 @@ func csvAxis(name string) (byte, int) {
 // csvPairName reports whether a column name means one "lat, lon" column.
 func csvPairName(name string) bool {
 	var kept []string
-	for _, w := range strings.Fields(csvNameKey(name)) {
+	for _, w := range strings.Fields(FoldName(name)) {
 		switch w {
 		case "wgs84", "wgs", "84", "dd", "decimal", "gps":
 			continue
@@ -752,33 +712,11 @@ func csvPairName(name string) bool {
 
 // csvWKTName reports whether a column name means WKT geometry.
 func csvWKTName(name string) bool {
-	switch strings.ReplaceAll(csvNameKey(name), " ", "") {
+	switch strings.ReplaceAll(FoldName(name), " ", "") {
 	case "wkt", "wktgeom", "wktgeometry", "geometry", "geom", "thegeom", "geometrywkt", "geomwkt":
 		return true
 	}
 	return false
-}
-
-// csvNameKey is a column name with case, accents and punctuation
-// removed: "Latitude (WGS84)" → "latitude wgs84", "Coordonnées" →
-// "coordonnees".
-func csvNameKey(s string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range norm.NFD.String(strings.ToLower(s)) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteRune(r)
-		default:
-			space = true
-		}
-	}
-	return b.String()
 }
 
 func csvHeaderList(columns []string) string {

@@ -479,7 +479,7 @@ func TestDecodeCSVRealData(t *testing.T) {
 // strip a BOM-less index column the same way, so those cases are tested
 // above only.
 func TestDecodeCSVMatchesGDAL(t *testing.T) {
-	ogr := csvOGR2OGR(t)
+	ogr := gdalOGR2OGR(t)
 	tests := []struct {
 		name, path string
 		oo         []string
@@ -562,7 +562,7 @@ func checkCSVCounts(t *testing.T, d *Decoded) {
 		if f.Geometry == nil || f.ID != nil {
 			t.Fatalf("feature %+v: want a geometry and no id", f)
 		}
-		for _, p := range csvPoints(f.Geometry) {
+		for _, p := range flattenPoints(f.Geometry) {
 			if math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0) {
 				t.Fatalf("non-finite coordinate %v", p)
 			}
@@ -634,53 +634,10 @@ func csvSharedData(t *testing.T, parts ...string) string {
 	return filepath.Join(append([]string{dir}, parts...)...)
 }
 
-func csvOGR2OGR(t *testing.T) string {
-	t.Helper()
-	p, err := exec.LookPath("ogr2ogr")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("ogr2ogr not found; install gdal-bin (apt-get install gdal-bin)")
-		}
-		t.Skip("ogr2ogr not found; install gdal-bin to cross-check with GDAL")
-	}
-	return p
-}
-
-func csvPoints(g orb.Geometry) []orb.Point {
-	var ps []orb.Point
-	switch x := g.(type) {
-	case orb.Point:
-		ps = append(ps, x)
-	case orb.MultiPoint:
-		ps = append(ps, x...)
-	case orb.LineString:
-		ps = append(ps, x...)
-	case orb.Ring:
-		ps = append(ps, x...)
-	case orb.Polygon:
-		for _, r := range x {
-			ps = append(ps, r...)
-		}
-	case orb.MultiLineString:
-		for _, l := range x {
-			ps = append(ps, l...)
-		}
-	case orb.MultiPolygon:
-		for _, p := range x {
-			ps = append(ps, csvPoints(p)...)
-		}
-	case orb.Collection:
-		for _, c := range x {
-			ps = append(ps, csvPoints(c)...)
-		}
-	}
-	return ps
-}
-
 // csvMaxDistance is the largest coordinate difference between two
 // geometries of the same shape (+Inf when the shapes differ).
 func csvMaxDistance(a, b orb.Geometry) float64 {
-	pa, pb := csvPoints(a), csvPoints(b)
+	pa, pb := flattenPoints(a), flattenPoints(b)
 	if len(pa) != len(pb) {
 		return math.Inf(1)
 	}

@@ -54,7 +54,7 @@ func FuzzDecodeCSV(f *testing.F) {
 			if f.Geometry == nil {
 				t.Fatal("feature without geometry")
 			}
-			for _, p := range csvPoints(f.Geometry) {
+			for _, p := range flattenPoints(f.Geometry) {
 				if math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0) {
 					t.Fatalf("non-finite coordinate %v", p)
 				}

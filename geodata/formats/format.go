@@ -6,8 +6,10 @@ import (
 	"io"
 	"path"
 	"strings"
+	"unicode"
 
 	"github.com/paulmach/orb/geojson"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/routerisk/routerisk/geodata"
 )
@@ -184,4 +186,26 @@ func ParseFormat(s string) (Format, error) {
 		}
 	}
 	return "", geodata.InvalidParam("format", fmt.Sprintf("is %q", s), "one of geojson, csv, kml, kmz, gpx, shapefile, geopackage")
+}
+
+// FoldName reduces a column name to a key for matching: lower case, accents
+// and punctuation removed, words separated by one space ("Latitude
+// (WGS84)" → "latitude wgs84", "Coordonnées" → "coordonnees").
+func FoldName(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		default:
+			space = true
+		}
+	}
+	return b.String()
 }

@@ -258,30 +258,7 @@ func TestDecodeShapefileSharedCases(t *testing.T) {
 // flattenPoints lists every point of g in order.
 func flattenPoints(g orb.Geometry) []orb.Point {
 	var out []orb.Point
-	switch x := g.(type) {
-	case orb.Point:
-		out = append(out, x)
-	case orb.MultiPoint:
-		out = append(out, x...)
-	case orb.LineString:
-		out = append(out, x...)
-	case orb.MultiLineString:
-		for _, l := range x {
-			out = append(out, l...)
-		}
-	case orb.Polygon:
-		for _, r := range x {
-			out = append(out, r...)
-		}
-	case orb.MultiPolygon:
-		for _, p := range x {
-			out = append(out, flattenPoints(p)...)
-		}
-	case orb.Collection:
-		for _, c := range x {
-			out = append(out, flattenPoints(c)...)
-		}
-	}
+	visitPoints(g, func(p orb.Point) { out = append(out, p) })
 	return out
 }
 

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -31,7 +30,7 @@ import (
 // gx:Track <when> values, which we do not turn into properties; begin/end
 // are compared with our "timespan" when we have one.
 func TestDecodeKMLMatchesGDAL(t *testing.T) {
-	ogr := ogr2ogrPath(t)
+	ogr := gdalOGR2OGR(t)
 	dir := xmlCasesDir(t, "kml")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.kml"))
 	for _, file := range files {
@@ -154,7 +153,7 @@ func kmlGDALPropertyDiff(ours, gdal map[string]any) string {
 // have no time (ours is the first point's time) and no GPX 1.0 url and
 // urlname.
 func TestDecodeGPXMatchesGDAL(t *testing.T) {
-	ogr := ogr2ogrPath(t)
+	ogr := gdalOGR2OGR(t)
 	dir := xmlCasesDir(t, "gpx")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.gpx"))
 	for _, file := range files {
@@ -270,20 +269,6 @@ func parseTimestamp(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, err
-}
-
-// ogr2ogrPath finds ogr2ogr; without it the test is skipped, or fails when
-// the environment variable CI is "true".
-func ogr2ogrPath(t *testing.T) string {
-	t.Helper()
-	path, err := exec.LookPath("ogr2ogr")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("ogr2ogr (GDAL) is needed for this test in CI: %v", err)
-		}
-		t.Skipf("ogr2ogr (GDAL) not installed: %v", err)
-	}
-	return path
 }
 
 // runOgr2ogr converts input (all layers, or the ones named) to

@@ -484,7 +484,7 @@ func (mp *mapper) apply(pos int, f *geojson.Feature) {
 			f.ID = clipText(cleanText(s), 256)
 		}
 	}
-	notes.id = mappingFeatureID(f.ID)
+	notes.id = featureID(f.ID)
 	mp.keepUnmapped(props, out, notes)
 	for _, s := range mp.active {
 		if s.typ == typeID {
@@ -828,18 +828,6 @@ func compactStrings(s []string) []string {
 		}
 	}
 	return out
-}
-
-func mappingFeatureID(id any) string {
-	switch v := id.(type) {
-	case nil:
-		return ""
-	case string:
-		return v
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	}
-	return fmt.Sprint(id)
 }
 
 // mmpColumnKeys maps the column names of the MMP CSV exports (folded by

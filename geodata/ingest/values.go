@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/routerisk/routerisk/geodata/formats"
 )
 
 // DateOrder says how to read a numeric date whose first two parts could
@@ -389,27 +389,8 @@ func textValue(v any) (string, bool) {
 	return "", false
 }
 
-// foldKey is text with case, accents and punctuation removed, words
-// separated by single spaces: "Location of death" → "location of death",
-// "Number Dead" → "number dead", "Coordonnées" → "coordonnees".
-func foldKey(s string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range norm.NFD.String(strings.ToLower(s)) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteRune(r)
-		default:
-			space = true
-		}
-	}
-	return b.String()
-}
+// foldKey reduces a name to the key names are matched by.
+func foldKey(s string) string { return formats.FoldName(s) }
 
 func allDigits(s string) bool {
 	for _, r := range s {
