@@ -66,8 +66,10 @@ func authenticate(tokens Tokens, sessions *auth.Sessions) echo.MiddlewareFunc {
 // Responses differ by caller, so shared caches must keep them apart.
 func withTier(c echo.Context, next echo.HandlerFunc) error {
 	t := tierOf(c)
-	r := c.Request()
-	c.SetRequest(r.WithContext(privacy.WithTier(r.Context(), t)))
+	if t != privacy.Public { // a context without a tier is public: no copy of the request needed
+		r := c.Request()
+		c.SetRequest(r.WithContext(privacy.WithTier(r.Context(), t)))
+	}
 	h := c.Response().Header()
 	h.Set("X-Privacy-Tier", string(t))
 	h.Add("Vary", "Authorization, Cookie")

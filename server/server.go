@@ -115,6 +115,7 @@ func New(o Options) *echo.Echo {
 	e.DELETE("/api/v1/layers/:id", h.deleteLayer, editor)
 	e.GET("/api/v1/layers/:id/versions", h.versions, editor)
 	e.POST("/api/v1/layers/:id/versions/:v/restore", h.restoreVersion, editor)
+	e.GET("/api/v1/layers/:id/versions/:v/report", h.versionReport, editor)
 	e.GET("/api/v1/audit", h.auditLog, require(auth.Admin))
 	e.GET("/api/v1/layers/:id/download", h.download)
 

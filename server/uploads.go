@@ -456,11 +456,34 @@ func (h *handlers) versions(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"versions": vs, "current": current})
 }
 
-// restoreVersion makes a new version with an older one's content.
-func (h *handlers) restoreVersion(c echo.Context) error {
+// versionParam reads the version number in the path.
+func versionParam(c echo.Context) (int, error) {
 	v, err := strconv.Atoi(c.Param("v"))
 	if err != nil || v < 1 {
-		return geodata.InvalidParam("version", fmt.Sprintf("is %q", truncateText(c.Param("v"), 20)), "a version number (1, 2, …) from GET …/versions")
+		return 0, geodata.InvalidParam("version", fmt.Sprintf("is %q", truncateText(c.Param("v"), 20)), "a version number (1, 2, …) from GET …/versions")
+	}
+	return v, nil
+}
+
+// versionReport answers the validation report a version was published with.
+func (h *handlers) versionReport(c echo.Context) error {
+	v, err := versionParam(c)
+	if err != nil {
+		return err
+	}
+	rep, err := h.cat.Report(c.Request().Context(), c.Param("id"), v)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, rep)
+}
+
+// restoreVersion makes a new version with an older one's content.
+func (h *handlers) restoreVersion(c echo.Context) error {
+	v, err := versionParam(c)
+	if err != nil {
+		return err
 	}
 	by := geodata.AuditEntry{Actor: actor(c), RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}
 	m, err := h.cat.Restore(c.Request().Context(), c.Param("id"), v, by)

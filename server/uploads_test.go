@@ -230,6 +230,14 @@ func TestUploadPublishReplaceRestoreDelete(t *testing.T) {
 	if r.Code != 200 || len(vs.Versions) != 3 || vs.Current != 3 || vs.Versions[0].Version != 3 {
 		t.Fatalf("versions: %d %s", r.Code, r.Body)
 	}
+	var rep3 geodata.Report
+	r = a.send(t, http.MethodGet, "/api/v1/layers/clinics/versions/3/report", nil, editor...)
+	if json.Unmarshal(r.Body.Bytes(), &rep3); r.Code != 200 || rep3.Read != 3 || rep3.Rejected != 1 || len(rep3.Issues) == 0 {
+		t.Fatalf("report of version 3: %d %s", r.Code, r.Body)
+	}
+	if r := a.send(t, http.MethodGet, "/api/v1/layers/clinics/versions/9/report", nil, editor...); r.Code != 404 {
+		t.Fatalf("report of a missing version: %d", r.Code)
+	}
 	r = a.send(t, http.MethodPost, "/api/v1/layers/clinics/versions/2/restore", nil, editor...)
 	if r.Code != 200 || layerMeta(t, a, "clinics").Version != 4 || layerMeta(t, a, "clinics").FeatureCount != 3 {
 		t.Fatalf("restore: %d %s", r.Code, r.Body)

@@ -130,7 +130,7 @@ func gdalPropertyText(p geojson.Properties) string {
 
 func TestShapefileMatchesGDAL(t *testing.T) {
 	gdalOGR2OGR(t)
-	dir := archiveSharedData(t, "shp")
+	dir := sharedData(t, "formats", "shp")
 	for _, base := range []string{"point", "pointm", "pointz", "multipoint", "multipointm", "multipointz",
 		"polyline", "polylinem", "polylinez", "polygon", "polygonm", "polygonz"} {
 		t.Run(base, func(t *testing.T) {
@@ -194,7 +194,7 @@ func TestGeoPackageMatchesGDAL(t *testing.T) {
 		path string
 		args []string
 	}{
-		{filepath.Join(archiveSharedData(t, "gpkg"), "natural_earth_minimal.gpkg"), nil},
+		{filepath.Join(sharedData(t, "formats", "gpkg"), "natural_earth_minimal.gpkg"), nil},
 		{filepath.Join("testdata", "gpkg", "places_3857.gpkg"), []string{"-t_srs", "EPSG:4326"}},
 		{filepath.Join("testdata", "gpkg", "two_layers.gpkg"), []string{"areas"}},
 		{filepath.Join("testdata", "gpkg", "undefined_srs.gpkg"), nil},

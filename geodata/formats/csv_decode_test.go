@@ -453,7 +453,7 @@ func TestDecodeCSVRealData(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.path[1], func(t *testing.T) {
-			path := csvSharedData(t, tt.path...)
+			path := sharedData(t, tt.path...)
 			f, err := os.Open(path)
 			if err != nil {
 				t.Fatal(err)
@@ -489,8 +489,8 @@ func TestDecodeCSVMatchesGDAL(t *testing.T) {
 		{"utf8 bom", csvFixturePath("utf8_bom.csv"), []string{"X_POSSIBLE_NAMES=lon", "Y_POSSIBLE_NAMES=lat"}},
 		{"carriage returns", csvFixturePath("cr_only.csv"), []string{"X_POSSIBLE_NAMES=lon", "Y_POSSIBLE_NAMES=lat"}},
 		{"wkt", csvFixturePath("wkt.csv"), []string{"GEOM_POSSIBLE_NAMES=WKT"}},
-		{"giocopp", csvSharedData(t, "incidents", "giocopp_iom_europe_curated.csv"), []string{"X_POSSIBLE_NAMES=Longitude", "Y_POSSIBLE_NAMES=Latitude"}},
-		{"who kemri", csvSharedData(t, "services", "who_kemri_public_health_facilities_sahel.csv"), []string{"X_POSSIBLE_NAMES=Long", "Y_POSSIBLE_NAMES=Lat"}},
+		{"giocopp", sharedData(t, "incidents", "giocopp_iom_europe_curated.csv"), []string{"X_POSSIBLE_NAMES=Longitude", "Y_POSSIBLE_NAMES=Latitude"}},
+		{"who kemri", sharedData(t, "services", "who_kemri_public_health_facilities_sahel.csv"), []string{"X_POSSIBLE_NAMES=Long", "Y_POSSIBLE_NAMES=Lat"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -618,20 +618,6 @@ func decodeCSVFixture(t *testing.T, name string, opts Options) *Decoded {
 		t.Fatalf("DecodeCSV(%s): %v", name, err)
 	}
 	return d
-}
-
-// csvSharedData returns a path under ../shared/data, skipping the test
-// when that folder is not there (failing in CI).
-func csvSharedData(t *testing.T, parts ...string) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "data")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared test data missing: %v", err)
-		}
-		t.Skipf("shared test data missing: %v", err)
-	}
-	return filepath.Join(append([]string{dir}, parts...)...)
 }
 
 // csvMaxDistance is the largest coordinate difference between two

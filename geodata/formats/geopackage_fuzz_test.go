@@ -38,8 +38,8 @@ func gpkgSeedBlobs(f *testing.F, path, table, column string, max int) [][]byte {
 }
 
 func FuzzDecodeGeoPackageGeometry(f *testing.F) {
-	seeds := gpkgSeedBlobs(f, filepath.Join(archiveSharedData(f, "gpkg"), "natural_earth_minimal.gpkg"), "ne_110m_land", "geom", 8)
-	seeds = append(seeds, gpkgSeedBlobs(f, filepath.Join(archiveSharedData(f, "gpkg"), "apeldoorn.gpkg"), "plaats", "geom", 1)...)
+	seeds := gpkgSeedBlobs(f, filepath.Join(sharedData(f, "formats", "gpkg"), "natural_earth_minimal.gpkg"), "ne_110m_land", "geom", 8)
+	seeds = append(seeds, gpkgSeedBlobs(f, filepath.Join(sharedData(f, "formats", "gpkg"), "apeldoorn.gpkg"), "plaats", "geom", 1)...)
 	seeds = append(seeds, gpkgSeedBlobs(f, filepath.Join("testdata", "gpkg", "hostile.gpkg"), `evil"name; DROP TABLE gpkg_contents; --`, "geom", 10)...)
 	collection := geom.NewGeometryCollection()
 	if err := collection.Push(geom.NewPointFlat(geom.XYZ, []float64{1, 2, 3}),

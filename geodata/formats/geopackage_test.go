@@ -24,7 +24,7 @@ func gpkgFixture(t testing.TB, name string) Source {
 }
 
 func gpkgShared(t testing.TB, name string) Source {
-	return archiveFileSource(t, filepath.Join(archiveSharedData(t, "gpkg"), name))
+	return archiveFileSource(t, filepath.Join(sharedData(t, "formats", "gpkg"), name))
 }
 
 func TestDecodeGeoPackageNaturalEarth(t *testing.T) {

@@ -58,7 +58,7 @@ var togeojsonGPXQuirks = map[string]map[string]string{
 // so features are matched regardless of order. Waypoint elevations, which
 // togeojson writes as a third coordinate, must be our "ele" property.
 func TestDecodeGPXSharedCases(t *testing.T) {
-	dir := xmlCasesDir(t, "gpx")
+	dir := sharedData(t, "formats", "gpx")
 	files, err := filepath.Glob(filepath.Join(dir, "*.gpx"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no GPX cases in %s (%v)", dir, err)

@@ -56,7 +56,7 @@ var togeojsonKMLOnly = map[string]bool{
 // GeometryCollection for every MultiGeometry, we write MultiLineString etc.
 // when the parts share a type, as GDAL does.
 func TestDecodeKMLSharedCases(t *testing.T) {
-	dir := xmlCasesDir(t, "kml")
+	dir := sharedData(t, "formats", "kml")
 	files, err := filepath.Glob(filepath.Join(dir, "*.kml"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no KML cases in %s (%v)", dir, err)
@@ -357,21 +357,6 @@ func decodeKMLFixture(t *testing.T, name string, opts Options) *Decoded {
 }
 
 // The functions below are shared by the KML, GPX and GDAL tests.
-
-// xmlCasesDir returns the shared test-data folder of a format ("kml",
-// "gpx"). It skips the test when the folder is missing, and fails it when
-// the environment variable CI is "true".
-func xmlCasesDir(t testing.TB, format string) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "data", "formats", format)
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared test data missing: %v", err)
-		}
-		t.Skipf("shared test data missing: %v", err)
-	}
-	return dir
-}
 
 func readXMLFixture(t testing.TB, path string) []byte {
 	t.Helper()

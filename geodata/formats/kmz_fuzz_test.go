@@ -6,7 +6,7 @@ import (
 )
 
 func FuzzDecodeKMZ(f *testing.F) {
-	paths, err := filepath.Glob(filepath.Join(archiveSharedData(f, "kml"), "*.kml"))
+	paths, err := filepath.Glob(filepath.Join(sharedData(f, "formats", "kml"), "*.kml"))
 	if err != nil {
 		f.Fatal(err)
 	}

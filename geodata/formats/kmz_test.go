@@ -36,7 +36,7 @@ func kmzSameAsKML(t testing.TB, kmz, kml *Decoded) {
 }
 
 func TestDecodeKMZSharedCases(t *testing.T) {
-	dir := archiveSharedData(t, "kml")
+	dir := sharedData(t, "formats", "kml")
 	paths, err := filepath.Glob(filepath.Join(dir, "*.kml"))
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no KML cases in %s: %v", dir, err)
@@ -65,7 +65,7 @@ func TestDecodeKMZSharedCases(t *testing.T) {
 }
 
 func TestDecodeKMZFixtures(t *testing.T) {
-	kmlDir := archiveSharedData(t, "kml")
+	kmlDir := sharedData(t, "formats", "kml")
 	cases := []struct {
 		kmz, kml, note string
 	}{

@@ -14,7 +14,7 @@ import (
 
 // addSharedShapefileSeeds adds every shared .shp/.shx/.dbf triple.
 func addSharedShapefileSeeds(f *testing.F, add func(shp, shx, dbf []byte)) {
-	dir := archiveSharedData(f, "shp")
+	dir := sharedData(f, "formats", "shp")
 	shps, err := filepath.Glob(filepath.Join(dir, "*.shp"))
 	if err != nil {
 		f.Fatal(err)

@@ -16,24 +16,10 @@ import (
 	"github.com/routerisk/routerisk/geodata"
 )
 
-// archiveSharedData returns the shared test data folder for formats, or
-// skips the test locally (fails it in CI) when it is missing.
-func archiveSharedData(t testing.TB, sub string) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "data", "formats", sub)
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared test data missing: %v", err)
-		}
-		t.Skipf("shared test data missing: %v", err)
-	}
-	return dir
-}
-
 // readSharedShapefile reads the .shp, .shx and .dbf of one shared case.
 func readSharedShapefile(t testing.TB, base string) (shp, shx, dbf []byte) {
 	t.Helper()
-	dir := archiveSharedData(t, "shp")
+	dir := sharedData(t, "formats", "shp")
 	read := func(ext string) []byte {
 		b, err := os.ReadFile(filepath.Join(dir, base+ext))
 		if err != nil {
@@ -243,7 +229,7 @@ func TestDecodeShapefileSharedCases(t *testing.T) {
 		wantGeodataError(t, err, geodata.Invalid, "MultiPatch", "ogr2ogr")
 	})
 	t.Run("zipped upload", func(t *testing.T) {
-		src := archiveFileSource(t, filepath.Join(archiveSharedData(t, "shp"), "polygon_shapefile.zip"))
+		src := archiveFileSource(t, filepath.Join(sharedData(t, "formats", "shp"), "polygon_shapefile.zip"))
 		d, err := DecodeShapefile(src, Options{})
 		if err != nil {
 			t.Fatal(err)

@@ -31,7 +31,7 @@ import (
 // are compared with our "timespan" when we have one.
 func TestDecodeKMLMatchesGDAL(t *testing.T) {
 	ogr := gdalOGR2OGR(t)
-	dir := xmlCasesDir(t, "kml")
+	dir := sharedData(t, "formats", "kml")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.kml"))
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
@@ -154,7 +154,7 @@ func kmlGDALPropertyDiff(ours, gdal map[string]any) string {
 // urlname.
 func TestDecodeGPXMatchesGDAL(t *testing.T) {
 	ogr := gdalOGR2OGR(t)
-	dir := xmlCasesDir(t, "gpx")
+	dir := sharedData(t, "formats", "gpx")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.gpx"))
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {

@@ -116,12 +116,9 @@ func Run(src formats.Source, o Options) (*Result, error) {
 			res.Columns = propertyNames(d.Features, 1000)
 		}
 		m, layout := DetectMapping(o.Kind, res.Columns)
-		for k, v := range o.Mapping {
-			if v == "" {
-				delete(m, k)
-			} else {
-				m[k] = v
-			}
+		m = m.Merge(o.Mapping)
+		if err := m.CheckColumns(res.Columns); err != nil {
+			return nil, err // a column named in the override is not in the file
 		}
 		res.Mapping, res.Layout = m, layout
 		if o.Kind == geodata.KindIncident && IsMMPLayout(layout) && len(o.Mapping) == 0 {

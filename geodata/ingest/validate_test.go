@@ -182,3 +182,18 @@ func TestRunNumbersIssuesByFilePosition(t *testing.T) {
 		t.Fatalf("report %+v", res.Report)
 	}
 }
+
+// TestRunRefusesAMappingToAMissingColumn: an override naming a column the
+// file does not have is a clear error, not a mapping that silently maps nothing.
+func TestRunRefusesAMappingToAMissingColumn(t *testing.T) {
+	data := `{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]},"properties":{"Facility":"A"}}`
+	src := formats.Source{Name: "x.geojson", Size: int64(len(data)), R: strings.NewReader(data)}
+	_, err := Run(src, Options{Kind: geodata.KindService, Mapping: Mapping{"name": "Facility name"}})
+	if geodata.ErrorCode(err) != geodata.Invalid || !strings.Contains(err.Error(), "Facility name") {
+		t.Fatalf("err = %v; want Invalid naming the column", err)
+	}
+	res, err := Run(src, Options{Kind: geodata.KindService, Mapping: Mapping{"name": "Facility"}})
+	if err != nil || res.Features[0].Properties["name"] != "A" {
+		t.Fatalf("override to an existing column: %v %+v", err, res)
+	}
+}

@@ -25,10 +25,6 @@ func tierFor(ctx context.Context, m geodata.Meta) privacy.Tier {
 	return privacy.FromContext(ctx)
 }
 
-// TierOf reports the tier a layer is served at to the caller of ctx, for
-// the X-Privacy-Tier header.
-func TierOf(ctx context.Context, m geodata.Meta) privacy.Tier { return tierFor(ctx, m) }
-
 // cellParams takes the cell resolution parameters (zoom, resolution) out
 // of a restricted layer's query: the public tier aggregates to cells at
 // that resolution, the other tiers ignore them.

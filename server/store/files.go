@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -149,15 +150,16 @@ func (s *Files) Open(_ context.Context, id string, v int) (*geodata.Layer, error
 	if err != nil {
 		return nil, fmt.Errorf("layer %s: %w", m, err)
 	}
-	raw, err := io.ReadAll(zr)
+	// Streamed: a stored version was checked when it was published, so the
+	// only limits are the ones no layer can reach.
+	d, err := formats.ReadGeoJSON(zr, formats.Options{Limits: formats.Limits{MaxFeatures: math.MaxInt, MaxVertices: math.MaxInt}})
 	if err != nil {
 		return nil, fmt.Errorf("layer %s: %w", m, err)
 	}
-	fc, err := geojson.UnmarshalFeatureCollection(raw)
-	if err != nil {
-		return nil, fmt.Errorf("layer %s: %w", m, err)
+	if d.Report.Rejected > 0 {
+		return nil, fmt.Errorf("layer %s: %d stored features cannot be read", m, d.Report.Rejected)
 	}
-	return &geodata.Layer{Meta: m, Features: fc.Features}, nil
+	return &geodata.Layer{Meta: m, Features: d.Features}, nil
 }
 
 // Report returns the import report of version v of layer id.
