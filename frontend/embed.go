@@ -1,5 +1,6 @@
 // Package frontend exposes the built dashboard (frontend/dist, produced by
-// `npm run build`) so the server binary carries it.
+// `npm run build`) and the offline basemap (public/basemap) so the server
+// binary carries them.
 package frontend
 
 import (
@@ -16,6 +17,22 @@ func Dist() fs.FS {
 	sub, err := fs.Sub(dist, "dist")
 	if err != nil {
 		panic(err) // "dist" is a valid path; fs.Sub cannot fail on it
+	}
+	return sub
+}
+
+//go:embed public/basemap/*.topojson.json
+var basemap embed.FS
+
+// Basemap returns the offline basemap files the dashboard draws, rooted at
+// their folder: world-atlas_countries-110m.topojson.json and
+// world-atlas_countries-50m.topojson.json (world-atlas country outlines,
+// objects "countries" and "land"; see public/basemap/README.md). Unlike
+// Dist, it does not wait for a frontend build.
+func Basemap() fs.FS {
+	sub, err := fs.Sub(basemap, "public/basemap")
+	if err != nil {
+		panic(err) // "public/basemap" is a valid path; fs.Sub cannot fail on it
 	}
 	return sub
 }

@@ -31,9 +31,12 @@ const principalKey = "principal"
 // authenticate resolves the caller from a bearer token or a session
 // cookie. A bearer token that is wrong is answered 401 at once; an unknown
 // cookie is ignored (the caller is anonymous, and writes will say so).
-func authenticate(tokens Tokens, sessions *auth.Sessions) echo.MiddlewareFunc {
+func authenticate(tokens Tokens, sessions *auth.Sessions, embeds EmbedTokens) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
+			if t := embedTokenOf(c); t != "" {
+				return authenticateEmbed(c, embeds, t, next)
+			}
 			h := c.Request().Header.Get(echo.HeaderAuthorization)
 			if h != "" {
 				scheme, tok, _ := strings.Cut(h, " ")

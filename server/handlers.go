@@ -39,6 +39,8 @@ type handlers struct {
 	budgeted      int64
 	memBase       int64
 	savedMemLimit int64
+	// basemaps holds the offline basemap for images, decoded on first use.
+	basemaps *basemapCache
 }
 
 func (h *handlers) healthz(c echo.Context) error {

@@ -47,6 +47,15 @@ type Options struct {
 	Tokens          Tokens         // nil: no token is accepted
 	Sessions        *auth.Sessions // nil: no browser sign-in
 	Uploads         UploadOptions
+	Embeds          EmbedTokens // nil: no signed embeds
+	// EmbedOrigins may frame the embed page (CSP frame-ancestors); empty
+	// means any site. Every other page may be framed only by this origin.
+	EmbedOrigins []string
+	// PublicURL is the server's address as others reach it (scheme://host),
+	// used in the links it hands out; "" takes the request's own.
+	PublicURL string
+	// Basemap holds the offline basemap's TopoJSON files for images.
+	Basemap fs.FS
 }
 
 // New builds the Echo app.
@@ -69,15 +78,15 @@ func New(o Options) *echo.Echo {
 	e.Use(m.middleware)
 	e.Use(requestLogger(o.Logger))
 	e.Use(middleware.Recover())
-	e.Use(securityHeaders(o.TileURL))
+	e.Use(securityHeaders(o.TileURL, frameAncestors(o.EmbedOrigins)))
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
 		Limit:   strconv.FormatInt(o.MaxBodyBytes, 10),
 		Skipper: isUpload, // bounded by Uploads.MaxBytes, enforced while streaming
 	}))
-	e.Use(authenticate(o.Tokens, o.Sessions))
+	e.Use(authenticate(o.Tokens, o.Sessions, o.Embeds))
 
 	o.Uploads = o.Uploads.withDefaults()
-	h := &handlers{cat: o.Catalog, opts: o, metrics: m, uploadSlots: make(chan struct{}, o.Uploads.Concurrency)}
+	h := &handlers{cat: o.Catalog, opts: o, metrics: m, uploadSlots: make(chan struct{}, o.Uploads.Concurrency), basemaps: &basemapCache{}}
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
 	e.GET("/metrics", echo.WrapHandler(m.handler()))
@@ -101,6 +110,9 @@ func New(o Options) *echo.Echo {
 		"/risk/segments":            h.riskSegments,
 		"/risk/segments/:id":        h.riskSegment,
 		"/risk/priorities":          h.riskPriorities,
+		"/render.png":               h.renderPNG,
+		"/render.svg":               h.renderSVG,
+		"/embed":                    h.embedClaimsJSON,
 	} {
 		e.Match(read, "/api/v1"+path, handler, cors)
 	}
@@ -117,6 +129,11 @@ func New(o Options) *echo.Echo {
 	e.POST("/api/v1/layers/:id/versions/:v/restore", h.restoreVersion, editor)
 	e.GET("/api/v1/layers/:id/versions/:v/report", h.versionReport, editor)
 	e.GET("/api/v1/audit", h.auditLog, require(auth.Admin))
+	e.POST("/api/v1/embeds", h.createEmbed, require(auth.Staff))
+	e.GET("/api/v1/embeds", h.listEmbeds, require(auth.Admin))
+	e.DELETE("/api/v1/embeds/:id", h.revokeEmbed, require(auth.Admin))
+	e.GET("/embed", h.embedPage(o.Frontend))
+	e.Match(read, "/oembed", h.oembed, cors)
 	e.GET("/api/v1/layers/:id/download", h.download)
 
 	ogc.Register(e, ogc.Options{Catalog: o.Catalog, SendCached: sendCached, Middleware: []echo.MiddlewareFunc{cors}, Version: o.Version})
@@ -149,8 +166,9 @@ func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
 }
 
 // securityHeaders sets a strict Content-Security-Policy that admits only
-// this origin, plus the tile server's origin for images.
-func securityHeaders(tileURL string) echo.MiddlewareFunc {
+// this origin, plus the tile server's origin for images. Only the embed
+// page may be framed by other sites: those in embedAncestors.
+func securityHeaders(tileURL, embedAncestors string) echo.MiddlewareFunc {
 	img := "'self' data: blob:"
 	if u, err := url.Parse(strings.ReplaceAll(tileURL, "{s}", "a")); err == nil && u.Scheme != "" && u.Host != "" {
 		host := u.Host
@@ -159,15 +177,20 @@ func securityHeaders(tileURL string) echo.MiddlewareFunc {
 		}
 		img += " " + u.Scheme + "://" + host
 	}
-	csp := "default-src 'self'; img-src " + img + "; style-src 'self' 'unsafe-inline'; " +
-		"script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'; form-action 'self'"
+	base := "default-src 'self'; img-src " + img + "; style-src 'self' 'unsafe-inline'; " +
+		"script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-src 'self'; frame-ancestors "
+	csp, embedCSP := base+"'self'", base+embedAncestors
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			hd := c.Response().Header()
-			hd.Set("Content-Security-Policy", csp)
 			hd.Set("X-Content-Type-Options", "nosniff")
 			hd.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-			hd.Set("X-Frame-Options", "SAMEORIGIN")
+			if c.Request().URL.Path == "/embed" {
+				hd.Set("Content-Security-Policy", embedCSP)
+			} else {
+				hd.Set("Content-Security-Policy", csp)
+				hd.Set("X-Frame-Options", "SAMEORIGIN")
+			}
 			return next(c)
 		}
 	}

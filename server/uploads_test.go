@@ -17,6 +17,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/routerisk/routerisk/frontend"
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/formats"
 	"github.com/routerisk/routerisk/server/auth"
@@ -31,6 +32,8 @@ type writeApp struct {
 	e      *echo.Echo
 	dir    string
 	tokens map[auth.Role]string
+	embeds *auth.EmbedFile
+	cat    *catalog.Catalog
 }
 
 func newWriteApp(t *testing.T, up UploadOptions) *writeApp {
@@ -56,9 +59,14 @@ func newWriteApp(t *testing.T, up UploadOptions) *writeApp {
 	if err := cat.Load(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	embeds, err := auth.OpenEmbedFile(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	up.SpoolDir = filepath.Join(dir, "uploads")
-	e := New(Options{Catalog: cat, Tokens: tf, Sessions: auth.NewSessions(time.Hour), Uploads: up})
-	return &writeApp{e: e, dir: dir, tokens: toks}
+	e := New(Options{Catalog: cat, Tokens: tf, Sessions: auth.NewSessions(time.Hour), Uploads: up,
+		Embeds: embeds, EmbedOrigins: []string{"https://reports.example.org"}, Basemap: frontend.Basemap()})
+	return &writeApp{e: e, dir: dir, tokens: toks, embeds: embeds, cat: cat}
 }
 
 // form builds a multipart body with a file and fields.

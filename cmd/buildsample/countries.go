@@ -3,29 +3,15 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
 	"sort"
 	"strconv"
-)
 
-// topology is the part of a TopoJSON file the country table needs.
-type topology struct {
-	Arcs      [][][2]float64 `json:"arcs"`
-	Transform *struct {
-		Scale     [2]float64 `json:"scale"`
-		Translate [2]float64 `json:"translate"`
-	} `json:"transform"`
-	Objects map[string]struct {
-		Geometries []struct {
-			Type       string          `json:"type"`
-			Properties map[string]any  `json:"properties"`
-			Arcs       json.RawMessage `json:"arcs"`
-		} `json:"geometries"`
-	} `json:"objects"`
-}
+	"github.com/paulmach/orb"
+	"github.com/routerisk/routerisk/geodata/topojson"
+)
 
 // countryRow is one line of geodata/mmp/countries.csv.
 type countryRow struct {
@@ -40,47 +26,20 @@ func buildCountryTable(path string) ([]countryRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	var topo topology
-	if err := json.Unmarshal(data, &topo); err != nil {
+	countries, err := topojson.DecodeObject(data, "countries")
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	arcs := decodeArcs(topo)
-	obj, ok := topo.Objects["countries"]
-	if !ok {
-		return nil, fmt.Errorf("%s: no countries object", path)
-	}
 	var rows []countryRow
-	for _, g := range obj.Geometries {
-		var idx []int
-		var nested any
-		if len(g.Arcs) > 0 {
-			if err := json.Unmarshal(g.Arcs, &nested); err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", path, prop(g.Properties, "name"), err)
-			}
-		}
-		collectInts(nested, &idx)
-		box := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
-		for _, i := range idx {
-			if i < 0 {
-				i = ^i
-			}
-			if i >= len(arcs) {
-				return nil, fmt.Errorf("%s: %s: arc %d out of range", path, prop(g.Properties, "name"), i)
-			}
-			for _, p := range arcs[i] {
-				box[0] = math.Min(box[0], p[0])
-				box[1] = math.Min(box[1], p[1])
-				box[2] = math.Max(box[2], p[0])
-				box[3] = math.Max(box[3], p[1])
-			}
-		}
-		if math.IsInf(box[0], 0) {
+	for _, f := range countries.Features {
+		b, ok := ringsBound(f.Geometry)
+		if !ok {
 			continue
 		}
 		rows = append(rows, countryRow{
-			adm0: prop(g.Properties, "adm0A3"), name: prop(g.Properties, "name"), nameLong: prop(g.Properties, "nameLong"),
-			iso3: prop(g.Properties, "isoA3"),
-			box:  [4]float64{floor2(box[0]), floor2(box[1]), ceil2(box[2]), ceil2(box[3])},
+			adm0: prop(f.Properties, "adm0A3"), name: prop(f.Properties, "name"), nameLong: prop(f.Properties, "nameLong"),
+			iso3: prop(f.Properties, "isoA3"),
+			box:  [4]float64{floor2(b.Min.X()), floor2(b.Min.Y()), ceil2(b.Max.X()), ceil2(b.Max.Y())},
 		})
 	}
 	sort.Slice(rows, func(i, j int) bool {
@@ -92,38 +51,38 @@ func buildCountryTable(path string) ([]countryRow, error) {
 	return rows, nil
 }
 
-// decodeArcs turns quantised, delta-encoded arcs into lon/lat.
-func decodeArcs(t topology) [][][2]float64 {
-	out := make([][][2]float64, len(t.Arcs))
-	for i, arc := range t.Arcs {
-		pts := make([][2]float64, len(arc))
-		var x, y float64
-		for j, p := range arc {
-			if t.Transform == nil {
-				pts[j] = p
-				continue
-			}
-			x += p[0]
-			y += p[1]
-			pts[j] = [2]float64{
-				x*t.Transform.Scale[0] + t.Transform.Translate[0],
-				y*t.Transform.Scale[1] + t.Transform.Translate[1],
-			}
+// ringsBound is the bound of every point of a geometry, holes included
+// (orb's Polygon.Bound looks at the outer ring only, and world-atlas cuts
+// Antarctica at the pole into rings that reach farther than the first);
+// false when it has no points.
+func ringsBound(g orb.Geometry) (orb.Bound, bool) {
+	var rings []orb.Ring
+	switch g := g.(type) {
+	case orb.Polygon:
+		rings = g
+	case orb.MultiPolygon:
+		for _, p := range g {
+			rings = append(rings, p...)
 		}
-		out[i] = pts
+	case nil:
+		return orb.Bound{}, false
+	default:
+		b := g.Bound()
+		return b, b.Min.X() <= b.Max.X()
 	}
-	return out
-}
-
-func collectInts(v any, out *[]int) {
-	switch x := v.(type) {
-	case float64:
-		*out = append(*out, int(x))
-	case []any:
-		for _, e := range x {
-			collectInts(e, out)
+	var b orb.Bound
+	ok := false
+	for _, r := range rings {
+		if len(r) == 0 {
+			continue
+		}
+		if !ok {
+			b, ok = r.Bound(), true
+		} else {
+			b = b.Union(r.Bound())
 		}
 	}
+	return b, ok
 }
 
 // prop returns a string property, "" for absent or non-string ones.

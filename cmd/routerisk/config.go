@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -30,6 +31,9 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	SessionTTL      time.Duration
 	Uploads         server.UploadOptions
+	PublicURL       string
+	EmbedOrigins    []string
+	EmbedKey        []byte
 }
 
 // setting is one configuration value: its flag, its environment variable,
@@ -58,6 +62,9 @@ var settings = []setting{
 	{"upload-max-properties", "ROUTERISK_UPLOAD_MAX_PROPERTIES", "200", "most properties on one feature (max_properties)"},
 	{"upload-max-value-length", "ROUTERISK_UPLOAD_MAX_VALUE_LENGTH", "65536", "longest property value in bytes (max_value_length)"},
 	{"upload-concurrency", "ROUTERISK_UPLOAD_CONCURRENCY", "2", "uploads read at once; more are answered 429 (upload_concurrency)"},
+	{"public-url", "ROUTERISK_PUBLIC_URL", "", "the address others reach this server at (https://maps.example.org), used in embed links and oEmbed; empty: the request's own"},
+	{"embed-origins", "ROUTERISK_EMBED_ORIGINS", "*", "sites that may frame /embed, space- or comma-separated (https://reports.example.org); * for any"},
+	{"embed-key", "ROUTERISK_EMBED_KEY", "", "hex key (16+ bytes) that signs embed tokens, shared by every replica; empty: one is made and kept in the data folder"},
 }
 
 // LoadConfig reads the configuration from environment variables, then
@@ -127,6 +134,27 @@ func LoadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 		c.CacheLocalBytes = n
 	}
 	c.SessionTTL = duration(&errs, "session-ttl", vals["session-ttl"], time.Minute, 30*24*time.Hour)
+	if p := vals["public-url"]; p != "" {
+		if u, err := url.Parse(p); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			errs = append(errs, fmt.Errorf("--public-url %q: use scheme://host[:port], such as https://maps.example.org", p))
+		} else {
+			c.PublicURL = strings.TrimSuffix(p, "/")
+		}
+	}
+	for _, o := range strings.FieldsFunc(vals["embed-origins"], func(r rune) bool { return r == ',' || r == ' ' }) {
+		if !validFrameAncestor(o) {
+			errs = append(errs, fmt.Errorf("--embed-origins: %q is not an origin; use * or scheme://host[:port] such as https://reports.example.org (a leading *. for subdomains)", o))
+			continue
+		}
+		c.EmbedOrigins = append(c.EmbedOrigins, o)
+	}
+	if k := vals["embed-key"]; k != "" {
+		if b, err := hex.DecodeString(k); err != nil || len(b) < 16 {
+			errs = append(errs, errors.New("--embed-key: use 32 or more hex digits (16+ bytes), e.g. from `openssl rand -hex 32`"))
+		} else {
+			c.EmbedKey = b
+		}
+	}
 	if n, err := parseBytes(vals["upload-max-bytes"]); err != nil || n < 1<<10 {
 		errs = append(errs, fmt.Errorf("--upload-max-bytes %q: use a size of at least 1KiB, e.g. 100MiB", vals["upload-max-bytes"]))
 	} else {
@@ -199,4 +227,18 @@ func redact(raw string) string {
 		return "(unparseable URL)"
 	}
 	return u.Redacted()
+}
+
+// validFrameAncestor reports whether s is a CSP frame-ancestors source
+// this server accepts: *, or an http(s) origin whose host may start with *.
+func validFrameAncestor(s string) bool {
+	if s == "*" {
+		return true
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+		return false
+	}
+	host := strings.TrimPrefix(u.Hostname(), "*.")
+	return host != "" && !strings.ContainsAny(host, "*;' \"")
 }

@@ -37,6 +37,10 @@ func Serve(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- strin
 	if err != nil {
 		return err
 	}
+	embeds, err := auth.OpenEmbedFile(cfg.DataDir, cfg.EmbedKey)
+	if err != nil {
+		return err
+	}
 	// Uploads interrupted by a crash leave their spooled files here.
 	if err := os.RemoveAll(cfg.Uploads.SpoolDir); err != nil {
 		return err
@@ -79,6 +83,10 @@ func Serve(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- strin
 		Tokens:          tokens,
 		Sessions:        auth.NewSessions(cfg.SessionTTL),
 		Uploads:         cfg.Uploads,
+		Embeds:          embeds,
+		EmbedOrigins:    cfg.EmbedOrigins,
+		PublicURL:       cfg.PublicURL,
+		Basemap:         frontend.Basemap(),
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -253,6 +254,33 @@ func Restricted(layer string, t Tier, what string) error {
 }
 
 type tierKey struct{}
+
+type scopeKey struct{}
+
+// WithScope returns a context whose tier holds only for the given layers:
+// every other restricted layer is served at the public tier. Signed embeds
+// use it, so a partner-tier embed of one layer opens no other.
+func WithScope(ctx context.Context, layers []string) context.Context {
+	return context.WithValue(ctx, scopeKey{}, layers)
+}
+
+// ForLayer returns the tier ctx carries for one layer: FromContext, or
+// Public when ctx has a scope (WithScope) that leaves the layer out.
+func ForLayer(ctx context.Context, layer string) Tier {
+	if scope, ok := ctx.Value(scopeKey{}).([]string); ok && !slices.Contains(scope, layer) {
+		return Public
+	}
+	return FromContext(ctx)
+}
+
+// Lower returns the lower of two tiers (Public < Partner < Staff).
+func Lower(a, b Tier) Tier {
+	rank := map[Tier]int{Public: 0, Partner: 1, Staff: 2}
+	if rank[b] < rank[a] {
+		return b
+	}
+	return a
+}
 
 // WithTier returns a context that carries the caller's tier.
 func WithTier(ctx context.Context, t Tier) context.Context {

@@ -101,3 +101,35 @@ func TestTierFromContext(t *testing.T) {
 		t.Error("staff lost")
 	}
 }
+
+func TestForLayerScope(t *testing.T) {
+	partner := WithTier(context.Background(), Partner)
+	scoped := WithScope(partner, []string{"incidents"})
+	cases := []struct {
+		name  string
+		ctx   context.Context
+		layer string
+		want  Tier
+	}{
+		{"no scope keeps the tier", partner, "other", Partner},
+		{"layer in scope", scoped, "incidents", Partner},
+		{"layer out of scope is public", scoped, "other", Public},
+		{"empty scope opens nothing", WithScope(partner, []string{}), "incidents", Public},
+		{"no tier at all", context.Background(), "incidents", Public},
+	}
+	for _, c := range cases {
+		if got := ForLayer(c.ctx, c.layer); got != c.want {
+			t.Errorf("%s: got %s, want %s", c.name, got, c.want)
+		}
+	}
+}
+
+func TestLower(t *testing.T) {
+	for _, c := range []struct{ a, b, want Tier }{
+		{Staff, Partner, Partner}, {Partner, Staff, Partner}, {Public, Staff, Public}, {Staff, Staff, Staff},
+	} {
+		if got := Lower(c.a, c.b); got != c.want {
+			t.Errorf("Lower(%s, %s) = %s, want %s", c.a, c.b, got, c.want)
+		}
+	}
+}

@@ -20,6 +20,7 @@ var forbidden = []struct {
 	{"./server/cache", []string{"github.com/labstack/echo", module + "/server/catalog", module + "/server/store"}, "a backend knows nothing of HTTP"},
 	{"./server/store", []string{"github.com/labstack/echo", "github.com/redis/go-redis", module + "/server/catalog"}, "a backend knows nothing of HTTP"},
 	{"./server/auth", []string{"github.com/labstack/echo", "net/http", module + "/server/catalog", module + "/server/store", module + "/geodata"}, "who is calling is not a question of HTTP or layers"},
+	{"./server/render", []string{"github.com/labstack/echo", module + "/server/catalog", module + "/server/store", module + "/server/cache"}, "drawing a map knows no routes and no storage"},
 	{"./geodata/formats", []string{module + "/geodata/ingest", module + "/geodata/mmp", module + "/geodata/risk"}, "decoders know files, not the product's schema"},
 }
 

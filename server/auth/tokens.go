@@ -90,13 +90,23 @@ func (t *TokenFile) reload() error {
 }
 
 func (t *TokenFile) save() error {
-	data, err := json.MarshalIndent(struct {
+	if err := writeJSONFile(t.path, struct {
 		Tokens []TokenRecord `json:"tokens"`
-	}{t.recs}, "", "  ")
+	}{t.recs}); err != nil {
+		return err
+	}
+	t.mod = time.Time{} // force the next reload to read what was written
+	return t.reload()
+}
+
+// writeJSONFile replaces path with v as indented JSON, atomically (a temp
+// file in the same folder, fsynced, renamed) and readable by the owner only.
+func writeJSONFile(path string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(t.path), ".tokens-*.json")
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".write-*.json")
 	if err != nil {
 		return err
 	}
@@ -116,11 +126,7 @@ func (t *TokenFile) save() error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp.Name(), t.path); err != nil {
-		return err
-	}
-	t.mod = time.Time{} // force the next reload to read what was written
-	return t.reload()
+	return os.Rename(tmp.Name(), path)
 }
 
 // Create makes a new token for name with role and returns the token (shown

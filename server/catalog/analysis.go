@@ -207,17 +207,19 @@ func (c *Catalog) RiskExplain(ctx context.Context, r RiskExplainRequest) (Result
 	})
 }
 
-// analysisTier is the tier the risk analysis answers at: the caller's when
-// any incident layer it reads is restricted, Staff otherwise.
+// analysisTier is the tier the risk analysis answers at: the lowest the
+// caller has for any restricted incident layer it reads, Staff when none
+// is restricted.
 func (c *Catalog) analysisTier(ctx context.Context) privacy.Tier {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
+	tier := privacy.Staff
 	for _, ld := range c.layers {
 		if ld.meta.Kind == geodata.KindIncident && ld.meta.Sensitivity == geodata.Restricted {
-			return privacy.FromContext(ctx)
+			tier = privacy.Lower(tier, privacy.ForLayer(ctx, ld.meta.ID))
 		}
 	}
-	return privacy.Staff
+	return tier
 }
 
 // monthsOnly shortens the incident dates of segment features, and the

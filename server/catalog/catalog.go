@@ -460,6 +460,14 @@ const maxMemoKeys = 4096
 // cacheKey is a cache key with its entity tag.
 type cacheKey struct{ key, etag string }
 
+// Cached answers the bytes under key through the cache, computing them
+// once on a miss. Callers build key from the versions of everything the
+// bytes depend on (such as the Version of each layer's Meta), so a new
+// version never meets an old entry, and from the caller's privacy tier.
+func (c *Catalog) Cached(ctx context.Context, key, ifNoneMatch string, compute func() ([]byte, error)) (Result, error) {
+	return c.cached(ctx, key, ifNoneMatch, compute)
+}
+
 // cached returns the bytes under key, computing them once on a miss.
 func (c *Catalog) cached(ctx context.Context, key, ifNoneMatch string, compute func() ([]byte, error)) (Result, error) {
 	return c.cachedKey(ctx, cacheKey{key: key, etag: ETag(key)}, ifNoneMatch, compute)

@@ -22,7 +22,7 @@ func tierFor(ctx context.Context, m geodata.Meta) privacy.Tier {
 	if m.Sensitivity != geodata.Restricted {
 		return privacy.Staff
 	}
-	return privacy.FromContext(ctx)
+	return privacy.ForLayer(ctx, m.ID)
 }
 
 // cellParams takes the cell resolution parameters (zoom, resolution) out
