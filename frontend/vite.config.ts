@@ -11,11 +11,13 @@ export default defineConfig({
     // scripts/keep-dist.mjs recreates it after each build.
     emptyOutDir: true,
     chunkSizeWarningLimit: 600,
-    // Two pages: the map, and the upload page for editors.
+    // Three pages: the map, the upload page for editors, and the embedded
+    // map (served by the server at /embed).
     rollupOptions: {
       input: {
         main: fileURLToPath(new URL('./index.html', import.meta.url)),
         upload: fileURLToPath(new URL('./upload.html', import.meta.url)),
+        embed: fileURLToPath(new URL('./embed.html', import.meta.url)),
       },
     },
   },

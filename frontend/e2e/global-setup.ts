@@ -11,9 +11,10 @@ const frontend = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /**
  * Starts a real `routerisk serve` for the end-to-end tests: imports the hostile
  * fixture into a fresh data directory, creates an editor's, a viewer's, a
- * staff member's and a partner's access token (ROUTERISK_E2E_EDITOR_TOKEN,
- * ROUTERISK_E2E_VIEWER_TOKEN, ROUTERISK_E2E_STAFF_TOKEN,
- * ROUTERISK_E2E_PARTNER_TOKEN), serves it on a free loopback port and waits
+ * staff member's, a partner's and an administrator's access token
+ * (ROUTERISK_E2E_EDITOR_TOKEN, ROUTERISK_E2E_VIEWER_TOKEN,
+ * ROUTERISK_E2E_STAFF_TOKEN, ROUTERISK_E2E_PARTNER_TOKEN,
+ * ROUTERISK_E2E_ADMIN_TOKEN), serves it on a free loopback port and waits
  * for /readyz. Missing prerequisites fail the run under CI=true and skip the
  * tests elsewhere. Returns the teardown.
  */
@@ -61,6 +62,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     process.env.ROUTERISK_E2E_VIEWER_TOKEN = tokens.viewer;
     process.env.ROUTERISK_E2E_STAFF_TOKEN = tokens.staff;
     process.env.ROUTERISK_E2E_PARTNER_TOKEN = tokens.partner;
+    process.env.ROUTERISK_E2E_ADMIN_TOKEN = tokens.admin;
   }
 
   const port = await freePort();
@@ -126,7 +128,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 }
 
 /** The roles the end-to-end tests sign in as. */
-const ROLES = ['editor', 'viewer', 'staff', 'partner'] as const;
+const ROLES = ['editor', 'viewer', 'staff', 'partner', 'admin'] as const;
 
 /**
  * Creates an access token per role (named e2e-<role>) with `routerisk token
@@ -146,7 +148,7 @@ function createTokens(bin: string, dataDir: string): Record<(typeof ROLES)[numbe
     }
     out[role] = token;
   }
-  return { editor: out.editor!, viewer: out.viewer!, staff: out.staff!, partner: out.partner! };
+  return { editor: out.editor!, viewer: out.viewer!, staff: out.staff!, partner: out.partner!, admin: out.admin! };
 }
 
 function freePort(): Promise<number> {

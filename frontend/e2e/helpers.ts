@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page, type Response } from '@playwright/test';
 
 /** Skips the test when global setup found a prerequisite missing (never under CI: there it fails). */
 export function skipWithoutServer(): void {
@@ -37,7 +37,7 @@ export async function waitIdle(page: Page): Promise<void> {
 }
 
 /** The roles global setup made an access token for (named e2e-<role>). */
-export type Role = 'editor' | 'viewer' | 'staff' | 'partner';
+export type Role = 'editor' | 'viewer' | 'staff' | 'partner' | 'admin';
 
 /** The access token global setup made for a role. */
 export function roleToken(role: Role): string {
@@ -109,3 +109,71 @@ export async function listed(page: Page): Promise<{ id: string; rank: string }[]
 
 /** Ids and ranks of a priorities answer, in order. */
 export const ranked = (c: Collection) => c.features.map((f) => ({ id: String(f.id), rank: String(f.properties.rank) }));
+
+/** The features path of the bundled restricted incidents layer. */
+export const FEATURES = '/api/v1/layers/incidents/features';
+
+/**
+ * Every response body the page receives (in any of its frames), as text,
+ * read once the test asks for them; `keep` chooses which (by default all).
+ */
+export function collectBodies(page: Page, keep: (r: Response) => boolean = () => true): () => Promise<{ url: string; body: string }[]> {
+  const pending: Promise<{ url: string; body: string }>[] = [];
+  page.on('response', (r: Response) => {
+    if (!keep(r)) return;
+    pending.push(r.body().then((b) => ({ url: r.url(), body: b.toString('utf8') }), () => ({ url: r.url(), body: '' })));
+  });
+  return () => Promise.all(pending);
+}
+
+/** Signs in through the header's dialog with a role's token and waits for the page to settle. */
+export async function signIn(page: Page, role: Role): Promise<void> {
+  await page.locator('#signin-open').click();
+  await page.locator('#signin-token').fill(roleToken(role));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('dialog', { name: 'Sign in' })).toBeHidden();
+  await expect(page.locator('#signin-state')).toHaveText(`Signed in as e2e-${role} (${role})`);
+  await waitIdle(page);
+}
+
+/** The numbers of a JSON text as they are written there, e.g. "12.611111". */
+export function jsonNumbers(text: string): Set<string> {
+  return new Set(text.match(/-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/g) ?? []);
+}
+
+/**
+ * 30 incident positions as the staff tier answers them: each coordinate as
+ * the JSON text of the exact answer (e.g. "12.611111"; only numbers precise
+ * enough not to turn up by chance elsewhere: whole degrees, as some records
+ * have, could), and each position as the page would receive it drawn, a
+ * coordinate pair of 4 decimals (e.g. "[12.6111,35.5]": single numbers that
+ * short do turn up among thousands of service points). `params` narrows the
+ * query (e.g. a bbox).
+ */
+export async function exactPositions(request: APIRequestContext, params: Record<string, string> = {}): Promise<{ exact: string[]; drawn: string[] }> {
+  const q = new URLSearchParams({ limit: '30', ...params });
+  const res = await request.get(serverUrl(`${FEATURES}?${q.toString()}`), { headers: asRole('staff') });
+  expect(res.status()).toBe(200);
+  expect(res.headers()['x-privacy-tier']).toBe('staff');
+  const text = await res.text();
+  const coords = [...text.matchAll(/"coordinates":\[(-?[\d.eE+-]+),(-?[\d.eE+-]+)\]/g)].map((m) => [m[1]!, m[2]!]);
+  expect(coords).toHaveLength(30);
+  const exact = [...new Set(coords.flat().filter((n) => /\.\d{4,}$/.test(n)))];
+  const round = (n: string) => String(Math.round(Number(n) * 1e4) / 1e4);
+  const drawn = [...new Set(coords.filter((c) => c.some((n) => /\.\d{3,}$/.test(n))).map(([lon, lat]) => `[${round(lon!)},${round(lat!)}]`))];
+  return { exact, drawn };
+}
+
+/**
+ * Which of `numbers` (whole JSON numbers) and `pairs` (coordinate pairs as
+ * JSON text) the bodies hold, with where.
+ */
+export function found(received: { url: string; body: string }[], numbers: readonly string[], pairs: readonly string[] = []): string[] {
+  const hits: string[] = [];
+  for (const { url, body } of received) {
+    const inBody = jsonNumbers(body);
+    for (const n of numbers) if (inBody.has(n)) hits.push(`${n} in ${new URL(url).pathname}`);
+    for (const p of pairs) if (body.includes(p)) hits.push(`${p} in ${new URL(url).pathname}`);
+  }
+  return hits;
+}

@@ -1,17 +1,20 @@
-import { expect, test, type APIRequestContext, type Page, type Response } from '@playwright/test';
+import { expect, test, type Page, type Response } from '@playwright/test';
 import {
   asRole,
+  collectBodies,
+  exactPositions,
+  FEATURES,
+  found,
   last,
   openDashboard,
   pageErrors,
   recordRequests,
-  roleToken,
   sameQuery,
   serverUrl,
+  signIn,
   skipWithoutServer,
   uiCount,
   waitIdle,
-  type Role,
 } from './helpers';
 
 /**
@@ -28,21 +31,11 @@ test.afterEach(({ page }) => {
   expect(pageErrors(page), 'uncaught errors in the page').toEqual([]);
 });
 
-const FEATURES = '/api/v1/layers/incidents/features';
 const BADGE = {
   public: 'Public view: restricted layers shown as counts per area',
   partner: 'Partner view: positions rounded to about 10 km',
   staff: 'Staff view: exact positions',
 } as const;
-
-/** Every response body the page receives, as text (read once the test asks for them). */
-function collectBodies(page: Page): () => Promise<{ url: string; body: string }[]> {
-  const pending: Promise<{ url: string; body: string }>[] = [];
-  page.on('response', (r: Response) => {
-    pending.push(r.body().then((b) => ({ url: r.url(), body: b.toString('utf8') }), () => ({ url: r.url(), body: '' })));
-  });
-  return () => Promise.all(pending);
-}
 
 /** A features answer of the API, as far as these tests read it. */
 interface FeaturesAnswer {
@@ -70,56 +63,6 @@ async function zoomIn(page: Page, to: number): Promise<void> {
   await page.locator('.leaflet-control-zoom-in').click();
   await page.waitForFunction((want) => window.__routerisk?.view?.z === want, to);
   await waitIdle(page);
-}
-
-/** Signs in through the header's dialog with a role's token and waits for the page to settle. */
-async function signIn(page: Page, role: Role): Promise<void> {
-  await page.locator('#signin-open').click();
-  await page.locator('#signin-token').fill(roleToken(role));
-  await page.keyboard.press('Enter');
-  await expect(page.getByRole('dialog', { name: 'Sign in' })).toBeHidden();
-  await expect(page.locator('#signin-state')).toHaveText(`Signed in as e2e-${role} (${role})`);
-  await waitIdle(page);
-}
-
-/** The numbers of a JSON text as they are written there, e.g. "12.611111". */
-function jsonNumbers(text: string): Set<string> {
-  return new Set(text.match(/-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/g) ?? []);
-}
-
-/**
- * 30 incident positions as the staff tier answers them: each coordinate as
- * the JSON text of the exact answer (e.g. "12.611111"; only numbers precise
- * enough not to turn up by chance elsewhere: whole degrees, as some records
- * have, could), and each position as the page would receive it drawn, a
- * coordinate pair of 4 decimals (e.g. "[12.6111,35.5]": single numbers that
- * short do turn up among thousands of service points).
- */
-async function exactPositions(request: APIRequestContext): Promise<{ exact: string[]; drawn: string[] }> {
-  const res = await request.get(serverUrl(`${FEATURES}?limit=30`), { headers: asRole('staff') });
-  expect(res.status()).toBe(200);
-  expect(res.headers()['x-privacy-tier']).toBe('staff');
-  const text = await res.text();
-  const coords = [...text.matchAll(/"coordinates":\[(-?[\d.eE+-]+),(-?[\d.eE+-]+)\]/g)].map((m) => [m[1]!, m[2]!]);
-  expect(coords).toHaveLength(30);
-  const exact = [...new Set(coords.flat().filter((n) => /\.\d{4,}$/.test(n)))];
-  const round = (n: string) => String(Math.round(Number(n) * 1e4) / 1e4);
-  const drawn = [...new Set(coords.filter((c) => c.some((n) => /\.\d{3,}$/.test(n))).map(([lon, lat]) => `[${round(lon!)},${round(lat!)}]`))];
-  return { exact, drawn };
-}
-
-/**
- * Which of `numbers` (whole JSON numbers) and `pairs` (coordinate pairs as
- * JSON text) the bodies hold, with where.
- */
-function found(received: { url: string; body: string }[], numbers: readonly string[], pairs: readonly string[] = []): string[] {
-  const hits: string[] = [];
-  for (const { url, body } of received) {
-    const inBody = jsonNumbers(body);
-    for (const n of numbers) if (inBody.has(n)) hits.push(`${n} in ${new URL(url).pathname}`);
-    for (const p of pairs) if (body.includes(p)) hits.push(`${p} in ${new URL(url).pathname}`);
-  }
-  return hits;
 }
 
 test('anonymous readers see incidents counted per area, and no exact position reaches the page', async ({ page, request }) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HOTSPOT_CLASSES, RISK_CLASSES } from './analysis';
 import { createI18n } from './i18n';
-import { analysisLegendGroups, renderLegend } from './legend';
+import { analysisLegendGroups, mapLegendGroups, renderLegend, type LegendLayer } from './legend';
 import { HOTSPOT_STYLE, RISK_STYLE, routeStyle } from './palette';
 
 const i18n = createI18n();
@@ -77,5 +77,43 @@ describe('legend of the risk settings', () => {
     const [g] = analysisLegendGroups(createI18n(), { risk: true, hotspots: false, routes: false, settings: { radiusKm: 40, halfLifeDays: 730 } });
     expect(g!.note).toContain('within 40 km');
     expect(g!.note).toContain('730 days old');
+  });
+});
+
+describe('legend of a map', () => {
+  const layer = (id: string, kind: LegendLayer['meta']['kind'], over: Partial<LegendLayer> = {}, sensitivity = 'public'): LegendLayer => ({
+    meta: { id, kind, sensitivity }, routeNames: new Map(), tier: null, isAggregated: false, ...over,
+  });
+  const base = {
+    routeNames: [] as string[], routeColour: () => '#332288', settings: { radiusKm: 25, halfLifeDays: 365 },
+  };
+
+  it('orders the groups routes, risk, incidents, services, and marks approximate routes', () => {
+    const layers = [
+      layer('routes', 'route', { routeNames: new Map([['B', true], ['A', false]]) }),
+      layer('incidents', 'incident', {}, 'restricted'),
+      layer('services', 'service'),
+    ];
+    const groups = mapLegendGroups(i18n, {
+      ...base, kinds: new Set(['route', 'incident', 'service']), layers, visible: new Set(['routes', 'incidents', 'services', 'risk']), tier: 'public',
+    });
+    expect(groups.map((g) => g.kind)).toEqual(['route', 'risk', 'incident', 'service']);
+    expect(groups[0]!.entries.map((e) => e.label)).toEqual(['A', 'B (approximate)']);
+    // Restricted incidents before any answer, at the public tier: cells.
+    expect(groups[2]!.entries.every((e) => e.swatch === 'area')).toBe(true);
+    expect(groups[1]!.note).toContain('drawn over the route lines');
+  });
+
+  it('draws restricted points as points once their layer answered with points', () => {
+    const layers = [layer('incidents', 'incident', { tier: 'partner', isAggregated: false }, 'restricted')];
+    const [g] = mapLegendGroups(i18n, { ...base, kinds: new Set(['incident']), layers, visible: new Set(['incidents']), tier: 'public' });
+    expect(g!.entries.every((e) => e.swatch === 'circle')).toBe(true);
+  });
+
+  it('uses every known route name when given', () => {
+    const [g] = mapLegendGroups(i18n, {
+      ...base, routeNames: ['Z', 'Y'], kinds: new Set(['route']), layers: [layer('routes', 'route')], visible: new Set(['routes']), tier: null,
+    });
+    expect(g!.entries.map((e) => e.label)).toEqual(['Y', 'Z']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, createApi, MAX_PAGES, nextLink, parseMeta, readTier } from './api';
+import { ApiError, createApi, MAX_PAGES, nextLink, parseMeta, readTier, requestInit } from './api';
 
 const ORIGIN = 'http://127.0.0.1:8080';
 
@@ -159,6 +159,50 @@ describe('privacy tier', () => {
     ['public', 'public'], ['Partner', 'partner'], [' staff ', 'staff'], ['admin', null], ['', null], [null, null],
   ])('readTier(%j) → %j', (v, want) => {
     expect(readTier(v)).toBe(want);
+  });
+});
+
+describe('request options', () => {
+  it('sends every request with the client\'s credentials mode and headers (an embed: no cookie, its token)', async () => {
+    const inits: RequestInit[] = [];
+    const fn = async (url: string, init?: RequestInit) => {
+      inits.push(init!);
+      if (url.endsWith('/embed')) return new Response(JSON.stringify({ id: 'e' }));
+      if (url.includes('/values')) return new Response(JSON.stringify({ values: [] }));
+      if (url.endsWith('/layers')) return new Response(JSON.stringify({ layers: [] }));
+      return new Response(JSON.stringify(fc(['a'])));
+    };
+    const api = createApi(fn, '/api/v1', ORIGIN, { credentials: 'omit', headers: { 'X-Embed-Token': 'tok' } });
+    await api.layers();
+    await api.features('incidents', new URLSearchParams());
+    await api.analysis('risk/segments', new URLSearchParams());
+    await api.values('routes', 'name');
+    expect(await api.getJson('/embed')).toEqual({ id: 'e' });
+    expect(inits).toHaveLength(5);
+    for (const init of inits) {
+      expect(init.credentials).toBe('omit');
+      const h = new Headers(init.headers);
+      expect(h.get('X-Embed-Token')).toBe('tok');
+      expect(h.get('Accept')).toContain('application/json');
+    }
+  });
+
+  it('leaves the browser default without options', async () => {
+    const inits: RequestInit[] = [];
+    await createApi(async (_u, init) => {
+      inits.push(init!);
+      return new Response(JSON.stringify({ layers: [] }));
+    }, '/api/v1', ORIGIN).layers();
+    expect(inits[0]!.credentials).toBeUndefined();
+    expect(new Headers(inits[0]!.headers).has('X-Embed-Token')).toBe(false);
+  });
+
+  it('lets the options win over the request\'s own headers', () => {
+    const init = requestInit({ headers: { Accept: 'text/csv' }, credentials: 'omit' }, { method: 'GET', headers: { Accept: 'application/json', 'X-A': '1' } });
+    expect(init.method).toBe('GET');
+    expect(init.credentials).toBe('omit');
+    expect(new Headers(init.headers).get('Accept')).toBe('text/csv');
+    expect(new Headers(init.headers).get('X-A')).toBe('1');
   });
 });
 

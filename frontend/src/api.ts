@@ -105,6 +105,11 @@ export interface Api {
   feature(layerId: string, featureId: string | number, signal?: AbortSignal): Promise<Feature>;
   /** GET /layers/{id}/values?property=…: distinct values with counts. */
   values(layerId: string, property: string, signal?: AbortSignal): Promise<ValueCount[]>;
+  /**
+   * GET {base}/{path} as JSON, unparsed (the caller reads it field by field),
+   * with the client's options; an answer other than 2xx rejects with an ApiError.
+   */
+  getJson(path: string, signal?: AbortSignal): Promise<unknown>;
   /** The privacy tier of the latest answer that stated one, or null before any did. */
   readonly tier: PrivacyTier | null;
   /** Calls fn whenever an answer states another privacy tier than the one before; returns the unsubscribe. */
@@ -117,10 +122,34 @@ export const MAX_PAGES = 200;
 type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
 
 /**
- * Creates the API client. `base` is the API root ("/api/v1"); `origin` is the
- * origin `next` links must stay on.
+ * How every request of a client is sent. The dashboard sends the browser's
+ * defaults (the session cookie on the same origin); an embedded map sends no
+ * cookie at all (`credentials: 'omit'`) and its embed token as a header.
  */
-export function createApi(fetchFn: FetchFn = (i, init) => fetch(i, init), base = '/api/v1', origin = location.origin): Api {
+export interface ApiOptions {
+  /** The credentials mode of every request; the browser's default when absent. */
+  credentials?: RequestCredentials;
+  /** Headers added to every request. */
+  headers?: Readonly<Record<string, string>>;
+}
+
+/** The header that carries a signed embed token. */
+export const EMBED_TOKEN_HEADER = 'X-Embed-Token';
+
+/** The init of one request under `opts`: its headers added (they win over `init`'s), its credentials mode set. */
+export function requestInit(opts: ApiOptions, init: RequestInit = {}): RequestInit {
+  const headers = new Headers(init.headers);
+  for (const [k, v] of Object.entries(opts.headers ?? {})) headers.set(k, v);
+  const out: RequestInit = { ...init, headers };
+  if (opts.credentials) out.credentials = opts.credentials;
+  return out;
+}
+
+/**
+ * Creates the API client. `base` is the API root ("/api/v1"); `origin` is the
+ * origin `next` links must stay on; `opts` says how every request is sent.
+ */
+export function createApi(fetchFn: FetchFn = (i, init) => fetch(i, init), base = '/api/v1', origin = location.origin, opts: ApiOptions = {}): Api {
   let tier: PrivacyTier | null = null;
   const tierListeners = new Set<(tier: PrivacyTier) => void>();
   /** Notes the tier an answer states; returns it (null when it states none). */
@@ -136,7 +165,7 @@ export function createApi(fetchFn: FetchFn = (i, init) => fetch(i, init), base =
   const get = async (url: string, signal?: AbortSignal, onTier?: (t: PrivacyTier | null) => void): Promise<unknown> => {
     let res: Response;
     try {
-      res = await fetchFn(url, { signal, headers: { Accept: 'application/json, application/geo+json' } });
+      res = await fetchFn(url, requestInit(opts, { signal, headers: { Accept: 'application/json, application/geo+json' } }));
     } catch (err) {
       if (isAbort(err)) throw err;
       throw new ApiError(err instanceof Error ? err.message : String(err), 0, 'network');
@@ -230,6 +259,10 @@ export function createApi(fetchFn: FetchFn = (i, init) => fetch(i, init), base =
         }
       }
       return out;
+    },
+
+    getJson(path, signal) {
+      return get(`${base}/${path.replace(/^\/+/, '')}`, signal);
     },
   };
 }

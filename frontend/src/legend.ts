@@ -1,4 +1,6 @@
-import { HOTSPOT_CLASSES, RISK_CLASSES, RISK_FROM, RISK_SETTINGS } from './analysis';
+import { ANALYSIS_IDS, HOTSPOT_CLASSES, RISK_CLASSES, RISK_FROM, RISK_SETTINGS } from './analysis';
+import type { LayerMeta, PrivacyTier } from './api';
+import { isRestricted } from './filters';
 import type { I18n } from './i18n';
 import {
   APPROXIMATE_DASH, AREA_STYLE, CELL_BREAKS, CELL_MIN_COUNT, HOTSPOT_STYLE, INCIDENT_STYLE, RISK_STYLE, SERVICE_RADIUS, SERVICE_STYLE, cellStyle, incidentRadius,
@@ -174,6 +176,65 @@ export function analysisLegendGroups(i18n: I18n, on: AnalysisLegend): LegendGrou
     });
   }
   return groups;
+}
+
+/** What the legend needs to know of one API layer on the map (a MapLayer). */
+export interface LegendLayer {
+  readonly meta: Pick<LayerMeta, 'id' | 'kind' | 'sensitivity'>;
+  /** Route names seen in the layer, with whether each is approximate. */
+  readonly routeNames: ReadonlyMap<string, boolean>;
+  /** The privacy tier of the layer's last answer (null before one). */
+  readonly tier: PrivacyTier | null;
+  /** Whether the last answer was public cells. */
+  readonly isAggregated: boolean;
+}
+
+/** The state of a map that its legend follows. */
+export interface MapLegendState {
+  /** The kinds of layer the legend covers. */
+  kinds: ReadonlySet<Kind>;
+  layers: readonly LegendLayer[];
+  /** Every route name (from the route layers' values), or [] while unknown: the names drawn are used then. */
+  routeNames: readonly string[];
+  routeColour(name: string): string;
+  /** Ids of the layers shown, analyses included. */
+  visible: ReadonlySet<string>;
+  /** The privacy tier of the latest answer of the API (null before one). */
+  tier: PrivacyTier | null;
+  /** The risk settings the risk legend quotes. */
+  settings: { radiusKm: number; halfLifeDays: number };
+}
+
+/** Order of the legend groups, top to bottom. */
+const GROUP_ORDER = ['route', 'risk', 'incident', 'hotspot', 'service', 'area'];
+
+/**
+ * The legend of a map: its routes (dashed when approximate), incidents and
+ * services as points or, for a restricted layer answered as public cells (or,
+ * before its first answer, at the public tier), as cell classes, and the
+ * analyses shown.
+ */
+export function mapLegendGroups(i18n: I18n, state: MapLegendState): LegendGroup[] {
+  const approx = new Map<string, boolean>();
+  for (const l of state.layers) for (const [n, a] of l.routeNames) approx.set(n, a || (approx.get(n) ?? false));
+  const names = state.routeNames.length > 0 ? state.routeNames : [...approx.keys()];
+  const routes: LegendRoute[] = names.map((n) => ({ name: n, colour: state.routeColour(n), approximate: approx.get(n) ?? false }));
+  const cells = new Set<CellKind>();
+  for (const l of state.layers) {
+    const kind = l.meta.kind;
+    if (!isRestricted(l.meta) || (kind !== 'incident' && kind !== 'service')) continue;
+    if (l.tier !== null ? l.isAggregated : state.tier === 'public') cells.add(kind);
+  }
+  const groups: LegendGroup[] = [
+    ...legendGroups(i18n, state.kinds, routes, cells),
+    ...analysisLegendGroups(i18n, {
+      risk: state.visible.has(ANALYSIS_IDS.risk),
+      hotspots: state.visible.has(ANALYSIS_IDS.hotspots),
+      routes: state.layers.some((l) => l.meta.kind === 'route' && state.visible.has(l.meta.id)),
+      settings: state.settings,
+    }),
+  ];
+  return groups.sort((a, b) => GROUP_ORDER.indexOf(a.kind) - GROUP_ORDER.indexOf(b.kind));
 }
 
 /** Renders the legend groups as DOM (headings, lists, swatches drawn with CSS). */

@@ -2,26 +2,26 @@ import 'leaflet/dist/leaflet.css';
 import './styles.css';
 import L from 'leaflet';
 import { sourceAttribution } from './attribution';
-import {
-  ANALYSIS_IDS, countClasses, HOTSPOT_DRAW_ORDER, hotspotClassOf, hotspotParams, prioritiesParams, priorityExportUrl, PRIORITY_LIMIT, RISK_CLASSES,
-  riskClassOf, riskParams, routeHasLine, type AnalysisId, type HotspotClass, type RiskClass,
-} from './analysis';
-import { AnalysisLayer, type AnalysisSpec } from './analysislayers';
+import { ANALYSIS_IDS, prioritiesParams, priorityExportUrl, PRIORITY_LIMIT, riskParams, routeHasLine } from './analysis';
+import { AnalysisLayer } from './analysislayers';
+import { analysisSpecs, availableAnalyses, initialVisible, type AvailableAnalysis } from './analysisspecs';
 import { buildHotspotPopup, buildSegmentPopup } from './analysispopup';
 import { createApi, isAbort, type Api, type Config, type Feature, type LayerMeta, type PrivacyTier, type ValueCount } from './api';
+import { boundsBBox, todayIso } from './embed/state';
 import { geometryParts, isAggregated, type LatLon } from './features';
 import { createFilterControls, debounce, isRestricted, mergeValues, normaliseDates } from './filters';
 import { applyDocumentLanguage, createI18n, pickCatalogue, type I18n } from './i18n';
 import { MapLayer } from './layers';
-import { analysisLegendGroups, legendGroups, renderLegend, type LegendGroup, type LegendRoute } from './legend';
-import { addTiles, createMap, DEFAULT_VIEW, loadBasemap, PANES } from './map';
-import { fallbackRouteColour, HOTSPOT_STYLE, PRIORITY_HIGHLIGHT, RISK_STYLE, routeColours, type CellKind } from './palette';
+import { mapLegendGroups, renderLegend } from './legend';
+import { addTiles, createMap, DEFAULT_VIEW, loadBasemap, nextFrames, PANES } from './map';
+import { fallbackRouteColour, PRIORITY_HIGHLIGHT, routeColours } from './palette';
 import { createLayerList, renderAbout, sortLayers, type LayerListItem } from './panel';
 import { buildCellPopup, buildPopup, messagePopup } from './popup';
 import { createPriorities, type PrioritiesPanel } from './priorities';
-import { createRiskControls, defaultRiskSettings, type RiskSettings } from './risksettings';
+import { createRiskControls, defaultRiskSettings, isDefaultRiskSettings, type RiskSettings } from './risksettings';
 import { createDetailsPanel } from './segmentdetails';
 import { canEdit, createSession } from './session';
+import { createShareDialog } from './share';
 import { createSignIn } from './signin';
 import { describeError, StatusRegion } from './status';
 import { createTierBadge } from './tier';
@@ -217,21 +217,13 @@ async function main(): Promise<void> {
 
   // The analyses need their layers: route risk the routes and incidents, hotspots the incidents.
   const kinds = new Set<Kind>(metas.map((m) => m.kind));
-  const analysisItems: (LayerListItem & { id: AnalysisId; on: boolean })[] = [];
-  if (kinds.has('route') && kinds.has('incident')) {
-    analysisItems.push({ id: ANALYSIS_IDS.risk, kind: 'analysis', title: t('analysis.risk'), on: true });
-  }
-  if (kinds.has('incident')) {
-    analysisItems.push({ id: ANALYSIS_IDS.hotspots, kind: 'analysis', title: t('analysis.hotspots'), on: false });
-  }
+  const available = availableAnalyses(metas);
+  const analysisItems: (LayerListItem & AvailableAnalysis)[] = available.map((a) => ({
+    ...a, kind: 'analysis', title: t(a.id === ANALYSIS_IDS.risk ? 'analysis.risk' : 'analysis.hotspots'),
+  }));
   const hasRisk = analysisItems.some((a) => a.id === ANALYSIS_IDS.risk);
 
-  const knownIds = new Set([...metas.map((m) => m.id), ...analysisItems.map((a) => a.id)]);
-  const visible = new Set(
-    initial.layers
-      ? initial.layers.filter((id) => knownIds.has(id))
-      : [...metas.map((m) => m.id), ...analysisItems.filter((a) => a.on).map((a) => a.id)],
-  );
+  const visible = initialVisible(initial.layers, metas, available);
   const layerList = createLayerList(doc, i18n, [...metas, ...analysisItems], visible, (id, on) => {
     const l = byId.get(id) ?? analysisById.get(id);
     if (!l) return;
@@ -287,28 +279,9 @@ async function main(): Promise<void> {
 
   let routeNames: string[] = [];
   function updateLegend() {
-    const approx = new Map<string, boolean>();
-    for (const l of layers) for (const [n, a] of l.routeNames) approx.set(n, a || (approx.get(n) ?? false));
-    const names = routeNames.length > 0 ? routeNames : [...approx.keys()];
-    const routes: LegendRoute[] = names.map((n) => ({ name: n, colour: routeColour(n), approximate: approx.get(n) ?? false }));
-    // Kinds drawn as public cells: by the last answer of their layer, or, before one, by the tier.
-    const cells = new Set<CellKind>();
-    for (const l of layers) {
-      const kind = l.meta.kind;
-      if (!isRestricted(l.meta) || (kind !== 'incident' && kind !== 'service')) continue;
-      if (l.tier !== null ? l.isAggregated : api.tier === 'public') cells.add(kind);
-    }
-    const groups: LegendGroup[] = [
-      ...legendGroups(i18n, kinds, routes, cells),
-      ...analysisLegendGroups(i18n, {
-        risk: visible.has(ANALYSIS_IDS.risk),
-        hotspots: visible.has(ANALYSIS_IDS.hotspots),
-        routes: layers.some((l) => l.meta.kind === 'route' && visible.has(l.meta.id)),
-        settings: risk,
-      }),
-    ];
-    const order = ['route', 'risk', 'incident', 'hotspot', 'service', 'area'];
-    groups.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+    const groups = mapLegendGroups(i18n, {
+      kinds, layers, routeNames, routeColour, visible, tier: api.tier, settings: risk,
+    });
     legendBody.replaceChildren(renderLegend(doc, groups));
   }
   updateLegend();
@@ -364,21 +337,42 @@ async function main(): Promise<void> {
   };
 
   // URL state.
+  const shownIds = () => [
+    ...layers.filter((l) => visible.has(l.meta.id)).map((l) => l.meta.id),
+    ...analyses.filter((a) => visible.has(a.id)).map((a) => a.id),
+  ];
   const updateUrl = () => {
     const c = map.getCenter().wrap();
     const view = { z: map.getZoom(), lat: Number(roundCoord(c.lat)), lon: Number(roundCoord(c.lng)) };
     ready.view = view;
-    const search = encodeState({
-      view,
-      layers: [
-        ...layers.filter((l) => visible.has(l.meta.id)).map((l) => l.meta.id),
-        ...analyses.filter((a) => visible.has(a.id)).map((a) => a.id),
-      ],
-      filters,
-      risk,
-    });
+    const search = encodeState({ view, layers: shownIds(), filters, risk });
     history.replaceState(history.state, '', `${location.pathname}${search}${location.hash}`);
   };
+
+  // "Share / embed": the link, the embed snippet, the image, signed embeds.
+  const share = createShareDialog(doc, i18n, {
+    session,
+    origin: location.origin,
+    today: todayIso(),
+    clipboard: navigator.clipboard ?? null,
+    source: {
+      pageUrl: () => location.href,
+      map: () => {
+        const b = map.getBounds();
+        const size = map.getSize();
+        return {
+          bbox: boundsBBox(b.getWest(), b.getSouth(), b.getEast(), b.getNorth()),
+          layers: shownIds(),
+          filters,
+          risk: isDefaultRiskSettings(risk) ? undefined : risk,
+          width: size.x,
+          height: size.y,
+        };
+      },
+    },
+  });
+  account.insertBefore(share.button, tierBadge.element);
+  header.append(share.dialog);
 
   const applyFilters = debounce(() => {
     pendingFilter = false;
@@ -759,57 +753,6 @@ function midpoint(line: LatLon[]): LatLon {
     left -= d;
   }
   return line[line.length - 1]!;
-}
-
-/**
- * The two analysis layers. `knownRoutes` gives the route names of the route
- * layers (null while unknown): route risk asks nothing for a route filter
- * that names no route line.
- */
-function analysisSpecs(
-  i18n: I18n, knownRoutes: () => ReadonlySet<string> | null, settings: () => RiskSettings,
-): Record<AnalysisId, AnalysisSpec> {
-  const { t } = i18n;
-  return {
-    risk: {
-      id: ANALYSIS_IDS.risk,
-      title: t('analysis.risk'),
-      pane: 'risk',
-      unit: 'segments',
-      request: (filters) => (routeHasLine(filters.route, knownRoutes()) ? { path: 'risk/segments', params: riskParams(filters, settings()) } : null),
-      classes: RISK_CLASSES,
-      classOf: riskClassOf,
-      style: (cls) => RISK_STYLE[cls as RiskClass],
-      fallbackStyle: { color: '#8C8C8C', weight: 3, opacity: 0.9 },
-      detail: (features) => {
-        const n = countClasses(features, riskClassOf);
-        return t('layers.riskDetail', { critical: n.get('critical') ?? 0, high: n.get('high') ?? 0 });
-      },
-    },
-    hotspots: {
-      id: ANALYSIS_IDS.hotspots,
-      title: t('analysis.hotspots'),
-      pane: 'hotspot',
-      unit: 'cells',
-      request: (filters, zoom) => ({ path: 'hotspots', params: hotspotParams(filters, zoom) }),
-      classes: HOTSPOT_DRAW_ORDER,
-      classOf: hotspotClassOf,
-      style: (cls) => HOTSPOT_STYLE[cls as HotspotClass],
-      fallbackStyle: HOTSPOT_STYLE.not_significant,
-      detail: (features) => {
-        const n = countClasses(features, hotspotClassOf);
-        const sum = (cs: HotspotClass[]) => cs.reduce((acc, c) => acc + (n.get(c) ?? 0), 0);
-        return t('layers.hotspotDetail', { hot: sum(['hot_99', 'hot_95', 'hot_90']), cold: sum(['cold_99', 'cold_95', 'cold_90']) });
-      },
-    },
-  };
-}
-
-function nextFrames(n: number): Promise<void> {
-  return new Promise((resolve) => {
-    const step = (left: number) => (left <= 0 ? resolve() : requestAnimationFrame(() => step(left - 1)));
-    step(n);
-  });
 }
 
 void main();

@@ -208,3 +208,11 @@ export async function addTiles(
   }).addTo(map);
   return true;
 }
+
+/** Resolves after `n` animation frames (the canvases have painted what was drawn). */
+export function nextFrames(n: number): Promise<void> {
+  return new Promise((resolve) => {
+    const step = (left: number) => (left <= 0 ? resolve() : requestAnimationFrame(() => step(left - 1)));
+    step(n);
+  });
+}

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from './api';
-import { canEdit, createSession, CSRF_HEADER, isWrite, parseSession, withCsrf } from './session';
+import { canEdit, canSignEmbeds, createSession, CSRF_HEADER, isWrite, parseSession, withCsrf } from './session';
 
 const TOKEN = 'rr_secret-token-0123456789abcdef';
 const CSRF = 'csrf-4f1c2b';
@@ -182,5 +182,11 @@ describe('session', () => {
     expect(canEdit('admin')).toBe(true);
     expect(canEdit('staff')).toBe(false);
     expect(canEdit(null)).toBe(false);
+  });
+});
+
+describe('who may make signed embeds', () => {
+  it('is staff, editors and administrators', () => {
+    expect(['viewer', 'partner', 'staff', 'editor', 'admin', null, undefined].map((r) => canSignEmbeds(r as never))).toEqual([false, false, true, true, true, false, false]);
   });
 });

@@ -24,6 +24,11 @@ export function canEdit(role: Role | null | undefined): boolean {
   return role === 'editor' || role === 'admin';
 }
 
+/** Reports whether a role may make signed embeds (staff, editor or admin). */
+export function canSignEmbeds(role: Role | null | undefined): boolean {
+  return role === 'staff' || role === 'editor' || role === 'admin';
+}
+
 /** The signed-in user as the page shows it. */
 export interface SessionInfo {
   name: string;
