@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -62,24 +65,115 @@ func NewRedis(opts RedisOptions) (*Redis, error) {
 	if opts.Prefix == "" {
 		opts.Prefix = "rr:"
 	}
-	o, err := redis.ParseURL(opts.URL)
+	uo, err := UniversalOptions(opts.URL)
+	if err != nil {
+		return nil, err
+	}
+	uo.DialTimeout, uo.ReadTimeout, uo.WriteTimeout, uo.PoolTimeout = opts.Timeout, opts.Timeout, opts.Timeout, opts.Timeout
+	uo.MaxRetries = -1
+	uo.ContextTimeoutEnabled = true
+	client := redis.NewUniversalClient(uo)
+	return &Redis{client: client, opts: opts}, nil
+}
+
+// Topology is how the Redis tier is deployed.
+type Topology string
+
+// Topologies UniversalOptions tells apart.
+const (
+	Single   Topology = "single"   // one server
+	Sentinel Topology = "sentinel" // a master found through Sentinels
+	Cluster  Topology = "cluster"  // Redis Cluster
+)
+
+// UniversalOptions reads a Redis URL into go-redis options. One URL
+// selects the topology:
+//
+//	redis://[user:pass@]host:port/db                      one server
+//	redis://host:port?addr=host2:port&addr=host3:port      Redis Cluster (seed nodes)
+//	redis://host1:port,host2:port,host3:port               Redis Cluster, the same as above
+//	redis://host:port?master_name=NAME[&addr=host2:port]   Sentinel (Sentinel addresses)
+//
+// rediss:// turns on TLS in each form.
+func UniversalOptions(raw string) (*redis.UniversalOptions, error) {
+	u, err := parseRedisURL(raw)
+	if err != nil {
+		return nil, err
+	}
+	switch TopologyOf(u) {
+	case Sentinel:
+		o, err := redis.ParseFailoverURL(u.String())
+		if err != nil {
+			return nil, fmt.Errorf("redis url (sentinel): %w", err)
+		}
+		return &redis.UniversalOptions{Addrs: o.SentinelAddrs, MasterName: o.MasterName, Username: o.Username, Password: o.Password,
+			SentinelUsername: o.SentinelUsername, SentinelPassword: o.SentinelPassword, DB: o.DB, TLSConfig: o.TLSConfig}, nil
+	case Cluster:
+		o, err := redis.ParseClusterURL(u.String())
+		if err != nil {
+			return nil, fmt.Errorf("redis url (cluster): %w", err)
+		}
+		return &redis.UniversalOptions{Addrs: o.Addrs, Username: o.Username, Password: o.Password, TLSConfig: o.TLSConfig, IsClusterMode: true}, nil
+	}
+	o, err := redis.ParseURL(u.String())
 	if err != nil {
 		return nil, fmt.Errorf("redis url: %w", err)
 	}
-	client := redis.NewUniversalClient(&redis.UniversalOptions{
-		Addrs:                 []string{o.Addr},
-		Username:              o.Username,
-		Password:              o.Password,
-		DB:                    o.DB,
-		TLSConfig:             o.TLSConfig,
-		DialTimeout:           opts.Timeout,
-		ReadTimeout:           opts.Timeout,
-		WriteTimeout:          opts.Timeout,
-		PoolTimeout:           opts.Timeout,
-		MaxRetries:            -1,
-		ContextTimeoutEnabled: true,
-	})
-	return &Redis{client: client, opts: opts}, nil
+	return &redis.UniversalOptions{Addrs: []string{o.Addr}, Username: o.Username, Password: o.Password, DB: o.DB, TLSConfig: o.TLSConfig}, nil
+}
+
+// parseRedisURL parses raw, turning a comma-separated host list into
+// the first host plus addr parameters.
+func parseRedisURL(raw string) (*url.URL, error) {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok || (scheme != "redis" && scheme != "rediss") {
+		return nil, errors.New("redis url: use redis://host:port/db or rediss://…, a comma-separated host list for Redis Cluster, or ?master_name=NAME for Sentinel")
+	}
+	auth := ""
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		auth, rest = rest[:at+1], rest[at+1:]
+	}
+	hostEnd := strings.IndexAny(rest, "/?")
+	if hostEnd < 0 {
+		hostEnd = len(rest)
+	}
+	hosts, tail := rest[:hostEnd], rest[hostEnd:]
+	first, more, _ := strings.Cut(hosts, ",")
+	u, err := url.Parse(scheme + "://" + auth + first + tail)
+	if err != nil || u.Host == "" {
+		return nil, errors.New("redis url: not a valid URL; use redis://host:port/db")
+	}
+	if more != "" {
+		q := u.Query()
+		for _, h := range strings.Split(more, ",") {
+			if _, _, err := net.SplitHostPort(h); err != nil {
+				return nil, fmt.Errorf("redis url: %q in the host list is not host:port", h)
+			}
+			q.Add("addr", h)
+		}
+		u.RawQuery = q.Encode()
+	}
+	return u, nil
+}
+
+// TopologyOf names the topology a parsed Redis URL selects.
+func TopologyOf(u *url.URL) Topology {
+	q := u.Query()
+	switch {
+	case q.Get("master_name") != "":
+		return Sentinel
+	case len(q["addr"]) > 0:
+		return Cluster
+	}
+	return Single
+}
+
+// Topology returns how the Redis tier is deployed.
+func (r *Redis) Topology() Topology {
+	if u, err := parseRedisURL(r.opts.URL); err == nil {
+		return TopologyOf(u)
+	}
+	return Single
 }
 
 // Get returns the value stored under key.

@@ -121,6 +121,51 @@ func (c *Catalog) Load(ctx context.Context) error {
 	return nil
 }
 
+// Sync brings the catalog in line with the store: layers another process
+// (a replica, or `routerisk import`) published, restored or deleted are
+// loaded or dropped. It returns the ids of the layers that changed.
+func (c *Catalog) Sync(ctx context.Context) ([]string, error) {
+	metas, err := c.store.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var changed []string
+	current := map[string]bool{}
+	for _, m := range metas {
+		current[m.ID] = true
+		c.mu.RLock()
+		ld, ok := c.layers[m.ID]
+		c.mu.RUnlock()
+		if ok && ld.meta.Version >= m.Version {
+			continue
+		}
+		if err := c.load(ctx, m); err != nil {
+			return changed, fmt.Errorf("loading layer %s version %d: %w", m.ID, m.Version, err)
+		}
+		changed = append(changed, m.ID)
+	}
+	c.mu.RLock()
+	var gone []string
+	for id := range c.layers {
+		if !current[id] {
+			gone = append(gone, id)
+		}
+	}
+	c.mu.RUnlock()
+	for _, id := range gone {
+		// Asked again: a layer published here after the list was read is
+		// not in it, and must stay.
+		if _, err := c.store.Current(ctx, id); geodata.ErrorCode(err) != geodata.NotFound {
+			continue
+		}
+		c.mu.Lock()
+		delete(c.layers, id)
+		c.mu.Unlock()
+		changed = append(changed, id)
+	}
+	return changed, nil
+}
+
 func (c *Catalog) load(ctx context.Context, m geodata.Meta) error {
 	l, err := c.store.Open(ctx, m.ID, m.Version)
 	if err != nil {

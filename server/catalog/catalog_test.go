@@ -149,3 +149,89 @@ func TestLargeLayerEncodedOnDemand(t *testing.T) {
 		t.Fatalf("pages differ:\n%s\n%s", pa, pb)
 	}
 }
+
+// TestSyncFollowsAnotherCatalog: two catalogs on one store, as two
+// replicas: what one publishes, restores or deletes, the other serves
+// after Sync, and a Sync never drops a layer published since its list.
+func TestSyncFollowsAnotherCatalog(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.OpenFiles(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, two := New(st, cache.NewLRU(1<<20)), New(st, cache.NewLRU(1<<20))
+	layer := func(id string, n int) *geodata.Layer {
+		l := &geodata.Layer{Meta: geodata.Meta{ID: id, Kind: geodata.KindService, Title: id, Sensitivity: geodata.Public}}
+		for i := range n {
+			f := geojson.NewFeature(orb.Point{float64(i), 1})
+			f.ID = fmt.Sprint(i)
+			l.Features = append(l.Features, f)
+		}
+		return l
+	}
+	count := func(c *Catalog, id string) int {
+		m, err := c.Layer(id)
+		if err != nil {
+			return -1
+		}
+		return m.FeatureCount
+	}
+	if _, err := one.Publish(ctx, layer("clinics", 3), geodata.Report{}, geodata.AuditEntry{Actor: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	if count(two, "clinics") != -1 {
+		t.Fatal("the second catalog knew the layer before syncing")
+	}
+	changed, err := two.Sync(ctx)
+	if err != nil || len(changed) != 1 || count(two, "clinics") != 3 {
+		t.Fatalf("after the first sync: %v %v, %d features", changed, err, count(two, "clinics"))
+	}
+	if changed, _ := two.Sync(ctx); len(changed) != 0 {
+		t.Errorf("a sync with nothing new changed %v", changed)
+	}
+	one.Publish(ctx, layer("clinics", 5), geodata.Report{}, geodata.AuditEntry{Actor: "a"})
+	two.Sync(ctx)
+	if count(two, "clinics") != 5 {
+		t.Errorf("new version: %d features", count(two, "clinics"))
+	}
+	if _, err := two.Restore(ctx, "clinics", 1, geodata.AuditEntry{Actor: "b"}); err != nil {
+		t.Fatal(err)
+	}
+	one.Sync(ctx)
+	if m, _ := one.Layer("clinics"); m.Version != 3 || m.FeatureCount != 3 {
+		t.Errorf("restore through the other: %+v", m)
+	}
+	if err := one.Delete(ctx, "clinics", geodata.AuditEntry{Actor: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	two.Sync(ctx)
+	if count(two, "clinics") != -1 {
+		t.Error("a deleted layer is still served by the other catalog")
+	}
+	// A layer published here after Sync read the store's list is kept:
+	// Sync asks the store again before dropping it.
+	stale := New(staleList{Store: st, hide: "shelters"}, cache.NewLRU(1<<20))
+	if _, err := stale.Publish(ctx, layer("shelters", 2), geodata.Report{}, geodata.AuditEntry{Actor: "b"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := stale.Sync(ctx); err != nil || count(stale, "shelters") != 2 {
+		t.Errorf("a layer missing from a stale list was dropped: %d %v", count(stale, "shelters"), err)
+	}
+}
+
+// staleList is a store whose List was read before layer hide was published.
+type staleList struct {
+	Store
+	hide string
+}
+
+func (s staleList) List(ctx context.Context) ([]geodata.Meta, error) {
+	metas, err := s.Store.List(ctx)
+	out := metas[:0]
+	for _, m := range metas {
+		if m.ID != s.hide {
+			out = append(out, m)
+		}
+	}
+	return out, err
+}
