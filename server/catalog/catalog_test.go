@@ -235,3 +235,57 @@ func (s staleList) List(ctx context.Context) ([]geodata.Meta, error) {
 	}
 	return out, err
 }
+
+func TestFollowSyncsOnNoticeAndOnTick(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st, err := store.OpenFiles(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	writer, reader := New(st, cache.NewLRU(1<<20)), New(st, cache.NewLRU(1<<20))
+	notices := make(chan string, 1)
+	done := make(chan struct{})
+	go func() {
+		reader.Follow(ctx, time.Hour, notices, func(err error) { t.Error(err) })
+		close(done)
+	}()
+	publish := func(id string) {
+		l := &geodata.Layer{Meta: geodata.Meta{ID: id, Kind: geodata.KindService, Title: id, Sensitivity: geodata.Public},
+			Features: []*geojson.Feature{geojson.NewFeature(orb.Point{1, 2})}}
+		if _, err := writer.Publish(ctx, l, geodata.Report{}, geodata.AuditEntry{Actor: "w"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor := func(c *Catalog, id string, within time.Duration) bool {
+		deadline := time.Now().Add(within)
+		for time.Now().Before(deadline) {
+			if _, err := c.Layer(id); err == nil {
+				return true
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		return false
+	}
+	publish("clinics")
+	if waitFor(reader, "clinics", 200*time.Millisecond) {
+		t.Fatal("the reader loaded the layer without a notice or a tick (the interval is an hour)")
+	}
+	notices <- "clinics"
+	if !waitFor(reader, "clinics", 2*time.Second) {
+		t.Fatal("a notice did not make the reader sync")
+	}
+	cancel()
+	<-done
+
+	// With the notices closed, the interval alone keeps it in line.
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	defer cancel2()
+	closed := make(chan string)
+	close(closed)
+	go reader.Follow(ctx2, 20*time.Millisecond, closed, nil)
+	publish("shelters")
+	if !waitFor(reader, "shelters", 2*time.Second) {
+		t.Fatal("polling did not pick up a new layer")
+	}
+}
