@@ -480,7 +480,9 @@ func TestUploadConcurrencyLimit(t *testing.T) {
 	fw, _ := mw.CreateFormFile("file", "slow.geojson")
 	fw.Write([]byte(`{"type":"FeatureCollection","features":[`)) // the handler now holds the slot, reading
 	var status int
-	for range 50 {
+	// The first upload takes the slot once its body reaches the handler:
+	// on a loaded machine that can take a while, so keep asking.
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
 		body, ct := form(t, "c.geojson", []byte(twoClinics), "kind", "service")
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/uploads/validate", body)
 		req.Header.Set("Content-Type", ct)
