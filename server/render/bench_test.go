@@ -66,6 +66,20 @@ func BenchmarkRender(b *testing.B) {
 		{"world", orb.Bound{Min: orb.Point{-180, -60}, Max: orb.Point{180, 75}}, "110m"},
 		{"centralmed", centralMed, "50m"},
 	}
+	// The baseline: encoding the same features as GeoJSON, which is what
+	// the dashboard downloads to draw them itself.
+	b.Run("baseline/geojson", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, l := range layers {
+				fc := geojson.NewFeatureCollection()
+				fc.Features = l.Features
+				if _, err := fc.MarshalJSON(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
 	for _, v := range views {
 		m := Map{
 			Width: 1200, Height: 800, Bound: v.bound, Basemap: basemap(b, v.res), Layers: layers, Legend: true,
