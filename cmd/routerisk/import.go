@@ -14,19 +14,20 @@ import (
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/formats"
 	"github.com/routerisk/routerisk/geodata/ingest"
-	"github.com/routerisk/routerisk/server/store"
 )
 
 // maxImportBytes bounds a file given to `routerisk import`.
 const maxImportBytes = 512 << 20
 
 // runImport reads a file in any upload format, checks it like an upload and
-// publishes it as the next version of a layer in a data folder; the audit
-// log records the operating-system user as actor.
+// publishes it as the next version of a layer in the store (the file store
+// in a data folder, or PostGIS with --store); the audit log records the
+// operating-system user as actor.
 func runImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("routerisk import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dataDir := fs.String("data-dir", envOr(getenv, "ROUTERISK_DATA_DIR", "./data"), "folder of the layer store (env ROUTERISK_DATA_DIR)")
+	dataDir := fs.String("data-dir", envOr(getenv, "ROUTERISK_DATA_DIR", "./data"), "folder of the file store (env ROUTERISK_DATA_DIR)")
+	storeURL := fs.String("store", getenv("ROUTERISK_STORE"), "PostGIS store, postgres://user@host:5432/db, in place of the file store (env ROUTERISK_STORE)")
 	id := fs.String("id", "", "layer id: lower-case letters, digits, hyphens")
 	kind := fs.String("kind", "", "route, incident, service or area")
 	title := fs.String("title", "", "title shown in the dashboard")
@@ -56,6 +57,9 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		meta.Sources = []geodata.Source{{Name: *sourceName, License: *license, Attribution: *attribution}}
 	}
 	if err := meta.Validate(); err != nil {
+		return usage{err}
+	}
+	if err := checkStoreURL("store", *storeURL); err != nil {
 		return usage{err}
 	}
 	f, err := os.Open(fs.Arg(0))
@@ -93,10 +97,11 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		}
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
-	store, err := store.OpenFiles(*dataDir)
+	store, err := openStore(ctx, *dataDir, *storeURL)
 	if err != nil {
 		return err
 	}
+	defer store.Close()
 	actor := "cli:" + envOr(getenv, "USER", "unknown")
 	m, err := store.Publish(ctx, &geodata.Layer{Meta: meta, Features: res.Features}, res.Report,
 		geodata.AuditEntry{Actor: actor, Format: string(res.Format), Bytes: st.Size()})

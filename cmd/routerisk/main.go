@@ -2,6 +2,7 @@
 //
 //	routerisk [serve] [flags]      serve the API and dashboard (the default)
 //	routerisk import [flags] FILE  publish a file (any upload format) as a new layer version
+//	routerisk store import --data-dir DIR --store postgres://…  copy a file store into PostGIS
 //	routerisk token create|list|revoke [flags]  manage API tokens
 //	routerisk healthcheck [--url]  exit 0 when the server answers /healthz (for containers)
 //	routerisk version              print the version
@@ -48,6 +49,8 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		err = Serve(ctx, cfg, stderr, nil)
 	case "import":
 		err = runImport(ctx, args, getenv, stdout, stderr)
+	case "store":
+		err = runStore(ctx, args, getenv, stdout, stderr)
 	case "token":
 		err = runToken(args, getenv, stdout, stderr)
 	case "healthcheck":
@@ -55,9 +58,9 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 	case "version":
 		fmt.Fprintln(stdout, version)
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: routerisk [serve|import|token|healthcheck|version] [flags]; routerisk CMD -h for the flags")
+		fmt.Fprintln(stdout, "usage: routerisk [serve|import|store import|token|healthcheck|version] [flags]; routerisk CMD -h for the flags")
 	default:
-		return usageError(stderr, fmt.Errorf("unknown command %q: use serve, import, token, healthcheck or version", cmd))
+		return usageError(stderr, fmt.Errorf("unknown command %q: use serve, import, store, token, healthcheck or version", cmd))
 	}
 	if err != nil {
 		var ue usage

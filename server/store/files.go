@@ -576,3 +576,19 @@ func exists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
 }
+
+// LayerIDs lists the id of every layer folder of the file store, deleted
+// layers included, in order; it is what a copy into PostGIS walks.
+func (s *Files) LayerIDs() ([]string, error) {
+	entries, err := os.ReadDir(filepath.Join(s.dir, "layers"))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() && geodata.ValidLayerID(e.Name()) {
+			out = append(out, e.Name())
+		}
+	}
+	return out, nil
+}

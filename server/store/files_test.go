@@ -7,68 +7,33 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
-
 	"github.com/routerisk/routerisk/geodata"
 )
 
-func layer(id string, n int) *geodata.Layer {
-	l := &geodata.Layer{Meta: geodata.Meta{ID: id, Kind: geodata.KindService, Title: "Services", Sensitivity: geodata.Public}}
-	for i := range n {
-		f := geojson.NewFeature(orb.Point{float64(i), 1})
-		f.ID = string(rune('a' + i))
-		f.Properties = geojson.Properties{"name": "clinic"}
-		l.Features = append(l.Features, f)
-	}
-	return l
-}
+// The tests here are about the file store's layout on disk; what every
+// backend does is in conformance_test.go.
 
-func TestPublishVersionsAndReload(t *testing.T) {
+func TestFilesLayoutAndAuditLog(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	s, err := OpenFiles(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Current(ctx, "services"); geodata.ErrorCode(err) != geodata.NotFound {
-		t.Fatalf("Current on an empty store: %v, want NotFound", err)
-	}
-	m1, err := s.Publish(ctx, layer("services", 2), geodata.Report{Read: 2, Accepted: 2}, geodata.AuditEntry{Actor: "alice"})
-	if err != nil {
+	if _, err := s.Publish(ctx, layer("services", 2), geodata.Report{Read: 2, Accepted: 2}, geodata.AuditEntry{Actor: "alice"}); err != nil {
 		t.Fatal(err)
 	}
-	m2, err := s.Publish(ctx, layer("services", 3), geodata.Report{Read: 3, Accepted: 3}, geodata.AuditEntry{Actor: "bob"})
-	if err != nil {
+	if _, err := s.Publish(ctx, layer("services", 3), geodata.Report{Read: 3, Accepted: 3}, geodata.AuditEntry{Actor: "bob"}); err != nil {
 		t.Fatal(err)
 	}
-	if m1.Version != 1 || m2.Version != 2 || m2.FeatureCount != 3 || m2.UpdatedBy != "bob" {
-		t.Fatalf("versions: %+v / %+v", m1, m2)
+	for _, name := range []string{"current", "v1/meta.json", "v1/report.json", "v1/features.geojson.gz", "v2/features.geojson.gz"} {
+		if _, err := os.Stat(filepath.Join(dir, "layers", "services", name)); err != nil {
+			t.Errorf("layers/services/%s: %v", name, err)
+		}
 	}
-
-	// A fresh handle on the same folder sees the same state.
-	s2, _ := OpenFiles(dir)
-	cur, err := s2.Current(ctx, "services")
-	if err != nil || cur.Version != 2 {
-		t.Fatalf("Current = %+v, %v; want version 2", cur, err)
+	if b, _ := os.ReadFile(filepath.Join(dir, "layers", "services", "current")); string(b) != "2\n" {
+		t.Errorf("current pointer %q, want 2", b)
 	}
-	old, err := s2.Open(ctx, "services", 1)
-	if err != nil || len(old.Features) != 2 {
-		t.Fatalf("old version: %v features, err %v", old, err)
-	}
-	vs, err := s2.Versions(ctx, "services")
-	if err != nil || len(vs) != 2 || vs[0].Version != 2 {
-		t.Fatalf("Versions = %+v, %v", vs, err)
-	}
-	rep, err := s2.Report(ctx, "services", 2)
-	if err != nil || rep.Read != 3 {
-		t.Fatalf("Report = %+v, %v", rep, err)
-	}
-	list, err := s2.List(ctx)
-	if err != nil || len(list) != 1 || list[0].ID != "services" {
-		t.Fatalf("List = %+v, %v", list, err)
-	}
-
 	audit, err := os.ReadFile(filepath.Join(dir, "audit.log"))
 	if err != nil {
 		t.Fatal(err)
@@ -77,9 +42,12 @@ func TestPublishVersionsAndReload(t *testing.T) {
 	if len(lines) != 2 || !strings.Contains(lines[0], `"actor":"alice"`) || !strings.Contains(lines[1], `"version":2`) {
 		t.Errorf("audit log:\n%s", audit)
 	}
+	if strings.Contains(string(audit), "clinic") || strings.Contains(string(audit), "coordinates") {
+		t.Error("the audit log holds property values or coordinates")
+	}
 }
 
-func TestPublishRejectsBadMetaAndWritesNothing(t *testing.T) {
+func TestFilesRejectedPublishLeavesNoFolder(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	s, _ := OpenFiles(dir)
@@ -110,5 +78,45 @@ func TestUnfinishedVersionIsInvisible(t *testing.T) {
 	m, err := s.Publish(ctx, layer("services", 2), geodata.Report{}, geodata.AuditEntry{Actor: "x"})
 	if err != nil || m.Version != 3 {
 		t.Errorf("next publish = v%d, %v; want v3 (never overwriting a leftover folder)", m.Version, err)
+	}
+}
+
+// TestInterruptedWriteLeavesNoDebris simulates a process killed while
+// writing a version: a temporary folder with partial files and a
+// half-written pointer. The previous version keeps serving, and reopening
+// the store removes the debris.
+func TestInterruptedWriteLeavesNoDebris(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, _ := OpenFiles(dir)
+	if _, err := s.Publish(ctx, layer("clinics", 2), geodata.Report{}, geodata.AuditEntry{Actor: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	layerDir := filepath.Join(dir, "layers", "clinics")
+	tmp := filepath.Join(layerDir, ".tmp-12345")
+	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(tmp, "features.geojson.gz"), []byte("\x1f\x8b partial"), 0o644)
+	os.WriteFile(filepath.Join(layerDir, ".current.tmp"), []byte("2"), 0o644)
+
+	s2, err := OpenFiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cur, err := s2.Current(ctx, "clinics"); err != nil || cur.Version != 1 {
+		t.Fatalf("Current = %+v, %v; want version 1 still serving", cur, err)
+	}
+	entries, _ := os.ReadDir(layerDir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if got := strings.Join(names, ","); got != "current,v1" {
+		t.Fatalf("layer folder holds %s; want only current,v1", got)
+	}
+	m, err := s2.Publish(ctx, layer("clinics", 3), geodata.Report{}, geodata.AuditEntry{Actor: "a"})
+	if err != nil || m.Version != 2 {
+		t.Fatalf("next publish: %+v, %v", m, err)
 	}
 }
