@@ -18,6 +18,9 @@ import (
 // Tokens authenticates API tokens.
 type Tokens interface {
 	Authenticate(token string) (auth.Principal, error)
+	// Active reports whether the token with this public id is still valid;
+	// sessions opened with a revoked token end with it.
+	Active(tokenID string) bool
 }
 
 // sessionCookie is the name of the browser session cookie.
@@ -54,7 +57,15 @@ func authenticate(tokens Tokens, sessions *auth.Sessions, embeds EmbedTokens) ec
 				return withTier(c, next)
 			}
 			if ck, err := c.Cookie(sessionCookie); err == nil && sessions != nil {
-				if s, err := sessions.Get(ck.Value); err == nil {
+				ctx := c.Request().Context()
+				s, err := sessions.Get(ctx, ck.Value)
+				switch {
+				case err != nil:
+					// Unknown, expired or unreadable: the caller is anonymous.
+				case tokens != nil && !tokens.Active(s.Principal.TokenID):
+					// The token the session was opened with was revoked since.
+					_ = sessions.End(ctx, ck.Value)
+				default:
 					c.Set(principalKey, s.Principal)
 					c.Set("session", s)
 				}
@@ -173,7 +184,7 @@ func (h *handlers) createSession(c echo.Context) error {
 		}
 		return err
 	}
-	cookie, s, err := h.opts.Sessions.Start(p)
+	cookie, s, err := h.opts.Sessions.Start(c.Request().Context(), p)
 	if err != nil {
 		return err
 	}
@@ -206,7 +217,9 @@ func (h *handlers) deleteSession(c echo.Context) error {
 			return err
 		}
 		if ck, err := c.Cookie(sessionCookie); err == nil {
-			h.opts.Sessions.End(ck.Value)
+			if err := h.opts.Sessions.End(c.Request().Context(), ck.Value); err != nil {
+				return err
+			}
 		}
 		h.audit(c, geodata.AuditEntry{Action: "sign-out", Outcome: geodata.OutcomeOK})
 	}

@@ -20,10 +20,10 @@ import (
 	"github.com/routerisk/routerisk/frontend"
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/formats"
+	"github.com/routerisk/routerisk/internal/teststore"
 	"github.com/routerisk/routerisk/server/auth"
 	"github.com/routerisk/routerisk/server/cache"
 	"github.com/routerisk/routerisk/server/catalog"
-	"github.com/routerisk/routerisk/server/store"
 )
 
 // writeApp is a test server with a file store, tokens of every role and
@@ -39,10 +39,7 @@ type writeApp struct {
 func newWriteApp(t *testing.T, up UploadOptions) *writeApp {
 	t.Helper()
 	dir := t.TempDir()
-	st, err := store.OpenFiles(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := teststore.Open(t, dir)
 	tf, err := auth.OpenTokenFile(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -510,5 +507,30 @@ func TestUploadConcurrencyLimit(t *testing.T) {
 	}
 	if s := <-first; s != 200 {
 		t.Fatalf("the first upload answered %d", s)
+	}
+}
+
+// TestRevokedTokenEndsItsSessions: a session lasts only as long as the
+// token it was opened with.
+func TestRevokedTokenEndsItsSessions(t *testing.T) {
+	a := newWriteApp(t, UploadOptions{})
+	r := a.send(t, http.MethodPost, "/api/v1/session", strings.NewReader(fmt.Sprintf(`{"token":%q}`, a.tokens[auth.Editor])), "Content-Type", "application/json")
+	if r.Code != 200 {
+		t.Fatalf("sign in: %d", r.Code)
+	}
+	cookie := "rr_session=" + r.Result().Cookies()[0].Value
+	if r := a.send(t, http.MethodGet, "/api/v1/session", nil, "Cookie", cookie); r.Code != 200 {
+		t.Fatalf("session: %d", r.Code)
+	}
+	tf, err := auth.OpenTokenFile(a.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := strings.Split(a.tokens[auth.Editor], "_")[1]
+	if err := tf.Revoke(id); err != nil {
+		t.Fatal(err)
+	}
+	if r := a.send(t, http.MethodGet, "/api/v1/session", nil, "Cookie", cookie); r.Code != 401 {
+		t.Fatalf("session of a revoked token: %d %s", r.Code, r.Body)
 	}
 }

@@ -14,12 +14,14 @@ import (
 	"time"
 
 	"github.com/routerisk/routerisk/server"
+	"github.com/routerisk/routerisk/server/cache"
 )
 
 // Config is the configuration of `routerisk serve`.
 type Config struct {
 	Addr            string
 	DataDir         string
+	Store           string // "": the file store in DataDir; postgres://…: PostGIS
 	RedisURL        string
 	RedisTimeout    time.Duration
 	CacheTTL        time.Duration
@@ -30,6 +32,7 @@ type Config struct {
 	LogFormat       string
 	ShutdownTimeout time.Duration
 	SessionTTL      time.Duration
+	SyncInterval    time.Duration
 	Uploads         server.UploadOptions
 	PublicURL       string
 	EmbedOrigins    []string
@@ -45,7 +48,8 @@ type setting struct {
 // settings lists every option of `routerisk serve`, in the README's order.
 var settings = []setting{
 	{"addr", "ROUTERISK_ADDR", "127.0.0.1:8080", "address to listen on (host:port)"},
-	{"data-dir", "ROUTERISK_DATA_DIR", "./data", "folder of the layer store; created on first run with the bundled sample layers"},
+	{"data-dir", "ROUTERISK_DATA_DIR", "./data", "folder of the file store (when --store is empty), API tokens and spooled uploads; created on first run"},
+	{"store", "ROUTERISK_STORE", "", "where layers are kept: empty for the file store in --data-dir; postgres://user@host:5432/db for PostGIS, shared by every replica"},
 	{"redis-url", "ROUTERISK_REDIS_URL", "", "Redis for the shared cache tier, redis://[user:pass@]host:port/db; empty: in-process cache only"},
 	{"redis-timeout", "ROUTERISK_REDIS_TIMEOUT", "50ms", "longest wait for one Redis call before serving without it"},
 	{"cache-ttl", "ROUTERISK_CACHE_TTL", "24h", "lifetime of a response in Redis"},
@@ -56,6 +60,7 @@ var settings = []setting{
 	{"log-format", "ROUTERISK_LOG_FORMAT", "text", "text or json"},
 	{"shutdown-timeout", "ROUTERISK_SHUTDOWN_TIMEOUT", "10s", "how long in-flight requests may finish on SIGTERM"},
 	{"session-ttl", "ROUTERISK_SESSION_TTL", "8h", "how long a dashboard sign-in lasts"},
+	{"sync-interval", "ROUTERISK_SYNC_INTERVAL", "5s", "how often the store is checked for layers another replica (or `routerisk import`) changed; PostGIS also notifies at once"},
 	{"upload-max-bytes", "ROUTERISK_UPLOAD_MAX_BYTES", "100MiB", "largest uploaded file (upload_max_bytes)"},
 	{"upload-max-features", "ROUTERISK_UPLOAD_MAX_FEATURES", "1000000", "most features in one upload (max_features)"},
 	{"upload-max-vertices", "ROUTERISK_UPLOAD_MAX_VERTICES", "20000000", "most coordinates in one upload (max_vertices)"},
@@ -97,6 +102,7 @@ func LoadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	c := Config{
 		Addr:            vals["addr"],
 		DataDir:         vals["data-dir"],
+		Store:           vals["store"],
 		RedisURL:        vals["redis-url"],
 		TileURL:         vals["tile-url"],
 		TileAttribution: vals["tile-attribution"],
@@ -111,9 +117,12 @@ func LoadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	if strings.TrimSpace(c.DataDir) == "" {
 		errs = append(errs, errors.New("--data-dir is empty: give a folder for the layer store"))
 	}
+	if err := checkStoreURL("store", c.Store); err != nil {
+		errs = append(errs, err)
+	}
 	if c.RedisURL != "" {
-		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
-			errs = append(errs, fmt.Errorf("--redis-url %q: use redis://host:port/db or rediss://…", redact(c.RedisURL)))
+		if _, err := cache.UniversalOptions(c.RedisURL); err != nil {
+			errs = append(errs, fmt.Errorf("--redis-url %q: use redis://host:port/db (one server), redis://host1:port,host2:port,… (Redis Cluster) or redis://host:port?master_name=NAME (Sentinel), or rediss://… for TLS: %v", redact(c.RedisURL), err))
 		}
 	}
 	if c.TileURL == "none" {
@@ -134,6 +143,7 @@ func LoadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 		c.CacheLocalBytes = n
 	}
 	c.SessionTTL = duration(&errs, "session-ttl", vals["session-ttl"], time.Minute, 30*24*time.Hour)
+	c.SyncInterval = duration(&errs, "sync-interval", vals["sync-interval"], 100*time.Millisecond, time.Hour)
 	if p := vals["public-url"]; p != "" {
 		if u, err := url.Parse(p); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
 			errs = append(errs, fmt.Errorf("--public-url %q: use scheme://host[:port], such as https://maps.example.org", p))

@@ -21,7 +21,6 @@ import (
 	"github.com/routerisk/routerisk/server/auth"
 	"github.com/routerisk/routerisk/server/cache"
 	"github.com/routerisk/routerisk/server/catalog"
-	"github.com/routerisk/routerisk/server/store"
 )
 
 // Serve builds every part from cfg and serves until ctx ends. When ready
@@ -29,10 +28,11 @@ import (
 // connections (tests listen on port 0).
 func Serve(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string) error {
 	log := newLogger(cfg, logOut)
-	st, err := store.OpenFiles(cfg.DataDir)
+	st, err := openStore(ctx, cfg.DataDir, cfg.Store)
 	if err != nil {
 		return err
 	}
+	defer st.Close()
 	tokens, err := auth.OpenTokenFile(cfg.DataDir)
 	if err != nil {
 		return err
@@ -64,12 +64,28 @@ func Serve(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- strin
 		}
 	}
 
+	// Sessions live where every replica finds them: in Redis when there is
+	// one, else in this process.
+	sessions := auth.NewSessions(cfg.SessionTTL)
+	if redisTier != nil {
+		sessions.Store = redisTier.Sessions()
+	}
+
 	cat := catalog.New(st, tiered)
 	start := time.Now()
 	if err := cat.Load(ctx); err != nil {
 		return fmt.Errorf("loading layers: %w", err)
 	}
 	log.Info("layers loaded", "layers", len(cat.Layers()), "took", time.Since(start).Round(time.Millisecond))
+	// Follow what other replicas (or `routerisk import`) change in the
+	// store: at once on a PostGIS notice, at the latest every sync-interval.
+	var notices <-chan string
+	if st.postgis != nil {
+		notices = st.postgis.Watch(ctx)
+	}
+	go cat.Follow(ctx, cfg.SyncInterval, notices, func(err error) {
+		log.Warn("following the store", "error", err)
+	})
 
 	app := server.New(server.Options{
 		Catalog:         cat,
@@ -81,7 +97,7 @@ func Serve(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- strin
 		Checks:          checks(st, tiered, redisTier),
 		Collectors:      cacheCollectors(tiered),
 		Tokens:          tokens,
-		Sessions:        auth.NewSessions(cfg.SessionTTL),
+		Sessions:        sessions,
 		Uploads:         cfg.Uploads,
 		Embeds:          embeds,
 		EmbedOrigins:    cfg.EmbedOrigins,
@@ -102,7 +118,7 @@ func Serve(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- strin
 		IdleTimeout:    120 * time.Second,
 		MaxHeaderBytes: 64 << 10,
 	}
-	log.Info("serving", "addr", "http://"+ln.Addr().String(), "data_dir", cfg.DataDir, "redis", redact(cfg.RedisURL))
+	log.Info("serving", "addr", "http://"+ln.Addr().String(), "data_dir", cfg.DataDir, "store", st.String(), "redis", redact(cfg.RedisURL))
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -122,15 +138,20 @@ func Serve(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- strin
 	return nil
 }
 
-// installSamples publishes each bundled layer the store does not have yet
-// as its version 1.
-func installSamples(ctx context.Context, st *store.Files, log *slog.Logger) error {
+// installSamples publishes each bundled layer the store has never held
+// as its version 1: a new store gets them all, and a bundled layer that
+// was deleted stays deleted. On PostGIS, replicas starting together on an
+// empty database install each layer once.
+func installSamples(ctx context.Context, st *openedStore, log *slog.Logger) error {
 	bundled, err := sample.Layers()
 	if err != nil {
 		return err
 	}
 	for _, b := range bundled {
-		if _, err := st.Current(ctx, b.Meta.ID); err == nil {
+		if _, err := st.Versions(ctx, b.Meta.ID); geodata.ErrorCode(err) != geodata.NotFound {
+			if err != nil {
+				return err
+			}
 			continue
 		}
 		feats, _, err := formats.DecodeGeoJSON(gzipReader(b.GeoJSONGzip))
@@ -138,22 +159,22 @@ func installSamples(ctx context.Context, st *store.Files, log *slog.Logger) erro
 			return fmt.Errorf("bundled layer %s: %w", b.Meta.ID, err)
 		}
 		l := &geodata.Layer{Meta: b.Meta, Features: feats}
-		m, err := st.Publish(ctx, l, b.Report, geodata.AuditEntry{Actor: "bundled-sample"})
+		m, ok, err := st.publishFirst(ctx, l, b.Report, geodata.AuditEntry{Actor: "bundled-sample"})
 		if err != nil {
 			return err
 		}
-		log.Info("installed bundled layer", "layer", m.String(), "features", m.FeatureCount)
+		if ok {
+			log.Info("installed bundled layer", "layer", m.String(), "features", m.FeatureCount)
+		}
 	}
 	return nil
 }
 
-func checks(st *store.Files, tiered *cache.Tiered, redisTier *cache.Redis) []server.Check {
+func checks(st *openedStore, tiered *cache.Tiered, redisTier *cache.Redis) []server.Check {
 	return []server.Check{
 		{Name: "store", Critical: true, Run: func(ctx context.Context) server.CheckResult {
-			if _, err := st.List(ctx); err != nil {
-				return server.CheckResult{State: "down", Detail: err.Error()}
-			}
-			return server.CheckResult{State: "ok", Detail: "files in " + st.Dir()}
+			state, detail := st.check(ctx)
+			return server.CheckResult{State: state, Detail: detail}
 		}},
 		{Name: "cache", Run: func(ctx context.Context) server.CheckResult {
 			if redisTier == nil {

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -95,43 +96,38 @@ func TestSessions(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	s := NewSessions(time.Hour)
 	s.Now = func() time.Time { return now }
-	cookie, sess, err := s.Start(Principal{Name: "a", Role: Editor, TokenID: "t1"})
+	ctx := context.Background()
+	cookie, sess, err := s.Start(ctx, Principal{Name: "a", Role: Editor, TokenID: "t1"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.Get(cookie)
+	got, err := s.Get(ctx, cookie)
 	if err != nil || got.Principal.Name != "a" || !got.Principal.Session {
 		t.Fatalf("Get = %+v, %v", got, err)
 	}
 	if !got.CheckCSRF(sess.CSRF) || got.CheckCSRF("") || got.CheckCSRF(sess.CSRF+"x") {
 		t.Error("CheckCSRF accepts the wrong token or refuses the right one")
 	}
-	if _, err := s.Get(cookie + "x"); err != ErrNoSession {
+	if _, err := s.Get(ctx, cookie+"x"); err != ErrNoSession {
 		t.Errorf("unknown cookie: %v", err)
 	}
 	now = now.Add(time.Hour)
-	if _, err := s.Get(cookie); err != ErrNoSession {
+	if _, err := s.Get(ctx, cookie); err != ErrNoSession {
 		t.Errorf("expired session still valid: %v", err)
 	}
 
-	c2, _, _ := s.Start(Principal{Name: "b", Role: Viewer, TokenID: "t2"})
-	s.End(c2)
-	if _, err := s.Get(c2); err != ErrNoSession {
+	c2, _, _ := s.Start(ctx, Principal{Name: "b", Role: Viewer, TokenID: "t2"})
+	s.End(ctx, c2)
+	if _, err := s.Get(ctx, c2); err != ErrNoSession {
 		t.Errorf("ended session still valid: %v", err)
 	}
-	c3, _, _ := s.Start(Principal{Name: "c", Role: Viewer, TokenID: "t3"})
-	s.EndToken("t3")
-	if _, err := s.Get(c3); err != ErrNoSession {
-		t.Errorf("session of a revoked token still valid: %v", err)
-	}
-
-	s.Max = 2
-	a, _, _ := s.Start(Principal{Name: "1"})
+	s.Store.(*MemorySessions).Max = 2
+	a, _, _ := s.Start(ctx, Principal{Name: "1"})
 	now = now.Add(time.Second)
-	s.Start(Principal{Name: "2"})
+	s.Start(ctx, Principal{Name: "2"})
 	now = now.Add(time.Second)
-	s.Start(Principal{Name: "3"})
-	if _, err := s.Get(a); err != ErrNoSession {
+	s.Start(ctx, Principal{Name: "3"})
+	if _, err := s.Get(ctx, a); err != ErrNoSession {
 		t.Error("the oldest session survived past Max")
 	}
 }

@@ -213,6 +213,22 @@ func (t *TokenFile) Authenticate(token string) (Principal, error) {
 	return Principal{}, ErrUnknownToken
 }
 
+// Active reports whether the token with public id is on record and not
+// revoked.
+func (t *TokenFile) Active(id string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err := t.reload(); err != nil {
+		return false
+	}
+	for _, r := range t.recs {
+		if r.ID == id && r.RevokedAt == nil {
+			return true
+		}
+	}
+	return false
+}
+
 // tokenID returns the public id part of a well-formed token.
 func tokenID(token string) (string, bool) {
 	rest, ok := strings.CutPrefix(token, tokenPrefix)
