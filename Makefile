@@ -35,6 +35,8 @@ lint:
 
 test-go:
 	$(GO) test -race -count=1 ./...
+	# the HTTP and OGC suites again, on a PostGIS store
+	ROUTERISK_TEST_STORE=postgis $(GO) test -race -count=1 ./server/ ./server/ogc/
 
 test-frontend: frontend/node_modules/.installed
 	cd frontend && $(NPM) run typecheck && $(NPM) test
@@ -48,6 +50,7 @@ bench: build
 	./scripts/loadtest.sh
 	./scripts/ingestmem.sh
 	WORKLOAD=mmp ./scripts/ingestmem.sh
+	./scripts/replicas.sh
 
 ## sample: rebuild the bundled layers in geodata/sample/layers from $(SHARED)
 sample:

@@ -17,10 +17,10 @@ import (
 
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/formats"
+	"github.com/routerisk/routerisk/internal/teststore"
 	"github.com/routerisk/routerisk/server/auth"
 	"github.com/routerisk/routerisk/server/cache"
 	"github.com/routerisk/routerisk/server/catalog"
-	"github.com/routerisk/routerisk/server/store"
 )
 
 // newTestApp serves the fixture incidents through the whole Echo stack,
@@ -42,10 +42,7 @@ func newTestAppWith(t *testing.T, c catalog.Cache, extra map[string]geodata.Meta
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.OpenFiles(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := teststore.Open(t, t.TempDir())
 	ctx := context.Background()
 	l := &geodata.Layer{Meta: geodata.Meta{ID: "incidents", Kind: geodata.KindIncident, Title: "Incidents",
 		Sensitivity: geodata.Restricted, TimeProperty: "date"}, Features: feats}

@@ -16,11 +16,11 @@ import (
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/formats"
 	"github.com/routerisk/routerisk/geodata/sample"
+	"github.com/routerisk/routerisk/internal/teststore"
 	"github.com/routerisk/routerisk/server"
 	"github.com/routerisk/routerisk/server/auth"
 	"github.com/routerisk/routerisk/server/cache"
 	"github.com/routerisk/routerisk/server/catalog"
-	"github.com/routerisk/routerisk/server/store"
 )
 
 // fixtureLayers are the two small layers of testdata: incidents (points,
@@ -75,10 +75,7 @@ func sampleLayers(t testing.TB) []*geodata.Layer {
 // a temporary folder and an in-process cache.
 func newApp(t testing.TB, layers []*geodata.Layer) *echo.Echo {
 	t.Helper()
-	st, err := store.OpenFiles(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := teststore.Open(t, t.TempDir())
 	ctx := context.Background()
 	for _, l := range layers {
 		if _, err := st.Publish(ctx, l, geodata.Report{}, geodata.AuditEntry{Actor: "test"}); err != nil {
