@@ -1,44 +1,17 @@
 package render
 
 import (
-	"encoding/json"
-	"math"
-	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+
+	"github.com/routerisk/routerisk/geodata"
 )
 
 // Reading the untrusted properties of features, as the dashboard does
-// (frontend/src/features.ts, analysis.ts).
-
-// num is a numeric property: numbers and numeric strings; 0 for anything
-// else and for non-finite values (features.ts num).
-func num(v any) float64 {
-	var f float64
-	switch x := v.(type) {
-	case float64:
-		f = x
-	case float32:
-		f = float64(x)
-	case int:
-		f = float64(x)
-	case int64:
-		f = float64(x)
-	case json.Number:
-		f, _ = x.Float64()
-	case string:
-		if strings.TrimSpace(x) == "" {
-			return 0
-		}
-		f, _ = strconv.ParseFloat(strings.TrimSpace(x), 64)
-	}
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return 0
-	}
-	return f
-}
+// (frontend/src/features.ts, analysis.ts); counts through geodata.Count,
+// as every analysis reads them.
 
 // text is a string property, trimmed; "" for other values.
 func text(p geojson.Properties, key string) string {
@@ -48,7 +21,7 @@ func text(p geojson.Properties, key string) string {
 
 // deadMissing is dead plus missing, negatives counted as 0 (features.ts deadMissing).
 func deadMissing(p geojson.Properties) float64 {
-	return math.Max(0, num(p["dead"])) + math.Max(0, num(p["missing"]))
+	return geodata.Count(p["dead"]) + geodata.Count(p["missing"])
 }
 
 // isAggregated reports a public cell (features.ts isAggregated).
@@ -60,7 +33,7 @@ func cellCount(p geojson.Properties) float64 {
 	if !ok {
 		v = p["features"]
 	}
-	return math.Max(0, num(v))
+	return geodata.Count(v)
 }
 
 // isApproximate reports a schematic route (features.ts isApproximate).
@@ -71,7 +44,7 @@ func isApproximate(p geojson.Properties) bool {
 	case string:
 		return v == "true"
 	default:
-		return v != nil && num(v) == 1
+		return v != nil && geodata.Count(v) == 1
 	}
 }
 
