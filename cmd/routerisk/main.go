@@ -52,7 +52,7 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 	case "store":
 		err = runStore(ctx, args, getenv, stdout, stderr)
 	case "token":
-		err = runToken(args, getenv, stdout, stderr)
+		err = runToken(ctx, args, getenv, stdout, stderr)
 	case "healthcheck":
 		err = runHealthcheck(ctx, args, stderr)
 	case "version":

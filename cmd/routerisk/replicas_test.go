@@ -158,29 +158,20 @@ func upload(t *testing.T, method, target, token string, file []byte) {
 	}
 }
 
-// editorToken makes an editor token in dirs[0] and gives every other
-// replica's data folder the same token file.
-func editorToken(t *testing.T, dirs ...string) string {
+// editorToken makes an editor token in the PostGIS database, where every
+// replica reads tokens.
+func editorToken(t *testing.T, pg string) string {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	if code := Main(context.Background(), []string{"token", "create", "--data-dir", dirs[0], "--role", "editor", "--name", "replica test"}, env(), &out, &errOut); code != 0 {
+	if code := Main(context.Background(), []string{"token", "create", "--store", pg, "--role", "editor", "--name", "replica test"}, env(), &out, &errOut); code != 0 {
 		t.Fatalf("token create: %s", errOut.String())
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	data, err := os.ReadFile(filepath.Join(dirs[0], "tokens.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range dirs[1:] {
-		if err := os.WriteFile(filepath.Join(d, "tokens.json"), data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
 	return lines[len(lines)-1]
 }
 
 // TestReplicasFollowEachOther: two `routerisk serve` processes on one
-// PostGIS database and one Redis. A layer published through one is served
+// PostGIS database (layers and tokens) and one Redis. A layer published through one is served
 // by the other as soon as the store's notice arrives (the polling interval
 // is an hour, so only the notice can carry it), with its new features, and
 // once a replica serves a version it never goes back; a restore through
@@ -189,7 +180,7 @@ func TestReplicasFollowEachOther(t *testing.T) {
 	pg := newPostGISDatabase(t)
 	redis := testredis.Start(t)
 	dirA, dirB := t.TempDir(), t.TempDir()
-	token := editorToken(t, dirA, dirB)
+	token := editorToken(t, pg)
 	shared := []string{"--store", pg, "--redis-url", redis.URL(), "--sync-interval", "1h"}
 	a := startReplica(t, dirA, shared...)
 	b := startReplica(t, dirB, shared...)
@@ -250,7 +241,7 @@ func TestReplicasFollowEachOther(t *testing.T) {
 func TestReplicaKilledMidUpload(t *testing.T) {
 	pg := newPostGISDatabase(t)
 	dirA, dirB := t.TempDir(), t.TempDir()
-	token := editorToken(t, dirA, dirB)
+	token := editorToken(t, pg)
 	shared := []string{"--store", pg, "--sync-interval", "200ms"}
 	a := startReplica(t, dirA, shared...)
 	b := startReplica(t, dirB, shared...)

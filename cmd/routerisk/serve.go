@@ -33,8 +33,12 @@ func Serve(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- strin
 		return err
 	}
 	defer st.Close()
-	tokens, err := auth.OpenTokenFile(cfg.DataDir)
-	if err != nil {
+	// API tokens live with the layers: in PostGIS every replica shares
+	// them, else in the data folder.
+	var tokens server.Tokens
+	if st.postgis != nil {
+		tokens = st.postgis.Tokens()
+	} else if tokens, err = auth.OpenTokenFile(cfg.DataDir); err != nil {
 		return err
 	}
 	embeds, err := auth.OpenEmbedFile(cfg.DataDir, cfg.EmbedKey)

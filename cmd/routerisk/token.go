@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,16 +10,24 @@ import (
 	"time"
 
 	"github.com/routerisk/routerisk/server/auth"
+	"github.com/routerisk/routerisk/server/store"
 )
 
-// runToken manages API tokens in a data folder:
+// tokenStore keeps API tokens: the file in the data folder, or PostGIS.
+type tokenStore interface {
+	Create(name string, role auth.Role) (string, auth.TokenRecord, error)
+	Revoke(id string) error
+	List() ([]auth.TokenRecord, error)
+}
+
+// runToken manages API tokens in a data folder, or in PostGIS with --store:
 //
 //	routerisk token create --data-dir DIR --role ROLE --name NAME
 //	routerisk token list   --data-dir DIR
 //	routerisk token revoke --data-dir DIR --id ID
 //
 // create prints the new token as its last line; only its hash is kept.
-func runToken(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func runToken(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return usage{errors.New("routerisk token: give create, list or revoke")}
 	}
@@ -26,6 +35,7 @@ func runToken(args []string, getenv func(string) string, stdout, stderr io.Write
 	fs := flag.NewFlagSet("routerisk token "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dataDir := fs.String("data-dir", envOr(getenv, "ROUTERISK_DATA_DIR", "./data"), "folder of the layer store (env ROUTERISK_DATA_DIR)")
+	storeURL := fs.String("store", getenv("ROUTERISK_STORE"), "postgres://… to keep the tokens in PostGIS, shared by every replica (env ROUTERISK_STORE)")
 	var role, name, id *string
 	switch sub {
 	case "create":
@@ -43,9 +53,23 @@ func runToken(args []string, getenv func(string) string, stdout, stderr io.Write
 	if fs.NArg() != 0 {
 		return usage{fmt.Errorf("routerisk token %s takes no arguments besides flags, got %q", sub, fs.Args())}
 	}
-	tokens, err := auth.OpenTokenFile(*dataDir)
-	if err != nil {
-		return err
+	var tokens tokenStore
+	if *storeURL != "" {
+		if err := checkStoreURL("store", *storeURL); err != nil {
+			return usage{err}
+		}
+		pg, err := store.OpenPostGIS(ctx, *storeURL)
+		if err != nil {
+			return err
+		}
+		defer pg.Close()
+		tokens = pg.Tokens()
+	} else {
+		tf, err := auth.OpenTokenFile(*dataDir)
+		if err != nil {
+			return err
+		}
+		tokens = tf
 	}
 	switch sub {
 	case "create":

@@ -129,9 +129,10 @@ func writeJSONFile(path string, v any) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// Create makes a new token for name with role and returns the token (shown
-// once, never stored) and its record.
-func (t *TokenFile) Create(name string, role Role) (string, TokenRecord, error) {
+// NewToken makes a new token for name with role: the token (shown once,
+// never stored) and the record to keep. Every token store makes tokens
+// with it.
+func NewToken(name string, role Role) (string, TokenRecord, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 100 {
 		return "", TokenRecord{}, errors.New("give the token a name of 1–100 characters (who or what uses it)")
@@ -149,7 +150,30 @@ func (t *TokenFile) Create(name string, role Role) (string, TokenRecord, error) 
 	}
 	id := hex.EncodeToString(idBytes)
 	token := tokenPrefix + id + "_" + base64.RawURLEncoding.EncodeToString(secret)
-	rec := TokenRecord{ID: id, Name: name, Role: role, Hash: hashToken(token), CreatedAt: time.Now().UTC()}
+	return token, TokenRecord{ID: id, Name: name, Role: role, Hash: hashToken(token), CreatedAt: time.Now().UTC()}, nil
+}
+
+// TokenID returns the public id part of a well-formed token.
+func TokenID(token string) (string, bool) { return tokenID(token) }
+
+// Matches reports whether token is the one r was made for and r is not
+// revoked (the hashes are compared in constant time).
+func (r TokenRecord) Matches(token string) bool {
+	return r.RevokedAt == nil && subtle.ConstantTimeCompare([]byte(r.Hash), []byte(hashToken(token))) == 1
+}
+
+// Principal is who the record's token stands for.
+func (r TokenRecord) Principal() Principal {
+	return Principal{Name: r.Name, Role: r.Role, TokenID: r.ID}
+}
+
+// Create makes a new token for name with role and returns the token (shown
+// once, never stored) and its record.
+func (t *TokenFile) Create(name string, role Role) (string, TokenRecord, error) {
+	token, rec, err := NewToken(name, role)
+	if err != nil {
+		return "", TokenRecord{}, err
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if err := t.reload(); err != nil {
@@ -196,18 +220,14 @@ func (t *TokenFile) Authenticate(token string) (Principal, error) {
 	if !ok {
 		return Principal{}, ErrUnknownToken
 	}
-	want := hashToken(token)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if err := t.reload(); err != nil {
 		return Principal{}, err
 	}
 	for _, r := range t.recs {
-		if r.ID != id {
-			continue
-		}
-		if subtle.ConstantTimeCompare([]byte(r.Hash), []byte(want)) == 1 && r.RevokedAt == nil {
-			return Principal{Name: r.Name, Role: r.Role, TokenID: r.ID}, nil
+		if r.ID == id && r.Matches(token) {
+			return r.Principal(), nil
 		}
 	}
 	return Principal{}, ErrUnknownToken
