@@ -56,6 +56,10 @@ type Options struct {
 	PublicURL string
 	// Basemap holds the offline basemap's TopoJSON files for images.
 	Basemap fs.FS
+	// Strict makes every API request check first that the catalog holds
+	// the store's current layers (Catalog.Fresh): with several replicas, no
+	// answer then comes from a version another replica has replaced.
+	Strict bool
 }
 
 // New builds the Echo app.
@@ -84,6 +88,9 @@ func New(o Options) *echo.Echo {
 		Skipper: isUpload, // bounded by Uploads.MaxBytes, enforced while streaming
 	}))
 	e.Use(authenticate(o.Tokens, o.Sessions, o.Embeds))
+	if o.Strict {
+		e.Use(fresh(o.Catalog, o.Logger))
+	}
 
 	o.Uploads = o.Uploads.withDefaults()
 	h := &handlers{cat: o.Catalog, opts: o, metrics: m, uploadSlots: make(chan struct{}, o.Uploads.Concurrency), basemaps: &basemapCache{}}
@@ -140,6 +147,23 @@ func New(o Options) *echo.Echo {
 
 	mountFrontend(e, o.Frontend)
 	return e
+}
+
+// fresh brings the catalog up to date with the store before an API or OGC
+// request. When the store cannot be asked, the request is answered from
+// what the catalog holds, and the failure logged.
+func fresh(cat *catalog.Catalog, log *slog.Logger) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			p := c.Request().URL.Path
+			if strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/ogc") {
+				if err := cat.Fresh(c.Request().Context()); err != nil {
+					log.Warn("checking the store for newer layers", "error", err)
+				}
+			}
+			return next(c)
+		}
+	}
 }
 
 // isUpload reports whether a request carries an upload body.

@@ -33,6 +33,7 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	SessionTTL      time.Duration
 	SyncInterval    time.Duration
+	Consistency     string
 	Uploads         server.UploadOptions
 	PublicURL       string
 	EmbedOrigins    []string
@@ -60,6 +61,7 @@ var settings = []setting{
 	{"log-format", "ROUTERISK_LOG_FORMAT", "text", "text or json"},
 	{"shutdown-timeout", "ROUTERISK_SHUTDOWN_TIMEOUT", "10s", "how long in-flight requests may finish on SIGTERM"},
 	{"session-ttl", "ROUTERISK_SESSION_TTL", "8h", "how long a dashboard sign-in lasts"},
+	{"consistency", "ROUTERISK_CONSISTENCY", "strict", "with PostGIS: strict asks the store on every API request whether another replica changed a layer (one query each), so no answer comes from a replaced version; eventual relies on notices and sync-interval"},
 	{"sync-interval", "ROUTERISK_SYNC_INTERVAL", "5s", "how often the store is checked for layers another replica (or `routerisk import`) changed; PostGIS also notifies at once"},
 	{"upload-max-bytes", "ROUTERISK_UPLOAD_MAX_BYTES", "100MiB", "largest uploaded file (upload_max_bytes)"},
 	{"upload-max-features", "ROUTERISK_UPLOAD_MAX_FEATURES", "1000000", "most features in one upload (max_features)"},
@@ -143,6 +145,10 @@ func LoadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 		c.CacheLocalBytes = n
 	}
 	c.SessionTTL = duration(&errs, "session-ttl", vals["session-ttl"], time.Minute, 30*24*time.Hour)
+	c.Consistency = vals["consistency"]
+	if c.Consistency != "strict" && c.Consistency != "eventual" {
+		errs = append(errs, fmt.Errorf("--consistency %q: use strict or eventual", c.Consistency))
+	}
 	c.SyncInterval = duration(&errs, "sync-interval", vals["sync-interval"], 100*time.Millisecond, time.Hour)
 	if p := vals["public-url"]; p != "" {
 		if u, err := url.Parse(p); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {

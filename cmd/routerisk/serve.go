@@ -75,7 +75,7 @@ func Serve(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- strin
 		sessions.Store = redisTier.Sessions()
 	}
 
-	cat := catalog.New(st, tiered)
+	cat := catalog.New(st.Store, tiered) // the store itself: the catalog asks it for optional abilities (Generations)
 	start := time.Now()
 	if err := cat.Load(ctx); err != nil {
 		return fmt.Errorf("loading layers: %w", err)
@@ -107,6 +107,7 @@ func Serve(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- strin
 		EmbedOrigins:    cfg.EmbedOrigins,
 		PublicURL:       cfg.PublicURL,
 		Basemap:         frontend.Basemap(),
+		Strict:          cfg.Consistency == "strict",
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

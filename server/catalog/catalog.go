@@ -79,6 +79,8 @@ type Catalog struct {
 	derived *derived  // the risk-segments layer of the current layer versions
 	// gzipWriters reuses compressors: each holds about a megabyte of state.
 	gzipWriters sync.Pool
+	// synced is the store generation the layers were last synced at (see Fresh).
+	synced atomic.Int64
 }
 
 // loaded is one layer version ready to answer queries.

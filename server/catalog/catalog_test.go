@@ -289,3 +289,63 @@ func TestFollowSyncsOnNoticeAndOnTick(t *testing.T) {
 		t.Fatal("polling did not pick up a new layer")
 	}
 }
+
+// countingStore is a file store that counts its changes, as PostGIS does.
+type countingStore struct {
+	Store
+	gen   atomic.Int64
+	asked atomic.Int64
+}
+
+func (s *countingStore) Generation(context.Context) (int64, error) {
+	s.asked.Add(1)
+	return s.gen.Load(), nil
+}
+
+// TestFreshSyncsOnlyWhenTheStoreChanged: Fresh loads what another catalog
+// published before answering, and with nothing new it only asks.
+func TestFreshSyncsOnlyWhenTheStoreChanged(t *testing.T) {
+	ctx := context.Background()
+	files, err := store.OpenFiles(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := &countingStore{Store: files}
+	writer, reader := New(files, cache.NewLRU(1<<20)), New(st, cache.NewLRU(1<<20))
+	publish := func(n int) {
+		l := &geodata.Layer{Meta: geodata.Meta{ID: "clinics", Kind: geodata.KindService, Title: "Clinics", Sensitivity: geodata.Public}}
+		for i := range n {
+			l.Features = append(l.Features, geojson.NewFeature(orb.Point{float64(i), 0}))
+		}
+		if _, err := writer.Publish(ctx, l, geodata.Report{}, geodata.AuditEntry{Actor: "w"}); err != nil {
+			t.Fatal(err)
+		}
+		st.gen.Add(1)
+	}
+	publish(2)
+	if err := reader.Fresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := reader.Layer("clinics"); err != nil || m.FeatureCount != 2 {
+		t.Fatalf("after Fresh: %+v %v", m, err)
+	}
+	publish(5)
+	if m, _ := reader.Layer("clinics"); m.FeatureCount != 2 {
+		t.Fatal("the reader changed without Fresh")
+	}
+	reader.Fresh(ctx)
+	if m, _ := reader.Layer("clinics"); m.FeatureCount != 5 {
+		t.Fatalf("Fresh missed the new version: %d features", m.FeatureCount)
+	}
+	before := st.asked.Load()
+	for range 3 {
+		reader.Fresh(ctx)
+	}
+	if st.asked.Load() != before+3 {
+		t.Errorf("Fresh asked the store %d times for 3 calls", st.asked.Load()-before)
+	}
+	// A store that does not count changes: Fresh does nothing.
+	if err := New(files, cache.NewLRU(1<<20)).Fresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

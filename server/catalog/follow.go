@@ -2,8 +2,49 @@ package catalog
 
 import (
 	"context"
+	"strconv"
 	"time"
 )
+
+// Generations is a store that counts its committed layer changes
+// (publishes, restores, deletes), as PostGIS does.
+type Generations interface {
+	Generation(ctx context.Context) (int64, error)
+}
+
+// Fresh makes sure the catalog serves the store's current layers before
+// it answers a request: when the store counts its changes and has
+// committed any since this catalog last synced, it syncs first. That costs
+// one round trip to the store per call; replicas call it on every request
+// when they must never answer with a version another replica has
+// replaced. With a store that does not count changes it does nothing.
+func (c *Catalog) Fresh(ctx context.Context) error {
+	gs, ok := c.store.(Generations)
+	if !ok {
+		return nil
+	}
+	g, err := gs.Generation(ctx)
+	if err != nil {
+		return err
+	}
+	if g <= c.synced.Load() {
+		return nil
+	}
+	// The generation is in the flight's key: a caller that saw a newer one
+	// must not settle for a sync that listed the store before it.
+	_, err, _ = c.flight.Do("\x00sync:"+strconv.FormatInt(g, 10), func() (any, error) {
+		if _, err := c.Sync(ctx); err != nil {
+			return nil, err
+		}
+		for {
+			old := c.synced.Load()
+			if old >= g || c.synced.CompareAndSwap(old, g) {
+				return nil, nil
+			}
+		}
+	})
+	return err
+}
 
 // Follow keeps the catalog in line with its store until ctx ends, for
 // replicas that share one store: it syncs at once whenever changes

@@ -406,10 +406,23 @@ func (s *PostGIS) makeCurrent(ctx context.Context, tx pgx.Tx, id string, v int, 
 	return notify(ctx, tx, id+":"+strconv.Itoa(v))
 }
 
-// notify announces a layer change on LayersChannel when tx commits.
+// notify counts a layer change in the store's generation and announces
+// it on LayersChannel, both when tx commits.
 func notify(ctx context.Context, tx pgx.Tx, payload string) error {
+	if _, err := tx.Exec(ctx, "UPDATE store_generation SET generation = generation + 1"); err != nil {
+		return err
+	}
 	_, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", LayersChannel, payload)
 	return err
+}
+
+// Generation returns how many layer changes (publishes, restores,
+// deletes) the store has committed. A replica that last synced at a lower
+// generation is behind.
+func (s *PostGIS) Generation(ctx context.Context) (int64, error) {
+	var g int64
+	err := s.pool.QueryRow(ctx, "SELECT generation FROM store_generation").Scan(&g)
+	return g, err
 }
 
 // Restore makes a new version of layer id with the content of version v
