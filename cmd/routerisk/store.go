@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/server/auth"
 	"github.com/routerisk/routerisk/server/catalog"
 	"github.com/routerisk/routerisk/server/store"
 )
@@ -162,9 +163,13 @@ func runStoreImport(ctx context.Context, args []string, getenv func(string) stri
 	if err := imp.audit(ctx); err != nil {
 		return fmt.Errorf("audit log: %w", err)
 	}
-	if imp.versions > 0 || imp.entries > 0 {
+	tokens, err := imp.tokens(*dataDir)
+	if err != nil {
+		return fmt.Errorf("tokens: %w", err)
+	}
+	if imp.versions > 0 || imp.entries > 0 || tokens > 0 {
 		e := geodata.AuditEntry{Actor: "cli:" + envOr(getenv, "USER", "unknown"), Action: "store-import",
-			Detail: fmt.Sprintf("%d versions and %d audit entries from a file store", imp.versions, imp.entries)}
+			Detail: fmt.Sprintf("%d versions, %d audit entries and %d tokens from a file store", imp.versions, imp.entries, tokens)}
 		if err := dst.Audit(ctx, e); err != nil {
 			return err
 		}
@@ -293,6 +298,31 @@ func (imp *storeImport) layer(ctx context.Context, id string) error {
 func isDeleted(err error) bool {
 	var ge *geodata.Error
 	return errors.As(err, &ge) && ge.Details["deleted"] == true
+}
+
+// tokens copies the API tokens of the data folder (hashes only, revoked
+// ones too) and returns how many were new.
+func (imp *storeImport) tokens(dataDir string) (int, error) {
+	tf, err := auth.OpenTokenFile(dataDir)
+	if err != nil {
+		return 0, err
+	}
+	recs, err := tf.List()
+	if err != nil {
+		return 0, err
+	}
+	copied := 0
+	for _, r := range recs {
+		ok, err := imp.dst.Tokens().Import(r)
+		if err != nil {
+			return copied, err
+		}
+		if ok {
+			copied++
+		}
+	}
+	fmt.Fprintf(imp.out, "tokens: %d copied, %d already there\n", copied, len(recs)-copied)
+	return copied, nil
 }
 
 // audit copies the audit log. Each entry is keyed by its position in the

@@ -17,6 +17,7 @@ import (
 
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/sample"
+	"github.com/routerisk/routerisk/server/auth"
 	"github.com/routerisk/routerisk/server/store"
 )
 
@@ -109,18 +110,25 @@ func fileStoreWithHistory(t *testing.T) (string, *store.Files) {
 
 // TestStoreImport: `routerisk store import` copies every version with its
 // number, metadata, report and features, the current and deleted states
-// and the audit log into PostGIS; run again it copies nothing, and it
+// the audit log and the API tokens into PostGIS; run again it copies nothing, and it
 // never moves a layer that was published in PostGIS since.
 func TestStoreImport(t *testing.T) {
 	ctx := context.Background()
 	dir, fs := fileStoreWithHistory(t)
 	pgURL := newPostGISDatabase(t)
+	tf, err := auth.OpenTokenFile(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, _, _ := tf.Create("GIS desk", auth.Editor)
+	_, gone, _ := tf.Create("old laptop", auth.Viewer)
+	tf.Revoke(gone.ID)
 	var out, errOut bytes.Buffer
 	if code := Main(ctx, []string{"store", "import", "--data-dir", dir, "--store", pgURL}, env("USER", "ops"), &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s%s", code, out.String(), errOut.String())
 	}
 	t.Logf("first run:\n%s", out.String())
-	for _, want := range []string{"clinics: current v3; copied v1 v2 v3", "old-routes: deleted; copied v1", "audit log: 6 entries copied", "done: 4 versions and 6 audit entries copied"} {
+	for _, want := range []string{"clinics: current v3; copied v1 v2 v3", "old-routes: deleted; copied v1", "audit log: 6 entries copied", "tokens: 2 copied, 0 already there", "done: 4 versions and 6 audit entries copied"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
@@ -131,6 +139,14 @@ func TestStoreImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pg.Close()
+	// The tokens work against PostGIS as they did against the file, and
+	// the revoked one stays revoked.
+	if p, err := pg.Tokens().Authenticate(kept); err != nil || p.Name != "GIS desk" {
+		t.Errorf("an imported token: %+v %v", p, err)
+	}
+	if pg.Tokens().Active(gone.ID) {
+		t.Error("a revoked token came back active")
+	}
 	for _, id := range []string{"clinics", "old-routes"} {
 		want, _ := fs.Versions(ctx, id)
 		got, err := pg.Versions(ctx, id)
@@ -174,6 +190,7 @@ func TestStoreImport(t *testing.T) {
 		t.Fatalf("second run: exit %d: %s", code, errOut.String())
 	}
 	if !strings.Contains(out.String(), "done: 0 versions and 0 audit entries copied, 4 versions and 6 entries were already there") ||
+		!strings.Contains(out.String(), "tokens: 0 copied, 2 already there") ||
 		!strings.Contains(out.String(), "clinics: current v3, left as it was; already there v1 v2 v3") {
 		t.Fatalf("second run:\n%s", out.String())
 	}

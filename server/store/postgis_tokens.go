@@ -113,3 +113,21 @@ func scanToken(row pgx.CollectableRow) (auth.TokenRecord, error) {
 	r.CreatedAt = r.CreatedAt.UTC()
 	return r, err
 }
+
+// Import adds a token record made elsewhere (a file store's tokens.json),
+// hash, dates and revocation as they are. It reports false when a token
+// with that id is already here, which it leaves alone.
+func (t *PostGISTokens) Import(rec auth.TokenRecord) (bool, error) {
+	if rec.ID == "" || rec.Hash == "" || !rec.Role.Valid() {
+		return false, fmt.Errorf("token record %q is incomplete", rec.ID)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), tokenTimeout)
+	defer cancel()
+	tag, err := t.s.pool.Exec(ctx, `INSERT INTO api_tokens (id, name, role, hash, created_at, revoked_at)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
+		rec.ID, rec.Name, string(rec.Role), rec.Hash, rec.CreatedAt, rec.RevokedAt)
+	if err != nil {
+		return false, err
+	}
+	return tag.RowsAffected() == 1, nil
+}
