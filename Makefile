@@ -51,6 +51,7 @@ bench: build
 	./scripts/ingestmem.sh
 	WORKLOAD=mmp ./scripts/ingestmem.sh
 	./scripts/replicas.sh
+	CONSISTENCY=eventual ./scripts/replicas.sh
 
 ## sample: rebuild the bundled layers in geodata/sample/layers from $(SHARED)
 sample:

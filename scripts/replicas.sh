@@ -12,6 +12,7 @@ DURATION=${DURATION:-10s}
 CONNS=${CONNS:-32}
 THREADS=${THREADS:-2}
 BIN=${BIN:-bin/routerisk}
+CONSISTENCY=${CONSISTENCY:-strict} # strict or eventual (see --consistency)
 PGURL=${PGURL:-postgresql://postgres@127.0.0.1:5432}
 for tool in wrk nginx curl psql redis-server; do
   command -v "$tool" >/dev/null || { echo "replicas: $tool is missing"; exit 1; }
@@ -35,13 +36,13 @@ redis_port=$(free_port)
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >/dev/null &
 pids+=("$!")
 
-token=$("$BIN" token create --data-dir "$work/a" --role staff --name replicas | tail -n 1)
-mkdir -p "$work/b" && cp "$work/a/tokens.json" "$work/b/tokens.json"
+# The token lives in PostGIS, where both replicas read tokens.
+token=$("$BIN" token create --store "$store" --role staff --name replicas | tail -n 1)
 ports=()
 for r in a b; do
   port=$(free_port)
   "$BIN" serve --addr "127.0.0.1:$port" --data-dir "$work/$r" --store "$store" \
-    --redis-url "redis://127.0.0.1:$redis_port/0" --tile-url none --log-level warn &
+    --redis-url "redis://127.0.0.1:$redis_port/0" --consistency "$CONSISTENCY" --tile-url none --log-level warn &
   pids+=("$!")
   for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
   ports+=("$port")
@@ -84,7 +85,7 @@ CONF
   printf '%-14s %10s req/s   p99 %s\n' "$name" "$rps" "$p99"
   echo "$rps" > "$work/$name.rps"
 }
-echo "cached bbox page of incidents through nginx, wrk -t$THREADS -c$CONNS $DURATION"
+echo "cached bbox page of incidents through nginx, wrk -t$THREADS -c$CONNS $DURATION, consistency $CONSISTENCY"
 run one-replica "${ports[0]}"
 run two-replicas "${ports[0]}" "${ports[1]}"
 python3 -c "import sys; a=float(open('$work/one-replica.rps').read()); b=float(open('$work/two-replicas.rps').read()); print(f'two replicas / one: {b/a:.2f}')"
