@@ -131,20 +131,12 @@ func embedFeatureQuery(cl auth.EmbedClaims, req url.Values) (url.Values, error) 
 			out.Set(k, v)
 		}
 	}
-	view := padBound(cl.View.Bound(), 0.25)
+	view := padBound(viewBound(cl.View), 0.25)
 	box := view
 	if b := req.Get("bbox"); b != "" {
-		var asked [4]float64
-		parts := strings.Split(b, ",")
-		if len(parts) != 4 {
-			return nil, geodata.InvalidParam("bbox", "must be minLon,minLat,maxLon,maxLat", "")
-		}
-		for i, p := range parts {
-			f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-			if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-				return nil, geodata.InvalidParam("bbox", "must hold four numbers", "")
-			}
-			asked[i] = f
+		asked, err := parseBBox(b)
+		if err != nil {
+			return nil, err
 		}
 		box = [4]float64{math.Max(asked[0], view[0]), math.Max(asked[1], view[1]), math.Min(asked[2], view[2]), math.Min(asked[3], view[3])}
 		if box[0] >= box[2] || box[1] >= box[3] {
@@ -154,6 +146,18 @@ func embedFeatureQuery(cl auth.EmbedClaims, req url.Values) (url.Values, error) 
 	}
 	out.Set("bbox", formatBound(box))
 	return out, nil
+}
+
+// viewBound is the box of an embed's view: its box, or the area a map of
+// at most 2048×2048 pixels shows around its centre at its zoom.
+func viewBound(v auth.EmbedView) [4]float64 {
+	if v.BBox != nil {
+		return *v.BBox
+	}
+	if v.Z == nil || v.Lat == nil || v.Lon == nil {
+		return [4]float64{-180, -85, 180, 85}
+	}
+	return centreBound(*v.Z, *v.Lat, *v.Lon, 2048, 2048)
 }
 
 // datetimeOf is the datetime parameter of a from/to date pair, "" for none.

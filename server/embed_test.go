@@ -220,3 +220,16 @@ func TestOEmbed(t *testing.T) {
 		}
 	}
 }
+
+func TestViewBound(t *testing.T) {
+	z, lat, lon := 4, 0.0, 0.0
+	b := viewBound(auth.EmbedView{Z: &z, Lat: &lat, Lon: &lon})
+	// 2048 px at zoom 4 (a 4096 px world) is half the world: ±90° of longitude.
+	if b[0] != -90 || b[2] != 90 || b[1] > -60 || b[3] < 60 || math.Abs(b[1]+b[3]) > 1e-9 {
+		t.Fatalf("bound %v", b)
+	}
+	box := [4]float64{1, 2, 3, 4}
+	if viewBound(auth.EmbedView{BBox: &box}) != box {
+		t.Fatal("a box view must be its own bound")
+	}
+}

@@ -163,9 +163,8 @@ func centreBound(z int, lat, lon float64, width, height int) [4]float64 {
 // embedView is the view an embed token fixes.
 func embedView(cl auth.EmbedClaims, width, height int) mapView {
 	v := mapView{legend: cl.Legend, title: cl.Title, asOf: cl.AsOf, layers: slices.Clone(cl.Layers)}
-	if cl.View.BBox != nil {
-		v.bound = *cl.View.BBox
-	} else {
+	v.bound = viewBound(cl.View)
+	if cl.View.BBox == nil { // a centre and zoom: the image's own size
 		v.bound = centreBound(*cl.View.Z, *cl.View.Lat, *cl.View.Lon, width, height)
 	}
 	q, err := url.ParseQuery(cl.Params)

@@ -99,7 +99,7 @@ func TestRenderBadParameters(t *testing.T) {
 		"asof=27.11.2026":            "asof",
 		"colour=red":                 "colour",
 		"radius=-5&layers=risk":      "radius_km",
-		"token=rre1.tampered.tokens": "",
+		"token=rre1.tampered.tokens": "not valid",
 	} {
 		r := do(t, a.e, http.MethodGet, "/api/v1/render.png?"+q)
 		if r.Code < 400 || r.Code >= 500 {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"github.com/routerisk/routerisk/internal/testenv"
 	"io"
 	"math"
 	"os"
@@ -348,12 +349,9 @@ func TestSlug(t *testing.T) {
 // package. Without it the real-data tests skip, unless CI=true.
 func sharedData(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "data")
+	dir := testenv.SharedData(t)
 	if _, err := os.Stat(filepath.Join(dir, "incidents", "mmp_hdx_api_json")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared data missing at %s; check out ../shared beside the project", dir)
-		}
-		t.Skipf("shared data not present at %s", dir)
+		testenv.Unavailable(t, "the shared data has no incidents/mmp_hdx_api_json: "+err.Error())
 	}
 	return dir
 }

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test, type Browser, type Frame, type Page, type Response } from '@playwright/test';
 import {
-  apiCount, asRole, collectBodies, exactPositions, FEATURES, found, openDashboard, pageErrors, recordRequests, sameQuery, serverUrl, signIn,
+  apiCount, asRole, collectBodies, exactPositions, FEATURES, found, openDashboard, pageErrors, watchPage, recordRequests, sameQuery, serverUrl, signIn,
   skipWithoutServer, last,
 } from './helpers';
 
@@ -21,27 +21,15 @@ test.skip(() => !!process.env.ROUTERISK_E2E_UPLOAD_SKIP, process.env.ROUTERISK_E
 const HOSTILE = '"><script>alert(1)</script>';
 const BBOX = '5,25,35,45';
 
-const dialogs = new WeakMap<Page, string[]>();
-const consoleLines = new WeakMap<Page, string[]>();
-
 test.beforeEach(({ page }) => {
-  // No JavaScript dialog may open by itself (hostile titles must stay text).
-  const opened: string[] = [];
-  dialogs.set(page, opened);
-  page.on('dialog', (d) => {
-    opened.push(d.message());
-    void d.dismiss();
-  });
-  const lines: string[] = [];
-  consoleLines.set(page, lines);
-  page.on('console', (m) => lines.push(`${m.type()}: ${m.text()}`));
-  page.on('pageerror', (err) => lines.push(`pageerror: ${String(err)}`));
+  watchPage(page);
 });
 
 test.afterEach(({ page }) => {
-  expect(dialogs.get(page) ?? [], 'no alert, confirm or prompt opened').toEqual([]);
+  const w = watchPage(page);
+  expect(w.dialogs, 'no alert, confirm or prompt opened').toEqual([]);
   expect(pageErrors(page), 'uncaught errors in the page').toEqual([]);
-  expect((consoleLines.get(page) ?? []).filter((l) => l.startsWith('pageerror')), 'uncaught errors in any frame').toEqual([]);
+  expect(w.errors, 'uncaught errors in any frame').toEqual([]);
 });
 
 /** A report on another origin (another port of 127.0.0.1) that frames `embedPath` of RouteRisk. */
@@ -135,7 +123,7 @@ test('a report on another site frames the embed: layers drawn as the API counts 
     expect(dashboard.searchParams.get('layers')).toBe('routes,incidents,services');
 
     // Nothing was refused by a Content-Security-Policy.
-    const refused = (consoleLines.get(page) ?? []).filter((l) => /content security policy|frame-ancestors|refused to/i.test(l));
+    const refused = watchPage(page).console.filter((l) => /content security policy|frame-ancestors|refused to/i.test(l));
     expect(refused).toEqual([]);
   } finally {
     await site.close();

@@ -14,6 +14,36 @@ export function serverUrl(path = '/'): string {
 
 const errors = new WeakMap<Page, string[]>();
 
+/** What a page did that a test must check: dialogs it opened, errors it threw, console lines. */
+export interface PageWatch {
+  dialogs: string[];
+  errors: string[];
+  console: string[];
+}
+
+const watches = new WeakMap<Page, PageWatch>();
+
+/**
+ * Starts recording what `page` does: every alert/confirm/prompt (dismissed at
+ * once — hostile text must never open one), every uncaught error and every
+ * console line. Returns the record, the same one on each call for a page.
+ */
+export function watchPage(page: Page): PageWatch {
+  let w = watches.get(page);
+  if (!w) {
+    const rec: PageWatch = { dialogs: [], errors: [], console: [] };
+    page.on('dialog', (d) => {
+      rec.dialogs.push(d.message());
+      void d.dismiss();
+    });
+    page.on('pageerror', (err) => rec.errors.push(String(err)));
+    page.on('console', (m) => rec.console.push(`${m.type()}: ${m.text()}`));
+    watches.set(page, rec);
+    w = rec;
+  }
+  return w;
+}
+
 /** Uncaught errors the page has thrown since openDashboard first ran on it. */
 export function pageErrors(page: Page): string[] {
   return errors.get(page) ?? [];

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
-import { apiCount, openDashboard, serverUrl, skipWithoutServer, uiCount } from './helpers';
+import { apiCount, openDashboard, serverUrl, skipWithoutServer, uiCount, watchPage } from './helpers';
 
 skipWithoutServer();
 test.skip(() => !!process.env.ROUTERISK_E2E_UPLOAD_SKIP, process.env.ROUTERISK_E2E_UPLOAD_SKIP ?? '');
@@ -20,25 +20,15 @@ function token(role: 'editor' | 'viewer'): string {
   return t;
 }
 
-const dialogs = new WeakMap<Page, string[]>();
-const errors = new WeakMap<Page, string[]>();
-
 test.beforeEach(({ page }) => {
   // No JavaScript dialog may open by itself (hostile strings must stay text), and no error may escape.
-  const opened: string[] = [];
-  dialogs.set(page, opened);
-  page.on('dialog', (d) => {
-    opened.push(d.message());
-    void d.dismiss();
-  });
-  const thrown: string[] = [];
-  errors.set(page, thrown);
-  page.on('pageerror', (err) => thrown.push(String(err)));
+  watchPage(page);
 });
 
 test.afterEach(({ page }) => {
-  expect(dialogs.get(page) ?? [], 'no alert, confirm or prompt opened').toEqual([]);
-  expect(errors.get(page) ?? [], 'uncaught errors in the page').toEqual([]);
+  const w = watchPage(page);
+  expect(w.dialogs, 'no alert, confirm or prompt opened').toEqual([]);
+  expect(w.errors, 'uncaught errors in the page').toEqual([]);
 });
 
 /** Opens an upload page and waits until it knows whether someone is signed in. */

@@ -3,8 +3,8 @@ package formats
 import (
 	"bytes"
 	"fmt"
+	"github.com/routerisk/routerisk/internal/testenv"
 	"math"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
@@ -23,10 +23,7 @@ func gdalOGR2OGR(t testing.TB) string {
 	t.Helper()
 	p, err := exec.LookPath("ogr2ogr")
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("ogr2ogr not found (install gdal-bin): %v", err)
-		}
-		t.Skipf("ogr2ogr not found (install gdal-bin): %v", err)
+		testenv.Unavailable(t, "ogr2ogr not found (install gdal-bin): "+err.Error())
 	}
 	return p
 }

@@ -1,8 +1,7 @@
 package formats
 
 import (
-	"os"
-	"path/filepath"
+	"github.com/routerisk/routerisk/internal/testenv"
 	"testing"
 )
 
@@ -11,12 +10,5 @@ import (
 // fails when the environment variable CI is "true".
 func sharedData(t testing.TB, parts ...string) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "data")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared test data missing: %v", err)
-		}
-		t.Skipf("shared test data missing: %v", err)
-	}
-	return filepath.Join(append([]string{dir}, parts...)...)
+	return testenv.SharedData(t, parts...)
 }

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"github.com/routerisk/routerisk/internal/testenv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -585,14 +586,7 @@ func mappingDecodeCSV(t *testing.T, path string) *formats.Decoded {
 // test when that folder is not there (failing in CI).
 func mappingSharedData(t *testing.T, parts ...string) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "data")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared test data missing: %v", err)
-		}
-		t.Skipf("shared test data missing: %v", err)
-	}
-	return filepath.Join(append([]string{dir}, parts...)...)
+	return testenv.SharedData(t, parts...)
 }
 
 // TestApplyMappingKeepsGivenCauseCategory: a file that carries the seven

@@ -2,6 +2,7 @@ package mmp
 
 import (
 	"fmt"
+	"github.com/routerisk/routerisk/internal/testenv"
 	"os"
 	"path/filepath"
 	"sort"
@@ -20,10 +21,7 @@ func realPages(t testing.TB) []Page {
 	t.Helper()
 	names, _ := filepath.Glob(filepath.Join(apiPagesDir, "*-json.json"))
 	if len(names) == 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared data missing: %s has no *-json.json pages; check out ../shared beside the project", apiPagesDir)
-		}
-		t.Skipf("shared data not present at %s", apiPagesDir)
+		testenv.Unavailable(t, "the shared data is missing: "+apiPagesDir+" has no *-json.json pages; check out ../shared beside the project")
 	}
 	sort.Strings(names)
 	var pages []Page

@@ -3,6 +3,7 @@ package risk
 import (
 	"bytes"
 	"fmt"
+	"github.com/routerisk/routerisk/internal/testenv"
 	"math"
 	"os"
 	"os/exec"
@@ -26,16 +27,6 @@ func postgisURL() string {
 	return "postgresql://postgres@127.0.0.1:5432/test"
 }
 
-// unavailable skips the test, or fails it when CI=true: in CI a skip would
-// hide that the integration test never ran.
-func unavailable(t *testing.T, why string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s (CI=true: integration tests must run)", why)
-	}
-	t.Skip(why)
-}
-
 // psql runs a script through psql against url and returns its unaligned,
 // comma-separated output.
 func psql(url, script string) (string, error) {
@@ -52,11 +43,11 @@ func psql(url, script string) (string, error) {
 func requirePostGIS(t *testing.T) string {
 	t.Helper()
 	if _, err := exec.LookPath("psql"); err != nil {
-		unavailable(t, "psql is not installed; install it with: apt-get install -y postgresql-client")
+		testenv.Unavailable(t, "psql is not installed; install it with: apt-get install -y postgresql-client")
 	}
 	url := postgisURL()
 	if _, err := psql(url, "CREATE EXTENSION IF NOT EXISTS postgis;\nSELECT postgis_lib_version();\n"); err != nil {
-		unavailable(t, fmt.Sprintf("PostGIS is not available at %s (%v); install and start it with: "+
+		testenv.Unavailable(t, fmt.Sprintf("PostGIS is not available at %s (%v); install and start it with: "+
 			"apt-get install -y postgresql-15-postgis-3 && pg_ctlcluster 15 main start, or set ROUTERISK_TEST_POSTGIS_URL", url, err))
 	}
 	return url

@@ -6,6 +6,7 @@ package testredis
 import (
 	"bufio"
 	"fmt"
+	"github.com/routerisk/routerisk/internal/testenv"
 	"net"
 	"os"
 	"os/exec"
@@ -38,7 +39,7 @@ func start(t testing.TB, extra ...string) *Server {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
-		unavailable(t, "redis-server is not installed; install it with: apt-get install -y redis-server")
+		testenv.Unavailable(t, "redis-server is not installed; install it with: apt-get install -y redis-server")
 	}
 	port := freePort(t)
 	dir := t.TempDir()
@@ -46,7 +47,7 @@ func start(t testing.TB, extra ...string) *Server {
 		"--dir", dir, "--logfile", filepath.Join(dir, "redis.log")}, extra...)
 	cmd := exec.Command(bin, args...)
 	if err := cmd.Start(); err != nil {
-		unavailable(t, fmt.Sprintf("starting redis-server: %v", err))
+		testenv.Unavailable(t, fmt.Sprintf("starting redis-server: %v", err))
 	}
 	s := &Server{Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), cmd: cmd}
 	t.Cleanup(func() {
@@ -88,7 +89,7 @@ func StartCluster(t testing.TB, n int) *Cluster {
 	t.Helper()
 	cli, err := exec.LookPath("redis-cli")
 	if err != nil {
-		unavailable(t, "redis-cli is not installed; install it with: apt-get install -y redis-server (it brings redis-tools)")
+		testenv.Unavailable(t, "redis-cli is not installed; install it with: apt-get install -y redis-server (it brings redis-tools)")
 	}
 	c := &Cluster{}
 	var addrs []string
@@ -166,14 +167,4 @@ func freePort(t testing.TB) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
-}
-
-// unavailable skips the test, or fails it when CI=true: in CI a skip would
-// hide that the integration test never ran.
-func unavailable(t testing.TB, why string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s (CI=true: integration tests must run)", why)
-	}
-	t.Skip(why)
 }

@@ -68,35 +68,6 @@ type EmbedView struct {
 	Lon  *float64    `json:"lon,omitempty"`
 }
 
-// Bound returns the view as a box: the box itself, or the area a map of at
-// most 2048×2048 pixels shows around the centre at that zoom (Web
-// Mercator, 256-pixel tiles).
-func (v EmbedView) Bound() [4]float64 {
-	if v.BBox != nil {
-		return *v.BBox
-	}
-	if v.Z == nil || v.Lat == nil || v.Lon == nil {
-		return [4]float64{-180, -85, 180, 85}
-	}
-	half := 1024.0 / (256 * math.Exp2(float64(*v.Z))) // half the width, in world widths
-	lonHalf := half * 360
-	y := mercY(*v.Lat)
-	return [4]float64{
-		math.Max(-180, *v.Lon-lonHalf), math.Max(-85, latOfMercY(y+half)), // y grows southwards
-		math.Min(180, *v.Lon+lonHalf), math.Min(85, latOfMercY(y-half)),
-	}
-}
-
-// mercY is the Web Mercator y of a latitude, in world heights (0.5 at the equator).
-func mercY(lat float64) float64 {
-	r := lat * math.Pi / 180
-	return 0.5 - math.Log(math.Tan(math.Pi/4+r/2))/(2*math.Pi)
-}
-
-func latOfMercY(y float64) float64 {
-	return 180 / math.Pi * (2*math.Atan(math.Exp((0.5-y)*2*math.Pi)) - math.Pi/2)
-}
-
 // validate checks a view's numbers.
 func (v EmbedView) validate() error {
 	if v.BBox != nil {

@@ -177,19 +177,6 @@ func TestEmbedIssueLimits(t *testing.T) {
 	}
 }
 
-func TestEmbedViewBound(t *testing.T) {
-	z, lat, lon := 4, 0.0, 0.0
-	b := (EmbedView{Z: &z, Lat: &lat, Lon: &lon}).Bound()
-	// 2048 px at zoom 4 (4096 px world) is half the world: ±90° of longitude.
-	if b[0] != -90 || b[2] != 90 || b[1] > -60 || b[3] < 60 || b[1] != -b[3] {
-		t.Fatalf("bound %v", b)
-	}
-	box := [4]float64{1, 2, 3, 4}
-	if (EmbedView{BBox: &box}).Bound() != box {
-		t.Fatal("a box view must be its own bound")
-	}
-}
-
 func FuzzEmbedVerify(f *testing.F) {
 	ef, err := OpenEmbedFile(f.TempDir(), []byte("0123456789abcdef0123"))
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/routerisk/routerisk/internal/testenv"
 	"github.com/routerisk/routerisk/server/catalog"
 	"net/http"
 	"net/http/httptest"
@@ -35,10 +36,7 @@ func requireTool(t *testing.T, name string) string {
 		return p
 	}
 	why := name + " (GDAL) is not installed; install it with: apt-get install -y gdal-bin"
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s (CI=true: integration tests must run)", why)
-	}
-	t.Skip(why)
+	testenv.Unavailable(t, why)
 	return ""
 }
 

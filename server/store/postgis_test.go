@@ -410,7 +410,7 @@ func bundledIncidents(tb testing.TB) (*geodata.Layer, geodata.Report) {
 // TestPostGISBundledIncidentsMatchFiles: the largest bundled layer reads
 // back from PostGIS feature for feature as from the file store.
 func TestPostGISBundledIncidentsMatchFiles(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() && os.Getenv("CI") != "true" {
 		t.Skip("-short")
 	}
 	ctx := context.Background()
