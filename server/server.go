@@ -120,6 +120,7 @@ func New(o Options) *echo.Echo {
 		"/render.png":               h.renderPNG,
 		"/render.svg":               h.renderSVG,
 		"/embed":                    h.embedClaimsJSON,
+		"/vocabulary":               h.vocabulary,
 	} {
 		e.Match(read, "/api/v1"+path, handler, cors)
 	}

@@ -5,39 +5,24 @@ import (
 	"slices"
 
 	"github.com/uber/h3-go/v4"
+
+	"github.com/routerisk/routerisk/geodata/vocab"
 )
 
 // Bounds of the grid resolution and of the neighbourhood radius.
 const (
-	MinResolution     = 2  // coarsest H3 resolution served (mean edge 158 km)
-	MaxResolution     = 7  // finest H3 resolution served (mean edge 1.2 km)
-	DefaultResolution = 3  // used when neither resolution= nor zoom= is given
-	MaxZoom           = 24 // the largest map zoom accepted
-	MinK              = 1  // smallest k-ring radius
-	MaxK              = 2  // largest k-ring radius (19 cells); see the package documentation
-	DefaultK          = 1  // the cell and its six neighbours
+	MinResolution     = vocab.MinResolution     // coarsest H3 resolution served (mean edge 158 km)
+	MaxResolution     = vocab.MaxResolution     // finest H3 resolution served (mean edge 1.2 km)
+	DefaultResolution = vocab.DefaultResolution // used when neither resolution= nor zoom= is given
+	MaxZoom           = vocab.MaxZoom           // the largest map zoom accepted
+	MinK              = 1                       // smallest k-ring radius
+	MaxK              = 2                       // largest k-ring radius (19 cells); see the package documentation
+	DefaultK          = 1                       // the cell and its six neighbours
 )
 
 // ResolutionForZoom returns the H3 resolution used at a web-map zoom
-// level: cells about 16–37 pixels wide, bounded to MinResolution and
-// MaxResolution (see the table in the package documentation). A
-// fractional zoom counts as the whole zoom below it.
-func ResolutionForZoom(zoom float64) int {
-	switch {
-	case !(zoom >= 5): // also NaN
-		return MinResolution
-	case zoom < 6:
-		return 3
-	case zoom < 8:
-		return 4
-	case zoom < 9:
-		return 5
-	case zoom < 10:
-		return 6
-	default:
-		return MaxResolution
-	}
-}
+// level (vocab.ResolutionForZoom).
+func ResolutionForZoom(zoom float64) int { return vocab.ResolutionForZoom(zoom) }
 
 // cellOf returns the cell at res that holds the point (lon, lat), and
 // false for a point that is not finite or out of range.

@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/routerisk/routerisk/geodata/formats"
+	"github.com/routerisk/routerisk/geodata/vocab"
 )
 
 // DateOrder says how to read a numeric date whose first two parts could
@@ -401,25 +402,22 @@ func allDigits(s string) bool {
 	return s != ""
 }
 
-// Service categories (DESIGN.md §3, and rescue from DOMAIN.md).
+// Service categories (package vocab holds them).
 const (
-	CategoryHealth       = "health"
-	CategoryLegal        = "legal"
-	CategoryPsychosocial = "psychosocial"
-	CategoryShelter      = "shelter"
-	CategoryProtection   = "protection"
-	CategoryFood         = "food"
-	CategoryWASH         = "wash"
-	CategoryInformation  = "information"
-	CategoryCash         = "cash"
-	CategoryRescue       = "rescue"
+	CategoryHealth       = vocab.CategoryHealth
+	CategoryLegal        = vocab.CategoryLegal
+	CategoryPsychosocial = vocab.CategoryPsychosocial
+	CategoryShelter      = vocab.CategoryShelter
+	CategoryProtection   = vocab.CategoryProtection
+	CategoryFood         = vocab.CategoryFood
+	CategoryWASH         = vocab.CategoryWASH
+	CategoryInformation  = vocab.CategoryInformation
+	CategoryCash         = vocab.CategoryCash
+	CategoryRescue       = vocab.CategoryRescue
 )
 
 // ServiceCategories returns the service category vocabulary.
-func ServiceCategories() []string {
-	return []string{CategoryHealth, CategoryLegal, CategoryPsychosocial, CategoryShelter, CategoryProtection,
-		CategoryFood, CategoryWASH, CategoryInformation, CategoryCash, CategoryRescue}
-}
+func ServiceCategories() []string { return vocab.ServiceCategoryNames() }
 
 // categoryRule maps words found in a category value onto a category. A
 // word ending in * matches any word it starts.

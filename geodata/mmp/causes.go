@@ -8,23 +8,24 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+
+	"github.com/routerisk/routerisk/geodata/vocab"
 )
 
-// The seven MMP cause-of-death categories, spelt as MMP spells them.
+// The seven MMP cause-of-death categories, spelt as MMP spells them (see
+// package vocab, which holds them).
 const (
-	CauseDrowning       = "Drowning"
-	CauseVehicle        = "Vehicle accident / death linked to hazardous transport"
-	CauseViolence       = "Violence"
-	CauseHarsh          = "Harsh environmental conditions / lack of adequate shelter, food, water"
-	CauseSickness       = "Sickness / lack of access to adequate healthcare"
-	CauseAccidental     = "Accidental death"
-	CauseMixedOrUnknown = "Mixed or unknown"
+	CauseDrowning       = vocab.CauseDrowning
+	CauseVehicle        = vocab.CauseVehicle
+	CauseViolence       = vocab.CauseViolence
+	CauseHarsh          = vocab.CauseHarsh
+	CauseSickness       = vocab.CauseSickness
+	CauseAccidental     = vocab.CauseAccidental
+	CauseMixedOrUnknown = vocab.CauseMixedOrUnknown
 )
 
 // CauseCategories returns the seven MMP cause categories in MMP's order.
-func CauseCategories() []string {
-	return []string{CauseDrowning, CauseVehicle, CauseViolence, CauseHarsh, CauseSickness, CauseAccidental, CauseMixedOrUnknown}
-}
+func CauseCategories() []string { return vocab.CauseNames() }
 
 //go:embed causes.csv
 var causesCSV string

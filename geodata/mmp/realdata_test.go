@@ -1,6 +1,8 @@
 package mmp
 
 import (
+	"github.com/routerisk/routerisk/geodata/vocab"
+
 	"fmt"
 	"github.com/routerisk/routerisk/internal/testenv"
 	"os"
@@ -112,7 +114,7 @@ func TestDecodeRealPages(t *testing.T) {
 
 	ids := map[string]bool{}
 	routes := map[string]bool{}
-	for _, n := range RouteNames() {
+	for _, n := range vocab.Routes() {
 		routes[n] = true
 	}
 	for _, f := range features {

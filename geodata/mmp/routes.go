@@ -5,20 +5,22 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+
+	"github.com/routerisk/routerisk/geodata/vocab"
 )
 
 //go:embed routes.csv
 var routesCSV string
 
-// Route names that the rest of the code refers to.
+// Route names that the rest of the code refers to (see package vocab).
 const (
-	RouteEnglishChannel   = "English Channel to the UK" // MMP's name for the Channel route until 2024
-	RouteMainlandEuropeUK = "Mainland Europe to the UK" // MMP's name for it since 2025
+	RouteEnglishChannel   = vocab.RouteEnglishChannel   // MMP's name for the Channel route until 2024
+	RouteMainlandEuropeUK = vocab.RouteMainlandEuropeUK // MMP's name for it since 2025
 )
 
 // routeTable is routes.csv, parsed.
 type routeTable struct {
-	names []string          // the MMP taxonomy, in file order
+	names []string          // the MMP taxonomy (vocab.Routes)
 	canon map[string]string // normalised name → MMP route, or "" for own names
 	own   map[string]string // normalised name → spelling of a non-MMP name
 }
@@ -30,17 +32,15 @@ func parseRoutes(src string) (routeTable, error) {
 	if err != nil {
 		return routeTable{}, fmt.Errorf("routes.csv: %w", err)
 	}
-	t := routeTable{canon: map[string]string{}, own: map[string]string{}}
-	for _, r := range rows {
-		if r[0] == r[1] {
-			t.names = append(t.names, r[0])
-		}
-	}
+	t := routeTable{names: vocab.Routes(), canon: map[string]string{}, own: map[string]string{}}
 	known := map[string]bool{}
 	for _, n := range t.names {
 		known[n] = true
 	}
 	for _, r := range rows {
+		if r[0] == r[1] && !known[r[0]] {
+			return routeTable{}, fmt.Errorf("routes.csv: %q is listed as an MMP route, but the vocabulary does not name it", r[0])
+		}
 		key := normRoute(r[0])
 		if _, dup := t.canon[key]; dup {
 			return routeTable{}, fmt.Errorf("routes.csv: %q is listed twice", r[0])
@@ -54,17 +54,6 @@ func parseRoutes(src string) (routeTable, error) {
 		}
 	}
 	return t, nil
-}
-
-// RouteNames returns the MMP route taxonomy: the 30 migration_route values
-// of the MMP API data 2014–2025, most incidents first. Both names of the
-// Channel route are in it, because the record uses both.
-func RouteNames() []string {
-	t, err := routes()
-	if err != nil {
-		return nil
-	}
-	return append([]string(nil), t.names...)
 }
 
 // CanonicalRoute maps a route name onto the MMP taxonomy. Matching ignores

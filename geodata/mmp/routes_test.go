@@ -1,9 +1,13 @@
 package mmp
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/routerisk/routerisk/geodata/vocab"
+)
 
 func TestRouteNames(t *testing.T) {
-	names := RouteNames()
+	names := vocab.Routes()
 	if len(names) != 30 {
 		t.Fatalf("%d MMP routes, want the 30 of the API data", len(names))
 	}

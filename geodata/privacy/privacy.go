@@ -14,6 +14,8 @@ import (
 
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/hotspot"
+
+	"github.com/routerisk/routerisk/geodata/vocab"
 )
 
 // Tier is how much of a restricted layer a caller sees.
@@ -30,13 +32,13 @@ const (
 const (
 	// K is the fewest features a public cell may count; cells with fewer
 	// are left out.
-	K = 5
+	K = vocab.MinPublicCount
 	// MaxPublicResolution is the finest H3 resolution served at the public
 	// tier: cells of about 250 km², 10 km across.
-	MaxPublicResolution = 5
+	MaxPublicResolution = vocab.MaxPublicResolution
 	// DefaultPublicResolution is used when the request names no resolution
 	// or zoom: cells of about 12,000 km².
-	DefaultPublicResolution = 3
+	DefaultPublicResolution = vocab.DefaultResolution
 	// PartnerDecimals is how many decimals of a degree partner coordinates
 	// keep: 0.1°, about 11 km.
 	PartnerDecimals = 1

@@ -9,14 +9,13 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/vocab"
 )
 
 // Categories lists the service categories of RouteRisk's data model
 // (DOMAIN.md) in the order results report them; categories met in a
 // services layer beyond these follow, sorted.
-func Categories() []string {
-	return []string{"health", "psychosocial", "legal", "protection", "shelter", "food", "wash", "information", "cash", "rescue"}
-}
+func Categories() []string { return vocab.ServiceCategoryNames() }
 
 // services holds the service points of one category that can lie within
 // reach of a route, in grid cell order.

@@ -1,6 +1,10 @@
 package risk
 
-import "math"
+import (
+	"math"
+
+	"github.com/routerisk/routerisk/geodata/vocab"
+)
 
 // DefaultNonFatalWeight is the severity of an incident that records no one
 // dead and no one missing (see doc.go).
@@ -39,12 +43,12 @@ func Kernel(d, r float64) float64 {
 // Class is a band of risk.
 type Class string
 
-// The classes of risk, from the breakpoints below.
+// The classes of risk (package vocab holds them and their breakpoints).
 const (
-	Low      Class = "low"
-	Medium   Class = "medium"
-	High     Class = "high"
-	Critical Class = "critical"
+	Low      Class = vocab.RiskLow
+	Medium   Class = vocab.RiskMedium
+	High     Class = vocab.RiskHigh
+	Critical Class = vocab.RiskCritical
 )
 
 // Breakpoints between the classes, in risk units (weighted dead and
@@ -52,20 +56,10 @@ const (
 // Low, from MediumFrom Medium, from HighFrom High, from CriticalFrom
 // Critical.
 const (
-	MediumFrom   = 1.0
-	HighFrom     = 10.0
-	CriticalFrom = 50.0
+	MediumFrom   = vocab.MediumFrom
+	HighFrom     = vocab.HighFrom
+	CriticalFrom = vocab.CriticalFrom
 )
 
 // ClassOf returns the class of a risk value.
-func ClassOf(risk float64) Class {
-	switch {
-	case risk >= CriticalFrom:
-		return Critical
-	case risk >= HighFrom:
-		return High
-	case risk >= MediumFrom:
-		return Medium
-	}
-	return Low
-}
+func ClassOf(risk float64) Class { return Class(vocab.RiskClassOf(risk)) }

@@ -1,6 +1,8 @@
 package sample
 
 import (
+	"github.com/routerisk/routerisk/geodata/vocab"
+
 	"bytes"
 	"compress/gzip"
 	"fmt"
@@ -121,7 +123,7 @@ func TestIncidents(t *testing.T) {
 		cats[c] = true
 	}
 	routes := map[string]bool{}
-	for _, r := range mmp.RouteNames() {
+	for _, r := range vocab.Routes() {
 		routes[r] = true
 	}
 	for _, f := range fc.Features {

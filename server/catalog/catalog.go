@@ -523,7 +523,7 @@ func (c *Catalog) cached(ctx context.Context, key, ifNoneMatch string, compute f
 // cachedKey is cached with the entity tag already derived.
 func (c *Catalog) cachedKey(ctx context.Context, k cacheKey, ifNoneMatch string, compute func() ([]byte, error)) (Result, error) {
 	key, etag := k.key, k.etag
-	if ifNoneMatch != "" && matchETag(ifNoneMatch, etag) {
+	if ifNoneMatch != "" && MatchETag(ifNoneMatch, etag) {
 		return Result{ETag: etag, NotModified: true, Cache: CacheHit}, nil
 	}
 	val, hit, err := c.cache.Get(ctx, key)
@@ -738,7 +738,8 @@ func ETag(key string) string {
 	return `"` + hex.EncodeToString(sum[:12]) + `"`
 }
 
-func matchETag(header, etag string) bool {
+// MatchETag reports whether an If-None-Match header names etag (or "*").
+func MatchETag(header, etag string) bool {
 	for _, t := range bytes.Split([]byte(header), []byte(",")) {
 		t = bytes.TrimSpace(t)
 		t = bytes.TrimPrefix(t, []byte("W/"))

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -112,7 +111,7 @@ func sendDoc(c echo.Context, contentType string, body []byte) error {
 	hd.Set("ETag", etag)
 	hd.Set("Cache-Control", "no-cache")
 	hd.Add("Vary", "Accept")
-	if matchETag(c.Request().Header.Get("If-None-Match"), etag) {
+	if catalog.MatchETag(c.Request().Header.Get("If-None-Match"), etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
 	if c.Request().Method == http.MethodHead {
@@ -120,15 +119,4 @@ func sendDoc(c echo.Context, contentType string, body []byte) error {
 		return c.NoContent(http.StatusOK)
 	}
 	return c.Blob(http.StatusOK, contentType, body)
-}
-
-// matchETag reads an If-None-Match header.
-func matchETag(header, etag string) bool {
-	for _, t := range strings.Split(header, ",") {
-		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == etag || t == "*" {
-			return true
-		}
-	}
-	return false
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+
+	"github.com/routerisk/routerisk/geodata/vocab"
 )
 
 // Legend groups are ordered as the dashboard orders them (main.ts,
@@ -147,17 +149,18 @@ func (sc *scene) addRisk(features []*geojson.Feature, g *legendGroup) {
 	if len(drawn) == 0 {
 		return
 	}
-	for i, cls := range riskClasses {
-		s := riskStyle[cls]
+	classes := vocab.RiskClasses()
+	for i, rc := range classes {
+		s := riskStyle[rc.Class]
 		var label string
-		from := fmt.Sprint(riskFrom[cls])
+		from := fmt.Sprint(rc.From)
 		switch {
 		case i == 0:
-			label = fmt.Sprintf(labelRiskBelow, riskLabel[cls], fmt.Sprint(riskFrom[riskClasses[1]]))
-		case i < len(riskClasses)-1:
-			label = fmt.Sprintf(labelRiskRange, riskLabel[cls], from, fmt.Sprint(riskFrom[riskClasses[i+1]]))
+			label = fmt.Sprintf(labelRiskBelow, rc.Label, fmt.Sprint(classes[1].From))
+		case i < len(classes)-1:
+			label = fmt.Sprintf(labelRiskRange, rc.Label, from, fmt.Sprint(classes[i+1].From))
 		default:
-			label = fmt.Sprintf(labelRiskFrom, riskLabel[cls], from)
+			label = fmt.Sprintf(labelRiskFrom, rc.Label, from)
 		}
 		g.rows = append(g.rows, legendRow{swatch: swatchLine, ls: s, label: label})
 	}
@@ -299,13 +302,15 @@ func (sc *scene) addPoints(l Layer, g *legendGroup) {
 // known ones in the dashboard's order, then the others as they are, sorted.
 func categoryNames(present map[string]bool) []string {
 	var out, unknown []string
-	for _, c := range serviceCategoryOrder {
-		if present[c] {
-			out = append(out, serviceCategoryLabel[c])
+	known := map[string]bool{}
+	for _, c := range vocab.ServiceCategories() {
+		known[c.Category] = true
+		if present[c.Category] {
+			out = append(out, c.Label)
 		}
 	}
 	for c := range present {
-		if _, known := serviceCategoryLabel[c]; !known && c != "" {
+		if !known[c] && c != "" {
 			unknown = append(unknown, clean(c))
 		}
 	}

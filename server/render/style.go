@@ -3,6 +3,8 @@ package render
 import (
 	"image/color"
 	"math"
+
+	"github.com/routerisk/routerisk/geodata/vocab"
 )
 
 // The dashboard's look, mirrored from frontend/src/palette.ts (colours,
@@ -136,12 +138,14 @@ func fallbackRouteColour(name string) color.NRGBA {
 	return tolMuted[h%uint32(len(tolMuted))]
 }
 
-// Risk classes, lowest first, the drawing order (analysis.ts RISK_CLASSES).
-var riskClasses = []string{"low", "medium", "high", "critical"}
-
-// riskFrom is the lower bound of each risk class in weighted dead and
-// missing per 100 km (analysis.ts RISK_FROM).
-var riskFrom = map[string]float64{"low": 0, "medium": 1, "high": 10, "critical": 50}
+// Risk classes, lowest first, the drawing order (vocab.RiskClasses).
+var riskClasses = func() []string {
+	var out []string
+	for _, c := range vocab.RiskClasses() {
+		out = append(out, c.Class)
+	}
+	return out
+}()
 
 // riskStyle is ColorBrewer YlOrRd, wider with the class (palette.ts RISK_STYLE).
 var riskStyle = map[string]lineStyle{
@@ -153,9 +157,6 @@ var riskStyle = map[string]lineStyle{
 
 // riskFallbackStyle draws a segment without a known class (main.ts).
 var riskFallbackStyle = lineStyle{colour: rgb("#8C8C8C"), weight: 3, opacity: 0.9}
-
-// riskLabel names the risk classes (i18n/en.ts risk.class.*).
-var riskLabel = map[string]string{"low": "Low", "medium": "Medium", "high": "High", "critical": "Critical"}
 
 // Hotspot classes, legend order (analysis.ts HOTSPOT_CLASSES) and drawing
 // order, the most confident on top (HOTSPOT_DRAW_ORDER).
@@ -217,25 +218,6 @@ func cellStyle(fills []color.NRGBA, outline color.NRGBA, cls int) lineStyle {
 	cls = max(0, min(len(fills)-1, cls))
 	return lineStyle{colour: outline, weight: 0.8, opacity: 0.8, fill: fills[cls], fillOpacity: 0.65}
 }
-
-// serviceCategoryLabel names the service categories (vocab.ts
-// SERVICE_CATEGORIES, i18n/en.ts serviceCategory.*); others are shown as
-// they are.
-var serviceCategoryLabel = map[string]string{
-	"health":       "Health",
-	"legal":        "Legal aid and documentation",
-	"psychosocial": "Mental health and psychosocial support",
-	"protection":   "Protection",
-	"shelter":      "Shelter",
-	"food":         "Food and non-food items",
-	"wash":         "Water, sanitation and hygiene",
-	"information":  "Information and orientation",
-	"cash":         "Cash assistance",
-	"rescue":       "Search and rescue",
-}
-
-// serviceCategoryOrder is the order the dashboard lists the categories in.
-var serviceCategoryOrder = []string{"health", "legal", "psychosocial", "protection", "shelter", "food", "wash", "information", "cash", "rescue"}
 
 // Legend wording (i18n/en.ts legend.*).
 const (
