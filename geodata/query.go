@@ -148,22 +148,15 @@ func unknownParam(name string, filters map[string]string) *Error {
 	slices.Sort(allowed)
 	return &Error{
 		Code:    Invalid,
-		Message: fmt.Sprintf("unknown parameter %q; this layer accepts: %s", truncate(name, 64), strings.Join(allowed, ", ")),
-		Details: map[string]any{"parameter": truncate(name, 64), "allowed": allowed},
+		Message: fmt.Sprintf("unknown parameter %q; this layer accepts: %s", Truncate(name, 64), strings.Join(allowed, ", ")),
+		Details: map[string]any{"parameter": Truncate(name, 64), "allowed": allowed},
 	}
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 func parseInt(name, val string, lo, hi int) (int, error) {
 	n, err := strconv.Atoi(strings.TrimSpace(val))
 	if err != nil || n < lo || n > hi {
-		return 0, InvalidParam(name, fmt.Sprintf("is %q", truncate(val, 32)), fmt.Sprintf("use a whole number from %d to %d", lo, hi))
+		return 0, InvalidParam(name, fmt.Sprintf("is %q", Truncate(val, 32)), fmt.Sprintf("use a whole number from %d to %d", lo, hi))
 	}
 	return n, nil
 }
@@ -202,7 +195,7 @@ func parseProperties(val string, m Meta) ([]string, error) {
 			}
 			return nil, &Error{
 				Code:    Invalid,
-				Message: fmt.Sprintf("parameter \"properties\" names %q, which layer %q does not have; it has: %s", truncate(p, 64), m.ID, strings.Join(names, ", ")),
+				Message: fmt.Sprintf("parameter \"properties\" names %q, which layer %q does not have; it has: %s", Truncate(p, 64), m.ID, strings.Join(names, ", ")),
 				Details: map[string]any{"parameter": "properties", "allowed": names},
 			}
 		}
@@ -223,7 +216,7 @@ func ParseBBox(s string) (*orb.Bound, error) {
 	for i, p := range parts {
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, InvalidParam("bbox", fmt.Sprintf("has %q, which is not a finite number", truncate(p, 32)), allowed)
+			return nil, InvalidParam("bbox", fmt.Sprintf("has %q, which is not a finite number", Truncate(p, 32)), allowed)
 		}
 		n[i] = f
 	}
@@ -245,17 +238,17 @@ func ParseInterval(s string) (*Interval, error) {
 	if !isInterval {
 		t0, t1, err := parseInstant(s)
 		if err != nil || t0.IsZero() {
-			return nil, InvalidParam("datetime", fmt.Sprintf("is %q", truncate(s, 64)), allowed)
+			return nil, InvalidParam("datetime", fmt.Sprintf("is %q", Truncate(s, 64)), allowed)
 		}
 		return &Interval{Start: t0, End: t1}, nil
 	}
 	t0, _, err := parseInstant(start)
 	if err != nil {
-		return nil, InvalidParam("datetime", fmt.Sprintf("starts with %q", truncate(start, 64)), allowed)
+		return nil, InvalidParam("datetime", fmt.Sprintf("starts with %q", Truncate(start, 64)), allowed)
 	}
 	_, t1, err := parseInstant(end)
 	if err != nil {
-		return nil, InvalidParam("datetime", fmt.Sprintf("ends with %q", truncate(end, 64)), allowed)
+		return nil, InvalidParam("datetime", fmt.Sprintf("ends with %q", Truncate(end, 64)), allowed)
 	}
 	if t0.IsZero() && t1.IsZero() {
 		return nil, InvalidParam("datetime", "is open at both ends", allowed)
@@ -372,3 +365,15 @@ func (q Query) Values() url.Values {
 func outside(v, limit float64) bool { return v < -limit || v > limit }
 
 func ftoa(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// FilterFor builds the filter param=values on a layer, as ParseQuery
+// would read it; ok is false when the layer does not answer param.
+func FilterFor(m Meta, param string, values []string) (Filter, bool) {
+	prop, ok := FilterParams(m)[param]
+	if !ok || len(values) == 0 {
+		return Filter{}, false
+	}
+	vals := slices.Clone(values)
+	slices.Sort(vals)
+	return Filter{Param: param, Property: prop, Values: slices.Compact(vals)}, true
+}

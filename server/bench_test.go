@@ -13,13 +13,14 @@ import (
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/formats"
 	"github.com/routerisk/routerisk/geodata/sample"
+	"github.com/routerisk/routerisk/server/answers"
 	"github.com/routerisk/routerisk/server/cache"
-	"github.com/routerisk/routerisk/server/catalog"
 	"github.com/routerisk/routerisk/server/store"
+	"github.com/routerisk/routerisk/server/usecases"
 )
 
 // benchApp serves the bundled layers (all ~17.8k incidents) with the given cache.
-func benchApp(b *testing.B, c catalog.Cache) *echo.Echo {
+func benchApp(b *testing.B, c answers.Cache) *echo.Echo {
 	b.Helper()
 	bundled, err := sample.Layers()
 	if err != nil {
@@ -43,11 +44,11 @@ func benchApp(b *testing.B, c catalog.Cache) *echo.Echo {
 			b.Fatal(err)
 		}
 	}
-	cat := catalog.New(st, c)
-	if err := cat.Load(ctx); err != nil {
+	uc := usecases.New(st, c, usecases.Options{})
+	if err := uc.Library.Load(ctx); err != nil {
 		b.Fatal(err)
 	}
-	return asStaff(b, Options{Catalog: cat})
+	return asStaff(b, Options{UseCases: uc})
 }
 
 func benchRequest(b *testing.B, e *echo.Echo, target string) {

@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"encoding/xml"
 	"image/png"
@@ -12,9 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/routerisk/routerisk/frontend"
 	"github.com/routerisk/routerisk/geodata/privacy"
 	"github.com/routerisk/routerisk/server/auth"
+	"github.com/routerisk/routerisk/server/maps"
 	"github.com/routerisk/routerisk/server/render"
 )
 
@@ -134,14 +133,12 @@ func TestRenderIsCached(t *testing.T) {
 // finds no exact incident in it: the incidents arrive as cells.
 func TestImageSourceDataIsPublic(t *testing.T) {
 	a := newPrivacyApp(t)
-	h := &handlers{cat: a.cat, opts: Options{Basemap: frontend.Basemap()}, basemaps: &basemapCache{}}
 	for _, tier := range []privacy.Tier{privacy.Public, privacy.Partner, privacy.Staff} {
-		ctx := privacy.WithTier(context.Background(), tier)
 		v, err := parseImageView(url.Values{"bbox": {"-10,30,25,42"}, "layers": {"incidents,routes,risk,hotspots"}}, 1200, 800)
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, err := h.imageMap(ctx, v, 1200, 800, 1)
+		m, err := a.uc.Maps.Compose(maps.ImageRequest{View: privacy.View{Tier: tier}, Map: v, Width: 1200, Height: 800, Ratio: 1})
 		if err != nil {
 			t.Fatal(err)
 		}

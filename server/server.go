@@ -14,8 +14,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/routerisk/routerisk/server/auth"
-	"github.com/routerisk/routerisk/server/catalog"
 	"github.com/routerisk/routerisk/server/ogc"
+	"github.com/routerisk/routerisk/server/reads"
+	"github.com/routerisk/routerisk/server/usecases"
 )
 
 // Check reports the state of one dependency for /readyz.
@@ -33,9 +34,9 @@ type CheckResult struct {
 	Detail string `json:"detail,omitempty"`
 }
 
-// Options configures the app. Catalog is required; the rest may be zero.
+// Options configures the app. UseCases is required; the rest may be zero.
 type Options struct {
-	Catalog         *catalog.Catalog
+	UseCases        *usecases.Set
 	Frontend        fs.FS // the built frontend; nil serves a notice
 	Logger          *slog.Logger
 	Checks          []Check
@@ -54,10 +55,8 @@ type Options struct {
 	// PublicURL is the server's address as others reach it (scheme://host),
 	// used in the links it hands out; "" takes the request's own.
 	PublicURL string
-	// Basemap holds the offline basemap's TopoJSON files for images.
-	Basemap fs.FS
 	// Strict makes every API request check first that the catalog holds
-	// the store's current layers (Catalog.Fresh): with several replicas, no
+	// the store's current layers (Library.Fresh): with several replicas, no
 	// answer then comes from a version another replica has replaced.
 	Strict bool
 }
@@ -89,11 +88,11 @@ func New(o Options) *echo.Echo {
 	}))
 	e.Use(authenticate(o.Tokens, o.Sessions, o.Embeds))
 	if o.Strict {
-		e.Use(fresh(o.Catalog, o.Logger))
+		e.Use(fresh(o.UseCases.Library, o.Logger))
 	}
 
 	o.Uploads = o.Uploads.withDefaults()
-	h := &handlers{cat: o.Catalog, opts: o, metrics: m, uploadSlots: make(chan struct{}, o.Uploads.Concurrency), basemaps: &basemapCache{}}
+	h := &handlers{uc: o.UseCases, opts: o, metrics: m}
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
 	e.GET("/metrics", echo.WrapHandler(m.handler()))
@@ -144,21 +143,21 @@ func New(o Options) *echo.Echo {
 	e.Match(read, "/oembed", h.oembed, cors)
 	e.GET("/api/v1/layers/:id/download", h.download)
 
-	ogc.Register(e, ogc.Options{Catalog: o.Catalog, SendCached: sendCached, Middleware: []echo.MiddlewareFunc{cors}, Version: o.Version})
+	ogc.Register(e, ogc.Options{Library: o.UseCases.Library, Reader: o.UseCases.Reader, Middleware: []echo.MiddlewareFunc{cors}, Version: o.Version})
 
 	mountFrontend(e, o.Frontend)
 	return e
 }
 
-// fresh brings the catalog up to date with the store before an API or OGC
+// fresh brings the library up to date with the store before an API or OGC
 // request. When the store cannot be asked, the request is answered from
-// what the catalog holds, and the failure logged.
-func fresh(cat *catalog.Catalog, log *slog.Logger) echo.MiddlewareFunc {
+// what the library holds, and the failure logged.
+func fresh(lib *reads.Library, log *slog.Logger) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			p := c.Request().URL.Path
 			if strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/ogc") {
-				if err := cat.Fresh(c.Request().Context()); err != nil {
+				if err := lib.Fresh(c.Request().Context()); err != nil {
 					log.Warn("checking the store for newer layers", "error", err)
 				}
 			}

@@ -18,20 +18,22 @@ import (
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/formats"
 	"github.com/routerisk/routerisk/internal/teststore"
+	"github.com/routerisk/routerisk/server/answers"
 	"github.com/routerisk/routerisk/server/auth"
 	"github.com/routerisk/routerisk/server/cache"
-	"github.com/routerisk/routerisk/server/catalog"
+	"github.com/routerisk/routerisk/server/reads"
+	"github.com/routerisk/routerisk/server/usecases"
 )
 
 // newTestApp serves the fixture incidents through the whole Echo stack,
 // with a file store in a temporary folder and the given cache.
-func newTestApp(t *testing.T, c catalog.Cache) *echo.Echo {
+func newTestApp(t *testing.T, c answers.Cache) *echo.Echo {
 	t.Helper()
 	return newTestAppWith(t, c, nil)
 }
 
 // newTestAppWith also publishes the given extra fixture layers.
-func newTestAppWith(t *testing.T, c catalog.Cache, extra map[string]geodata.Meta) *echo.Echo {
+func newTestAppWith(t *testing.T, c answers.Cache, extra map[string]geodata.Meta) *echo.Echo {
 	t.Helper()
 	f, err := os.Open("testdata/incidents.geojson")
 	if err != nil {
@@ -63,11 +65,11 @@ func newTestAppWith(t *testing.T, c catalog.Cache, extra map[string]geodata.Meta
 			t.Fatal(err)
 		}
 	}
-	cat := catalog.New(st, c)
-	if err := cat.Load(ctx); err != nil {
+	uc := usecases.New(st, c, usecases.Options{})
+	if err := uc.Library.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return asStaff(t, Options{Catalog: cat, TileURL: "https://tile.openstreetmap.org/{z}/{x}/{y}.png"})
+	return asStaff(t, Options{UseCases: uc, TileURL: "https://tile.openstreetmap.org/{z}/{x}/{y}.png"})
 }
 
 // asStaff builds the app with a real token file holding one staff token,
@@ -357,7 +359,7 @@ func TestLayersValuesAndMeta(t *testing.T) {
 	r := do(t, e, "GET", "/api/v1/layers/incidents/values?property=cause_category", "Accept-Encoding", "gzip")
 	var vals struct {
 		Property string
-		Values   []catalog.ValueCount
+		Values   []reads.ValueCount
 	}
 	if err := json.Unmarshal(r.body(t), &vals); err != nil {
 		t.Fatal(err)

@@ -11,8 +11,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -22,24 +20,19 @@ import (
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/formats"
 	"github.com/routerisk/routerisk/geodata/ingest"
-	"github.com/routerisk/routerisk/server/auth"
-	"github.com/routerisk/routerisk/server/catalog"
+	"github.com/routerisk/routerisk/server/publishing"
 )
 
 // UploadOptions bound uploads. Zero values take the defaults.
 type UploadOptions struct {
-	MaxBytes    int64          // largest file (default 100 MiB)
-	Limits      formats.Limits // features, vertices, properties, value length, archives
-	Concurrency int            // uploads read at once (default 2); more get 429
-	SpoolDir    string         // where uploaded files are kept while read (default: the OS temp folder)
+	MaxBytes int64          // largest file (default 100 MiB)
+	Limits   formats.Limits // features, vertices, properties, value length, archives
+	SpoolDir string         // where uploaded files are kept while read (default: the OS temp folder)
 }
 
 func (o UploadOptions) withDefaults() UploadOptions {
 	if o.MaxBytes <= 0 {
 		o.MaxBytes = 100 << 20
-	}
-	if o.Concurrency <= 0 {
-		o.Concurrency = 2
 	}
 	o.Limits = o.Limits.WithDefaults()
 	return o
@@ -72,7 +65,7 @@ func (h *handlers) readUpload(c echo.Context, needFile bool) (*uploadForm, error
 	ct := c.Request().Header.Get(echo.HeaderContentType)
 	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
-		return nil, geodata.Errorf(geodata.Invalid, "send the upload as multipart/form-data with the file in a part named \"file\" (got Content-Type %q)", truncateText(ct, 60))
+		return nil, geodata.Errorf(geodata.Invalid, "send the upload as multipart/form-data with the file in a part named \"file\" (got Content-Type %q)", geodata.Truncate(ct, 60))
 	}
 	if c.Request().ContentLength > o.MaxBytes+maxFieldBytes*16 {
 		return nil, fileTooLarge(o.MaxBytes)
@@ -122,8 +115,8 @@ func (h *handlers) readUpload(c echo.Context, needFile bool) (*uploadForm, error
 				return nil, bodyError(err, o.MaxBytes)
 			}
 			if len(b) > maxFieldBytes {
-				return nil, &geodata.Error{Code: geodata.TooLarge, Details: map[string]any{"field": truncateText(name, 40)},
-					Message: fmt.Sprintf("the form field %q is longer than %d bytes", truncateText(name, 40), maxFieldBytes)}
+				return nil, &geodata.Error{Code: geodata.TooLarge, Details: map[string]any{"field": geodata.Truncate(name, 40)},
+					Message: fmt.Sprintf("the form field %q is longer than %d bytes", geodata.Truncate(name, 40), maxFieldBytes)}
 			}
 			form.fields[name] = string(b)
 		}
@@ -150,7 +143,7 @@ func bodyError(err error, max int64) error {
 	if errors.As(err, &mbe) {
 		return fileTooLarge(max)
 	}
-	return &geodata.Error{Code: geodata.Invalid, Message: "the upload could not be read (" + truncateText(err.Error(), 100) + "); was it cut short?", Err: err}
+	return &geodata.Error{Code: geodata.Invalid, Message: "the upload could not be read (" + geodata.Truncate(err.Error(), 100) + "); was it cut short?", Err: err}
 }
 
 func byteSize(n int64) string {
@@ -163,17 +156,6 @@ func byteSize(n int64) string {
 		return strconv.FormatInt(n>>10, 10) + " KiB"
 	}
 	return strconv.FormatInt(n, 10) + " bytes"
-}
-
-func truncateText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	if len(r) > n {
-		r = r[:n]
-	}
-	return string(r) + "…"
 }
 
 // ingestOptions reads kind, format, mapping, on_error and the CSV column
@@ -202,93 +184,27 @@ func (h *handlers) ingestOptions(fields map[string]string, kind geodata.Kind) (i
 	case "tab", "\t":
 		o.CSV.Delimiter = '\t'
 	default:
-		return o, geodata.InvalidParam("delimiter", fmt.Sprintf("is %q", truncateText(fields["delimiter"], 10)), "one of , ; tab")
+		return o, geodata.InvalidParam("delimiter", fmt.Sprintf("is %q", geodata.Truncate(fields["delimiter"], 10)), "one of , ; tab")
 	}
 	return o, nil
-}
-
-// uploadGCPercent is the garbage collector's target while an upload is
-// read: the heap may grow half its live size between collections instead
-// of doubling. An ingest builds a whole layer in memory at once; uploads
-// are rare, so trading some CPU for a lower peak is the right way round.
-const uploadGCPercent = 50
-
-// uploadMemoryFactor is the memory an upload may add, as a multiple of
-// its file size, before the collector works harder to stay within it: a
-// soft limit (debug.SetMemoryLimit) set while uploads are read, so freed
-// memory goes back to the system during the ingest rather than after it.
-const uploadMemoryFactor = 3.5
-
-// memoryBudget raises the process's soft memory limit to what is in use
-// now plus uploadMemoryFactor times size, for one upload being read; the
-// returned func gives the budget back. An operator's lower GOMEMLIMIT wins.
-func (h *handlers) memoryBudget(size int64) (release func()) {
-	add := int64(uploadMemoryFactor * float64(size))
-	h.gcMu.Lock()
-	if h.budgeted == 0 {
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		h.memBase = int64(ms.HeapInuse + ms.StackInuse + ms.GCSys + ms.OtherSys + ms.MSpanInuse + ms.MCacheInuse + ms.BuckHashSys)
-		h.savedMemLimit = debug.SetMemoryLimit(-1)
-	}
-	h.budgeted += add
-	debug.SetMemoryLimit(min(h.savedMemLimit, h.memBase+h.budgeted))
-	h.gcMu.Unlock()
-	return func() {
-		h.gcMu.Lock()
-		h.budgeted -= add
-		if h.budgeted == 0 {
-			debug.SetMemoryLimit(h.savedMemLimit)
-		} else {
-			debug.SetMemoryLimit(min(h.savedMemLimit, h.memBase+h.budgeted))
-		}
-		h.gcMu.Unlock()
-	}
-}
-
-// acquireUpload takes one of the upload slots, or answers 429. While any
-// slot is taken the collector runs at uploadGCPercent.
-func (h *handlers) acquireUpload() (release func(), err error) {
-	select {
-	case h.uploadSlots <- struct{}{}:
-		h.gcMu.Lock()
-		if h.uploading == 0 {
-			h.savedGCPercent = debug.SetGCPercent(uploadGCPercent)
-		}
-		h.uploading++
-		h.gcMu.Unlock()
-		return func() {
-			h.gcMu.Lock()
-			h.uploading--
-			if h.uploading == 0 {
-				debug.SetGCPercent(h.savedGCPercent)
-			}
-			h.gcMu.Unlock()
-			<-h.uploadSlots
-		}, nil
-	default:
-		return nil, &geodata.Error{Code: geodata.Busy, Details: map[string]any{"limit": "upload_concurrency", "value": cap(h.uploadSlots)},
-			Message: fmt.Sprintf("%d uploads are being read already (limit upload_concurrency); try again in a minute", cap(h.uploadSlots))}
-	}
 }
 
 // startUpload takes an upload slot, spools the form and grants its
 // memory budget; done gives all three back.
 func (h *handlers) startUpload(c echo.Context) (form *uploadForm, done func(), err error) {
-	release, err := h.acquireUpload()
+	ticket, err := h.uc.Publishing.Begin()
 	if err != nil {
 		return nil, nil, err
 	}
 	form, err = h.readUpload(c, true)
 	if err != nil {
-		release()
+		ticket.Done()
 		return nil, nil, err
 	}
-	giveBack := h.memoryBudget(form.src.Size)
+	ticket.Budget(form.src.Size)
 	return form, func() {
-		giveBack()
 		form.close()
-		release()
+		ticket.Done()
 	}, nil
 }
 
@@ -321,7 +237,7 @@ func (h *handlers) validateUpload(c echo.Context) error {
 		return err
 	}
 	o.OnError = ingest.SkipFeatures // the report is the answer either way
-	res, err := h.cat.Validate(form.src, o)
+	res, err := h.uc.Publishing.Validate(form.src, o)
 	if err != nil && res == nil {
 		return err
 	}
@@ -418,7 +334,7 @@ func (h *handlers) publish(c echo.Context, id string, replace bool) error {
 	}
 	kind := meta.Kind
 	if replace && kind == "" {
-		cur, err := h.cat.Layer(id)
+		cur, err := h.uc.Library.Layer(id)
 		if err != nil {
 			return err
 		}
@@ -429,7 +345,7 @@ func (h *handlers) publish(c echo.Context, id string, replace bool) error {
 		return err
 	}
 	by := geodata.AuditEntry{Actor: actor(c), RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}
-	m, res, err := h.cat.Upload(c.Request().Context(), catalog.UploadRequest{Source: form.src, Ingest: o, Meta: meta, Replace: replace, By: by})
+	m, res, err := h.uc.Publishing.Upload(c.Request().Context(), publishing.UploadRequest{Source: form.src, Ingest: o, Meta: meta, Replace: replace, By: by})
 	if err != nil {
 		return err
 	}
@@ -440,117 +356,4 @@ func (h *handlers) publish(c echo.Context, id string, replace bool) error {
 		c.Response().Header().Set(echo.HeaderLocation, "/api/v1/layers/"+m.ID)
 	}
 	return c.JSON(status, layerWriteResponse{Layer: m, Report: res.Report})
-}
-
-// versions lists a layer's versions, newest first.
-func (h *handlers) versions(c echo.Context) error {
-	vs, err := h.cat.Versions(c.Request().Context(), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	current := 0
-	if m, err := h.cat.Layer(c.Param("id")); err == nil {
-		current = m.Version
-	}
-	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(http.StatusOK, map[string]any{"versions": vs, "current": current})
-}
-
-// versionParam reads the version number in the path.
-func versionParam(c echo.Context) (int, error) {
-	v, err := strconv.Atoi(c.Param("v"))
-	if err != nil || v < 1 {
-		return 0, geodata.InvalidParam("version", fmt.Sprintf("is %q", truncateText(c.Param("v"), 20)), "a version number (1, 2, …) from GET …/versions")
-	}
-	return v, nil
-}
-
-// versionReport answers the validation report a version was published with.
-func (h *handlers) versionReport(c echo.Context) error {
-	v, err := versionParam(c)
-	if err != nil {
-		return err
-	}
-	rep, err := h.cat.Report(c.Request().Context(), c.Param("id"), v)
-	if err != nil {
-		return err
-	}
-	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(http.StatusOK, rep)
-}
-
-// restoreVersion makes a new version with an older one's content.
-func (h *handlers) restoreVersion(c echo.Context) error {
-	v, err := versionParam(c)
-	if err != nil {
-		return err
-	}
-	by := geodata.AuditEntry{Actor: actor(c), RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}
-	m, err := h.cat.Restore(c.Request().Context(), c.Param("id"), v, by)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"layer": m})
-}
-
-// deleteLayer stops serving a layer; its versions stay restorable.
-func (h *handlers) deleteLayer(c echo.Context) error {
-	by := geodata.AuditEntry{Actor: actor(c), RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}
-	if err := h.cat.Delete(c.Request().Context(), c.Param("id"), by); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
-}
-
-// auditLog answers the newest audit entries (admins only).
-func (h *handlers) auditLog(c echo.Context) error {
-	limit := 200
-	if v := c.QueryParam("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 10000 {
-			return geodata.InvalidParam("limit", fmt.Sprintf("is %q", truncateText(v, 20)), "a number from 1 to 10000")
-		}
-		limit = n
-	}
-	entries, err := h.cat.ReadAudit(c.Request().Context(), limit)
-	if err != nil {
-		return err
-	}
-	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(http.StatusOK, map[string]any{"entries": entries})
-}
-
-// download sends a whole layer as GeoJSON, CSV or KML. Restricted layers
-// need the staff role.
-func (h *handlers) download(c echo.Context) error {
-	m, err := h.cat.Layer(c.Param("id"))
-	if err != nil {
-		return err
-	}
-	if m.Sensitivity == geodata.Restricted {
-		if err := require(auth.Staff)(func(echo.Context) error { return nil })(c); err != nil {
-			return err
-		}
-	}
-	format := c.QueryParam("format")
-	if format == "" {
-		format = "geojson"
-	}
-	ctype, ext := map[string][2]string{
-		"geojson": {"application/geo+json", "geojson"},
-		"csv":     {"text/csv; charset=utf-8", "csv"},
-		"kml":     {"application/vnd.google-earth.kml+xml", "kml"},
-	}[format][0], format
-	if ctype == "" {
-		return geodata.InvalidParam("format", fmt.Sprintf("is %q", truncateText(format, 20)), "one of geojson, csv, kml")
-	}
-	hd := c.Response().Header()
-	hd.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s-v%d.%s"`, m.ID, m.Version, ext))
-	hd.Set("Cache-Control", "private, no-store")
-	hd.Set(echo.HeaderContentType, ctype)
-	c.Response().WriteHeader(http.StatusOK)
-	if _, err := h.cat.Download(m.ID, format, c.Response()); err != nil {
-		h.opts.Logger.Error("download", "layer", m.ID, "err", err) // the status is sent; the body is cut short
-	}
-	return nil
 }

@@ -23,7 +23,7 @@ import (
 	"github.com/routerisk/routerisk/internal/teststore"
 	"github.com/routerisk/routerisk/server/auth"
 	"github.com/routerisk/routerisk/server/cache"
-	"github.com/routerisk/routerisk/server/catalog"
+	"github.com/routerisk/routerisk/server/usecases"
 )
 
 // writeApp is a test server with a file store, tokens of every role and
@@ -33,10 +33,17 @@ type writeApp struct {
 	dir    string
 	tokens map[auth.Role]string
 	embeds *auth.EmbedFile
-	cat    *catalog.Catalog
+	uc     *usecases.Set
 }
 
 func newWriteApp(t *testing.T, up UploadOptions) *writeApp {
+	t.Helper()
+	return newWriteAppWith(t, up, 0)
+}
+
+// newWriteAppWith is newWriteApp reading at most concurrency uploads at
+// once (0: the default).
+func newWriteAppWith(t *testing.T, up UploadOptions, concurrency int) *writeApp {
 	t.Helper()
 	dir := t.TempDir()
 	st := teststore.Open(t, dir)
@@ -52,8 +59,8 @@ func newWriteApp(t *testing.T, up UploadOptions) *writeApp {
 		}
 		toks[r] = tok
 	}
-	cat := catalog.New(st, cache.NewLRU(8<<20))
-	if err := cat.Load(context.Background()); err != nil {
+	uc := usecases.New(st, cache.NewLRU(8<<20), usecases.Options{UploadConcurrency: concurrency, Basemap: frontend.Basemap()})
+	if err := uc.Library.Load(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	embeds, err := auth.OpenEmbedFile(dir, nil)
@@ -61,9 +68,9 @@ func newWriteApp(t *testing.T, up UploadOptions) *writeApp {
 		t.Fatal(err)
 	}
 	up.SpoolDir = filepath.Join(dir, "uploads")
-	e := New(Options{Catalog: cat, Tokens: tf, Sessions: auth.NewSessions(time.Hour), Uploads: up,
-		Embeds: embeds, EmbedOrigins: []string{"https://reports.example.org"}, Basemap: frontend.Basemap()})
-	return &writeApp{e: e, dir: dir, tokens: toks, embeds: embeds, cat: cat}
+	e := New(Options{UseCases: uc, Tokens: tf, Sessions: auth.NewSessions(time.Hour), Uploads: up,
+		Embeds: embeds, EmbedOrigins: []string{"https://reports.example.org"}})
+	return &writeApp{e: e, dir: dir, tokens: toks, embeds: embeds, uc: uc}
 }
 
 // form builds a multipart body with a file and fields.
@@ -456,7 +463,7 @@ func TestDownload(t *testing.T) {
 // TestUploadConcurrencyLimit holds one upload open (its body still
 // arriving) and checks that a second one is answered 429.
 func TestUploadConcurrencyLimit(t *testing.T) {
-	a := newWriteApp(t, UploadOptions{Concurrency: 1})
+	a := newWriteAppWith(t, UploadOptions{}, 1)
 	srv := httptest.NewServer(a.e)
 	defer srv.Close()
 	pr, pw := io.Pipe()

@@ -7,7 +7,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/routerisk/routerisk/geodata/vocab"
-	"github.com/routerisk/routerisk/server/catalog"
+	"github.com/routerisk/routerisk/server/answers"
+	"github.com/routerisk/routerisk/server/web"
 )
 
 // vocabularyJSON is the vocabulary, encoded once: it changes only with
@@ -17,18 +18,16 @@ var vocabularyJSON, vocabularyETag = func() ([]byte, string) {
 	if err != nil {
 		panic(err) // plain structs of strings and numbers always encode
 	}
-	return b, catalog.ETag(string(b))
+	return b, answers.ETag(string(b))
 }()
 
 // vocabulary answers GET /api/v1/vocabulary: risk classes, service
 // categories, cause categories, route names and zoom → H3 resolution
 // steps, the one source the dashboard reads them from.
 func (h *handlers) vocabulary(c echo.Context) error {
-	hd := c.Response().Header()
-	hd.Set("ETag", vocabularyETag)
-	hd.Set("Cache-Control", "public, max-age=3600")
-	if catalog.MatchETag(c.Request().Header.Get("If-None-Match"), vocabularyETag) {
-		return c.NoContent(http.StatusNotModified)
+	c.Response().Header().Set("Cache-Control", "public, max-age=3600")
+	if done, err := web.NotModified(c, vocabularyETag); done {
+		return err
 	}
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, vocabularyJSON)
 }

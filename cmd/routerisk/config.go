@@ -35,9 +35,11 @@ type Config struct {
 	SyncInterval    time.Duration
 	Consistency     string
 	Uploads         server.UploadOptions
-	PublicURL       string
-	EmbedOrigins    []string
-	EmbedKey        []byte
+	// UploadConcurrency bounds the uploads read at once.
+	UploadConcurrency int
+	PublicURL         string
+	EmbedOrigins      []string
+	EmbedKey          []byte
 }
 
 // setting is one configuration value: its flag, its environment variable,
@@ -180,7 +182,7 @@ func LoadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	c.Uploads.Limits.MaxVertices = positive(&errs, "upload-max-vertices", vals["upload-max-vertices"])
 	c.Uploads.Limits.MaxProperties = positive(&errs, "upload-max-properties", vals["upload-max-properties"])
 	c.Uploads.Limits.MaxValueLength = positive(&errs, "upload-max-value-length", vals["upload-max-value-length"])
-	c.Uploads.Concurrency = positive(&errs, "upload-concurrency", vals["upload-concurrency"])
+	c.UploadConcurrency = positive(&errs, "upload-concurrency", vals["upload-concurrency"])
 	c.Uploads.SpoolDir = filepath.Join(c.DataDir, "uploads")
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -20,7 +20,7 @@ import (
 	"github.com/routerisk/routerisk/server"
 	"github.com/routerisk/routerisk/server/auth"
 	"github.com/routerisk/routerisk/server/cache"
-	"github.com/routerisk/routerisk/server/catalog"
+	"github.com/routerisk/routerisk/server/usecases"
 )
 
 // Serve builds every part from cfg and serves until ctx ends. When ready
@@ -75,24 +75,25 @@ func Serve(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- strin
 		sessions.Store = redisTier.Sessions()
 	}
 
-	cat := catalog.New(st.Store, tiered) // the store itself: the catalog asks it for optional abilities (Generations)
+	// The store itself: the library asks it for optional abilities (Generations).
+	uc := usecases.New(st.Store, tiered, usecases.Options{UploadConcurrency: cfg.UploadConcurrency, Basemap: frontend.Basemap()})
 	start := time.Now()
-	if err := cat.Load(ctx); err != nil {
+	if err := uc.Library.Load(ctx); err != nil {
 		return fmt.Errorf("loading layers: %w", err)
 	}
-	log.Info("layers loaded", "layers", len(cat.Layers()), "took", time.Since(start).Round(time.Millisecond))
+	log.Info("layers loaded", "layers", len(uc.Library.Layers()), "took", time.Since(start).Round(time.Millisecond))
 	// Follow what other replicas (or `routerisk import`) change in the
 	// store: at once on a PostGIS notice, at the latest every sync-interval.
 	var notices <-chan string
 	if st.postgis != nil {
 		notices = st.postgis.Watch(ctx)
 	}
-	go cat.Follow(ctx, cfg.SyncInterval, notices, func(err error) {
+	go uc.Library.Follow(ctx, cfg.SyncInterval, notices, func(err error) {
 		log.Warn("following the store", "error", err)
 	})
 
 	app := server.New(server.Options{
-		Catalog:         cat,
+		UseCases:        uc,
 		Frontend:        frontend.Dist(),
 		Logger:          log,
 		TileURL:         cfg.TileURL,
@@ -106,7 +107,6 @@ func Serve(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- strin
 		Embeds:          embeds,
 		EmbedOrigins:    cfg.EmbedOrigins,
 		PublicURL:       cfg.PublicURL,
-		Basemap:         frontend.Basemap(),
 		Strict:          cfg.Consistency == "strict",
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)

@@ -17,14 +17,14 @@ import (
 
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/server/auth"
-	"github.com/routerisk/routerisk/server/catalog"
+	"github.com/routerisk/routerisk/server/publishing"
 	"github.com/routerisk/routerisk/server/store"
 )
 
 // openedStore is the layer store chosen by --store, with what it takes
 // to describe and close it.
 type openedStore struct {
-	catalog.Store
+	publishing.Store
 	files   *store.Files   // the file store in --data-dir, or nil
 	postgis *store.PostGIS // the PostGIS store, or nil
 }

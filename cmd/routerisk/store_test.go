@@ -5,12 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/routerisk/routerisk/internal/testpostgis"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/routerisk/routerisk/internal/testpostgis"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/mmp"
@@ -73,8 +72,8 @@ func ParseParams(v url.Values) (Params, error) {
 		if !slices.Contains(paramNames(), name) {
 			return p, &geodata.Error{
 				Code:    geodata.Invalid,
-				Message: fmt.Sprintf("unknown parameter %q; hotspots accept: %s", truncate(name, 64), strings.Join(paramNames(), ", ")),
-				Details: map[string]any{"parameter": truncate(name, 64), "allowed": paramNames()},
+				Message: fmt.Sprintf("unknown parameter %q; hotspots accept: %s", geodata.Truncate(name, 64), strings.Join(paramNames(), ", ")),
+				Details: map[string]any{"parameter": geodata.Truncate(name, 64), "allowed": paramNames()},
 			}
 		}
 		if name != "cause" && name != "causes" && len(v[name]) > 1 {
@@ -107,7 +106,7 @@ func ParseParams(v url.Values) (Params, error) {
 		case WeightIncidents, WeightVictims:
 			p.Weight = w
 		default:
-			return p, geodata.InvalidParam("weight", fmt.Sprintf("is %q", truncate(string(w), 32)), "use weight=incidents or weight=victims")
+			return p, geodata.InvalidParam("weight", fmt.Sprintf("is %q", geodata.Truncate(string(w), 32)), "use weight=incidents or weight=victims")
 		}
 	}
 	if v.Has("datetime") {
@@ -135,7 +134,7 @@ func ParseParams(v url.Values) (Params, error) {
 func parseWhole(name, val string, lo, hi int) (int, error) {
 	n, err := strconv.Atoi(strings.TrimSpace(val))
 	if err != nil || n < lo || n > hi {
-		return 0, geodata.InvalidParam(name, fmt.Sprintf("is %q", truncate(val, 32)), fmt.Sprintf("use a whole number from %d to %d", lo, hi))
+		return 0, geodata.InvalidParam(name, fmt.Sprintf("is %q", geodata.Truncate(val, 32)), fmt.Sprintf("use a whole number from %d to %d", lo, hi))
 	}
 	return n, nil
 }
@@ -143,7 +142,7 @@ func parseWhole(name, val string, lo, hi int) (int, error) {
 func parseZoom(val string) (float64, error) {
 	z, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
 	if err != nil || math.IsNaN(z) || z < 0 || z > MaxZoom {
-		return 0, geodata.InvalidParam("zoom", fmt.Sprintf("is %q", truncate(val, 32)), fmt.Sprintf("use a number from 0 to %d", MaxZoom))
+		return 0, geodata.InvalidParam("zoom", fmt.Sprintf("is %q", geodata.Truncate(val, 32)), fmt.Sprintf("use a number from 0 to %d", MaxZoom))
 	}
 	return z, nil
 }
@@ -160,7 +159,7 @@ func parseCause(name, s string) (string, error) {
 	if s == "" {
 		return "", geodata.InvalidParam(name, "is empty", allowed)
 	}
-	return "", geodata.InvalidParam(name, fmt.Sprintf("is %q", truncate(s, 96)), allowed)
+	return "", geodata.InvalidParam(name, fmt.Sprintf("is %q", geodata.Truncate(s, 96)), allowed)
 }
 
 // Key returns the parameters in one canonical form for cache keys: two
@@ -195,16 +194,4 @@ func intervalKey(iv geodata.Interval) string {
 		return t.UTC().Format(time.RFC3339Nano)
 	}
 	return f(iv.Start) + "/" + f(iv.End)
-}
-
-// truncate cuts s to at most n bytes, on a character boundary, for
-// quoting user input in messages.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }

@@ -1,7 +1,6 @@
 package privacy
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -255,24 +254,52 @@ func Restricted(layer string, t Tier, what string) error {
 		Message: fmt.Sprintf("layer %q is restricted: at the %s tier %s; sign in as partner or staff to see more", layer, t, what)}
 }
 
-type tierKey struct{}
-
-type scopeKey struct{}
-
-// WithScope returns a context whose tier holds only for the given layers:
-// every other restricted layer is served at the public tier. Signed embeds
-// use it, so a partner-tier embed of one layer opens no other.
-func WithScope(ctx context.Context, layers []string) context.Context {
-	return context.WithValue(ctx, scopeKey{}, layers)
+// View is the privacy decision for one request, made once where the
+// request comes in: the caller's tier and, for a signed embed, the layers
+// that tier holds for. Every read and analysis receives it; none decides
+// again who is calling.
+type View struct {
+	// Tier is the caller's tier; empty counts as Public, so a path that
+	// forgot to set it errs on the side of the people in the data.
+	Tier Tier
+	// Scope, when not nil, limits Tier to these layers: every other
+	// restricted layer is served at the public tier. Signed embeds use
+	// it, so a partner-tier embed of one layer opens no other.
+	Scope []string
 }
 
-// ForLayer returns the tier ctx carries for one layer: FromContext, or
-// Public when ctx has a scope (WithScope) that leaves the layer out.
-func ForLayer(ctx context.Context, layer string) Tier {
-	if scope, ok := ctx.Value(scopeKey{}).([]string); ok && !slices.Contains(scope, layer) {
+// PublicView is the view of an anonymous caller.
+func PublicView() View { return View{Tier: Public} }
+
+// ForLayer returns the tier the view holds for one restricted layer.
+func (v View) ForLayer(layer string) Tier {
+	if v.Scope != nil && !slices.Contains(v.Scope, layer) {
 		return Public
 	}
-	return FromContext(ctx)
+	switch v.Tier {
+	case Partner, Staff:
+		return v.Tier
+	}
+	return Public
+}
+
+// For returns the tier a layer is served at in this view: the view's
+// own for a restricted layer, Staff (as stored) for a public one.
+func (v View) For(m geodata.Meta) Tier {
+	if m.Sensitivity != geodata.Restricted {
+		return Staff
+	}
+	return v.ForLayer(m.ID)
+}
+
+// Lowest returns the lowest tier the view holds for any restricted layer
+// among metas, Staff when none is restricted.
+func (v View) Lowest(metas []geodata.Meta) Tier {
+	t := Staff
+	for _, m := range metas {
+		t = Lower(t, v.For(m))
+	}
+	return t
 }
 
 // Lower returns the lower of two tiers (Public < Partner < Staff).
@@ -282,21 +309,4 @@ func Lower(a, b Tier) Tier {
 		return b
 	}
 	return a
-}
-
-// WithTier returns a context that carries the caller's tier.
-func WithTier(ctx context.Context, t Tier) context.Context {
-	return context.WithValue(ctx, tierKey{}, t)
-}
-
-// FromContext returns the tier carried by ctx: Public when none is, so a
-// read path that forgot to set it errs on the side of the people in the data.
-func FromContext(ctx context.Context) Tier {
-	if t, ok := ctx.Value(tierKey{}).(Tier); ok {
-		switch t {
-		case Partner, Staff:
-			return t
-		}
-	}
-	return Public
 }

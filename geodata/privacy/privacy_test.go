@@ -1,7 +1,6 @@
 package privacy
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -90,37 +89,38 @@ func TestMonthInterval(t *testing.T) {
 	}
 }
 
-func TestTierFromContext(t *testing.T) {
-	if FromContext(context.Background()) != Public {
-		t.Error("no tier must mean public")
-	}
-	if FromContext(WithTier(context.Background(), Tier("root"))) != Public {
-		t.Error("an unknown tier must mean public")
-	}
-	if FromContext(WithTier(context.Background(), Staff)) != Staff {
-		t.Error("staff lost")
-	}
-}
-
-func TestForLayerScope(t *testing.T) {
-	partner := WithTier(context.Background(), Partner)
-	scoped := WithScope(partner, []string{"incidents"})
+func TestViewTiers(t *testing.T) {
+	partner := View{Tier: Partner}
+	scoped := View{Tier: Partner, Scope: []string{"incidents"}}
+	restricted := geodata.Meta{ID: "incidents", Sensitivity: geodata.Restricted}
+	open := geodata.Meta{ID: "routes", Sensitivity: geodata.Public}
 	cases := []struct {
 		name  string
-		ctx   context.Context
+		view  View
 		layer string
 		want  Tier
 	}{
 		{"no scope keeps the tier", partner, "other", Partner},
 		{"layer in scope", scoped, "incidents", Partner},
 		{"layer out of scope is public", scoped, "other", Public},
-		{"empty scope opens nothing", WithScope(partner, []string{}), "incidents", Public},
-		{"no tier at all", context.Background(), "incidents", Public},
+		{"empty scope opens nothing", View{Tier: Partner, Scope: []string{}}, "incidents", Public},
+		{"no tier at all", View{}, "incidents", Public},
+		{"an unknown tier is public", View{Tier: Tier("root")}, "incidents", Public},
+		{"staff", View{Tier: Staff}, "incidents", Staff},
 	}
 	for _, c := range cases {
-		if got := ForLayer(c.ctx, c.layer); got != c.want {
+		if got := c.view.ForLayer(c.layer); got != c.want {
 			t.Errorf("%s: got %s, want %s", c.name, got, c.want)
 		}
+	}
+	if got := PublicView().For(open); got != Staff {
+		t.Errorf("a public layer is served as stored, got %s", got)
+	}
+	if got := PublicView().For(restricted); got != Public {
+		t.Errorf("a restricted layer to an anonymous caller: %s", got)
+	}
+	if got := scoped.Lowest([]geodata.Meta{restricted, open, {ID: "other", Sensitivity: geodata.Restricted}}); got != Public {
+		t.Errorf("lowest tier over the layers: %s", got)
 	}
 }
 

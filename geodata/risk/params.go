@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/routerisk/routerisk/geodata"
-	"github.com/routerisk/routerisk/geodata/mmp"
+	"github.com/routerisk/routerisk/geodata/vocab"
 )
 
 // MethodVersion numbers the method described in doc.go. It is part of
@@ -89,8 +89,8 @@ func dateOf(t time.Time) time.Time {
 
 // ParamNames lists the query parameters ParseParams reads, sorted.
 func ParamNames() []string {
-	return []string{"causes", "datetime", "half_life_days", "nonfatal_weight", "radius_km", "reach_km",
-		"reference_date", "routes", "segment_km", "stale_years"}
+	return []string{"cause", "causes", "datetime", "half_life_days", "nonfatal_weight", "radius_km", "reach_km",
+		"reference_date", "route", "routes", "segment_km", "stale_years"}
 }
 
 // ParseParams reads the analysis parameters from a query, with today's
@@ -114,19 +114,22 @@ func ParseParamsAt(v url.Values, now time.Time) (Params, error) {
 		vals := v[name]
 		var err error
 		switch name {
-		case "routes", "causes":
+		case "route", "routes", "cause", "causes":
+			// route= and cause= (repeatable) are the filters' one name
+			// across the API; the plural forms are read as the same.
+			isCause := strings.HasPrefix(name, "cause")
 			var allowed []string
-			if name == "causes" {
-				allowed = mmp.CauseCategories()
+			if isCause {
+				allowed = vocab.CauseNames()
 			}
 			list, err := parseList(name, vals, allowed)
 			if err != nil {
 				return p, err
 			}
-			if name == "routes" {
-				p.Routes = list
+			if isCause {
+				p.Causes = mergeSorted(p.Causes, list)
 			} else {
-				p.Causes = list
+				p.Routes = mergeSorted(p.Routes, list)
 			}
 			continue
 		}
@@ -160,6 +163,16 @@ func ParseParamsAt(v url.Values, now time.Time) (Params, error) {
 		}
 	}
 	return p, nil
+}
+
+// mergeSorted joins two sorted lists without repeats.
+func mergeSorted(a, b []string) []string {
+	if a == nil {
+		return b
+	}
+	out := slices.Concat(a, b)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 func sortedKeys(v url.Values) []string {
@@ -261,7 +274,8 @@ func parseList(name string, vals, allowed []string) ([]string, error) {
 func (p Params) Validate() error {
 	v := p.Values()
 	for _, name := range ParamNames() {
-		if name == "routes" || name == "causes" {
+		switch name {
+		case "route", "routes", "cause", "causes":
 			continue
 		}
 		if _, given := v[name]; !given && name != "datetime" {
@@ -276,7 +290,7 @@ func (p Params) Validate() error {
 		return err
 	}
 	if q.Key() != p.Key() {
-		return geodata.InvalidParam("routes", "has empty or repeated values", "give each value once")
+		return geodata.InvalidParam("route", "has empty or repeated values", "give each value once")
 	}
 	return nil
 }
@@ -296,10 +310,10 @@ func (p Params) Values() url.Values {
 		v.Set("datetime", formatInterval(*p.Time))
 	}
 	if len(p.Routes) > 0 {
-		v["routes"] = slices.Clone(p.Routes)
+		v["route"] = slices.Clone(p.Routes)
 	}
 	if len(p.Causes) > 0 {
-		v["causes"] = slices.Clone(p.Causes)
+		v["cause"] = slices.Clone(p.Causes)
 	}
 	return v
 }

@@ -164,7 +164,7 @@ func TestParamsValidate(t *testing.T) {
 		"reference_date": func(p *Params) { p.ReferenceDate = today },
 		"datetime":       func(p *Params) { p.Time = &geodata.Interval{} },
 		"stale_years":    func(p *Params) { p.StaleYears = 0 },
-		"routes":         func(p *Params) { p.Routes = []string{"B", "A"} },
+		"route":          func(p *Params) { p.Routes = []string{"B", "A"} },
 	}
 	for name, change := range bad {
 		p := ok

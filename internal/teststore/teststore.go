@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/routerisk/routerisk/internal/testpostgis"
-	"github.com/routerisk/routerisk/server/catalog"
+	"github.com/routerisk/routerisk/server/publishing"
 	"github.com/routerisk/routerisk/server/store"
 )
 
@@ -23,7 +23,7 @@ func Backend() string {
 
 // Open returns an empty store for one test: files in dir, or a fresh
 // PostGIS database (dropped when the test ends).
-func Open(t testing.TB, dir string) catalog.Store {
+func Open(t testing.TB, dir string) publishing.Store {
 	t.Helper()
 	if Backend() == "postgis" {
 		s, err := store.OpenPostGIS(context.Background(), testpostgis.NewDatabase(t, "rr_http"))

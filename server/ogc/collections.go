@@ -56,10 +56,10 @@ type collectionsDoc struct {
 // layer returns the metadata of the layer behind a collection id; code
 // NotFound, naming where the collections are listed, if there is none.
 func (s *service) layer(c echo.Context, id string) (geodata.Meta, error) {
-	m, err := s.cat.Layer(id)
+	m, err := s.lib.Layer(id)
 	if err != nil {
 		return m, &geodata.Error{Code: geodata.NotFound,
-			Message: fmt.Sprintf("collection %q does not exist; %s/collections lists the collections", truncate(id, 64), root(c))}
+			Message: fmt.Sprintf("collection %q does not exist; %s/collections lists the collections", geodata.Truncate(id, 64), root(c))}
 	}
 	return m, nil
 }
@@ -92,7 +92,7 @@ func (s *service) describe(r string, m geodata.Meta) collectionDoc {
 	if len(m.BBox) == 4 {
 		doc.Extent = &extent{Spatial: &spatialExtent{BBox: [][]float64{m.BBox}, CRS: CRS84}}
 	}
-	if iv, ok, err := s.cat.TimeRange(m.ID); err == nil && ok {
+	if iv, ok, err := s.lib.TimeRange(m.ID); err == nil && ok {
 		start, end := iv.Start.UTC().Format(time.RFC3339), iv.End.UTC().Format(time.RFC3339)
 		if doc.Extent == nil {
 			doc.Extent = &extent{}
@@ -113,7 +113,7 @@ func (s *service) collections(c echo.Context) error {
 	}
 	r := root(c)
 	doc := collectionsDoc{Links: selfLinks(r+"/collections", f, mediaJSON), Collections: []collectionDoc{}}
-	for _, m := range s.cat.Collections() {
+	for _, m := range s.lib.Collections() {
 		doc.Collections = append(doc.Collections, s.describe(r, m))
 	}
 	if f == formatHTML {

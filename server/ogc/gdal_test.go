@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/routerisk/routerisk/internal/testenv"
-	"github.com/routerisk/routerisk/server/catalog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -18,6 +16,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/routerisk/routerisk/internal/testenv"
+	"github.com/routerisk/routerisk/server/analysis"
 
 	"github.com/labstack/echo/v4"
 )
@@ -137,14 +138,14 @@ func TestGDALReadsTheBundledLayers(t *testing.T) {
 		}
 	}
 	// The derived route-risk segments read like any layer.
-	if !strings.Contains(out, ": "+catalog.RiskSegmentsID) {
-		t.Errorf("ogrinfo does not list collection %s:\n%s", catalog.RiskSegmentsID, out)
+	if !strings.Contains(out, ": "+analysis.RiskSegmentsID) {
+		t.Errorf("ogrinfo does not list collection %s:\n%s", analysis.RiskSegmentsID, out)
 	}
-	segs := featureCount(t, run(t, ogrinfo, "-ro", "-so", "-al", source, catalog.RiskSegmentsID))
-	if want := apiMatched(t, app, catalog.RiskSegmentsID, ""); segs != want || want == 0 {
-		t.Errorf("%s: GDAL counts %d features, the JSON API %d", catalog.RiskSegmentsID, segs, want)
+	segs := featureCount(t, run(t, ogrinfo, "-ro", "-so", "-al", source, analysis.RiskSegmentsID))
+	if want := apiMatched(t, app, analysis.RiskSegmentsID, ""); segs != want || want == 0 {
+		t.Errorf("%s: GDAL counts %d features, the JSON API %d", analysis.RiskSegmentsID, segs, want)
 	}
-	t.Logf("%s: GDAL counts %d segments", catalog.RiskSegmentsID, segs)
+	t.Logf("%s: GDAL counts %d segments", analysis.RiskSegmentsID, segs)
 	srv.requested()
 
 	filters := []struct {

@@ -20,7 +20,7 @@ import (
 	"github.com/routerisk/routerisk/server"
 	"github.com/routerisk/routerisk/server/auth"
 	"github.com/routerisk/routerisk/server/cache"
-	"github.com/routerisk/routerisk/server/catalog"
+	"github.com/routerisk/routerisk/server/usecases"
 )
 
 // fixtureLayers are the two small layers of testdata: incidents (points,
@@ -82,8 +82,8 @@ func newApp(t testing.TB, layers []*geodata.Layer) *echo.Echo {
 			t.Fatal(err)
 		}
 	}
-	cat := catalog.New(st, cache.NewLRU(64<<20))
-	if err := cat.Load(ctx); err != nil {
+	uc := usecases.New(st, cache.NewLRU(64<<20), usecases.Options{})
+	if err := uc.Library.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
@@ -95,7 +95,7 @@ func newApp(t testing.TB, layers []*geodata.Layer) *echo.Echo {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := server.New(server.Options{Catalog: cat, Version: "test", Tokens: tokens})
+	e := server.New(server.Options{UseCases: uc, Version: "test", Tokens: tokens})
 	// Requests come as staff, who see restricted layers exactly, unless a
 	// test sends its own Authorization header; privacy_test.go covers the
 	// other tiers.

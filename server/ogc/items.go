@@ -10,7 +10,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/routerisk/routerisk/geodata"
-	"github.com/routerisk/routerisk/server/catalog"
+	"github.com/routerisk/routerisk/server/reads"
+	"github.com/routerisk/routerisk/server/web"
 )
 
 // htmlDefaultLimit is the page size of the HTML table when the request
@@ -21,7 +22,7 @@ const htmlDefaultLimit = 100
 const contentCRS = "<" + CRS84 + ">"
 
 // items answers GET /ogc/collections/{id}/items: a page of features, as
-// GeoJSON or as an HTML table, through the catalog and its cache.
+// GeoJSON or as an HTML table, through the reads use case and its cache.
 func (s *service) items(c echo.Context) error {
 	f, err := negotiate(c)
 	if err != nil {
@@ -32,16 +33,17 @@ func (s *service) items(c echo.Context) error {
 		return err
 	}
 	params := c.QueryParams()
-	asJSON := catalog.LinkFormat{Type: mediaGeoJSON, Query: "f=json"}
-	asHTML := catalog.LinkFormat{Type: mediaHTML, Query: "f=html"}
-	req := catalog.FeaturesRequest{
+	asJSON := reads.LinkFormat{Type: mediaGeoJSON, Query: "f=json"}
+	asHTML := reads.LinkFormat{Type: mediaHTML, Query: "f=html"}
+	req := reads.FeaturesRequest{
+		View:        web.View(c),
 		Layer:       m.ID,
 		Params:      params,
 		Path:        Prefix + "/collections/" + url.PathEscape(m.ID) + "/items",
 		LinkBase:    linkBase(c),
 		IfNoneMatch: c.Request().Header.Get("If-None-Match"),
 		Parse:       parseItems,
-		Formats:     []catalog.LinkFormat{asJSON, asHTML},
+		Formats:     []reads.LinkFormat{asJSON, asHTML},
 		TimeStamp:   true,
 	}
 	contentType := mediaGeoJSON
@@ -51,12 +53,12 @@ func (s *service) items(c echo.Context) error {
 			params.Set("limit", strconv.Itoa(htmlDefaultLimit))
 			req.Params = params
 		}
-		req.Formats = []catalog.LinkFormat{asHTML, asJSON}
+		req.Formats = []reads.LinkFormat{asHTML, asJSON}
 		req.Render = s.itemsPage(root(c), m)
 		req.RenderAs = "html"
 		contentType = mediaHTML + "; charset=utf-8"
 	}
-	res, err := s.cat.Features(c.Request().Context(), req)
+	res, err := s.reader.Features(c.Request().Context(), req)
 	if err != nil {
 		return err
 	}
@@ -64,7 +66,7 @@ func (s *service) items(c echo.Context) error {
 	if f == formatJSON {
 		c.Response().Header().Set("Content-Crs", contentCRS)
 	}
-	return s.send(c, res, contentType)
+	return web.SendCached(c, res, contentType)
 }
 
 func cloneValues(v url.Values) url.Values {
@@ -75,7 +77,7 @@ func cloneValues(v url.Values) url.Values {
 	return out
 }
 
-// featurePage is a page of features as the catalog encodes it, read back
+// featurePage is a page of features as the reads use case encodes it, read back
 // for the HTML table.
 type featurePage struct {
 	NumberMatched  int           `json:"numberMatched"`
@@ -240,7 +242,7 @@ func (s *service) item(c echo.Context) error {
 			fid = u
 		}
 	}
-	body, _, err := s.cat.Feature(c.Request().Context(), m.ID, fid)
+	body, _, err := s.reader.Feature(web.View(c), m.ID, fid)
 	if err != nil {
 		return err
 	}

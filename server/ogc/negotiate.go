@@ -31,7 +31,7 @@ func negotiate(c echo.Context) (format, error) {
 		case "html", mediaHTML:
 			return formatHTML, nil
 		}
-		return formatJSON, geodata.InvalidParam("f", "is "+strconv.Quote(truncate(vals[0], 32)), "use f=json (GeoJSON for features) or f=html")
+		return formatJSON, geodata.InvalidParam("f", "is "+strconv.Quote(geodata.Truncate(vals[0], 32)), "use f=json (GeoJSON for features) or f=html")
 	}
 	if prefersHTML(c.Request().Header.Get("Accept")) {
 		return formatHTML, nil
@@ -67,11 +67,4 @@ func prefersHTML(accept string) bool {
 		}
 	}
 	return html > json
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

@@ -6,8 +6,8 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/routerisk/routerisk/server/catalog"
+	"github.com/routerisk/routerisk/server/answers"
+	"github.com/routerisk/routerisk/server/reads"
 )
 
 // Prefix is the path under which the OGC API is served.
@@ -26,15 +26,10 @@ const (
 // longitude, latitude.
 const CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 
-// SendCached writes a result of the catalog as the response: its ETag and
-// cache headers, 304 when NotModified, and its gzip bytes untouched or
-// inflated as the client accepts. The server supplies it.
-type SendCached func(c echo.Context, res catalog.Result, contentType string) error
-
-// Options configures the OGC API. Catalog and SendCached are required.
+// Options configures the OGC API. Library and Reader are required.
 type Options struct {
-	Catalog    *catalog.Catalog
-	SendCached SendCached
+	Library *reads.Library
+	Reader  *reads.Reader
 	// Middleware runs on every OGC route, such as CORS for reads.
 	Middleware []echo.MiddlewareFunc
 	Title      string // of the landing page; default "RouteRisk"
@@ -43,8 +38,8 @@ type Options struct {
 
 // service answers the OGC API requests.
 type service struct {
-	cat     *catalog.Catalog
-	send    SendCached
+	lib     *reads.Library
+	reader  *reads.Reader
 	title   string
 	version string
 	pages   *pages
@@ -53,7 +48,7 @@ type service struct {
 // Register adds the OGC API routes under Prefix to e, for GET, HEAD and
 // OPTIONS.
 func Register(e *echo.Echo, o Options) {
-	s := &service{cat: o.Catalog, send: o.SendCached, title: o.Title, version: o.Version, pages: newPages()}
+	s := &service{lib: o.Library, reader: o.Reader, title: o.Title, version: o.Version, pages: newPages()}
 	if s.title == "" {
 		s.title = "RouteRisk"
 	}
@@ -111,7 +106,7 @@ func sendDoc(c echo.Context, contentType string, body []byte) error {
 	hd.Set("ETag", etag)
 	hd.Set("Cache-Control", "no-cache")
 	hd.Add("Vary", "Accept")
-	if catalog.MatchETag(c.Request().Header.Get("If-None-Match"), etag) {
+	if answers.MatchETag(c.Request().Header.Get("If-None-Match"), etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
 	if c.Request().Method == http.MethodHead {

@@ -214,7 +214,7 @@ func (s *service) api(c echo.Context) error {
 		return err
 	}
 	r := root(c)
-	doc := s.describeAPI(r, s.cat.Collections())
+	doc := s.describeAPI(r, s.lib.Collections())
 	if f == formatHTML {
 		v := apiView{Description: doc.Info.Description, Server: r}
 		for p, item := range doc.Paths {

@@ -1,12 +1,13 @@
 package ogc_test
 
 import (
-	"github.com/routerisk/routerisk/server/catalog"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/routerisk/routerisk/server/analysis"
 )
 
 type apiDoc struct {
@@ -36,7 +37,7 @@ func TestOpenAPIDescribesTheRealEndpoints(t *testing.T) {
 		t.Fatalf("head of the definition: %+v %+v", doc.Info, doc.Servers)
 	}
 	want := []string{"/", "/conformance", "/api", "/collections"}
-	for _, id := range []string{"incidents", "routes", catalog.RiskSegmentsID} {
+	for _, id := range []string{"incidents", "routes", analysis.RiskSegmentsID} {
 		for _, p := range []string{"", "/queryables", "/items", "/items/{featureId}"} {
 			want = append(want, "/collections/"+id+p)
 		}
@@ -71,7 +72,7 @@ func TestOpenAPIDescribesTheRealEndpoints(t *testing.T) {
 		"missing": "0", "route": "Darien", "approximate": "true", "length_km": "34.25", "mode": "sea", "name": "Western Mediterranean",
 	}
 	for p, item := range doc.Paths {
-		if strings.Contains(p, "/"+catalog.RiskSegmentsID) {
+		if strings.Contains(p, "/"+analysis.RiskSegmentsID) {
 			continue // derived from the analysis; TestRiskSegmentsCollection covers it
 		}
 		fid := "r1"

@@ -48,8 +48,8 @@ func onlyParams(c echo.Context, allowed ...string) error {
 		if !slices.Contains(allowed, name) {
 			return &geodata.Error{
 				Code:    geodata.Invalid,
-				Message: fmt.Sprintf("unknown parameter %q; this resource accepts: %s", truncate(name, 64), strings.Join(allowed, ", ")),
-				Details: map[string]any{"parameter": truncate(name, 64), "allowed": allowed},
+				Message: fmt.Sprintf("unknown parameter %q; this resource accepts: %s", geodata.Truncate(name, 64), strings.Join(allowed, ", ")),
+				Details: map[string]any{"parameter": geodata.Truncate(name, 64), "allowed": allowed},
 			}
 		}
 	}
@@ -57,7 +57,7 @@ func onlyParams(c echo.Context, allowed ...string) error {
 }
 
 // parseItems reads the query of .../items into a geodata.Query for the
-// layer described by m. It strips what the catalog need not see (f, and
+// layer described by m. It strips what the reads use case need not see (f, and
 // crs and bbox-crs once checked to be CRS84), clamps limit to the
 // largest page, reads a six-number bbox by its horizontal corners and
 // turns properties given as parameters into exact-match filters on that
@@ -111,14 +111,14 @@ func unknownItemsParam(name string, m geodata.Meta) *geodata.Error {
 	for _, f := range filterable(m) {
 		props = append(props, f.Name)
 	}
-	msg := fmt.Sprintf("unknown parameter %q; collection %q accepts %s", truncate(name, 64), m.ID, strings.Join(allowed, ", "))
+	msg := fmt.Sprintf("unknown parameter %q; collection %q accepts %s", geodata.Truncate(name, 64), m.ID, strings.Join(allowed, ", "))
 	if len(props) > 0 {
 		msg += ", and these properties as filters (name=value): " + strings.Join(props, ", ")
 	}
 	return &geodata.Error{
 		Code:    geodata.Invalid,
 		Message: msg,
-		Details: map[string]any{"parameter": truncate(name, 64), "allowed": append(allowed, props...)},
+		Details: map[string]any{"parameter": geodata.Truncate(name, 64), "allowed": append(allowed, props...)},
 	}
 }
 
@@ -135,9 +135,9 @@ func checkCRS(param string, vals []string) error {
 	case CRS84, "https://www.opengis.net/def/crs/OGC/1.3/CRS84", "[OGC:CRS84]":
 		return nil
 	}
-	problem := fmt.Sprintf("is %q, which is not offered", truncate(v, 100))
+	problem := fmt.Sprintf("is %q, which is not offered", geodata.Truncate(v, 100))
 	if strings.Contains(v, "4326") {
-		problem = fmt.Sprintf("is %q (latitude first), which is not offered", truncate(v, 100))
+		problem = fmt.Sprintf("is %q (latitude first), which is not offered", geodata.Truncate(v, 100))
 	}
 	return &geodata.Error{
 		Code:    geodata.Invalid,
@@ -209,14 +209,14 @@ func parseFilter(field geodata.Field, vals []string) (geodata.Filter, error) {
 				if field.Type == "integer" {
 					kind = "a whole number"
 				}
-				return f, geodata.InvalidParam(field.Name, fmt.Sprintf("is %q, not %s", truncate(s, 32), kind),
+				return f, geodata.InvalidParam(field.Name, fmt.Sprintf("is %q, not %s", geodata.Truncate(s, 32), kind),
 					fmt.Sprintf("property %q holds %ss; give one", field.Name, strings.TrimPrefix(kind, "a ")))
 			}
 			s = strconv.FormatFloat(n, 'f', -1, 64)
 		case "boolean":
 			b, err := strconv.ParseBool(s)
 			if err != nil {
-				return f, geodata.InvalidParam(field.Name, fmt.Sprintf("is %q, not true or false", truncate(s, 32)),
+				return f, geodata.InvalidParam(field.Name, fmt.Sprintf("is %q, not true or false", geodata.Truncate(s, 32)),
 					fmt.Sprintf("property %q is true or false; give one of those", field.Name))
 			}
 			s = strconv.FormatBool(b)

@@ -14,26 +14,26 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/routerisk/routerisk/geodata"
-	"github.com/routerisk/routerisk/server/catalog"
+	"github.com/routerisk/routerisk/server/publishing"
 )
 
 // Both backends are what the catalog needs.
 var (
-	_ catalog.Store = (*Files)(nil)
-	_ catalog.Store = (*PostGIS)(nil)
+	_ publishing.Store = (*Files)(nil)
+	_ publishing.Store = (*PostGIS)(nil)
 )
 
 // backend opens an empty store of one kind for a test, and reopen opens
 // another handle on the same storage (a restart, or another replica).
 type backend struct {
 	name string
-	open func(t testing.TB) (s catalog.Store, reopen func() catalog.Store)
+	open func(t testing.TB) (s publishing.Store, reopen func() publishing.Store)
 }
 
 var backends = []backend{
-	{"files", func(t testing.TB) (catalog.Store, func() catalog.Store) {
+	{"files", func(t testing.TB) (publishing.Store, func() publishing.Store) {
 		dir := t.TempDir()
-		open := func() catalog.Store {
+		open := func() publishing.Store {
 			s, err := OpenFiles(dir)
 			if err != nil {
 				t.Fatal(err)
@@ -42,15 +42,15 @@ var backends = []backend{
 		}
 		return open(), open
 	}},
-	{"postgis", func(t testing.TB) (catalog.Store, func() catalog.Store) {
+	{"postgis", func(t testing.TB) (publishing.Store, func() publishing.Store) {
 		url := newDatabase(t)
-		open := func() catalog.Store { return openPostGIS(t, url) }
+		open := func() publishing.Store { return openPostGIS(t, url) }
 		return open(), open
 	}},
 }
 
 // forEachBackend runs test as a subtest per backend, each on an empty store.
-func forEachBackend(t *testing.T, test func(t *testing.T, s catalog.Store, reopen func() catalog.Store)) {
+func forEachBackend(t *testing.T, test func(t *testing.T, s publishing.Store, reopen func() publishing.Store)) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
 			s, reopen := b.open(t)
@@ -71,7 +71,7 @@ func layer(id string, n int) *geodata.Layer {
 }
 
 func TestPublishVersionsAndReload(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, s catalog.Store, reopen func() catalog.Store) {
+	forEachBackend(t, func(t *testing.T, s publishing.Store, reopen func() publishing.Store) {
 		ctx := context.Background()
 		if _, err := s.Current(ctx, "services"); geodata.ErrorCode(err) != geodata.NotFound {
 			t.Fatalf("Current on an empty store: %v, want NotFound", err)
@@ -131,7 +131,7 @@ func TestPublishVersionsAndReload(t *testing.T) {
 }
 
 func TestPublishRejectsBadMetaAndWritesNothing(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, s catalog.Store, _ func() catalog.Store) {
+	forEachBackend(t, func(t *testing.T, s publishing.Store, _ func() publishing.Store) {
 		ctx := context.Background()
 		for _, m := range []geodata.Meta{
 			{ID: "../escape", Kind: geodata.KindService, Title: "x", Sensitivity: geodata.Public},
@@ -156,7 +156,7 @@ func TestPublishRejectsBadMetaAndWritesNothing(t *testing.T) {
 // TestNotFoundErrors: both backends answer the same codes and messages
 // for what does not exist.
 func TestNotFoundErrors(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, s catalog.Store, _ func() catalog.Store) {
+	forEachBackend(t, func(t *testing.T, s publishing.Store, _ func() publishing.Store) {
 		ctx := context.Background()
 		s.Publish(ctx, layer("clinics", 1), geodata.Report{}, geodata.AuditEntry{Actor: "a"})
 		by := geodata.AuditEntry{Actor: "a"}
@@ -204,15 +204,15 @@ func asError(err error, target **geodata.Error) bool {
 // TestConcurrentPublishesTakeDistinctVersions: writers publishing one
 // layer at once get consecutive version numbers, none twice.
 func TestConcurrentPublishesTakeDistinctVersions(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, s catalog.Store, _ func() catalog.Store) {
-		publishConcurrently(t, []catalog.Store{s, s}, 8)
+	forEachBackend(t, func(t *testing.T, s publishing.Store, _ func() publishing.Store) {
+		publishConcurrently(t, []publishing.Store{s, s}, 8)
 	})
 }
 
 // publishConcurrently publishes n versions of one layer from each store
 // at once and checks the versions are 1…len(stores)·n, each once, and the
 // last one current.
-func publishConcurrently(t *testing.T, stores []catalog.Store, n int) {
+func publishConcurrently(t *testing.T, stores []publishing.Store, n int) {
 	t.Helper()
 	ctx := context.Background()
 	var wg sync.WaitGroup
@@ -331,7 +331,7 @@ func TestFeaturesRoundTrip(t *testing.T) {
 			t.Errorf("files: feature %d geometry %v, published %v", i, want.Features[i].Geometry, g)
 		}
 	}
-	forEachBackend(t, func(t *testing.T, s catalog.Store, reopen func() catalog.Store) {
+	forEachBackend(t, func(t *testing.T, s publishing.Store, reopen func() publishing.Store) {
 		m, err := s.Publish(ctx, roundTripLayer(), geodata.Report{}, geodata.AuditEntry{Actor: "a"})
 		if err != nil {
 			t.Fatal(err)
@@ -361,7 +361,7 @@ func TestFeaturesRoundTrip(t *testing.T) {
 
 // TestEmptyLayer: a version without features stores and opens.
 func TestEmptyLayer(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, s catalog.Store, _ func() catalog.Store) {
+	forEachBackend(t, func(t *testing.T, s publishing.Store, _ func() publishing.Store) {
 		ctx := context.Background()
 		m, err := s.Publish(ctx, layer("empty", 0), geodata.Report{}, geodata.AuditEntry{Actor: "a"})
 		if err != nil || m.FeatureCount != 0 || m.BBox != nil {

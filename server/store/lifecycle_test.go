@@ -8,11 +8,11 @@ import (
 	"testing"
 
 	"github.com/routerisk/routerisk/geodata"
-	"github.com/routerisk/routerisk/server/catalog"
+	"github.com/routerisk/routerisk/server/publishing"
 )
 
 func TestRestoreDeleteAndAudit(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, s catalog.Store, _ func() catalog.Store) {
+	forEachBackend(t, func(t *testing.T, s publishing.Store, _ func() publishing.Store) {
 		ctx := context.Background()
 		by := geodata.AuditEntry{Actor: "amina (editor)", RequestID: "r1", Format: "csv", Bytes: 1234}
 		if _, err := s.Publish(ctx, layer("clinics", 2), geodata.Report{Read: 3, Accepted: 2, Rejected: 1}, by); err != nil {
@@ -107,7 +107,7 @@ func TestRestoreDeleteAndAudit(t *testing.T) {
 // (the store does not refuse it; the catalog does for uploads) makes it
 // current again, with the next number.
 func TestPublishAfterDeleteServesAgain(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, s catalog.Store, _ func() catalog.Store) {
+	forEachBackend(t, func(t *testing.T, s publishing.Store, _ func() publishing.Store) {
 		ctx := context.Background()
 		s.Publish(ctx, layer("clinics", 1), geodata.Report{}, geodata.AuditEntry{Actor: "a"})
 		if err := s.Delete(ctx, "clinics", geodata.AuditEntry{Actor: "a"}); err != nil {

@@ -25,7 +25,7 @@ import (
 	"github.com/routerisk/routerisk/geodata/risk/synthetic"
 	"github.com/routerisk/routerisk/geodata/sample"
 	"github.com/routerisk/routerisk/internal/testpostgis"
-	"github.com/routerisk/routerisk/server/catalog"
+	"github.com/routerisk/routerisk/server/publishing"
 )
 
 // newDatabase creates an empty database on the test server, dropped
@@ -119,7 +119,7 @@ func TestPostGISMigrationsRunOnce(t *testing.T) {
 // like two replicas, publishing one layer at once.
 func TestPostGISReplicasTakeDistinctVersions(t *testing.T) {
 	url := newDatabase(t)
-	publishConcurrently(t, []catalog.Store{openPostGIS(t, url), openPostGIS(t, url)}, 8)
+	publishConcurrently(t, []publishing.Store{openPostGIS(t, url), openPostGIS(t, url)}, 8)
 }
 
 // cancelOnEncode is a property value that cancels a context when the

@@ -1,36 +1,58 @@
-package catalog
+package analysis
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"math"
 	"net/url"
 	"regexp"
-	"slices"
 	"strconv"
-	"strings"
+	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
 	"github.com/paulmach/orb/geojson"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/formats"
 	"github.com/routerisk/routerisk/geodata/hotspot"
 	"github.com/routerisk/routerisk/geodata/privacy"
 	"github.com/routerisk/routerisk/geodata/risk"
-	"github.com/routerisk/routerisk/geodata/spatial"
+	"github.com/routerisk/routerisk/server/answers"
+	"github.com/routerisk/routerisk/server/reads"
 )
+
+// Service runs the analyses over the library's layers, through the
+// answers cache: hotspots, route risk, its explanations and the outreach
+// priorities. It registers the derived risk-segments layer with the
+// library. It is safe for concurrent use.
+type Service struct {
+	lib     *reads.Library
+	answers *answers.Answers
+
+	mu     sync.RWMutex
+	risk   *analysis // the route-risk analyser of the current layer versions
+	flight singleflight.Group
+}
+
+// New returns the analyses of lib's layers, answered through a, and
+// registers the derived layer RiskSegmentsID with lib.
+func New(lib *reads.Library, a *answers.Answers) *Service {
+	s := &Service{lib: lib, answers: a}
+	lib.Derive(RiskSegmentsID, riskSegments{s})
+	return s
+}
 
 // DefaultIncidentLayer is the layer analyses read when none is named.
 const DefaultIncidentLayer = "incidents"
 
 // HotspotsRequest asks for the hotspot analysis of one incident layer.
 type HotspotsRequest struct {
-	Layer       string     // an incident layer; "" for DefaultIncidentLayer
-	Params      url.Values // as hotspot.ParseParams reads them
+	View        privacy.View // who is asking, decided once where the request came in
+	Layer       string       // an incident layer; "" for DefaultIncidentLayer
+	Params      url.Values   // as hotspot.ParseParams reads them
 	IfNoneMatch string
 }
 
@@ -39,43 +61,66 @@ type HotspotsRequest struct {
 // The answer is a GeoJSON FeatureCollection of the cells that hold
 // incidents or are significant. Errors: NotFound for an unknown layer,
 // Invalid for a bad parameter or a layer that does not hold incidents.
-func (c *Catalog) Hotspots(ctx context.Context, r HotspotsRequest) (Result, error) {
-	id := r.Layer
+func (c *Service) Hotspots(ctx context.Context, r HotspotsRequest) (answers.Result, error) {
+	p, err := hotspot.ParseParams(r.Params)
+	if err != nil {
+		return answers.Result{}, err
+	}
+	meta, feats, p, tier, err := c.hotspotInputs(r.View, r.Layer, p)
+	if err != nil {
+		return answers.Result{}, err
+	}
+	key := answers.Key{Slot: meta.ID, Versions: "v" + strconv.Itoa(meta.Version), What: "hotspots", Query: p.Key(), Tier: tier}
+	return c.answers.Get(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
+		return encodeCollection(hotspot.Features(notableCells(feats, p, tier)), 6)
+	})
+}
+
+// HotspotCells returns the notable hotspot cells of an incident layer
+// ("" for DefaultIncidentLayer) as features, as view sees them.
+func (c *Service) HotspotCells(view privacy.View, layer string, p hotspot.Params) ([]*geojson.Feature, error) {
+	_, feats, p, tier, err := c.hotspotInputs(view, layer, p)
+	if err != nil {
+		return nil, err
+	}
+	return hotspot.Features(notableCells(feats, p, tier)), nil
+}
+
+// hotspotInputs finds the incident layer of a hotspot analysis and the
+// tier it is read at; the public tier gets no resolution finer than its
+// cells.
+func (c *Service) hotspotInputs(view privacy.View, id string, p hotspot.Params) (geodata.Meta, []*geojson.Feature, hotspot.Params, privacy.Tier, error) {
 	if id == "" {
 		id = DefaultIncidentLayer
 	}
-	ld, err := c.get(id)
+	meta, feats, err := c.lib.LayerFeatures(id)
 	if err != nil {
-		return Result{}, err
+		return meta, nil, p, "", err
 	}
-	if ld.meta.Kind != geodata.KindIncident {
-		return Result{}, geodata.InvalidParam("layer", fmt.Sprintf("names %q, a %s layer", id, ld.meta.Kind), "name a layer of kind incident")
+	if meta.Kind != geodata.KindIncident {
+		return meta, nil, p, "", geodata.InvalidParam("layer", fmt.Sprintf("names %q, a %s layer", id, meta.Kind), "name a layer of kind incident")
 	}
-	p, err := hotspot.ParseParams(r.Params)
-	if err != nil {
-		return Result{}, err
-	}
-	tier := tierFor(ctx, ld.meta)
+	tier := view.For(meta)
 	if tier == privacy.Public {
 		p.Resolution = privacy.ClampResolution(p.Resolution)
 	}
-	key := fmt.Sprintf("{%s}:v%d:hotspots:%s", ld.meta.ID, ld.meta.Version, p.Key())
-	if ld.meta.Sensitivity == geodata.Restricted {
-		key += "|tier:" + string(tier)
-	}
-	return c.cached(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
-		cells := hotspot.Notable(hotspot.Compute(ld.index.Features(), p))
-		if tier == privacy.Public { // the same k rule as the public cells of a layer
-			kept := cells[:0]
-			for _, c := range cells {
-				if c.Incidents >= privacy.K {
-					kept = append(kept, c)
-				}
+	return meta, feats, p, tier, nil
+}
+
+// notableCells computes the hotspot cells; the public tier keeps only
+// cells of at least K incidents, the rule of its cells of a layer.
+func notableCells(feats []*geojson.Feature, p hotspot.Params, tier privacy.Tier) []hotspot.Cell {
+	cells := hotspot.Notable(hotspot.Compute(feats, p))
+	if tier == privacy.Public {
+		kept := cells[:0]
+		for _, c := range cells {
+			if c.Incidents >= privacy.K {
+				kept = append(kept, c)
 			}
-			cells = kept
 		}
-		return encodeCollection(hotspot.Features(cells), 6)
-	})
+		cells = kept
+	}
+	return cells
 }
 
 // Priority list bounds for RiskRequest.Limit.
@@ -87,10 +132,11 @@ const (
 // RiskRequest asks for the route-risk analysis: every segment, or the
 // ranked outreach priorities.
 type RiskRequest struct {
-	Params      url.Values // as risk.ParseParams reads them
-	Priorities  bool       // the ranked list instead of every segment
-	Limit       int        // how many priorities; 0 for DefaultPriorities
-	CSV         bool       // priorities as CSV instead of GeoJSON
+	View        privacy.View // who is asking, decided once where the request came in
+	Params      url.Values   // as risk.ParseParams reads them
+	Priorities  bool         // the ranked list instead of every segment
+	Limit       int          // how many priorities; 0 for DefaultPriorities
+	CSV         bool         // priorities as CSV instead of GeoJSON
 	IfNoneMatch string
 }
 
@@ -105,14 +151,14 @@ type analysis struct {
 // segments (every one, or the ranked priorities with their reasons).
 // Errors: Invalid for a bad parameter, NotFound when no route layer or no
 // incident layer is loaded.
-func (c *Catalog) Risk(ctx context.Context, r RiskRequest) (Result, error) {
+func (c *Service) Risk(ctx context.Context, r RiskRequest) (answers.Result, error) {
 	p, err := risk.ParseParams(r.Params)
 	if err != nil {
-		return Result{}, err
+		return answers.Result{}, err
 	}
-	versions, layers := c.analysisLayers()
-	if len(layers[geodata.KindRoute]) == 0 || len(layers[geodata.KindIncident]) == 0 {
-		return Result{}, geodata.Errorf(geodata.NotFound, "the route-risk analysis needs a route layer and an incident layer; load them first")
+	snap, err := riskSnapshot(c.lib)
+	if err != nil {
+		return answers.Result{}, err
 	}
 	what := "segments"
 	if r.Priorities {
@@ -124,24 +170,12 @@ func (c *Catalog) Risk(ctx context.Context, r RiskRequest) (Result, error) {
 			what += ":csv"
 		}
 	}
-	tier := c.analysisTier(ctx)
-	key := fmt.Sprintf("{risk}:%s:%s:%s|tier:%s", versions, what, p.Key(), tier)
-	return c.cached(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
-		an, err := c.analyser(versions, layers)
+	tier := r.View.Lowest(snap.Metas)
+	key := answers.Key{Slot: "risk", Versions: snap.Versions, What: what, Query: p.Key(), Tier: tier}
+	return c.answers.Get(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
+		feats, err := c.segments(snap, p, tier, r.Priorities, r.Limit)
 		if err != nil {
 			return nil, err
-		}
-		res, err := an.Analyse(p)
-		if err != nil {
-			return nil, err
-		}
-		feats := res.SegmentFeatures()
-		if r.Priorities {
-			feats = res.PriorityFeatures(r.Limit)
-			c.labelPriorities(feats)
-		}
-		if tier == privacy.Public {
-			monthsOnly(feats)
 		}
 		if r.Priorities && r.CSV {
 			return prioritiesCSV(feats), nil
@@ -150,10 +184,53 @@ func (c *Catalog) Risk(ctx context.Context, r RiskRequest) (Result, error) {
 	})
 }
 
+// Segments returns every route segment with its risk, as view sees them,
+// for maps and images.
+func (c *Service) Segments(view privacy.View, p risk.Params) ([]*geojson.Feature, error) {
+	snap, err := riskSnapshot(c.lib)
+	if err != nil {
+		return nil, err
+	}
+	return c.segments(snap, p, view.Lowest(snap.Metas), false, 0)
+}
+
+// segments runs the analysis: every segment, or the first limit
+// priorities with the places they lie in, at tier.
+func (c *Service) segments(snap reads.Snapshot, p risk.Params, tier privacy.Tier, priorities bool, limit int) ([]*geojson.Feature, error) {
+	an, err := c.analyser(snap)
+	if err != nil {
+		return nil, err
+	}
+	res, err := an.Analyse(p)
+	if err != nil {
+		return nil, err
+	}
+	feats := res.SegmentFeatures()
+	if priorities {
+		feats = res.PriorityFeatures(limit)
+		labelPriorities(snap, feats)
+	}
+	if tier == privacy.Public {
+		monthsOnly(feats)
+	}
+	return feats, nil
+}
+
+// riskSnapshot returns the layers of the route-risk analysis; NotFound
+// when a route or an incident layer is missing.
+func riskSnapshot(lib *reads.Library) (reads.Snapshot, error) {
+	snap := lib.Snapshot()
+	if !snap.Has(geodata.KindRoute, geodata.KindIncident) {
+		return snap, geodata.Errorf(geodata.NotFound, "the route-risk analysis needs a route layer and an incident layer; load them first")
+	}
+	return snap, nil
+}
+
 // RiskExplainRequest asks what makes up one segment's figures.
 type RiskExplainRequest struct {
-	Segment     string     // a segment id, as the segments list gives it
-	Params      url.Values // as risk.ParseParams reads them
+	View        privacy.View // who is asking, decided once where the request came in
+	Segment     string       // a segment id, as the segments list gives it
+	Params      url.Values   // as risk.ParseParams reads them
 	IfNoneMatch string
 }
 
@@ -163,19 +240,19 @@ type RiskExplainRequest struct {
 // their tally by year and the nearest service of each category (see
 // risk.Explanation). Errors: Invalid for a bad parameter, NotFound for an
 // unknown segment or when no route layer or no incident layer is loaded.
-func (c *Catalog) RiskExplain(ctx context.Context, r RiskExplainRequest) (Result, error) {
+func (c *Service) RiskExplain(ctx context.Context, r RiskExplainRequest) (answers.Result, error) {
 	p, err := risk.ParseParams(r.Params)
 	if err != nil {
-		return Result{}, err
+		return answers.Result{}, err
 	}
-	versions, layers := c.analysisLayers()
-	if len(layers[geodata.KindRoute]) == 0 || len(layers[geodata.KindIncident]) == 0 {
-		return Result{}, geodata.Errorf(geodata.NotFound, "the route-risk analysis needs a route layer and an incident layer; load them first")
+	snap, err := riskSnapshot(c.lib)
+	if err != nil {
+		return answers.Result{}, err
 	}
-	tier := c.analysisTier(ctx)
-	key := fmt.Sprintf("{risk}:%s:explain:%q:%s|tier:%s", versions, r.Segment, p.Key(), tier)
-	return c.cached(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
-		an, err := c.analyser(versions, layers)
+	tier := r.View.Lowest(snap.Metas)
+	key := answers.Key{Slot: "risk", Versions: snap.Versions, What: "explain:" + strconv.Quote(r.Segment), Query: p.Key(), Tier: tier}
+	return c.answers.Get(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
+		an, err := c.analyser(snap)
 		if err != nil {
 			return nil, err
 		}
@@ -205,21 +282,6 @@ func (c *Catalog) RiskExplain(ctx context.Context, r RiskExplainRequest) (Result
 			*risk.Explanation
 		}{seg, &ex})
 	})
-}
-
-// analysisTier is the tier the risk analysis answers at: the lowest the
-// caller has for any restricted incident layer it reads, Staff when none
-// is restricted.
-func (c *Catalog) analysisTier(ctx context.Context) privacy.Tier {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	tier := privacy.Staff
-	for _, ld := range c.layers {
-		if ld.meta.Kind == geodata.KindIncident && ld.meta.Sensitivity == geodata.Restricted {
-			tier = privacy.Lower(tier, privacy.ForLayer(ctx, ld.meta.ID))
-		}
-	}
-	return tier
 }
 
 // monthsOnly shortens the incident dates of segment features, and the
@@ -257,36 +319,19 @@ func monthsOnly(feats []*geojson.Feature) {
 // dayInText finds a YYYY-MM-DD date in a sentence, keeping YYYY-MM.
 var dayInText = regexp.MustCompile(`\b(\d{4}-\d{2})-\d{2}\b`)
 
-// analysisLayers returns the features of every route, incident and
-// service layer, by kind, and a string naming their versions.
-func (c *Catalog) analysisLayers() (string, map[geodata.Kind][]*geojson.Feature) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	var names []string
-	layers := map[geodata.Kind][]*geojson.Feature{}
-	for _, id := range slices.Sorted(maps.Keys(c.layers)) {
-		ld := c.layers[id]
-		switch ld.meta.Kind {
-		case geodata.KindRoute, geodata.KindIncident, geodata.KindService:
-			names = append(names, fmt.Sprintf("%s@%d", id, ld.meta.Version))
-			layers[ld.meta.Kind] = append(layers[ld.meta.Kind], ld.index.Features()...)
-		}
-	}
-	return strings.Join(names, ","), layers
-}
-
-// analyser returns the analyser of these layer versions, building it once.
-func (c *Catalog) analyser(versions string, layers map[geodata.Kind][]*geojson.Feature) (*risk.Analyser, error) {
+// analyser returns the analyser of the snapshot's layer versions,
+// building it once.
+func (c *Service) analyser(snap reads.Snapshot) (*risk.Analyser, error) {
 	c.mu.RLock()
 	cur := c.risk
 	c.mu.RUnlock()
-	if cur != nil && cur.versions == versions {
+	if cur != nil && cur.versions == snap.Versions {
 		return cur.analyser, nil
 	}
-	v, err, _ := c.flight.Do("analyser:"+versions, func() (any, error) {
-		an := risk.NewAnalyser(layers[geodata.KindRoute], layers[geodata.KindIncident], layers[geodata.KindService])
+	v, err, _ := c.flight.Do("analyser:"+snap.Versions, func() (any, error) {
+		an := risk.NewAnalyser(snap.Features[geodata.KindRoute], snap.Features[geodata.KindIncident], snap.Features[geodata.KindService])
 		c.mu.Lock()
-		c.risk = &analysis{versions: versions, analyser: an}
+		c.risk = &analysis{versions: snap.Versions, analyser: an}
 		c.mu.Unlock()
 		return an, nil
 	})
@@ -309,34 +354,11 @@ func prioritiesCSV(feats []*geojson.Feature) []byte {
 	for i, f := range feats {
 		row := make([]string, len(priorityColumns))
 		for j, col := range priorityColumns {
-			row[j] = cellText(f.Properties[col])
+			row[j] = formats.CellText(f.Properties[col])
 		}
 		rows[i] = row
 	}
 	return formats.EncodeCSV(priorityColumns, rows, numericColumns)
-}
-
-func cellText(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case int:
-		return strconv.Itoa(x)
-	case []string:
-		return strings.Join(x, "; ")
-	case []any:
-		parts := make([]string, len(x))
-		for i, p := range x {
-			parts[i] = cellText(p)
-		}
-		return strings.Join(parts, "; ")
-	default:
-		return fmt.Sprint(x)
-	}
 }
 
 // maxLabelKm bounds how far the incident that names a priority's location
@@ -348,15 +370,8 @@ const maxLabelKm = 100
 // (the Missing Migrants country_of_incident; at sea, the country whose
 // waters or coast the record names), or null when no incident lies within
 // maxLabelKm. It names a place for the list without a gazetteer.
-func (c *Catalog) labelPriorities(feats []*geojson.Feature) {
-	c.mu.RLock()
-	var indexes []*spatial.Index
-	for _, ld := range c.layers {
-		if ld.meta.Kind == geodata.KindIncident {
-			indexes = append(indexes, ld.index)
-		}
-	}
-	c.mu.RUnlock()
+func labelPriorities(snap reads.Snapshot, feats []*geojson.Feature) {
+	indexes := snap.Indexes[geodata.KindIncident]
 	const pad = 1.5 // degrees of latitude searched around the midpoint: ~165 km
 	for _, f := range feats {
 		f.Properties["location"] = nil

@@ -2,4 +2,4 @@
 // response cache and writing new layer versions through the store. It
 // declares the Cache and Store it needs; the concrete backends are wired in
 // cmd/routerisk.
-package catalog
+package reads

@@ -1,7 +1,6 @@
-package catalog
+package reads
 
 import (
-	"context"
 	"fmt"
 	"net/url"
 	"slices"
@@ -15,15 +14,6 @@ import (
 	"github.com/routerisk/routerisk/geodata/hotspot"
 	"github.com/routerisk/routerisk/geodata/privacy"
 )
-
-// tierFor is the tier a layer is served at to the caller of ctx: the
-// caller's own for a restricted layer, Staff (as stored) for a public one.
-func tierFor(ctx context.Context, m geodata.Meta) privacy.Tier {
-	if m.Sensitivity != geodata.Restricted {
-		return privacy.Staff
-	}
-	return privacy.ForLayer(ctx, m.ID)
-}
 
 // cellParams takes the cell resolution parameters (zoom, resolution) out
 // of a restricted layer's query: the public tier aggregates to cells at
@@ -44,14 +34,14 @@ func cellParams(params url.Values) (url.Values, int, error) {
 	if hasZoom {
 		z, err := strconv.ParseFloat(params.Get("zoom"), 64)
 		if err != nil || z < 0 || z > hotspot.MaxZoom {
-			return nil, 0, geodata.InvalidParam("zoom", fmt.Sprintf("is %q", truncate(params.Get("zoom"), 20)), "a map zoom from 0 to 24")
+			return nil, 0, geodata.InvalidParam("zoom", fmt.Sprintf("is %q", geodata.Truncate(params.Get("zoom"), 20)), "a map zoom from 0 to 24")
 		}
 		res = hotspot.ResolutionForZoom(z)
 	}
 	if hasRes {
 		r, err := strconv.Atoi(params.Get("resolution"))
 		if err != nil || r < hotspot.MinResolution || r > hotspot.MaxResolution {
-			return nil, 0, geodata.InvalidParam("resolution", fmt.Sprintf("is %q", truncate(params.Get("resolution"), 20)),
+			return nil, 0, geodata.InvalidParam("resolution", fmt.Sprintf("is %q", geodata.Truncate(params.Get("resolution"), 20)),
 				fmt.Sprintf("an H3 resolution from %d to %d", hotspot.MinResolution, hotspot.MaxResolution))
 		}
 		res = r
@@ -93,39 +83,34 @@ func (ld *loaded) partnerFeatures() []*geojson.Feature {
 	return ld.partner
 }
 
-// partnerPage is encodePage for the partner tier: the box is matched
-// against the rounded positions, so no request can tell more than they show.
-func partnerPage(ld *loaded, q geodata.Query, pg page) ([]byte, error) {
+// partnerMatched returns the features partners see that match q: the box
+// is matched against the rounded positions, so no request can tell more
+// than they show.
+func partnerMatched(ld *loaded, q geodata.Query) []*geojson.Feature {
 	box := q.BBox
 	q.BBox = nil
 	feats := ld.partnerFeatures()
-	var matched []int
+	var matched []*geojson.Feature
 	for _, i := range ld.index.Search(q) {
 		if box == nil || feats[i].Geometry.Bound().Intersects(*box) {
-			matched = append(matched, i)
+			matched = append(matched, feats[i])
 		}
 	}
-	q.BBox = box
-	opts := formats.EncodeOptions{Properties: q.Properties, Precision: q.Precision}
-	return encodeMatched(len(matched), q, pg, "", func(from, to int) ([][]byte, error) {
-		out := make([][]byte, 0, to-from)
-		for _, i := range matched[from:to] {
-			b, err := formats.AppendFeature(nil, feats[i], opts)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, b)
-		}
-		return out, nil
-	})
+	return matched
 }
 
-// publicPage is encodePage for the public tier: the matching features
-// counted into whole cells, cells under K left out, the box matched
-// against whole cells, the time filter widened to whole months.
-func publicPage(ld *loaded, q geodata.Query, res int, pg page) ([]byte, error) {
+// partnerPage is encodePage for the partner tier.
+func partnerPage(ld *loaded, q geodata.Query, pg page) ([]byte, error) {
+	return encodeFeatures(partnerMatched(ld, q), q, pg, "", formats.EncodeOptions{Properties: q.Properties, Precision: q.Precision})
+}
+
+// publicCells returns what the public tier sees of a restricted layer for
+// q: the matching features counted into whole cells at resolution res,
+// cells under K left out, the box matched against whole cells, the time
+// filter widened to whole months. It returns q with the widened time.
+func publicCells(ld *loaded, q geodata.Query, res int) ([]*geojson.Feature, geodata.Query, error) {
 	if ld.meta.Kind != geodata.KindIncident && ld.meta.Kind != geodata.KindService {
-		return nil, privacy.Restricted(ld.meta.ID, privacy.Public, "its features are not shown")
+		return nil, q, privacy.Restricted(ld.meta.ID, privacy.Public, "its features are not shown")
 	}
 	box := q.BBox
 	sel := q
@@ -151,10 +136,23 @@ func publicPage(ld *loaded, q geodata.Query, res int, pg page) ([]byte, error) {
 		}
 		cellFeats = kept
 	}
-	opts := formats.EncodeOptions{Precision: -1}
-	return encodeMatched(len(cellFeats), q, pg, "resolution="+strconv.Itoa(res), func(from, to int) ([][]byte, error) {
+	return cellFeats, q, nil
+}
+
+// publicPage is encodePage for the public tier of a restricted layer.
+func publicPage(ld *loaded, q geodata.Query, res int, pg page) ([]byte, error) {
+	cells, q, err := publicCells(ld, q, res)
+	if err != nil {
+		return nil, err
+	}
+	return encodeFeatures(cells, q, pg, "resolution="+strconv.Itoa(res), formats.EncodeOptions{Precision: -1})
+}
+
+// encodeFeatures is encodeMatched over computed features.
+func encodeFeatures(feats []*geojson.Feature, q geodata.Query, pg page, extra string, opts formats.EncodeOptions) ([]byte, error) {
+	return encodeMatched(len(feats), q, pg, extra, func(from, to int) ([][]byte, error) {
 		out := make([][]byte, 0, to-from)
-		for _, f := range cellFeats[from:to] {
+		for _, f := range feats[from:to] {
 			b, err := formats.AppendFeature(nil, f, opts)
 			if err != nil {
 				return nil, err
@@ -163,6 +161,53 @@ func publicPage(ld *loaded, q geodata.Query, res int, pg page) ([]byte, error) {
 		}
 		return out, nil
 	})
+}
+
+// Selection is what a view of a layer shows for a query.
+type Selection struct {
+	Meta geodata.Meta
+	// Tier is the tier the layer was read at.
+	Tier privacy.Tier
+	// Features are the layer's features at that tier, or, when Cells,
+	// the counts per cell the public tier sees of a restricted layer.
+	Features []*geojson.Feature
+	Cells    bool
+}
+
+// Select returns what view sees of layer id for q, at most q.Limit
+// features from q.Offset: the features as stored at the staff tier (and
+// for public layers), rounded at the partner tier, and counts per cell at
+// resolution res at the public tier of a restricted layer. Maps and
+// images compose from it; the JSON API encodes the same selections.
+func (c *Reader) Select(view privacy.View, id string, q geodata.Query, res int) (Selection, error) {
+	ld, err := c.lib.get(id)
+	if err != nil {
+		return Selection{}, err
+	}
+	tier := view.For(ld.meta)
+	if err := checkTierFilters(q, ld.meta, tier); err != nil {
+		return Selection{}, err
+	}
+	sel := Selection{Meta: ld.meta, Tier: tier}
+	switch tier {
+	case privacy.Public:
+		sel.Cells = true
+		sel.Features, _, err = publicCells(ld, q, privacy.ClampResolution(res))
+		if err != nil {
+			return Selection{}, err
+		}
+	case privacy.Partner:
+		sel.Features = partnerMatched(ld, q)
+	default:
+		src := ld.index.Features()
+		for _, i := range ld.index.Search(q) {
+			sel.Features = append(sel.Features, src[i])
+		}
+	}
+	start := min(q.Offset, len(sel.Features))
+	end := min(start+max(q.Limit, 0), len(sel.Features))
+	sel.Features = sel.Features[start:end]
+	return sel, nil
 }
 
 // encodeMatched builds the collection of one page of n matched items,

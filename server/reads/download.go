@@ -1,4 +1,4 @@
-package catalog
+package reads
 
 import (
 	"fmt"
@@ -19,8 +19,8 @@ var DownloadFormats = []string{"geojson", "csv", "kml"}
 // (geojson, csv or kml) to w. CSV has id, longitude and latitude columns
 // for points and a wkt column otherwise, then one column per schema
 // property; cells a spreadsheet would run as formulas are neutralised.
-func (c *Catalog) Download(id, format string, w io.Writer) (geodata.Meta, error) {
-	ld, err := c.get(id)
+func (c *Reader) Download(id, format string, w io.Writer) (geodata.Meta, error) {
+	ld, err := c.lib.get(id)
 	if err != nil {
 		return geodata.Meta{}, err
 	}
@@ -76,12 +76,12 @@ func (c *Catalog) Download(id, format string, w io.Writer) (geodata.Meta, error)
 				row = append(row, wkt.MarshalString(f.Geometry))
 			}
 			for _, fd := range ld.meta.Schema {
-				row = append(row, cellText(f.Properties[fd.Name]))
+				row = append(row, formats.CellText(f.Properties[fd.Name]))
 			}
 			rows = append(rows, row)
 		}
 		_, err := w.Write(formats.EncodeCSV(header, rows, numeric))
 		return ld.meta, err
 	}
-	return ld.meta, geodata.InvalidParam("format", fmt.Sprintf("is %q", truncate(format, 20)), "one of geojson, csv, kml")
+	return ld.meta, geodata.InvalidParam("format", fmt.Sprintf("is %q", geodata.Truncate(format, 20)), "one of geojson, csv, kml")
 }

@@ -1,4 +1,4 @@
-package catalog
+package reads
 
 import (
 	"context"
@@ -14,9 +14,63 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/server/answers"
 	"github.com/routerisk/routerisk/server/cache"
 	"github.com/routerisk/routerisk/server/store"
 )
+
+// testStore is the store these tests publish to.
+type testStore interface {
+	Source
+	Publish(ctx context.Context, l *geodata.Layer, report geodata.Report, by geodata.AuditEntry) (geodata.Meta, error)
+	Restore(ctx context.Context, id string, version int, by geodata.AuditEntry) (geodata.Meta, error)
+	Delete(ctx context.Context, id string, by geodata.AuditEntry) error
+}
+
+// testCatalog bundles a library, its reader and the store it is loaded
+// from, publishing as the publishing use case does: store, then install.
+type testCatalog struct {
+	*Library
+	*Reader
+	store testStore
+}
+
+func newTestCatalog(st testStore, c answers.Cache) *testCatalog {
+	lib := New(st)
+	return &testCatalog{Library: lib, Reader: NewReader(lib, answers.New(c)), store: st}
+}
+
+// Publish stores l and serves it.
+func (c *testCatalog) Publish(ctx context.Context, l *geodata.Layer, rep geodata.Report, by geodata.AuditEntry) (geodata.Meta, error) {
+	m, err := c.store.Publish(ctx, l, rep, by)
+	if err != nil {
+		return m, err
+	}
+	l.Meta = m
+	return m, c.Install(l)
+}
+
+// Restore stores a restore and serves it.
+func (c *testCatalog) Restore(ctx context.Context, id string, v int, by geodata.AuditEntry) (geodata.Meta, error) {
+	m, err := c.store.Restore(ctx, id, v, by)
+	if err != nil {
+		return m, err
+	}
+	l, err := c.store.Open(ctx, m.ID, m.Version)
+	if err != nil {
+		return m, err
+	}
+	return m, c.Install(l)
+}
+
+// Delete stores a delete and stops serving the layer.
+func (c *testCatalog) Delete(ctx context.Context, id string, by geodata.AuditEntry) error {
+	if err := c.store.Delete(ctx, id, by); err != nil {
+		return err
+	}
+	c.Drop(id)
+	return nil
+}
 
 // slowSetCache is a real LRU whose Set takes a while and is counted, so
 // concurrent misses overlap inside one computation.
@@ -31,7 +85,7 @@ func (c *slowSetCache) Set(ctx context.Context, key string, val []byte) error {
 	return c.LRU.Set(ctx, key, val)
 }
 
-func testCatalog(t *testing.T, c Cache) *Catalog {
+func openTestCatalog(t *testing.T, c answers.Cache) *testCatalog {
 	t.Helper()
 	st, err := store.OpenFiles(t.TempDir())
 	if err != nil {
@@ -48,7 +102,7 @@ func testCatalog(t *testing.T, c Cache) *Catalog {
 	if _, err := st.Publish(ctx, l, geodata.Report{}, geodata.AuditEntry{Actor: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	cat := New(st, c)
+	cat := newTestCatalog(st, c)
 	if err := cat.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -57,9 +111,9 @@ func testCatalog(t *testing.T, c Cache) *Catalog {
 
 func TestConcurrentMissesComputeOnce(t *testing.T) {
 	c := &slowSetCache{LRU: cache.NewLRU(1 << 20)}
-	cat := testCatalog(t, c)
+	cat := openTestCatalog(t, c)
 	var wg sync.WaitGroup
-	results := make([]Result, 8)
+	results := make([]answers.Result, 8)
 	for i := range results {
 		wg.Add(1)
 		go func() {
@@ -83,7 +137,7 @@ func TestConcurrentMissesComputeOnce(t *testing.T) {
 }
 
 func TestNewVersionChangesKeysAndETags(t *testing.T) {
-	cat := testCatalog(t, cache.NewLRU(1<<20))
+	cat := openTestCatalog(t, cache.NewLRU(1<<20))
 	ctx := context.Background()
 	// RawQuery set: the second request and the one after the new version
 	// take the remembered-key path, which must follow the version too.
@@ -92,7 +146,7 @@ func TestNewVersionChangesKeysAndETags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r, _ := cat.Features(ctx, req); r.Cache != CacheHit {
+	if r, _ := cat.Features(ctx, req); r.Cache != answers.CacheHit {
 		t.Fatalf("second request: %s, want HIT", r.Cache)
 	}
 	l := &geodata.Layer{Meta: geodata.Meta{ID: "services", Kind: geodata.KindService, Title: "Services", Sensitivity: geodata.Public},
@@ -105,10 +159,10 @@ func TestNewVersionChangesKeysAndETags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if after.Cache != CacheMiss || after.ETag == before.ETag {
+	if after.Cache != answers.CacheMiss || after.ETag == before.ETag {
 		t.Errorf("after a new version: X-Cache %s, ETag %s (was %s); want a MISS under a new ETag", after.Cache, after.ETag, before.ETag)
 	}
-	if again, _ := cat.Features(ctx, req); again.Cache != CacheHit || again.ETag != after.ETag {
+	if again, _ := cat.Features(ctx, req); again.Cache != answers.CacheHit || again.ETag != after.ETag {
 		t.Errorf("the new version's key was not remembered: %s %s", again.Cache, again.ETag)
 	}
 	if r, _ := cat.Features(ctx, FeaturesRequest{Layer: "services", Params: url.Values{"limit": {"1000"}}, RawQuery: "limit=1000", IfNoneMatch: before.ETag}); r.NotModified {
@@ -159,7 +213,7 @@ func TestSyncFollowsAnotherCatalog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	one, two := New(st, cache.NewLRU(1<<20)), New(st, cache.NewLRU(1<<20))
+	one, two := newTestCatalog(st, cache.NewLRU(1<<20)), newTestCatalog(st, cache.NewLRU(1<<20))
 	layer := func(id string, n int) *geodata.Layer {
 		l := &geodata.Layer{Meta: geodata.Meta{ID: id, Kind: geodata.KindService, Title: id, Sensitivity: geodata.Public}}
 		for i := range n {
@@ -169,7 +223,7 @@ func TestSyncFollowsAnotherCatalog(t *testing.T) {
 		}
 		return l
 	}
-	count := func(c *Catalog, id string) int {
+	count := func(c *testCatalog, id string) int {
 		m, err := c.Layer(id)
 		if err != nil {
 			return -1
@@ -210,7 +264,7 @@ func TestSyncFollowsAnotherCatalog(t *testing.T) {
 	}
 	// A layer published here after Sync read the store's list is kept:
 	// Sync asks the store again before dropping it.
-	stale := New(staleList{Store: st, hide: "shelters"}, cache.NewLRU(1<<20))
+	stale := newTestCatalog(staleList{testStore: st, hide: "shelters"}, cache.NewLRU(1<<20))
 	if _, err := stale.Publish(ctx, layer("shelters", 2), geodata.Report{}, geodata.AuditEntry{Actor: "b"}); err != nil {
 		t.Fatal(err)
 	}
@@ -221,12 +275,12 @@ func TestSyncFollowsAnotherCatalog(t *testing.T) {
 
 // staleList is a store whose List was read before layer hide was published.
 type staleList struct {
-	Store
+	testStore
 	hide string
 }
 
 func (s staleList) List(ctx context.Context) ([]geodata.Meta, error) {
-	metas, err := s.Store.List(ctx)
+	metas, err := s.testStore.List(ctx)
 	out := metas[:0]
 	for _, m := range metas {
 		if m.ID != s.hide {
@@ -243,7 +297,7 @@ func TestFollowSyncsOnNoticeAndOnTick(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writer, reader := New(st, cache.NewLRU(1<<20)), New(st, cache.NewLRU(1<<20))
+	writer, reader := newTestCatalog(st, cache.NewLRU(1<<20)), newTestCatalog(st, cache.NewLRU(1<<20))
 	notices := make(chan string, 1)
 	done := make(chan struct{})
 	go func() {
@@ -257,7 +311,7 @@ func TestFollowSyncsOnNoticeAndOnTick(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	waitFor := func(c *Catalog, id string, within time.Duration) bool {
+	waitFor := func(c *testCatalog, id string, within time.Duration) bool {
 		deadline := time.Now().Add(within)
 		for time.Now().Before(deadline) {
 			if _, err := c.Layer(id); err == nil {
@@ -292,7 +346,7 @@ func TestFollowSyncsOnNoticeAndOnTick(t *testing.T) {
 
 // countingStore is a file store that counts its changes, as PostGIS does.
 type countingStore struct {
-	Store
+	testStore
 	gen   atomic.Int64
 	asked atomic.Int64
 }
@@ -310,8 +364,8 @@ func TestFreshSyncsOnlyWhenTheStoreChanged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := &countingStore{Store: files}
-	writer, reader := New(files, cache.NewLRU(1<<20)), New(st, cache.NewLRU(1<<20))
+	st := &countingStore{testStore: files}
+	writer, reader := newTestCatalog(files, cache.NewLRU(1<<20)), newTestCatalog(st, cache.NewLRU(1<<20))
 	publish := func(n int) {
 		l := &geodata.Layer{Meta: geodata.Meta{ID: "clinics", Kind: geodata.KindService, Title: "Clinics", Sensitivity: geodata.Public}}
 		for i := range n {
@@ -345,7 +399,7 @@ func TestFreshSyncsOnlyWhenTheStoreChanged(t *testing.T) {
 		t.Errorf("Fresh asked the store %d times for 3 calls", st.asked.Load()-before)
 	}
 	// A store that does not count changes: Fresh does nothing.
-	if err := New(files, cache.NewLRU(1<<20)).Fresh(ctx); err != nil {
+	if err := newTestCatalog(files, cache.NewLRU(1<<20)).Fresh(ctx); err != nil {
 		t.Fatal(err)
 	}
 }

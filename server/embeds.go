@@ -13,13 +13,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/privacy"
 	"github.com/routerisk/routerisk/server/auth"
+	"github.com/routerisk/routerisk/server/maps"
+	"github.com/routerisk/routerisk/server/web"
 )
 
 // EmbedTokens signs and checks the tokens of signed embeds.
@@ -82,7 +83,7 @@ func authenticateEmbed(c echo.Context, embeds EmbedTokens, token string, next ec
 		tier = privacy.Partner
 	}
 	r := c.Request()
-	ctx := privacy.WithScope(privacy.WithTier(r.Context(), tier), cl.Layers)
+	web.SetView(c, privacy.View{Tier: tier, Scope: slices.Clone(cl.Layers)})
 	if c.Path() == featuresPath && tier == privacy.Partner {
 		// Read from the URL, not c.QueryParams(), which Echo keeps once read.
 		q, err := embedFeatureQuery(cl, r.URL.Query())
@@ -91,7 +92,6 @@ func authenticateEmbed(c echo.Context, embeds EmbedTokens, token string, next ec
 		}
 		r.URL.RawQuery = q.Encode()
 	}
-	c.SetRequest(r.WithContext(ctx))
 	h := c.Response().Header()
 	h.Set("X-Privacy-Tier", string(tier))
 	h.Add("Vary", "Authorization, Cookie, "+embedHeader)
@@ -123,7 +123,7 @@ func embedFeatureQuery(cl auth.EmbedClaims, req url.Values) (url.Values, error) 
 			out[k] = v
 		}
 	}
-	if dt := datetimeOf(fixed.Get("from"), fixed.Get("to")); dt != "" {
+	if dt := (maps.Filters{From: fixed.Get("from"), To: fixed.Get("to")}).Datetime(); dt != "" {
 		out.Set("datetime", dt)
 	}
 	for _, k := range []string{"route", "cause", "category"} {
@@ -131,10 +131,10 @@ func embedFeatureQuery(cl auth.EmbedClaims, req url.Values) (url.Values, error) 
 			out.Set(k, v)
 		}
 	}
-	view := padBound(viewBound(cl.View), 0.25)
+	view := maps.PadBound(viewBound(cl.View), 0.25)
 	box := view
 	if b := req.Get("bbox"); b != "" {
-		asked, err := parseBBox(b)
+		asked, err := maps.ParseBBox(b)
 		if err != nil {
 			return nil, err
 		}
@@ -144,7 +144,7 @@ func embedFeatureQuery(cl auth.EmbedClaims, req url.Values) (url.Values, error) 
 			box = [4]float64{view[0], view[1], view[0] + 1e-9, view[1] + 1e-9}
 		}
 	}
-	out.Set("bbox", formatBound(box))
+	out.Set("bbox", maps.FormatBound(box))
 	return out, nil
 }
 
@@ -157,34 +157,7 @@ func viewBound(v auth.EmbedView) [4]float64 {
 	if v.Z == nil || v.Lat == nil || v.Lon == nil {
 		return [4]float64{-180, -85, 180, 85}
 	}
-	return centreBound(*v.Z, *v.Lat, *v.Lon, 2048, 2048)
-}
-
-// datetimeOf is the datetime parameter of a from/to date pair, "" for none.
-func datetimeOf(from, to string) string {
-	ok := func(s string) bool { _, err := time.Parse("2006-01-02", s); return err == nil }
-	switch {
-	case ok(from) && ok(to):
-		return from + "/" + to
-	case ok(from):
-		return from + "/.."
-	case ok(to):
-		return "../" + to
-	}
-	return ""
-}
-
-func padBound(b [4]float64, frac float64) [4]float64 {
-	dx, dy := (b[2]-b[0])*frac, (b[3]-b[1])*frac
-	return [4]float64{math.Max(-180, b[0]-dx), math.Max(-90, b[1]-dy), math.Min(180, b[2]+dx), math.Min(90, b[3]+dy)}
-}
-
-func formatBound(b [4]float64) string {
-	parts := make([]string, 4)
-	for i, v := range b {
-		parts[i] = strconv.FormatFloat(v, 'f', -1, 64)
-	}
-	return strings.Join(parts, ",")
+	return maps.CentreBound(*v.Z, *v.Lat, *v.Lon, 2048, 2048)
 }
 
 // embedClaimsJSON answers the claims of the request's embed token, which
@@ -230,12 +203,17 @@ func (h *handlers) createEmbed(c echo.Context) error {
 		body.Tier = auth.EmbedPublic
 	}
 	for _, id := range body.Layers {
-		if id == analysisRisk || id == analysisHotspots {
+		if id == maps.LayerRisk || id == maps.LayerHotspots {
 			continue
 		}
-		if _, err := h.cat.Layer(id); err != nil {
-			return geodata.InvalidParam("layers", fmt.Sprintf("names %q, which is not a layer here", truncateText(id, 60)), "use ids from /api/v1/layers, risk or hotspots")
+		if _, err := h.uc.Library.Layer(id); err != nil {
+			return geodata.InvalidParam("layers", fmt.Sprintf("names %q, which is not a layer here", geodata.Truncate(id, 60)), "use ids from /api/v1/layers, risk or hotspots")
 		}
+	}
+	if q, err := url.ParseQuery(body.Params); err != nil {
+		return geodata.InvalidParam("params", "is not a query string", "the dashboard's filters as from=…&to=…&route=…&cause=…&category=…")
+	} else if err := maps.ParseState(q, &maps.View{}); err != nil {
+		return err
 	}
 	legend := body.Legend == nil || *body.Legend
 	cl := auth.EmbedClaims{Tier: body.Tier, View: body.View, Layers: body.Layers, Params: body.Params,
@@ -278,7 +256,7 @@ func (h *handlers) revokeEmbed(c echo.Context) error {
 		h.audit(c, geodata.AuditEntry{Action: "embed-revoke", Outcome: geodata.OutcomeRejected})
 		return &geodata.Error{Code: geodata.NotFound, Message: err.Error()}
 	}
-	h.audit(c, geodata.AuditEntry{Action: "embed-revoke", Outcome: geodata.OutcomeOK, Detail: "embed " + truncateText(id, 40)})
+	h.audit(c, geodata.AuditEntry{Action: "embed-revoke", Outcome: geodata.OutcomeOK, Detail: "embed " + geodata.Truncate(id, 40)})
 	return c.NoContent(http.StatusNoContent)
 }
 
@@ -374,7 +352,7 @@ func (h *handlers) oembed(c echo.Context) error {
 		if v := q.Get(name); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < oembedMin || n > oembedMax {
-				return geodata.InvalidParam(name, fmt.Sprintf("is %q", truncateText(v, 20)), fmt.Sprintf("a number of pixels from %d to %d", oembedMin, oembedMax))
+				return geodata.InvalidParam(name, fmt.Sprintf("is %q", geodata.Truncate(v, 20)), fmt.Sprintf("a number of pixels from %d to %d", oembedMin, oembedMax))
 			}
 			*dst = min(*dst, n)
 		}
@@ -391,7 +369,7 @@ func (h *handlers) oembed(c echo.Context) error {
 	if title == "" {
 		title = "RouteRisk map"
 	}
-	title = truncateText(title, 200)
+	title = geodata.Truncate(title, 200)
 	src := base.Scheme + "://" + base.Host + "/embed?" + eq.Encode()
 	var b strings.Builder
 	err = oembedIframe.Execute(&b, map[string]any{"Src": src, "W": width, "H": height, "Title": title})

@@ -1,4 +1,4 @@
-package catalog
+package publishing
 
 import (
 	"context"
@@ -23,14 +23,14 @@ type UploadRequest struct {
 }
 
 // Validate reads and checks an upload without storing anything.
-func (c *Catalog) Validate(src formats.Source, o ingest.Options) (*ingest.Result, error) {
+func (c *Service) Validate(src formats.Source, o ingest.Options) (*ingest.Result, error) {
 	return ingest.Run(src, o)
 }
 
 // Upload reads, checks and publishes a file. The new version is served
 // from the moment Upload returns; on any error nothing is stored and the
 // previous version keeps serving. Rejected uploads are audited too.
-func (c *Catalog) Upload(ctx context.Context, r UploadRequest) (geodata.Meta, *ingest.Result, error) {
+func (c *Service) Upload(ctx context.Context, r UploadRequest) (geodata.Meta, *ingest.Result, error) {
 	by := r.By
 	by.Layer, by.Format, by.Bytes = r.Meta.ID, string(r.Ingest.Format), r.Source.Size
 	if !geodata.ValidLayerID(by.Layer) {
@@ -70,14 +70,14 @@ func (c *Catalog) Upload(ctx context.Context, r UploadRequest) (geodata.Meta, *i
 
 // uploadMeta completes the metadata of an upload from the current version
 // (for a replacement) and checks it.
-func (c *Catalog) uploadMeta(ctx context.Context, r UploadRequest) (geodata.Meta, error) {
+func (c *Service) uploadMeta(ctx context.Context, r UploadRequest) (geodata.Meta, error) {
 	m := r.Meta
 	if !geodata.ValidLayerID(m.ID) {
 		return m, &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"field": "id"},
-			Message: fmt.Sprintf("layer id %q is not valid: use 1–63 lower-case letters, digits or hyphens, starting with a letter or digit", truncate(m.ID, 64))}
+			Message: fmt.Sprintf("layer id %q is not valid: use 1–63 lower-case letters, digits or hyphens, starting with a letter or digit", geodata.Truncate(m.ID, 64))}
 	}
-	if m.ID == RiskSegmentsID {
-		return m, geodata.Errorf(geodata.Conflict, "layer id %q is reserved for the derived risk segments; choose another id", m.ID)
+	if c.reserved[m.ID] {
+		return m, geodata.Errorf(geodata.Conflict, "layer id %q is reserved for a derived layer; choose another id", m.ID)
 	}
 	cur, err := c.store.Current(ctx, m.ID)
 	exists := err == nil

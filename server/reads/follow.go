@@ -1,4 +1,4 @@
-package catalog
+package reads
 
 import (
 	"context"
@@ -12,14 +12,14 @@ type Generations interface {
 	Generation(ctx context.Context) (int64, error)
 }
 
-// Fresh makes sure the catalog serves the store's current layers before
+// Fresh makes sure the library serves the store's current layers before
 // it answers a request: when the store counts its changes and has
-// committed any since this catalog last synced, it syncs first. That costs
+// committed any since this library last synced, it syncs first. That costs
 // one round trip to the store per call; replicas call it on every request
 // when they must never answer with a version another replica has
 // replaced. With a store that does not count changes it does nothing.
-func (c *Catalog) Fresh(ctx context.Context) error {
-	gs, ok := c.store.(Generations)
+func (c *Library) Fresh(ctx context.Context) error {
+	gs, ok := c.source.(Generations)
 	if !ok {
 		return nil
 	}
@@ -46,13 +46,13 @@ func (c *Catalog) Fresh(ctx context.Context) error {
 	return err
 }
 
-// Follow keeps the catalog in line with its store until ctx ends, for
+// Follow keeps the library in line with its store until ctx ends, for
 // replicas that share one store: it syncs at once whenever changes
 // delivers a notice (a layer id another replica published, restored or
 // deleted; a closed channel stops the notices, not the polling), and every
 // interval in any case, so a missed notice costs at most one interval.
 // Sync errors go to onError and the next notice or tick tries again.
-func (c *Catalog) Follow(ctx context.Context, interval time.Duration, changes <-chan string, onError func(error)) {
+func (c *Library) Follow(ctx context.Context, interval time.Duration, changes <-chan string, onError func(error)) {
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {

@@ -13,6 +13,7 @@ import (
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/privacy"
 	"github.com/routerisk/routerisk/server/auth"
+	"github.com/routerisk/routerisk/server/web"
 )
 
 // Tokens authenticates API tokens.
@@ -75,15 +76,13 @@ func authenticate(tokens Tokens, sessions *auth.Sessions, embeds EmbedTokens) ec
 	}
 }
 
-// withTier puts the caller's privacy tier into the request context, where
-// every read path of the catalog finds it, and states it in X-Privacy-Tier.
-// Responses differ by caller, so shared caches must keep them apart.
+// withTier makes the request's one privacy decision: the caller's tier,
+// recorded as the view every route hands to the use cases, and stated in
+// X-Privacy-Tier. Responses differ by caller, so shared caches must keep
+// them apart.
 func withTier(c echo.Context, next echo.HandlerFunc) error {
 	t := tierOf(c)
-	if t != privacy.Public { // a context without a tier is public: no copy of the request needed
-		r := c.Request()
-		c.SetRequest(r.WithContext(privacy.WithTier(r.Context(), t)))
-	}
+	web.SetView(c, privacy.View{Tier: t})
 	h := c.Response().Header()
 	h.Set("X-Privacy-Tier", string(t))
 	h.Add("Vary", "Authorization, Cookie")
@@ -232,7 +231,7 @@ func (h *handlers) deleteSession(c echo.Context) error {
 func (h *handlers) audit(c echo.Context, e geodata.AuditEntry) {
 	e.Actor = actor(c)
 	e.RequestID = c.Response().Header().Get(echo.HeaderXRequestID)
-	if err := h.cat.Audit(c.Request().Context(), e); err != nil {
+	if err := h.uc.Publishing.Audit(c.Request().Context(), e); err != nil {
 		h.opts.Logger.Error("audit", "err", err)
 	}
 }

@@ -1,4 +1,4 @@
-package catalog
+package reads
 
 import (
 	"bytes"
@@ -16,6 +16,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/server/answers"
 	"github.com/routerisk/routerisk/server/cache"
 	"github.com/routerisk/routerisk/server/store"
 )
@@ -34,7 +35,7 @@ func inflate(t *testing.T, gz []byte) []byte {
 }
 
 func TestFormatsTagTheLinksAndTimeStampIsAdded(t *testing.T) {
-	cat := testCatalog(t, cache.NewLRU(1<<20))
+	cat := openTestCatalog(t, cache.NewLRU(1<<20))
 	res, err := cat.Features(context.Background(), FeaturesRequest{
 		Layer: "services", Params: url.Values{"limit": {"10"}, "offset": {"10"}}, Path: "/ogc/collections/services/items",
 		LinkBase: "http://h", TimeStamp: true,
@@ -73,7 +74,7 @@ func TestFormatsTagTheLinksAndTimeStampIsAdded(t *testing.T) {
 }
 
 func TestParseRenderAndTheirKeys(t *testing.T) {
-	cat := testCatalog(t, cache.NewLRU(1<<20))
+	cat := openTestCatalog(t, cache.NewLRU(1<<20))
 	ctx := context.Background()
 	parsed := 0
 	parse := func(v url.Values, m geodata.Meta) (geodata.Query, error) {
@@ -100,10 +101,10 @@ func TestParseRenderAndTheirKeys(t *testing.T) {
 	req.Render = func(page []byte) ([]byte, error) { return append([]byte("<rendered>"), page[:10]...), nil }
 	req.RenderAs = "html"
 	html, err := cat.Features(ctx, req)
-	if err != nil || html.Cache != CacheMiss || html.ETag == res.ETag || string(inflate(t, html.Gzip)) != `<rendered>{"type":"F` {
+	if err != nil || html.Cache != answers.CacheMiss || html.ETag == res.ETag || string(inflate(t, html.Gzip)) != `<rendered>{"type":"F` {
 		t.Fatalf("rendered: err %v, cache %s, etag %s (plain %s), body %q", err, html.Cache, html.ETag, res.ETag, inflate(t, html.Gzip))
 	}
-	if again, _ := cat.Features(ctx, req); again.Cache != CacheHit {
+	if again, _ := cat.Features(ctx, req); again.Cache != answers.CacheHit {
 		t.Errorf("the rendered page was not cached: %s", again.Cache)
 	}
 	req.Render = func([]byte) ([]byte, error) { return nil, errors.New("broken template") }
@@ -134,7 +135,7 @@ func TestTimeRange(t *testing.T) {
 	if _, err := st.Publish(ctx, undated, geodata.Report{}, geodata.AuditEntry{Actor: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	cat := New(st, cache.NewLRU(1<<20))
+	cat := newTestCatalog(st, cache.NewLRU(1<<20))
 	if err := cat.Load(ctx); err != nil {
 		t.Fatal(err)
 	}

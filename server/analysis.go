@@ -1,0 +1,98 @@
+package server
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/server/analysis"
+	"github.com/routerisk/routerisk/server/web"
+)
+
+// hotspots answers the incident hotspot analysis; layer= names the
+// incident layer (default: incidents), every other parameter is the
+// analysis's own.
+func (h *handlers) hotspots(c echo.Context) error {
+	params := c.QueryParams()
+	layer := params.Get("layer")
+	if len(params["layer"]) > 1 {
+		return geodata.InvalidParam("layer", "is given more than once", "give one incident layer id")
+	}
+	delete(params, "layer")
+	res, err := h.uc.Analysis.Hotspots(c.Request().Context(), analysis.HotspotsRequest{
+		View:  web.View(c),
+		Layer: layer, Params: params, IfNoneMatch: c.Request().Header.Get("If-None-Match"),
+	})
+	if err != nil {
+		return err
+	}
+	return web.SendCached(c, res, web.ContentGeoJSON)
+}
+
+// riskSegments answers every route segment with its risk and coverage.
+func (h *handlers) riskSegments(c echo.Context) error {
+	res, err := h.uc.Analysis.Risk(c.Request().Context(), analysis.RiskRequest{
+		View:   web.View(c),
+		Params: c.QueryParams(), IfNoneMatch: c.Request().Header.Get("If-None-Match"),
+	})
+	if err != nil {
+		return err
+	}
+	return web.SendCached(c, res, web.ContentGeoJSON)
+}
+
+// riskSegment explains one route segment: the incidents counted for it,
+// their tally by year and its nearest services.
+func (h *handlers) riskSegment(c echo.Context) error {
+	id := c.Param("id")
+	if u, err := url.PathUnescape(id); err == nil {
+		id = u // a client may escape the colon of the id
+	}
+	res, err := h.uc.Analysis.RiskExplain(c.Request().Context(), analysis.RiskExplainRequest{
+		View:    web.View(c),
+		Segment: id, Params: c.QueryParams(), IfNoneMatch: c.Request().Header.Get("If-None-Match"),
+	})
+	if err != nil {
+		return err
+	}
+	return web.SendCached(c, res, echo.MIMEApplicationJSON)
+}
+
+// riskPriorities answers the ranked outreach priorities; limit= bounds
+// the list, every other parameter is the analysis's own.
+func (h *handlers) riskPriorities(c echo.Context) error {
+	params := c.QueryParams()
+	limit := 0
+	if vals, ok := params["limit"]; ok {
+		n, err := strconv.Atoi(strings.TrimSpace(vals[0]))
+		if len(vals) > 1 || err != nil || n < 1 || n > analysis.MaxPriorities {
+			return geodata.InvalidParam("limit", fmt.Sprintf("is %q", strings.Join(vals, ",")),
+				fmt.Sprintf("use a whole number from 1 to %d (default %d)", analysis.MaxPriorities, analysis.DefaultPriorities))
+		}
+		limit = n
+		delete(params, "limit")
+	}
+	csv := false
+	if vals, ok := params["format"]; ok {
+		if len(vals) > 1 || (vals[0] != "csv" && vals[0] != "geojson") {
+			return geodata.InvalidParam("format", fmt.Sprintf("is %q", strings.Join(vals, ",")), "use format=geojson (default) or format=csv")
+		}
+		csv = vals[0] == "csv"
+		delete(params, "format")
+	}
+	res, err := h.uc.Analysis.Risk(c.Request().Context(), analysis.RiskRequest{
+		View:   web.View(c),
+		Params: params, Priorities: true, Limit: limit, CSV: csv, IfNoneMatch: c.Request().Header.Get("If-None-Match"),
+	})
+	if err != nil {
+		return err
+	}
+	if csv {
+		c.Response().Header().Set("Content-Disposition", `attachment; filename="outreach-priorities.csv"`)
+		return web.SendCached(c, res, web.ContentCSV)
+	}
+	return web.SendCached(c, res, web.ContentGeoJSON)
+}

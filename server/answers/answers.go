@@ -1,0 +1,178 @@
+// Package answers keeps encoded responses: gzip bytes under typed cache
+// keys that always name the layer versions, the privacy tier and the
+// normalised query, computed once on a miss and shared by every caller
+// who would get the same bytes.
+package answers
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"sync"
+
+	"github.com/klauspost/compress/gzip"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/routerisk/routerisk/geodata/privacy"
+)
+
+// Cache stores encoded responses under versioned keys. Get returns
+// (val, true, nil) on a hit and (nil, false, nil) on a miss; an error means
+// the cache could not be asked, which callers treat as a miss.
+type Cache interface {
+	Get(ctx context.Context, key string) ([]byte, bool, error)
+	Set(ctx context.Context, key string, val []byte) error
+}
+
+// Cache outcomes, as sent in X-Cache.
+const (
+	CacheHit    = "HIT"    // served from the cache
+	CacheMiss   = "MISS"   // computed, then stored
+	CacheBypass = "BYPASS" // computed; the cache could not be asked
+)
+
+// Key names one answer. A new layer version never meets an old entry (the
+// versions are in it), and callers of different tiers never share one.
+type Key struct {
+	// Slot groups keys that belong together (on one Redis Cluster node):
+	// a layer id, or the name of an analysis over several layers.
+	Slot string
+	// Versions names the version of every layer the answer reads, such
+	// as "v3" for one layer or "incidents@3,routes@1".
+	Versions string
+	// What says which kind of answer it is: features, values, hotspots,
+	// risk segments, an image …
+	What string
+	// Query is the normalised query: equal for requests that mean the
+	// same.
+	Query string
+	// Tier is the privacy tier the answer was computed at.
+	Tier privacy.Tier
+}
+
+// String is the key as the cache stores it.
+func (k Key) String() string {
+	var b strings.Builder
+	b.Grow(len(k.Slot) + len(k.Versions) + len(k.What) + len(k.Query) + 24)
+	b.WriteByte('{')
+	b.WriteString(k.Slot)
+	b.WriteString("}:")
+	b.WriteString(k.Versions)
+	b.WriteByte(':')
+	b.WriteString(k.What)
+	b.WriteByte(':')
+	b.WriteString(k.Query)
+	b.WriteString("|tier:")
+	b.WriteString(string(k.Tier))
+	return b.String()
+}
+
+// Prepared is a key with its entity tag, derived once.
+type Prepared struct {
+	key, etag string
+}
+
+// Prepare derives the stored key and entity tag of k.
+func Prepare(k Key) Prepared {
+	s := k.String()
+	return Prepared{key: s, etag: ETag(s)}
+}
+
+// ETag returns the entity tag of the prepared key.
+func (p Prepared) ETag() string { return p.etag }
+
+// Result is an encoded response: gzip-compressed bytes, ready to send.
+type Result struct {
+	Gzip        []byte
+	ETag        string
+	Cache       string // CacheHit, CacheMiss or CacheBypass
+	NotModified bool   // the caller's ETag matched; Gzip is nil
+}
+
+// Answers computes answers through a cache. It is safe for concurrent use.
+type Answers struct {
+	cache  Cache
+	flight singleflight.Group
+	// gzipWriters reuses compressors: each holds about a megabyte of state.
+	gzipWriters sync.Pool
+}
+
+// New returns answers kept in cache.
+func New(cache Cache) *Answers {
+	a := &Answers{cache: cache}
+	a.gzipWriters.New = func() any {
+		zw, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
+		return zw
+	}
+	return a
+}
+
+// Get answers k through the cache, computing the bytes once on a miss
+// (concurrent callers of one key share the computation).
+func (a *Answers) Get(ctx context.Context, k Key, ifNoneMatch string, compute func() ([]byte, error)) (Result, error) {
+	return a.GetPrepared(ctx, Prepare(k), ifNoneMatch, compute)
+}
+
+// GetPrepared is Get for a key prepared before, as a memo of keys does.
+func (a *Answers) GetPrepared(ctx context.Context, k Prepared, ifNoneMatch string, compute func() ([]byte, error)) (Result, error) {
+	key, etag := k.key, k.etag
+	if ifNoneMatch != "" && MatchETag(ifNoneMatch, etag) {
+		return Result{ETag: etag, NotModified: true, Cache: CacheHit}, nil
+	}
+	val, hit, err := a.cache.Get(ctx, key)
+	if hit {
+		return Result{Gzip: val, ETag: etag, Cache: CacheHit}, nil
+	}
+	status := CacheMiss
+	if err != nil {
+		status = CacheBypass
+	}
+	v, err, _ := a.flight.Do(key, func() (any, error) {
+		raw, err := compute()
+		if err != nil {
+			return nil, err
+		}
+		gz := a.gzipBytes(raw)
+		if ctx.Err() == nil {
+			if err := a.cache.Set(context.WithoutCancel(ctx), key, gz); err != nil {
+				status = CacheBypass
+			}
+		}
+		return gz, nil
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Gzip: v.([]byte), ETag: etag, Cache: status}, nil
+}
+
+func (a *Answers) gzipBytes(raw []byte) []byte {
+	var buf bytes.Buffer
+	buf.Grow(len(raw)/5 + 64)
+	zw := a.gzipWriters.Get().(*gzip.Writer)
+	zw.Reset(&buf)
+	_, _ = zw.Write(raw) // writes to a bytes.Buffer cannot fail
+	_ = zw.Close()
+	a.gzipWriters.Put(zw)
+	return buf.Bytes()
+}
+
+// ETag derives the entity tag of a cached response from its key, which
+// holds the layer versions: the tag changes exactly when the bytes can.
+func ETag(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return `"` + hex.EncodeToString(sum[:12]) + `"`
+}
+
+// MatchETag reports whether an If-None-Match header names etag (or "*").
+func MatchETag(header, etag string) bool {
+	for t := range strings.SplitSeq(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
+}

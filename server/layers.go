@@ -1,0 +1,100 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/server/auth"
+	"github.com/routerisk/routerisk/server/reads"
+	"github.com/routerisk/routerisk/server/web"
+)
+
+func (h *handlers) layers(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]any{"layers": h.uc.Library.Layers()})
+}
+
+func (h *handlers) layer(c echo.Context) error {
+	m, err := h.uc.Library.Layer(c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, m)
+}
+
+func (h *handlers) features(c echo.Context) error {
+	res, err := h.uc.Reader.Features(c.Request().Context(), reads.FeaturesRequest{
+		View:        web.View(c),
+		Layer:       c.Param("id"),
+		Params:      c.QueryParams(),
+		RawQuery:    c.Request().URL.RawQuery,
+		Path:        c.Request().URL.Path,
+		IfNoneMatch: c.Request().Header.Get("If-None-Match"),
+	})
+	if err != nil {
+		return err
+	}
+	return web.SendCached(c, res, web.ContentGeoJSON)
+}
+
+func (h *handlers) values(c echo.Context) error {
+	params := c.QueryParams()
+	for name := range params {
+		if name != "property" {
+			return geodata.InvalidParam(name, "is not known here", "use property=NAME")
+		}
+	}
+	prop := params.Get("property")
+	if prop == "" {
+		return geodata.InvalidParam("property", "is missing", "use property=NAME with a property of the layer's schema")
+	}
+	res, err := h.uc.Reader.Values(c.Request().Context(), web.View(c), c.Param("id"), prop, c.Request().Header.Get("If-None-Match"))
+	if err != nil {
+		return err
+	}
+	return web.SendCached(c, res, echo.MIMEApplicationJSON)
+}
+
+func (h *handlers) feature(c echo.Context) error {
+	body, _, err := h.uc.Reader.Feature(web.View(c), c.Param("id"), c.Param("fid"))
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, web.ContentGeoJSON, body)
+}
+
+// download sends a whole layer as GeoJSON, CSV or KML. Restricted layers
+// need the staff role.
+func (h *handlers) download(c echo.Context) error {
+	m, err := h.uc.Library.Layer(c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if m.Sensitivity == geodata.Restricted {
+		if err := require(auth.Staff)(func(echo.Context) error { return nil })(c); err != nil {
+			return err
+		}
+	}
+	format := c.QueryParam("format")
+	if format == "" {
+		format = "geojson"
+	}
+	ctype, ext := map[string][2]string{
+		"geojson": {"application/geo+json", "geojson"},
+		"csv":     {web.ContentCSV, "csv"},
+		"kml":     {"application/vnd.google-earth.kml+xml", "kml"},
+	}[format][0], format
+	if ctype == "" {
+		return geodata.InvalidParam("format", fmt.Sprintf("is %q", geodata.Truncate(format, 20)), "one of geojson, csv, kml")
+	}
+	hd := c.Response().Header()
+	hd.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s-v%d.%s"`, m.ID, m.Version, ext))
+	hd.Set("Cache-Control", "private, no-store")
+	hd.Set(echo.HeaderContentType, ctype)
+	c.Response().WriteHeader(http.StatusOK)
+	if _, err := h.uc.Reader.Download(m.ID, format, c.Response()); err != nil {
+		h.opts.Logger.Error("download", "layer", m.ID, "err", err) // the status is sent; the body is cut short
+	}
+	return nil
+}

@@ -1,0 +1,348 @@
+package reads
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/formats"
+	"github.com/routerisk/routerisk/geodata/privacy"
+	"github.com/routerisk/routerisk/server/answers"
+)
+
+// Reader answers queries on the library's layers through the answers
+// cache, at the privacy tier of each request's view.
+type Reader struct {
+	lib     *Library
+	answers *answers.Answers
+}
+
+// NewReader returns a reader of lib's layers that keeps its answers in a.
+func NewReader(lib *Library, a *answers.Answers) *Reader {
+	return &Reader{lib: lib, answers: a}
+}
+
+// FeaturesRequest asks for one page of a layer's features.
+type FeaturesRequest struct {
+	View   privacy.View // who is asking, decided once where the request came in
+	Layer  string
+	Params url.Values
+	Path   string // the request path, for the paging links
+	// LinkBase, when set (scheme://host), makes the paging links absolute,
+	// as OGC API clients expect; it is part of the cache key.
+	LinkBase string
+	// RawQuery is the query string as received; when given (JSON API), a
+	// query string seen before skips parsing.
+	RawQuery    string
+	IfNoneMatch string
+	// Parse, when set, reads Params in place of geodata.ParseQuery, for an
+	// API whose parameters mean something else (OGC API – Features filters
+	// on properties by their own names). It is given the metadata of the
+	// version that answers. The cache key then holds Path, so two APIs
+	// never share an entry.
+	Parse func(url.Values, geodata.Meta) (geodata.Query, error)
+	// Formats, when set, tags the paging links with a format: the first is
+	// the response's own, added to the self, next and prev links; every
+	// other one adds a link with rel "alternate" to the same page in that
+	// format. They are part of the cache key.
+	Formats []LinkFormat
+	// TimeStamp adds the member timeStamp: when the page was computed.
+	TimeStamp bool
+	// Render, when set, turns the encoded page (a GeoJSON
+	// FeatureCollection) into another representation, such as an HTML
+	// table, which is cached in its place. RenderAs names that
+	// representation in the cache key, so it never shares an entry or an
+	// ETag with the GeoJSON.
+	Render   func(page []byte) ([]byte, error)
+	RenderAs string
+}
+
+// LinkFormat is one representation of a page of features: its media type
+// and the query parameter that selects it.
+type LinkFormat struct {
+	Type  string // media type, such as text/html
+	Query string // added to the page's query, such as f=html
+}
+
+// Features answers a feature query through the cache. Errors: NotFound
+// for an unknown layer, Invalid for a bad parameter.
+func (c *Reader) Features(ctx context.Context, r FeaturesRequest) (answers.Result, error) {
+	ld, err := c.lib.get(r.Layer)
+	if err != nil {
+		return answers.Result{}, err
+	}
+	parse := geodata.ParseQuery
+	if r.Parse != nil {
+		parse = r.Parse
+	}
+	tier := r.View.For(ld.meta)
+	restricted := ld.meta.Sensitivity == geodata.Restricted
+	params, res := r.Params, 0
+	if restricted {
+		if params, res, err = cellParams(r.Params); err != nil {
+			return answers.Result{}, err
+		}
+	}
+	// A query string seen before on this layer version skips parsing and
+	// key building: the hot path of a cached request is a map lookup.
+	memo := r.RawQuery != "" && r.Parse == nil && r.LinkBase == "" && r.Formats == nil && !r.TimeStamp && r.Render == nil
+	memoKey := r.RawQuery
+	if restricted {
+		memoKey = string(tier) + "|" + r.RawQuery
+	}
+	var q geodata.Query
+	var k answers.Prepared
+	parsed := false
+	if memo {
+		if v, ok := ld.keys.Load(memoKey); ok {
+			k = v.(answers.Prepared)
+		}
+	}
+	if k.ETag() == "" {
+		if q, err = parse(params, ld.meta); err != nil {
+			return answers.Result{}, err
+		}
+		if err := checkTierFilters(q, ld.meta, tier); err != nil {
+			return answers.Result{}, err
+		}
+		parsed = true
+		key := answers.Key{Slot: ld.meta.ID, Versions: "v" + strconv.Itoa(ld.meta.Version), What: "features", Query: q.Key(), Tier: tier}
+		if restricted && tier == privacy.Public {
+			key.Query += "|res:" + strconv.Itoa(res)
+		}
+		if r.LinkBase != "" || r.Parse != nil {
+			key.Query += "|" + r.LinkBase + r.Path
+		}
+		for _, f := range r.Formats {
+			key.Query += "|" + f.Type + ";" + f.Query
+		}
+		if r.TimeStamp {
+			key.Query += "|timeStamp"
+		}
+		if r.Render != nil {
+			key.Query += "|as:" + r.RenderAs
+		}
+		k = answers.Prepare(key)
+		if memo && ld.nkeys.Add(1) <= maxMemoKeys {
+			ld.keys.Store(memoKey, k)
+		}
+	}
+	return c.answers.GetPrepared(ctx, k, r.IfNoneMatch, func() ([]byte, error) {
+		if !parsed {
+			var err error
+			if q, err = parse(params, ld.meta); err != nil {
+				return nil, err
+			}
+		}
+		pg := page{path: r.LinkBase + r.Path, formats: r.Formats, timeStamp: r.TimeStamp}
+		var out []byte
+		var err error
+		switch tier {
+		case privacy.Public:
+			out, err = publicPage(ld, q, res, pg)
+		case privacy.Partner:
+			out, err = partnerPage(ld, q, pg)
+		default:
+			out, err = encodePage(ld, q, pg)
+		}
+		if err != nil || r.Render == nil {
+			return out, err
+		}
+		return r.Render(out)
+	})
+}
+
+// maxMemoKeys bounds the query strings remembered per layer version.
+const maxMemoKeys = 4096
+
+// Feature returns one feature of a layer, encoded as GeoJSON. Errors:
+// NotFound for an unknown layer or feature.
+func (c *Reader) Feature(view privacy.View, id, featureID string) ([]byte, geodata.Meta, error) {
+	ld, err := c.lib.get(id)
+	if err != nil {
+		return nil, geodata.Meta{}, err
+	}
+	i, ok := ld.byID[featureID]
+	if !ok {
+		return nil, ld.meta, &geodata.Error{Code: geodata.NotFound,
+			Message: fmt.Sprintf("layer %q has no feature %q", id, geodata.Truncate(featureID, 64))}
+	}
+	switch view.For(ld.meta) {
+	case privacy.Public:
+		return nil, ld.meta, privacy.Restricted(id, privacy.Public, "single features are not shown, only counts by cell")
+	case privacy.Partner:
+		b, err := formats.AppendFeature(nil, ld.partnerFeatures()[i], formats.EncodeOptions{Precision: -1})
+		return b, ld.meta, err
+	}
+	b, err := ld.featureJSON(i)
+	return b, ld.meta, err
+}
+
+// ValueCount is one distinct value of a property and how often it occurs.
+type ValueCount struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// Values answers the distinct values of one property with their counts,
+// most frequent first, through the cache. Errors: NotFound for an unknown
+// layer, Invalid for a property the layer does not have.
+func (c *Reader) Values(ctx context.Context, view privacy.View, id, property, ifNoneMatch string) (answers.Result, error) {
+	ld, err := c.lib.get(id)
+	if err != nil {
+		return answers.Result{}, err
+	}
+	if !ld.meta.HasField(property) {
+		names := make([]string, len(ld.meta.Schema))
+		for i, f := range ld.meta.Schema {
+			names[i] = f.Name
+		}
+		return answers.Result{}, geodata.InvalidParam("property", fmt.Sprintf("names %q, which layer %q does not have", geodata.Truncate(property, 64), id),
+			"use one of: "+joinNames(names))
+	}
+	tier := view.For(ld.meta)
+	minCount := 1
+	switch tier {
+	case privacy.Public:
+		if !slices.Contains(privacy.PublicFilters[ld.meta.Kind], property) {
+			return answers.Result{}, privacy.Restricted(id, tier, fmt.Sprintf("the values of %q are not shown; %v are", geodata.Truncate(property, 64), privacy.PublicFilters[ld.meta.Kind]))
+		}
+		minCount = privacy.K
+	case privacy.Partner:
+		if !slices.Contains(privacy.PartnerFields(ld.meta.Kind), property) {
+			return answers.Result{}, privacy.Restricted(id, tier, fmt.Sprintf("the values of %q are not shown", geodata.Truncate(property, 64)))
+		}
+	}
+	key := answers.Key{Slot: ld.meta.ID, Versions: "v" + strconv.Itoa(ld.meta.Version), What: "values", Query: url.QueryEscape(property), Tier: tier}
+	return c.answers.Get(ctx, key, ifNoneMatch, func() ([]byte, error) {
+		counts := map[string]int{}
+		for i := 0; i < ld.index.Len(); i++ {
+			v, ok := ld.index.Feature(i).Properties[property]
+			if !ok || v == nil {
+				continue
+			}
+			s, isString := v.(string)
+			if !isString {
+				s = fmt.Sprint(v)
+				if f, isFloat := v.(float64); isFloat {
+					s = strconv.FormatFloat(f, 'f', -1, 64)
+				}
+			}
+			counts[s]++
+		}
+		vals := make([]ValueCount, 0, len(counts))
+		for v, n := range counts {
+			if n >= minCount { // values too rare to show at the public tier are left out
+				vals = append(vals, ValueCount{Value: v, Count: n})
+			}
+		}
+		slices.SortFunc(vals, func(a, b ValueCount) int {
+			if a.Count != b.Count {
+				return b.Count - a.Count
+			}
+			if a.Value < b.Value {
+				return -1
+			}
+			return 1
+		})
+		return json.Marshal(struct {
+			Property string       `json:"property"`
+			Values   []ValueCount `json:"values"`
+		}{property, vals})
+	})
+}
+
+// page says how to frame a page of features: the path of its links, the
+// formats they are tagged with and whether it carries a timeStamp.
+type page struct {
+	path      string
+	formats   []LinkFormat
+	timeStamp bool
+}
+
+func encodePage(ld *loaded, q geodata.Query, pg page) ([]byte, error) {
+	matched := ld.index.Search(q)
+	start := min(q.Offset, len(matched))
+	end := min(start+q.Limit, len(matched))
+	page := matched[start:end]
+	opts := formats.EncodeOptions{Properties: q.Properties, Precision: q.Precision}
+	feats := make([][]byte, len(page))
+	for i, fi := range page {
+		if opts.Full() {
+			b, err := ld.featureJSON(fi)
+			if err != nil {
+				return nil, err
+			}
+			feats[i] = b
+			continue
+		}
+		b, err := formats.AppendFeature(nil, ld.index.Feature(fi), opts)
+		if err != nil {
+			return nil, err
+		}
+		feats[i] = b
+	}
+	var links []formats.Link
+	if path := pg.path; path != "" {
+		own, others := LinkFormat{Type: "application/geo+json"}, []LinkFormat(nil)
+		if len(pg.formats) > 0 {
+			own, others = pg.formats[0], pg.formats[1:]
+		}
+		links = append(links, formats.Link{Rel: "self", Type: own.Type, Href: pageHref(path, q, q.Offset, own.Query)})
+		for _, f := range others {
+			links = append(links, formats.Link{Rel: "alternate", Type: f.Type, Href: pageHref(path, q, q.Offset, f.Query)})
+		}
+		if end < len(matched) {
+			links = append(links, formats.Link{Rel: "next", Type: own.Type, Href: pageHref(path, q, end, own.Query)})
+		}
+		if q.Offset > 0 {
+			links = append(links, formats.Link{Rel: "prev", Type: own.Type, Href: pageHref(path, q, max(0, q.Offset-q.Limit), own.Query)})
+		}
+	}
+	out := formats.AppendCollection(nil, feats, len(matched), links)
+	if pg.timeStamp {
+		out = withTimeStamp(out, time.Now())
+	}
+	return out, nil
+}
+
+// collectionHead is how formats.AppendCollection opens every collection.
+const collectionHead = `{"type":"FeatureCollection",`
+
+// withTimeStamp adds the member timeStamp right after the type member.
+func withTimeStamp(collection []byte, t time.Time) []byte {
+	if !bytes.HasPrefix(collection, []byte(collectionHead)) {
+		return collection
+	}
+	stamp := `"timeStamp":"` + t.UTC().Format(time.RFC3339) + `",`
+	out := make([]byte, 0, len(collection)+len(stamp))
+	out = append(out, collectionHead...)
+	out = append(out, stamp...)
+	return append(out, collection[len(collectionHead):]...)
+}
+
+func pageHref(path string, q geodata.Query, offset int, extra string) string {
+	q.Offset = offset
+	href := path + "?" + q.Key()
+	if extra != "" {
+		href += "&" + extra
+	}
+	return href
+}
+
+func joinNames(names []string) string {
+	var b bytes.Buffer
+	for i, n := range names {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(n)
+	}
+	return b.String()
+}

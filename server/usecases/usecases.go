@@ -1,0 +1,52 @@
+// Package usecases wires RouteRisk's use cases together over one store
+// and one cache: the library of loaded layers and its reader, the
+// analyses, publishing and map images. The HTTP routes call them; the
+// command line builds them here, as the tests do.
+package usecases
+
+import (
+	"io/fs"
+
+	"github.com/routerisk/routerisk/server/analysis"
+	"github.com/routerisk/routerisk/server/answers"
+	"github.com/routerisk/routerisk/server/maps"
+	"github.com/routerisk/routerisk/server/publishing"
+	"github.com/routerisk/routerisk/server/reads"
+)
+
+// Set is every use case, over one store and one cache.
+type Set struct {
+	Library    *reads.Library
+	Reader     *reads.Reader
+	Analysis   *analysis.Service
+	Publishing *publishing.Service
+	Maps       *maps.Service
+}
+
+// Options tune the use cases; zero values take the defaults.
+type Options struct {
+	// UploadConcurrency bounds the uploads read at once (default 2).
+	UploadConcurrency int
+	// Basemap holds the offline basemap's TopoJSON files for images;
+	// nil draws none.
+	Basemap fs.FS
+}
+
+// New wires the use cases over store and cache. Call Library.Load before
+// serving.
+func New(store publishing.Store, cache answers.Cache, o Options) *Set {
+	if o.UploadConcurrency <= 0 {
+		o.UploadConcurrency = 2
+	}
+	a := answers.New(cache)
+	lib := reads.New(store)
+	reader := reads.NewReader(lib, a)
+	an := analysis.New(lib, a)
+	return &Set{
+		Library:    lib,
+		Reader:     reader,
+		Analysis:   an,
+		Publishing: publishing.New(store, lib, o.UploadConcurrency, analysis.RiskSegmentsID),
+		Maps:       maps.New(lib, reader, an, a, o.Basemap),
+	}
+}
