@@ -1,4 +1,7 @@
-// Package architecture holds a test that keeps the dependency arrows of
-// DESIGN.md §2 pointing inward: the domain imports no transport, cache or
-// storage, and backends import no web framework.
+// Package architecture holds the rules of RouteRisk's layout (see
+// docs/architecture.md) and a test that checks them on every run: the
+// domain (geodata) imports no transport, storage or cache; adapters import
+// neither HTTP nor the access rules nor the use cases; use cases import no
+// HTTP and no concrete adapter; handlers reach storage only through use
+// cases. A broken rule fails with the rule's name.
 package architecture

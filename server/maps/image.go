@@ -121,7 +121,7 @@ func (s *Service) Compose(r ImageRequest) (render.Map, error) {
 		}
 	}
 	var layers []render.Layer
-	box := orbBound(PadBound(v.Bound, 0.05))
+	box := PadBound(v.Bound, 0.05)
 	for _, id := range show {
 		switch id {
 		case LayerRisk:
@@ -184,7 +184,8 @@ func (s *Service) Compose(r ImageRequest) (render.Map, error) {
 // apply to its kind: dates and causes to incidents, routes to routes and
 // incidents, categories to services. A filter a layer does not answer is
 // left out, not refused: one view holds layers of every kind.
-func layerQuery(meta geodata.Meta, f Filters, box orb.Bound) geodata.Query {
+func layerQuery(meta geodata.Meta, f Filters, bound [4]float64) geodata.Query {
+	box := orbBound(bound)
 	q := geodata.Query{BBox: &box, Precision: -1, Limit: featureLimit}
 	if meta.Kind == geodata.KindIncident && meta.TimeProperty != "" {
 		q.Time = f.Interval()

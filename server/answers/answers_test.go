@@ -1,0 +1,109 @@
+package answers
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+
+	"github.com/routerisk/routerisk/geodata/privacy"
+)
+
+// mapCache is a cache in a map; failing makes every call fail.
+type mapCache struct {
+	mu      sync.Mutex
+	m       map[string][]byte
+	failing bool
+}
+
+func (c *mapCache) Get(_ context.Context, k string) ([]byte, bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.failing {
+		return nil, false, errors.New("down")
+	}
+	v, ok := c.m[k]
+	return v, ok, nil
+}
+
+func (c *mapCache) Set(_ context.Context, k string, v []byte) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.failing {
+		return errors.New("down")
+	}
+	c.m[k] = v
+	return nil
+}
+
+func TestKeyAlwaysCarriesVersionsTierAndQuery(t *testing.T) {
+	base := Key{Slot: "incidents", Versions: "v3", What: "features", Query: "bbox=1,2,3,4", Tier: privacy.Public}
+	if got, want := base.String(), "{incidents}:v3:features:bbox=1,2,3,4|tier:public"; got != want {
+		t.Errorf("key %q, want %q", got, want)
+	}
+	for name, k := range map[string]Key{
+		"another version": {Slot: "incidents", Versions: "v4", What: "features", Query: "bbox=1,2,3,4", Tier: privacy.Public},
+		"another tier":    {Slot: "incidents", Versions: "v3", What: "features", Query: "bbox=1,2,3,4", Tier: privacy.Staff},
+		"another query":   {Slot: "incidents", Versions: "v3", What: "features", Query: "bbox=1,2,3,5", Tier: privacy.Public},
+		"another answer":  {Slot: "incidents", Versions: "v3", What: "values", Query: "bbox=1,2,3,4", Tier: privacy.Public},
+	} {
+		if k.String() == base.String() || Prepare(k).ETag() == Prepare(base).ETag() {
+			t.Errorf("%s shares the key or the ETag", name)
+		}
+	}
+}
+
+func TestGetComputesOnceAndAnswersConditionalRequests(t *testing.T) {
+	c := &mapCache{m: map[string][]byte{}}
+	a := New(c)
+	var computed atomic.Int32
+	compute := func() ([]byte, error) {
+		computed.Add(1)
+		time.Sleep(20 * time.Millisecond)
+		return []byte(`{"type":"FeatureCollection","features":[]}`), nil
+	}
+	k := Key{Slot: "routes", Versions: "v1", What: "features", Tier: privacy.Staff}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			if _, err := a.Get(context.Background(), k, "", compute); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := computed.Load(); n != 1 {
+		t.Errorf("computed %d times, want once", n)
+	}
+	hit, err := a.Get(context.Background(), k, "", compute)
+	if err != nil || hit.Cache != CacheHit {
+		t.Fatalf("second call: %+v %v", hit, err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(hit.Gzip))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if raw, _ := io.ReadAll(zr); !bytes.Contains(raw, []byte("FeatureCollection")) {
+		t.Errorf("stored bytes %q", raw)
+	}
+	for header, want := range map[string]bool{hit.ETag: true, "W/" + hit.ETag: true, `"x", ` + hit.ETag: true, "*": true, `"other"`: false} {
+		r, _ := a.Get(context.Background(), k, header, compute)
+		if r.NotModified != want {
+			t.Errorf("If-None-Match %s: not modified %v, want %v", header, r.NotModified, want)
+		}
+	}
+	c.failing = true
+	r, err := a.Get(context.Background(), Key{Slot: "routes", Versions: "v2"}, "", compute)
+	if err != nil || r.Cache != CacheBypass || len(r.Gzip) == 0 {
+		t.Errorf("cache down: %+v %v, want the bytes computed and BYPASS", r, err)
+	}
+	if _, err := a.Get(context.Background(), Key{Slot: "x"}, "", func() ([]byte, error) { return nil, errors.New("bad") }); err == nil {
+		t.Error("a failed computation must fail the call")
+	}
+}
