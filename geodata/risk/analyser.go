@@ -102,12 +102,6 @@ func (a *Analyser) Stats() Stats {
 	return s
 }
 
-// Analyse builds an Analyser for the three layers and runs one analysis;
-// to run several, build the Analyser once.
-func Analyse(routes, incidents, services []*geojson.Feature, p Params) (Result, error) {
-	return NewAnalyser(routes, incidents, services).Analyse(p)
-}
-
 // Analyse runs the analysis described in the package documentation. The
 // error is a *geodata.Error with code Invalid when p is out of bounds or
 // names a route the routes layer does not have.
