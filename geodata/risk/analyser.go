@@ -343,13 +343,8 @@ func (q *query) incidents(s *Segment, sc *scratch, d disc) {
 				}
 				last = max(last, d)
 			}
-			v := 1 - theta2/q.radius2
 			dd, mm := float64(r.dead), float64(r.missing)
-			sev := dd + mm // Severity, for counts known to be ≥ 0
-			if sev == 0 {
-				sev = q.p.NonFatalWeight
-			}
-			w := sev * rec * v * v
+			w := Severity(dd, mm, q.p.NonFatalWeight) * rec * kernel(theta2, q.radius2)
 			sum += w
 			if sc.visit != nil {
 				sc.visit(int(sp.lo)+j, theta2, w)
