@@ -104,6 +104,7 @@ func csvOnlyCR(sample []byte) bool {
 // csvCRReader turns every carriage return into a line feed.
 type csvCRReader struct{ r io.Reader }
 
+// Read reads from the underlying reader, carriage returns made line feeds.
 func (c csvCRReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	for i := range p[:n] {
