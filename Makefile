@@ -6,7 +6,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 SHARED ?= ../shared/data
 
-.PHONY: run build frontend server test test-go test-frontend test-e2e lint bench sample clean
+.PHONY: run build frontend server deps bench-deps test test-go test-frontend test-e2e lint bench sample clean
 
 ## run: build everything and serve the dashboard at http://127.0.0.1:8080
 run: build
@@ -25,8 +25,13 @@ frontend/node_modules/.installed: frontend/package.json frontend/package-lock.js
 frontend: frontend/node_modules/.installed
 	cd frontend && $(NPM) run build
 
+## deps: check for redis-server, Chromium, GDAL, psql and PostgreSQL with PostGIS; as root install
+## what is missing (otherwise print the command), then start PostgreSQL if it is not running
+deps:
+	./scripts/deps.sh
+
 ## test: every test — Go (unit, HTTP, Redis), frontend unit, end-to-end in Chromium
-test: lint test-go test-frontend build test-e2e
+test: deps lint test-go test-frontend build test-e2e
 
 lint:
 	@out=$$(gofmt -l $$(find . -name '*.go' -not -path './frontend/node_modules/*')); \
@@ -44,8 +49,12 @@ test-frontend: frontend/node_modules/.installed
 test-e2e: frontend/node_modules/.installed
 	cd frontend && ROUTERISK_BIN=$(CURDIR)/bin/routerisk $(NPM) run e2e
 
+## bench-deps: deps, then wrk, nginx and curl for the load tests (installed the same way)
+bench-deps: deps
+	./scripts/deps.sh bench
+
 ## bench: Go benchmarks with allocations, then an HTTP load test against the running binary
-bench: build
+bench: bench-deps build
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./geodata/... ./server/...
 	./scripts/loadtest.sh
 	./scripts/ingestmem.sh

@@ -359,3 +359,39 @@ func (p *wktParser) quoted() (string, error) {
 	}
 	return "", fmt.Errorf("a quoted WKT string is not closed")
 }
+
+// projectGeometry converts every point of g in place.
+func projectGeometry(g orb.Geometry, p orb.Projection) orb.Geometry {
+	convert := func(ps []orb.Point) {
+		for i := range ps {
+			ps[i] = p(ps[i])
+		}
+	}
+	switch x := g.(type) {
+	case orb.Point:
+		return p(x)
+	case orb.MultiPoint:
+		convert(x)
+	case orb.LineString:
+		convert(x)
+	case orb.MultiLineString:
+		for _, l := range x {
+			convert(l)
+		}
+	case orb.Polygon:
+		for _, ring := range x {
+			convert(ring)
+		}
+	case orb.MultiPolygon:
+		for _, poly := range x {
+			for _, ring := range poly {
+				convert(ring)
+			}
+		}
+	case orb.Collection:
+		for i := range x {
+			x[i] = projectGeometry(x[i], p)
+		}
+	}
+	return g
+}

@@ -23,12 +23,6 @@ const (
 	Alpha90 = 0.10 // 90 % confidence
 )
 
-// Classes returns every class from the hottest to the coldest, the order
-// of a legend.
-func Classes() []Class {
-	return []Class{Hot99, Hot95, Hot90, NotSignificant, Cold90, Cold95, Cold99}
-}
-
 // Classify returns the class of a cell with z-score z and
 // FDR-adjusted p-value pFDR.
 func Classify(z, pFDR float64) Class {

@@ -102,12 +102,6 @@ func (a *Analyser) Stats() Stats {
 	return s
 }
 
-// Analyse builds an Analyser for the three layers and runs one analysis;
-// to run several, build the Analyser once.
-func Analyse(routes, incidents, services []*geojson.Feature, p Params) (Result, error) {
-	return NewAnalyser(routes, incidents, services).Analyse(p)
-}
-
 // Analyse runs the analysis described in the package documentation. The
 // error is a *geodata.Error with code Invalid when p is out of bounds or
 // names a route the routes layer does not have.
@@ -349,13 +343,8 @@ func (q *query) incidents(s *Segment, sc *scratch, d disc) {
 				}
 				last = max(last, d)
 			}
-			v := 1 - theta2/q.radius2
 			dd, mm := float64(r.dead), float64(r.missing)
-			sev := dd + mm // Severity, for counts known to be ≥ 0
-			if sev == 0 {
-				sev = q.p.NonFatalWeight
-			}
-			w := sev * rec * v * v
+			w := Severity(dd, mm, q.p.NonFatalWeight) * rec * kernel(theta2, q.radius2)
 			sum += w
 			if sc.visit != nil {
 				sc.visit(int(sp.lo)+j, theta2, w)

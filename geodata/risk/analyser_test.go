@@ -76,7 +76,7 @@ func handParams() Params {
 
 func TestAnalyseByHand(t *testing.T) {
 	routes, incidents, services := handLayers()
-	res, err := Analyse(routes, incidents, services, handParams())
+	res, err := NewAnalyser(routes, incidents, services).Analyse(handParams())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +294,7 @@ func TestPriorityRanking(t *testing.T) {
 	}
 	p := DefaultParams(refDate)
 	p.SegmentKm = 30
-	res, err := Analyse(routes, incidents, nil, p)
+	res, err := NewAnalyser(routes, incidents, nil).Analyse(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,7 +321,7 @@ func TestPriorityRanking(t *testing.T) {
 	// A health service near route a covers it, but b (the same line) too;
 	// one far from c leaves c a gap.
 	services := []*geojson.Feature{serviceFeature(0.1, 0.1, "health", "2024-01-01"), serviceFeature(45, 0, "health", "2024-01-01")}
-	res, _ = Analyse(routes, incidents, services, p)
+	res, _ = NewAnalyser(routes, incidents, services).Analyse(p)
 	got = got[:0]
 	for _, pr := range res.Priorities {
 		got = append(got, row{pr.SegmentID, pr.Rank, math.Round(pr.Priority*1e9) / 1e9})
@@ -350,7 +350,7 @@ func TestAnalyseEmptyAndOddInput(t *testing.T) {
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			res, err := Analyse(layers[0], layers[1], layers[2], p)
+			res, err := NewAnalyser(layers[0], layers[1], layers[2]).Analyse(p)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -374,7 +374,7 @@ func TestAnalyseNearThePole(t *testing.T) {
 	}
 	p := DefaultParams(refDate)
 	p.SegmentKm = 100
-	res, err := Analyse(routes, incidents, nil, p)
+	res, err := NewAnalyser(routes, incidents, nil).Analyse(p)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -117,7 +117,7 @@ func BenchmarkPostGISCountAndSum2000(b *testing.B) {
 		b.Skipf("PostGIS is not available at %s: %v", url, err)
 	}
 	l := sampleLayers(b)
-	res, err := Analyse(l.routes, nil, nil, DefaultParams(sampleDate))
+	res, err := NewAnalyser(l.routes, nil, nil).Analyse(DefaultParams(sampleDate))
 	if err != nil {
 		b.Fatal(err)
 	}

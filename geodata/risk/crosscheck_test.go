@@ -14,7 +14,7 @@ import (
 
 // A brute-force computation, pair by pair, of what Analyse computes with
 // its index: every segment against every feature, distances by
-// PointToArcKm (math.Asin and math.Atan2, not the squared-angle series),
+// arcKm (math.Asin, not the squared-angle series of nearer),
 // properties read afresh from the features.
 
 // nearBox is a plain longitude/latitude prefilter: the segment's vertex
@@ -50,7 +50,7 @@ func (n nearBox) may(p orb.Point) bool {
 func segmentKm(geom orb.LineString, p orb.Point) float64 {
 	best := math.Inf(1)
 	for i := 1; i < len(geom); i++ {
-		best = math.Min(best, PointToArcKm(p, geom[i-1], geom[i]))
+		best = math.Min(best, arcKm(p, geom[i-1], geom[i]))
 	}
 	return best
 }

@@ -1,11 +1,5 @@
 package risk
 
-import (
-	"math"
-
-	"github.com/paulmach/orb"
-)
-
 // arc is a great-circle arc from a to b (the shorter way round), prepared
 // for point-to-arc distances.
 type arc struct {
@@ -31,17 +25,6 @@ func newArc(a, b vec3) arc {
 	}
 	n := c.scale(1 / l)
 	return arc{a: a, b: b, n: n, ta: n.cross(a), tb: b.cross(n)}
-}
-
-// angleTo returns the angular distance in radians from the unit vector p
-// to the nearest point of the arc: the cross-track angle asin(|p·n|) when
-// p projects onto the arc, else the angle to the nearer end.
-func (r *arc) angleTo(p vec3) float64 {
-	if !r.degenerate && p.dot(r.ta) >= 0 && p.dot(r.tb) >= 0 {
-		return math.Asin(math.Min(math.Abs(p.dot(r.n)), 1))
-	}
-	da, db := p.sub(r.a), p.sub(r.b)
-	return chordAngle(math.Min(da.dot(da), db.dot(db)))
 }
 
 // nearer returns the square of the angle from p to the nearest of arcs,
@@ -78,15 +61,4 @@ func nearer(arcs []arc, p vec3, lim2, sinLim, cosLim float64) (float64, bool) {
 		}
 	}
 	return best, ok
-}
-
-// PointToArcKm returns the great-circle distance in kilometres from p to
-// the nearest point of the great-circle arc from a to b (longitude/latitude
-// in degrees; the arc runs the shorter way round, across the antimeridian
-// if that is shorter). A point beyond either end of the arc is measured to
-// that end; a point beside it, along the perpendicular (cross-track
-// distance).
-func PointToArcKm(p, a, b orb.Point) float64 {
-	r := newArc(unit(a), unit(b))
-	return r.angleTo(unit(p)) * EarthRadiusKm
 }

@@ -163,15 +163,16 @@
 // # Checking
 //
 // The tests compare the counts and the risk of each segment with a
-// brute-force computation (every segment against every incident, through
-// PointToArcKm) and with an independent one in PostGIS (ST_DWithin and
-// ST_Distance on geography; the test fails under CI=true when PostGIS is
-// unreachable and is skipped otherwise). On the sphere counts must agree
-// exactly, but for incidents within a millimetre of the radius, which
-// either side may count, and risk to 10⁻⁶ relative. On the WGS84 spheroid
-// (ST_DWithin's default) counts may differ only by incidents whose
-// spherical distance is within 0.5 % of the radius. With the bundled
-// layers and the defaults, all 12,104 segments and 78,071 (segment,
-// incident) pairs agree on the sphere, risk to 10⁻⁷; on the spheroid 76
-// segments differ, by at most 12 incidents, all within that band.
+// brute-force computation (every segment against every incident, with a
+// plain point-to-arc distance from math.Asin) and with an independent one
+// in PostGIS (ST_DWithin and ST_Distance on geography; the test fails
+// under CI=true when PostGIS is unreachable and is skipped otherwise). On
+// the sphere counts must agree exactly, but for incidents within a
+// millimetre of the radius, which either side may count, and risk to 10⁻⁶
+// relative. On the WGS84 spheroid (ST_DWithin's default) counts may differ
+// only by incidents whose spherical distance is within 0.5 % of the
+// radius. With the bundled layers and the defaults, all 12,104 segments
+// and 78,071 (segment, incident) pairs agree on the sphere, risk to 10⁻⁷;
+// on the spheroid 76 segments differ, by at most 12 incidents, all within
+// that band.
 package risk

@@ -41,7 +41,7 @@ type Explanation struct {
 }
 
 // Contribution is one incident counted for a segment and what it weighs:
-// Severity × Recency × Kernel (doc.go).
+// severity × recency × kernel (doc.go).
 type Contribution struct {
 	ID            string  `json:"id"`
 	Date          *string `json:"date"` // YYYY-MM-DD; nil when undated

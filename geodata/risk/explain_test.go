@@ -57,8 +57,9 @@ func TestExplainByHand(t *testing.T) {
 		t.Fatalf("incidents: total %d, listed %d, segment %d; want 2", ex.IncidentsTotal, len(ex.Incidents), seg.Incidents)
 	}
 	degKm := math.Pi / 180 * EarthRadiusKm
-	wantA := Severity(2, 1, p.NonFatalWeight) * Recency(0, p.HalfLifeDays) * Kernel(0.1*degKm, p.RadiusKm)
-	wantB := Severity(1, 0, p.NonFatalWeight) * Recency(1037, p.HalfLifeDays) * Kernel(0.05*degKm, p.RadiusKm)
+	quartic := func(d float64) float64 { u := d / p.RadiusKm; return (1 - u*u) * (1 - u*u) }
+	wantA := Severity(2, 1, p.NonFatalWeight) * Recency(0, p.HalfLifeDays) * quartic(0.1*degKm)
+	wantB := Severity(1, 0, p.NonFatalWeight) * Recency(1037, p.HalfLifeDays) * quartic(0.05*degKm)
 	a, b := ex.Incidents[0], ex.Incidents[1]
 	if a.ID != "a" || b.ID != "b" {
 		t.Fatalf("order %q, %q; want a (heavier), b", a.ID, b.ID)

@@ -12,7 +12,7 @@ import (
 
 func TestSegmentFeatures(t *testing.T) {
 	routes, incidents, services := handLayers()
-	res, err := Analyse(routes, incidents, services, DefaultParams(refDate))
+	res, err := NewAnalyser(routes, incidents, services).Analyse(DefaultParams(refDate))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestSegmentFeatures(t *testing.T) {
 
 func TestPriorityJSON(t *testing.T) {
 	routes, incidents, services := handLayers()
-	res, _ := Analyse(routes, incidents, services, handParams())
+	res, _ := NewAnalyser(routes, incidents, services).Analyse(handParams())
 	raw, err := json.Marshal(res.Priorities[0])
 	if err != nil {
 		t.Fatal(err)

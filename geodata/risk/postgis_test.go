@@ -85,7 +85,7 @@ func TestPostGISCrossCheck(t *testing.T) {
 	l := sampleLayers(t)
 	p := DefaultParams(sampleDate)
 	p.Routes = checkedRoutes()
-	res, err := Analyse(l.routes, l.incidents, l.services, p)
+	res, err := NewAnalyser(l.routes, l.incidents, l.services).Analyse(p)
 	if err != nil {
 		t.Fatal(err)
 	}

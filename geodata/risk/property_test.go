@@ -127,9 +127,9 @@ func TestPropertyMovingAnIncidentFartherNeverRaisesRisk(t *testing.T) {
 		for i, s := range before.Segments {
 			line := s.Geometry
 			dist := func(p orb.Point) float64 {
-				d := PointToArcKm(p, line[0], line[1])
+				d := arcKm(p, line[0], line[1])
 				for j := 1; j+1 < len(line); j++ {
-					d = min(d, PointToArcKm(p, line[j], line[j+1]))
+					d = min(d, arcKm(p, line[j], line[j+1]))
 				}
 				return d
 			}

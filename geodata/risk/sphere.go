@@ -65,12 +65,6 @@ func angle(a, b vec3) float64 {
 	return math.Atan2(a.cross(b).norm(), a.dot(b))
 }
 
-// chordAngle turns the squared chord between two unit vectors into the
-// angle between them: θ = 2·asin(c/2).
-func chordAngle(c2 float64) float64 {
-	return 2 * asin(math.Min(math.Sqrt(c2)/2, 1))
-}
-
 // asin2 returns asin(√x)², the squared angle whose sine squared is x,
 // by the series Σ (2²ⁿ / (2n² C(2n, n))) xⁿ where that is exact to within
 // rounding: for x < 0.0025 (angles up to 318 km on the Earth) the first
@@ -94,18 +88,6 @@ func chordAsin2(h float64) float64 {
 	return 4 * asin2(h/2)
 }
 
-// asin is math.Asin, by its Taylor series where that is exact to within
-// rounding: for |x| < 0.05 (angles up to 318 km on the Earth) the first
-// term left out, 63/2816·x¹¹, is below 3·10⁻¹⁵ of the result. The
-// analysis measures nearly every distance in that range.
-func asin(x float64) float64 {
-	if x > -0.05 && x < 0.05 {
-		x2 := x * x
-		return x * (1 + x2*(1.0/6+x2*(3.0/40+x2*(15.0/336+x2*(105.0/3456)))))
-	}
-	return math.Asin(x)
-}
-
 // slerp returns the point a fraction f of the way from a to b along the
 // great circle arc between them; theta is the angle between a and b.
 func slerp(a, b vec3, theta, f float64) vec3 {
@@ -114,10 +96,4 @@ func slerp(a, b vec3, theta, f float64) vec3 {
 	}
 	s := math.Sin(theta)
 	return a.scale(math.Sin((1-f)*theta) / s).add(b.scale(math.Sin(f*theta) / s)).normalize()
-}
-
-// DistanceKm returns the great-circle distance in kilometres between two
-// longitude/latitude points (degrees) on the sphere of EarthRadiusKm.
-func DistanceKm(a, b orb.Point) float64 {
-	return angle(unit(a), unit(b)) * EarthRadiusKm
 }

@@ -13,7 +13,7 @@ const DefaultNonFatalWeight = 0.5
 // Severity is the weight of an incident by its toll: dead + missing, or
 // nonFatal when both are zero (or absent). Negative counts count as zero.
 func Severity(dead, missing, nonFatal float64) float64 {
-	s := math.Max(dead, 0) + math.Max(missing, 0)
+	s := max(dead, 0) + max(missing, 0)
 	if s > 0 {
 		return s
 	}
@@ -28,15 +28,16 @@ func Recency(ageDays, halfLifeDays float64) float64 {
 	return math.Exp(-math.Ln2 * ageDays / halfLifeDays)
 }
 
-// Kernel is the weight of an incident by its distance d from the segment
-// (both in km): the quartic (biweight) kernel (1 − (d/r)²)², 1 on the
-// line, falling smoothly to 0 at the radius r, 0 beyond it.
-func Kernel(d, r float64) float64 {
-	if d >= r {
+// kernel is the weight of an incident by its distance d from the segment,
+// given squared with the squared radius r (d2 = d², r2 = r², in any one
+// unit): the quartic (biweight) kernel (1 − (d/r)²)², 1 on the line,
+// falling smoothly to 0 at the radius, 0 beyond it. The analysis has its
+// distances squared already (nearer), so it needs no square root.
+func kernel(d2, r2 float64) float64 {
+	if d2 >= r2 {
 		return 0
 	}
-	u := d / r
-	v := 1 - u*u
+	v := 1 - d2/r2
 	return v * v
 }
 

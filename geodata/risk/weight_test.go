@@ -5,6 +5,8 @@ import (
 	"testing"
 )
 
+// TestKernel checks kernel, which the analysis calls with squared
+// distances.
 func TestKernel(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -22,8 +24,8 @@ func TestKernel(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Kernel(tt.d, tt.r); math.Abs(got-tt.want) > tt.epsilon {
-				t.Errorf("Kernel(%g, %g) = %.17g, want %.17g", tt.d, tt.r, got, tt.want)
+			if got := kernel(tt.d*tt.d, tt.r*tt.r); math.Abs(got-tt.want) > tt.epsilon {
+				t.Errorf("kernel(%g², %g²) = %.17g, want %.17g", tt.d, tt.r, got, tt.want)
 			}
 		})
 	}

@@ -9,5 +9,5 @@
 // once. Every byte is treated as untrusted: arc indexes out of range,
 // malformed coordinates, non-finite numbers, deep nesting and topologies
 // that would expand far beyond their own size are rejected with a
-// geodata.Invalid error, and no input makes Decode panic.
+// geodata.Invalid error, and no input makes DecodeObject panic.
 package topojson

@@ -12,13 +12,13 @@ import (
 	"github.com/routerisk/routerisk/geodata"
 )
 
-// MaxDepth is the deepest nesting of GeometryCollections Decode accepts; a
-// GeometryCollection member of an object is at depth 1.
+// MaxDepth is the deepest nesting of GeometryCollections DecodeObject
+// accepts; a GeometryCollection member of an object is at depth 1.
 const MaxDepth = 32
 
 // A topology expands: every reference to an arc copies its points. Real
 // topologies reference each arc once or twice (the two sides of a border);
-// Decode rejects a topology whose geometries would hold more than
+// DecodeObject rejects a topology whose geometries would hold more than
 // expansionFactor times the points of its arcs (plus expansionSlack), so
 // that a small file cannot ask for gigabytes by referencing one long arc
 // many times.
@@ -52,37 +52,19 @@ type object struct {
 	Geometries  []json.RawMessage `json:"geometries"`
 }
 
-// Decode reads a TopoJSON topology and returns each of its named objects as
-// a FeatureCollection of lon/lat (or, without a transform, as-stored)
+// DecodeObject reads a TopoJSON topology and returns its object called
+// name (world-atlas files hold "countries" and "land") as a
+// FeatureCollection of lon/lat (or, without a transform, as-stored)
 // geometries: a GeometryCollection object gives one feature per member, any
 // other object one feature. Features carry the object's id and properties
 // (an empty map when it has none); a geometry of type null gives a feature
 // with a nil Geometry. Member GeometryCollections become orb.Collection.
 //
 // Errors have code geodata.Invalid: malformed JSON, a file that is not a
-// Topology, an unknown geometry type, a position with fewer than two
-// numbers, a non-finite coordinate, an arc index out of range, nesting
-// deeper than MaxDepth, or geometries far larger than the arcs they use.
-func Decode(data []byte) (map[string]*geojson.FeatureCollection, error) {
-	d, objects, err := newDecoder(data)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]*geojson.FeatureCollection, len(objects))
-	for name, raw := range objects {
-		fc, err := d.collection(name, raw)
-		if err != nil {
-			return nil, err
-		}
-		out[name] = fc
-	}
-	return out, nil
-}
-
-// DecodeObject is Decode for the one object called name (world-atlas files
-// hold "countries" and "land"; decoding one is half the work). A topology
-// without that object is an error with code geodata.Invalid that names the
-// objects it has.
+// Topology, no object called name (the message names the objects it has),
+// an unknown geometry type, a position with fewer than two numbers, a
+// non-finite coordinate, an arc index out of range, nesting deeper than
+// MaxDepth, or geometries far larger than the arcs they use.
 func DecodeObject(data []byte, name string) (*geojson.FeatureCollection, error) {
 	d, objects, err := newDecoder(data)
 	if err != nil {

@@ -24,7 +24,7 @@ const square = `{"type": "Topology",
    {"type": null, "properties": {"name": "Nowhere"}}
  ]}}}`
 
-func TestDecode(t *testing.T) {
+func TestDecodeObject(t *testing.T) {
 	tests := []struct {
 		name  string
 		topo  string
@@ -103,20 +103,9 @@ func TestDecode(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			all, err := Decode([]byte(tc.topo))
+			fc, err := DecodeObject([]byte(tc.topo), tc.obj)
 			if err != nil {
 				t.Fatal(err)
-			}
-			fc := all[tc.obj]
-			if fc == nil {
-				t.Fatalf("no object %q in %v", tc.obj, all)
-			}
-			one, err := DecodeObject([]byte(tc.topo), tc.obj)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(one, fc) {
-				t.Errorf("DecodeObject differs from Decode")
 			}
 			if len(fc.Features) != len(tc.want) {
 				t.Fatalf("%d features, want %d", len(fc.Features), len(tc.want))
@@ -263,7 +252,7 @@ func TestDecodeErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Decode([]byte(tc.topo))
+			_, err := DecodeObject([]byte(tc.topo), "a")
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -291,14 +280,17 @@ func TestDecodeWorldAtlas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all, err := Decode(data)
+	land, err := DecodeObject(data, "land")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(all["land"].Features) != 1 {
-		t.Errorf("land: %d features", len(all["land"].Features))
+	if len(land.Features) != 1 {
+		t.Errorf("land: %d features", len(land.Features))
 	}
-	countries := all["countries"]
+	countries, err := DecodeObject(data, "countries")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if n := len(countries.Features); n < 170 || n > 260 {
 		t.Fatalf("%d countries", n)
 	}

@@ -37,7 +37,7 @@ var bundled = sync.OnceValues(func() ([]Layer, error) {
 		}
 		feats[i] = fc.Features
 	}
-	res, err := risk.Analyse(feats[0], feats[1], feats[2], risk.DefaultParams(time.Date(2025, 9, 9, 0, 0, 0, 0, time.UTC)))
+	res, err := risk.NewAnalyser(feats[0], feats[1], feats[2]).Analyse(risk.DefaultParams(time.Date(2025, 9, 9, 0, 0, 0, 0, time.UTC)))
 	if err != nil {
 		return nil, err
 	}
