@@ -76,6 +76,24 @@ func (s *openedStore) publishFirst(ctx context.Context, l *geodata.Layer, report
 	return m, err == nil, err
 }
 
+// accountStores returns where API tokens and issued embeds are kept:
+// tokens in PostGIS with the layers, or in a file of dataDir beside the
+// file store; embeds in a file of dataDir.
+func (s *openedStore) accountStores(dataDir string) (auth.TokenStore, auth.EmbedStore, error) {
+	ef, err := store.OpenEmbedFile(dataDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if s.postgis != nil {
+		return s.postgis.Tokens(), ef, nil
+	}
+	tf, err := store.OpenTokenFile(dataDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	return tf, ef, nil
+}
+
 // check reports the store's state for /readyz.
 func (s *openedStore) check(ctx context.Context) (state, detail string) {
 	if s.postgis != nil {
@@ -163,7 +181,7 @@ func runStoreImport(ctx context.Context, args []string, getenv func(string) stri
 	if err := imp.audit(ctx); err != nil {
 		return fmt.Errorf("audit log: %w", err)
 	}
-	tokens, err := imp.tokens(*dataDir)
+	tokens, err := imp.tokens(ctx, *dataDir)
 	if err != nil {
 		return fmt.Errorf("tokens: %w", err)
 	}
@@ -302,18 +320,18 @@ func isDeleted(err error) bool {
 
 // tokens copies the API tokens of the data folder (hashes only, revoked
 // ones too) and returns how many were new.
-func (imp *storeImport) tokens(dataDir string) (int, error) {
-	tf, err := auth.OpenTokenFile(dataDir)
+func (imp *storeImport) tokens(ctx context.Context, dataDir string) (int, error) {
+	tf, err := store.OpenTokenFile(dataDir)
 	if err != nil {
 		return 0, err
 	}
-	recs, err := tf.List()
+	recs, err := tf.List(ctx)
 	if err != nil {
 		return 0, err
 	}
 	copied := 0
 	for _, r := range recs {
-		ok, err := imp.dst.Tokens().Import(r)
+		ok, err := imp.dst.Tokens().Add(ctx, r)
 		if err != nil {
 			return copied, err
 		}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/routerisk/routerisk/internal/testpostgis"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -17,6 +16,8 @@ import (
 
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/sample"
+	"github.com/routerisk/routerisk/internal/testpostgis"
+	"github.com/routerisk/routerisk/internal/teststore"
 	"github.com/routerisk/routerisk/server/auth"
 	"github.com/routerisk/routerisk/server/store"
 )
@@ -116,10 +117,7 @@ func TestStoreImport(t *testing.T) {
 	ctx := context.Background()
 	dir, fs := fileStoreWithHistory(t)
 	pgURL := newPostGISDatabase(t)
-	tf, err := auth.OpenTokenFile(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tf := teststore.Tokens(t, dir)
 	kept, _, _ := tf.Create("GIS desk", auth.Editor)
 	_, gone, _ := tf.Create("old laptop", auth.Viewer)
 	tf.Revoke(gone.ID)
@@ -141,10 +139,11 @@ func TestStoreImport(t *testing.T) {
 	defer pg.Close()
 	// The tokens work against PostGIS as they did against the file, and
 	// the revoked one stays revoked.
-	if p, err := pg.Tokens().Authenticate(kept); err != nil || p.Name != "GIS desk" {
+	pgTokens := auth.NewTokens(pg.Tokens())
+	if p, err := pgTokens.Authenticate(kept); err != nil || p.Name != "GIS desk" {
 		t.Errorf("an imported token: %+v %v", p, err)
 	}
-	if pg.Tokens().Active(gone.ID) {
+	if pgTokens.Active(gone.ID) {
 		t.Error("a revoked token came back active")
 	}
 	for _, id := range []string{"clinics", "old-routes"} {
