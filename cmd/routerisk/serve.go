@@ -33,8 +33,9 @@ func Serve(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- strin
 		return err
 	}
 	defer st.Close()
-	// API tokens live with the layers: in PostGIS every replica shares
-	// them, else in the data folder. Issued embeds live in the data folder.
+	// API tokens and issued embeds live with the layers: in PostGIS every
+	// replica shares them (and the embed signing key, unless --embed-key
+	// gives it), else in the data folder.
 	tokenStore, embedStore, err := st.accountStores(cfg.DataDir)
 	if err != nil {
 		return err

@@ -76,18 +76,17 @@ func (s *openedStore) publishFirst(ctx context.Context, l *geodata.Layer, report
 	return m, err == nil, err
 }
 
-// accountStores returns where API tokens and issued embeds are kept:
-// tokens in PostGIS with the layers, or in a file of dataDir beside the
-// file store; embeds in a file of dataDir.
+// accountStores returns where API tokens and issued embeds are kept: in
+// PostGIS with the layers, or in files of dataDir beside the file store.
 func (s *openedStore) accountStores(dataDir string) (auth.TokenStore, auth.EmbedStore, error) {
-	ef, err := store.OpenEmbedFile(dataDir)
+	if s.postgis != nil {
+		return s.postgis.Tokens(), s.postgis.Embeds(), nil
+	}
+	tf, err := store.OpenTokenFile(dataDir)
 	if err != nil {
 		return nil, nil, err
 	}
-	if s.postgis != nil {
-		return s.postgis.Tokens(), ef, nil
-	}
-	tf, err := store.OpenTokenFile(dataDir)
+	ef, err := store.OpenEmbedFile(dataDir)
 	if err != nil {
 		return nil, nil, err
 	}

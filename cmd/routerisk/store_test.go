@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -296,8 +298,35 @@ func TestServeOnPostGIS(t *testing.T) {
 		t.Fatal(err)
 	}
 	if resp.StatusCode != 200 || ready.Checks["store"].State != "ok" || !strings.Contains(ready.Checks["store"].Detail, "postgis 127.0.0.1") && os.Getenv("ROUTERISK_TEST_POSTGIS_URL") == "" ||
-		!strings.Contains(ready.Checks["store"].Detail, "schema version 3") {
+		!strings.Contains(ready.Checks["store"].Detail, "schema version 4") {
 		t.Fatalf("/readyz: %d %s", resp.StatusCode, body)
+	}
+
+	// An embed issued through one replica is shown by the other (one
+	// signing key, kept in the database), and withdrawn through the other
+	// it is refused by the first at once: no folder is shared.
+	pgStore, err := store.OpenPostGIS(context.Background(), pgURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pgStore.Close()
+	admin, _, err := auth.NewTokens(pgStore.Tokens()).Create("embed test", auth.Admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, body = send(t, http.MethodPost, base+"/api/v1/embeds", admin, `{"name":"report","tier":"public","view":{"bbox":[10,30,20,38]},"layers":["incidents"],"expires_in_days":1}`)
+	var issued struct{ ID, Token string }
+	if err := json.Unmarshal(body, &issued); err != nil || resp.StatusCode != http.StatusCreated || issued.Token == "" {
+		t.Fatalf("issuing an embed: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := get(t, base2+"/api/v1/layers", "X-Embed-Token", issued.Token); resp.StatusCode != 200 {
+		t.Fatalf("the embed through the other replica: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := send(t, http.MethodDelete, base2+"/api/v1/embeds/"+issued.ID, admin, ""); resp.StatusCode/100 != 2 {
+		t.Fatalf("withdrawing through the other replica: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := get(t, base+"/api/v1/layers", "X-Embed-Token", issued.Token); resp.StatusCode != 401 || !strings.Contains(string(body), "withdrawn") {
+		t.Fatalf("a withdrawn embed through the replica that issued it: %d %s", resp.StatusCode, body)
 	}
 
 	// `routerisk import --store` publishes into the same database.
@@ -307,14 +336,30 @@ func TestServeOnPostGIS(t *testing.T) {
 	if code := Main(context.Background(), []string{"import", "--store", pgURL, "--id", "clinics", "--kind", "service", "--title", "Clinics", file}, env(), &out, &errOut); code != 0 {
 		t.Fatalf("import --store: exit %d: %s", code, errOut.String())
 	}
-	pg, err := store.OpenPostGIS(context.Background(), pgURL)
+	if m, err := pgStore.Current(context.Background(), "clinics"); err != nil || m.FeatureCount != 1 {
+		t.Fatalf("clinics in postgis: %+v, %v", m, err)
+	}
+}
+
+// send makes a request with a bearer token and a JSON body (none when
+// empty) and returns the response and its body.
+func send(t *testing.T, method, url, token, body string) (*http.Response, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer pg.Close()
-	if m, err := pg.Current(context.Background(), "clinics"); err != nil || m.FeatureCount != 1 {
-		t.Fatalf("clinics in postgis: %+v, %v", m, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return resp, b
 }
 
 // TestDeletedBundledLayerStaysDeleted: the bundled layers go into a store

@@ -9,8 +9,9 @@
 // kept by both.
 //
 // Both also keep the account records package auth declares stores for:
-// API token records (TokenFile: DIR/tokens.json; PostGISTokens), and the
-// file store issued embeds with their withdrawals and signing key
-// (EmbedFile: DIR/embeds.json). In PostGIS every replica on one database
-// shares them; the files are shared only by processes on one folder.
+// API token records (TokenFile: DIR/tokens.json; PostGISTokens) and issued
+// embeds with their withdrawals and signing key (EmbedFile:
+// DIR/embeds.json; PostGISEmbeds). In PostGIS every replica on one
+// database shares them; the files are shared only by processes on one
+// folder.
 package store
