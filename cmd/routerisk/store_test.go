@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -123,12 +124,26 @@ func TestStoreImport(t *testing.T) {
 	kept, _, _ := tf.Create("GIS desk", auth.Editor)
 	_, gone, _ := tf.Create("old laptop", auth.Viewer)
 	tf.Revoke(gone.ID)
+	embeds := teststore.Embeds(t, dir) // with a key made and kept in the folder
+	claims := auth.EmbedClaims{Tier: auth.EmbedPublic, View: auth.EmbedView{BBox: &[4]float64{10, 30, 20, 38}}, Layers: []string{"clinics"}}
+	shown, _, err := embeds.Issue(claims, "report", 30, auth.Principal{Name: "ana"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	withdrawn, withdrawnRec, err := embeds.Issue(claims, "draft", 30, auth.Principal{Name: "ana"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := embeds.Revoke(withdrawnRec.ID); err != nil {
+		t.Fatal(err)
+	}
 	var out, errOut bytes.Buffer
 	if code := Main(ctx, []string{"store", "import", "--data-dir", dir, "--store", pgURL}, env("USER", "ops"), &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s%s", code, out.String(), errOut.String())
 	}
 	t.Logf("first run:\n%s", out.String())
-	for _, want := range []string{"clinics: current v3; copied v1 v2 v3", "old-routes: deleted; copied v1", "audit log: 6 entries copied", "tokens: 2 copied, 0 already there", "done: 4 versions and 6 audit entries copied"} {
+	for _, want := range []string{"clinics: current v3; copied v1 v2 v3", "old-routes: deleted; copied v1", "audit log: 6 entries copied", "tokens: 2 copied, 0 already there",
+		"embeds: 2 copied, 0 already there; signing key: the folder's, in postgis", "done: 4 versions and 6 audit entries copied"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
@@ -147,6 +162,18 @@ func TestStoreImport(t *testing.T) {
 	}
 	if pgTokens.Active(gone.ID) {
 		t.Error("a revoked token came back active")
+	}
+	// So do the embeds, with the folder's key: the withdrawn one stays
+	// withdrawn.
+	pgEmbeds, err := auth.OpenEmbeds(ctx, pg.Embeds(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pgEmbeds.Verify(shown); err != nil {
+		t.Errorf("an imported embed: %v", err)
+	}
+	if _, err := pgEmbeds.Verify(withdrawn); !errors.Is(err, auth.ErrEmbedRevoked) {
+		t.Errorf("a withdrawn embed after the import: %v", err)
 	}
 	for _, id := range []string{"clinics", "old-routes"} {
 		want, _ := fs.Versions(ctx, id)
@@ -192,6 +219,7 @@ func TestStoreImport(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "done: 0 versions and 0 audit entries copied, 4 versions and 6 entries were already there") ||
 		!strings.Contains(out.String(), "tokens: 0 copied, 2 already there") ||
+		!strings.Contains(out.String(), "embeds: 0 copied, 2 already there; signing key: the folder's, in postgis") ||
 		!strings.Contains(out.String(), "clinics: current v3, left as it was; already there v1 v2 v3") {
 		t.Fatalf("second run:\n%s", out.String())
 	}
@@ -230,6 +258,36 @@ func TestStoreImport(t *testing.T) {
 	}
 	if cur, _ := pg.Current(ctx, "clinics"); cur.UpdatedBy != "pg" {
 		t.Fatal("a conflicting version was overwritten")
+	}
+}
+
+// TestStoreImportEmbedKeyConflict: when PostGIS already holds another
+// embed signing key the import says so and fails, and the key stays.
+func TestStoreImportEmbedKeyConflict(t *testing.T) {
+	ctx := context.Background()
+	dir, _ := fileStoreWithHistory(t)
+	if _, _, err := teststore.Embeds(t, dir).Issue(auth.EmbedClaims{Tier: auth.EmbedPublic,
+		View: auth.EmbedView{BBox: &[4]float64{10, 30, 20, 38}}, Layers: []string{"clinics"}}, "report", 1, auth.Principal{}); err != nil {
+		t.Fatal(err)
+	}
+	pgURL := newPostGISDatabase(t)
+	pg, err := store.OpenPostGIS(ctx, pgURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	theirs := bytes.Repeat([]byte{7}, 32)
+	if _, err := pg.Embeds().Key(ctx, theirs); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if code := Main(ctx, []string{"store", "import", "--data-dir", dir, "--store", pgURL}, env(), &out, &errOut); code != 1 ||
+		!strings.Contains(out.String(), "embeds: 1 copied, 0 already there; signing key: NOT COPIED, postgis holds another one") ||
+		!strings.Contains(errOut.String(), "--embed-key") {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errOut.String())
+	}
+	if k, err := pg.Embeds().Key(ctx, bytes.Repeat([]byte{8}, 32)); err != nil || !bytes.Equal(k, theirs) {
+		t.Fatalf("the key in postgis became %x, %v", k, err)
 	}
 }
 

@@ -124,3 +124,18 @@ func (e *EmbedFile) Key(_ context.Context, candidate []byte) ([]byte, error) {
 	}
 	return hex.DecodeString(e.f.doc.Key) // checked when read
 }
+
+// StoredKey returns the signing key kept in the file, nil when there is
+// none (the key was configured, or nothing was signed yet). Unlike Key it
+// never writes one.
+func (e *EmbedFile) StoredKey(context.Context) ([]byte, error) {
+	e.f.mu.Lock()
+	defer e.f.mu.Unlock()
+	if err := e.f.load(); err != nil {
+		return nil, err
+	}
+	if e.f.doc.Key == "" {
+		return nil, nil
+	}
+	return hex.DecodeString(e.f.doc.Key) // checked when read
+}
