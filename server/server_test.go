@@ -79,10 +79,7 @@ func newTestAppWith(t *testing.T, c answers.Cache, extra map[string]geodata.Meta
 // test sends "Authorization" "" to come anonymously.
 func asStaff(t testing.TB, o Options) *echo.Echo {
 	t.Helper()
-	tokens, err := auth.OpenTokenFile(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	tokens := teststore.Tokens(t, t.TempDir())
 	staff, _, err := tokens.Create("query tests", auth.Staff)
 	if err != nil {
 		t.Fatal(err)

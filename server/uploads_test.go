@@ -32,7 +32,7 @@ type writeApp struct {
 	e      *echo.Echo
 	dir    string
 	tokens map[auth.Role]string
-	embeds *auth.EmbedFile
+	embeds *auth.Embeds
 	uc     *usecases.Set
 }
 
@@ -47,10 +47,7 @@ func newWriteAppWith(t *testing.T, up UploadOptions, concurrency int) *writeApp 
 	t.Helper()
 	dir := t.TempDir()
 	st := teststore.Open(t, dir)
-	tf, err := auth.OpenTokenFile(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tf := teststore.Tokens(t, dir)
 	toks := map[auth.Role]string{}
 	for _, r := range auth.Roles {
 		tok, _, err := tf.Create("test "+string(r), r)
@@ -63,10 +60,7 @@ func newWriteAppWith(t *testing.T, up UploadOptions, concurrency int) *writeApp 
 	if err := uc.Library.Load(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	embeds, err := auth.OpenEmbedFile(dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	embeds := teststore.Embeds(t, dir)
 	up.SpoolDir = filepath.Join(dir, "uploads")
 	e := New(Options{UseCases: uc, Tokens: tf, Sessions: auth.NewSessions(time.Hour), Uploads: up,
 		Embeds: embeds, EmbedOrigins: []string{"https://reports.example.org"}})
@@ -529,10 +523,7 @@ func TestRevokedTokenEndsItsSessions(t *testing.T) {
 	if r := a.send(t, http.MethodGet, "/api/v1/session", nil, "Cookie", cookie); r.Code != 200 {
 		t.Fatalf("session: %d", r.Code)
 	}
-	tf, err := auth.OpenTokenFile(a.dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tf := teststore.Tokens(t, a.dir) // another handle, as `routerisk token revoke` would open
 	id := strings.Split(a.tokens[auth.Editor], "_")[1]
 	if err := tf.Revoke(id); err != nil {
 		t.Fatal(err)

@@ -51,7 +51,7 @@ type setting struct {
 // settings lists every option of `routerisk serve`, in the README's order.
 var settings = []setting{
 	{"addr", "ROUTERISK_ADDR", "127.0.0.1:8080", "address to listen on (host:port)"},
-	{"data-dir", "ROUTERISK_DATA_DIR", "./data", "folder of the file store (when --store is empty), API tokens and spooled uploads; created on first run"},
+	{"data-dir", "ROUTERISK_DATA_DIR", "./data", "folder of the file store, API tokens and issued embeds (when --store is empty) and spooled uploads; created on first run"},
 	{"store", "ROUTERISK_STORE", "", "where layers are kept: empty for the file store in --data-dir; postgres://user@host:5432/db for PostGIS, shared by every replica"},
 	{"redis-url", "ROUTERISK_REDIS_URL", "", "Redis for the shared cache tier, redis://[user:pass@]host:port/db; empty: in-process cache only"},
 	{"redis-timeout", "ROUTERISK_REDIS_TIMEOUT", "50ms", "longest wait for one Redis call before serving without it"},
@@ -73,7 +73,7 @@ var settings = []setting{
 	{"upload-concurrency", "ROUTERISK_UPLOAD_CONCURRENCY", "2", "uploads read at once; more are answered 429 (upload_concurrency)"},
 	{"public-url", "ROUTERISK_PUBLIC_URL", "", "the address others reach this server at (https://maps.example.org), used in embed links and oEmbed; empty: the request's own"},
 	{"embed-origins", "ROUTERISK_EMBED_ORIGINS", "*", "sites that may frame /embed, space- or comma-separated (https://reports.example.org); * for any"},
-	{"embed-key", "ROUTERISK_EMBED_KEY", "", "hex key (16+ bytes) that signs embed tokens, shared by every replica; empty: one is made and kept in the data folder"},
+	{"embed-key", "ROUTERISK_EMBED_KEY", "", "hex key (16+ bytes) that signs embed tokens, shared by every replica; empty: one is made and kept with the embeds (the data folder, or PostGIS with --store)"},
 }
 
 // LoadConfig reads the configuration from environment variables, then

@@ -17,6 +17,7 @@ import (
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/sample"
 	"github.com/routerisk/routerisk/internal/testredis"
+	"github.com/routerisk/routerisk/internal/teststore"
 	"github.com/routerisk/routerisk/server/auth"
 )
 
@@ -111,11 +112,7 @@ func TestFirstRunInstallsBundledLayersOnce(t *testing.T) {
 		byID[m.ID] = m
 	}
 	// A token made while the server runs is honoured at once.
-	tokens, err := auth.OpenTokenFile(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	staff, _, err := tokens.Create("first-run test", auth.Staff)
+	staff, _, err := teststore.Tokens(t, dir).Create("first-run test", auth.Staff)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,10 +259,7 @@ func TestTokenCommand(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	tok := lines[len(lines)-1]
-	tf, err := auth.OpenTokenFile(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tf := teststore.Tokens(t, dir)
 	p, err := tf.Authenticate(tok)
 	if err != nil || p.Role != auth.Editor || p.Name != "Amina (GIS)" {
 		t.Fatalf("the printed token (%q) authenticates as %+v, %v", tok, p, err)

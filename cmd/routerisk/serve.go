@@ -33,15 +33,15 @@ func Serve(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- strin
 		return err
 	}
 	defer st.Close()
-	// API tokens live with the layers: in PostGIS every replica shares
-	// them, else in the data folder.
-	var tokens server.Tokens
-	if st.postgis != nil {
-		tokens = st.postgis.Tokens()
-	} else if tokens, err = auth.OpenTokenFile(cfg.DataDir); err != nil {
+	// API tokens and issued embeds live with the layers: in PostGIS every
+	// replica shares them (and the embed signing key, unless --embed-key
+	// gives it), else in the data folder.
+	tokenStore, embedStore, err := st.accountStores(cfg.DataDir)
+	if err != nil {
 		return err
 	}
-	embeds, err := auth.OpenEmbedFile(cfg.DataDir, cfg.EmbedKey)
+	tokens := auth.NewTokens(tokenStore)
+	embeds, err := auth.OpenEmbeds(ctx, embedStore, cfg.EmbedKey)
 	if err != nil {
 		return err
 	}

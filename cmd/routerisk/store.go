@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -74,6 +75,23 @@ func (s *openedStore) publishFirst(ctx context.Context, l *geodata.Layer, report
 	}
 	m, err := s.Publish(ctx, l, report, by)
 	return m, err == nil, err
+}
+
+// accountStores returns where API tokens and issued embeds are kept: in
+// PostGIS with the layers, or in files of dataDir beside the file store.
+func (s *openedStore) accountStores(dataDir string) (auth.TokenStore, auth.EmbedStore, error) {
+	if s.postgis != nil {
+		return s.postgis.Tokens(), s.postgis.Embeds(), nil
+	}
+	tf, err := store.OpenTokenFile(dataDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	ef, err := store.OpenEmbedFile(dataDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	return tf, ef, nil
 }
 
 // check reports the store's state for /readyz.
@@ -163,24 +181,33 @@ func runStoreImport(ctx context.Context, args []string, getenv func(string) stri
 	if err := imp.audit(ctx); err != nil {
 		return fmt.Errorf("audit log: %w", err)
 	}
-	tokens, err := imp.tokens(*dataDir)
+	tokens, err := imp.tokens(ctx, *dataDir)
 	if err != nil {
 		return fmt.Errorf("tokens: %w", err)
 	}
-	if imp.versions > 0 || imp.entries > 0 || tokens > 0 {
+	embeds, keyConflict, err := imp.embeds(ctx, *dataDir)
+	if err != nil {
+		return fmt.Errorf("embeds: %w", err)
+	}
+	if imp.versions > 0 || imp.entries > 0 || tokens > 0 || embeds > 0 {
 		e := geodata.AuditEntry{Actor: "cli:" + envOr(getenv, "USER", "unknown"), Action: "store-import",
-			Detail: fmt.Sprintf("%d versions, %d audit entries and %d tokens from a file store", imp.versions, imp.entries, tokens)}
+			Detail: fmt.Sprintf("%d versions, %d audit entries, %d tokens and %d embeds from a file store", imp.versions, imp.entries, tokens, embeds)}
 		if err := dst.Audit(ctx, e); err != nil {
 			return err
 		}
 	}
 	fmt.Fprintf(stdout, "done: %d versions and %d audit entries copied, %d versions and %d entries were already there\n",
 		imp.versions, imp.entries, imp.skippedVersions, imp.skippedEntries)
+	var problems []error
 	if imp.conflicts > 0 {
-		return fmt.Errorf("%d versions differ from the ones PostGIS already holds under the same number and were not copied; "+
-			"copy into a new database before any server runs on it (a server on an empty database installs the bundled layers as their version 1)", imp.conflicts)
+		problems = append(problems, fmt.Errorf("%d versions differ from the ones PostGIS already holds under the same number and were not copied; "+
+			"copy into a new database before any server runs on it (a server on an empty database installs the bundled layers as their version 1)", imp.conflicts))
 	}
-	return nil
+	if keyConflict {
+		problems = append(problems, errors.New("PostGIS already holds another embed signing key, so embeds issued from the data folder will not verify "+
+			"on servers without --embed-key; give every server the folder's key (the \"key\" of embeds.json) as --embed-key, or issue those embeds again"))
+	}
+	return errors.Join(problems...)
 }
 
 // storeImport copies one file store into PostGIS and counts what it did.
@@ -302,18 +329,66 @@ func isDeleted(err error) bool {
 
 // tokens copies the API tokens of the data folder (hashes only, revoked
 // ones too) and returns how many were new.
-func (imp *storeImport) tokens(dataDir string) (int, error) {
-	tf, err := auth.OpenTokenFile(dataDir)
+func (imp *storeImport) tokens(ctx context.Context, dataDir string) (int, error) {
+	tf, err := store.OpenTokenFile(dataDir)
 	if err != nil {
 		return 0, err
 	}
-	recs, err := tf.List()
+	recs, err := tf.List(ctx)
 	if err != nil {
 		return 0, err
 	}
+	copied, err := copyRecords(ctx, recs, imp.dst.Tokens().Add)
+	if err != nil {
+		return copied, err
+	}
+	fmt.Fprintf(imp.out, "tokens: %d copied, %d already there\n", copied, len(recs)-copied)
+	return copied, nil
+}
+
+// embeds copies the issued embeds of the data folder (withdrawn ones stay
+// withdrawn) and returns how many were new. The signing key kept in the
+// folder goes along when PostGIS has none yet, so that the embeds keep
+// working on servers without --embed-key; keyConflict reports that
+// PostGIS already holds another one.
+func (imp *storeImport) embeds(ctx context.Context, dataDir string) (copied int, keyConflict bool, err error) {
+	ef, err := store.OpenEmbedFile(dataDir)
+	if err != nil {
+		return 0, false, err
+	}
+	recs, err := ef.List(ctx)
+	if err != nil {
+		return 0, false, err
+	}
+	dst := imp.dst.Embeds()
+	if copied, err = copyRecords(ctx, recs, dst.Add); err != nil {
+		return copied, false, err
+	}
+	key, err := ef.StoredKey(ctx)
+	if err != nil {
+		return copied, false, err
+	}
+	state := "none in the folder (it was given with --embed-key)"
+	if key != nil {
+		kept, err := dst.Key(ctx, key)
+		if err != nil {
+			return copied, false, err
+		}
+		keyConflict = !bytes.Equal(kept, key)
+		state = "the folder's, in postgis"
+		if keyConflict {
+			state = "NOT COPIED, postgis holds another one"
+		}
+	}
+	fmt.Fprintf(imp.out, "embeds: %d copied, %d already there; signing key: %s\n", copied, len(recs)-copied, state)
+	return copied, keyConflict, nil
+}
+
+// copyRecords adds each record with add and counts the ones that were new.
+func copyRecords[R any](ctx context.Context, recs []R, add func(context.Context, R) (bool, error)) (int, error) {
 	copied := 0
 	for _, r := range recs {
-		ok, err := imp.dst.Tokens().Import(r)
+		ok, err := add(ctx, r)
 		if err != nil {
 			return copied, err
 		}
@@ -321,7 +396,6 @@ func (imp *storeImport) tokens(dataDir string) (int, error) {
 			copied++
 		}
 	}
-	fmt.Fprintf(imp.out, "tokens: %d copied, %d already there\n", copied, len(recs)-copied)
 	return copied, nil
 }
 

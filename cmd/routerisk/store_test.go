@@ -4,20 +4,23 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
-	"github.com/routerisk/routerisk/internal/testpostgis"
-
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/sample"
+	"github.com/routerisk/routerisk/internal/testpostgis"
+	"github.com/routerisk/routerisk/internal/teststore"
 	"github.com/routerisk/routerisk/server/auth"
 	"github.com/routerisk/routerisk/server/store"
 )
@@ -117,19 +120,30 @@ func TestStoreImport(t *testing.T) {
 	ctx := context.Background()
 	dir, fs := fileStoreWithHistory(t)
 	pgURL := newPostGISDatabase(t)
-	tf, err := auth.OpenTokenFile(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tf := teststore.Tokens(t, dir)
 	kept, _, _ := tf.Create("GIS desk", auth.Editor)
 	_, gone, _ := tf.Create("old laptop", auth.Viewer)
 	tf.Revoke(gone.ID)
+	embeds := teststore.Embeds(t, dir) // with a key made and kept in the folder
+	claims := auth.EmbedClaims{Tier: auth.EmbedPublic, View: auth.EmbedView{BBox: &[4]float64{10, 30, 20, 38}}, Layers: []string{"clinics"}}
+	shown, _, err := embeds.Issue(claims, "report", 30, auth.Principal{Name: "ana"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	withdrawn, withdrawnRec, err := embeds.Issue(claims, "draft", 30, auth.Principal{Name: "ana"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := embeds.Revoke(withdrawnRec.ID); err != nil {
+		t.Fatal(err)
+	}
 	var out, errOut bytes.Buffer
 	if code := Main(ctx, []string{"store", "import", "--data-dir", dir, "--store", pgURL}, env("USER", "ops"), &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s%s", code, out.String(), errOut.String())
 	}
 	t.Logf("first run:\n%s", out.String())
-	for _, want := range []string{"clinics: current v3; copied v1 v2 v3", "old-routes: deleted; copied v1", "audit log: 6 entries copied", "tokens: 2 copied, 0 already there", "done: 4 versions and 6 audit entries copied"} {
+	for _, want := range []string{"clinics: current v3; copied v1 v2 v3", "old-routes: deleted; copied v1", "audit log: 6 entries copied", "tokens: 2 copied, 0 already there",
+		"embeds: 2 copied, 0 already there; signing key: the folder's, in postgis", "done: 4 versions and 6 audit entries copied"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
@@ -142,11 +156,24 @@ func TestStoreImport(t *testing.T) {
 	defer pg.Close()
 	// The tokens work against PostGIS as they did against the file, and
 	// the revoked one stays revoked.
-	if p, err := pg.Tokens().Authenticate(kept); err != nil || p.Name != "GIS desk" {
+	pgTokens := auth.NewTokens(pg.Tokens())
+	if p, err := pgTokens.Authenticate(kept); err != nil || p.Name != "GIS desk" {
 		t.Errorf("an imported token: %+v %v", p, err)
 	}
-	if pg.Tokens().Active(gone.ID) {
+	if pgTokens.Active(gone.ID) {
 		t.Error("a revoked token came back active")
+	}
+	// So do the embeds, with the folder's key: the withdrawn one stays
+	// withdrawn.
+	pgEmbeds, err := auth.OpenEmbeds(ctx, pg.Embeds(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pgEmbeds.Verify(shown); err != nil {
+		t.Errorf("an imported embed: %v", err)
+	}
+	if _, err := pgEmbeds.Verify(withdrawn); !errors.Is(err, auth.ErrEmbedRevoked) {
+		t.Errorf("a withdrawn embed after the import: %v", err)
 	}
 	for _, id := range []string{"clinics", "old-routes"} {
 		want, _ := fs.Versions(ctx, id)
@@ -192,6 +219,7 @@ func TestStoreImport(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "done: 0 versions and 0 audit entries copied, 4 versions and 6 entries were already there") ||
 		!strings.Contains(out.String(), "tokens: 0 copied, 2 already there") ||
+		!strings.Contains(out.String(), "embeds: 0 copied, 2 already there; signing key: the folder's, in postgis") ||
 		!strings.Contains(out.String(), "clinics: current v3, left as it was; already there v1 v2 v3") {
 		t.Fatalf("second run:\n%s", out.String())
 	}
@@ -230,6 +258,36 @@ func TestStoreImport(t *testing.T) {
 	}
 	if cur, _ := pg.Current(ctx, "clinics"); cur.UpdatedBy != "pg" {
 		t.Fatal("a conflicting version was overwritten")
+	}
+}
+
+// TestStoreImportEmbedKeyConflict: when PostGIS already holds another
+// embed signing key the import says so and fails, and the key stays.
+func TestStoreImportEmbedKeyConflict(t *testing.T) {
+	ctx := context.Background()
+	dir, _ := fileStoreWithHistory(t)
+	if _, _, err := teststore.Embeds(t, dir).Issue(auth.EmbedClaims{Tier: auth.EmbedPublic,
+		View: auth.EmbedView{BBox: &[4]float64{10, 30, 20, 38}}, Layers: []string{"clinics"}}, "report", 1, auth.Principal{}); err != nil {
+		t.Fatal(err)
+	}
+	pgURL := newPostGISDatabase(t)
+	pg, err := store.OpenPostGIS(ctx, pgURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	theirs := bytes.Repeat([]byte{7}, 32)
+	if _, err := pg.Embeds().Key(ctx, theirs); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if code := Main(ctx, []string{"store", "import", "--data-dir", dir, "--store", pgURL}, env(), &out, &errOut); code != 1 ||
+		!strings.Contains(out.String(), "embeds: 1 copied, 0 already there; signing key: NOT COPIED, postgis holds another one") ||
+		!strings.Contains(errOut.String(), "--embed-key") {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errOut.String())
+	}
+	if k, err := pg.Embeds().Key(ctx, bytes.Repeat([]byte{8}, 32)); err != nil || !bytes.Equal(k, theirs) {
+		t.Fatalf("the key in postgis became %x, %v", k, err)
 	}
 }
 
@@ -298,8 +356,35 @@ func TestServeOnPostGIS(t *testing.T) {
 		t.Fatal(err)
 	}
 	if resp.StatusCode != 200 || ready.Checks["store"].State != "ok" || !strings.Contains(ready.Checks["store"].Detail, "postgis 127.0.0.1") && os.Getenv("ROUTERISK_TEST_POSTGIS_URL") == "" ||
-		!strings.Contains(ready.Checks["store"].Detail, "schema version 3") {
+		!strings.Contains(ready.Checks["store"].Detail, "schema version 4") {
 		t.Fatalf("/readyz: %d %s", resp.StatusCode, body)
+	}
+
+	// An embed issued through one replica is shown by the other (one
+	// signing key, kept in the database), and withdrawn through the other
+	// it is refused by the first at once: no folder is shared.
+	pgStore, err := store.OpenPostGIS(context.Background(), pgURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pgStore.Close()
+	admin, _, err := auth.NewTokens(pgStore.Tokens()).Create("embed test", auth.Admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, body = send(t, http.MethodPost, base+"/api/v1/embeds", admin, `{"name":"report","tier":"public","view":{"bbox":[10,30,20,38]},"layers":["incidents"],"expires_in_days":1}`)
+	var issued struct{ ID, Token string }
+	if err := json.Unmarshal(body, &issued); err != nil || resp.StatusCode != http.StatusCreated || issued.Token == "" {
+		t.Fatalf("issuing an embed: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := get(t, base2+"/api/v1/layers", "X-Embed-Token", issued.Token); resp.StatusCode != 200 {
+		t.Fatalf("the embed through the other replica: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := send(t, http.MethodDelete, base2+"/api/v1/embeds/"+issued.ID, admin, ""); resp.StatusCode/100 != 2 {
+		t.Fatalf("withdrawing through the other replica: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := get(t, base+"/api/v1/layers", "X-Embed-Token", issued.Token); resp.StatusCode != 401 || !strings.Contains(string(body), "withdrawn") {
+		t.Fatalf("a withdrawn embed through the replica that issued it: %d %s", resp.StatusCode, body)
 	}
 
 	// `routerisk import --store` publishes into the same database.
@@ -309,14 +394,30 @@ func TestServeOnPostGIS(t *testing.T) {
 	if code := Main(context.Background(), []string{"import", "--store", pgURL, "--id", "clinics", "--kind", "service", "--title", "Clinics", file}, env(), &out, &errOut); code != 0 {
 		t.Fatalf("import --store: exit %d: %s", code, errOut.String())
 	}
-	pg, err := store.OpenPostGIS(context.Background(), pgURL)
+	if m, err := pgStore.Current(context.Background(), "clinics"); err != nil || m.FeatureCount != 1 {
+		t.Fatalf("clinics in postgis: %+v, %v", m, err)
+	}
+}
+
+// send makes a request with a bearer token and a JSON body (none when
+// empty) and returns the response and its body.
+func send(t *testing.T, method, url, token, body string) (*http.Response, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer pg.Close()
-	if m, err := pg.Current(context.Background(), "clinics"); err != nil || m.FeatureCount != 1 {
-		t.Fatalf("clinics in postgis: %+v, %v", m, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return resp, b
 }
 
 // TestDeletedBundledLayerStaysDeleted: the bundled layers go into a store

@@ -13,13 +13,6 @@ import (
 	"github.com/routerisk/routerisk/server/store"
 )
 
-// tokenStore keeps API tokens: the file in the data folder, or PostGIS.
-type tokenStore interface {
-	Create(name string, role auth.Role) (string, auth.TokenRecord, error)
-	Revoke(id string) error
-	List() ([]auth.TokenRecord, error)
-}
-
 // runToken manages API tokens in a data folder, or in PostGIS with --store:
 //
 //	routerisk token create --data-dir DIR --role ROLE --name NAME
@@ -53,7 +46,9 @@ func runToken(ctx context.Context, args []string, getenv func(string) string, st
 	if fs.NArg() != 0 {
 		return usage{fmt.Errorf("routerisk token %s takes no arguments besides flags, got %q", sub, fs.Args())}
 	}
-	var tokens tokenStore
+	// The tokens are kept where the server keeps them: the data folder,
+	// or PostGIS.
+	var kept auth.TokenStore
 	if *storeURL != "" {
 		if err := checkStoreURL("store", *storeURL); err != nil {
 			return usage{err}
@@ -63,14 +58,15 @@ func runToken(ctx context.Context, args []string, getenv func(string) string, st
 			return err
 		}
 		defer pg.Close()
-		tokens = pg.Tokens()
+		kept = pg.Tokens()
 	} else {
-		tf, err := auth.OpenTokenFile(*dataDir)
+		tf, err := store.OpenTokenFile(*dataDir)
 		if err != nil {
 			return err
 		}
-		tokens = tf
+		kept = tf
 	}
+	tokens := auth.NewTokens(kept)
 	switch sub {
 	case "create":
 		r, err := auth.ParseRole(*role)

@@ -2,46 +2,16 @@ package auth
 
 import (
 	"context"
-	"os"
-	"path/filepath"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 )
 
-func TestRoleOrder(t *testing.T) {
-	tests := []struct {
-		r, min Role
-		want   bool
-	}{
-		{Viewer, Viewer, true},
-		{Viewer, Editor, false},
-		{Staff, Partner, true},
-		{Editor, Editor, true},
-		{Editor, Admin, false},
-		{Admin, Editor, true},
-		{Role("root"), Viewer, false},
-		{Role(""), Viewer, false},
-	}
-	for _, tt := range tests {
-		if got := tt.r.AtLeast(tt.min); got != tt.want {
-			t.Errorf("%q.AtLeast(%q) = %v, want %v", tt.r, tt.min, got, tt.want)
-		}
-	}
-	if _, err := ParseRole("EDITOR "); err != nil {
-		t.Errorf("ParseRole(EDITOR) = %v", err)
-	}
-	if _, err := ParseRole("superuser"); err == nil || !strings.Contains(err.Error(), "viewer, partner") {
-		t.Errorf("ParseRole(superuser) error = %v, want the list of roles", err)
-	}
-}
-
 func TestTokenLifecycle(t *testing.T) {
-	dir := t.TempDir()
-	tf, err := OpenTokenFile(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := &memTokens{}
+	tf := NewTokens(store)
 	tok, rec, err := tf.Create("Amina (GIS)", Editor)
 	if err != nil {
 		t.Fatal(err)
@@ -49,24 +19,15 @@ func TestTokenLifecycle(t *testing.T) {
 	if !strings.HasPrefix(tok, tokenPrefix) || rec.Role != Editor {
 		t.Fatalf("token %q record %+v", tok, rec)
 	}
-	raw, err := os.ReadFile(filepath.Join(dir, "tokens.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(string(raw), tok) || strings.Contains(string(raw), tok[len(tokenPrefix)+13:]) {
-		t.Fatal("the token file holds the token itself")
-	}
-	if st, _ := os.Stat(filepath.Join(dir, "tokens.json")); st.Mode().Perm() != 0o600 {
-		t.Errorf("token file mode %v, want 0600", st.Mode().Perm())
+	// The store gets the record, never the token.
+	if len(store.recs) != 1 || store.recs[0].Hash != hashToken(tok) || strings.Contains(fmt.Sprint(store.recs), tok[len(tokenPrefix)+13:]) {
+		t.Fatalf("stored %+v", store.recs)
 	}
 
-	// Another process (a second TokenFile) sees the new token.
-	other, err := OpenTokenFile(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// Another handle on the same store (another replica) sees the token.
+	other := NewTokens(store)
 	p, err := other.Authenticate(tok)
-	if err != nil || p.Name != "Amina (GIS)" || p.Role != Editor || p.TokenID != rec.ID {
+	if err != nil || p.Name != "Amina (GIS)" || p.Role != Editor || p.TokenID != rec.ID || !other.Active(rec.ID) {
 		t.Fatalf("Authenticate = %+v, %v", p, err)
 	}
 	last := "A"
@@ -81,14 +42,41 @@ func TestTokenLifecycle(t *testing.T) {
 	if err := tf.Revoke(rec.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := other.Authenticate(tok); err != ErrUnknownToken {
+	if _, err := other.Authenticate(tok); err != ErrUnknownToken || other.Active(rec.ID) {
 		t.Errorf("revoked token still authenticates: %v", err)
+	}
+	if err := tf.Revoke(rec.ID); err == nil || !strings.Contains(err.Error(), "no active token") {
+		t.Errorf("revoking twice: %v", err)
 	}
 	if _, _, err := tf.Create(" ", Viewer); err == nil {
 		t.Error("a token without a name was created")
 	}
 	if _, _, err := tf.Create("x", Role("god")); err == nil {
 		t.Error("a token with an unknown role was created")
+	}
+	if list, err := tf.List(); err != nil || len(list) != 1 || list[0].RevokedAt == nil {
+		t.Errorf("List = %+v, %v", list, err)
+	}
+}
+
+// TestTokensStoreDown: when the store cannot be asked nobody is let in,
+// and the store's error (not ErrUnknownToken) says why.
+func TestTokensStoreDown(t *testing.T) {
+	store := &memTokens{}
+	tf := NewTokens(store)
+	tok, rec, err := tf.Create("x", Staff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.err = errors.New("database is down")
+	if _, err := tf.Authenticate(tok); err == nil || errors.Is(err, ErrUnknownToken) {
+		t.Errorf("Authenticate with the store down: %v", err)
+	}
+	if tf.Active(rec.ID) {
+		t.Error("Active with the store down")
+	}
+	if _, _, err := tf.Create("y", Staff); err == nil {
+		t.Error("Create with the store down")
 	}
 }
 

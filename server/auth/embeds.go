@@ -2,6 +2,7 @@ package auth
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -11,13 +12,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/routerisk/routerisk/geodata/account"
 )
 
 // Embed token errors. Each message tells the reader of a report what to do.
@@ -32,18 +32,19 @@ var (
 // EmbedExpiredError says when a token stopped working.
 type EmbedExpiredError struct{ At time.Time }
 
+// Error says when the link expired and what the reader can do.
 func (e *EmbedExpiredError) Error() string {
 	return "this embedded map's link expired on " + e.At.UTC().Format("2 January 2006 15:04 UTC") + "; ask whoever published the report for a new one"
 }
 
-// EmbedTier is how much of a restricted layer an embed shows: the names
-// are those of the privacy tiers, and an embed never has the staff tier.
-type EmbedTier string
+// EmbedTier is how much of a restricted layer an embed shows (see
+// account.EmbedTier): public or partner, never staff.
+type EmbedTier = account.EmbedTier
 
 // Embed tiers.
 const (
-	EmbedPublic  EmbedTier = "public"  // aggregated cells
-	EmbedPartner EmbedTier = "partner" // rounded points
+	EmbedPublic  = account.EmbedPublic  // aggregated cells
+	EmbedPartner = account.EmbedPartner // rounded points
 )
 
 // embedPrefix starts every embed token (and names its format version).
@@ -56,7 +57,8 @@ const (
 	MaxEmbedLayers  = 20
 	MaxEmbedDays    = 365
 	maxEmbedToken   = 8192
-	embedKeyBytes   = 32
+	embedKeyBytes   = 32 // of a key made here
+	minEmbedKey     = 16 // of a key given or stored
 	maxEmbedNameLen = 100
 )
 
@@ -115,7 +117,7 @@ var (
 // Validate checks claims before they are signed.
 func (c *EmbedClaims) Validate() error {
 	var problems []string
-	if c.Tier != EmbedPublic && c.Tier != EmbedPartner {
+	if !c.Tier.Valid() {
 		problems = append(problems, fmt.Sprintf("tier must be public or partner (embeds never show the staff tier), got %q", c.Tier))
 	}
 	if err := c.View.validate(); err != nil {
@@ -153,112 +155,64 @@ func (c *EmbedClaims) Validate() error {
 }
 
 // EmbedRecord is what is kept of an issued embed token, for listing and
-// revoking (the claims other than these travel in the token itself).
-type EmbedRecord struct {
-	ID        string     `json:"id"`
-	Name      string     `json:"name"`
-	Tier      EmbedTier  `json:"tier"`
-	Layers    []string   `json:"layers"`
-	CreatedBy string     `json:"created_by"`
-	CreatedAt time.Time  `json:"created_at"`
-	ExpiresAt time.Time  `json:"expires_at"`
-	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+// revoking (see account.EmbedRecord).
+type EmbedRecord = account.EmbedRecord
+
+// EmbedStore keeps the records of issued embed tokens and, unless one is
+// configured, the key that signs them: a file in the data folder, or
+// PostGIS shared by every replica. It never sees a token.
+type EmbedStore interface {
+	// Add keeps rec unless a record with its id is kept already, and
+	// reports whether it did. It records new embeds, and copies records
+	// from another store (dates and revocation as they are).
+	Add(ctx context.Context, rec EmbedRecord) (bool, error)
+	// List returns every record, oldest first, in a new slice.
+	List(ctx context.Context) ([]EmbedRecord, error)
+	// Revoke marks the record with id revoked now, and reports false when
+	// no record with that id is active.
+	Revoke(ctx context.Context, id string) (bool, error)
+	// Revoked reports whether a record with id is kept and revoked.
+	Revoked(ctx context.Context, id string) (bool, error)
+	// Key returns the signing key kept in the store; when none is kept
+	// yet, it keeps candidate and returns it. Every caller gets the key
+	// kept first, also when several ask at once.
+	Key(ctx context.Context, candidate []byte) ([]byte, error)
 }
 
-// EmbedFile signs and checks embed tokens and keeps the issued ones in one
-// JSON file (DIR/embeds.json, mode 0600), re-read when another process
-// changed it. The signing key is given, or made once and kept in the file.
-type EmbedFile struct {
-	path string
-	mu   sync.Mutex
-	mod  time.Time
-	size int64
-	doc  embedDoc
-	key  []byte // from the configuration; nil uses doc.Key
+// Embeds signs and checks embed tokens and keeps the issued ones in an
+// EmbedStore, where withdrawals take effect for everyone who reads it.
+type Embeds struct {
+	store EmbedStore
+	key   []byte
 }
 
-type embedDoc struct {
-	Key    string        `json:"key,omitempty"` // hex HMAC-SHA256 key, when not configured
-	Embeds []EmbedRecord `json:"embeds"`
-}
-
-// OpenEmbedFile opens the embed file in dir. key, when not empty, signs
-// tokens (every replica must share it); otherwise a random key is made and
-// kept in the file.
-func OpenEmbedFile(dir string, key []byte) (*EmbedFile, error) {
-	if len(key) > 0 && len(key) < 16 {
-		return nil, errors.New("the embed key must be at least 16 bytes")
+// OpenEmbeds returns the embeds kept in store. key, when not empty, signs
+// tokens (every replica must share it); otherwise the store's key is used,
+// made at random the first time.
+func OpenEmbeds(ctx context.Context, store EmbedStore, key []byte) (*Embeds, error) {
+	if len(key) > 0 && len(key) < minEmbedKey {
+		return nil, fmt.Errorf("the embed key must be at least %d bytes", minEmbedKey)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("embed folder %s: %w", dir, err)
-	}
-	f := &EmbedFile{path: filepath.Join(dir, "embeds.json"), key: key}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.reload(); err != nil {
-		return nil, err
-	}
-	if len(key) == 0 && f.doc.Key == "" {
-		k := make([]byte, embedKeyBytes)
-		if _, err := rand.Read(k); err != nil {
+	if len(key) == 0 {
+		candidate := make([]byte, embedKeyBytes)
+		if _, err := rand.Read(candidate); err != nil {
 			return nil, err
 		}
-		f.doc.Key = hex.EncodeToString(k)
-		if err := f.save(); err != nil {
-			return nil, err
+		k, err := store.Key(ctx, candidate)
+		if err != nil {
+			return nil, fmt.Errorf("the embed signing key: %w", err)
 		}
-	}
-	return f, nil
-}
-
-func (f *EmbedFile) reload() error {
-	st, err := os.Stat(f.path)
-	if errors.Is(err, os.ErrNotExist) {
-		f.doc, f.mod, f.size = embedDoc{}, time.Time{}, 0
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if st.ModTime().Equal(f.mod) && st.Size() == f.size {
-		return nil
-	}
-	data, err := os.ReadFile(f.path)
-	if err != nil {
-		return err
-	}
-	var doc embedDoc
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return fmt.Errorf("%s is not a valid embed file: %w", f.path, err)
-	}
-	if doc.Key != "" {
-		if k, err := hex.DecodeString(doc.Key); err != nil || len(k) < 16 {
-			return fmt.Errorf("%s: the key is not 16 or more hex bytes", f.path)
+		if len(k) < minEmbedKey {
+			return nil, fmt.Errorf("the stored embed signing key has %d bytes, fewer than %d", len(k), minEmbedKey)
 		}
+		key = k
 	}
-	f.doc, f.mod, f.size = doc, st.ModTime(), st.Size()
-	return nil
-}
-
-func (f *EmbedFile) save() error {
-	if err := writeJSONFile(f.path, f.doc); err != nil {
-		return err
-	}
-	f.mod = time.Time{}
-	return f.reload()
-}
-
-func (f *EmbedFile) signingKey() []byte {
-	if len(f.key) > 0 {
-		return f.key
-	}
-	k, _ := hex.DecodeString(f.doc.Key) // checked by reload
-	return k
+	return &Embeds{store: store, key: bytes.Clone(key)}, nil
 }
 
 // Issue signs claims (their ID and expiry are set here, from days) and
 // records the token under name, made by by. It returns the token.
-func (f *EmbedFile) Issue(c EmbedClaims, name string, days int, by Principal) (string, EmbedRecord, error) {
+func (e *Embeds) Issue(c EmbedClaims, name string, days int, by Principal) (string, EmbedRecord, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		name = "embed"
@@ -284,16 +238,14 @@ func (f *EmbedFile) Issue(c EmbedClaims, name string, days int, by Principal) (s
 	}
 	rec := EmbedRecord{ID: c.ID, Name: name, Tier: c.Tier, Layers: c.Layers, CreatedBy: by.Name,
 		CreatedAt: time.Now().UTC().Truncate(time.Second), ExpiresAt: c.ExpiresAt}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.reload(); err != nil {
-		return "", EmbedRecord{}, err
+	added, err := e.store.Add(context.Background(), rec)
+	if err != nil {
+		return "", EmbedRecord{}, fmt.Errorf("recording the embed: %w", err)
 	}
-	f.doc.Embeds = append(f.doc.Embeds, rec)
-	if err := f.save(); err != nil {
-		return "", EmbedRecord{}, err
+	if !added {
+		return "", EmbedRecord{}, fmt.Errorf("an embed with id %s exists already; try again", rec.ID)
 	}
-	return signEmbed(f.signingKey(), payload), rec, nil
+	return signEmbed(e.key, payload), rec, nil
 }
 
 // signEmbed returns prefix + payload + "." + MAC, both base64url.
@@ -305,8 +257,9 @@ func signEmbed(key, payload []byte) string {
 }
 
 // Verify checks a token's signature, expiry and revocation and returns its
-// claims. Errors: ErrEmbedInvalid, *EmbedExpiredError, ErrEmbedRevoked.
-func (f *EmbedFile) Verify(token string) (EmbedClaims, error) {
+// claims. Errors: ErrEmbedInvalid, *EmbedExpiredError, ErrEmbedRevoked,
+// or the store's when it cannot say whether the token was withdrawn.
+func (e *Embeds) Verify(token string) (EmbedClaims, error) {
 	if len(token) > maxEmbedToken || !strings.HasPrefix(token, embedPrefix) {
 		return EmbedClaims{}, ErrEmbedInvalid
 	}
@@ -318,12 +271,7 @@ func (f *EmbedFile) Verify(token string) (EmbedClaims, error) {
 	if err != nil {
 		return EmbedClaims{}, ErrEmbedInvalid
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.reload(); err != nil {
-		return EmbedClaims{}, err
-	}
-	mac := hmac.New(sha256.New, f.signingKey())
+	mac := hmac.New(sha256.New, e.key)
 	mac.Write([]byte(embedPrefix + body))
 	if !hmac.Equal(gotMAC, mac.Sum(nil)) {
 		return EmbedClaims{}, ErrEmbedInvalid
@@ -343,38 +291,34 @@ func (f *EmbedFile) Verify(token string) (EmbedClaims, error) {
 	}
 	// Only a revocation on record refuses a well-signed token: one not on
 	// record was issued by a replica whose write this one has not read yet.
-	i := slices.IndexFunc(f.doc.Embeds, func(r EmbedRecord) bool { return r.ID == c.ID })
-	if i >= 0 && f.doc.Embeds[i].RevokedAt != nil {
+	revoked, err := e.store.Revoked(context.Background(), c.ID)
+	if err != nil {
+		return EmbedClaims{}, err
+	}
+	if revoked {
 		return EmbedClaims{}, ErrEmbedRevoked
 	}
 	return c, nil
 }
 
 // Revoke withdraws the embed token with the given id.
-func (f *EmbedFile) Revoke(id string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.reload(); err != nil {
+func (e *Embeds) Revoke(id string) error {
+	ok, err := e.store.Revoke(context.Background(), id)
+	if err != nil {
 		return err
 	}
-	for i := range f.doc.Embeds {
-		if f.doc.Embeds[i].ID == id && f.doc.Embeds[i].RevokedAt == nil {
-			now := time.Now().UTC()
-			f.doc.Embeds[i].RevokedAt = &now
-			return f.save()
-		}
+	if !ok {
+		return fmt.Errorf("no active embed has id %q", truncateRunes(id, 40))
 	}
-	return fmt.Errorf("no active embed has id %q", truncateRunes(id, 40))
+	return nil
 }
 
 // List returns every issued embed, newest first.
-func (f *EmbedFile) List() ([]EmbedRecord, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.reload(); err != nil {
+func (e *Embeds) List() ([]EmbedRecord, error) {
+	out, err := e.store.List(context.Background())
+	if err != nil {
 		return nil, err
 	}
-	out := slices.Clone(f.doc.Embeds)
 	slices.Reverse(out)
 	return out, nil
 }

@@ -1,10 +1,9 @@
 package auth
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,12 +21,19 @@ func testClaims() EmbedClaims {
 	}
 }
 
-func TestEmbedIssueVerify(t *testing.T) {
-	dir := t.TempDir()
-	f, err := OpenEmbedFile(dir, nil)
+// openEmbeds returns embeds on store, signed with key (nil: the store's).
+func openEmbeds(t testing.TB, store EmbedStore, key []byte) *Embeds {
+	t.Helper()
+	e, err := OpenEmbeds(context.Background(), store, key)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return e
+}
+
+func TestEmbedIssueVerify(t *testing.T) {
+	store := &memEmbeds{}
+	f := openEmbeds(t, store, nil)
 	tok, rec, err := f.Issue(testClaims(), "report 2026", 30, Principal{Name: "ana", Role: Staff})
 	if err != nil {
 		t.Fatal(err)
@@ -45,16 +51,12 @@ func TestEmbedIssueVerify(t *testing.T) {
 	if d := time.Until(c.ExpiresAt); d < 29*24*time.Hour || d > 31*24*time.Hour {
 		t.Fatalf("expiry in %s", d)
 	}
-	st, err := os.Stat(filepath.Join(dir, "embeds.json"))
-	if err != nil || st.Mode().Perm() != 0o600 {
-		t.Fatalf("embeds.json: %v %v", st, err)
+	if len(store.recs) != 1 || store.recs[0].ID != rec.ID || store.recs[0].CreatedBy != "ana" || store.recs[0].Tier != EmbedPartner || len(store.key) != embedKeyBytes {
+		t.Fatalf("stored %+v, key of %d bytes", store.recs, len(store.key))
 	}
 
-	// A second process sees the same key and the same records.
-	g, err := OpenEmbedFile(dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// A second opener (another replica) sees the same key and the same records.
+	g := openEmbeds(t, store, nil)
 	if _, err := g.Verify(tok); err != nil {
 		t.Fatalf("another opener refuses the token: %v", err)
 	}
@@ -67,17 +69,42 @@ func TestEmbedIssueVerify(t *testing.T) {
 	if err := g.Revoke(rec.ID); err == nil {
 		t.Fatal("revoking twice succeeded")
 	}
+	if _, _, err := f.Issue(testClaims(), "second", 1, Principal{Name: "bo"}); err != nil {
+		t.Fatal(err)
+	}
 	list, _ := f.List()
-	if len(list) != 1 || list[0].RevokedAt == nil {
-		t.Fatalf("list %+v", list)
+	if len(list) != 2 || list[0].Name != "second" || list[1].ID != rec.ID || list[1].RevokedAt == nil {
+		t.Fatalf("list %+v, want newest first", list)
+	}
+}
+
+// TestEmbedStoreDown: a token is not accepted when the store cannot say
+// whether it was withdrawn, and the store's error says why.
+func TestEmbedStoreDown(t *testing.T) {
+	store := &memEmbeds{}
+	f := openEmbeds(t, store, nil)
+	tok, _, err := f.Issue(testClaims(), "x", 1, Principal{Name: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.err = errors.New("database is down")
+	if _, err := f.Verify(tok); err == nil || !strings.Contains(err.Error(), "database is down") {
+		t.Errorf("Verify with the store down: %v", err)
+	}
+	if _, _, err := f.Issue(testClaims(), "y", 1, Principal{}); err == nil {
+		t.Error("Issue with the store down")
+	}
+	if _, err := OpenEmbeds(context.Background(), store, nil); err == nil {
+		t.Error("OpenEmbeds without a key and with the store down")
+	}
+	// A configured key does not need the store to open.
+	if _, err := OpenEmbeds(context.Background(), store, []byte("0123456789abcdef")); err != nil {
+		t.Errorf("OpenEmbeds with a key: %v", err)
 	}
 }
 
 func TestEmbedTampered(t *testing.T) {
-	f, err := OpenEmbedFile(t.TempDir(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := openEmbeds(t, &memEmbeds{}, nil)
 	tok, _, err := f.Issue(testClaims(), "", 1, Principal{Name: "x"})
 	if err != nil {
 		t.Fatal(err)
@@ -86,10 +113,7 @@ func TestEmbedTampered(t *testing.T) {
 	payload, _ := base64.RawURLEncoding.DecodeString(body)
 	widened := strings.Replace(string(payload), `"tier":"partner"`, `"tier":"staff"`, 1)
 	moved := strings.Replace(string(payload), `[10,30,20,38]`, `[-180,-90,180,90]`, 1)
-	other, err := OpenEmbedFile(t.TempDir(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := openEmbeds(t, &memEmbeds{}, nil)
 	foreign, _, err := other.Issue(testClaims(), "", 1, Principal{Name: "x"})
 	if err != nil {
 		t.Fatal(err)
@@ -113,22 +137,20 @@ func TestEmbedTampered(t *testing.T) {
 }
 
 func TestEmbedExpired(t *testing.T) {
-	f, err := OpenEmbedFile(t.TempDir(), []byte("0123456789abcdef0123"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := &memEmbeds{}
+	f := openEmbeds(t, store, []byte("0123456789abcdef0123"))
 	c := testClaims()
 	c.ID = "00000000000000aa"
 	c.ExpiresAt = time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
 	payload := `{"id":"00000000000000aa","tier":"public","view":{"z":4,"lat":35,"lon":14},"layers":["incidents"],"legend":true,"expires_at":"` + c.ExpiresAt.Format(time.RFC3339) + `"}`
-	tok := signEmbed(f.signingKey(), []byte(payload))
+	tok := signEmbed(f.key, []byte(payload))
 	var exp *EmbedExpiredError
 	if _, err := f.Verify(tok); !errors.As(err, &exp) || !strings.Contains(err.Error(), "expired on") {
 		t.Fatalf("got %v", err)
 	}
-	// The configured key signs: a file without a key still verifies.
-	if _, err := os.Stat(filepath.Join(filepath.Dir(f.path), "embeds.json")); !errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("a configured key must not be written to the file: %v", err)
+	// The configured key signs: it is never kept in the store.
+	if store.key != nil {
+		t.Fatalf("a configured key must not be kept in the store: %x", store.key)
 	}
 }
 
@@ -163,25 +185,22 @@ func TestEmbedClaimsValidate(t *testing.T) {
 }
 
 func TestEmbedIssueLimits(t *testing.T) {
-	f, err := OpenEmbedFile(t.TempDir(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := openEmbeds(t, &memEmbeds{}, nil)
 	for _, days := range []int{0, -1, MaxEmbedDays + 1} {
 		if _, _, err := f.Issue(testClaims(), "x", days, Principal{}); err == nil || !strings.Contains(err.Error(), "expires_in_days") {
 			t.Errorf("days %d: %v", days, err)
 		}
 	}
-	if _, err := OpenEmbedFile(t.TempDir(), []byte("short")); err == nil {
+	if _, err := OpenEmbeds(context.Background(), &memEmbeds{}, []byte("short")); err == nil {
 		t.Error("a short key was accepted")
+	}
+	if _, err := OpenEmbeds(context.Background(), &memEmbeds{key: []byte("short")}, nil); err == nil {
+		t.Error("a short stored key was accepted")
 	}
 }
 
 func FuzzEmbedVerify(f *testing.F) {
-	ef, err := OpenEmbedFile(f.TempDir(), []byte("0123456789abcdef0123"))
-	if err != nil {
-		f.Fatal(err)
-	}
+	ef := openEmbeds(f, &memEmbeds{}, []byte("0123456789abcdef0123"))
 	tok, _, err := ef.Issue(testClaims(), "x", 1, Principal{})
 	if err != nil {
 		f.Fatal(err)

@@ -3,23 +3,20 @@ package auth
 import (
 	"context"
 	"crypto/rand"
-	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"sync"
 	"time"
+
+	"github.com/routerisk/routerisk/geodata/account"
 )
 
 // ErrNoSession is returned for a session cookie that is unknown, expired or signed out.
 var ErrNoSession = errors.New("the session has expired or was signed out; sign in again")
 
 // Session is a signed-in browser: who it is, until when, and the CSRF
-// token its writes must echo in the X-CSRF-Token header.
-type Session struct {
-	Principal Principal
-	Expires   time.Time
-	CSRF      string
-}
+// token its writes must echo (see account.Session).
+type Session = account.Session
 
 // SessionStore keeps sessions under a key (a hash of the cookie value,
 // never the value itself) until they expire. MemorySessions keeps them in
@@ -142,11 +139,6 @@ func (m *MemorySessions) Remove(_ context.Context, key string) error {
 	defer m.mu.Unlock()
 	delete(m.byID, key)
 	return nil
-}
-
-// CheckCSRF reports whether got is the session's CSRF token.
-func (sess Session) CheckCSRF(got string) bool {
-	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRF)) == 1
 }
 
 func randomString(n int) (string, error) {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/routerisk/routerisk/server/auth"
+	"github.com/routerisk/routerisk/geodata/account"
 )
 
 // RedisSessions keeps browser sessions in Redis, so that a session opened
@@ -26,7 +26,7 @@ func (r *Redis) Sessions() *RedisSessions { return &RedisSessions{r: r} }
 func (s *RedisSessions) key(k string) string { return s.r.opts.Prefix + "session:" + k }
 
 // Save implements auth.SessionStore.
-func (s *RedisSessions) Save(ctx context.Context, key string, sess auth.Session) error {
+func (s *RedisSessions) Save(ctx context.Context, key string, sess account.Session) error {
 	ttl := time.Until(sess.Expires)
 	if ttl <= 0 {
 		return nil
@@ -41,19 +41,19 @@ func (s *RedisSessions) Save(ctx context.Context, key string, sess auth.Session)
 }
 
 // Load implements auth.SessionStore.
-func (s *RedisSessions) Load(ctx context.Context, key string) (auth.Session, bool, error) {
+func (s *RedisSessions) Load(ctx context.Context, key string) (account.Session, bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.timeout())
 	defer cancel()
 	val, err := s.r.client.Get(ctx, s.key(key)).Bytes()
 	if errors.Is(err, redis.Nil) {
-		return auth.Session{}, false, nil
+		return account.Session{}, false, nil
 	}
 	if err != nil {
-		return auth.Session{}, false, err
+		return account.Session{}, false, err
 	}
-	var sess auth.Session
+	var sess account.Session
 	if err := json.Unmarshal(val, &sess); err != nil {
-		return auth.Session{}, false, err
+		return account.Session{}, false, err
 	}
 	return sess, true, nil
 }

@@ -10,6 +10,9 @@ import (
 	"github.com/routerisk/routerisk/server/auth"
 )
 
+// RedisSessions is what auth keeps sessions in.
+var _ auth.SessionStore = (*RedisSessions)(nil)
+
 // TestRedisSessionsSharedByReplicas: two replicas' session tables on one
 // Redis: a sign-in through one is known to the other, a sign-out through
 // the other ends it for both, and sessions expire in Redis with their

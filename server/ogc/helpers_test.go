@@ -87,10 +87,7 @@ func newApp(t testing.TB, layers []*geodata.Layer) *echo.Echo {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	tokens, err := auth.OpenTokenFile(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tokens := teststore.Tokens(t, dir)
 	staff, _, err := tokens.Create("ogc test", auth.Staff)
 	if err != nil {
 		t.Fatal(err)

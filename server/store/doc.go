@@ -7,4 +7,11 @@
 // GiST index) and its audit entry are written in one transaction, which
 // announces the change to the other replicas (Watch). Old versions are
 // kept by both.
+//
+// Both also keep the account records package auth declares stores for:
+// API token records (TokenFile: DIR/tokens.json; PostGISTokens) and issued
+// embeds with their withdrawals and signing key (EmbedFile:
+// DIR/embeds.json; PostGISEmbeds). In PostGIS every replica on one
+// database shares them; the files are shared only by processes on one
+// folder.
 package store
