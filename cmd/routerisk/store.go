@@ -50,7 +50,7 @@ func openStore(ctx context.Context, dataDir, storeURL string) (*openedStore, err
 // String names the store for logs, without credentials.
 func (s *openedStore) String() string {
 	if s.postgis != nil {
-		return "postgis " + s.postgis.Server()
+		return "postgis " + s.postgis.Admin().Server()
 	}
 	return "files in " + s.files.Dir()
 }
@@ -68,7 +68,7 @@ func (s *openedStore) Close() {
 // layer once.
 func (s *openedStore) publishFirst(ctx context.Context, l *geodata.Layer, report geodata.Report, by geodata.AuditEntry) (geodata.Meta, bool, error) {
 	if s.postgis != nil {
-		return s.postgis.PublishFirst(ctx, l, report, by)
+		return s.postgis.Admin().PublishFirst(ctx, l, report, by)
 	}
 	if _, err := s.Versions(ctx, l.Meta.ID); geodata.ErrorCode(err) != geodata.NotFound {
 		return geodata.Meta{}, false, err
@@ -81,7 +81,7 @@ func (s *openedStore) publishFirst(ctx context.Context, l *geodata.Layer, report
 // PostGIS with the layers, or in files of dataDir beside the file store.
 func (s *openedStore) accountStores(dataDir string) (auth.TokenStore, auth.EmbedStore, error) {
 	if s.postgis != nil {
-		return s.postgis.Tokens(), s.postgis.Embeds(), nil
+		return store.NewPostGISTokens(s.postgis), store.NewPostGISEmbeds(s.postgis), nil
 	}
 	tf, err := store.OpenTokenFile(dataDir)
 	if err != nil {
@@ -97,7 +97,7 @@ func (s *openedStore) accountStores(dataDir string) (auth.TokenStore, auth.Embed
 // check reports the store's state for /readyz.
 func (s *openedStore) check(ctx context.Context) (state, detail string) {
 	if s.postgis != nil {
-		st, err := s.postgis.Status(ctx)
+		st, err := s.postgis.Admin().Status(ctx)
 		if err != nil {
 			return "down", fmt.Sprintf("postgis %s: %v", st.Server, err)
 		}
@@ -167,7 +167,7 @@ func runStoreImport(ctx context.Context, args []string, getenv func(string) stri
 		return err
 	}
 	defer dst.Close()
-	fmt.Fprintf(stdout, "copying the file store in %s into postgis %s\n", *dataDir, dst.Server())
+	fmt.Fprintf(stdout, "copying the file store in %s into postgis %s\n", *dataDir, dst.Admin().Server())
 	imp := &storeImport{src: src, dst: dst, out: stdout}
 	ids, err := src.LayerIDs()
 	if err != nil {
@@ -259,7 +259,7 @@ func (imp *storeImport) layer(ctx context.Context, id string) error {
 		if err != nil && geodata.ErrorCode(err) != geodata.NotFound {
 			return err
 		}
-		ok, err := imp.dst.ImportVersion(ctx, l, report)
+		ok, err := imp.dst.Admin().ImportVersion(ctx, l, report)
 		if err != nil {
 			return err
 		}
@@ -300,11 +300,11 @@ func (imp *storeImport) layer(ctx context.Context, id string) error {
 	case ahead:
 		state += fmt.Sprintf("; not applied: postgis has versions after v%d", newest)
 	case deleted:
-		if err := imp.dst.ImportState(ctx, id, 0); err != nil {
+		if err := imp.dst.Admin().ImportState(ctx, id, 0); err != nil {
 			return err
 		}
 	case cur.Version > 0:
-		if err := imp.dst.ImportState(ctx, id, cur.Version); err != nil {
+		if err := imp.dst.Admin().ImportState(ctx, id, cur.Version); err != nil {
 			return err
 		}
 	}
@@ -338,7 +338,7 @@ func (imp *storeImport) tokens(ctx context.Context, dataDir string) (int, error)
 	if err != nil {
 		return 0, err
 	}
-	copied, err := copyRecords(ctx, recs, imp.dst.Tokens().Add)
+	copied, err := copyRecords(ctx, recs, store.NewPostGISTokens(imp.dst).Add)
 	if err != nil {
 		return copied, err
 	}
@@ -360,7 +360,7 @@ func (imp *storeImport) embeds(ctx context.Context, dataDir string) (copied int,
 	if err != nil {
 		return 0, false, err
 	}
-	dst := imp.dst.Embeds()
+	dst := store.NewPostGISEmbeds(imp.dst)
 	if copied, err = copyRecords(ctx, recs, dst.Add); err != nil {
 		return copied, false, err
 	}
@@ -414,7 +414,7 @@ func (imp *storeImport) audit(ctx context.Context) error {
 			return err
 		}
 		sum := sha256.Sum256(b)
-		ok, err := imp.dst.ImportAudit(ctx, fmt.Sprintf("files:%d:%s", i+1, hex.EncodeToString(sum[:16])), e)
+		ok, err := imp.dst.Admin().ImportAudit(ctx, fmt.Sprintf("files:%d:%s", i+1, hex.EncodeToString(sum[:16])), e)
 		if err != nil {
 			return err
 		}

@@ -156,7 +156,7 @@ func TestStoreImport(t *testing.T) {
 	defer pg.Close()
 	// The tokens work against PostGIS as they did against the file, and
 	// the revoked one stays revoked.
-	pgTokens := auth.NewTokens(pg.Tokens())
+	pgTokens := auth.NewTokens(store.NewPostGISTokens(pg))
 	if p, err := pgTokens.Authenticate(kept); err != nil || p.Name != "GIS desk" {
 		t.Errorf("an imported token: %+v %v", p, err)
 	}
@@ -165,7 +165,7 @@ func TestStoreImport(t *testing.T) {
 	}
 	// So do the embeds, with the folder's key: the withdrawn one stays
 	// withdrawn.
-	pgEmbeds, err := auth.OpenEmbeds(ctx, pg.Embeds(), nil)
+	pgEmbeds, err := auth.OpenEmbeds(ctx, store.NewPostGISEmbeds(pg), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +277,7 @@ func TestStoreImportEmbedKeyConflict(t *testing.T) {
 	}
 	defer pg.Close()
 	theirs := bytes.Repeat([]byte{7}, 32)
-	if _, err := pg.Embeds().Key(ctx, theirs); err != nil {
+	if _, err := store.NewPostGISEmbeds(pg).Key(ctx, theirs); err != nil {
 		t.Fatal(err)
 	}
 	var out, errOut bytes.Buffer
@@ -286,7 +286,7 @@ func TestStoreImportEmbedKeyConflict(t *testing.T) {
 		!strings.Contains(errOut.String(), "--embed-key") {
 		t.Fatalf("exit %d\n%s%s", code, out.String(), errOut.String())
 	}
-	if k, err := pg.Embeds().Key(ctx, bytes.Repeat([]byte{8}, 32)); err != nil || !bytes.Equal(k, theirs) {
+	if k, err := store.NewPostGISEmbeds(pg).Key(ctx, bytes.Repeat([]byte{8}, 32)); err != nil || !bytes.Equal(k, theirs) {
 		t.Fatalf("the key in postgis became %x, %v", k, err)
 	}
 }
@@ -368,7 +368,7 @@ func TestServeOnPostGIS(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pgStore.Close()
-	admin, _, err := auth.NewTokens(pgStore.Tokens()).Create("embed test", auth.Admin)
+	admin, _, err := auth.NewTokens(store.NewPostGISTokens(pgStore)).Create("embed test", auth.Admin)
 	if err != nil {
 		t.Fatal(err)
 	}

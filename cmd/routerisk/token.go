@@ -58,7 +58,7 @@ func runToken(ctx context.Context, args []string, getenv func(string) string, st
 			return err
 		}
 		defer pg.Close()
-		kept = pg.Tokens()
+		kept = store.NewPostGISTokens(pg)
 	} else {
 		tf, err := store.OpenTokenFile(*dataDir)
 		if err != nil {

@@ -72,8 +72,8 @@ func OpenPostGIS(ctx context.Context, url string) (*PostGIS, error) {
 // Close closes the connections, waiting for the ones in use.
 func (s *PostGIS) Close() { s.pool.Close() }
 
-// Server names the database: host:port/database, without credentials.
-func (s *PostGIS) Server() string { return s.server }
+// serverName names the database: host:port/database, without credentials.
+func (s *PostGIS) serverName() string { return s.server }
 
 // migration is one file of migrations/: NNNN_name.sql, applied in order of
 // NNNN.
@@ -159,9 +159,9 @@ type PostGISStatus struct {
 	ConnsInUse     int32 // of which in use
 }
 
-// Status asks the database for its schema and PostGIS versions; an error
+// status asks the database for its schema and PostGIS versions; an error
 // means it cannot be reached or queried.
-func (s *PostGIS) Status(ctx context.Context) (PostGISStatus, error) {
+func (s *PostGIS) status(ctx context.Context) (PostGISStatus, error) {
 	st := PostGISStatus{Server: s.server}
 	err := s.pool.QueryRow(ctx, "SELECT (SELECT max(version) FROM schema_migrations), postgis_lib_version()").
 		Scan(&st.SchemaVersion, &st.PostGISVersion)
@@ -317,11 +317,11 @@ func (s *PostGIS) Publish(ctx context.Context, l *geodata.Layer, report geodata.
 	return m, err
 }
 
-// PublishFirst is Publish for a layer that has never had a version: when
+// publishFirst is Publish for a layer that has never had a version: when
 // layer l.Meta.ID has one (also when it was deleted), it writes nothing and
 // returns false. Replicas that start together on an empty database install
 // the bundled layers with it exactly once.
-func (s *PostGIS) PublishFirst(ctx context.Context, l *geodata.Layer, report geodata.Report, by geodata.AuditEntry) (geodata.Meta, bool, error) {
+func (s *PostGIS) publishFirst(ctx context.Context, l *geodata.Layer, report geodata.Report, by geodata.AuditEntry) (geodata.Meta, bool, error) {
 	return s.publish(ctx, l, report, by, true)
 }
 

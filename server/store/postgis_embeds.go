@@ -18,8 +18,8 @@ type PostGISEmbeds struct {
 	s *PostGIS
 }
 
-// Embeds returns the embed store of the database.
-func (s *PostGIS) Embeds() *PostGISEmbeds { return &PostGISEmbeds{s: s} }
+// NewPostGISEmbeds returns the embed store of the database.
+func NewPostGISEmbeds(s *PostGIS) *PostGISEmbeds { return &PostGISEmbeds{s: s} }
 
 // Add keeps rec (dates and revocation as they are) unless an embed with
 // its id is kept already; it reports whether it did.

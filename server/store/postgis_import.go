@@ -16,12 +16,12 @@ import (
 // current or that the layer was deleted, and the audit log. Each is
 // idempotent, so an interrupted copy can simply be run again.
 
-// ImportVersion stores l as version l.Meta.Version of layer l.Meta.ID with
+// importVersion stores l as version l.Meta.Version of layer l.Meta.ID with
 // its metadata exactly as given (number, time and author come from the
 // other store) and report, in one transaction. It returns false, writing
 // nothing, when that version exists. It does not change which version is
-// current: ImportState does, once every version is in.
-func (s *PostGIS) ImportVersion(ctx context.Context, l *geodata.Layer, report geodata.Report) (bool, error) {
+// current: importState does, once every version is in.
+func (s *PostGIS) importVersion(ctx context.Context, l *geodata.Layer, report geodata.Report) (bool, error) {
 	id, v := l.Meta.ID, l.Meta.Version
 	if !geodata.ValidLayerID(id) || v < 1 {
 		return false, geodata.Errorf(geodata.Invalid, "cannot import version %d of layer %q", v, id)
@@ -54,10 +54,10 @@ func (s *PostGIS) ImportVersion(ctx context.Context, l *geodata.Layer, report ge
 	return imported, nil
 }
 
-// ImportState makes version v of layer id current, or with v = 0 marks
+// importState makes version v of layer id current, or with v = 0 marks
 // the layer deleted (keeping the time of an earlier delete), and announces
 // it on LayersChannel. Code NotFound when the layer has no version v.
-func (s *PostGIS) ImportState(ctx context.Context, id string, v int) error {
+func (s *PostGIS) importState(ctx context.Context, id string, v int) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if v == 0 {
 			tag, err := tx.Exec(ctx, "UPDATE layers SET current_version = NULL, deleted_at = coalesce(deleted_at, now()) WHERE id = $1", id)
@@ -84,10 +84,10 @@ func (s *PostGIS) ImportState(ctx context.Context, id string, v int) error {
 	return wrapWrite("importing", id, err)
 }
 
-// ImportAudit appends e to the audit log as it is (its time included)
+// importAudit appends e to the audit log as it is (its time included)
 // under key, a name unique to the entry in the other store; it returns
 // false, writing nothing, when an entry with that key was imported before.
-func (s *PostGIS) ImportAudit(ctx context.Context, key string, e geodata.AuditEntry) (bool, error) {
+func (s *PostGIS) importAudit(ctx context.Context, key string, e geodata.AuditEntry) (bool, error) {
 	if key == "" {
 		return false, errors.New("an imported audit entry needs a key")
 	}

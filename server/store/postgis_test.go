@@ -87,7 +87,7 @@ func TestPostGISMigrationsRunOnce(t *testing.T) {
 		if n := count(t, c, "SELECT count(*) FROM schema_migrations"); n != len(all) {
 			t.Fatalf("schema_migrations has %d rows, want %d", n, len(all))
 		}
-		st, err := s2.Status(context.Background())
+		st, err := s2.Admin().Status(context.Background())
 		if err != nil || st.SchemaVersion != all[len(all)-1].version || st.PostGISVersion == "" || !strings.HasPrefix(st.Server, "127.0.0.1:5432/rr_store_") && os.Getenv("ROUTERISK_TEST_POSTGIS_URL") == "" {
 			t.Fatalf("Status = %+v, %v", st, err)
 		}
@@ -312,7 +312,7 @@ func TestPostGISPublishFirst(t *testing.T) {
 	published := 0
 	for _, s := range stores {
 		wg.Go(func() {
-			_, ok, err := s.PublishFirst(ctx, layer("routes", 2), geodata.Report{}, geodata.AuditEntry{Actor: "bundled-sample"})
+			_, ok, err := s.Admin().PublishFirst(ctx, layer("routes", 2), geodata.Report{}, geodata.AuditEntry{Actor: "bundled-sample"})
 			if err != nil {
 				t.Error(err)
 			}
@@ -328,7 +328,7 @@ func TestPostGISPublishFirst(t *testing.T) {
 		t.Fatalf("%d replicas published, %d versions; want 1 and 1", published, len(vs))
 	}
 	stores[0].Delete(ctx, "routes", geodata.AuditEntry{Actor: "a"})
-	if _, ok, err := stores[1].PublishFirst(ctx, layer("routes", 2), geodata.Report{}, geodata.AuditEntry{Actor: "b"}); ok || err != nil {
+	if _, ok, err := stores[1].Admin().PublishFirst(ctx, layer("routes", 2), geodata.Report{}, geodata.AuditEntry{Actor: "b"}); ok || err != nil {
 		t.Fatalf("PublishFirst over a deleted layer: %v, %v; want nothing written", ok, err)
 	}
 }
@@ -343,14 +343,14 @@ func TestPostGISImport(t *testing.T) {
 	l.Meta.Version, l.Meta.UpdatedBy = 3, "amina"
 	l.Meta.UpdatedAt = time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
 	for range 2 {
-		if _, err := s.ImportVersion(ctx, l, geodata.Report{Read: 2}); err != nil {
+		if _, err := s.Admin().ImportVersion(ctx, l, geodata.Report{Read: 2}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if _, err := s.Current(ctx, "clinics"); geodata.ErrorCode(err) != geodata.NotFound {
 		t.Fatalf("an imported version became current before ImportState: %v", err)
 	}
-	if err := s.ImportState(ctx, "clinics", 3); err != nil {
+	if err := s.Admin().ImportState(ctx, "clinics", 3); err != nil {
 		t.Fatal(err)
 	}
 	cur, err := s.Current(ctx, "clinics")
@@ -364,7 +364,7 @@ func TestPostGISImport(t *testing.T) {
 	if err != nil || m.Version != 4 {
 		t.Fatalf("publish after import: v%d, %v; want v4", m.Version, err)
 	}
-	if err := s.ImportState(ctx, "clinics", 0); err != nil {
+	if err := s.Admin().ImportState(ctx, "clinics", 0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Current(ctx, "clinics"); err == nil || !strings.Contains(err.Error(), "deleted") {
@@ -372,7 +372,7 @@ func TestPostGISImport(t *testing.T) {
 	}
 	e := geodata.AuditEntry{Time: time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC), Actor: "amina", Action: "publish", Outcome: "ok"}
 	for range 2 {
-		if _, err := s.ImportAudit(ctx, "files:1:abc", e); err != nil {
+		if _, err := s.Admin().ImportAudit(ctx, "files:1:abc", e); err != nil {
 			t.Fatal(err)
 		}
 	}

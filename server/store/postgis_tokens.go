@@ -19,8 +19,8 @@ type PostGISTokens struct {
 	s *PostGIS
 }
 
-// Tokens returns the token store of the database.
-func (s *PostGIS) Tokens() *PostGISTokens { return &PostGISTokens{s: s} }
+// NewPostGISTokens returns the token store of the database.
+func NewPostGISTokens(s *PostGIS) *PostGISTokens { return &PostGISTokens{s: s} }
 
 // recordTimeout bounds one query of the token or embed records: a request
 // waits for it.

@@ -48,7 +48,7 @@ var recordBackends = []recordBackend{
 		url := newDatabase(t)
 		return func() (auth.TokenStore, auth.EmbedStore) {
 			pg := openPostGIS(t, url)
-			return pg.Tokens(), pg.Embeds()
+			return NewPostGISTokens(pg), NewPostGISEmbeds(pg)
 		}
 	}},
 }
@@ -313,7 +313,7 @@ func TestPostGISEmbedKeyOnce(t *testing.T) {
 	for i := range keys {
 		pg := openPostGIS(t, url)
 		wg.Go(func() {
-			keys[i], errs[i] = pg.Embeds().Key(context.Background(), bytes.Repeat([]byte{byte(i + 1)}, 32))
+			keys[i], errs[i] = NewPostGISEmbeds(pg).Key(context.Background(), bytes.Repeat([]byte{byte(i + 1)}, 32))
 		})
 	}
 	wg.Wait()
