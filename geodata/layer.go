@@ -56,7 +56,7 @@ type Field struct {
 	Type string `json:"type"` // string, integer, number, boolean, date
 }
 
-// Meta is a layer's metadata (DESIGN.md §3).
+// Meta is a layer's metadata (docs/architecture.md §5).
 type Meta struct {
 	ID           string      `json:"id"`
 	Kind         Kind        `json:"kind"`

@@ -55,7 +55,7 @@ type Options struct {
 	// PublicURL is the server's address as others reach it (scheme://host),
 	// used in the links it hands out; "" takes the request's own.
 	PublicURL string
-	// Strict makes every API request check first that the catalog holds
+	// Strict makes every API request check first that the library holds
 	// the store's current layers (Library.Fresh): with several replicas, no
 	// answer then comes from a version another replica has replaced.
 	Strict bool

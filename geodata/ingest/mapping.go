@@ -7,7 +7,7 @@ import (
 	"github.com/routerisk/routerisk/geodata/mmp"
 )
 
-// Mapping maps normalised field names (DESIGN.md §3: date, dead, name,
+// Mapping maps normalised field names (docs/architecture.md §5: date, dead, name,
 // category, …) to the property names of an upload, as the file spells
 // them ("Incident Date", "Number Dead", "Facility name", …). "id" maps a
 // column onto the feature id.
@@ -216,7 +216,7 @@ func detectLayout(kind geodata.Kind, columns, keys []string) string {
 }
 
 // FieldNames lists the fields a mapping for kind may name: "id" and the
-// normalised fields of DESIGN.md §3.
+// normalised fields of docs/architecture.md §5.
 func FieldNames(kind geodata.Kind) []string {
 	specs := fieldSpecs(kind)
 	names := make([]string, len(specs))

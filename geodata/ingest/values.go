@@ -505,7 +505,7 @@ func containsWords(words, pattern []string) bool {
 	return false
 }
 
-// Route modes (DESIGN.md §3).
+// Route modes (docs/architecture.md §5).
 var routeModes = map[string]string{
 	"sea": "sea", "maritime": "sea", "boat": "sea", "mar": "sea", "mer": "sea", "sea crossing": "sea",
 	"land": "land", "overland": "land", "road": "land", "terrestre": "land", "tierra": "land", "rail": "land", "train": "land",

@@ -9,7 +9,7 @@
 // # Output
 //
 // Each record becomes a GeoJSON point feature with the incident properties
-// of DESIGN.md §3:
+// of docs/architecture.md §5:
 //
 //	date              reported_date, YYYY-MM-DD (YYYY-MM when only a month is given)
 //	dead, missing     number_dead, number_missing; never negative

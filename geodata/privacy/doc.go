@@ -1,5 +1,5 @@
 // Package privacy decides what of a restricted layer a caller may see
-// (DESIGN.md §5). There are three tiers: public (anonymous callers and
+// (docs/architecture.md §6). There are three tiers: public (anonymous callers and
 // embeds) sees no point of a restricted layer, only counts aggregated to
 // the cells of the fixed global H3 grid the hotspots use, never finer than
 // MaxPublicResolution, with cells under K features suppressed and dates no

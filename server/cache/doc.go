@@ -4,7 +4,7 @@
 // are opaque bytes; keys carry the layer version, so entries never need
 // invalidating — a new version simply stops asking for the old keys.
 //
-// Every backend has the three-method contract the catalog declares: Get
+// Every backend has the contract answers.Cache declares: Get
 // returns (value, true, nil) on a hit and (nil, false, nil) on a miss; a
 // non-nil error means the backend could not be asked, and callers treat it
 // as a miss.

@@ -1,5 +1,6 @@
-// Package catalog holds RouteRisk's use cases: reading layers through the
-// response cache and writing new layer versions through the store. It
-// declares the Cache and Store it needs; the concrete backends are wired in
-// cmd/routerisk.
+// Package reads serves the current version of every layer: the Library
+// loads and indexes each version from the store (following other
+// replicas, and building derived layers through the hook they register),
+// and the Reader answers feature, value and download queries through the
+// answers cache, at the privacy tier of each request's view.
 package reads

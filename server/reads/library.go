@@ -75,7 +75,7 @@ func (c *Library) Load(ctx context.Context) error {
 	return nil
 }
 
-// Sync brings the catalog in line with the store: layers another process
+// Sync brings the library in line with the store: layers another process
 // (a replica, or `routerisk import`) published, restored or deleted are
 // loaded or dropped. It returns the ids of the layers that changed.
 func (c *Library) Sync(ctx context.Context) ([]string, error) {

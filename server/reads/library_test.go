@@ -204,7 +204,7 @@ func TestLargeLayerEncodedOnDemand(t *testing.T) {
 	}
 }
 
-// TestSyncFollowsAnotherCatalog: two catalogs on one store, as two
+// TestSyncFollowsAnotherCatalog: two libraries on one store, as two
 // replicas: what one publishes, restores or deletes, the other serves
 // after Sync, and a Sync never drops a layer published since its list.
 func TestSyncFollowsAnotherCatalog(t *testing.T) {
@@ -234,7 +234,7 @@ func TestSyncFollowsAnotherCatalog(t *testing.T) {
 		t.Fatal(err)
 	}
 	if count(two, "clinics") != -1 {
-		t.Fatal("the second catalog knew the layer before syncing")
+		t.Fatal("the second library knew the layer before syncing")
 	}
 	changed, err := two.Sync(ctx)
 	if err != nil || len(changed) != 1 || count(two, "clinics") != 3 {
@@ -260,7 +260,7 @@ func TestSyncFollowsAnotherCatalog(t *testing.T) {
 	}
 	two.Sync(ctx)
 	if count(two, "clinics") != -1 {
-		t.Error("a deleted layer is still served by the other catalog")
+		t.Error("a deleted layer is still served by the other library")
 	}
 	// A layer published here after Sync read the store's list is kept:
 	// Sync asks the store again before dropping it.
@@ -356,7 +356,7 @@ func (s *countingStore) Generation(context.Context) (int64, error) {
 	return s.gen.Load(), nil
 }
 
-// TestFreshSyncsOnlyWhenTheStoreChanged: Fresh loads what another catalog
+// TestFreshSyncsOnlyWhenTheStoreChanged: Fresh loads what another library
 // published before answering, and with nothing new it only asks.
 func TestFreshSyncsOnlyWhenTheStoreChanged(t *testing.T) {
 	ctx := context.Background()

@@ -17,7 +17,7 @@ import (
 	"github.com/routerisk/routerisk/server/publishing"
 )
 
-// Both backends are what the catalog needs.
+// Both backends are what the publishing use case needs.
 var (
 	_ publishing.Store = (*Files)(nil)
 	_ publishing.Store = (*PostGIS)(nil)

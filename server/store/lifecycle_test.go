@@ -104,7 +104,7 @@ func TestRestoreDeleteAndAudit(t *testing.T) {
 }
 
 // TestPublishAfterDeleteServesAgain: a new version of a deleted layer
-// (the store does not refuse it; the catalog does for uploads) makes it
+// (the store does not refuse it; the publishing use case does for uploads) makes it
 // current again, with the next number.
 func TestPublishAfterDeleteServesAgain(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, s publishing.Store, _ func() publishing.Store) {

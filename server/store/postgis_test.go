@@ -256,8 +256,8 @@ func TestPostGISNotifiesEveryChange(t *testing.T) {
 }
 
 // TestPostGISSchema: the geometry column has a GiST index, holds SRID
-// 4326, and versions, features and the audit log are where DESIGN.md
-// says.
+// 4326, and versions, features and the audit log are in their own
+// tables (migrations/0001_layers.sql).
 func TestPostGISSchema(t *testing.T) {
 	ctx := context.Background()
 	url := newDatabase(t)
