@@ -13,6 +13,7 @@ import (
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/privacy"
 	"github.com/routerisk/routerisk/server/auth"
+	"github.com/routerisk/routerisk/server/reads"
 	"github.com/routerisk/routerisk/server/web"
 )
 
@@ -35,11 +36,11 @@ const principalKey = "principal"
 // authenticate resolves the caller from a bearer token or a session
 // cookie. A bearer token that is wrong is answered 401 at once; an unknown
 // cookie is ignored (the caller is anonymous, and writes will say so).
-func authenticate(tokens Tokens, sessions *auth.Sessions, embeds EmbedTokens) echo.MiddlewareFunc {
+func authenticate(tokens Tokens, sessions *auth.Sessions, embeds EmbedTokens, lib *reads.Library) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if t := embedTokenOf(c); t != "" {
-				return authenticateEmbed(c, embeds, t, next)
+				return authenticateEmbed(c, embeds, t, lib, next)
 			}
 			h := c.Request().Header.Get(echo.HeaderAuthorization)
 			if h != "" {

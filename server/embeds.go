@@ -20,6 +20,7 @@ import (
 	"github.com/routerisk/routerisk/geodata/privacy"
 	"github.com/routerisk/routerisk/server/auth"
 	"github.com/routerisk/routerisk/server/maps"
+	"github.com/routerisk/routerisk/server/reads"
 	"github.com/routerisk/routerisk/server/web"
 )
 
@@ -69,7 +70,7 @@ func isRenderPath(p string) bool {
 // for the token's layers, only on feature queries and images, and there
 // only with the token's filters inside its view). Everything else is
 // public.
-func authenticateEmbed(c echo.Context, embeds EmbedTokens, token string, next echo.HandlerFunc) error {
+func authenticateEmbed(c echo.Context, embeds EmbedTokens, token string, lib *reads.Library, next echo.HandlerFunc) error {
 	if embeds == nil {
 		return &geodata.Error{Code: geodata.Unauthorized, Message: "signed embeds are not configured on this server"}
 	}
@@ -86,7 +87,11 @@ func authenticateEmbed(c echo.Context, embeds EmbedTokens, token string, next ec
 	web.SetView(c, privacy.View{Tier: tier, Scope: slices.Clone(cl.Layers)})
 	if c.Path() == featuresPath && tier == privacy.Partner {
 		// Read from the URL, not c.QueryParams(), which Echo keeps once read.
-		q, err := embedFeatureQuery(cl, r.URL.Query())
+		m, err := lib.Layer(c.Param("id"))
+		if err != nil {
+			return err
+		}
+		q, err := embedFeatureQuery(cl, r.URL.Query(), m)
 		if err != nil {
 			return err
 		}
@@ -110,9 +115,11 @@ func embedError(err error) error {
 }
 
 // embedFeatureQuery rewrites a partner-tier embed's feature query: the
-// token's filters replace the request's, and the box is cut to the token's
-// view (padded by a quarter on each side, for panning).
-func embedFeatureQuery(cl auth.EmbedClaims, req url.Values) (url.Values, error) {
+// token's filters replace the request's (those layer m answers: one view
+// holds layers of every kind), and the box is cut to the token's view
+// (padded by a quarter on each side, for panning).
+func embedFeatureQuery(cl auth.EmbedClaims, req url.Values, m geodata.Meta) (url.Values, error) {
+	filters := geodata.FilterParams(m)
 	fixed, err := url.ParseQuery(cl.Params)
 	if err != nil {
 		fixed = url.Values{}
@@ -123,12 +130,12 @@ func embedFeatureQuery(cl auth.EmbedClaims, req url.Values) (url.Values, error) 
 			out[k] = v
 		}
 	}
-	if dt := (maps.Filters{From: fixed.Get("from"), To: fixed.Get("to")}).Datetime(); dt != "" {
+	if dt := (maps.Filters{From: fixed.Get("from"), To: fixed.Get("to")}).Datetime(); dt != "" && m.TimeProperty != "" {
 		out.Set("datetime", dt)
 	}
 	for _, k := range []string{"route", "cause", "category"} {
-		if v := fixed.Get(k); v != "" {
-			out.Set(k, v)
+		if _, answers := filters[k]; answers && len(fixed[k]) > 0 {
+			out[k] = fixed[k]
 		}
 	}
 	view := maps.PadBound(viewBound(cl.View), 0.25)

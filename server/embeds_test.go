@@ -233,3 +233,26 @@ func TestViewBound(t *testing.T) {
 		t.Fatal("a box view must be its own bound")
 	}
 }
+
+// TestEmbedFiltersApplyWhereALayerAnswersThem: a partner embed with route,
+// cause and category filters reads its routes layer without the cause, and
+// bad filter values are refused when the embed is signed.
+func TestEmbedFiltersApplyWhereALayerAnswersThem(t *testing.T) {
+	a := newPrivacyApp(t)
+	body := strings.Replace(lampedusaEmbed, `"cause=Drowning&from=2023-01-01"`, `"cause=Drowning&route=Central%20Mediterranean&category=health&from=2023-01-01"`, 1)
+	r, out := a.createEmbed(t, auth.Staff, body)
+	if r.Code != http.StatusCreated {
+		t.Fatalf("%d %s", r.Code, r.Body)
+	}
+	tok := out["token"].(string)
+	for _, layer := range []string{"incidents", "routes"} {
+		res := do(t, a.e, http.MethodGet, "/api/v1/layers/"+layer+"/features", embedHeader, tok)
+		if res.Code != http.StatusOK {
+			t.Errorf("%s: %d %s", layer, res.Code, res.body(t))
+		}
+	}
+	bad := strings.Replace(lampedusaEmbed, `"cause=Drowning&from=2023-01-01"`, `"cause=Bad%20luck"`, 1)
+	if r, _ := a.createEmbed(t, auth.Staff, bad); r.Code != http.StatusBadRequest || !strings.Contains(r.Body.String(), "cause") {
+		t.Errorf("a bad cause in the embed's filters: %d %s", r.Code, r.Body)
+	}
+}

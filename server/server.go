@@ -86,7 +86,7 @@ func New(o Options) *echo.Echo {
 		Limit:   strconv.FormatInt(o.MaxBodyBytes, 10),
 		Skipper: isUpload, // bounded by Uploads.MaxBytes, enforced while streaming
 	}))
-	e.Use(authenticate(o.Tokens, o.Sessions, o.Embeds))
+	e.Use(authenticate(o.Tokens, o.Sessions, o.Embeds, o.UseCases.Library))
 	if o.Strict {
 		e.Use(fresh(o.UseCases.Library, o.Logger))
 	}

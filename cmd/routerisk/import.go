@@ -14,6 +14,7 @@ import (
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/formats"
 	"github.com/routerisk/routerisk/geodata/ingest"
+	"github.com/routerisk/routerisk/server/publishing"
 )
 
 // maxImportBytes bounds a file given to `routerisk import`.
@@ -90,6 +91,15 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		}
 	}
 	src := formats.Source{Name: filepath.Base(fs.Arg(0)), Path: fs.Arg(0), Size: st.Size(), R: f}
+	// The same admission as an upload to the server: the collector works
+	// harder and the soft memory limit follows the file's size while it is
+	// read, so a large import peaks lower.
+	ticket, err := publishing.NewAdmission(1).Begin()
+	if err != nil {
+		return err
+	}
+	defer ticket.Done()
+	ticket.Budget(src.Size)
 	res, err := ingest.Run(src, opts)
 	if err != nil {
 		if res != nil {
