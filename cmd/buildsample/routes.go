@@ -15,6 +15,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/mmp"
+	"github.com/routerisk/routerisk/geodata/vocab"
 )
 
 // Route source labels, written to each feature's source property.
@@ -145,8 +146,8 @@ func (b *routeBuilder) routeProps(name string, mmpRoute bool, mode, source strin
 		if r := b.regions[mmp.CurrentRoute(name)]; r != "" {
 			p["region"] = r
 		}
-		if name == mmp.RouteMainlandEuropeUK {
-			p["former_name"] = mmp.RouteEnglishChannel
+		if name == vocab.RouteMainlandEuropeUK {
+			p["former_name"] = vocab.RouteEnglishChannel
 		}
 	} else {
 		p["taxonomy"] = "other"

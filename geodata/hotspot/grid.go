@@ -20,10 +20,6 @@ const (
 	DefaultK          = 1                       // the cell and its six neighbours
 )
 
-// ResolutionForZoom returns the H3 resolution used at a web-map zoom
-// level (vocab.ResolutionForZoom).
-func ResolutionForZoom(zoom float64) int { return vocab.ResolutionForZoom(zoom) }
-
 // cellOf returns the cell at res that holds the point (lon, lat), and
 // false for a point that is not finite or out of range.
 func cellOf(lon, lat float64, res int) (h3.Cell, bool) {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/routerisk/routerisk/geodata/vocab"
 	"github.com/uber/h3-go/v4"
 )
 
@@ -20,8 +21,8 @@ func TestResolutionForZoom(t *testing.T) {
 		{10, 7}, {18, 7}, {MaxZoom, 7}, {math.Inf(1), 7},
 	}
 	for _, tc := range tests {
-		if got := ResolutionForZoom(tc.zoom); got != tc.want {
-			t.Errorf("ResolutionForZoom(%v) = %d, want %d", tc.zoom, got, tc.want)
+		if got := vocab.ResolutionForZoom(tc.zoom); got != tc.want {
+			t.Errorf("vocab.ResolutionForZoom(%v) = %d, want %d", tc.zoom, got, tc.want)
 		}
 	}
 }
@@ -32,7 +33,7 @@ func TestResolutionForZoom(t *testing.T) {
 func TestZoomTableWidths(t *testing.T) {
 	const equatorKm = 40075.016686
 	for zoom := 4; zoom <= 11; zoom++ {
-		res := ResolutionForZoom(float64(zoom))
+		res := vocab.ResolutionForZoom(float64(zoom))
 		kmPerPixel := equatorKm / 256 / math.Exp2(float64(zoom))
 		px := 2 * h3.HexagonEdgeLengthAvgKm(res) / kmPerPixel
 		if px < 15.5 || px > 37.5 {

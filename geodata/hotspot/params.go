@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/routerisk/routerisk/geodata"
-	"github.com/routerisk/routerisk/geodata/mmp"
+	"github.com/routerisk/routerisk/geodata/vocab"
 )
 
 // Weight names the variable the test runs on.
@@ -94,7 +94,7 @@ func ParseParams(v url.Values) (Params, error) {
 		if err != nil {
 			return p, err
 		}
-		p.Resolution = ResolutionForZoom(z)
+		p.Resolution = vocab.ResolutionForZoom(z)
 	}
 	if v.Has("k") {
 		if p.K, err = parseWhole("k", v.Get("k"), MinK, MaxK); err != nil {
@@ -150,12 +150,12 @@ func parseZoom(val string) (float64, error) {
 // parseCause returns the MMP spelling of the cause category s names.
 func parseCause(name, s string) (string, error) {
 	s = strings.TrimSpace(s)
-	for _, c := range mmp.CauseCategories() {
+	for _, c := range vocab.CauseNames() {
 		if strings.EqualFold(s, c) {
 			return c, nil
 		}
 	}
-	allowed := "use one of the Missing Migrants cause categories, one per parameter (repeat it for several): " + strings.Join(mmp.CauseCategories(), "; ")
+	allowed := "use one of the Missing Migrants cause categories, one per parameter (repeat it for several): " + strings.Join(vocab.CauseNames(), "; ")
 	if s == "" {
 		return "", geodata.InvalidParam(name, "is empty", allowed)
 	}

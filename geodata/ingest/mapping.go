@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/routerisk/routerisk/geodata"
-	"github.com/routerisk/routerisk/geodata/mmp"
+	"github.com/routerisk/routerisk/geodata/vocab"
 )
 
 // Mapping maps normalised field names (docs/architecture.md §5: date, dead, name,
@@ -139,7 +139,7 @@ func fieldSpecs(kind geodata.Kind) []fieldSpec {
 
 // isCauseCategory reports whether s is one of the seven cause categories.
 func isCauseCategory(s string) bool {
-	for _, c := range mmp.CauseCategories() {
+	for _, c := range vocab.CauseNames() {
 		if s == c {
 			return true
 		}

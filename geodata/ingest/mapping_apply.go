@@ -10,6 +10,7 @@ import (
 
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/mmp"
+	"github.com/routerisk/routerisk/geodata/vocab"
 )
 
 // ApplyMapping turns features with a file's properties into features with
@@ -150,9 +151,9 @@ func (mp *mapper) apply(pos int, f *geojson.Feature) {
 			out["cause_category"] = given
 			delete(out, "orig_cause_category")
 		case cause == "":
-			out["cause_category"] = mmp.CauseMixedOrUnknown
+			out["cause_category"] = vocab.CauseMixedOrUnknown
 			if mp.m["cause"] != "" {
-				notes.add("cause", mmp.CodeMissingCause, geodata.Flagged, "no cause (column %q); cause_category %s", mp.m["cause"], mmp.CauseMixedOrUnknown)
+				notes.add("cause", mmp.CodeMissingCause, geodata.Flagged, "no cause (column %q); cause_category %s", mp.m["cause"], vocab.CauseMixedOrUnknown)
 			}
 		default:
 			out["cause_category"] = mmp.CauseCategory(cause)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/mmp"
+	"github.com/routerisk/routerisk/geodata/vocab"
 )
 
 // applyField reads one mapped value into out.
@@ -156,5 +157,5 @@ func applyCategory(name, column string, v any, clean string, out geojson.Propert
 	out[name] = clean
 	notes.add(name, CodeUnknownCategory, geodata.Flagged,
 		"category %q (column %q) is not one of %s; kept as given — use one of those so the service shows under its category",
-		clipText(clean, 80), column, strings.Join(ServiceCategories(), ", "))
+		clipText(clean, 80), column, strings.Join(vocab.ServiceCategoryNames(), ", "))
 }

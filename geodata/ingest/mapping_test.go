@@ -2,11 +2,12 @@ package ingest
 
 import (
 	"fmt"
-	"github.com/routerisk/routerisk/internal/testenv"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/routerisk/routerisk/internal/testenv"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -14,6 +15,7 @@ import (
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/formats"
 	"github.com/routerisk/routerisk/geodata/mmp"
+	"github.com/routerisk/routerisk/geodata/vocab"
 )
 
 // The header of MissingMigrants-Global-2026-05-06--19_42_11.csv.
@@ -192,7 +194,7 @@ func TestApplyMappingIncident(t *testing.T) {
 		t.Fatalf("%d features, want all 5 kept", len(out))
 	}
 	mappingWantProps(t, out[0], geojson.Properties{"date": "2020-01-13", "dead": 1, "survivors": 3, "cause": "Presumed drowning",
-		"cause_category": mmp.CauseDrowning, "route": "Central Mediterranean", "source_quality": 4, "geo_precision": "exact",
+		"cause_category": vocab.CauseDrowning, "route": "Central Mediterranean", "source_quality": 4, "geo_precision": "exact",
 		"country": "NA", "Notes": "keep me", "orig_date": "a column named like a field", "orig_flags": "x", "flags": mmp.CodeRouteAlias})
 	if out[0].ID != "a-1" {
 		t.Errorf("id %v", out[0].ID)
@@ -204,15 +206,15 @@ func TestApplyMappingIncident(t *testing.T) {
 	}
 	// Day first is proven by 13/01/2020 in the same column.
 	mappingWantProps(t, out[1], geojson.Properties{"date": "2020-01-05", "dead": 0, "dead_reported": -2, "survivors_reported": -1,
-		"route": "Somewhere else", "geo_precision": "roughly", "cause_category": mmp.CauseMixedOrUnknown})
+		"route": "Somewhere else", "geo_precision": "roughly", "cause_category": vocab.CauseMixedOrUnknown})
 	for _, k := range []string{"missing", "survivors", "source_quality"} {
 		if v, ok := out[1].Properties[k]; ok {
 			t.Errorf("feature 2: %s = %v, want dropped", k, v)
 		}
 	}
-	mappingWantProps(t, out[2], geojson.Properties{"date": "2020-01", "dead": 4, "missing": 1022, "cause_category": mmp.CauseViolence})
-	mappingWantProps(t, out[3], geojson.Properties{"date_reported": "not a date", "cause_category": mmp.CauseMixedOrUnknown})
-	mappingWantProps(t, out[4], geojson.Properties{"cause_category": mmp.CauseMixedOrUnknown})
+	mappingWantProps(t, out[2], geojson.Properties{"date": "2020-01", "dead": 4, "missing": 1022, "cause_category": vocab.CauseViolence})
+	mappingWantProps(t, out[3], geojson.Properties{"date_reported": "not a date", "cause_category": vocab.CauseMixedOrUnknown})
+	mappingWantProps(t, out[4], geojson.Properties{"cause_category": vocab.CauseMixedOrUnknown})
 
 	wantCounts := map[string]int{mmp.CodeRouteAlias: 1, mmp.CodeNegativeDead: 1, mmp.CodeNegativeSurvivors: 1, mmp.CodeInvalidNumber: 1,
 		mmp.CodeInvalidSourceQuality: 1, mmp.CodeUnknownRoute: 1, CodeUnknownPrecision: 1, mmp.CodeMonthOnlyDate: 1,
@@ -269,10 +271,10 @@ func TestApplyMappingService(t *testing.T) {
 	}
 	var rep geodata.Report
 	ApplyMapping(geodata.KindService, m, feats, &rep)
-	mappingWantProps(t, feats[0], geojson.Properties{"category": CategoryShelter, "category_reported": "housing, health",
+	mappingWantProps(t, feats[0], geojson.Properties{"category": vocab.CategoryShelter, "category_reported": "housing, health",
 		"referral_required": false, "last_verified": "2024-03-03", "languages": "es, en"})
 	mappingWantProps(t, feats[1], geojson.Properties{"category": "education", "flags": CodeInvalidBoolean + "," + CodeUnknownCategory})
-	mappingWantProps(t, feats[2], geojson.Properties{"category": CategoryHealth, "referral_required": true})
+	mappingWantProps(t, feats[2], geojson.Properties{"category": vocab.CategoryHealth, "referral_required": true})
 	if _, ok := feats[2].Properties["category_reported"]; ok {
 		t.Error("category_reported kept although the category is already in the vocabulary")
 	}
@@ -381,7 +383,7 @@ func TestMapIncidentsMMP2026(t *testing.T) {
 		t.Errorf("id %v", f.ID)
 	}
 	mappingWantProps(t, f, geojson.Properties{"date": "2026-01-01", "dead": 1, "missing": 0, "male": 1, "source_quality": 3,
-		"cause_category": mmp.CauseHarsh, "route": "Türkiye-Europe land route", "region": "Western Asia", "country_origin": "Iraq",
+		"cause_category": vocab.CauseHarsh, "route": "Türkiye-Europe land route", "region": "Western Asia", "country_origin": "Iraq",
 		"source": "964media, Rudaw", "geo_precision": mmp.PrecisionExact, "Main ID": "2026.MMP0001"})
 	ids := map[any]bool{}
 	for _, f := range feats {
@@ -432,14 +434,14 @@ func TestMapIncidentsMMPLegacy(t *testing.T) {
 		byID[f.ID.(string)] = f
 	}
 	mappingWantProps(t, byID["52673"], geojson.Properties{"date": "2020-01-05", "dead": 1, "cause": "Presumed drowning",
-		"cause_category": mmp.CauseDrowning, "route": "US-Mexico border crossing", "source_quality": 4, "mmp_id": "52673"})
+		"cause_category": vocab.CauseDrowning, "route": "US-Mexico border crossing", "source_quality": 4, "mmp_id": "52673"})
 	mappingWantProps(t, byID["52674"], geojson.Properties{"route": "Central Mediterranean", "dead": 2, "missing": 2, "survivors": 38})
-	mappingWantProps(t, byID["52675"], geojson.Properties{"geo_precision": mmp.PrecisionApproximate, "cause_category": mmp.CauseHarsh})
-	mappingWantProps(t, byID["52676"], geojson.Properties{"location": "Railway tracks near Thessaloniki, Greece", "cause_category": mmp.CauseVehicle})
-	mappingWantProps(t, byID["52677"], geojson.Properties{"location": "Côte d'Ivoire - Mali border", "cause_category": mmp.CauseViolence})
+	mappingWantProps(t, byID["52675"], geojson.Properties{"geo_precision": mmp.PrecisionApproximate, "cause_category": vocab.CauseHarsh})
+	mappingWantProps(t, byID["52676"], geojson.Properties{"location": "Railway tracks near Thessaloniki, Greece", "cause_category": vocab.CauseVehicle})
+	mappingWantProps(t, byID["52677"], geojson.Properties{"location": "Côte d'Ivoire - Mali border", "cause_category": vocab.CauseViolence})
 	mappingWantProps(t, byID["52678"], geojson.Properties{"missing": 0, "missing_reported": -2})
 	mappingWantProps(t, byID["52682"], geojson.Properties{"dead": 2, "date": "2020-01-24"})
-	mappingWantProps(t, byID["52682~2"], geojson.Properties{"date": "2020-01-25", "cause_category": mmp.CauseSickness})
+	mappingWantProps(t, byID["52682~2"], geojson.Properties{"date": "2020-01-25", "cause_category": vocab.CauseSickness})
 	mappingWantProps(t, byID["52684"], geojson.Properties{"date": "2020-01"})
 	mappingWantProps(t, byID["52689"], geojson.Properties{"date": "2020-02"})
 	mappingWantProps(t, byID["52690"], geojson.Properties{"date": "2020-02-10", "total_reported": 3})
@@ -520,7 +522,7 @@ func TestApplyMappingCurated(t *testing.T) {
 		t.Errorf("id %v", first.ID)
 	}
 	mappingWantProps(t, first, geojson.Properties{"date": "2014-01-19", "dead": 12, "missing": 0, "cause": "Drowning",
-		"cause_category": mmp.CauseDrowning, "route": "Eastern Mediterranean", "country": "Greece", "source_quality": 5,
+		"cause_category": vocab.CauseDrowning, "route": "Eastern Mediterranean", "country": "Greece", "source_quality": 5,
 		"No. Male": "NA", "Main ID": "2014.MMP00007"})
 }
 
@@ -534,7 +536,7 @@ func TestApplyMappingWHOFacilities(t *testing.T) {
 		t.Fatalf("%d features, counts %v", len(feats), rep.Counts)
 	}
 	for _, f := range feats {
-		if f.Properties["category"] != CategoryHealth {
+		if f.Properties["category"] != vocab.CategoryHealth {
 			t.Fatalf("category %v for %v", f.Properties["category"], f.Properties)
 		}
 		if name, _ := f.Properties["name"].(string); name == "" {
@@ -598,16 +600,16 @@ func TestApplyMappingKeepsGivenCauseCategory(t *testing.T) {
 		f.Properties = geojson.Properties{"date": "2020-01-02", "dead": 1.0, "cause_category": cc}
 		return f
 	}
-	feats := []*geojson.Feature{mk(mmp.CauseDrowning), mk("not a category")}
+	feats := []*geojson.Feature{mk(vocab.CauseDrowning), mk("not a category")}
 	m, _ := DetectMapping(geodata.KindIncident, []string{"date", "dead", "cause_category"})
 	out := ApplyMapping(geodata.KindIncident, m, feats, &geodata.Report{})
-	if got := out[0].Properties["cause_category"]; got != mmp.CauseDrowning {
+	if got := out[0].Properties["cause_category"]; got != vocab.CauseDrowning {
 		t.Errorf("given category became %v", got)
 	}
 	if _, ok := out[0].Properties["orig_cause_category"]; ok {
 		t.Error("a valid given category was also kept as orig_cause_category")
 	}
-	if got := out[1].Properties["cause_category"]; got != mmp.CauseMixedOrUnknown {
+	if got := out[1].Properties["cause_category"]; got != vocab.CauseMixedOrUnknown {
 		t.Errorf("an unknown category became %v", got)
 	}
 	if got := out[1].Properties["orig_cause_category"]; got != "not a category" {

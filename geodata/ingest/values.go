@@ -402,23 +402,6 @@ func allDigits(s string) bool {
 	return s != ""
 }
 
-// Service categories (package vocab holds them).
-const (
-	CategoryHealth       = vocab.CategoryHealth
-	CategoryLegal        = vocab.CategoryLegal
-	CategoryPsychosocial = vocab.CategoryPsychosocial
-	CategoryShelter      = vocab.CategoryShelter
-	CategoryProtection   = vocab.CategoryProtection
-	CategoryFood         = vocab.CategoryFood
-	CategoryWASH         = vocab.CategoryWASH
-	CategoryInformation  = vocab.CategoryInformation
-	CategoryCash         = vocab.CategoryCash
-	CategoryRescue       = vocab.CategoryRescue
-)
-
-// ServiceCategories returns the service category vocabulary.
-func ServiceCategories() []string { return vocab.ServiceCategoryNames() }
-
 // categoryRule maps words found in a category value onto a category. A
 // word ending in * matches any word it starts.
 type categoryRule struct {
@@ -430,38 +413,38 @@ type categoryRule struct {
 // before "health" makes it health, and "child protection" is protection
 // before "child" could mean anything else.
 var categoryRules = []categoryRule{
-	{"psychosocial", CategoryPsychosocial}, {"mhpss", CategoryPsychosocial}, {"mental health", CategoryPsychosocial},
-	{"salud mental", CategoryPsychosocial}, {"sante mentale", CategoryPsychosocial}, {"psycholog*", CategoryPsychosocial},
-	{"psychiatr*", CategoryPsychosocial}, {"psicosocial", CategoryPsychosocial}, {"counsel*", CategoryPsychosocial},
-	{"search and rescue", CategoryRescue}, {"rescue", CategoryRescue}, {"sar", CategoryRescue}, {"sauvetage", CategoryRescue},
-	{"rescate", CategoryRescue},
-	{"legal", CategoryLegal}, {"law*", CategoryLegal}, {"justice", CategoryLegal}, {"asylum", CategoryLegal},
-	{"documentation", CategoryLegal}, {"juridi*", CategoryLegal}, {"consul*", CategoryLegal}, {"abogad*", CategoryLegal},
-	{"avocat*", CategoryLegal}, {"asilo", CategoryLegal}, {"asile", CategoryLegal},
-	{"protection", CategoryProtection}, {"proteccion", CategoryProtection}, {"gbv", CategoryProtection},
-	{"sgbv", CategoryProtection}, {"traffick*", CategoryProtection}, {"family tracing", CategoryProtection},
-	{"restoring family links", CategoryProtection}, {"women", CategoryProtection}, {"child", CategoryProtection},
-	{"children", CategoryProtection}, {"lgbt*", CategoryProtection}, {"humanrights", CategoryProtection},
-	{"human rights", CategoryProtection}, {"safe space", CategoryProtection},
-	{"shelter", CategoryShelter}, {"housing", CategoryShelter}, {"accommodation", CategoryShelter},
-	{"albergue", CategoryShelter}, {"refugio", CategoryShelter}, {"hebergement", CategoryShelter}, {"abri", CategoryShelter},
-	{"refuge", CategoryShelter}, {"hostel", CategoryShelter},
-	{"food", CategoryFood}, {"feeding", CategoryFood}, {"nutrition", CategoryFood}, {"meal*", CategoryFood},
-	{"comedor", CategoryFood}, {"alimenta*", CategoryFood}, {"alimento*", CategoryFood}, {"nfi", CategoryFood},
-	{"non food", CategoryFood}, {"kitchen", CategoryFood}, {"distribution", CategoryFood},
-	{"wash", CategoryWASH}, {"water", CategoryWASH}, {"sanitation", CategoryWASH}, {"hygien*", CategoryWASH},
-	{"shower*", CategoryWASH}, {"latrine*", CategoryWASH}, {"toilet*", CategoryWASH}, {"eau", CategoryWASH},
-	{"agua", CategoryWASH},
-	{"cash", CategoryCash}, {"cva", CategoryCash}, {"voucher*", CategoryCash}, {"money transfer", CategoryCash},
-	{"efectivo", CategoryCash},
-	{"information", CategoryInformation}, {"info", CategoryInformation}, {"orientation", CategoryInformation},
-	{"orientacion", CategoryInformation}, {"informacion", CategoryInformation}, {"hotline", CategoryInformation},
-	{"helpline", CategoryInformation}, {"help desk", CategoryInformation},
-	{"health*", CategoryHealth}, {"hospital*", CategoryHealth}, {"hopital", CategoryHealth}, {"clinic*", CategoryHealth},
-	{"polyclinic", CategoryHealth}, {"pharmac*", CategoryHealth}, {"doctor*", CategoryHealth}, {"dentist*", CategoryHealth},
-	{"dental", CategoryHealth}, {"dispensar*", CategoryHealth}, {"dispensaire", CategoryHealth}, {"medic*", CategoryHealth},
-	{"maternit*", CategoryHealth}, {"sante", CategoryHealth}, {"salud", CategoryHealth}, {"first aid", CategoryHealth},
-	{"centre de sante", CategoryHealth}, {"centro de salud", CategoryHealth}, {"nursing", CategoryHealth},
+	{"psychosocial", vocab.CategoryPsychosocial}, {"mhpss", vocab.CategoryPsychosocial}, {"mental health", vocab.CategoryPsychosocial},
+	{"salud mental", vocab.CategoryPsychosocial}, {"sante mentale", vocab.CategoryPsychosocial}, {"psycholog*", vocab.CategoryPsychosocial},
+	{"psychiatr*", vocab.CategoryPsychosocial}, {"psicosocial", vocab.CategoryPsychosocial}, {"counsel*", vocab.CategoryPsychosocial},
+	{"search and rescue", vocab.CategoryRescue}, {"rescue", vocab.CategoryRescue}, {"sar", vocab.CategoryRescue}, {"sauvetage", vocab.CategoryRescue},
+	{"rescate", vocab.CategoryRescue},
+	{"legal", vocab.CategoryLegal}, {"law*", vocab.CategoryLegal}, {"justice", vocab.CategoryLegal}, {"asylum", vocab.CategoryLegal},
+	{"documentation", vocab.CategoryLegal}, {"juridi*", vocab.CategoryLegal}, {"consul*", vocab.CategoryLegal}, {"abogad*", vocab.CategoryLegal},
+	{"avocat*", vocab.CategoryLegal}, {"asilo", vocab.CategoryLegal}, {"asile", vocab.CategoryLegal},
+	{"protection", vocab.CategoryProtection}, {"proteccion", vocab.CategoryProtection}, {"gbv", vocab.CategoryProtection},
+	{"sgbv", vocab.CategoryProtection}, {"traffick*", vocab.CategoryProtection}, {"family tracing", vocab.CategoryProtection},
+	{"restoring family links", vocab.CategoryProtection}, {"women", vocab.CategoryProtection}, {"child", vocab.CategoryProtection},
+	{"children", vocab.CategoryProtection}, {"lgbt*", vocab.CategoryProtection}, {"humanrights", vocab.CategoryProtection},
+	{"human rights", vocab.CategoryProtection}, {"safe space", vocab.CategoryProtection},
+	{"shelter", vocab.CategoryShelter}, {"housing", vocab.CategoryShelter}, {"accommodation", vocab.CategoryShelter},
+	{"albergue", vocab.CategoryShelter}, {"refugio", vocab.CategoryShelter}, {"hebergement", vocab.CategoryShelter}, {"abri", vocab.CategoryShelter},
+	{"refuge", vocab.CategoryShelter}, {"hostel", vocab.CategoryShelter},
+	{"food", vocab.CategoryFood}, {"feeding", vocab.CategoryFood}, {"nutrition", vocab.CategoryFood}, {"meal*", vocab.CategoryFood},
+	{"comedor", vocab.CategoryFood}, {"alimenta*", vocab.CategoryFood}, {"alimento*", vocab.CategoryFood}, {"nfi", vocab.CategoryFood},
+	{"non food", vocab.CategoryFood}, {"kitchen", vocab.CategoryFood}, {"distribution", vocab.CategoryFood},
+	{"wash", vocab.CategoryWASH}, {"water", vocab.CategoryWASH}, {"sanitation", vocab.CategoryWASH}, {"hygien*", vocab.CategoryWASH},
+	{"shower*", vocab.CategoryWASH}, {"latrine*", vocab.CategoryWASH}, {"toilet*", vocab.CategoryWASH}, {"eau", vocab.CategoryWASH},
+	{"agua", vocab.CategoryWASH},
+	{"cash", vocab.CategoryCash}, {"cva", vocab.CategoryCash}, {"voucher*", vocab.CategoryCash}, {"money transfer", vocab.CategoryCash},
+	{"efectivo", vocab.CategoryCash},
+	{"information", vocab.CategoryInformation}, {"info", vocab.CategoryInformation}, {"orientation", vocab.CategoryInformation},
+	{"orientacion", vocab.CategoryInformation}, {"informacion", vocab.CategoryInformation}, {"hotline", vocab.CategoryInformation},
+	{"helpline", vocab.CategoryInformation}, {"help desk", vocab.CategoryInformation},
+	{"health*", vocab.CategoryHealth}, {"hospital*", vocab.CategoryHealth}, {"hopital", vocab.CategoryHealth}, {"clinic*", vocab.CategoryHealth},
+	{"polyclinic", vocab.CategoryHealth}, {"pharmac*", vocab.CategoryHealth}, {"doctor*", vocab.CategoryHealth}, {"dentist*", vocab.CategoryHealth},
+	{"dental", vocab.CategoryHealth}, {"dispensar*", vocab.CategoryHealth}, {"dispensaire", vocab.CategoryHealth}, {"medic*", vocab.CategoryHealth},
+	{"maternit*", vocab.CategoryHealth}, {"sante", vocab.CategoryHealth}, {"salud", vocab.CategoryHealth}, {"first aid", vocab.CategoryHealth},
+	{"centre de sante", vocab.CategoryHealth}, {"centro de salud", vocab.CategoryHealth}, {"nursing", vocab.CategoryHealth},
 }
 
 // normaliseCategory maps a service category as files write it onto the
@@ -471,7 +454,7 @@ func normaliseCategory(s string) (string, bool) {
 	if len(words) == 0 {
 		return "", false
 	}
-	for _, c := range ServiceCategories() {
+	for _, c := range vocab.ServiceCategoryNames() {
 		if len(words) == 1 && words[0] == c {
 			return c, true
 		}

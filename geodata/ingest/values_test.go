@@ -3,6 +3,8 @@ package ingest
 import (
 	"strings"
 	"testing"
+
+	"github.com/routerisk/routerisk/geodata/vocab"
 )
 
 func TestParseDate(t *testing.T) {
@@ -176,19 +178,19 @@ func TestParseBool(t *testing.T) {
 func TestNormaliseCategory(t *testing.T) {
 	tests := map[string]string{
 		// healthsites.io amenity values
-		"hospital": CategoryHealth, "clinic": CategoryHealth, "pharmacy": CategoryHealth, "doctors": CategoryHealth, "dentist": CategoryHealth,
+		"hospital": vocab.CategoryHealth, "clinic": vocab.CategoryHealth, "pharmacy": vocab.CategoryHealth, "doctors": vocab.CategoryHealth, "dentist": vocab.CategoryHealth,
 		// WHO/KEMRI facility types
-		"Health Hut": CategoryHealth, "Community Health Centre": CategoryHealth, "Hôpital de District": CategoryHealth,
-		"Centre Hospitalier Universitaire": CategoryHealth, "Polyclinic": CategoryHealth, "Type D Hospital": CategoryHealth,
+		"Health Hut": vocab.CategoryHealth, "Community Health Centre": vocab.CategoryHealth, "Hôpital de District": vocab.CategoryHealth,
+		"Centre Hospitalier Universitaire": vocab.CategoryHealth, "Polyclinic": vocab.CategoryHealth, "Type D Hospital": vocab.CategoryHealth,
 		// Tijuana categories
-		"housing": CategoryShelter, "feeding": CategoryFood, "justice": CategoryLegal, "humanRights": CategoryProtection,
-		"women": CategoryProtection, "lgbti": CategoryProtection, "orientation": CategoryInformation, "consulate": CategoryLegal,
+		"housing": vocab.CategoryShelter, "feeding": vocab.CategoryFood, "justice": vocab.CategoryLegal, "humanRights": vocab.CategoryProtection,
+		"women": vocab.CategoryProtection, "lgbti": vocab.CategoryProtection, "orientation": vocab.CategoryInformation, "consulate": vocab.CategoryLegal,
 		// vocabulary and common wording
-		"Health": CategoryHealth, "WASH": CategoryWASH, "Mental health and psychosocial support": CategoryPsychosocial,
-		"MHPSS": CategoryPsychosocial, "Legal aid": CategoryLegal, "Child protection": CategoryProtection,
-		"Albergue": CategoryShelter, "Comedor": CategoryFood, "Distribution de NFI": CategoryFood, "Water point": CategoryWASH,
-		"Cash assistance": CategoryCash, "Hotline": CategoryInformation, "Search and rescue": CategoryRescue,
-		"Santé": CategoryHealth, "Centro de salud": CategoryHealth, "shelter": CategoryShelter,
+		"Health": vocab.CategoryHealth, "WASH": vocab.CategoryWASH, "Mental health and psychosocial support": vocab.CategoryPsychosocial,
+		"MHPSS": vocab.CategoryPsychosocial, "Legal aid": vocab.CategoryLegal, "Child protection": vocab.CategoryProtection,
+		"Albergue": vocab.CategoryShelter, "Comedor": vocab.CategoryFood, "Distribution de NFI": vocab.CategoryFood, "Water point": vocab.CategoryWASH,
+		"Cash assistance": vocab.CategoryCash, "Hotline": vocab.CategoryInformation, "Search and rescue": vocab.CategoryRescue,
+		"Santé": vocab.CategoryHealth, "Centro de salud": vocab.CategoryHealth, "shelter": vocab.CategoryShelter,
 	}
 	for in, want := range tests {
 		if got, ok := normaliseCategory(in); !ok || got != want {

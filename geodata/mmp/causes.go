@@ -12,21 +12,6 @@ import (
 	"github.com/routerisk/routerisk/geodata/vocab"
 )
 
-// The seven MMP cause-of-death categories, spelt as MMP spells them (see
-// package vocab, which holds them).
-const (
-	CauseDrowning       = vocab.CauseDrowning
-	CauseVehicle        = vocab.CauseVehicle
-	CauseViolence       = vocab.CauseViolence
-	CauseHarsh          = vocab.CauseHarsh
-	CauseSickness       = vocab.CauseSickness
-	CauseAccidental     = vocab.CauseAccidental
-	CauseMixedOrUnknown = vocab.CauseMixedOrUnknown
-)
-
-// CauseCategories returns the seven MMP cause categories in MMP's order.
-func CauseCategories() []string { return vocab.CauseNames() }
-
 //go:embed causes.csv
 var causesCSV string
 
@@ -66,7 +51,7 @@ const (
 func classifyCause(text string) (string, causeMatch) {
 	rules, err := causeTable()
 	if err != nil {
-		return CauseMixedOrUnknown, matchNone
+		return vocab.CauseMixedOrUnknown, matchNone
 	}
 	return rules.classify(text)
 }
@@ -90,19 +75,19 @@ var causeTable = sync.OnceValues(func() (causeRules, error) { return parseCauseR
 func causeKey(k string) (string, bool) {
 	switch k {
 	case "drowning":
-		return CauseDrowning, true
+		return vocab.CauseDrowning, true
 	case "vehicle":
-		return CauseVehicle, true
+		return vocab.CauseVehicle, true
 	case "violence":
-		return CauseViolence, true
+		return vocab.CauseViolence, true
 	case "harsh":
-		return CauseHarsh, true
+		return vocab.CauseHarsh, true
 	case "sickness":
-		return CauseSickness, true
+		return vocab.CauseSickness, true
 	case "accidental":
-		return CauseAccidental, true
+		return vocab.CauseAccidental, true
 	case "mixed":
-		return CauseMixedOrUnknown, true
+		return vocab.CauseMixedOrUnknown, true
 	}
 	return "", false
 }
@@ -179,11 +164,11 @@ func (rs causeRules) classify(text string) (string, causeMatch) {
 			return c, matchKeywords
 		}
 	case len(found) > 1:
-		return CauseMixedOrUnknown, matchSeveral
+		return vocab.CauseMixedOrUnknown, matchSeveral
 	case unknown:
-		return CauseMixedOrUnknown, matchUnknown
+		return vocab.CauseMixedOrUnknown, matchUnknown
 	}
-	return CauseMixedOrUnknown, matchNone
+	return vocab.CauseMixedOrUnknown, matchNone
 }
 
 // applyRules matches rules against the words not yet used, marking the
@@ -200,7 +185,7 @@ func applyRules(rules []causeRule, words []string, used []bool, found map[string
 			for j := i; j < i+n; j++ {
 				used[j] = true
 			}
-			if r.category == CauseMixedOrUnknown {
+			if r.category == vocab.CauseMixedOrUnknown {
 				unknown = true
 			} else {
 				found[r.category] = true

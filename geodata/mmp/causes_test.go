@@ -3,74 +3,76 @@ package mmp
 import (
 	"strings"
 	"testing"
+
+	"github.com/routerisk/routerisk/geodata/vocab"
 )
 
 func TestCauseCategory(t *testing.T) {
 	tests := []struct{ text, want string }{
-		// The examples DOMAIN.md gives.
-		{"Presumed drowning", CauseDrowning},
-		{"Car Accident", CauseVehicle},
-		{"Hit by train", CauseVehicle},
-		{"Shot", CauseViolence},
-		{"Beaten", CauseViolence},
-		{"Dehydration", CauseHarsh},
-		{"Hypothermia", CauseHarsh},
-		{"Hyperthermia", CauseHarsh},
-		{"Heart attack", CauseSickness},
-		{"Sickness", CauseSickness},
-		{"Unknown (skeletal remains)", CauseMixedOrUnknown},
+		// The examples of each category from the Missing Migrants methodology.
+		{"Presumed drowning", vocab.CauseDrowning},
+		{"Car Accident", vocab.CauseVehicle},
+		{"Hit by train", vocab.CauseVehicle},
+		{"Shot", vocab.CauseViolence},
+		{"Beaten", vocab.CauseViolence},
+		{"Dehydration", vocab.CauseHarsh},
+		{"Hypothermia", vocab.CauseHarsh},
+		{"Hyperthermia", vocab.CauseHarsh},
+		{"Heart attack", vocab.CauseSickness},
+		{"Sickness", vocab.CauseSickness},
+		{"Unknown (skeletal remains)", vocab.CauseMixedOrUnknown},
 		// The category names map to themselves, in any case or spacing.
-		{"Drowning", CauseDrowning},
-		{"Vehicle accident / death linked to hazardous transport", CauseVehicle},
-		{"Violence", CauseViolence},
-		{"Harsh environmental conditions / lack of adequate shelter, food, water", CauseHarsh},
-		{"Sickness / lack of access to adequate healthcare", CauseSickness},
-		{"Accidental death", CauseAccidental},
-		{"Mixed or unknown", CauseMixedOrUnknown},
-		{"  HARSH ENVIRONMENTAL CONDITIONS / LACK OF ADEQUATE SHELTER, FOOD, WATER \n", CauseHarsh},
+		{"Drowning", vocab.CauseDrowning},
+		{"Vehicle accident / death linked to hazardous transport", vocab.CauseVehicle},
+		{"Violence", vocab.CauseViolence},
+		{"Harsh environmental conditions / lack of adequate shelter, food, water", vocab.CauseHarsh},
+		{"Sickness / lack of access to adequate healthcare", vocab.CauseSickness},
+		{"Accidental death", vocab.CauseAccidental},
+		{"Mixed or unknown", vocab.CauseMixedOrUnknown},
+		{"  HARSH ENVIRONMENTAL CONDITIONS / LACK OF ADEQUATE SHELTER, FOOD, WATER \n", vocab.CauseHarsh},
 		// Several causes: Mixed or unknown, as MMP files them.
-		{"Drowning, Violence", CauseMixedOrUnknown},
-		{"Sickness and lack of access to medicines, Starvation, Dehydration", CauseMixedOrUnknown},
-		{"Mostly starvation, dehydration, and beatings by crew members", CauseMixedOrUnknown},
+		{"Drowning, Violence", vocab.CauseMixedOrUnknown},
+		{"Sickness and lack of access to medicines, Starvation, Dehydration", vocab.CauseMixedOrUnknown},
+		{"Mostly starvation, dehydration, and beatings by crew members", vocab.CauseMixedOrUnknown},
 		// Several words of one category.
-		{"Starvation, Dehydration", CauseHarsh},
-		{"Shot or stabbed (knifed)", CauseViolence},
-		{"Natural Death - due to sickness (heart stroke)", CauseSickness},
+		{"Starvation, Dehydration", vocab.CauseHarsh},
+		{"Shot or stabbed (knifed)", vocab.CauseViolence},
+		{"Natural Death - due to sickness (heart stroke)", vocab.CauseSickness},
 		// Longer phrases win over their words.
-		{"Fell from train", CauseVehicle},
-		{"Accident (fell from train)", CauseVehicle},
-		{"Fall from building", CauseAccidental},
-		{"Heat Stroke", CauseHarsh},
-		{"Brain stroke", CauseSickness},
-		{"Gas suffocation", CauseAccidental},
-		{"Suffocation inside truck", CauseVehicle},
-		{"Killed in fire", CauseAccidental},
-		{"Fire and kill by SBG", CauseViolence},
-		{"Freezing killed", CauseHarsh},
+		{"Fell from train", vocab.CauseVehicle},
+		{"Accident (fell from train)", vocab.CauseVehicle},
+		{"Fall from building", vocab.CauseAccidental},
+		{"Heat Stroke", vocab.CauseHarsh},
+		{"Brain stroke", vocab.CauseSickness},
+		{"Gas suffocation", vocab.CauseAccidental},
+		{"Suffocation inside truck", vocab.CauseVehicle},
+		{"Killed in fire", vocab.CauseAccidental},
+		{"Fire and kill by SBG", vocab.CauseViolence},
+		{"Freezing killed", vocab.CauseHarsh},
 		// "Unknown" does not outvote a presumed cause.
-		{"Unknown (presumed dehydration, hypothermia)", CauseHarsh},
-		{"Unknown, likely drowning", CauseDrowning},
+		{"Unknown (presumed dehydration, hypothermia)", vocab.CauseHarsh},
+		{"Unknown, likely drowning", vocab.CauseDrowning},
 		// Weak words count only alone.
-		{"Accident", CauseAccidental},
-		{"Accident ", CauseAccidental},
-		{"Truck accident", CauseVehicle},
+		{"Accident", vocab.CauseAccidental},
+		{"Accident ", vocab.CauseAccidental},
+		{"Truck accident", vocab.CauseVehicle},
 		// Spelling variants of the record.
-		{"Sickness_and_lack_of_access_to_medicines", CauseSickness},
-		{"Vehicle_Accident", CauseVehicle},
-		{"Don&#039;t know", CauseMixedOrUnknown},
-		{"Dehydratation", CauseHarsh},
-		{"Water-Related", CauseDrowning},
-		{"Artillery shelling by SBG", CauseViolence},
-		{"Electrocution", CauseAccidental},
-		{"Suicide", CauseViolence},
+		{"Sickness_and_lack_of_access_to_medicines", vocab.CauseSickness},
+		{"Vehicle_Accident", vocab.CauseVehicle},
+		{"Don&#039;t know", vocab.CauseMixedOrUnknown},
+		{"Dehydratation", vocab.CauseHarsh},
+		{"Water-Related", vocab.CauseDrowning},
+		{"Artillery shelling by SBG", vocab.CauseViolence},
+		{"Electrocution", vocab.CauseAccidental},
+		{"Suicide", vocab.CauseViolence},
 		// Word boundaries: "car" is not "cardiac", "shell" is not "shelter".
-		{"Cardiac arrest", CauseSickness},
-		{"Lack of adequate shelter", CauseHarsh},
+		{"Cardiac arrest", vocab.CauseSickness},
+		{"Lack of adequate shelter", vocab.CauseHarsh},
 		// Nothing to go on.
-		{"", CauseMixedOrUnknown},
-		{"Other", CauseMixedOrUnknown},
-		{"xyzzy", CauseMixedOrUnknown},
-		{"***", CauseMixedOrUnknown},
+		{"", vocab.CauseMixedOrUnknown},
+		{"Other", vocab.CauseMixedOrUnknown},
+		{"xyzzy", vocab.CauseMixedOrUnknown},
+		{"***", vocab.CauseMixedOrUnknown},
 	}
 	for _, tc := range tests {
 		if got := CauseCategory(tc.text); got != tc.want {
@@ -80,7 +82,7 @@ func TestCauseCategory(t *testing.T) {
 }
 
 func TestCauseCategories(t *testing.T) {
-	cats := CauseCategories()
+	cats := vocab.CauseNames()
 	if len(cats) != 7 {
 		t.Fatalf("%d categories, want 7", len(cats))
 	}
@@ -90,7 +92,7 @@ func TestCauseCategories(t *testing.T) {
 		}
 	}
 	cats[0] = "changed"
-	if CauseCategories()[0] != CauseDrowning {
+	if vocab.CauseNames()[0] != vocab.CauseDrowning {
 		t.Error("CauseCategories returns shared state")
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/paulmach/orb/geojson"
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/vocab"
 )
 
 // rowIssue is an issue found in one record before the record's fate is known.
@@ -200,8 +201,8 @@ func (d *Decoder) addRecord(name string, i int, raw json.RawMessage) {
 		props["cause"] = cause
 		props["cause_category"] = CauseCategory(cause)
 	} else {
-		props["cause_category"] = CauseMixedOrUnknown
-		note(fieldCause, CodeMissingCause, geodata.Flagged, "no cause_death; category %s", CauseMixedOrUnknown)
+		props["cause_category"] = vocab.CauseMixedOrUnknown
+		note(fieldCause, CodeMissingCause, geodata.Flagged, "no cause_death; category %s", vocab.CauseMixedOrUnknown)
 	}
 
 	// Route.

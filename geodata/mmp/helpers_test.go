@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/routerisk/routerisk/geodata/vocab"
 )
 
 // checkFeature fails t for a feature the importer must never produce: a
@@ -38,7 +39,7 @@ func checkFeature(t testing.TB, id any, g orb.Geometry, props map[string]any) {
 	}
 	cat, _ := props["cause_category"].(string)
 	known := false
-	for _, c := range CauseCategories() {
+	for _, c := range vocab.CauseNames() {
 		known = known || c == cat
 	}
 	if !known {

@@ -4,12 +4,13 @@ import (
 	"github.com/routerisk/routerisk/geodata/vocab"
 
 	"fmt"
-	"github.com/routerisk/routerisk/internal/testenv"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/routerisk/routerisk/internal/testenv"
 
 	"github.com/paulmach/orb"
 )
@@ -53,7 +54,7 @@ func TestDecodeRealPages(t *testing.T) {
 		t.Logf("  %-28s %6d", c, rep.Counts[c])
 	}
 
-	// The counts SOURCES.md and DOMAIN.md give for this data.
+	// The counts the data's publishers give for it.
 	if rep.Read != 17846 {
 		t.Errorf("read %d records, want 17846", rep.Read)
 	}
@@ -189,7 +190,7 @@ func TestCauseCoverageRealData(t *testing.T) {
 			unmatchedRows += n
 		}
 	}
-	for _, c := range CauseCategories() {
+	for _, c := range vocab.CauseNames() {
 		t.Logf("%5d distinct texts → %s", perCategory[c], c)
 	}
 	type tn struct {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/vocab"
 )
 
 func TestAddRecords(t *testing.T) {
@@ -38,7 +39,7 @@ func TestAddRecords(t *testing.T) {
 	}
 	p := feats[0].Properties
 	if feats[0].ID != "2026.MMP0001" || p["date"] != "2026-01-01" || p["dead"] != 1 || p["missing"] != 0 ||
-		p["cause_category"] != CauseHarsh || p["location"] != "Near Ortasu" || p["Year"] != "2026" {
+		p["cause_category"] != vocab.CauseHarsh || p["location"] != "Near Ortasu" || p["Year"] != "2026" {
 		t.Errorf("first feature %v %v", feats[0].ID, p)
 	}
 	p = feats[1].Properties

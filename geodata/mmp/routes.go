@@ -12,12 +12,6 @@ import (
 //go:embed routes.csv
 var routesCSV string
 
-// Route names that the rest of the code refers to (see package vocab).
-const (
-	RouteEnglishChannel   = vocab.RouteEnglishChannel   // MMP's name for the Channel route until 2024
-	RouteMainlandEuropeUK = vocab.RouteMainlandEuropeUK // MMP's name for it since 2025
-)
-
 // routeTable is routes.csv, parsed.
 type routeTable struct {
 	names []string          // the MMP taxonomy (vocab.Routes)
@@ -89,8 +83,8 @@ func CanonicalRoute(name string) (string, bool) {
 // ("English Channel to the UK" → "Mainland Europe to the UK"), and name
 // itself otherwise. Current MMP exports use the new name for every year.
 func CurrentRoute(name string) string {
-	if name == RouteEnglishChannel {
-		return RouteMainlandEuropeUK
+	if name == vocab.RouteEnglishChannel {
+		return vocab.RouteMainlandEuropeUK
 	}
 	return name
 }

@@ -12,7 +12,7 @@ func TestRouteNames(t *testing.T) {
 		t.Fatalf("%d MMP routes, want the 30 of the API data", len(names))
 	}
 	for _, n := range []string{"US-Mexico border crossing", "Afghanistan to Iran", "Sahara Desert crossing",
-		"Eastern Route to/from EHOA", "Darien", "Naf River crossing", RouteEnglishChannel, RouteMainlandEuropeUK} {
+		"Eastern Route to/from EHOA", "Darien", "Naf River crossing", vocab.RouteEnglishChannel, vocab.RouteMainlandEuropeUK} {
 		if got, ok := CanonicalRoute(n); !ok || got != n {
 			t.Errorf("CanonicalRoute(%q) = %q, %v", n, got, ok)
 		}
@@ -43,7 +43,7 @@ func TestCanonicalRoute(t *testing.T) {
 		{"US–Mexico border crossing", "US-Mexico border crossing", true},
 		{"Darién Gap", "Darien", true},
 		{"Darién", "Darien", true},
-		{"English Channel", RouteMainlandEuropeUK, true},
+		{"English Channel", vocab.RouteMainlandEuropeUK, true},
 		// Unknown names come back trimmed.
 		{" Other ", "Other", false},
 		{"", "", false},
@@ -57,7 +57,7 @@ func TestCanonicalRoute(t *testing.T) {
 }
 
 func TestCurrentRoute(t *testing.T) {
-	if got := CurrentRoute(RouteEnglishChannel); got != RouteMainlandEuropeUK {
+	if got := CurrentRoute(vocab.RouteEnglishChannel); got != vocab.RouteMainlandEuropeUK {
 		t.Errorf("CurrentRoute(English Channel) = %q", got)
 	}
 	if got := CurrentRoute("Darien"); got != "Darien" {

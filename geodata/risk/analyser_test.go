@@ -14,6 +14,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/vocab"
 )
 
 func incidentFeature(lon, lat float64, props geojson.Properties) *geojson.Feature {
@@ -111,7 +112,7 @@ func TestAnalyseByHand(t *testing.T) {
 		t.Errorf("period %v – %v", res.PeriodStart, res.PeriodEnd)
 	}
 
-	wantCats := append(Categories(), "transport")
+	wantCats := append(vocab.ServiceCategoryNames(), "transport")
 	var names []string
 	for _, c := range res.Categories {
 		names = append(names, c.Category)

@@ -12,11 +12,6 @@ import (
 	"github.com/routerisk/routerisk/geodata/vocab"
 )
 
-// Categories lists the service categories of RouteRisk's data model
-// (DOMAIN.md) in the order results report them; categories met in a
-// services layer beyond these follow, sorted.
-func Categories() []string { return vocab.ServiceCategoryNames() }
-
 // services holds the service points of one category that can lie within
 // reach of a route, in grid cell order.
 type services struct {
@@ -83,7 +78,7 @@ func newServices(features []*geojson.Feature, region box, hasRegion bool) []serv
 			g.name = append(g.name, name)
 		}
 	}
-	names := Categories()
+	names := vocab.ServiceCategoryNames()
 	var extra []string
 	for name := range groups {
 		if !slices.Contains(names, name) {

@@ -13,7 +13,6 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/routerisk/routerisk/geodata"
-	"github.com/routerisk/routerisk/geodata/mmp"
 )
 
 func decode(t *testing.T, b Bundled) *geojson.FeatureCollection {
@@ -119,7 +118,7 @@ func TestIncidents(t *testing.T) {
 		t.Errorf("%d incidents, want 17,700…17,846 (17,846 records less duplicates and records without coordinates)", n)
 	}
 	cats := map[string]bool{}
-	for _, c := range mmp.CauseCategories() {
+	for _, c := range vocab.CauseNames() {
 		cats[c] = true
 	}
 	routes := map[string]bool{}
@@ -184,7 +183,7 @@ func TestRoutes(t *testing.T) {
 		}
 	}
 	for _, r := range []string{"Central Mediterranean", "Western Mediterranean", "Eastern Mediterranean",
-		"Western Africa / Atlantic route to the Canary Islands", "Western Balkans", mmp.RouteEnglishChannel, mmp.RouteMainlandEuropeUK} {
+		"Western Africa / Atlantic route to the Canary Islands", "Western Balkans", vocab.RouteEnglishChannel, vocab.RouteMainlandEuropeUK} {
 		if !traced[r] {
 			t.Errorf("no geometry for %s", r)
 		}

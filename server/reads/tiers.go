@@ -13,6 +13,7 @@ import (
 	"github.com/routerisk/routerisk/geodata/formats"
 	"github.com/routerisk/routerisk/geodata/hotspot"
 	"github.com/routerisk/routerisk/geodata/privacy"
+	"github.com/routerisk/routerisk/geodata/vocab"
 )
 
 // cellParams takes the cell resolution parameters (zoom, resolution) out
@@ -36,7 +37,7 @@ func cellParams(params url.Values) (url.Values, int, error) {
 		if err != nil || z < 0 || z > hotspot.MaxZoom {
 			return nil, 0, geodata.InvalidParam("zoom", fmt.Sprintf("is %q", geodata.Truncate(params.Get("zoom"), 20)), "a map zoom from 0 to 24")
 		}
-		res = hotspot.ResolutionForZoom(z)
+		res = vocab.ResolutionForZoom(z)
 	}
 	if hasRes {
 		r, err := strconv.Atoi(params.Get("resolution"))
