@@ -14,7 +14,9 @@ func TestTruncate(t *testing.T) {
 		{"short", 10, "short"},
 		{"exactly", 7, "exactly"},
 		{"longer text", 6, "longer…"},
-		{"Türkiye", 2, "T…"}, // never half of ü
+		{"Türkiye", 2, "Tü…"}, // characters, not bytes
+		{"Türkiye", 7, "Türkiye"},
+		{"日本語のテキスト", 3, "日本語…"},
 		{"", 0, ""},
 	} {
 		got := Truncate(tc.in, tc.n)

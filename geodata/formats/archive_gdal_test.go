@@ -3,13 +3,14 @@ package formats
 import (
 	"bytes"
 	"fmt"
-	"github.com/routerisk/routerisk/internal/testenv"
 	"math"
 	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/routerisk/routerisk/internal/testenv"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"

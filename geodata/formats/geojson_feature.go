@@ -8,6 +8,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+	"github.com/routerisk/routerisk/geodata"
 )
 
 // featureParser turns the bytes of one GeoJSON Feature object (already
@@ -172,7 +173,7 @@ func parseGeometry(b []byte) (orb.Geometry, error) {
 		if typ == "" {
 			return nil, errors.New("the geometry has no type")
 		}
-		return nil, fmt.Errorf("the %s has no coordinates", clipText(typ, 30))
+		return nil, fmt.Errorf("the %s has no coordinates", geodata.Truncate(typ, 30))
 	}
 	q := &featureParser{b: b[coords[0]:coords[1]]}
 	switch typ {
@@ -211,7 +212,7 @@ func parseGeometry(b []byte) (orb.Geometry, error) {
 	case "":
 		return nil, errors.New("the geometry has no type")
 	}
-	return nil, fmt.Errorf("geometry type %q is not a GeoJSON type", clipText(typ, 30))
+	return nil, fmt.Errorf("geometry type %q is not a GeoJSON type", geodata.Truncate(typ, 30))
 }
 
 func (p *featureParser) polygon() (orb.Polygon, error) {
@@ -393,7 +394,7 @@ func (p *featureParser) number() (float64, error) {
 	}
 	v, err := strconv.ParseFloat(string(p.b[start:p.i]), 64)
 	if err != nil {
-		return 0, fmt.Errorf("the number %s cannot be read as a 64-bit float", clipText(string(p.b[start:p.i]), 30))
+		return 0, fmt.Errorf("the number %s cannot be read as a 64-bit float", geodata.Truncate(string(p.b[start:p.i]), 30))
 	}
 	return v, nil
 }

@@ -145,7 +145,7 @@ func (g *geojsonReader) document() error {
 	case typ == "":
 		return geodata.Errorf(geodata.Invalid, `the object has no "type"; a GeoJSON file is a FeatureCollection, a Feature or a geometry`)
 	default:
-		return geodata.Errorf(geodata.Invalid, "GeoJSON type %q is not known; use FeatureCollection, Feature or a geometry type", clipText(typ, 40))
+		return geodata.Errorf(geodata.Invalid, "GeoJSON type %q is not known; use FeatureCollection, Feature or a geometry type", geodata.Truncate(typ, 40))
 	}
 	if g.mercator {
 		for _, f := range g.out.Features {
@@ -196,7 +196,7 @@ func (g *geojsonReader) feature(raw []byte) error {
 		rep.Add(geodata.Issue{Feature: n, ID: id, Field: field, Code: code, Message: msg, Action: geodata.Rejected})
 	}
 	if key, path, dup := duplicateKey(raw); dup {
-		reject(CodeGeoJSONDuplicateKey, path, fmt.Sprintf("the key %q appears twice in %s; JSON objects must not repeat a key — keep one", clipText(key, 40), path), "")
+		reject(CodeGeoJSONDuplicateKey, path, fmt.Sprintf("the key %q appears twice in %s; JSON objects must not repeat a key — keep one", geodata.Truncate(key, 40), path), "")
 		return nil
 	}
 	trimmed := bytes.TrimLeft(raw, " \t\r\n")
@@ -210,7 +210,7 @@ func (g *geojsonReader) feature(raw []byte) error {
 		return nil
 	}
 	if err != nil {
-		reject(CodeGeoJSONBadFeature, "geometry", fmt.Sprintf("the feature could not be read (%s); check its geometry type and coordinate nesting", clipText(err.Error(), 120)), "")
+		reject(CodeGeoJSONBadFeature, "geometry", fmt.Sprintf("the feature could not be read (%s); check its geometry type and coordinate nesting", geodata.Truncate(err.Error(), 120)), "")
 		return nil
 	}
 	id := featureIDText(f.ID)
@@ -250,15 +250,15 @@ func (g *geojsonReader) crs(raw json.RawMessage) error {
 	name := c.Properties.Name
 	switch crsCode(name) {
 	case "4326", "CRS84", "CRS83":
-		g.out.Notes = append(g.out.Notes, "legacy crs "+clipText(name, 80)+" read as WGS 84 longitude/latitude")
+		g.out.Notes = append(g.out.Notes, "legacy crs "+geodata.Truncate(name, 80)+" read as WGS 84 longitude/latitude")
 		return nil
 	case "3857", "900913", "3785", "102100", "102113":
 		g.mercator = true
-		g.out.Notes = append(g.out.Notes, "coordinates converted from Web Mercator ("+clipText(name, 80)+") to WGS 84 longitude/latitude")
+		g.out.Notes = append(g.out.Notes, "coordinates converted from Web Mercator ("+geodata.Truncate(name, 80)+") to WGS 84 longitude/latitude")
 		return nil
 	}
-	return &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"crs": clipText(name, 80)},
-		Message: fmt.Sprintf("the file says its coordinates are in %q, which is not supported; reproject to WGS 84 (EPSG:4326), e.g. ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson", clipText(name, 80))}
+	return &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"crs": geodata.Truncate(name, 80)},
+		Message: fmt.Sprintf("the file says its coordinates are in %q, which is not supported; reproject to WGS 84 (EPSG:4326), e.g. ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson", geodata.Truncate(name, 80))}
 }
 
 // crsCode reduces the usual spellings of a CRS name (EPSG:4326,
@@ -301,7 +301,7 @@ func (g *geojsonReader) jsonError(err error) error {
 	if errors.As(err, &ue) {
 		return geodata.Errorf(geodata.Invalid, "the file is not valid GeoJSON at byte %d: %v", ue.Offset, ue)
 	}
-	return &geodata.Error{Code: geodata.Invalid, Message: "the file could not be read as JSON: " + clipText(err.Error(), 160), Err: err}
+	return &geodata.Error{Code: geodata.Invalid, Message: "the file could not be read as JSON: " + geodata.Truncate(err.Error(), 160), Err: err}
 }
 
 func describe(tok json.Token) string {
@@ -327,18 +327,7 @@ func featureIDText(id any) string {
 	if id == nil {
 		return ""
 	}
-	return clipText(fmt.Sprint(id), 80)
-}
-
-// clipText shortens s to n bytes (on a rune boundary) for messages.
-func clipText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
+	return geodata.Truncate(fmt.Sprint(id), 80)
 }
 
 // countVertices counts the coordinates of a geometry.

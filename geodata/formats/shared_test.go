@@ -1,8 +1,9 @@
 package formats
 
 import (
-	"github.com/routerisk/routerisk/internal/testenv"
 	"testing"
+
+	"github.com/routerisk/routerisk/internal/testenv"
 )
 
 // sharedData returns a path under ../shared/data, the public test cases

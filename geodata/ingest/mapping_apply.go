@@ -129,7 +129,7 @@ func (mp *mapper) apply(pos int, f *geojson.Feature) {
 	notes := &featureNotes{pos: pos}
 	if src := mp.m["id"]; src != "" {
 		if s, ok := textValue(props[src]); ok && cleanText(s) != "" {
-			f.ID = clipText(cleanText(s), 256)
+			f.ID = geodata.Truncate(cleanText(s), 256)
 		}
 	}
 	notes.id = featureID(f.ID)

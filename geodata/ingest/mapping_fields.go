@@ -48,7 +48,7 @@ func (mp *mapper) applyField(s fieldSpec, column string, v any, present bool, ou
 		n, st := parseCount(v)
 		if st != countOK || n < 1 || n > 5 {
 			notes.add(name, mmp.CodeInvalidSourceQuality, geodata.Repaired,
-				"%s (column %q) is %q, not 1–5; dropped — use 1 (lowest confidence) to 5 (highest)", name, column, clipText(clean, 80))
+				"%s (column %q) is %q, not 1–5; dropped — use 1 (lowest confidence) to 5 (highest)", name, column, geodata.Truncate(clean, 80))
 			return
 		}
 		out[name] = n
@@ -57,7 +57,7 @@ func (mp *mapper) applyField(s fieldSpec, column string, v any, present bool, ou
 		switch {
 		case absent:
 		case !ok:
-			notes.add(name, CodeInvalidBoolean, geodata.Repaired, "%s (column %q) is %q, not yes or no; dropped — write yes or no", name, column, clipText(clean, 80))
+			notes.add(name, CodeInvalidBoolean, geodata.Repaired, "%s (column %q) is %q, not yes or no; dropped — write yes or no", name, column, geodata.Truncate(clean, 80))
 		default:
 			out[name] = b
 		}
@@ -69,23 +69,23 @@ func (mp *mapper) applyField(s fieldSpec, column string, v any, present bool, ou
 			return
 		}
 		out[name] = clean
-		notes.add(name, CodeUnknownMode, geodata.Flagged, "%s %q is not sea, land, desert, jungle or mixed; kept as given — use one of those to filter by mode", name, clipText(clean, 80))
+		notes.add(name, CodeUnknownMode, geodata.Flagged, "%s %q is not sea, land, desert, jungle or mixed; kept as given — use one of those to filter by mode", name, geodata.Truncate(clean, 80))
 	case typePrecision:
 		if p, ok := normalisePrecision(clean); ok {
 			out[name] = p
 			return
 		}
 		out[name] = clean
-		notes.add(name, CodeUnknownPrecision, geodata.Flagged, "%s %q is not exact, approximate or region; kept as given — use one of those", name, clipText(clean, 80))
+		notes.add(name, CodeUnknownPrecision, geodata.Flagged, "%s %q is not exact, approximate or region; kept as given — use one of those", name, geodata.Truncate(clean, 80))
 	case typeRoute:
 		canonical, ok := mmp.CanonicalRoute(clean)
 		switch {
 		case !ok:
 			out[name] = canonical
-			notes.add(name, mmp.CodeUnknownRoute, geodata.Flagged, "route %q is not an MMP route name; kept as given — use the MMP name to compare with other data", clipText(clean, 80))
+			notes.add(name, mmp.CodeUnknownRoute, geodata.Flagged, "route %q is not an MMP route name; kept as given — use the MMP name to compare with other data", geodata.Truncate(clean, 80))
 		case canonical != clean:
 			out[name] = canonical
-			notes.add(name, mmp.CodeRouteAlias, geodata.Repaired, "route %q read as the MMP route %q", clipText(clean, 80), canonical)
+			notes.add(name, mmp.CodeRouteAlias, geodata.Repaired, "route %q read as the MMP route %q", geodata.Truncate(clean, 80), canonical)
 		default:
 			out[name] = clean
 		}
@@ -97,17 +97,17 @@ func (mp *mapper) applyDate(name, column, text string, out geojson.Properties, n
 	switch {
 	case r.OK && r.MonthOnly:
 		out[name] = r.Value
-		notes.add(name, mmp.CodeMonthOnlyDate, geodata.Flagged, "%s %q gives a month only; kept as %s — add the day if it is known", name, clipText(text, 80), r.Value)
+		notes.add(name, mmp.CodeMonthOnlyDate, geodata.Flagged, "%s %q gives a month only; kept as %s — add the day if it is known", name, geodata.Truncate(text, 80), r.Value)
 	case r.OK:
 		out[name] = r.Value
 	case r.Ambiguous:
 		out[name+"_reported"] = text
 		notes.add(name, CodeAmbiguousDate, geodata.Repaired,
-			"%s %q can be read day first or month first, and no date in column %q tells which; dropped, kept in %s_reported — write dates as YYYY-MM-DD", name, clipText(text, 80), column, name)
+			"%s %q can be read day first or month first, and no date in column %q tells which; dropped, kept in %s_reported — write dates as YYYY-MM-DD", name, geodata.Truncate(text, 80), column, name)
 	default:
-		out[name+"_reported"] = clipText(text, 256)
+		out[name+"_reported"] = geodata.Truncate(text, 256)
 		notes.add(name, mmp.CodeInvalidDate, geodata.Repaired,
-			"%s %q (column %q) is not a date; dropped, kept in %s_reported — write it as YYYY-MM-DD", name, clipText(text, 80), column, name)
+			"%s %q (column %q) is not a date; dropped, kept in %s_reported — write it as YYYY-MM-DD", name, geodata.Truncate(text, 80), column, name)
 	}
 }
 
@@ -119,7 +119,7 @@ func applyCount(name, column string, v any, out geojson.Properties, notes *featu
 	case st == countInvalid:
 		text, _ := textValue(v)
 		notes.add(name, mmp.CodeInvalidNumber, geodata.Repaired,
-			"%s (column %q) is %q, not a whole number; dropped — write the number alone (12), or leave the cell empty when unknown", name, column, clipText(text, 80))
+			"%s (column %q) is %q, not a whole number; dropped — write the number alone (12), or leave the cell empty when unknown", name, column, geodata.Truncate(text, 80))
 		return
 	case n >= 0:
 		out[name] = n
@@ -157,5 +157,5 @@ func applyCategory(name, column string, v any, clean string, out geojson.Propert
 	out[name] = clean
 	notes.add(name, CodeUnknownCategory, geodata.Flagged,
 		"category %q (column %q) is not one of %s; kept as given — use one of those so the service shows under its category",
-		clipText(clean, 80), column, strings.Join(vocab.ServiceCategoryNames(), ", "))
+		geodata.Truncate(clean, 80), column, strings.Join(vocab.ServiceCategoryNames(), ", "))
 }

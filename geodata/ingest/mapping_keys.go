@@ -44,14 +44,6 @@ func safeKey(k string) string {
 	return k
 }
 
-// clipText shortens s to n runes, marking the cut.
-func clipText(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "…"
-}
-
 func compactStrings(s []string) []string {
 	out := s[:0]
 	for i, v := range s {

@@ -61,7 +61,7 @@ var mmpColumnKeys = map[string]string{
 func MMPRecords(layout string, features []*geojson.Feature) ([]map[string]string, error) {
 	if !IsMMPLayout(layout) {
 		return nil, geodata.Errorf(geodata.Invalid, "layout %q is not a Missing Migrants layout (%s, %s or %s)",
-			clipText(layout, 40), LayoutMMPCSV2026, LayoutMMPCSVLegacy, LayoutMMPAPIJSON)
+			geodata.Truncate(layout, 40), LayoutMMPCSV2026, LayoutMMPCSVLegacy, LayoutMMPAPIJSON)
 	}
 	keys := mmpKeys(layout, features)
 	records := make([]map[string]string, len(features))

@@ -21,7 +21,7 @@ import (
 // code Invalid whose message lists the fields of kind.
 func ParseMapping(kind geodata.Kind, s string) (Mapping, error) {
 	if !kind.Valid() {
-		return nil, geodata.InvalidParam("kind", fmt.Sprintf("is %q", clipText(string(kind), 40)), "one of route, incident, service, area")
+		return nil, geodata.InvalidParam("kind", fmt.Sprintf("is %q", geodata.Truncate(string(kind), 40)), "one of route, incident, service, area")
 	}
 	allowed := FieldNames(kind)
 	invalid := func(format string, args ...any) error {
@@ -57,7 +57,7 @@ func ParseMapping(kind geodata.Kind, s string) (Mapping, error) {
 	var unknown []string
 	for _, k := range keys {
 		if !known[strings.ToLower(strings.TrimSpace(k))] {
-			unknown = append(unknown, strconv.Quote(clipText(k, 40)))
+			unknown = append(unknown, strconv.Quote(geodata.Truncate(k, 40)))
 		}
 	}
 	if len(unknown) > 0 {
@@ -83,7 +83,7 @@ func ParseMapping(kind geodata.Kind, s string) (Mapping, error) {
 			return nil, invalid("%q is given twice", field)
 		}
 		if other, dup := byColumn[column]; dup && column != "" {
-			return nil, invalid("the column %q is given for both %s and %s", clipText(column, 60), other, field)
+			return nil, invalid("the column %q is given for both %s and %s", geodata.Truncate(column, 60), other, field)
 		}
 		byColumn[column] = field
 		m[field] = column
@@ -130,10 +130,10 @@ func (m Mapping) CheckColumns(columns []string) error {
 					quoted = append(quoted, fmt.Sprintf("… (%d in all)", len(columns)))
 					break
 				}
-				quoted = append(quoted, strconv.Quote(clipText(c, 60)))
+				quoted = append(quoted, strconv.Quote(geodata.Truncate(c, 60)))
 			}
 			return &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"parameter": "mapping", "columns": columns},
-				Message: fmt.Sprintf("mapping: the column %q given for %s is not in the file; its columns are %s", clipText(c, 60), f, strings.Join(quoted, ", "))}
+				Message: fmt.Sprintf("mapping: the column %q given for %s is not in the file; its columns are %s", geodata.Truncate(c, 60), f, strings.Join(quoted, ", "))}
 		}
 	}
 	return nil

@@ -38,13 +38,13 @@ func parseCoordinates(s, country string) coordinates {
 		parts = strings.Fields(s)
 	}
 	if len(parts) != 2 {
-		return reject(CodeInvalidCoordinates, "coordinates %q are not \"lat, lon\"", clip(s))
+		return reject(CodeInvalidCoordinates, "coordinates %q are not \"lat, lon\"", geodata.Truncate(s, 60))
 	}
 	latText, lonText := strings.TrimSpace(parts[0]), strings.TrimSpace(parts[1])
 	lat, err1 := strconv.ParseFloat(latText, 64)
 	lon, err2 := strconv.ParseFloat(lonText, 64)
 	if err1 != nil || err2 != nil || !finite(lat) || !finite(lon) {
-		return reject(CodeInvalidCoordinates, "coordinates %q are not two numbers", clip(s))
+		return reject(CodeInvalidCoordinates, "coordinates %q are not two numbers", geodata.Truncate(s, 60))
 	}
 	switch {
 	case validLat(lat) && validLon(lon):
@@ -54,7 +54,7 @@ func parseCoordinates(s, country string) coordinates {
 		c.issues = append(c.issues, rowIssue{field: field, code: CodeCoordinatesSwapped,
 			msg: fmt.Sprintf("%q has a latitude beyond ±90; read as \"lon, lat\"", s), action: geodata.Repaired})
 	default:
-		return reject(CodeCoordinatesOutOfRange, "coordinates %q are outside latitude −90…90 and longitude −180…180", clip(s))
+		return reject(CodeCoordinatesOutOfRange, "coordinates %q are outside latitude −90…90 and longitude −180…180", geodata.Truncate(s, 60))
 	}
 	if lat == 0 && lon == 0 {
 		return reject(CodeZeroCoordinates, "coordinates 0, 0 are a placeholder, not a place")
@@ -89,14 +89,4 @@ func validLon(f float64) bool { return f >= -180 && f <= 180 }
 // wholeNumber reports whether a coordinate was written without decimals.
 func wholeNumber(s string) bool {
 	return !strings.ContainsAny(s, ".eE")
-}
-
-// clip shortens text quoted in messages.
-func clip(s string) string {
-	const max = 60
-	r := []rune(s)
-	if len(r) <= max {
-		return s
-	}
-	return string(r[:max]) + "…"
 }

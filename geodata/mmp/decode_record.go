@@ -101,7 +101,7 @@ func (d *Decoder) addRecord(name string, i int, raw json.RawMessage) {
 		if text[fieldID] == "" {
 			note(fieldID, CodeMissingID, geodata.Flagged, "no web_id; id %s derived from the record's content", baseID)
 		} else {
-			note(fieldID, CodeFreeTextID, geodata.Flagged, "web_id %q is not of the form YYYY.MMPnnn; id %s derived from the record's content", clip(text[fieldID]), baseID)
+			note(fieldID, CodeFreeTextID, geodata.Flagged, "web_id %q is not of the form YYYY.MMPnnn; id %s derived from the record's content", geodata.Truncate(text[fieldID], 60), baseID)
 		}
 	}
 	if text[fieldID] != "" {
@@ -128,10 +128,10 @@ func (d *Decoder) addRecord(name string, i int, raw json.RawMessage) {
 		note(fieldDate, code, geodata.Flagged, "reported_date %q gives a month only", text[fieldDate])
 	case CodeDateNormalised:
 		props["date"] = date
-		note(fieldDate, code, geodata.Repaired, "reported_date %q read as %s", clip(text[fieldDate]), date)
+		note(fieldDate, code, geodata.Repaired, "reported_date %q read as %s", geodata.Truncate(text[fieldDate], 60), date)
 	default:
 		props["date_reported"] = text[fieldDate]
-		note(fieldDate, code, geodata.Repaired, "reported_date %q is not a date (YYYY-MM-DD); dropped, kept in date_reported", clip(text[fieldDate]))
+		note(fieldDate, code, geodata.Repaired, "reported_date %q is not a date (YYYY-MM-DD); dropped, kept in date_reported", geodata.Truncate(text[fieldDate], 60))
 	}
 
 	// Counts.
@@ -143,7 +143,7 @@ func (d *Decoder) addRecord(name string, i int, raw json.RawMessage) {
 		asString = asString || c.wasString
 		switch c.issue {
 		case CodeInvalidNumber:
-			note(f.api, c.issue, geodata.Repaired, "%s %q is not a whole number; dropped", f.api, clip(c.raw))
+			note(f.api, c.issue, geodata.Repaired, "%s %q is not a whole number; dropped", f.api, geodata.Truncate(c.raw, 60))
 			continue
 		case CodeThousandsSeparator, CodeNumberNormalised:
 			note(f.api, c.issue, geodata.Repaired, "%s %q read as %d", f.api, c.raw, c.n)
@@ -167,7 +167,7 @@ func (d *Decoder) addRecord(name string, i int, raw json.RawMessage) {
 	asString = asString || total.wasString
 	switch total.issue {
 	case CodeInvalidNumber:
-		note(fieldTotal, total.issue, geodata.Repaired, "%s %q is not a whole number; ignored", fieldTotal, clip(total.raw))
+		note(fieldTotal, total.issue, geodata.Repaired, "%s %q is not a whole number; ignored", fieldTotal, geodata.Truncate(total.raw, 60))
 	case CodeThousandsSeparator, CodeNumberNormalised:
 		note(fieldTotal, total.issue, geodata.Repaired, "%s %q read as %d", fieldTotal, total.raw, total.n)
 	}
@@ -188,7 +188,7 @@ func (d *Decoder) addRecord(name string, i int, raw json.RawMessage) {
 	case q.raw == "":
 		note(fieldQuality, CodeMissingSourceQuality, geodata.Flagged, "no source_quality")
 	case !q.ok || q.n < 1 || q.n > 5:
-		note(fieldQuality, CodeInvalidSourceQuality, geodata.Repaired, "source_quality %q is not 1–5; dropped", clip(q.raw))
+		note(fieldQuality, CodeInvalidSourceQuality, geodata.Repaired, "source_quality %q is not 1–5; dropped", geodata.Truncate(q.raw, 60))
 	default:
 		props["source_quality"] = q.n
 	}
@@ -211,10 +211,10 @@ func (d *Decoder) addRecord(name string, i int, raw json.RawMessage) {
 		switch {
 		case !ok:
 			props["route"] = route
-			note(fieldRoute, CodeUnknownRoute, geodata.Flagged, "migration_route %q is not an MMP route name; kept as given", clip(route))
+			note(fieldRoute, CodeUnknownRoute, geodata.Flagged, "migration_route %q is not an MMP route name; kept as given", geodata.Truncate(route, 60))
 		case canonical != route:
 			props["route"] = canonical
-			note(fieldRoute, CodeRouteAlias, geodata.Repaired, "migration_route %q read as %q", clip(route), canonical)
+			note(fieldRoute, CodeRouteAlias, geodata.Repaired, "migration_route %q read as %q", geodata.Truncate(route, 60), canonical)
 		default:
 			props["route"] = route
 		}
@@ -239,7 +239,7 @@ func (d *Decoder) addRecord(name string, i int, raw json.RawMessage) {
 		}
 		if !d.unknown[k] {
 			d.unknown[k] = true
-			note(k, CodeUnknownField, geodata.Flagged, "%q is not an MMP API field; kept as property %q", clip(k), prop)
+			note(k, CodeUnknownField, geodata.Flagged, "%q is not an MMP API field; kept as property %q", geodata.Truncate(k, 60), prop)
 		}
 	}
 

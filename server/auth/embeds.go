@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/account"
 )
 
@@ -128,7 +129,7 @@ func (c *EmbedClaims) Validate() error {
 	}
 	for _, l := range c.Layers {
 		if !layerIDPattern.MatchString(l) {
-			problems = append(problems, fmt.Sprintf("layer id %q is not valid", truncateRunes(l, 40)))
+			problems = append(problems, fmt.Sprintf("layer id %q is not valid", geodata.Truncate(l, 40)))
 		}
 	}
 	if len(c.Params) > MaxEmbedParams {
@@ -308,7 +309,7 @@ func (e *Embeds) Revoke(id string) error {
 		return err
 	}
 	if !ok {
-		return fmt.Errorf("no active embed has id %q", truncateRunes(id, 40))
+		return fmt.Errorf("no active embed has id %q", geodata.Truncate(id, 40))
 	}
 	return nil
 }
@@ -321,12 +322,4 @@ func (e *Embeds) List() ([]EmbedRecord, error) {
 	}
 	slices.Reverse(out)
 	return out, nil
-}
-
-func truncateRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }

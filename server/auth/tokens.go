@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/account"
 )
 
@@ -76,7 +77,7 @@ func (t *Tokens) Revoke(id string) error {
 		return err
 	}
 	if !ok {
-		return fmt.Errorf("no active token has id %q", truncateRunes(id, 40))
+		return fmt.Errorf("no active token has id %q", geodata.Truncate(id, 40))
 	}
 	return nil
 }
