@@ -208,12 +208,14 @@ func Features(cells []Cell, kind geodata.Kind) []*geojson.Feature {
 		f.Properties["cell"] = c.ID.String()
 		f.Properties["resolution"] = c.Resolution
 		f.Properties["aggregated"] = true
+		// Counts as the public tier shows them (PublicCount): rounded to
+		// multiples of K, dead and missing of 1 to K−1 suppressed.
 		if kind == geodata.KindIncident {
-			f.Properties["incidents"] = c.Count
-			f.Properties["dead"] = c.Dead
-			f.Properties["missing"] = c.Missing
+			f.Properties["incidents"] = publicCountValue(float64(c.Count))
+			f.Properties["dead"] = publicCountValue(float64(c.Dead))
+			f.Properties["missing"] = publicCountValue(float64(c.Missing))
 		} else {
-			f.Properties["features"] = c.Count
+			f.Properties["features"] = publicCountValue(float64(c.Count))
 		}
 		if c.FirstMonth != "" {
 			f.Properties["first_month"] = c.FirstMonth
@@ -222,6 +224,15 @@ func Features(cells []Cell, kind geodata.Kind) []*geojson.Feature {
 		out = append(out, f)
 	}
 	return out
+}
+
+// publicCountValue is PublicCount as a property value: null when
+// suppressed.
+func publicCountValue(n float64) any {
+	if v, ok := PublicCount(n); ok {
+		return v
+	}
+	return nil
 }
 
 // MonthInterval widens an interval to whole calendar months, so a public

@@ -37,7 +37,7 @@ func TestAggregateAndSuppress(t *testing.T) {
 		t.Fatalf("kept %+v", kept)
 	}
 	fs := Features(kept, geodata.KindIncident)
-	if len(fs) != 1 || fs[0].Properties["incidents"] != 5 || fs[0].Properties["aggregated"] != true {
+	if len(fs) != 1 || fs[0].Properties["incidents"] != 5.0 || fs[0].Properties["dead"] != 10.0 || fs[0].Properties["aggregated"] != true {
 		t.Fatalf("features %+v", fs[0].Properties)
 	}
 	if _, ok := fs[0].Geometry.(orb.Polygon); !ok {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -72,7 +71,7 @@ func (c *Service) Hotspots(ctx context.Context, r HotspotsRequest) (answers.Resu
 	}
 	key := answers.Key{Slot: meta.ID, Versions: "v" + strconv.Itoa(meta.Version), What: "hotspots", Query: p.Key(), Tier: tier}
 	return c.answers.Get(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
-		return encodeCollection(hotspot.Features(notableCells(feats, p, tier)), 6)
+		return encodeCollection(hotspotFeatures(feats, p, tier), 6)
 	})
 }
 
@@ -83,7 +82,14 @@ func (c *Service) HotspotCells(view privacy.View, layer string, p hotspot.Params
 	if err != nil {
 		return nil, err
 	}
-	return hotspot.Features(notableCells(feats, p, tier)), nil
+	return hotspotFeatures(feats, p, tier), nil
+}
+
+// hotspotFeatures computes the notable cells as features, as tier sees them.
+func hotspotFeatures(feats []*geojson.Feature, p hotspot.Params, tier privacy.Tier) []*geojson.Feature {
+	out := hotspot.Features(notableCells(feats, p, tier))
+	discloseHotspots(out, tier)
+	return out
 }
 
 // hotspotInputs finds the incident layer of a hotspot analysis and the
@@ -101,8 +107,12 @@ func (c *Service) hotspotInputs(view privacy.View, id string, p hotspot.Params) 
 		return meta, nil, p, "", geodata.InvalidParam("layer", fmt.Sprintf("names %q, a %s layer", id, meta.Kind), "name a layer of kind incident")
 	}
 	tier := view.For(meta)
-	if tier == privacy.Public {
+	if tier != privacy.Staff { // cells of at most resolution 5, about 10 km, and whole months
 		p.Resolution = privacy.ClampResolution(p.Resolution)
+		if p.Time != nil {
+			iv := privacy.MonthInterval(*p.Time)
+			p.Time = &iv
+		}
 	}
 	return meta, feats, p, tier, nil
 }
@@ -152,11 +162,12 @@ type analysis struct {
 // Errors: Invalid for a bad parameter, NotFound when no route layer or no
 // incident layer is loaded.
 func (c *Service) Risk(ctx context.Context, r RiskRequest) (answers.Result, error) {
-	p, err := risk.ParseParams(r.Params)
+	snap, err := riskSnapshot(c.lib)
 	if err != nil {
 		return answers.Result{}, err
 	}
-	snap, err := riskSnapshot(c.lib)
+	tier := r.View.Lowest(snap.Metas)
+	p, err := parseRiskParams(r.Params, tier)
 	if err != nil {
 		return answers.Result{}, err
 	}
@@ -170,7 +181,6 @@ func (c *Service) Risk(ctx context.Context, r RiskRequest) (answers.Result, erro
 			what += ":csv"
 		}
 	}
-	tier := r.View.Lowest(snap.Metas)
 	key := answers.Key{Slot: "risk", Versions: snap.Versions, What: what, Query: p.Key(), Tier: tier}
 	return c.answers.Get(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
 		feats, err := c.segments(snap, p, tier, r.Priorities, r.Limit)
@@ -191,7 +201,24 @@ func (c *Service) Segments(view privacy.View, p risk.Params) ([]*geojson.Feature
 	if err != nil {
 		return nil, err
 	}
-	return c.segments(snap, p, view.Lowest(snap.Metas), false, 0)
+	tier := view.Lowest(snap.Metas)
+	if err := checkPublicDefaults(p, tier); err != nil {
+		return nil, err
+	}
+	return c.segments(snap, coarsenParams(p, tier), tier, false, 0)
+}
+
+// parseRiskParams reads the analysis parameters a caller of tier may
+// give, snapped to what the tier sees.
+func parseRiskParams(params url.Values, tier privacy.Tier) (risk.Params, error) {
+	if err := checkPublicParams(params, tier); err != nil {
+		return risk.Params{}, err
+	}
+	p, err := risk.ParseParams(params)
+	if err != nil {
+		return p, err
+	}
+	return coarsenParams(p, tier), nil
 }
 
 // segments runs the analysis: every segment, or the first limit
@@ -213,6 +240,7 @@ func (c *Service) segments(snap reads.Snapshot, p risk.Params, tier privacy.Tier
 	if tier == privacy.Public {
 		monthsOnly(feats)
 	}
+	discloseSegments(feats, tier)
 	return feats, nil
 }
 
@@ -241,15 +269,15 @@ type RiskExplainRequest struct {
 // risk.Explanation). Errors: Invalid for a bad parameter, NotFound for an
 // unknown segment or when no route layer or no incident layer is loaded.
 func (c *Service) RiskExplain(ctx context.Context, r RiskExplainRequest) (answers.Result, error) {
-	p, err := risk.ParseParams(r.Params)
-	if err != nil {
-		return answers.Result{}, err
-	}
 	snap, err := riskSnapshot(c.lib)
 	if err != nil {
 		return answers.Result{}, err
 	}
 	tier := r.View.Lowest(snap.Metas)
+	p, err := parseRiskParams(r.Params, tier)
+	if err != nil {
+		return answers.Result{}, err
+	}
 	key := answers.Key{Slot: "risk", Versions: snap.Versions, What: "explain:" + strconv.Quote(r.Segment), Query: p.Key(), Tier: tier}
 	return c.answers.Get(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
 		an, err := c.analyser(snap)
@@ -264,23 +292,17 @@ func (c *Service) RiskExplain(ctx context.Context, r RiskExplainRequest) (answer
 		if err != nil {
 			return nil, err
 		}
-		switch tier {
-		case privacy.Public: // segment figures only: no incident, not even its id
-			ex.Incidents = []risk.Contribution{}
+		if tier == privacy.Public {
 			monthsOnly([]*geojson.Feature{ex.Segment})
-		case privacy.Partner: // no distance finer than the partner's rounding
-			for i := range ex.Incidents {
-				ex.Incidents[i].DistanceKm = math.Round(ex.Incidents[i].DistanceKm/10) * 10
-			}
 		}
+		discloseSegments([]*geojson.Feature{ex.Segment}, tier)
 		seg, err := formats.AppendFeature(nil, ex.Segment, formats.EncodeOptions{Precision: 5})
 		if err != nil {
 			return nil, err
 		}
-		return json.Marshal(struct {
-			Segment json.RawMessage `json:"segment"`
-			*risk.Explanation
-		}{seg, &ex})
+		out := discloseExplanation(&ex, tier)
+		out["segment"] = json.RawMessage(seg)
+		return json.Marshal(out)
 	})
 }
 

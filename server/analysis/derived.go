@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/privacy"
 	"github.com/routerisk/routerisk/geodata/risk"
 	"github.com/routerisk/routerisk/server/reads"
 )
@@ -60,9 +61,10 @@ func (d riskSegments) Build(snap reads.Snapshot, inputs string) (*geodata.Layer,
 		},
 		Features: res.SegmentFeatures(),
 	}
-	// Served at every tier like a public layer: segment figures only,
-	// incident dates no finer than a month.
+	// Served at every tier like a public layer: segment figures as the
+	// public tier sees them, incident dates no finer than a month.
 	monthsOnly(l.Features)
+	discloseSegments(l.Features, privacy.Public)
 	l.Summarise()
 	return l, nil
 }
