@@ -12,11 +12,11 @@ import (
 )
 
 func (h *handlers) layers(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]any{"layers": h.uc.Library.Layers()})
+	return c.JSON(http.StatusOK, map[string]any{"layers": h.uc.Reader.Layers(web.View(c))})
 }
 
 func (h *handlers) layer(c echo.Context) error {
-	m, err := h.uc.Library.Layer(c.Param("id"))
+	m, err := h.uc.Reader.Layer(web.View(c), c.Param("id"))
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -375,8 +376,12 @@ func prioritiesCSV(feats []*geojson.Feature) []byte {
 	rows := make([][]string, len(feats))
 	for i, f := range feats {
 		row := make([]string, len(priorityColumns))
+		suppressed, _ := f.Properties["suppressed"].([]string)
 		for j, col := range priorityColumns {
 			row[j] = formats.CellText(f.Properties[col])
+			if slices.Contains(suppressed, col) {
+				row[j] = fmt.Sprintf("<%d", privacy.K)
+			}
 		}
 		rows[i] = row
 	}

@@ -9,6 +9,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/privacy"
+	"github.com/routerisk/routerisk/server/web"
 )
 
 // gregorian is the temporal reference system of every time extent.
@@ -56,7 +58,7 @@ type collectionsDoc struct {
 // layer returns the metadata of the layer behind a collection id; code
 // NotFound, naming where the collections are listed, if there is none.
 func (s *service) layer(c echo.Context, id string) (geodata.Meta, error) {
-	m, err := s.lib.Layer(id)
+	m, err := s.reader.Layer(web.View(c), id)
 	if err != nil {
 		return m, &geodata.Error{Code: geodata.NotFound,
 			Message: fmt.Sprintf("collection %q does not exist; %s/collections lists the collections", geodata.Truncate(id, 64), root(c))}
@@ -65,7 +67,7 @@ func (s *service) layer(c echo.Context, id string) (geodata.Meta, error) {
 }
 
 // describe builds the collection document of a layer.
-func (s *service) describe(r string, m geodata.Meta) collectionDoc {
+func (s *service) describe(view privacy.View, r string, m geodata.Meta) collectionDoc {
 	href := r + "/collections/" + url.PathEscape(m.ID)
 	doc := collectionDoc{
 		ID: m.ID, Title: m.Title, Description: m.Description,
@@ -92,7 +94,7 @@ func (s *service) describe(r string, m geodata.Meta) collectionDoc {
 	if len(m.BBox) == 4 {
 		doc.Extent = &extent{Spatial: &spatialExtent{BBox: [][]float64{m.BBox}, CRS: CRS84}}
 	}
-	if iv, ok, err := s.lib.TimeRange(m.ID); err == nil && ok {
+	if iv, ok, err := s.reader.TimeRange(view, m.ID); err == nil && ok {
 		start, end := iv.Start.UTC().Format(time.RFC3339), iv.End.UTC().Format(time.RFC3339)
 		if doc.Extent == nil {
 			doc.Extent = &extent{}
@@ -113,8 +115,8 @@ func (s *service) collections(c echo.Context) error {
 	}
 	r := root(c)
 	doc := collectionsDoc{Links: selfLinks(r+"/collections", f, mediaJSON), Collections: []collectionDoc{}}
-	for _, m := range s.lib.Collections() {
-		doc.Collections = append(doc.Collections, s.describe(r, m))
+	for _, m := range s.reader.Collections(web.View(c)) {
+		doc.Collections = append(doc.Collections, s.describe(web.View(c), r, m))
 	}
 	if f == formatHTML {
 		return s.render(c, "collections", view{Title: "Collections", Links: doc.Links, Data: doc,
@@ -137,7 +139,7 @@ func (s *service) collection(c echo.Context) error {
 		return err
 	}
 	r := root(c)
-	doc := s.describe(r, m)
+	doc := s.describe(web.View(c), r, m)
 	if f == formatHTML {
 		doc.Links[0].Rel, doc.Links[1].Rel = "alternate", "self"
 		return s.render(c, "collection", view{Title: m.Title, Links: doc.Links, Data: doc,

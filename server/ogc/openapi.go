@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/server/web"
 )
 
 // openAPIDoc is the OpenAPI 3.0 definition of the OGC API as served: each
@@ -214,7 +215,7 @@ func (s *service) api(c echo.Context) error {
 		return err
 	}
 	r := root(c)
-	doc := s.describeAPI(r, s.lib.Collections())
+	doc := s.describeAPI(r, s.reader.Collections(web.View(c)))
 	if f == formatHTML {
 		v := apiView{Description: doc.Info.Description, Server: r}
 		for p, item := range doc.Paths {

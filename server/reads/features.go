@@ -238,9 +238,14 @@ func (c *Reader) Values(ctx context.Context, view privacy.View, id, property, if
 		}
 		vals := make([]ValueCount, 0, len(counts))
 		for v, n := range counts {
-			if n >= minCount { // values too rare to show at the public tier are left out
-				vals = append(vals, ValueCount{Value: v, Count: n})
+			if n < minCount { // values too rare to show at the public tier are left out
+				continue
 			}
+			if tier == privacy.Public { // in multiples of K, as every public count
+				shown, _ := privacy.PublicCount(float64(n))
+				n = int(shown)
+			}
+			vals = append(vals, ValueCount{Value: v, Count: n})
 		}
 		slices.SortFunc(vals, func(a, b ValueCount) int {
 			if a.Count != b.Count {
@@ -345,4 +350,47 @@ func joinNames(names []string) string {
 		b.WriteString(n)
 	}
 	return b.String()
+}
+
+// Layers returns the metadata of every layer as view sees it: a
+// restricted layer's extent in whole degrees below the staff tier.
+func (c *Reader) Layers(view privacy.View) []geodata.Meta {
+	return metasFor(view, c.lib.Layers())
+}
+
+// Collections is Layers plus the derived layers that can be built now.
+func (c *Reader) Collections(view privacy.View) []geodata.Meta {
+	return metasFor(view, c.lib.Collections())
+}
+
+// Layer returns the metadata of one layer as view sees it; code NotFound
+// if unknown.
+func (c *Reader) Layer(view privacy.View, id string) (geodata.Meta, error) {
+	m, err := c.lib.Layer(id)
+	if err != nil {
+		return m, err
+	}
+	return privacy.MetaFor(m, view.For(m)), nil
+}
+
+// TimeRange returns a layer's time extent as view sees it: whole months
+// below the staff tier for a restricted layer. ok is false when the layer
+// has no dated feature.
+func (c *Reader) TimeRange(view privacy.View, id string) (geodata.Interval, bool, error) {
+	m, err := c.lib.Layer(id)
+	if err != nil {
+		return geodata.Interval{}, false, err
+	}
+	iv, ok, err := c.lib.TimeRange(id)
+	if err != nil || !ok {
+		return iv, ok, err
+	}
+	return privacy.IntervalFor(iv, m, view.For(m)), true, nil
+}
+
+func metasFor(view privacy.View, metas []geodata.Meta) []geodata.Meta {
+	for i, m := range metas {
+		metas[i] = privacy.MetaFor(m, view.For(m))
+	}
+	return metas
 }

@@ -50,6 +50,19 @@ func (c *testCatalog) Publish(ctx context.Context, l *geodata.Layer, rep geodata
 	return m, c.Install(l)
 }
 
+// Layer, Layers and TimeRange read the library as stored (the reader's
+// methods of the same names answer for a view).
+func (c *testCatalog) Layer(id string) (geodata.Meta, error) { return c.Library.Layer(id) }
+
+// Layers lists the library's layers as stored.
+func (c *testCatalog) Layers() []geodata.Meta { return c.Library.Layers() }
+
+// TimeRange is the library's time range of a layer.
+func (c *testCatalog) TimeRange(id string) (geodata.Interval, bool, error) { return c.Library.TimeRange(id) }
+
+// Collections lists the library's collections as stored.
+func (c *testCatalog) Collections() []geodata.Meta { return c.Library.Collections() }
+
 // Restore stores a restore and serves it.
 func (c *testCatalog) Restore(ctx context.Context, id string, v int, by geodata.AuditEntry) (geodata.Meta, error) {
 	m, err := c.store.Restore(ctx, id, v, by)
