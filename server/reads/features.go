@@ -111,6 +111,10 @@ func (c *Reader) Features(ctx context.Context, r FeaturesRequest) (answers.Resul
 		if err := checkTierFilters(q, ld.meta, tier); err != nil {
 			return answers.Result{}, err
 		}
+		if restricted && tier == privacy.Public && q.Time != nil {
+			iv := privacy.MonthInterval(*q.Time) // every day of a month gets the month's answer
+			q.Time = &iv
+		}
 		parsed = true
 		key := answers.Key{Slot: ld.meta.ID, Versions: "v" + strconv.Itoa(ld.meta.Version), What: "features", Query: q.Key(), Tier: tier}
 		if restricted && tier == privacy.Public {
