@@ -58,7 +58,9 @@ func (c *testCatalog) Layer(id string) (geodata.Meta, error) { return c.Library.
 func (c *testCatalog) Layers() []geodata.Meta { return c.Library.Layers() }
 
 // TimeRange is the library's time range of a layer.
-func (c *testCatalog) TimeRange(id string) (geodata.Interval, bool, error) { return c.Library.TimeRange(id) }
+func (c *testCatalog) TimeRange(id string) (geodata.Interval, bool, error) {
+	return c.Library.TimeRange(id)
+}
 
 // Collections lists the library's collections as stored.
 func (c *testCatalog) Collections() []geodata.Meta { return c.Library.Collections() }
