@@ -1,0 +1,346 @@
+import L from 'leaflet';
+import { ANALYSIS_IDS } from '../risk/analysis';
+import { AnalysisLayer } from '../risk/analysislayers';
+import { analysisSpecs, availableAnalyses, initialVisible } from '../risk/analysisspecs';
+import { ApiError, createApi, EMBED_TOKEN_HEADER, isAbort, type LayerMeta, type PrivacyTier } from '../../shared/api';
+import { sourceAttribution } from '../../map/attribution';
+import { debounce, isRestricted, mergeValues } from '../filters/filters';
+import { applyDocumentLanguage, createI18n, pickCatalogue, type I18n } from '../../shared/i18n';
+import { MapLayer } from '../layers/layers';
+import { mapLegendGroups, renderLegend } from '../legend/legend';
+import { createMap, DEFAULT_VIEW, loadBasemap, nextFrames } from '../../map/map';
+import { fallbackRouteColour, routeColours } from '../../map/palette';
+import { sortLayers } from '../layers/panel';
+import { defaultRiskSettings } from '../risk/risksettings';
+import { describeError, errorMessage } from '../../shared/status';
+import { roundCoord } from '../../shared/urlstate';
+import type { Kind } from '../../shared/vocab';
+import { createEmbedError, createEmbedFrame, createEmbedLoading } from './frame';
+import type { EmbedReadiness } from './readiness';
+import {
+  attributedLayers, boundsBBox, dashboardUrl, decodeEmbedParams, isBBoxView, padBBox, parseClaims, renderUrl, todayIso,
+  type EmbedState,
+} from './state';
+
+/** Fetch as the page's requests use it. */
+export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** How much a signed embed's view may be left: its box grown by this fraction on every side. */
+export const FIXED_VIEW_PADDING = 0.25;
+/** Debounce of the reloads a zoom asks of restricted layers drawn as cells, in ms. */
+const ZOOM_DEBOUNCE_MS = 250;
+/** Pixel ratio of the image "Download image" links to. */
+export const DOWNLOAD_RATIO = 2;
+
+/**
+ * The fetch of an embed: no cookie is ever sent (`credentials: 'omit'`:
+ * an embed is seen at the public tier or at its token's), and with a token,
+ * a 401 answer (the token was revoked or expired meanwhile) calls
+ * `onRevoked` with the server's message.
+ */
+export function embedFetch(fetchFn: FetchFn, token: string | null, onRevoked: (message: string) => void): FetchFn {
+  return async (input, init = {}) => {
+    const res = await fetchFn(input, { ...init, credentials: 'omit' });
+    if (token && res.status === 401) {
+      const copy = res.clone();
+      void copy.json().then(
+        (body: unknown) => {
+          const m = body && typeof body === 'object' && typeof (body as Record<string, unknown>).message === 'string'
+            ? ((body as Record<string, unknown>).message as string)
+            : '';
+          onRevoked(m || res.statusText || `HTTP ${res.status}`);
+        },
+        () => onRevoked(res.statusText || `HTTP ${res.status}`),
+      );
+    }
+    return res;
+  };
+}
+
+/** What runEmbed needs from its surroundings (the browser's by default). */
+export interface EmbedEnv {
+  doc: Document;
+  /** The page's query string. */
+  search: string;
+  origin: string;
+  fetchFn: FetchFn;
+  /** Today, YYYY-MM-DD. */
+  today: string;
+  readiness: EmbedReadiness;
+}
+
+/**
+ * Starts an embedded map in the page's #embed-app element: reads the URL
+ * (or, with a token, the token's claims, which then fix everything), draws
+ * the offline basemap and the layers shown as the dashboard draws them, the
+ * legend, the date, the tier, and the links to the image and the dashboard,
+ * and sets `readiness.ready` after the first full render. A token refused
+ * later (401) ends in a full-frame error with the server's message.
+ */
+export async function runEmbed(env: EmbedEnv): Promise<void> {
+  const { doc, readiness } = env;
+  const request = decodeEmbedParams(env.search, env.today);
+  const token = request.token;
+  let i18n: I18n = createI18n(pickCatalogue([request.state.lang]));
+  applyDocumentLanguage(doc, i18n);
+  doc.title = i18n.t('embed.defaultTitle');
+  const app = doc.getElementById('embed-app') ?? doc.body;
+  app.replaceChildren(createEmbedLoading(doc, i18n));
+
+  // The full-frame error: the map, its layers and their loads go away.
+  let failed = false;
+  let teardown: () => void = () => {};
+  const fail = (message: string) => {
+    if (failed) return;
+    failed = true;
+    readiness.error = message;
+    readiness.ready = false;
+    teardown();
+    app.replaceChildren(createEmbedError(doc, i18n, message));
+    doc.documentElement.dataset.error = 'true';
+  };
+
+  const headers: Record<string, string> = token ? { [EMBED_TOKEN_HEADER]: token } : {};
+  const fetchFn = embedFetch(env.fetchFn, token, fail);
+  const api = createApi(fetchFn, '/api/v1', env.origin, { credentials: 'omit', headers });
+
+  // With a token, the server's claims are the state; the URL's other parameters are ignored.
+  let state: EmbedState = request.state;
+  let tier: PrivacyTier | null = 'public';
+  if (token) {
+    try {
+      const claims = parseClaims(await api.getJson('embed'), env.today);
+      if (!claims) return fail(i18n.t('embed.badClaims'));
+      state = claims.state;
+      tier = claims.tier;
+    } catch (err) {
+      return fail(errorMessage(i18n, err));
+    }
+    if (failed) return;
+    i18n = createI18n(pickCatalogue([state.lang]));
+    applyDocumentLanguage(doc, i18n);
+  }
+  readiness.tier = tier;
+  doc.title = state.title ? i18n.t('embed.docTitle', { title: state.title }) : i18n.t('embed.defaultTitle');
+
+  let metas: LayerMeta[];
+  try {
+    metas = sortLayers(await api.layers(), i18n.lang);
+  } catch (err) {
+    return fail(errorMessage(i18n, err));
+  }
+  if (failed) return;
+
+  const frame = createEmbedFrame(doc, i18n, { title: state.title, asof: state.asof, legend: state.legend });
+  app.replaceChildren(frame.element);
+  frame.setTier(tier);
+
+  const map = createMap(frame.map, DEFAULT_VIEW, state.title || i18n.t('app.map'));
+  fitView(map, state, token !== null);
+
+  const available = availableAnalyses(metas);
+  const visible = initialVisible(state.layers, metas, available);
+  for (const m of attributedLayers(metas, visible)) {
+    for (const s of m.sources) {
+      const a = sourceAttribution(s);
+      if (a) map.attributionControl.addAttribution(a);
+    }
+  }
+  if (visible.size === 0) frame.setStatus(i18n.t('embed.noLayers'), true);
+
+  const basemapDone = loadBasemap(map, doc.baseURI, ((input: RequestInfo | URL, init?: RequestInit) =>
+    env.fetchFn(String(input), { ...init, credentials: 'omit' })) as typeof fetch).catch((err) => {
+    frame.setStatus(describeError(i18n, i18n.t('status.what.basemap'), err), true);
+  });
+
+  const filters = state.filters;
+  const risk = state.risk ?? defaultRiskSettings();
+  let colours = new Map<string, string>();
+  const routeColour = (name: string) => colours.get(name) ?? fallbackRouteColour(name);
+  let routeNames: string[] = [];
+  let knownRoutes: Set<string> | null = null;
+
+  const layers: MapLayer[] = [];
+  const analyses: AnalysisLayer[] = [];
+  const errors = new Map<string, string>();
+  let pendingZoom = false;
+  let followZoom: () => void = () => {};
+
+  const refresh = () => {
+    if (failed) return;
+    // The tier is what restricted layers were answered at (the server answers
+    // everything else at the public tier); before that, the token's.
+    const shownAt = layers.find((l) => isRestricted(l.meta) && l.tier !== null)?.tier ?? tier;
+    if (shownAt !== readiness.tier) {
+      readiness.tier = shownAt;
+      frame.setTier(shownAt);
+    }
+    const counts: Record<string, number> = {};
+    for (const l of layers) counts[l.meta.id] = l.summary().shown;
+    for (const a of analyses) counts[a.id] = a.summary().shown;
+    readiness.counts = counts;
+    frame.setStatus([...errors.values()].join(' '), errors.size > 0);
+    const busy = pendingZoom || layers.some((l) => l.isLoading) || analyses.some((a) => a.isLoading);
+    if (busy) doc.documentElement.dataset.busy = 'true';
+    else delete doc.documentElement.dataset.busy;
+  };
+  const noteError = (id: string, what: string, s: { status: string; error?: unknown }) => {
+    if (s.status === 'error') {
+      // A revoked token is the full-frame error (embedFetch), not a layer's.
+      if (token && s.error instanceof ApiError && s.error.status === 401) return;
+      errors.set(id, describeError(i18n, what, s.error));
+    } else {
+      errors.delete(id);
+    }
+  };
+
+  const kinds = new Set<Kind>();
+  const updateLegend = () => {
+    if (!frame.legendBody || failed) return;
+    frame.legendBody.replaceChildren(renderLegend(doc, mapLegendGroups(i18n, {
+      kinds, layers, routeNames, routeColour, visible, tier: readiness.tier, settings: risk,
+    })));
+  };
+
+  for (const meta of metas) {
+    if (!visible.has(meta.id)) continue;
+    kinds.add(meta.kind);
+    const l = new MapLayer(map, api, meta, {
+      routeColour,
+      onUpdate(layer) {
+        if (failed) return;
+        const s = layer.summary();
+        noteError(layer.meta.id, i18n.t('status.what.layer', { title: layer.meta.title }), s);
+        if (layer.meta.kind === 'route' || isRestricted(layer.meta)) updateLegend();
+        if (s.status === 'ready' && layer.isStale(filters)) followZoom();
+        refresh();
+      },
+    });
+    layers.push(l);
+  }
+  const specs = analysisSpecs(i18n, () => knownRoutes, () => risk);
+  for (const a of available) {
+    if (!visible.has(a.id)) continue;
+    analyses.push(new AnalysisLayer(map, api, specs[a.id], (layer) => {
+      if (failed) return;
+      noteError(layer.id, i18n.t(layer.id === ANALYSIS_IDS.risk ? 'status.what.risk' : 'status.what.hotspots'), layer.summary());
+      refresh();
+    }));
+  }
+
+  teardown = () => {
+    for (const l of layers) void l.setVisible(false, filters);
+    for (const a of analyses) void a.setVisible(false, filters);
+    map.remove();
+  };
+
+  // Route names give the routes their colours (as on the dashboard) and tell
+  // route risk whether a route filter names a line.
+  const routeMetas = metas.filter((m) => m.kind === 'route');
+  const needRoutes = layers.some((l) => l.meta.kind === 'route') || (visible.has(ANALYSIS_IDS.risk) && filters.route !== '');
+  const routeNamesP: Promise<void> = needRoutes
+    ? Promise.all(routeMetas.map((m) => api.values(m.id, 'name').catch((err) => {
+      if (!isAbort(err)) errors.set(`values:${m.id}`, describeError(i18n, i18n.t('status.what.values'), err));
+      return [];
+    }))).then((lists) => {
+      routeNames = mergeValues(lists, i18n.lang).map((v) => v.value);
+      knownRoutes = new Set(routeNames);
+      colours = routeColours(routeNames);
+      updateLegend();
+    })
+    : Promise.resolve();
+
+  // Links: the image of what is shown, and the dashboard at the same place.
+  const updateLinks = () => {
+    if (failed) return;
+    const b = map.getBounds();
+    const bbox = boundsBBox(b.getWest(), b.getSouth(), b.getEast(), b.getNorth());
+    const size = map.getSize();
+    const shown: EmbedState = { ...state, layers: [...visible] };
+    if (bbox) shown.view = { bbox };
+    frame.setDownload(renderUrl('png', shown, { width: size.x, height: size.y, ratio: DOWNLOAD_RATIO }, token));
+    const c = map.getCenter().wrap();
+    frame.setOpen(dashboardUrl(shown, { z: map.getZoom(), lat: Number(roundCoord(c.lat)), lon: Number(roundCoord(c.lng)) }));
+  };
+  updateLinks();
+  map.on('moveend', updateLinks);
+
+  updateLegend();
+  refresh();
+  const firstLoads = layers.map(async (l) => {
+    if (l.meta.kind === 'route') await routeNamesP;
+    if (!failed) await l.setVisible(true, filters);
+  });
+  const analysisLoads = analyses.map(async (a) => {
+    if (a.id === ANALYSIS_IDS.risk && filters.route) await routeNamesP;
+    if (!failed) await a.setVisible(true, filters);
+  });
+
+  // Restricted layers drawn as cells and hotspots follow the zoom, as on the dashboard.
+  const restricted = layers.filter((l) => isRestricted(l.meta));
+  const refetchForZoom = debounce(() => {
+    pendingZoom = false;
+    for (const l of restricted) void l.applyFilters(filters);
+    refresh();
+  }, ZOOM_DEBOUNCE_MS);
+  followZoom = () => {
+    pendingZoom = true;
+    refresh();
+    refetchForZoom();
+  };
+  map.on('zoomend', () => {
+    if (failed) return;
+    for (const a of analyses) void a.refresh(filters);
+    if (restricted.some((l) => l.isStale(filters))) followZoom();
+  });
+
+  await Promise.all([basemapDone, routeNamesP, ...firstLoads, ...analysisLoads]);
+  await nextFrames(2);
+  if (failed) return;
+  refresh();
+  readiness.ready = true;
+  doc.documentElement.dataset.ready = 'true';
+}
+
+/**
+ * Shows the state's view: a box fitted into the frame, or a centre and a
+ * zoom. A signed embed's view stays put: the map may not leave the view
+ * grown by a quarter on every side, nor zoom out more than one step.
+ */
+export function fitView(map: L.Map, state: EmbedState, fixed: boolean): void {
+  const v = state.view;
+  if (v && isBBoxView(v)) {
+    const [w, s, e, n] = v.bbox;
+    map.fitBounds([[s, w], [n, e]], { animate: false });
+  } else {
+    const c = v ?? DEFAULT_VIEW;
+    map.setView([c.lat, c.lon], c.z, { animate: false });
+  }
+  if (!fixed) return;
+  const b = map.getBounds();
+  const box = v && isBBoxView(v) ? v.bbox : boundsBBox(b.getWest(), b.getSouth(), b.getEast(), b.getNorth());
+  if (box) {
+    const [w, s, e, n] = padBBox(box, FIXED_VIEW_PADDING);
+    map.options.maxBoundsViscosity = 1;
+    map.setMaxBounds([[s, w], [n, e]]);
+  }
+  map.setMinZoom(Math.max(1, map.getZoom() - 1));
+}
+
+/** The readiness object of this window, created on first use. */
+export function windowReadiness(win: Window): EmbedReadiness {
+  win.__routerisk_embed ??= { ready: false, counts: {}, tier: null, error: null };
+  return win.__routerisk_embed;
+}
+
+/** Starts the embed with the browser's document, URL, fetch and today's date. */
+export function startEmbed(win: Window = window): Promise<void> {
+  return runEmbed({
+    doc: win.document,
+    search: win.location.search,
+    origin: win.location.origin,
+    fetchFn: (input, init) => win.fetch(input, init),
+    today: todayIso(),
+    readiness: windowReadiness(win),
+  });
+}

@@ -1,0 +1,371 @@
+import { isAbort, type LayerMeta } from '../../shared/api';
+import type { ConfirmFn } from '../../shared/dialog';
+import type { I18n, MessageKey } from '../../shared/i18n';
+import { sortLayers } from '../layers/panel';
+import { errorMessage } from '../../shared/status';
+import { isKind, kindLabel, type Kind } from '../../shared/vocab';
+import { createMappingTable } from './mapping';
+import { createPreview } from './preview';
+import { createPublishForm, type PublishRequest } from './publish';
+import { renderReport, reportSummary } from './report';
+import { ACCEPT, errorReport, FORMATS, type UploadApi, type UploadFile, type Validation } from './uploadapi';
+import { createVersionsPanel } from './versions';
+
+/** The kind of layer to publish: the one chosen, else the one detected; null when neither. */
+export function kindToPublish(chosen: string, detected: Kind | ''): Kind | null {
+  if (isKind(chosen)) return chosen;
+  return detected === '' ? null : detected;
+}
+
+/** The label of a file format; an unknown one is shown as it is. */
+export function formatLabel(i18n: I18n, format: string): string {
+  const key = `format.${format}`;
+  return i18n.has(key) ? i18n.t(key) : format;
+}
+
+/** The size of a file for people: kB below a megabyte, else MB. */
+export function sizeText(i18n: I18n, bytes: number): string {
+  return bytes < 1024 * 1024
+    ? i18n.t('upload.sizeKb', { size: Math.max(1, Math.round(bytes / 1024)) })
+    : i18n.t('upload.sizeMb', { size: Math.round((bytes / (1024 * 1024)) * 10) / 10 });
+}
+
+/** The upload page, below its header: file, check, publish, versions. */
+export interface UploadPage {
+  element: HTMLElement;
+  /** Asks the server for the layers again (after signing in, publishing, restoring, deleting). */
+  refreshLayers(): Promise<void>;
+  /** Takes a file as if it had been chosen or dropped, and checks it. */
+  choose(file: File): Promise<void>;
+}
+
+/** What the page needs. */
+export interface UploadPageDeps {
+  api: UploadApi;
+  confirm: ConfirmFn;
+}
+
+/**
+ * Builds the upload page. A chosen or dropped file is checked at once
+ * (POST /uploads/validate); a new kind, format or column mapping checks it
+ * again. "Publish" sends the file with the kind, format and mapping of the
+ * last successful check.
+ */
+export function createUploadPage(doc: Document, i18n: I18n, deps: UploadPageDeps): UploadPage {
+  const { t } = i18n;
+  const { api } = deps;
+  const root = doc.createElement('div');
+  root.id = 'upload-work';
+  root.className = 'upload-work';
+
+  const section = (id: string, headingKey: MessageKey): HTMLElement => {
+    const s = doc.createElement('section');
+    s.id = id;
+    s.className = 'upload-section';
+    s.setAttribute('aria-labelledby', `${id}-heading`);
+    const h = doc.createElement('h2');
+    h.id = `${id}-heading`;
+    h.textContent = t(headingKey);
+    s.append(h);
+    return s;
+  };
+  const fieldOf = (id: string, labelKey: MessageKey, control: HTMLElement, hintKey?: MessageKey): HTMLElement => {
+    const div = doc.createElement('div');
+    div.className = 'field';
+    control.id = id;
+    const label = doc.createElement('label');
+    label.htmlFor = id;
+    label.textContent = t(labelKey);
+    div.append(label, control);
+    if (hintKey) {
+      const hint = doc.createElement('p');
+      hint.className = 'field-hint';
+      hint.id = `${id}-hint`;
+      hint.textContent = t(hintKey);
+      control.setAttribute('aria-describedby', hint.id);
+      div.append(hint);
+    }
+    return div;
+  };
+  const option = (value: string, text: string): HTMLOptionElement => {
+    const o = doc.createElement('option');
+    o.value = value;
+    o.textContent = text;
+    return o;
+  };
+
+  // 1. The file.
+  const fileSection = section('upload-file', 'upload.fileHeading');
+  const drop = doc.createElement('div');
+  drop.id = 'upload-drop';
+  drop.className = 'dropzone';
+  const dropText = doc.createElement('p');
+  dropText.className = 'dropzone-text';
+  dropText.textContent = t('upload.drop');
+  const input = doc.createElement('input');
+  input.type = 'file';
+  input.accept = ACCEPT;
+  drop.append(dropText, fieldOf('upload-input', 'upload.file', input, 'upload.fileHint'));
+  const chosen = doc.createElement('p');
+  chosen.id = 'upload-chosen';
+  chosen.className = 'chosen';
+  const kindSelect = doc.createElement('select');
+  kindSelect.append(option('', t('upload.detect')), ...(['route', 'incident', 'service', 'area'] as const).map((k) => option(k, kindLabel(i18n, k))));
+  const formatSelect = doc.createElement('select');
+  formatSelect.append(option('', t('upload.detect')), ...FORMATS.map((f) => option(f, formatLabel(i18n, f))));
+  const options = doc.createElement('div');
+  options.className = 'field-row';
+  options.append(
+    fieldOf('upload-kind', 'upload.kind', kindSelect, 'upload.kindHint'),
+    fieldOf('upload-format', 'upload.format', formatSelect),
+  );
+  const again = doc.createElement('button');
+  again.type = 'button';
+  again.id = 'upload-again';
+  again.textContent = t('upload.checkAgain');
+  again.hidden = true;
+  const checkMessage = doc.createElement('p');
+  checkMessage.id = 'check-message';
+  checkMessage.className = 'form-message';
+  checkMessage.setAttribute('role', 'status');
+  checkMessage.setAttribute('aria-live', 'polite');
+  fileSection.append(drop, chosen, options, again, checkMessage);
+
+  // 2. The check.
+  const checkSection = section('upload-check', 'upload.checkHeading');
+  checkSection.hidden = true;
+  const summary = doc.createElement('dl');
+  summary.className = 'check-summary';
+  const notes = doc.createElement('ul');
+  notes.className = 'check-notes';
+  const mapping = createMappingTable(doc, i18n, (m) => {
+    override = m;
+    void check();
+  });
+  const reportSlot = doc.createElement('div');
+  reportSlot.className = 'report-slot';
+  const preview = createPreview(doc, i18n);
+  checkSection.append(summary, notes, mapping.element, reportSlot, preview.element);
+
+  // 3. Publish.
+  const publishSection = section('upload-publish', 'upload.publishHeading');
+  const publish = createPublishForm(doc, i18n, {
+    onSubmit: (req) => publishNow(req),
+    onTarget: (layer) => {
+      // A new version is checked as the kind of the layer it replaces.
+      if (layer && kindSelect.value !== layer.kind) {
+        kindSelect.value = layer.kind;
+        override = null;
+        void check();
+      }
+    },
+  });
+  publishSection.append(publish.element);
+
+  // Versions.
+  const versions = createVersionsPanel(doc, i18n, api, deps.confirm, {
+    onChanged: () => refreshLayers(),
+    errorText: (err) => errorMessage(i18n, err),
+  });
+
+  const layersMessage = doc.createElement('p');
+  layersMessage.className = 'form-message error';
+  layersMessage.setAttribute('role', 'alert');
+  root.append(fileSection, checkSection, publishSection, versions.element, layersMessage);
+
+  // State.
+  let file: UploadFile | null = null;
+  let override: Record<string, string> | null = null;
+  let validation: Validation | null = null;
+  let controller: AbortController | null = null;
+
+  const setCheckMessage = (s: string, error = false) => {
+    checkMessage.textContent = s;
+    checkMessage.classList.toggle('error', error);
+  };
+
+  const showValidation = (v: Validation, name: string) => {
+    const rows: [MessageKey, string][] = [
+      ['upload.detectedFormat', formatLabel(i18n, v.format)],
+      ['upload.detectedKind', isKind(v.kind) ? kindLabel(i18n, v.kind) : t('upload.unknown')],
+      ['upload.detectedLayout', v.layout || t('upload.layoutNone')],
+    ];
+    summary.replaceChildren(...rows.flatMap(([key, value]) => {
+      const dt = doc.createElement('dt');
+      dt.textContent = t(key);
+      const dd = doc.createElement('dd');
+      dd.dir = 'auto';
+      dd.textContent = value;
+      return [dt, dd];
+    }));
+    summary.dataset.format = v.format;
+    summary.dataset.layout = v.layout;
+    summary.dataset.kind = v.kind;
+    notes.replaceChildren(...v.notes.map((n) => {
+      const li = doc.createElement('li');
+      li.dir = 'auto';
+      li.textContent = n;
+      return li;
+    }));
+    notes.hidden = v.notes.length === 0;
+    mapping.update(v.fields, v.columns, v.mapping);
+    reportSlot.replaceChildren(renderReport(doc, i18n, v.report));
+    checkSection.hidden = false;
+    const kind = kindToPublish(kindSelect.value, v.kind) ?? 'service';
+    preview.show(v.preview.features, kind, name, Math.max(v.report.accepted, v.preview.features.length), v.bbox);
+  };
+
+  const check = async (): Promise<void> => {
+    if (!file) return;
+    const current = file;
+    controller?.abort();
+    const c = new AbortController();
+    controller = c;
+    checkSection.setAttribute('aria-busy', 'true');
+    root.dataset.check = 'checking';
+    publish.setReady(false);
+    setCheckMessage(t('upload.checking', { name: current.name }));
+    try {
+      const v = await api.validate(current, { kind: kindSelect.value as Kind | '', format: formatSelect.value, mapping: override }, c.signal);
+      if (c.signal.aborted) return;
+      validation = v;
+      showValidation(v, current.name);
+      setCheckMessage(t('upload.checked', { name: current.name, summary: reportSummary(i18n, v.report) }));
+      publish.setReady(true);
+      root.dataset.check = 'done';
+    } catch (err) {
+      if (isAbort(err) || c.signal.aborted) return;
+      validation = null;
+      setCheckMessage(t('upload.checkFailed', { message: errorMessage(i18n, err) }), true);
+      const report = errorReport(err);
+      if (report) {
+        summary.replaceChildren();
+        notes.replaceChildren();
+        reportSlot.replaceChildren(renderReport(doc, i18n, report));
+        preview.clear();
+        checkSection.hidden = false;
+      } else {
+        checkSection.hidden = true;
+      }
+      root.dataset.check = 'error';
+    } finally {
+      if (controller === c) {
+        controller = null;
+        checkSection.removeAttribute('aria-busy');
+      }
+    }
+  };
+
+  const choose = (f: File): Promise<void> => {
+    file = { file: f, name: f.name };
+    override = null;
+    validation = null;
+    chosen.textContent = t('upload.chosen', { name: f.name, size: sizeText(i18n, f.size) });
+    again.hidden = false;
+    publish.setMessage('');
+    publish.result.replaceChildren();
+    return check();
+  };
+
+  input.addEventListener('change', () => {
+    const f = input.files?.[0];
+    if (f) void choose(f);
+  });
+  kindSelect.addEventListener('change', () => {
+    override = null;
+    void check();
+  });
+  formatSelect.addEventListener('change', () => {
+    override = null;
+    void check();
+  });
+  again.addEventListener('click', () => void check());
+
+  // Drag and drop: the zone takes the first file; elsewhere a drop is ignored
+  // rather than opening the file in place of the page.
+  drop.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+    drop.classList.add('dragover');
+  });
+  drop.addEventListener('dragleave', () => drop.classList.remove('dragover'));
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('dragover');
+    const f = e.dataTransfer?.files?.[0];
+    if (f) {
+      input.value = '';
+      void choose(f);
+    }
+  });
+  const carriesFiles = (e: DragEvent) => [...(e.dataTransfer?.types ?? [])].includes('Files');
+  const win = doc.defaultView;
+  win?.addEventListener('dragover', (e) => {
+    if (carriesFiles(e)) e.preventDefault();
+  });
+  win?.addEventListener('drop', (e) => {
+    if (carriesFiles(e) && (!(e.target instanceof Node) || !drop.contains(e.target))) e.preventDefault();
+  });
+
+  const publishNow = async (req: PublishRequest): Promise<void> => {
+    if (!file || !validation) {
+      publish.setMessage(t('publish.needFile'), true);
+      return;
+    }
+    // The mapping is sent only when the user changed it: what the server
+    // detects by itself (MMP layouts included) is what the check showed.
+    const map = override;
+    const format = formatSelect.value;
+    try {
+      let result;
+      if (req.mode === 'new') {
+        const kind = kindToPublish(kindSelect.value, validation.kind);
+        if (!kind) {
+          publish.setMessage(t('publish.needKind'), true);
+          kindSelect.focus();
+          return;
+        }
+        result = await api.create(file, { ...req.layer, kind }, { mapping: map, onError: req.onError, format });
+      } else {
+        const target = publish.target();
+        result = await api.replace(req.id, file, { mapping: map, onError: req.onError, format, kind: target?.kind ?? '' });
+      }
+      const { layer, report } = result;
+      publish.setMessage(t(req.mode === 'new' ? 'publish.doneNew' : 'publish.doneVersion', {
+        title: layer.title, id: layer.id, version: layer.version, features: layer.feature_count, summary: reportSummary(i18n, report),
+      }));
+      publish.element.dataset.version = String(layer.version);
+      const link = doc.createElement('a');
+      link.href = `./?layers=${encodeURIComponent(layer.id)}`;
+      link.className = 'publish-map-link';
+      link.textContent = t('publish.showOnMap', { title: layer.title });
+      publish.result.replaceChildren(link, renderReport(doc, i18n, report));
+      await refreshLayers();
+      await versions.choose(layer.id);
+    } catch (err) {
+      publish.setMessage(t('publish.failed', { message: errorMessage(i18n, err) }), true);
+      delete publish.element.dataset.version;
+      const report = errorReport(err);
+      publish.result.replaceChildren(...(report ? [renderReport(doc, i18n, report)] : []));
+    }
+  };
+
+  let layersController: AbortController | null = null;
+  const refreshLayers = async (): Promise<void> => {
+    layersController?.abort();
+    const c = new AbortController();
+    layersController = c;
+    try {
+      const list: LayerMeta[] = sortLayers(await api.layers(c.signal), i18n.lang);
+      if (c.signal.aborted) return;
+      publish.setLayers(list);
+      versions.setLayers(list);
+      layersMessage.textContent = '';
+    } catch (err) {
+      if (isAbort(err) || c.signal.aborted) return;
+      layersMessage.textContent = t('upload.layersFailed', { message: errorMessage(i18n, err) });
+    }
+  };
+
+  return { element: root, refreshLayers, choose };
+}
