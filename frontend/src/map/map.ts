@@ -5,7 +5,7 @@ import type { Feature as GeoJSONFeature, FeatureCollection, Position } from 'geo
 import type { Config } from '../shared/api';
 import { BASEMAP_ATTRIBUTION, escapeHtml } from './attribution';
 import { MAX_ZOOM, type View } from '../shared/urlstate';
-import type { Kind } from '../shared/vocab';
+import type { Kind } from '../shared/kinds';
 
 /** Picking order of kinds: the kind drawn on top is picked first. */
 export function pickOrder(kind: Kind): number {

@@ -127,12 +127,20 @@ export function routeStyle(colour: string, approximate: boolean): LineStyle {
  * deficiencies. Width grows with the class too, so the order does not rest
  * on colour alone.
  */
-export const RISK_STYLE: Record<RiskClass, LineStyle> = {
+export const RISK_STYLE: Readonly<Record<'low' | 'medium' | 'high' | 'critical', LineStyle>> = {
   low: { color: '#FECC5C', weight: 4, opacity: 0.95 },
   medium: { color: '#FD8D3C', weight: 5, opacity: 0.95 },
   high: { color: '#F03B20', weight: 6.5, opacity: 0.95 },
   critical: { color: '#BD0026', weight: 8, opacity: 0.95 },
 };
+
+/** A stretch without a class the palette knows: neutral grey. */
+export const RISK_FALLBACK_STYLE: LineStyle = { color: '#8C8C8C', weight: 3, opacity: 0.9 };
+
+/** The style of a risk class (one of the vocabulary's); a class the palette has no colour for is grey. */
+export function riskStyle(cls: RiskClass): LineStyle {
+  return Object.prototype.hasOwnProperty.call(RISK_STYLE, cls) ? RISK_STYLE[cls as keyof typeof RISK_STYLE] : RISK_FALLBACK_STYLE;
+}
 
 /** Outline of the outreach priority the user picked from the list. */
 export const PRIORITY_HIGHLIGHT: LineStyle = { color: '#000000', weight: 16, opacity: 0.35 };

@@ -25,8 +25,9 @@ import { createShareDialog } from '../features/share/share';
 import { createSignIn } from '../features/session/signin';
 import { describeError, StatusRegion } from '../shared/status';
 import { createTierBadge } from '../features/session/tier';
-import { decodeState, emptyFilters, encodeState, roundCoord, type Filters } from '../shared/urlstate';
-import type { Kind } from '../shared/vocab';
+import { checkFilters, decodeState, emptyFilters, encodeState, roundCoord, type Filters } from '../shared/urlstate';
+import type { Kind } from '../shared/kinds';
+import { loadVocabulary, type Vocabulary } from '../shared/vocabulary';
 
 /** What the dashboard exposes for tests and monitoring. */
 export interface Readiness {
@@ -153,6 +154,15 @@ async function main(): Promise<void> {
     return null;
   });
 
+  // The vocabulary (risk classes, categories, causes, zoom steps) comes before anything is drawn.
+  let vocab: Vocabulary;
+  try {
+    vocab = await loadVocabulary(api.getJson);
+  } catch (err) {
+    status.set('vocabulary', describeError(i18n, t('status.what.vocabulary'), err), true);
+    return;
+  }
+
   let metas: LayerMeta[] = [];
   try {
     metas = sortLayers(await api.layers(), i18n.lang);
@@ -169,7 +179,7 @@ async function main(): Promise<void> {
   }
 
   // Filters, from the URL, dates in order.
-  let filters: Filters = { ...initial.filters };
+  let filters: Filters = checkFilters(initial.filters, vocab);
   const norm = normaliseDates(filters);
   filters = norm.filters;
   // Risk settings, from the URL (defaults otherwise).
@@ -237,6 +247,7 @@ async function main(): Promise<void> {
 
   for (const meta of metas) {
     const l = new MapLayer(map, api, meta, {
+      vocab,
       routeColour,
       onUpdate(layer) {
         const s = layer.summary();
@@ -260,7 +271,7 @@ async function main(): Promise<void> {
   // Route names of the route layers: null until known. The risk analysis
   // has no segments for a route name that only incidents carry.
   let knownRoutes: Set<string> | null = null;
-  const specs = analysisSpecs(i18n, () => knownRoutes, () => risk);
+  const specs = analysisSpecs(i18n, vocab, () => knownRoutes, () => risk);
   for (const item of analysisItems) {
     const a = new AnalysisLayer(map, api, specs[item.id], (layer) => {
       const s = layer.summary();
@@ -280,7 +291,7 @@ async function main(): Promise<void> {
   let routeNames: string[] = [];
   function updateLegend() {
     const groups = mapLegendGroups(i18n, {
-      kinds, layers, routeNames, routeColour, visible, tier: api.tier, settings: risk,
+      kinds, layers, routeNames, routeColour, visible, tier: api.tier, settings: risk, vocab,
     });
     legendBody.replaceChildren(renderLegend(doc, groups));
   }
@@ -398,7 +409,7 @@ async function main(): Promise<void> {
     updateUrl();
     applyFilters();
   };
-  const controls = createFilterControls(doc, i18n, onFilters, () => {
+  const controls = createFilterControls(doc, i18n, vocab, onFilters, () => {
     controls.set(emptyFilters());
     onFilters(emptyFilters());
   });
@@ -490,6 +501,7 @@ async function main(): Promise<void> {
   });
   updateUrl();
   const details = createDetailsPanel(doc, i18n, {
+    vocab,
     params: () => riskParams(filters, risk),
     onError: (message) => {
       if (message) status.set('details', message, true);
@@ -498,7 +510,7 @@ async function main(): Promise<void> {
   });
   if (hasRisk) detailsSlot.replaceWith(details.element);
   else detailsSlot.remove();
-  const popups = wirePicking(doc, i18n, map, api, layers, analyses, () => prioritiesPanel?.items() ?? [], () => risk, hasRisk ? details.open : undefined);
+  const popups = wirePicking(doc, i18n, vocab, map, api, layers, analyses, () => prioritiesPanel?.items() ?? [], () => risk, hasRisk ? details.open : undefined);
 
   // Signing in or out changes the privacy tier, and with it what restricted
   // layers (and the analyses that read them) answer: the layer list, asked
@@ -543,7 +555,7 @@ async function main(): Promise<void> {
   // The priorities list, when the risk analysis is available.
   let prioritiesLoad: Promise<void> = Promise.resolve();
   if (hasRisk) {
-    const panelEl = createPriorities(doc, i18n, (feature, button) => popups.showPriority(feature, button));
+    const panelEl = createPriorities(doc, i18n, vocab, (feature, button) => popups.showPriority(feature, button));
     prioritiesPanel = panelEl;
     panelEl.setReach(risk.reachKm);
     updateExports();
@@ -597,7 +609,7 @@ interface Popups {
  * priorities, whose reasons a segment's popup then shows too.
  */
 function wirePicking(
-  doc: Document, i18n: I18n, map: L.Map, api: Api, layers: MapLayer[], analyses: AnalysisLayer[],
+  doc: Document, i18n: I18n, vocab: Vocabulary, map: L.Map, api: Api, layers: MapLayer[], analyses: AnalysisLayer[],
   priorities: () => readonly Feature[], settings: () => RiskSettings,
   onDetails?: (id: string, button: HTMLButtonElement) => void,
 ): Popups {
@@ -638,7 +650,7 @@ function wirePicking(
   };
 
   const analysisPopup = (layer: AnalysisLayer, feature: Feature): HTMLElement =>
-    layer.id === ANALYSIS_IDS.risk ? buildSegmentPopup(doc, i18n, feature, reasonsOf(feature), settings().reachKm, onDetails) : buildHotspotPopup(doc, i18n, feature);
+    layer.id === ANALYSIS_IDS.risk ? buildSegmentPopup(doc, i18n, vocab, feature, reasonsOf(feature), settings().reachKm, onDetails) : buildHotspotPopup(doc, i18n, feature);
 
   let detail: AbortController | null = null;
   const newPopup = () => L.popup({ maxWidth: 360, minWidth: 220, autoPanPadding: [24, 24] });
@@ -665,14 +677,14 @@ function wirePicking(
       .setContent(messagePopup(doc, i18n.t('popup.loading')))
       .openOn(map);
     if (feature.id === undefined || feature.id === null) {
-      popup.setContent(buildPopup(doc, i18n, layer.meta.kind, layer.meta.title, feature));
+      popup.setContent(buildPopup(doc, i18n, layer.meta.kind, layer.meta.title, feature, vocab));
       return;
     }
     api.feature(layer.meta.id, feature.id, controller.signal).then(
-      (full) => popup.setContent(buildPopup(doc, i18n, layer.meta.kind, layer.meta.title, full)),
+      (full) => popup.setContent(buildPopup(doc, i18n, layer.meta.kind, layer.meta.title, full, vocab)),
       (err) => {
         if (isAbort(err)) return;
-        const el = buildPopup(doc, i18n, layer.meta.kind, layer.meta.title, feature);
+        const el = buildPopup(doc, i18n, layer.meta.kind, layer.meta.title, feature, vocab);
         const p = doc.createElement('p');
         p.className = 'popup-error';
         p.textContent = describeError(i18n, i18n.t('status.what.details'), err);
@@ -712,7 +724,7 @@ function wirePicking(
       highlight = hl;
       const mid = lines[Math.floor(lines.length / 2)]!;
       const at = midpoint(mid);
-      const content = buildSegmentPopup(doc, i18n, feature, undefined, settings().reachKm, onDetails);
+      const content = buildSegmentPopup(doc, i18n, vocab, feature, undefined, settings().reachKm, onDetails);
       content.classList.add('popup-priority');
       const popup = newPopup().setLatLng(at).setContent(content).openOn(map);
       // Escape closes the popup (Leaflet's own key handling needs focus on the map itself).

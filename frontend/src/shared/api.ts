@@ -1,5 +1,5 @@
 import type { Geometry } from 'geojson';
-import { isKind, LAYER_ID, type Kind } from './vocab';
+import { isKind, LAYER_ID, type Kind } from './kinds';
 
 /** Server settings for the dashboard (GET /api/v1/config). */
 export interface Config {

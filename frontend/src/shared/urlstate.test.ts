@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeState, emptyFilters, encodeState, isIsoDate, type UrlState } from './urlstate';
+import { checkFilters, decodeState, emptyFilters, encodeState, isIsoDate, type UrlState } from './urlstate';
+import { TEST_VOCABULARY as vocab } from './testdata/vocabulary';
 
 describe('URL state', () => {
   const full: UrlState = {
@@ -61,7 +62,7 @@ describe('URL state', () => {
     ['duplicated keys', '?layers=incidents&layers=routes'],
   ];
   it.each(hostile)('ignores %s safely', (_, search) => {
-    const s = decodeState(search);
+    const s = decodeState(search, vocab);
     expect(s.view).toBeUndefined();
     for (const id of s.layers ?? []) expect(id).toMatch(/^[a-z0-9][a-z0-9-]*$/);
     expect(s.filters.from === '' || isIsoDate(s.filters.from)).toBe(true);
@@ -69,6 +70,15 @@ describe('URL state', () => {
     expect(s.filters.cause).toBe('');
     expect(s.filters.route.length).toBeLessThanOrEqual(200);
     expect(s.filters.route).not.toMatch(/[\u0000-\u001f]/);
+  });
+
+  it('checks the cause against the vocabulary, at once or once it is known', () => {
+    expect(decodeState('?cause=Drowning', vocab).filters.cause).toBe('Drowning');
+    expect(decodeState('?cause=Lightning', vocab).filters.cause).toBe('');
+    const early = decodeState('?cause=Lightning&route=Darien');
+    expect(early.filters.cause).toBe('Lightning');
+    expect(checkFilters(early.filters, vocab)).toEqual({ ...emptyFilters(), route: 'Darien' });
+    expect(checkFilters({ ...emptyFilters(), cause: 'Drowning' }, vocab).cause).toBe('Drowning');
   });
 
   it('round-trips the analysis layers (route risk, hotspots) with the other layers', () => {

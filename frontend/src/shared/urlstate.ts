@@ -1,5 +1,6 @@
 import { defaultRiskSettings, isDefaultRiskSettings, parseSetting, RISK_LIMITS, RISK_SETTING_KEYS, type RiskSettings } from '../features/risk/risksettings';
-import { isCauseCategory, LAYER_ID } from './vocab';
+import { LAYER_ID } from './kinds';
+import { isCause, type Vocabulary } from './vocabulary';
 
 /** The map view: zoom level and centre. */
 export interface View {
@@ -67,8 +68,10 @@ export function cleanText(s: string | null): string {
 /**
  * Reads the state from a query string ("?z=5&lat=…"). Every part is checked on
  * its own; a missing, malformed or out-of-range part is ignored, never thrown.
+ * With `vocab`, a cause must be one of its causes; without it, any clean text
+ * is kept, to be checked with checkFilters once the vocabulary is known.
  */
-export function decodeState(search: string): UrlState {
+export function decodeState(search: string, vocab: Vocabulary | null = null): UrlState {
   const q = new URLSearchParams(search);
   const state: UrlState = { filters: emptyFilters() };
 
@@ -95,7 +98,7 @@ export function decodeState(search: string): UrlState {
   if (isIsoDate(to)) state.filters.to = to;
   state.filters.route = cleanText(q.get('route'));
   const cause = cleanText(q.get('cause'));
-  if (isCauseCategory(cause)) state.filters.cause = cause;
+  if (cause && (!vocab || isCause(vocab, cause))) state.filters.cause = cause;
   state.filters.category = cleanText(q.get('category'));
 
   const risk = defaultRiskSettings();
@@ -132,6 +135,11 @@ export function encodeState(state: UrlState): string {
   }
   const s = q.toString();
   return s ? `?${s}` : '';
+}
+
+/** The filters with a cause the vocabulary does not know left out. */
+export function checkFilters(filters: Filters, vocab: Vocabulary): Filters {
+  return filters.cause && !isCause(vocab, filters.cause) ? { ...filters, cause: '' } : filters;
 }
 
 /** Rounds a coordinate to 5 decimals (about 1 m) and drops trailing zeros. */

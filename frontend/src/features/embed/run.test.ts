@@ -3,6 +3,7 @@ import type { EmbedReadiness } from './readiness';
 import L from 'leaflet';
 import { embedFetch, fitView, FIXED_VIEW_PADDING, runEmbed, type FetchFn } from './run';
 import type { EmbedState } from './state';
+import { VOCABULARY_JSON } from '../../shared/testdata/vocabulary';
 
 const TOKEN = 'emb.partner-token_1';
 
@@ -43,6 +44,7 @@ function fakeServer(override?: (path: string) => Response | null) {
     const json = (body: unknown, tier = 'public') => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json', 'X-Privacy-Tier': tier } });
     switch (u.pathname) {
       case '/api/v1/embed': return json(CLAIMS);
+      case '/api/v1/vocabulary': return json(VOCABULARY_JSON);
       case '/api/v1/layers': return json(LAYERS);
       case '/api/v1/layers/routes/values': return json({ values: [{ value: 'Central Mediterranean', count: 1 }] });
       case '/api/v1/layers/routes/features': return json(fc([line('r1', 'Central Mediterranean')]));

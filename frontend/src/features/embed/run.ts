@@ -14,7 +14,9 @@ import { sortLayers } from '../layers/panel';
 import { defaultRiskSettings } from '../risk/risksettings';
 import { describeError, errorMessage } from '../../shared/status';
 import { roundCoord } from '../../shared/urlstate';
-import type { Kind } from '../../shared/vocab';
+import type { Kind } from '../../shared/kinds';
+import { checkFilters } from '../../shared/urlstate';
+import { loadVocabulary, type Vocabulary } from '../../shared/vocabulary';
 import { createEmbedError, createEmbedFrame, createEmbedLoading } from './frame';
 import type { EmbedReadiness } from './readiness';
 import {
@@ -124,8 +126,9 @@ export async function runEmbed(env: EmbedEnv): Promise<void> {
   doc.title = state.title ? i18n.t('embed.docTitle', { title: state.title }) : i18n.t('embed.defaultTitle');
 
   let metas: LayerMeta[];
+  let vocab: Vocabulary;
   try {
-    metas = sortLayers(await api.layers(), i18n.lang);
+    [vocab, metas] = await Promise.all([loadVocabulary(api.getJson), api.layers().then((m) => sortLayers(m, i18n.lang))]);
   } catch (err) {
     return fail(errorMessage(i18n, err));
   }
@@ -153,7 +156,7 @@ export async function runEmbed(env: EmbedEnv): Promise<void> {
     frame.setStatus(describeError(i18n, i18n.t('status.what.basemap'), err), true);
   });
 
-  const filters = state.filters;
+  const filters = checkFilters(state.filters, vocab);
   const risk = state.risk ?? defaultRiskSettings();
   let colours = new Map<string, string>();
   const routeColour = (name: string) => colours.get(name) ?? fallbackRouteColour(name);
@@ -198,7 +201,7 @@ export async function runEmbed(env: EmbedEnv): Promise<void> {
   const updateLegend = () => {
     if (!frame.legendBody || failed) return;
     frame.legendBody.replaceChildren(renderLegend(doc, mapLegendGroups(i18n, {
-      kinds, layers, routeNames, routeColour, visible, tier: readiness.tier, settings: risk,
+      kinds, layers, routeNames, routeColour, visible, tier: readiness.tier, settings: risk, vocab,
     })));
   };
 
@@ -206,6 +209,7 @@ export async function runEmbed(env: EmbedEnv): Promise<void> {
     if (!visible.has(meta.id)) continue;
     kinds.add(meta.kind);
     const l = new MapLayer(map, api, meta, {
+      vocab,
       routeColour,
       onUpdate(layer) {
         if (failed) return;
@@ -218,7 +222,7 @@ export async function runEmbed(env: EmbedEnv): Promise<void> {
     });
     layers.push(l);
   }
-  const specs = analysisSpecs(i18n, () => knownRoutes, () => risk);
+  const specs = analysisSpecs(i18n, vocab, () => knownRoutes, () => risk);
   for (const a of available) {
     if (!visible.has(a.id)) continue;
     analyses.push(new AnalysisLayer(map, api, specs[a.id], (layer) => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TEST_VOCABULARY as vocab } from '../../shared/testdata/vocabulary';
 import {
   attributedLayers, boundsBBox, checkBBox, cleanLang, cleanTitle, cleanToken, clampRenderSize, dashboardUrl, decodeEmbedParams, embedParams,
   embedUrl, filterParams, MAX_TITLE, padBBox, parseBBox, parseClaims, readView, renderUrl, todayIso, type EmbedState,
@@ -80,7 +81,7 @@ describe('embed URL parameters', () => {
   });
 
   it('ignores hostile layer ids and filters as the dashboard does', () => {
-    const { state } = decodeEmbedParams('?layers=routes,<img>,../x,routes&cause=%3Cscript%3E&from=2020-13-01', TODAY);
+    const { state } = decodeEmbedParams('?layers=routes,<img>,../x,routes&cause=%3Cscript%3E&from=2020-13-01', TODAY, vocab);
     expect(state.layers).toEqual(['routes']);
     expect(state.filters.cause).toBe('');
     expect(state.filters.from).toBe('');

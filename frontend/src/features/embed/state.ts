@@ -1,7 +1,8 @@
 import { readTier } from '../../shared/api';
 import { decodeState, encodeState, isIsoDate, MAX_ZOOM, roundCoord, type Filters, type View } from '../../shared/urlstate';
 import type { RiskSettings } from '../risk/risksettings';
-import { LAYER_ID } from '../../shared/vocab';
+import { LAYER_ID } from '../../shared/kinds';
+import type { Vocabulary } from '../../shared/vocabulary';
 
 /**
  * The state of an embedded map, as its URL (`/embed?…`), its signed token's
@@ -156,11 +157,12 @@ export function todayIso(now: Date = new Date()): string {
  * `bbox` when valid, else `z,lat,lon`; layers, filters and risk settings are
  * read as the dashboard reads them; `asof` falls back to `today`. A token
  * is returned as is (when it can be one): the page then asks the server for
- * its claims, which replace everything else.
+ * its claims, which replace everything else. Without `vocab` the cause is
+ * checked later (checkFilters), once the vocabulary is known.
  */
-export function decodeEmbedParams(search: string, today: string): EmbedRequest {
+export function decodeEmbedParams(search: string, today: string, vocab: Vocabulary | null = null): EmbedRequest {
   const q = new URLSearchParams(search);
-  const base = decodeState(search);
+  const base = decodeState(search, vocab);
   const state: EmbedState = {
     filters: base.filters,
     title: cleanTitle(q.get('title')),

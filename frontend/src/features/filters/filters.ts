@@ -1,7 +1,8 @@
 import type { I18n } from '../../shared/i18n';
 import type { ValueCount } from '../../shared/api';
 import { emptyFilters, isIsoDate, type Filters } from '../../shared/urlstate';
-import { CAUSE_CATEGORIES, serviceCategoryLabel, type Kind } from '../../shared/vocab';
+import type { Kind } from '../../shared/kinds';
+import { causeLabel, serviceCategoryLabel, type Vocabulary } from '../../shared/vocabulary';
 
 /**
  * Properties requested per kind: only what the map draws and counts (marker
@@ -147,10 +148,11 @@ export interface FilterControls {
 }
 
 /**
- * Builds the filter form. `onChange` runs on every user edit, `onReset` when
- * "Reset filters" is pressed.
+ * Builds the filter form. The cause menu lists the vocabulary's causes in
+ * its order. `onChange` runs on every user edit, `onReset` when "Reset
+ * filters" is pressed.
  */
-export function createFilterControls(doc: Document, i18n: I18n, onChange: (f: Filters) => void, onReset: () => void): FilterControls {
+export function createFilterControls(doc: Document, i18n: I18n, vocab: Vocabulary, onChange: (f: Filters) => void, onReset: () => void): FilterControls {
   const { t } = i18n;
   const fs = doc.createElement('section');
   fs.className = 'panel-section filters';
@@ -175,7 +177,7 @@ export function createFilterControls(doc: Document, i18n: I18n, onChange: (f: Fi
   const category = selectInput(doc, 'filter-category', t('filters.category'));
   fs.append(route.wrap, cause.wrap, category.wrap);
 
-  fillSelect(cause.select, t('filters.causeAll'), CAUSE_CATEGORIES.map((c) => ({ value: c.value, label: t(c.key) })));
+  fillSelect(cause.select, t('filters.causeAll'), vocab.causes.map((c) => ({ value: c.category, label: causeLabel(i18n, c.category, vocab) })));
   fillSelect(route.select, t('filters.routeAll'), []);
   fillSelect(category.select, t('filters.categoryAll'), []);
 
@@ -234,7 +236,7 @@ export function createFilterControls(doc: Document, i18n: I18n, onChange: (f: Fi
       const keep = category.select.value;
       fillSelect(category.select, t('filters.categoryAll'), values.map((v) => ({
         value: v.value,
-        label: t('filters.optionCount', { label: serviceCategoryLabel(i18n, v.value), count: v.count }),
+        label: t('filters.optionCount', { label: serviceCategoryLabel(i18n, v.value, vocab), count: v.count }),
       })));
       ensureOption(category.select, keep);
       category.select.value = keep;

@@ -1,6 +1,7 @@
 import L from 'leaflet';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { publicCellResolution } from '../risk/analysis';
+import { TEST_VOCABULARY as vocab } from '../../shared/testdata/vocabulary';
+import { publicCellResolution } from '../../shared/vocabulary';
 import type { Api, Feature, FeatureResult, LayerMeta, PrivacyTier } from '../../shared/api';
 import { cellCount, cellTotal, incidentTotals, isAggregated } from '../../map/geometry';
 import { createI18n } from '../../shared/i18n';
@@ -199,7 +200,7 @@ describe('restricted layer on the map', () => {
   it('draws public cells, counts the incidents they hold, and asks again only when the cell size changes', async () => {
     const { api, calls } = fakeApi();
     const map = newMap(3);
-    const layer = new MapLayer(map, api, meta, { routeColour: () => '#000', onUpdate: () => {} });
+    const layer = new MapLayer(map, api, meta, { vocab, routeColour: () => '#000', onUpdate: () => {} });
     const f = emptyFilters();
     const shown = layer.setVisible(true, f);
     expect(calls[0]!.params.get('zoom')).toBe('3');
@@ -218,7 +219,7 @@ describe('restricted layer on the map', () => {
 
     // Zoom 4 has the cells of zoom 3 (resolution 2): nothing to ask.
     map.setZoom(4, { animate: false });
-    expect(publicCellResolution(3)).toBe(publicCellResolution(4));
+    expect(publicCellResolution(vocab, 3)).toBe(publicCellResolution(vocab, 4));
     expect(layer.isStale(f)).toBe(false);
     await layer.applyFilters(f);
     expect(calls).toHaveLength(1);
@@ -244,7 +245,7 @@ describe('restricted layer on the map', () => {
   it('draws points when the tier shows them, and then ignores the zoom', async () => {
     const { api, calls } = fakeApi();
     const map = newMap(3);
-    const layer = new MapLayer(map, api, meta, { routeColour: () => '#000', onUpdate: () => {} });
+    const layer = new MapLayer(map, api, meta, { vocab, routeColour: () => '#000', onUpdate: () => {} });
     const f = emptyFilters();
     const shown = layer.setVisible(true, f);
     calls[0]!.resolve(answer([point('p1', 2), point('p2', 3)], 'staff'));
@@ -276,7 +277,7 @@ describe('restricted layer on the map', () => {
 
   it('never sends the zoom for a public layer', async () => {
     const { api, calls } = fakeApi();
-    const layer = new MapLayer(newMap(6), api, { ...meta, sensitivity: 'public' }, { routeColour: () => '#000', onUpdate: () => {} });
+    const layer = new MapLayer(newMap(6), api, { ...meta, sensitivity: 'public' }, { vocab, routeColour: () => '#000', onUpdate: () => {} });
     const shown = layer.setVisible(true, emptyFilters());
     expect(calls[0]!.params.has('zoom')).toBe(false);
     calls[0]!.resolve(answer([point('p1', 1)], 'public'));

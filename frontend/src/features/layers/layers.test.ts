@@ -2,6 +2,7 @@ import L from 'leaflet';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Api, Feature, FeatureResult, LayerMeta } from '../../shared/api';
 import { MapLayer } from './layers';
+import { TEST_VOCABULARY as vocab } from '../../shared/testdata/vocabulary';
 import { emptyFilters } from '../../shared/urlstate';
 
 const meta: LayerMeta = {
@@ -43,7 +44,7 @@ describe('MapLayer', () => {
   it('aborts a running fetch when the filters change and shows only the newest result', async () => {
     const { api, calls } = fakeApi();
     const updates: string[] = [];
-    const layer = new MapLayer(newMap(), api, meta, { routeColour: () => '#000', onUpdate: (l) => updates.push(l.summary().status) });
+    const layer = new MapLayer(newMap(), api, meta, { vocab, routeColour: () => '#000', onUpdate: (l) => updates.push(l.summary().status) });
 
     const first = layer.setVisible(true, emptyFilters());
     const second = layer.applyFilters({ ...emptyFilters(), cause: 'Drowning', from: '2020-01-01' });
@@ -61,7 +62,7 @@ describe('MapLayer', () => {
 
   it('does not refetch for filters that do not apply to it, and counts 0 while hidden', async () => {
     const { api, calls } = fakeApi();
-    const layer = new MapLayer(newMap(), api, meta, { routeColour: () => '#000', onUpdate: () => {} });
+    const layer = new MapLayer(newMap(), api, meta, { vocab, routeColour: () => '#000', onUpdate: () => {} });
     const shown = layer.setVisible(true, emptyFilters());
     calls[0]!.resolve({ features: [incident('a', 0, 1, 0)], numberMatched: 1 });
     await shown;
@@ -76,7 +77,7 @@ describe('MapLayer', () => {
 
   it('reports a failed fetch as an error', async () => {
     const api = { features: async () => { throw new Error('boom'); } } as unknown as Api;
-    const layer = new MapLayer(newMap(), api, meta, { routeColour: () => '#000', onUpdate: () => {} });
+    const layer = new MapLayer(newMap(), api, meta, { vocab, routeColour: () => '#000', onUpdate: () => {} });
     await layer.setVisible(true, emptyFilters());
     expect(layer.summary()).toMatchObject({ status: 'error', shown: 0 });
   });

@@ -1,5 +1,4 @@
 import L from 'leaflet';
-import { publicCellResolution } from '../risk/analysis';
 import { isAbort, type Api, type Feature, type LayerMeta, type PrivacyTier } from '../../shared/api';
 import {
   cellCount, cellTotal, deadMissing, geometryParts, incidentTotals, isAggregated, isApproximate, pick, pickablePoint, pickableShape,
@@ -12,6 +11,7 @@ import {
   AREA_STYLE, INCIDENT_STYLE, SERVICE_RADIUS, SERVICE_STYLE, cellClass, cellStyle, incidentRadius, routeStyle, type PointStyle,
 } from '../../map/palette';
 import type { Filters } from '../../shared/urlstate';
+import { publicCellResolution, type Vocabulary } from '../../shared/vocabulary';
 
 /** Where a layer stands. */
 export type LayerStatus = 'hidden' | 'loading' | 'ready' | 'error';
@@ -38,6 +38,8 @@ export interface LayerSummary {
 
 /** Options shared by all layers. */
 export interface LayerOptions {
+  /** The vocabulary: the size of public cells at a zoom. */
+  vocab: Vocabulary;
   /** Colour of a route by name. */
   routeColour(name: string): string;
   /** Called whenever the layer's summary changes. */
@@ -130,7 +132,7 @@ export class MapLayer {
    */
   private keyFor(filters: Filters, zoom: number, aggregated: boolean): string {
     const base = filterKey(this.meta, filters);
-    return aggregated ? `${base}|cells:${publicCellResolution(zoom)}` : base;
+    return aggregated ? `${base}|cells:${publicCellResolution(this.opts.vocab, zoom)}` : base;
   }
 
   /** The key for `filters` at the current zoom. */

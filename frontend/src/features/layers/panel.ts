@@ -3,7 +3,7 @@ import type { I18n } from '../../shared/i18n';
 import type { LayerSummary } from './layers';
 import { CELL_MIN_COUNT } from '../../map/palette';
 import { safeHttpUrl } from './popup';
-import type { Kind } from '../../shared/vocab';
+import type { Kind } from '../../shared/kinds';
 
 /** Order of kinds in the layer list: lines, then points, then areas. */
 export const KIND_ORDER: readonly Kind[] = ['route', 'incident', 'service', 'area'];

@@ -1,7 +1,8 @@
 import type { Feature } from '../../shared/api';
 import { cellCount, num } from '../../map/geometry';
 import type { I18n } from '../../shared/i18n';
-import { causeLabel, serviceCategoryLabel, type Kind } from '../../shared/vocab';
+import type { Kind } from '../../shared/kinds';
+import { causeLabel, serviceCategoryLabel, type Vocabulary } from '../../shared/vocabulary';
 
 /**
  * Details popups. Every property value is untrusted: the popup is built from
@@ -74,8 +75,8 @@ export function popupTitle(i18n: I18n, kind: Kind, props: Record<string, unknown
   return i18n.t(`popup.title.${kind}`);
 }
 
-/** Builds the details popup of one feature. */
-export function buildPopup(doc: Document, i18n: I18n, kind: Kind, layerTitle: string, feature: Feature): HTMLElement {
+/** Builds the details popup of one feature; `vocab` labels cause and service categories. */
+export function buildPopup(doc: Document, i18n: I18n, kind: Kind, layerTitle: string, feature: Feature, vocab: Vocabulary | null = null): HTMLElement {
   const { t } = i18n;
   const props: Record<string, unknown> =
     feature.properties && typeof feature.properties === 'object' ? feature.properties : {};
@@ -112,7 +113,7 @@ export function buildPopup(doc: Document, i18n: I18n, kind: Kind, layerTitle: st
       if (parts.length === 0) continue;
       appendLinks(doc, dd, parts);
     } else {
-      dd.textContent = formatValue(i18n, kind, key, value);
+      dd.textContent = formatValue(i18n, kind, key, value, vocab);
     }
     const dt = doc.createElement('dt');
     dt.textContent = propertyLabel(i18n, key);
@@ -190,10 +191,10 @@ export function propertyLabel(i18n: I18n, key: string): string {
   return i18n.has(k) ? i18n.t(k) : key;
 }
 
-/** Formats one property value as text for the popup. */
-export function formatValue(i18n: I18n, kind: Kind, key: string, value: unknown): string {
-  if (key === 'cause_category' && typeof value === 'string') return causeLabel(i18n, value);
-  if (key === 'category' && kind === 'service' && typeof value === 'string') return serviceCategoryLabel(i18n, value);
+/** Formats one property value as text for the popup (cause and service categories labelled with `vocab`). */
+export function formatValue(i18n: I18n, kind: Kind, key: string, value: unknown, vocab: Vocabulary | null = null): string {
+  if (key === 'cause_category' && typeof value === 'string') return causeLabel(i18n, value, vocab);
+  if (key === 'category' && kind === 'service' && typeof value === 'string') return serviceCategoryLabel(i18n, value, vocab);
   if (key === 'source_quality' && (typeof value === 'number' || typeof value === 'string')) {
     return i18n.t('popup.sourceQuality', { value: typeof value === 'number' ? value : clip(value) });
   }

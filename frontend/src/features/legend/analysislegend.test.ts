@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { HOTSPOT_CLASSES, RISK_CLASSES } from '../risk/analysis';
+import { HOTSPOT_CLASSES } from '../risk/analysis';
+import { TEST_VOCABULARY as vocab } from '../../shared/testdata/vocabulary';
+import { parseVocabulary, riskClassNames } from '../../shared/vocabulary';
+import { VOCABULARY_JSON } from '../../shared/testdata/vocabulary';
 import { createI18n } from '../../shared/i18n';
 import { analysisLegendGroups, mapLegendGroups, renderLegend, type LegendLayer } from './legend';
-import { HOTSPOT_STYLE, RISK_STYLE, routeStyle } from '../../map/palette';
+import { HOTSPOT_STYLE, RISK_STYLE, riskStyle, routeStyle } from '../../map/palette';
+
+const RISK_CLASSES = riskClassNames(vocab);
 
 const i18n = createI18n();
 
@@ -14,7 +19,7 @@ function luminance(hex: string): number {
 
 describe('analysis legend', () => {
   it('shows the four risk classes with their ranges and what risk means', () => {
-    const [g] = analysisLegendGroups(i18n, { risk: true, hotspots: false, routes: false });
+    const [g] = analysisLegendGroups(i18n, { risk: true, hotspots: false, routes: false, vocab });
     expect(g!.kind).toBe('risk');
     expect(g!.title).toBe('Route risk');
     expect(g!.entries.map((e) => e.label)).toEqual([
@@ -26,12 +31,12 @@ describe('analysis legend', () => {
     expect(g!.note).toMatch(/^Risk = weighted dead and missing per 100 km of route\. Incidents within 25 km/);
     expect(g!.note).toMatch(/recent and near ones count more/);
     expect(g!.note).not.toMatch(/drawn over the route lines/);
-    const withRoutes = analysisLegendGroups(i18n, { risk: true, hotspots: false, routes: true })[0]!;
+    const withRoutes = analysisLegendGroups(i18n, { risk: true, hotspots: false, routes: true, vocab })[0]!;
     expect(withRoutes.note).toMatch(/drawn over the route lines/);
   });
 
   it('orders risk colours from light to dark and lines from thin to thick, wider than plain routes', () => {
-    const styles = RISK_CLASSES.map((c) => RISK_STYLE[c]);
+    const styles = RISK_CLASSES.map((c) => riskStyle(c));
     for (let i = 1; i < styles.length; i++) {
       expect(luminance(styles[i]!.color)).toBeLessThan(luminance(styles[i - 1]!.color));
       expect(styles[i]!.weight).toBeGreaterThan(styles[i - 1]!.weight);
@@ -40,7 +45,7 @@ describe('analysis legend', () => {
   });
 
   it('shows the seven hotspot classes, hot in reds and cold in blues', () => {
-    const [g] = analysisLegendGroups(i18n, { risk: false, hotspots: true, routes: true });
+    const [g] = analysisLegendGroups(i18n, { risk: false, hotspots: true, routes: true, vocab });
     expect(g!.kind).toBe('hotspot');
     expect(g!.entries.map((e) => e.label)).toEqual([
       'Hot spot, 99 % confidence', 'Hot spot, 95 % confidence', 'Hot spot, 90 % confidence', 'Not significant',
@@ -57,13 +62,13 @@ describe('analysis legend', () => {
   });
 
   it('leaves out the analyses that are off', () => {
-    expect(analysisLegendGroups(i18n, { risk: false, hotspots: false, routes: true })).toEqual([]);
-    expect(analysisLegendGroups(i18n, { risk: true, hotspots: true, routes: true }).map((g) => g.kind)).toEqual(['risk', 'hotspot']);
+    expect(analysisLegendGroups(i18n, { risk: false, hotspots: false, routes: true, vocab })).toEqual([]);
+    expect(analysisLegendGroups(i18n, { risk: true, hotspots: true, routes: true, vocab }).map((g) => g.kind)).toEqual(['risk', 'hotspot']);
   });
 
   it('renders one row per class, marked with its class', () => {
     const host = document.createElement('div');
-    host.append(renderLegend(document, analysisLegendGroups(i18n, { risk: true, hotspots: true, routes: false })));
+    host.append(renderLegend(document, analysisLegendGroups(i18n, { risk: true, hotspots: true, routes: false, vocab })));
     expect([...host.querySelectorAll<HTMLElement>('.legend-risk li')].map((li) => li.dataset.class)).toEqual([...RISK_CLASSES]);
     expect([...host.querySelectorAll<HTMLElement>('.legend-hotspot li')].map((li) => li.dataset.class)).toEqual([...HOTSPOT_CLASSES]);
     const critical = host.querySelector<HTMLElement>('.legend-risk li[data-class="critical"] .swatch')!;
@@ -72,9 +77,18 @@ describe('analysis legend', () => {
   });
 });
 
+describe('risk classes from the vocabulary', () => {
+  it('follows the classes and breakpoints the server serves', () => {
+    const json = VOCABULARY_JSON as { risk_classes: unknown[] };
+    const other = parseVocabulary({ ...json, risk_classes: [{ class: 'low', from: 0, label: 'Low' }, { class: 'high', from: 20, label: 'High' }] });
+    const [g] = analysisLegendGroups(i18n, { risk: true, hotspots: false, routes: false, vocab: other });
+    expect(g!.entries.map((e) => e.label)).toEqual(['Low: under 20 per 100 km', 'High: 20 or more per 100 km']);
+  });
+});
+
 describe('legend of the risk settings', () => {
   it('quotes the radius and half-life given', () => {
-    const [g] = analysisLegendGroups(createI18n(), { risk: true, hotspots: false, routes: false, settings: { radiusKm: 40, halfLifeDays: 730 } });
+    const [g] = analysisLegendGroups(createI18n(), { risk: true, hotspots: false, routes: false, vocab, settings: { radiusKm: 40, halfLifeDays: 730 } });
     expect(g!.note).toContain('within 40 km');
     expect(g!.note).toContain('730 days old');
   });
@@ -85,7 +99,7 @@ describe('legend of a map', () => {
     meta: { id, kind, sensitivity }, routeNames: new Map(), tier: null, isAggregated: false, ...over,
   });
   const base = {
-    routeNames: [] as string[], routeColour: () => '#332288', settings: { radiusKm: 25, halfLifeDays: 365 },
+    routeNames: [] as string[], routeColour: () => '#332288', settings: { radiusKm: 25, halfLifeDays: 365 }, vocab,
   };
 
   it('orders the groups routes, risk, incidents, services, and marks approximate routes', () => {

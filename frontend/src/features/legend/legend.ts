@@ -1,13 +1,14 @@
-import { ANALYSIS_IDS, HOTSPOT_CLASSES, RISK_CLASSES, RISK_FROM, RISK_SETTINGS } from '../risk/analysis';
+import { ANALYSIS_IDS, HOTSPOT_CLASSES, RISK_SETTINGS } from '../risk/analysis';
 import type { LayerMeta, PrivacyTier } from '../../shared/api';
 import { isRestricted } from '../filters/filters';
 import type { I18n } from '../../shared/i18n';
 import {
-  APPROXIMATE_DASH, AREA_STYLE, CELL_BREAKS, CELL_MIN_COUNT, HOTSPOT_STYLE, INCIDENT_STYLE, RISK_STYLE, SERVICE_RADIUS, SERVICE_STYLE, cellStyle, incidentRadius,
+  APPROXIMATE_DASH, AREA_STYLE, CELL_BREAKS, CELL_MIN_COUNT, HOTSPOT_STYLE, INCIDENT_STYLE, riskStyle, SERVICE_RADIUS, SERVICE_STYLE, cellStyle, incidentRadius,
   type CellKind,
 } from '../../map/palette';
 import { rgba } from '../../map/pointcanvas';
-import type { Kind } from '../../shared/vocab';
+import type { Kind } from '../../shared/kinds';
+import { riskClassTermLabel, type Vocabulary } from '../../shared/vocabulary';
 
 /** One route as the legend shows it. */
 export interface LegendRoute {
@@ -127,26 +128,29 @@ export interface AnalysisLegend {
   routes: boolean;
   /** The risk settings the legend quotes (the defaults when absent). */
   settings?: { radiusKm: number; halfLifeDays: number };
+  /** The vocabulary: the risk classes and their breakpoints. */
+  vocab: Vocabulary;
 }
 
 /**
- * The legend groups of the analysis layers that are on: the four risk
- * classes with their ranges and what risk means, and the hotspot classes.
+ * The legend groups of the analysis layers that are on: the vocabulary's
+ * risk classes with their ranges and what risk means, and the hotspot classes.
  */
 export function analysisLegendGroups(i18n: I18n, on: AnalysisLegend): LegendGroup[] {
   const { t } = i18n;
   const groups: LegendGroup[] = [];
   if (on.risk) {
-    const entries: LegendEntry[] = RISK_CLASSES.map((cls, i) => {
-      const label = t(`risk.class.${cls}`);
-      const next = RISK_CLASSES[i + 1];
-      const from = i18n.formatNumber(RISK_FROM[cls]);
+    const classes = on.vocab.riskClasses;
+    const entries: LegendEntry[] = classes.map(({ cls, from: lower }, i) => {
+      const label = riskClassTermLabel(i18n, cls, on.vocab);
+      const next = classes[i + 1];
+      const from = i18n.formatNumber(lower);
       const text = i === 0 && next
-        ? t('legend.riskBelow', { label, to: i18n.formatNumber(RISK_FROM[next]) })
+        ? t('legend.riskBelow', { label, to: i18n.formatNumber(next.from) })
         : next
-          ? t('legend.riskRange', { label, from, to: i18n.formatNumber(RISK_FROM[next]) })
+          ? t('legend.riskRange', { label, from, to: i18n.formatNumber(next.from) })
           : t('legend.riskFrom', { label, from });
-      const style = RISK_STYLE[cls];
+      const style = riskStyle(cls);
       return { swatch: 'line', colour: style.color, dashed: false, width: style.weight, label: text, key: cls };
     });
     const settings = on.settings ?? { radiusKm: RISK_SETTINGS.radius_km, halfLifeDays: RISK_SETTINGS.half_life_days };
@@ -203,6 +207,8 @@ export interface MapLegendState {
   tier: PrivacyTier | null;
   /** The risk settings the risk legend quotes. */
   settings: { radiusKm: number; halfLifeDays: number };
+  /** The vocabulary (risk classes and breakpoints). */
+  vocab: Vocabulary;
 }
 
 /** Order of the legend groups, top to bottom. */
@@ -232,6 +238,7 @@ export function mapLegendGroups(i18n: I18n, state: MapLegendState): LegendGroup[
       hotspots: state.visible.has(ANALYSIS_IDS.hotspots),
       routes: state.layers.some((l) => l.meta.kind === 'route' && state.visible.has(l.meta.id)),
       settings: state.settings,
+      vocab: state.vocab,
     }),
   ];
   return groups.sort((a, b) => GROUP_ORDER.indexOf(a.kind) - GROUP_ORDER.indexOf(b.kind));

@@ -2,6 +2,7 @@ import { readSegment, RISK_SETTINGS } from '../risk/analysis';
 import { kmRange, riskChip, riskClassLabel } from '../risk/analysispopup';
 import type { Feature } from '../../shared/api';
 import type { I18n } from '../../shared/i18n';
+import type { Vocabulary } from '../../shared/vocabulary';
 
 /**
  * The "Outreach priorities" section of the panel: the top-ranked stretches
@@ -27,7 +28,7 @@ export interface PrioritiesPanel {
 }
 
 /** Builds the section. `onSelect` runs when a priority's button is pressed. */
-export function createPriorities(doc: Document, i18n: I18n, onSelect: (feature: Feature, button: HTMLButtonElement) => void): PrioritiesPanel {
+export function createPriorities(doc: Document, i18n: I18n, vocab: Vocabulary, onSelect: (feature: Feature, button: HTMLButtonElement) => void): PrioritiesPanel {
   const { t } = i18n;
   const section = doc.createElement('section');
   section.className = 'panel-section priorities';
@@ -78,7 +79,7 @@ export function createPriorities(doc: Document, i18n: I18n, onSelect: (feature: 
       current = features;
       setBusy(false);
       message.textContent = features.length === 0 ? t('priorities.empty') : '';
-      list.replaceChildren(...features.map((f, i) => priorityItem(doc, i18n, f, i, onSelect)));
+      list.replaceChildren(...features.map((f, i) => priorityItem(doc, i18n, vocab, f, i, onSelect)));
     },
     setMessage(text) {
       current = [];
@@ -99,13 +100,13 @@ export function createPriorities(doc: Document, i18n: I18n, onSelect: (feature: 
 
 /** One list item: the button (rank, route, km range, class) and the reasons below it. */
 export function priorityItem(
-  doc: Document, i18n: I18n, feature: Feature, index: number,
+  doc: Document, i18n: I18n, vocab: Vocabulary, feature: Feature, index: number,
   onSelect: (feature: Feature, button: HTMLButtonElement) => void,
 ): HTMLLIElement {
   const { t } = i18n;
-  const s = readSegment(feature);
+  const s = readSegment(feature, vocab);
   const km = kmRange(i18n, s.startKm, s.endKm);
-  const cls = riskClassLabel(i18n, s.cls);
+  const cls = riskClassLabel(i18n, s.cls, vocab);
   const rank = s.rank ?? index + 1;
 
   const li = doc.createElement('li');

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   countClasses, HOTSPOT_CLASSES, hotspotClassOf, hotspotParams, PRIORITY_LIMIT, prioritiesParams, readCell, readSegment,
-  resolutionForZoom, RISK_SETTINGS, riskClassOf, riskParams, routeHasLine, segmentCoverage,
+  RISK_SETTINGS, riskClassOf, riskParams, routeHasLine, segmentCoverage,
 } from './analysis';
 import type { Feature } from '../../shared/api';
 import { emptyFilters, type Filters } from '../../shared/urlstate';
+import { TEST_VOCABULARY as vocab } from '../../shared/testdata/vocabulary';
+import { resolutionForZoom } from '../../shared/vocabulary';
 
 const HARSH = 'Harsh environmental conditions / lack of adequate shelter, food, water';
 const filters = (f: Partial<Filters>): Filters => ({ ...emptyFilters(), ...f });
@@ -59,13 +61,13 @@ describe('hotspot query', () => {
     [0, 2], [1, 2], [4, 2], [5, 3], [6, 4], [7, 4], [8, 5], [9, 6], [10, 7], [14, 7], [18, 7],
     [4.6, 2], [-1, 2], [NaN, 2],
   ])('zoom %s → resolution %s', (zoom, res) => {
-    expect(resolutionForZoom(zoom)).toBe(res);
+    expect(resolutionForZoom(vocab, zoom)).toBe(res);
   });
 
   it('sends the resolution, the dates and the cause; not the route or the service category', () => {
-    const q = hotspotParams(filters({ from: '2019-05-01', route: 'Darien', cause: HARSH, category: 'legal' }), 8);
+    const q = hotspotParams(filters({ from: '2019-05-01', route: 'Darien', cause: HARSH, category: 'legal' }), 8, vocab);
     expect(Object.fromEntries(q)).toEqual({ resolution: '5', datetime: '2019-05-01/..', cause: HARSH });
-    expect(hotspotParams(emptyFilters(), 3).toString()).toBe('resolution=2');
+    expect(hotspotParams(emptyFilters(), 3, vocab).toString()).toBe('resolution=2');
   });
 });
 
@@ -79,16 +81,16 @@ describe('reading segments', () => {
       id: 'giocopp-0:3', route: '  Atlantic  ', start_km: 30, end_km: 40.2, risk: 12.5, class: 'high', incidents: 4,
       dead: '7', missing: -2, last_incident: '2023-11-06', incidents_per_year: 0.25, priority: 0.4, rank: 3,
       reasons: ['a', 5, null, 'b'],
-    }));
+    }), vocab);
     expect(s).toEqual({
       id: 'giocopp-0:3', route: 'Atlantic', startKm: 30, endKm: 40.2, risk: 12.5, cls: 'high', incidents: 4, dead: 7,
       missing: 0, lastIncident: '2023-11-06', incidentsPerYear: 0.25, priority: 0.4, rank: 3, reasons: ['a', 'b'],
     });
-    const empty = readSegment({ type: 'Feature', id: 'x', geometry: null, properties: null });
+    const empty = readSegment({ type: 'Feature', id: 'x', geometry: null, properties: null }, vocab);
     expect(empty).toMatchObject({ id: 'x', route: '', cls: null, rank: null, lastIncident: '', reasons: [] });
-    expect(readSegment(segment({ rank: null, class: '<b>' })).rank).toBeNull();
-    expect(riskClassOf({ class: 'critical' })).toBe('critical');
-    expect(riskClassOf({ class: 'Critical' })).toBeNull();
+    expect(readSegment(segment({ rank: null, class: '<b>' }), vocab).rank).toBeNull();
+    expect(riskClassOf({ class: 'critical' }, vocab)).toBe('critical');
+    expect(riskClassOf({ class: 'Critical' }, vocab)).toBeNull();
   });
 
   it('lists coverage per category: gaps first, then services within reach, then categories without data', () => {
@@ -103,7 +105,7 @@ describe('reading segments', () => {
       coverage_: 'ok',
       gaps: ['legal', 'shelter', 'food'],
       no_data: ['cash', 'psychosocial', 'rescue'],
-    });
+    }, vocab);
     expect(cov).toEqual([
       { category: 'legal', status: 'gap', nearestKm: null },
       { category: 'shelter', status: 'gap', nearestKm: 120 },
@@ -114,12 +116,12 @@ describe('reading segments', () => {
       { category: 'cash', status: 'no_data', nearestKm: null },
       { category: 'rescue', status: 'no_data', nearestKm: null },
     ]);
-    expect(segmentCoverage(null)).toEqual([]);
+    expect(segmentCoverage(null, vocab)).toEqual([]);
   });
 
   it('counts features per class', () => {
     const fs = ['low', 'low', 'critical', 'nope'].map((c) => segment({ class: c }));
-    expect([...countClasses(fs, riskClassOf)]).toEqual([['low', 2], ['critical', 1]]);
+    expect([...countClasses(fs, (p) => riskClassOf(p, vocab))]).toEqual([['low', 2], ['critical', 1]]);
   });
 });
 

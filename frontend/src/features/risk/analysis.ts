@@ -3,7 +3,7 @@ import { num } from '../../map/geometry';
 import { datetimeParam } from '../filters/filters';
 import { defaultRiskSettings, RISK_LIMITS, RISK_SETTING_KEYS, type RiskSettings } from './risksettings';
 import type { Filters } from '../../shared/urlstate';
-import { SERVICE_CATEGORIES } from '../../shared/vocab';
+import { resolutionForZoom, isRiskClass, serviceCategoryRank, type Vocabulary } from '../../shared/vocabulary';
 
 /**
  * The analyses the server runs over the layers: route risk (segments of
@@ -18,15 +18,11 @@ export const ANALYSIS_IDS = { risk: 'risk', hotspots: 'hotspots' } as const;
 /** The id of an analysis layer. */
 export type AnalysisId = (typeof ANALYSIS_IDS)[keyof typeof ANALYSIS_IDS];
 
-/** Risk classes, lowest first (also the drawing order: critical ends on top). */
-export const RISK_CLASSES = ['low', 'medium', 'high', 'critical'] as const;
-export type RiskClass = (typeof RISK_CLASSES)[number];
-
 /**
- * Lower bound of each class, in weighted dead and missing per 100 km: the
- * fixed breakpoints of the server's method (geodata/risk).
+ * A risk class: one of the vocabulary's (`low`, `medium`, `high`,
+ * `critical` today), whose breakpoints the vocabulary gives too.
  */
-export const RISK_FROM: Record<RiskClass, number> = { low: 0, medium: 1, high: 10, critical: 50 };
+export type RiskClass = string;
 
 /** Hotspot classes, from hot (99 % confidence) to cold (99 %). */
 export const HOTSPOT_CLASSES = ['hot_99', 'hot_95', 'hot_90', 'not_significant', 'cold_90', 'cold_95', 'cold_99'] as const;
@@ -95,46 +91,15 @@ export function priorityExportUrl(format: ExportFormat, filters: Filters, settin
   return `${base}/risk/priorities?${q.toString()}`;
 }
 
-/** Lowest and highest H3 resolution the hotspot analysis offers. */
-export const HOTSPOT_RESOLUTIONS = { min: 2, max: 7 } as const;
-
-/**
- * The H3 resolution of hotspot cells for a map zoom, as the server maps
- * zoom= (cells of a few dozen pixels at every zoom): 0–4 → 2, 5 → 3,
- * 6–7 → 4, 8 → 5, 9 → 6, 10 and more → 7.
- */
-export function resolutionForZoom(zoom: number): number {
-  const z = Number.isFinite(zoom) ? Math.floor(zoom) : 0;
-  if (z <= 4) return 2;
-  if (z === 5) return 3;
-  if (z <= 7) return 4;
-  if (z === 8) return 5;
-  if (z === 9) return 6;
-  return 7;
-}
-
-/** Finest H3 resolution of the cells a restricted layer is counted in at the public tier (cells about 10 km across). */
-export const PUBLIC_CELL_MAX_RESOLUTION = 5;
-
-/**
- * The H3 resolution of the cells a restricted layer is counted in at the
- * public tier for a map zoom: the hotspot mapping, never finer than
- * resolution 5. A new resolution means a new request; zooming within one
- * asks nothing.
- */
-export function publicCellResolution(zoom: number): number {
-  return Math.min(PUBLIC_CELL_MAX_RESOLUTION, resolutionForZoom(zoom));
-}
-
 /**
  * Query parameters of /hotspots for `filters` at map zoom `zoom`: the
- * resolution, the date range and the cause. The hotspot analysis has no
+ * resolution (the vocabulary's zoom steps), the date range and the cause. The hotspot analysis has no
  * route parameter (cells are not tied to routes), so the route filter does
  * not apply to it, nor does the service category.
  */
-export function hotspotParams(filters: Filters, zoom: number): URLSearchParams {
+export function hotspotParams(filters: Filters, zoom: number, vocab: Vocabulary): URLSearchParams {
   const q = new URLSearchParams();
-  q.set('resolution', String(resolutionForZoom(zoom)));
+  q.set('resolution', String(resolutionForZoom(vocab, zoom)));
   const dt = datetimeParam(filters.from, filters.to);
   if (dt) q.set('datetime', dt);
   if (filters.cause) q.append('cause', filters.cause);
@@ -174,10 +139,10 @@ export function textList(v: unknown): string[] {
   return Array.isArray(v) ? v.map(text).filter((s) => s !== '') : [];
 }
 
-/** The risk class of a segment, or null when it is not one of the four. */
-export function riskClassOf(p: Properties | null): RiskClass | null {
+/** The risk class of a segment, or null when it is not one of the vocabulary's. */
+export function riskClassOf(p: Properties | null, vocab: Vocabulary): RiskClass | null {
   const c = p?.class;
-  return typeof c === 'string' && (RISK_CLASSES as readonly string[]).includes(c) ? (c as RiskClass) : null;
+  return isRiskClass(vocab, c) ? c : null;
 }
 
 /** The class of a hotspot cell, or null when it is not one of the seven. */
@@ -207,8 +172,8 @@ export interface Segment {
   reasons: string[];
 }
 
-/** Reads a segment (of /risk/segments or /risk/priorities) from its untrusted properties. */
-export function readSegment(f: Feature): Segment {
+/** Reads a segment (of /risk/segments or /risk/priorities) from its untrusted properties; its class must be one of the vocabulary's. */
+export function readSegment(f: Feature, vocab: Vocabulary): Segment {
   const p: Properties = f.properties && typeof f.properties === 'object' ? f.properties : {};
   const id = text(p.id) || (typeof f.id === 'string' || typeof f.id === 'number' ? String(f.id) : '');
   const rank = numberOrNull(p.rank);
@@ -218,7 +183,7 @@ export function readSegment(f: Feature): Segment {
     startKm: numberOrNull(p.start_km),
     endKm: numberOrNull(p.end_km),
     risk: numberOrNull(p.risk),
-    cls: riskClassOf(p),
+    cls: riskClassOf(p, vocab),
     incidents: Math.max(0, num(p.incidents)),
     dead: Math.max(0, num(p.dead)),
     missing: Math.max(0, num(p.missing)),
@@ -249,9 +214,9 @@ const STATUS_ORDER: Record<CoverageStatus, number> = { gap: 0, ok: 1, no_data: 2
  * `coverage_C` and `nearest_C_km` properties, plus any category named in
  * `gaps` or `no_data` without its own property. Gaps come first, then
  * categories with a service within reach, then those without data; within
- * each, the catalogue's category order, then by name.
+ * each, the vocabulary's category order, then by name.
  */
-export function segmentCoverage(p: Properties | null): Coverage[] {
+export function segmentCoverage(p: Properties | null, vocab: Vocabulary): Coverage[] {
   if (!p) return [];
   const byCategory = new Map<string, Coverage>();
   for (const [key, value] of Object.entries(p)) {
@@ -265,8 +230,7 @@ export function segmentCoverage(p: Properties | null): Coverage[] {
       if (!byCategory.has(category)) byCategory.set(category, { category, status, nearestKm: null });
     }
   }
-  const known = SERVICE_CATEGORIES as readonly string[];
-  const rank = (c: string) => (known.includes(c) ? known.indexOf(c) : known.length);
+  const rank = (c: string) => serviceCategoryRank(vocab, c);
   return [...byCategory.values()].sort(
     (a, b) =>
       STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||

@@ -5,6 +5,7 @@ import { AnalysisLayer, type AnalysisSpec } from './analysislayers';
 import type { AnalysisPath, Api, Feature, FeatureResult } from '../../shared/api';
 import { HOTSPOT_STYLE } from '../../map/palette';
 import { emptyFilters } from '../../shared/urlstate';
+import { TEST_VOCABULARY as vocab } from '../../shared/testdata/vocabulary';
 
 function fakeApi() {
   const calls: { path: AnalysisPath; params: URLSearchParams; signal?: AbortSignal; resolve: (r: FeatureResult) => void }[] = [];
@@ -40,7 +41,7 @@ const riskSpec = (hasLine = true): AnalysisSpec => ({
 
 const hotspotSpec: AnalysisSpec = {
   id: 'hotspots', title: 'Hotspots', pane: 'hotspot', unit: 'cells',
-  request: (f, z) => ({ path: 'hotspots', params: hotspotParams(f, z) }),
+  request: (f, z) => ({ path: 'hotspots', params: hotspotParams(f, z, vocab) }),
   classes: ['not_significant', 'hot_99'], classOf: (p) => (typeof p?.class === 'string' ? p.class : null),
   style: () => HOTSPOT_STYLE.hot_99, fallbackStyle: HOTSPOT_STYLE.not_significant, detail: () => '',
 };

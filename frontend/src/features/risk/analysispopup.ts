@@ -3,8 +3,8 @@ import {
 } from './analysis';
 import type { Feature } from '../../shared/api';
 import type { I18n } from '../../shared/i18n';
-import { RISK_STYLE } from '../../map/palette';
-import { serviceCategoryLabel } from '../../shared/vocab';
+import { riskStyle } from '../../map/palette';
+import { riskClassTermLabel, serviceCategoryLabel, type Vocabulary } from '../../shared/vocabulary';
 
 /**
  * Popups of the analysis layers: a stretch of route (its risk, what counted
@@ -13,8 +13,8 @@ import { serviceCategoryLabel } from '../../shared/vocab';
  */
 
 /** The label of a risk class ("Critical"), or "Unclassified". */
-export function riskClassLabel(i18n: I18n, cls: RiskClass | null): string {
-  return cls ? i18n.t(`risk.class.${cls}`) : i18n.t('risk.classUnknown');
+export function riskClassLabel(i18n: I18n, cls: RiskClass | null, vocab: Vocabulary | null = null): string {
+  return cls ? riskClassTermLabel(i18n, cls, vocab) : i18n.t('risk.classUnknown');
 }
 
 /** The label of a hotspot class ("Hot spot, 99 % confidence"). */
@@ -60,11 +60,11 @@ export function coverageText(i18n: I18n, c: Coverage, reachKm: number = RISK_SET
  * nearest current service per category.
  */
 export function buildSegmentPopup(
-  doc: Document, i18n: I18n, feature: Feature, reasons?: readonly string[], reachKm: number = RISK_SETTINGS.reach_km,
+  doc: Document, i18n: I18n, vocab: Vocabulary, feature: Feature, reasons?: readonly string[], reachKm: number = RISK_SETTINGS.reach_km,
   onDetails?: (id: string, button: HTMLButtonElement) => void,
 ): HTMLElement {
   const { t } = i18n;
-  const s = readSegment(feature);
+  const s = readSegment(feature, vocab);
   const root = doc.createElement('article');
   root.className = 'popup popup-risk';
   root.dataset.segment = s.id;
@@ -83,7 +83,7 @@ export function buildSegmentPopup(
   if (s.cls) risk.dataset.class = s.cls;
   const sw = riskChip(doc, s.cls);
   const rt = doc.createElement('span');
-  rt.textContent = t('riskPopup.risk', { class: riskClassLabel(i18n, s.cls), risk: s.risk !== null ? formatRisk(i18n, s.risk) : '–' });
+  rt.textContent = t('riskPopup.risk', { class: riskClassLabel(i18n, s.cls, vocab), risk: s.risk !== null ? formatRisk(i18n, s.risk) : '–' });
   risk.append(sw, rt);
   root.append(risk);
   if (s.rank !== null) root.append(para(doc, t('riskPopup.rank', { rank: s.rank }), 'popup-rank'));
@@ -118,7 +118,7 @@ export function buildSegmentPopup(
     root.append(h4, ul);
   }
 
-  const coverage = segmentCoverage(feature.properties);
+  const coverage = segmentCoverage(feature.properties, vocab);
   if (coverage.length > 0) {
     const h4 = doc.createElement('h4');
     h4.textContent = t('riskPopup.services');
@@ -127,7 +127,7 @@ export function buildSegmentPopup(
     for (const c of coverage) {
       const dt = doc.createElement('dt');
       dt.dir = 'auto';
-      dt.textContent = serviceCategoryLabel(i18n, c.category);
+      dt.textContent = serviceCategoryLabel(i18n, c.category, vocab);
       const dd = doc.createElement('dd');
       dd.className = `coverage coverage-${c.status}`;
       dd.dataset.coverage = c.status;
@@ -156,8 +156,9 @@ export function riskChip(doc: Document, cls: RiskClass | null): HTMLElement {
   chip.setAttribute('aria-hidden', 'true');
   if (cls) {
     chip.dataset.class = cls;
-    chip.style.borderBlockStartColor = RISK_STYLE[cls].color;
-    chip.style.borderBlockStartWidth = `${RISK_STYLE[cls].weight}px`;
+    const style = riskStyle(cls);
+    chip.style.borderBlockStartColor = style.color;
+    chip.style.borderBlockStartWidth = `${style.weight}px`;
   }
   return chip;
 }

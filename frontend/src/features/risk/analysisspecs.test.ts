@@ -3,6 +3,7 @@ import { analysisSpecs, availableAnalyses, initialVisible } from './analysisspec
 import { createI18n } from '../../shared/i18n';
 import { defaultRiskSettings } from './risksettings';
 import { emptyFilters } from '../../shared/urlstate';
+import { TEST_VOCABULARY as vocab } from '../../shared/testdata/vocabulary';
 
 describe('analysis layers', () => {
   const metas = [{ id: 'routes', kind: 'route' }, { id: 'incidents', kind: 'incident' }, { id: 'services', kind: 'service' }] as const;
@@ -21,7 +22,7 @@ describe('analysis layers', () => {
   });
 
   it('asks route risk nothing for a route without a line, and hotspots by zoom', () => {
-    const specs = analysisSpecs(createI18n(), () => new Set(['Central Mediterranean']), defaultRiskSettings);
+    const specs = analysisSpecs(createI18n(), vocab, () => new Set(['Central Mediterranean']), defaultRiskSettings);
     expect(specs.risk.request({ ...emptyFilters(), route: 'Nowhere' }, 5)).toBeNull();
     expect(specs.risk.request({ ...emptyFilters(), route: 'Central Mediterranean' }, 5)!.path).toBe('risk/segments');
     expect(specs.hotspots.request(emptyFilters(), 5)!.params.get('resolution')).toBe('3');

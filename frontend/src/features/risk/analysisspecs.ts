@@ -1,11 +1,12 @@
 import {
-  ANALYSIS_IDS, countClasses, HOTSPOT_DRAW_ORDER, hotspotClassOf, hotspotParams, RISK_CLASSES, riskClassOf, riskParams, routeHasLine,
-  type AnalysisId, type HotspotClass, type RiskClass,
+  ANALYSIS_IDS, countClasses, HOTSPOT_DRAW_ORDER, hotspotClassOf, hotspotParams, riskClassOf, riskParams, routeHasLine,
+  type AnalysisId, type HotspotClass,
 } from './analysis';
 import type { AnalysisSpec } from './analysislayers';
 import type { LayerMeta } from '../../shared/api';
 import type { I18n } from '../../shared/i18n';
-import { HOTSPOT_STYLE, RISK_STYLE } from '../../map/palette';
+import { HOTSPOT_STYLE, RISK_FALLBACK_STYLE, riskStyle } from '../../map/palette';
+import { riskClassNames, type Vocabulary } from '../../shared/vocabulary';
 import type { RiskSettings } from './risksettings';
 
 /**
@@ -49,12 +50,12 @@ export function initialVisible(
 }
 
 /**
- * The two analysis layers. `knownRoutes` gives the route names of the route
+ * The two analysis layers, their classes and zoom steps from `vocab`. `knownRoutes` gives the route names of the route
  * layers (null while unknown): route risk asks nothing for a route filter
  * that names no route line. `settings` gives the risk settings to ask with.
  */
 export function analysisSpecs(
-  i18n: I18n, knownRoutes: () => ReadonlySet<string> | null, settings: () => RiskSettings,
+  i18n: I18n, vocab: Vocabulary, knownRoutes: () => ReadonlySet<string> | null, settings: () => RiskSettings,
 ): Record<AnalysisId, AnalysisSpec> {
   const { t } = i18n;
   return {
@@ -64,12 +65,12 @@ export function analysisSpecs(
       pane: 'risk',
       unit: 'segments',
       request: (filters) => (routeHasLine(filters.route, knownRoutes()) ? { path: 'risk/segments', params: riskParams(filters, settings()) } : null),
-      classes: RISK_CLASSES,
-      classOf: riskClassOf,
-      style: (cls) => RISK_STYLE[cls as RiskClass],
-      fallbackStyle: { color: '#8C8C8C', weight: 3, opacity: 0.9 },
+      classes: riskClassNames(vocab),
+      classOf: (p) => riskClassOf(p, vocab),
+      style: riskStyle,
+      fallbackStyle: RISK_FALLBACK_STYLE,
       detail: (features) => {
-        const n = countClasses(features, riskClassOf);
+        const n = countClasses(features, (p) => riskClassOf(p, vocab));
         return t('layers.riskDetail', { critical: n.get('critical') ?? 0, high: n.get('high') ?? 0 });
       },
     },
@@ -78,7 +79,7 @@ export function analysisSpecs(
       title: t('analysis.hotspots'),
       pane: 'hotspot',
       unit: 'cells',
-      request: (filters, zoom) => ({ path: 'hotspots', params: hotspotParams(filters, zoom) }),
+      request: (filters, zoom) => ({ path: 'hotspots', params: hotspotParams(filters, zoom, vocab) }),
       classes: HOTSPOT_DRAW_ORDER,
       classOf: hotspotClassOf,
       style: (cls) => HOTSPOT_STYLE[cls as HotspotClass],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createI18n } from '../../shared/i18n';
 import { buildPerYearChart, createDetailsPanel, readDetails, renderDetails, segmentDetailsUrl, TOP_INCIDENTS } from './segmentdetails';
+import { TEST_VOCABULARY as vocab } from '../../shared/testdata/vocabulary';
 
 const i18n = createI18n();
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -66,7 +67,7 @@ describe('stretch details', () => {
   });
 
   it('renders services, the top 20 incidents and how many more, hostile strings as text', () => {
-    const el = renderDetails(document, i18n, readDetails(fixture), 80);
+    const el = renderDetails(document, i18n, readDetails(fixture), 80, vocab);
     document.body.replaceChildren(el);
     const dd = [...el.querySelectorAll('.details-services dd')].map((d) => [d.getAttribute('data-coverage'), d.textContent]);
     expect(dd).toEqual([
@@ -87,7 +88,7 @@ describe('stretch details', () => {
   it('says that incidents are listed to partners and staff when the answer counts them but lists none', () => {
     const d = readDetails({ ...fixture, incidents: [], incidents_total: 31 });
     expect(d.incidentsTotal).toBe(31);
-    const el = renderDetails(document, i18n, d, 50);
+    const el = renderDetails(document, i18n, d, 50, vocab);
     expect(el.querySelector('.details-restricted')!.textContent).toBe('Individual incidents are listed for signed-in partners and staff.');
     expect(el.querySelector('.details-incidents')).toBeNull();
     expect(el.querySelector('.details-more')).toBeNull();
@@ -96,14 +97,14 @@ describe('stretch details', () => {
     expect(el.querySelectorAll('svg rect.bar')).toHaveLength(3);
     expect(el.querySelectorAll('.details-services dd')).toHaveLength(3);
     // No incidents at all: the old message, no note.
-    const none = renderDetails(document, i18n, readDetails({ ...fixture, incidents: [], incidents_total: 0 }), 50);
+    const none = renderDetails(document, i18n, readDetails({ ...fixture, incidents: [], incidents_total: 0 }), 50, vocab);
     expect(none.querySelector('.details-restricted')).toBeNull();
     expect(none.querySelector('.details-empty:last-child')!.textContent).toBe('No incident counts for this stretch.');
   });
 
   it('shows unknown dates and hostile causes as text', () => {
     const d = readDetails({ ...fixture, incidents: fixture.incidents.slice(0, 2), incidents_total: 2 });
-    const el = renderDetails(document, i18n, d, 50);
+    const el = renderDetails(document, i18n, d, 50, vocab);
     const cells = [...el.querySelectorAll('.details-incidents tbody tr')].map((tr) => tr.children[0]!.textContent + '|' + tr.children[3]!.textContent);
     expect(cells).toEqual([`2020-01-02|${HOSTILE}`, 'Unknown|Drowning']);
     expect(el.querySelector('.details-more')).toBeNull();
@@ -118,6 +119,7 @@ describe('details panel', () => {
     const urls: string[] = [];
     const errors: (string | null)[] = [];
     const panel = createDetailsPanel(document, i18n, {
+      vocab,
       params: () => new URLSearchParams({ radius_km: '40', reach_km: '80' }),
       onError: (m) => errors.push(m),
       fetchFn: (u) => {
@@ -148,6 +150,7 @@ describe('details panel', () => {
     const urls: string[] = [];
     let radius = '25';
     const panel = createDetailsPanel(document, i18n, {
+      vocab,
       params: () => new URLSearchParams({ radius_km: radius }),
       onError: () => {},
       fetchFn: (u) => {
@@ -174,6 +177,7 @@ describe('details panel', () => {
   it('reports a 404 as not available, without throwing', async () => {
     const errors: (string | null)[] = [];
     const panel = createDetailsPanel(document, i18n, {
+      vocab,
       params: () => new URLSearchParams(),
       onError: (m) => errors.push(m),
       fetchFn: () => json(404, { code: 'not_found', message: 'not found' }),
@@ -189,6 +193,7 @@ describe('details panel', () => {
   it('reports other failures in the status region', async () => {
     const errors: (string | null)[] = [];
     const panel = createDetailsPanel(document, i18n, {
+      vocab,
       params: () => new URLSearchParams(),
       onError: (m) => errors.push(m),
       fetchFn: () => Promise.reject(new TypeError('offline')),

@@ -3,7 +3,7 @@ import { coverageText, kmRange } from './analysispopup';
 import { ApiError, type Feature } from '../../shared/api';
 import type { I18n } from '../../shared/i18n';
 import { describeError } from '../../shared/status';
-import { causeLabel, serviceCategoryLabel } from '../../shared/vocab';
+import { causeLabel, serviceCategoryLabel, type Vocabulary } from '../../shared/vocabulary';
 
 /**
  * The details of one stretch of route (GET /risk/segments/{id}): dead and
@@ -197,7 +197,7 @@ export function buildPerYearChart(doc: Document, i18n: I18n, years: readonly Yea
 }
 
 /** The body of the details panel: chart, services, top incidents and how many more. */
-export function renderDetails(doc: Document, i18n: I18n, d: SegmentDetails, reachKm: number): HTMLElement {
+export function renderDetails(doc: Document, i18n: I18n, d: SegmentDetails, reachKm: number, vocab: Vocabulary | null = null): HTMLElement {
   const { t } = i18n;
   const root = doc.createElement('div');
   root.className = 'details-body';
@@ -211,7 +211,7 @@ export function renderDetails(doc: Document, i18n: I18n, d: SegmentDetails, reac
     for (const s of d.services) {
       const dt = doc.createElement('dt');
       dt.dir = 'auto';
-      dt.textContent = serviceCategoryLabel(i18n, s.category);
+      dt.textContent = serviceCategoryLabel(i18n, s.category, vocab);
       const dd = doc.createElement('dd');
       dd.className = `coverage coverage-${s.status}`;
       dd.dataset.coverage = s.status;
@@ -260,7 +260,7 @@ export function renderDetails(doc: Document, i18n: I18n, d: SegmentDetails, reac
       inc.date || t('details.unknownDate'),
       i18n.formatNumber(inc.dead),
       i18n.formatNumber(inc.missing),
-      inc.cause ? causeLabel(i18n, inc.cause) : '–',
+      inc.cause ? causeLabel(i18n, inc.cause, vocab) : '–',
       inc.distanceKm !== null ? t('details.distanceKm', { km: i18n.formatNumber(inc.distanceKm, 1) }) : '–',
     ];
     for (const c of cells) {
@@ -294,6 +294,8 @@ export interface DetailsPanel {
 }
 
 export interface DetailsOptions {
+  /** The vocabulary: risk classes, and the labels of causes and service categories. */
+  vocab: Vocabulary;
   /** The risk query of the current settings and filters. */
   params(): URLSearchParams;
   /** Shows (or clears, with null) a message in the status region. */
@@ -391,11 +393,11 @@ export function createDetailsPanel(doc: Document, i18n: I18n, opts: DetailsOptio
       const d = readDetails(await res.json());
       if (c.signal.aborted) return;
       if (d.segment) {
-        const s = readSegment(d.segment);
+        const s = readSegment(d.segment, opts.vocab);
         h.textContent = t('details.heading', { route: s.route || t('riskPopup.title'), ...kmRange(i18n, s.startKm, s.endKm) });
       }
       message.textContent = '';
-      body.replaceChildren(renderDetails(doc, i18n, d, reach));
+      body.replaceChildren(renderDetails(doc, i18n, d, reach, opts.vocab));
       aside.dataset.status = 'ready';
       opts.onError(null);
       if (focus) h.focus({ preventScroll: false });

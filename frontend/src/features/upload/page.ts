@@ -3,7 +3,7 @@ import type { ConfirmFn } from '../../shared/dialog';
 import type { I18n, MessageKey } from '../../shared/i18n';
 import { sortLayers } from '../layers/panel';
 import { errorMessage } from '../../shared/status';
-import { isKind, kindLabel, type Kind } from '../../shared/vocab';
+import { isKind, kindLabel, type Kind } from '../../shared/kinds';
 import { createMappingTable } from './mapping';
 import { createPreview } from './preview';
 import { createPublishForm, type PublishRequest } from './publish';

@@ -4,7 +4,7 @@ import type { Feature } from '../../shared/api';
 import type { I18n } from '../../shared/i18n';
 import { createMap, DEFAULT_VIEW, loadBasemap } from '../../map/map';
 import { buildPopup, popupTitle } from '../layers/popup';
-import type { Kind } from '../../shared/vocab';
+import type { Kind } from '../../shared/kinds';
 
 /** Features listed under the preview map (as buttons that show them on the map). */
 export const PREVIEW_LIST_MAX = 100;

@@ -1,6 +1,6 @@
 import type { LayerMeta } from '../../shared/api';
 import type { I18n, MessageKey } from '../../shared/i18n';
-import { LAYER_ID, kindLabel } from '../../shared/vocab';
+import { LAYER_ID, kindLabel } from '../../shared/kinds';
 import type { NewLayer, OnError, Sensitivity } from './uploadapi';
 
 /** What the publish form asks for: a new layer, or a new version of an existing one. */

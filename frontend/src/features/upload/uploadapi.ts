@@ -1,6 +1,6 @@
 import { ApiError, isAbort, parseMeta, type Feature, type LayerMeta } from '../../shared/api';
 import type { Session } from '../session/session';
-import { isKind, type Kind } from '../../shared/vocab';
+import { isKind, type Kind } from '../../shared/kinds';
 
 /**
  * The client of the upload and layer-management endpoints. Every request goes

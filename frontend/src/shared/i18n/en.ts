@@ -227,6 +227,7 @@ export const en = {
     'status.errorWithId': 'Could not load {what}: {message} (request {id})',
     'status.what.config': 'the server settings',
     'status.what.layers': 'the list of layers',
+    'status.what.vocabulary': 'the risk classes and categories',
     'status.what.layer': 'the layer “{title}”',
     'status.what.values': 'the filter options',
     'status.what.basemap': 'the basemap',
