@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkFilters, decodeState, emptyFilters, encodeState, isIsoDate, type UrlState } from './urlstate';
+import { appendFilters, checkFilters, decodeState, emptyFilters, encodeState, isIsoDate, type UrlState } from './urlstate';
 import { TEST_VOCABULARY as vocab } from './testdata/vocabulary';
 
 describe('URL state', () => {
@@ -79,6 +79,13 @@ describe('URL state', () => {
     expect(early.filters.cause).toBe('Lightning');
     expect(checkFilters(early.filters, vocab)).toEqual({ ...emptyFilters(), route: 'Darien' });
     expect(checkFilters({ ...emptyFilters(), cause: 'Drowning' }, vocab).cause).toBe('Drowning');
+  });
+
+  it('writes filters in the one dialect: route, cause, category', () => {
+    const f = { ...emptyFilters(), route: 'Darien', cause: 'Drowning', category: 'health' };
+    expect(appendFilters(new URLSearchParams(), f, ['route', 'cause', 'category']).toString()).toBe('route=Darien&cause=Drowning&category=health');
+    expect(appendFilters(new URLSearchParams(), f, ['cause']).toString()).toBe('cause=Drowning');
+    expect(appendFilters(new URLSearchParams(), emptyFilters(), ['route', 'cause', 'category']).toString()).toBe('');
   });
 
   it('round-trips the analysis layers (route risk, hotspots) with the other layers', () => {

@@ -23,6 +23,27 @@ export interface Filters {
   category: string;
 }
 
+/** The filters a request can carry, by their name in a query. */
+export type FilterName = 'route' | 'cause' | 'category';
+
+/**
+ * The one dialect of filters in a query: `route`, `cause`, `category`, each
+ * repeatable, in the dashboard's URL, the embed's and the image's, and the
+ * features and hotspots requests.
+ */
+export const FILTER_PARAMS: Readonly<Record<FilterName, string>> = { route: 'route', cause: 'cause', category: 'category' };
+
+/**
+ * Appends the filters named in `which` that are set to a query, under
+ * `names` (FILTER_PARAMS unless an endpoint spells them otherwise).
+ */
+export function appendFilters(
+  q: URLSearchParams, filters: Filters, which: readonly FilterName[], names: Readonly<Record<FilterName, string>> = FILTER_PARAMS,
+): URLSearchParams {
+  for (const k of which) if (filters[k]) q.append(names[k], filters[k]);
+  return q;
+}
+
 /** Everything the URL carries. Absent parts are undefined and fall back to defaults. */
 export interface UrlState {
   view?: View;
@@ -125,9 +146,7 @@ export function encodeState(state: UrlState): string {
   const f = state.filters;
   if (f.from) q.set('from', f.from);
   if (f.to) q.set('to', f.to);
-  if (f.route) q.set('route', f.route);
-  if (f.cause) q.set('cause', f.cause);
-  if (f.category) q.set('category', f.category);
+  appendFilters(q, f, ['route', 'cause', 'category']);
   if (state.risk) {
     for (const k of RISK_SETTING_KEYS) {
       if (state.risk[k] !== RISK_LIMITS[k].default) q.set(RISK_LIMITS[k].url, String(state.risk[k]));

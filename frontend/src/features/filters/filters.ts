@@ -1,6 +1,6 @@
 import type { I18n } from '../../shared/i18n';
 import type { ValueCount } from '../../shared/api';
-import { emptyFilters, isIsoDate, type Filters } from '../../shared/urlstate';
+import { appendFilters, emptyFilters, isIsoDate, type Filters } from '../../shared/urlstate';
 import type { Kind } from '../../shared/kinds';
 import { causeLabel, serviceCategoryLabel, type Vocabulary } from '../../shared/vocabulary';
 
@@ -82,12 +82,11 @@ export function featureParams(layer: LayerInfo, filters: Filters, zoom?: number)
   if (kind === 'incident') {
     const dt = layer.time_property ? datetimeParam(filters.from, filters.to) : '';
     if (dt) q.set('datetime', dt);
-    if (filters.route) q.set('route', filters.route);
-    if (filters.cause) q.set('cause', filters.cause);
+    appendFilters(q, filters, ['route', 'cause']);
   } else if (kind === 'route') {
-    if (filters.route) q.set('route', filters.route);
+    appendFilters(q, filters, ['route']);
   } else if (kind === 'service') {
-    if (filters.category) q.set('category', filters.category);
+    appendFilters(q, filters, ['category']);
   }
   const props = slimProperties(layer);
   if (props) q.set('properties', props.join(','));

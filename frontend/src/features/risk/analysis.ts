@@ -2,7 +2,7 @@ import type { Feature, Properties } from '../../shared/api';
 import { num } from '../../map/geometry';
 import { datetimeParam } from '../filters/filters';
 import { defaultRiskSettings, RISK_LIMITS, RISK_SETTING_KEYS, type RiskSettings } from './risksettings';
-import type { Filters } from '../../shared/urlstate';
+import { appendFilters, FILTER_PARAMS, type FilterName, type Filters } from '../../shared/urlstate';
 import { resolutionForZoom, isRiskClass, serviceCategoryRank, type Vocabulary } from '../../shared/vocabulary';
 
 /**
@@ -50,6 +50,14 @@ export const RISK_SETTINGS = {
 export const PRIORITY_LIMIT = 20;
 
 /**
+ * The filter names of the risk endpoints (/risk/segments, /risk/priorities,
+ * /risk/segments/{id}): the server's route risk reads `routes=` and
+ * `causes=` and refuses `route=` and `cause=`, so these requests, and only
+ * these, spell the two filters so. Every other request uses FILTER_PARAMS.
+ */
+export const RISK_FILTER_PARAMS: Readonly<Record<FilterName, string>> = { ...FILTER_PARAMS, route: 'routes', cause: 'causes' };
+
+/**
  * Query parameters of /risk/segments for `filters`: the settings, the date
  * range, the route and the cause. The service-category filter does not
  * change the analysis (coverage is reported for every category).
@@ -60,9 +68,7 @@ export function riskParams(filters: Filters, settings: RiskSettings = defaultRis
   for (const k of RISK_SETTING_KEYS) q.set(RISK_LIMITS[k].param, String(settings[k]));
   const dt = datetimeParam(filters.from, filters.to);
   if (dt) q.set('datetime', dt);
-  if (filters.route) q.append('routes', filters.route);
-  if (filters.cause) q.append('causes', filters.cause);
-  return q;
+  return appendFilters(q, filters, ['route', 'cause'], RISK_FILTER_PARAMS);
 }
 
 /** Query parameters of /risk/priorities: those of riskParams and the list length. */
@@ -102,8 +108,7 @@ export function hotspotParams(filters: Filters, zoom: number, vocab: Vocabulary)
   q.set('resolution', String(resolutionForZoom(vocab, zoom)));
   const dt = datetimeParam(filters.from, filters.to);
   if (dt) q.set('datetime', dt);
-  if (filters.cause) q.append('cause', filters.cause);
-  return q;
+  return appendFilters(q, filters, ['cause']);
 }
 
 /**
