@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createStore, sameValue } from './store';
+import { createStore, sameValue, settle, type Settled } from './store';
 
 interface S {
   filters: { route: string; cause: string };
@@ -96,5 +96,37 @@ describe('sameValue', () => {
     expect(sameValue(new Set(['a', 'b']), new Set(['b', 'a']))).toBe(true);
     expect(sameValue(null, {})).toBe(false);
     expect(sameValue(Number.NaN, Number.NaN)).toBe(true);
+  });
+});
+
+describe('settle', () => {
+  it('runs once after a burst of changes, and says while it waits', async () => {
+    vi.useFakeTimers();
+    try {
+      const s = createStore(initial());
+      const fn = vi.fn();
+      const marks: boolean[] = [];
+      const settled: Settled = settle(s, ['zoom'], 250, fn, (): void => {
+        marks.push(settled.pending());
+      });
+      s.set({ zoom: 4 });
+      vi.advanceTimersByTime(100);
+      s.set({ zoom: 5 });
+      s.set({ layers: [] });
+      expect(settled.pending()).toBe(true);
+      vi.advanceTimersByTime(249);
+      expect(fn).not.toHaveBeenCalled();
+      vi.advanceTimersByTime(1);
+      expect(fn).toHaveBeenCalledTimes(1);
+      expect(fn.mock.calls[0]![0].zoom).toBe(5);
+      expect(settled.pending()).toBe(false);
+      expect(marks).toEqual([true, false]);
+      settled.stop();
+      s.set({ zoom: 9 });
+      vi.advanceTimersByTime(500);
+      expect(fn).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

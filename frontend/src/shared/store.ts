@@ -1,4 +1,5 @@
 import type { RiskSettings } from '../features/risk/risksettings';
+import type { Role } from '../features/session/session';
 import type { PrivacyTier } from './api';
 import type { Filters } from './urlstate';
 
@@ -133,7 +134,7 @@ export interface SessionState {
   /** The privacy tier of the latest answer that stated one (null before any). */
   tier: PrivacyTier | null;
   /** The signed-in user's role, null when signed out (or not known yet). */
-  role: string | null;
+  role: Role | null;
   /** Whether the first answer about the session has come (sign-ins after it reload what depends on the tier). */
   known: boolean;
 }
@@ -151,3 +152,40 @@ export interface AppState {
 
 /** The store of a map page. */
 export type AppStore = Store<AppState>;
+
+/** A subscription that waits for a burst of changes to settle (see settle). */
+export interface Settled {
+  /** Whether a run is waiting. */
+  pending(): boolean;
+  /** Stops listening (a waiting run is dropped). */
+  stop(): void;
+}
+
+/**
+ * Subscribes `fn` to `keys`, run `ms` after the last change of a burst
+ * (filters typed in, a slider dragged). `onPending` runs when a run starts
+ * waiting and just before it runs, so that a busy marker can follow.
+ */
+export function settle<S extends object, K extends keyof S>(
+  store: Store<S>, keys: readonly K[], ms: number, fn: (state: Readonly<S>) => void, onPending?: () => void,
+): Settled {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const off = store.subscribe(keys, () => {
+    const first = timer === undefined;
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      onPending?.();
+      fn(store.get());
+    }, ms);
+    if (first) onPending?.();
+  });
+  return {
+    pending: () => timer !== undefined,
+    stop() {
+      off();
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}

@@ -9,6 +9,7 @@ import {
 import { rgba } from '../../map/pointcanvas';
 import type { Kind } from '../../shared/kinds';
 import { riskClassTermLabel, type Vocabulary } from '../../shared/vocabulary';
+import type { AppStore } from '../../shared/store';
 
 /** One route as the legend shows it. */
 export interface LegendRoute {
@@ -288,4 +289,32 @@ export function renderLegend(doc: Document, groups: readonly LegendGroup[]): Doc
     }
   }
   return frag;
+}
+
+/** The parts of a map's legend that the store does not hold. */
+export interface LegendSource {
+  /** The kinds of layer the legend covers. */
+  kinds: ReadonlySet<Kind>;
+  layers(): readonly LegendLayer[];
+  routeNames(): readonly string[];
+  routeColour(name: string): string;
+  vocab: Vocabulary;
+}
+
+/**
+ * Keeps `body` showing the legend of a map: drawn again whenever the
+ * layers shown, the risk settings or the privacy tier change in the store.
+ * Returns a redraw for what the store does not hold (route names, the
+ * answers of restricted layers).
+ */
+export function followLegend(store: AppStore, body: HTMLElement, i18n: I18n, src: LegendSource): () => void {
+  const draw = () => {
+    const s = store.get();
+    body.replaceChildren(renderLegend(body.ownerDocument, mapLegendGroups(i18n, {
+      kinds: src.kinds, layers: src.layers(), routeNames: src.routeNames(), routeColour: src.routeColour,
+      visible: new Set(s.layers), tier: s.session.tier, settings: s.risk, vocab: src.vocab,
+    })));
+  };
+  store.subscribe(['layers', 'risk', 'session'], draw, { immediate: true });
+  return draw;
 }

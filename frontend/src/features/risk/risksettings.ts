@@ -1,4 +1,7 @@
 import type { I18n, MessageKey } from '../../shared/i18n';
+import { el } from '../../shared/dom';
+import type { AppStore } from '../../shared/store';
+import type { StatusRegion } from '../../shared/status';
 
 /**
  * The user's settings of the risk analysis: how far incidents count, how
@@ -169,4 +172,16 @@ export function createRiskControls(
   });
 
   return { element: fs, set, inputs };
+}
+
+/**
+ * The "Risk settings" section of the dashboard, bound to the store: valid
+ * settings are one `store.set`, invalid ones a message in the status region.
+ */
+export function createRiskPanel(store: AppStore, i18n: I18n, status: StatusRegion): HTMLElement {
+  const controls = createRiskControls(document, i18n, store.get().risk, (s) => store.set({ risk: s }), (message) => {
+    if (message) status.set('riskSettings', message, true);
+    else status.clear('riskSettings');
+  });
+  return el('section', { class: 'panel-section risk', 'aria-label': i18n.t('riskSettings.heading') }, controls.element);
 }
