@@ -1,22 +1,20 @@
-import L from 'leaflet';
-import { ANALYSIS_IDS } from '../risk/analysis';
-import { AnalysisLayer } from '../risk/analysislayers';
-import { analysisSpecs, availableAnalyses, initialVisible } from '../risk/analysisspecs';
-import { ApiError, createApi, EMBED_TOKEN_HEADER, isAbort, type LayerMeta, type PrivacyTier } from '../../shared/api';
-import { sourceAttribution } from '../../map/attribution';
-import { debounce, isRestricted, mergeValues } from '../filters/filters';
-import { applyDocumentLanguage, createI18n, pickCatalogue, type I18n } from '../../shared/i18n';
-import { MapLayer } from '../layers/layers';
-import { mapLegendGroups, renderLegend } from '../legend/legend';
+import type L from 'leaflet';
 import { createMap, DEFAULT_VIEW, loadBasemap, nextFrames } from '../../map/map';
-import { fallbackRouteColour, routeColours } from '../../map/palette';
-import { sortLayers } from '../layers/panel';
-import { defaultRiskSettings } from '../risk/risksettings';
+import { sourceAttribution } from '../../map/attribution';
+import { ApiError, createApi, EMBED_TOKEN_HEADER, type LayerMeta, type PrivacyTier } from '../../shared/api';
+import { applyDocumentLanguage, createI18n, pickCatalogue, type I18n } from '../../shared/i18n';
+import { createStore, type AppState } from '../../shared/store';
 import { describeError, errorMessage } from '../../shared/status';
-import { roundCoord } from '../../shared/urlstate';
-import type { Kind } from '../../shared/kinds';
-import { checkFilters } from '../../shared/urlstate';
+import { checkFilters, roundCoord } from '../../shared/urlstate';
 import { loadVocabulary, type Vocabulary } from '../../shared/vocabulary';
+import { isRestricted } from '../filters/filters';
+import { createLayerSet, type LayerSet } from '../layers/layerset';
+import { MapLayer } from '../layers/layers';
+import { sortLayers } from '../layers/panel';
+import { followLegend } from '../legend/legend';
+import { ANALYSIS_IDS } from '../risk/analysis';
+import { availableAnalyses, initialVisible } from '../risk/analysisspecs';
+import { defaultRiskSettings } from '../risk/risksettings';
 import { createEmbedError, createEmbedFrame, createEmbedLoading } from './frame';
 import type { EmbedReadiness } from './readiness';
 import {
@@ -136,7 +134,6 @@ export async function runEmbed(env: EmbedEnv): Promise<void> {
 
   const frame = createEmbedFrame(doc, i18n, { title: state.title, asof: state.asof, legend: state.legend });
   app.replaceChildren(frame.element);
-  frame.setTier(tier);
 
   const map = createMap(frame.map, DEFAULT_VIEW, state.title || i18n.t('app.map'));
   fitView(map, state, token !== null);
@@ -156,35 +153,35 @@ export async function runEmbed(env: EmbedEnv): Promise<void> {
     frame.setStatus(describeError(i18n, i18n.t('status.what.basemap'), err), true);
   });
 
-  const filters = checkFilters(state.filters, vocab);
-  const risk = state.risk ?? defaultRiskSettings();
-  let colours = new Map<string, string>();
-  const routeColour = (name: string) => colours.get(name) ?? fallbackRouteColour(name);
-  let routeNames: string[] = [];
-  let knownRoutes: Set<string> | null = null;
+  // The embed's store: its state comes from the URL or the claims, and the
+  // session slice holds the tier its restricted layers are answered at.
+  const shownMetas = metas.filter((m) => visible.has(m.id));
+  const shownAnalyses = available.map((a) => a.id).filter((id) => visible.has(id));
+  const store = createStore<AppState>({
+    view: viewOf(map),
+    filters: checkFilters(state.filters, vocab),
+    layers: [...shownMetas.map((m) => m.id), ...shownAnalyses],
+    risk: state.risk ?? defaultRiskSettings(),
+    session: { tier, role: null, known: true },
+  });
+  store.subscribe(['session'], (s) => {
+    readiness.tier = s.session.tier;
+    frame.setTier(s.session.tier);
+  }, { immediate: true });
 
-  const layers: MapLayer[] = [];
-  const analyses: AnalysisLayer[] = [];
   const errors = new Map<string, string>();
-  let pendingZoom = false;
-  let followZoom: () => void = () => {};
-
+  let layerSet: LayerSet | null = null;
   const refresh = () => {
-    if (failed) return;
+    if (failed || !layerSet) return;
     // The tier is what restricted layers were answered at (the server answers
     // everything else at the public tier); before that, the token's.
-    const shownAt = layers.find((l) => isRestricted(l.meta) && l.tier !== null)?.tier ?? tier;
-    if (shownAt !== readiness.tier) {
-      readiness.tier = shownAt;
-      frame.setTier(shownAt);
-    }
+    const shownAt = layerSet.layers.find((l) => isRestricted(l.meta) && l.tier !== null)?.tier ?? tier;
+    store.update('session', (s) => ({ ...s, tier: shownAt }));
     const counts: Record<string, number> = {};
-    for (const l of layers) counts[l.meta.id] = l.summary().shown;
-    for (const a of analyses) counts[a.id] = a.summary().shown;
+    for (const l of layerSet.all()) counts[l.id] = l.summary().shown;
     readiness.counts = counts;
     frame.setStatus([...errors.values()].join(' '), errors.size > 0);
-    const busy = pendingZoom || layers.some((l) => l.isLoading) || analyses.some((a) => a.isLoading);
-    if (busy) doc.documentElement.dataset.busy = 'true';
+    if (layerSet.busy()) doc.documentElement.dataset.busy = 'true';
     else delete doc.documentElement.dataset.busy;
   };
   const noteError = (id: string, what: string, s: { status: string; error?: unknown }) => {
@@ -197,113 +194,64 @@ export async function runEmbed(env: EmbedEnv): Promise<void> {
     }
   };
 
-  const kinds = new Set<Kind>();
-  const updateLegend = () => {
-    if (!frame.legendBody || failed) return;
-    frame.legendBody.replaceChildren(renderLegend(doc, mapLegendGroups(i18n, {
-      kinds, layers, routeNames, routeColour, visible, tier: readiness.tier, settings: risk, vocab,
-    })));
-  };
-
-  for (const meta of metas) {
-    if (!visible.has(meta.id)) continue;
-    kinds.add(meta.kind);
-    const l = new MapLayer(map, api, meta, {
-      vocab,
-      routeColour,
-      onUpdate(layer) {
-        if (failed) return;
-        const s = layer.summary();
-        noteError(layer.meta.id, i18n.t('status.what.layer', { title: layer.meta.title }), s);
-        if (layer.meta.kind === 'route' || isRestricted(layer.meta)) updateLegend();
-        if (s.status === 'ready' && layer.isStale(filters)) followZoom();
-        refresh();
-      },
-    });
-    layers.push(l);
-  }
-  const specs = analysisSpecs(i18n, vocab, () => knownRoutes, () => risk);
-  for (const a of available) {
-    if (!visible.has(a.id)) continue;
-    analyses.push(new AnalysisLayer(map, api, specs[a.id], (layer) => {
+  // Route names give the routes their colours (as on the dashboard) and tell
+  // route risk whether a route filter names a line.
+  const needRoutes = shownMetas.some((m) => m.kind === 'route') || (visible.has(ANALYSIS_IDS.risk) && store.get().filters.route !== '');
+  let redrawLegend: () => void = () => {};
+  const set = createLayerSet({
+    map, api, i18n, vocab, store, metas: shownMetas, analyses: shownAnalyses,
+    routeMetas: needRoutes ? metas.filter((m) => m.kind === 'route') : null,
+    delayMs: ZOOM_DEBOUNCE_MS,
+    onUpdate(layer) {
       if (failed) return;
-      noteError(layer.id, i18n.t(layer.id === ANALYSIS_IDS.risk ? 'status.what.risk' : 'status.what.hotspots'), layer.summary());
+      const what = layer instanceof MapLayer
+        ? i18n.t('status.what.layer', { title: layer.meta.title })
+        : i18n.t(layer.id === ANALYSIS_IDS.risk ? 'status.what.risk' : 'status.what.hotspots');
+      noteError(layer.id, what, layer.summary());
+      if (layer instanceof MapLayer && (layer.meta.kind === 'route' || isRestricted(layer.meta))) redrawLegend();
       refresh();
-    }));
+    },
+    onRouteNames: () => redrawLegend(),
+    onValuesError: (m, err) => errors.set(`values:${m.id}`, describeError(i18n, i18n.t('status.what.values'), err)),
+    onPending: refresh,
+  });
+  layerSet = set;
+  if (frame.legendBody) {
+    redrawLegend = followLegend(store, frame.legendBody, i18n, {
+      kinds: new Set(shownMetas.map((m) => m.kind)), layers: () => set.layers, routeNames: set.routeNames, routeColour: set.routeColour, vocab,
+    });
   }
-
   teardown = () => {
-    for (const l of layers) void l.setVisible(false, filters);
-    for (const a of analyses) void a.setVisible(false, filters);
+    set.stop();
     map.remove();
   };
 
-  // Route names give the routes their colours (as on the dashboard) and tell
-  // route risk whether a route filter names a line.
-  const routeMetas = metas.filter((m) => m.kind === 'route');
-  const needRoutes = layers.some((l) => l.meta.kind === 'route') || (visible.has(ANALYSIS_IDS.risk) && filters.route !== '');
-  const routeNamesP: Promise<void> = needRoutes
-    ? Promise.all(routeMetas.map((m) => api.values(m.id, 'name').catch((err) => {
-      if (!isAbort(err)) errors.set(`values:${m.id}`, describeError(i18n, i18n.t('status.what.values'), err));
-      return [];
-    }))).then((lists) => {
-      routeNames = mergeValues(lists, i18n.lang).map((v) => v.value);
-      knownRoutes = new Set(routeNames);
-      colours = routeColours(routeNames);
-      updateLegend();
-    })
-    : Promise.resolve();
-
   // Links: the image of what is shown, and the dashboard at the same place.
-  const updateLinks = () => {
+  store.subscribe(['view'], (s) => {
     if (failed) return;
     const b = map.getBounds();
     const bbox = boundsBBox(b.getWest(), b.getSouth(), b.getEast(), b.getNorth());
     const size = map.getSize();
-    const shown: EmbedState = { ...state, layers: [...visible] };
+    const shown: EmbedState = { ...state, layers: [...s.layers] };
     if (bbox) shown.view = { bbox };
     frame.setDownload(renderUrl('png', shown, { width: size.x, height: size.y, ratio: DOWNLOAD_RATIO }, token));
-    const c = map.getCenter().wrap();
-    frame.setOpen(dashboardUrl(shown, { z: map.getZoom(), lat: Number(roundCoord(c.lat)), lon: Number(roundCoord(c.lng)) }));
-  };
-  updateLinks();
-  map.on('moveend', updateLinks);
+    if (s.view && 'z' in s.view) frame.setOpen(dashboardUrl(shown, s.view));
+  }, { immediate: true });
+  map.on('moveend', () => store.set({ view: viewOf(map) }));
 
-  updateLegend();
   refresh();
-  const firstLoads = layers.map(async (l) => {
-    if (l.meta.kind === 'route') await routeNamesP;
-    if (!failed) await l.setVisible(true, filters);
-  });
-  const analysisLoads = analyses.map(async (a) => {
-    if (a.id === ANALYSIS_IDS.risk && filters.route) await routeNamesP;
-    if (!failed) await a.setVisible(true, filters);
-  });
-
-  // Restricted layers drawn as cells and hotspots follow the zoom, as on the dashboard.
-  const restricted = layers.filter((l) => isRestricted(l.meta));
-  const refetchForZoom = debounce(() => {
-    pendingZoom = false;
-    for (const l of restricted) void l.applyFilters(filters);
-    refresh();
-  }, ZOOM_DEBOUNCE_MS);
-  followZoom = () => {
-    pendingZoom = true;
-    refresh();
-    refetchForZoom();
-  };
-  map.on('zoomend', () => {
-    if (failed) return;
-    for (const a of analyses) void a.refresh(filters);
-    if (restricted.some((l) => l.isStale(filters))) followZoom();
-  });
-
-  await Promise.all([basemapDone, routeNamesP, ...firstLoads, ...analysisLoads]);
+  await Promise.all([basemapDone, set.routeValues, set.start()]);
   await nextFrames(2);
   if (failed) return;
   refresh();
   readiness.ready = true;
   doc.documentElement.dataset.ready = 'true';
+}
+
+/** The view of a map as the store holds it: zoom and centre, rounded as URLs write them. */
+function viewOf(map: L.Map): { z: number; lat: number; lon: number } {
+  const c = map.getCenter().wrap();
+  return { z: map.getZoom(), lat: Number(roundCoord(c.lat)), lon: Number(roundCoord(c.lng)) };
 }
 
 /**
