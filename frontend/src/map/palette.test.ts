@@ -73,7 +73,7 @@ describe('legend', () => {
   it('renders route names (data) as text', () => {
     const groups = legendGroups(i18n, new Set(['route']), [{ name: '<img src=x onerror=alert(1)>', colour: '#000', approximate: true }]);
     const host = document.createElement('div');
-    host.append(renderLegend(document, groups));
+    host.append(renderLegend(groups));
     expect(host.querySelector('img')).toBeNull();
     expect(host.querySelector('.legend-label')!.textContent).toBe('<img src=x onerror=alert(1)> (approximate)');
     expect(host.querySelector<HTMLElement>('.swatch-line')!.dataset.dash).toBe(APPROXIMATE_DASH);

@@ -1,4 +1,5 @@
 import L from 'leaflet';
+import { el } from '../shared/dom';
 import type { PointStyle } from './palette';
 
 /**
@@ -52,7 +53,7 @@ export function visibleIndices(px: Float64Array, py: Float64Array, r: Float32Arr
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const PointCanvasClass: new (options: L.RendererOptions) => PointCanvas = (L.Renderer as any).extend({
   _initContainer(this: any) {
-    this._container = document.createElement('canvas');
+    this._container = el('canvas');
     this._ctx = this._container.getContext('2d');
   },
 

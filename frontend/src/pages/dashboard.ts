@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   let set: LayerSet | null = null;
   let priorities: PrioritiesFollower | null = null;
   let redrawLegend: () => void = () => {};
-  const status = new StatusRegion(document);
+  const status = new StatusRegion();
   const session = createSession();
   const sessionState = followSession({
     store, api, session, i18n, status,
@@ -76,9 +76,9 @@ async function main(): Promise<void> {
 
   // Layout: a skip link, the panel (header, status, layers, filters, risk settings, legend,
   // stretch details, priorities, about) and the map.
-  const tierBadge = createTierBadge(document, i18n);
+  const tierBadge = createTierBadge(i18n);
   const uploadLink = el('a', { id: 'upload-link', class: 'upload-link', href: 'upload.html', hidden: true }, t('session.uploadLink'));
-  const account = el('div', { class: 'account' }, [createSignIn(document, i18n, session).element, uploadLink, tierBadge.element]);
+  const account = el('div', { class: 'account' }, [createSignIn(i18n, session).element, uploadLink, tierBadge.element]);
   store.subscribe(['session'], (s) => {
     uploadLink.hidden = !canEdit(s.session.role);
     tierBadge.set(s.session.tier);
@@ -214,7 +214,7 @@ async function main(): Promise<void> {
     },
   });
   let prioritiesLoad: Promise<void> = Promise.resolve();
-  const listed = createPriorities(document, i18n, vocab, (feature, button) => popups.showPriority(feature, button));
+  const listed = createPriorities(i18n, vocab, (feature, button) => popups.showPriority(feature, button));
   if (hasRisk) {
     detailsSlot.replaceWith(details.element);
     settle(store, ['filters', 'risk'], RELOAD_DELAY_MS, () => void details.refresh());

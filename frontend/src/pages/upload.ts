@@ -2,6 +2,7 @@ import 'leaflet/dist/leaflet.css';
 import '../shared/styles.css';
 import '../features/upload/upload.css';
 import { confirmDialog } from '../shared/dialog';
+import { el } from '../shared/dom';
 import { applyDocumentLanguage, createI18n, pickCatalogue } from '../shared/i18n';
 import { canEdit, createSession } from '../features/session/session';
 import { createSignIn, roleLabel } from '../features/session/signin';
@@ -17,45 +18,21 @@ function main(): void {
   doc.title = i18n.t('upload.docTitle');
   const session = createSession();
   const api = createUploadApi(session);
-  const signIn = createSignIn(doc, i18n, session);
+  const signIn = createSignIn(i18n, session);
   const page = createUploadPage(doc, i18n, { api, confirm: confirmDialog(doc, i18n) });
   const { t } = i18n;
 
-  const app = doc.getElementById('upload-app') ?? doc.body;
-  const skip = doc.createElement('a');
-  skip.className = 'skip-link';
-  skip.href = '#upload-main';
-  skip.textContent = t('upload.skip');
-  const header = doc.createElement('header');
-  header.className = 'upload-header';
-  const titles = doc.createElement('div');
-  const h1 = doc.createElement('h1');
-  h1.textContent = t('upload.heading');
-  const sub = doc.createElement('p');
-  sub.className = 'subtitle';
-  sub.textContent = t('upload.subtitle');
-  titles.append(h1, sub);
-  const back = doc.createElement('a');
-  back.href = './';
-  back.className = 'back-link';
-  back.textContent = t('upload.backToMap');
-  const account = doc.createElement('div');
-  account.className = 'account';
-  account.append(signIn.element);
-  header.append(titles, back, account);
-
-  const mainEl = doc.createElement('main');
-  mainEl.id = 'upload-main';
-  mainEl.tabIndex = -1;
-  const gate = doc.createElement('p');
-  gate.id = 'upload-gate';
-  gate.className = 'gate';
-  gate.setAttribute('role', 'status');
-  gate.setAttribute('aria-live', 'polite');
-  gate.textContent = t('upload.checkingSession');
-  mainEl.append(gate, page.element);
+  const gate = el('p', { id: 'upload-gate', class: 'gate', role: 'status', 'aria-live': 'polite' }, t('upload.checkingSession'));
   page.element.hidden = true;
-  app.replaceChildren(skip, header, mainEl);
+  (doc.getElementById('upload-app') ?? doc.body).replaceChildren(
+    el('a', { class: 'skip-link', href: '#upload-main' }, t('upload.skip')),
+    el('header', { class: 'upload-header' }, [
+      el('div', null, [el('h1', null, t('upload.heading')), el('p', { class: 'subtitle' }, t('upload.subtitle'))]),
+      el('a', { href: './', class: 'back-link' }, t('upload.backToMap')),
+      el('div', { class: 'account' }, signIn.element),
+    ]),
+    el('main', { id: 'upload-main', tabindex: -1 }, [gate, page.element]),
+  );
 
   const render = () => {
     const info = session.info;

@@ -1,3 +1,4 @@
+import { el } from './dom';
 import type { I18n } from './i18n';
 
 /** What can take the focus inside a dialog. */
@@ -118,40 +119,24 @@ export function confirmDialog(doc: Document, i18n: I18n): ConfirmFn {
   return (options) =>
     new Promise<boolean>((resolve) => {
       n++;
-      const dialog = doc.createElement('dialog');
-      dialog.className = 'dialog confirm-dialog';
-      dialog.setAttribute('role', 'alertdialog');
-      dialog.setAttribute('aria-modal', 'true');
-      const h = doc.createElement('h2');
-      h.id = `confirm-title-${n}`;
-      h.textContent = options.title;
-      const p = doc.createElement('p');
-      p.id = `confirm-message-${n}`;
-      p.textContent = options.message;
-      dialog.setAttribute('aria-labelledby', h.id);
-      dialog.setAttribute('aria-describedby', p.id);
-      const actions = doc.createElement('div');
-      actions.className = 'dialog-actions';
-      const ok = doc.createElement('button');
-      ok.type = 'button';
-      ok.className = options.danger ? 'confirm-ok danger' : 'confirm-ok';
-      ok.textContent = options.confirm;
-      const cancel = doc.createElement('button');
-      cancel.type = 'button';
-      cancel.className = 'confirm-cancel';
-      cancel.textContent = i18n.t('dialog.cancel');
-      actions.append(ok, cancel);
-      dialog.append(h, p, actions);
       let answer = false;
+      const ok = el('button', { type: 'button', class: options.danger ? 'confirm-ok danger' : 'confirm-ok', onclick: () => {
+        answer = true;
+        modal.close();
+      } }, options.confirm);
+      const cancel = el('button', { type: 'button', class: 'confirm-cancel', onclick: () => modal.close() }, i18n.t('dialog.cancel'));
+      const dialog = el('dialog', {
+        class: 'dialog confirm-dialog', role: 'alertdialog', 'aria-modal': 'true',
+        'aria-labelledby': `confirm-title-${n}`, 'aria-describedby': `confirm-message-${n}`,
+      }, [
+        el('h2', { id: `confirm-title-${n}` }, options.title),
+        el('p', { id: `confirm-message-${n}` }, options.message),
+        el('div', { class: 'dialog-actions' }, [ok, cancel]),
+      ]);
       const modal = new Modal(dialog, () => {
         dialog.remove();
         resolve(answer);
       });
-      ok.addEventListener('click', () => {
-        answer = true;
-        modal.close();
-      });
-      cancel.addEventListener('click', () => modal.close());
       doc.body.append(dialog);
       modal.open(cancel);
     });

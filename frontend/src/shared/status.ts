@@ -1,4 +1,5 @@
 import { ApiError } from './api';
+import { el } from './dom';
 import type { I18n } from './i18n';
 
 /** The message for a failed request, naming what failed and the request id if the server gave one. */
@@ -33,12 +34,8 @@ export class StatusRegion {
   readonly element: HTMLElement;
   private readonly messages = new Map<string, { text: string; error: boolean }>();
 
-  constructor(doc: Document) {
-    this.element = doc.createElement('div');
-    this.element.id = 'status';
-    this.element.className = 'status';
-    this.element.setAttribute('role', 'status');
-    this.element.setAttribute('aria-live', 'polite');
+  constructor() {
+    this.element = el('div', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' });
   }
 
   /** Sets the message about `key`. */
@@ -58,13 +55,6 @@ export class StatusRegion {
   }
 
   private render(): void {
-    const doc = this.element.ownerDocument;
-    const items = [...this.messages.values()].map((m) => {
-      const p = doc.createElement('p');
-      p.className = m.error ? 'status-error' : 'status-info';
-      p.textContent = m.text;
-      return p;
-    });
-    this.element.replaceChildren(...items);
+    this.element.replaceChildren(...[...this.messages.values()].map((m) => el('p', { class: m.error ? 'status-error' : 'status-info' }, m.text)));
   }
 }

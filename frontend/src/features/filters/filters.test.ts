@@ -140,7 +140,7 @@ describe('filter controls', () => {
 
   it('labels every control and reports edits', () => {
     const changes: Filters[] = [];
-    const c = createFilterControls(document, i18n, vocab, (f) => changes.push(f), () => {});
+    const c = createFilterControls(i18n, vocab, (f) => changes.push(f), () => {});
     document.body.replaceChildren(c.element);
     for (const el of c.element.querySelectorAll('input, select')) {
       expect(document.querySelector(`label[for="${el.id}"]`)?.textContent).toBeTruthy();
@@ -153,7 +153,7 @@ describe('filter controls', () => {
   });
 
   it('shows filters from a URL, even a route the list does not have, as text', () => {
-    const c = createFilterControls(document, i18n, vocab, () => {}, () => {});
+    const c = createFilterControls(i18n, vocab, () => {}, () => {});
     c.setRoutes([{ value: 'Central Mediterranean', count: 1659 }]);
     c.set({ ...emptyFilters(), route: '<img src=x onerror=alert(1)>' });
     expect(c.get().route).toBe('<img src=x onerror=alert(1)>');
@@ -163,7 +163,7 @@ describe('filter controls', () => {
   });
 
   it('labels service categories from the catalogue', () => {
-    const c = createFilterControls(document, i18n, vocab, () => {}, () => {});
+    const c = createFilterControls(i18n, vocab, () => {}, () => {});
     c.setCategories([{ value: 'wash', count: 3 }, { value: 'other-thing', count: 1 }]);
     const opts = [...c.element.querySelectorAll<HTMLOptionElement>('#filter-category option')].map((o) => o.textContent);
     expect(opts).toEqual(['All categories', 'Water, sanitation and hygiene (3)', 'other-thing (1)']);

@@ -1,3 +1,4 @@
+import { el, options } from '../../shared/dom';
 import type { I18n } from '../../shared/i18n';
 import type { ValueCount } from '../../shared/api';
 import { appendFilters, emptyFilters, isIsoDate, type Filters } from '../../shared/urlstate';
@@ -151,40 +152,23 @@ export interface FilterControls {
  * its order. `onChange` runs on every user edit, `onReset` when "Reset
  * filters" is pressed.
  */
-export function createFilterControls(doc: Document, i18n: I18n, vocab: Vocabulary, onChange: (f: Filters) => void, onReset: () => void): FilterControls {
+export function createFilterControls(i18n: I18n, vocab: Vocabulary, onChange: (f: Filters) => void, onReset: () => void): FilterControls {
   const { t } = i18n;
-  const fs = doc.createElement('section');
-  fs.className = 'panel-section filters';
-  fs.setAttribute('aria-labelledby', 'filters-heading');
-  const h = doc.createElement('h2');
-  h.id = 'filters-heading';
-  h.textContent = t('filters.heading');
-  fs.append(h);
-
-  const dates = doc.createElement('fieldset');
-  dates.className = 'dates';
-  const dl = doc.createElement('legend');
-  dl.textContent = t('filters.dates');
-  dates.append(dl);
-  const from = dateInput(doc, 'filter-from', t('filters.from'));
-  const to = dateInput(doc, 'filter-to', t('filters.to'));
-  dates.append(from.wrap, to.wrap);
-  fs.append(dates);
-
-  const route = selectInput(doc, 'filter-route', t('filters.route'));
-  const cause = selectInput(doc, 'filter-cause', t('filters.cause'));
-  const category = selectInput(doc, 'filter-category', t('filters.category'));
-  fs.append(route.wrap, cause.wrap, category.wrap);
+  const from = dateInput('filter-from', t('filters.from'));
+  const to = dateInput('filter-to', t('filters.to'));
+  const route = selectInput('filter-route', t('filters.route'));
+  const cause = selectInput('filter-cause', t('filters.cause'));
+  const category = selectInput('filter-category', t('filters.category'));
+  const reset = el('button', { type: 'button', id: 'filter-reset', onclick: onReset }, t('filters.reset'));
+  const fs = el('section', { class: 'panel-section filters', 'aria-labelledby': 'filters-heading' }, [
+    el('h2', { id: 'filters-heading' }, t('filters.heading')),
+    el('fieldset', { class: 'dates' }, [el('legend', null, t('filters.dates')), from.wrap, to.wrap]),
+    route.wrap, cause.wrap, category.wrap, reset,
+  ]);
 
   fillSelect(cause.select, t('filters.causeAll'), vocab.causes.map((c) => ({ value: c.category, label: causeLabel(i18n, c.category, vocab) })));
   fillSelect(route.select, t('filters.routeAll'), []);
   fillSelect(category.select, t('filters.categoryAll'), []);
-
-  const reset = doc.createElement('button');
-  reset.type = 'button';
-  reset.id = 'filter-reset';
-  reset.textContent = t('filters.reset');
-  fs.append(reset);
 
   let current = emptyFilters();
   const get = (): Filters => ({
@@ -205,7 +189,6 @@ export function createFilterControls(doc: Document, i18n: I18n, vocab: Vocabular
     el.addEventListener('input', changed);
   }
   for (const el of [route.select, cause.select, category.select]) el.addEventListener('change', changed);
-  reset.addEventListener('click', onReset);
 
   const set = (f: Filters) => {
     from.input.value = f.from;
@@ -243,53 +226,22 @@ export function createFilterControls(doc: Document, i18n: I18n, vocab: Vocabular
   };
 }
 
-function dateInput(doc: Document, id: string, label: string) {
-  const wrap = doc.createElement('div');
-  wrap.className = 'field';
-  const l = doc.createElement('label');
-  l.htmlFor = id;
-  l.textContent = label;
-  const input = doc.createElement('input');
-  input.type = 'date';
-  input.id = id;
-  input.name = id;
-  input.min = '2014-01-01';
-  wrap.append(l, input);
-  return { wrap, input };
+function dateInput(id: string, label: string) {
+  const input = el('input', { type: 'date', id, name: id, min: '2014-01-01' });
+  return { wrap: el('div', { class: 'field' }, [el('label', { for: id }, label), input]), input };
 }
 
-function selectInput(doc: Document, id: string, label: string) {
-  const wrap = doc.createElement('div');
-  wrap.className = 'field';
-  const l = doc.createElement('label');
-  l.htmlFor = id;
-  l.textContent = label;
-  const select = doc.createElement('select');
-  select.id = id;
-  select.name = id;
-  wrap.append(l, select);
-  return { wrap, select };
+function selectInput(id: string, label: string) {
+  const select = el('select', { id, name: id });
+  return { wrap: el('div', { class: 'field' }, [el('label', { for: id }, label), select]), select };
 }
 
-function fillSelect(select: HTMLSelectElement, allLabel: string, options: { value: string; label: string }[]): void {
-  const doc = select.ownerDocument;
-  const all = doc.createElement('option');
-  all.value = '';
-  all.textContent = allLabel;
-  const opts = options.map((o) => {
-    const el = doc.createElement('option');
-    el.value = o.value;
-    el.textContent = o.label;
-    return el;
-  });
-  select.replaceChildren(all, ...opts);
+function fillSelect(select: HTMLSelectElement, allLabel: string, list: { value: string; label: string }[]): void {
+  select.replaceChildren(...options([{ value: '', label: allLabel }, ...list]));
 }
 
 /** Adds an option for a value the list does not have yet (e.g. from a shared URL). */
 function ensureOption(select: HTMLSelectElement, value: string): void {
   if (value === '' || [...select.options].some((o) => o.value === value)) return;
-  const o = select.ownerDocument.createElement('option');
-  o.value = value;
-  o.textContent = value;
-  select.append(o);
+  select.append(...options([{ value, label: value }]));
 }

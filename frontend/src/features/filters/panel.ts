@@ -38,7 +38,7 @@ export function createFilterPanel(o: FilterPanelOptions): HTMLElement {
     }
     store.set({ filters: n.filters });
   };
-  const controls = createFilterControls(document, i18n, o.vocab, apply, () => {
+  const controls = createFilterControls(i18n, o.vocab, apply, () => {
     controls.set(emptyFilters());
     apply(emptyFilters());
   });

@@ -38,26 +38,26 @@ function tags(el: Element): string[] {
 
 describe('cell popup', () => {
   it('reads as counts of the area, with the months, and says that exact locations need a sign-in', () => {
-    const el = buildCellPopup(document, i18n, 'incident', 'Deaths and disappearances', cell('831849fffffffff', 23, 40, 12));
+    const el = buildCellPopup(i18n, 'incident', 'Deaths and disappearances', cell('831849fffffffff', 23, 40, 12));
     expect(el.querySelector('.popup-title')!.textContent).toBe('Incidents in this area');
     expect(el.querySelector('.popup-layer')!.textContent).toBe('Layer: Deaths and disappearances');
     expect(el.querySelector('.popup-cell-summary')!.textContent).toBe('23 incidents in this area · 40 dead · 12 missing · 2019-03 – 2024-07');
     expect(el.querySelector('.popup-note')!.textContent).toBe('Exact locations are shown to signed-in partners and staff.');
     expect(el.querySelector('.popup-cell')!.textContent).toBe('H3 cell 831849fffffffff, resolution 3');
-    const one = buildCellPopup(document, i18n, 'incident', 'I', cell('831849fffffffff', 1, 1, 0, { first_month: '2020-05', last_month: '2020-05' }));
+    const one = buildCellPopup(i18n, 'incident', 'I', cell('831849fffffffff', 1, 1, 0, { first_month: '2020-05', last_month: '2020-05' }));
     expect(one.querySelector('.popup-cell-summary')!.textContent).toBe('1 incident in this area · 1 dead · 0 missing · 2020-05');
   });
 
   it('counts services without dead and missing', () => {
     const f: Feature = { type: 'Feature', id: 'c', geometry: hexagon(0, 0), properties: { aggregated: true, cell: '851e8053fffffff', resolution: 5, features: 1234 } };
-    const el = buildCellPopup(document, i18n, 'service', 'Health facilities', f);
+    const el = buildCellPopup(i18n, 'service', 'Health facilities', f);
     expect(el.querySelector('.popup-title')!.textContent).toBe('Services in this area');
     expect(el.querySelector('.popup-cell-summary')!.textContent).toBe('1,234 services in this area');
   });
 
   it('shows hostile strings as text and leaves out values that are not months or cell ids', () => {
     const f = cell(HOSTILE, 7, 2, 1, { cell: HOSTILE, first_month: '<script>alert(1)</script>', last_month: HOSTILE, resolution: HOSTILE, dead: '<b>9</b>' });
-    const el = buildCellPopup(document, i18n, 'incident', HOSTILE, f);
+    const el = buildCellPopup(i18n, 'incident', HOSTILE, f);
     document.body.replaceChildren(el);
     expect(tags(el).every((t) => ['article', 'h3', 'p'].includes(t))).toBe(true);
     expect(document.querySelector('img, script, b')).toBeNull();
@@ -139,7 +139,7 @@ describe('cell legend', () => {
     expect(points.note).toBeUndefined();
     expect(legendGroups(i18n, kinds, [], new Set(['service']))[1]!.entries[4]!.label).toBe('250 or more services in an area');
 
-    const frag = renderLegend(document, [incidents!]);
+    const frag = renderLegend([incidents!]);
     const host = document.createElement('div');
     host.append(frag);
     const swatches = [...host.querySelectorAll<HTMLElement>('.legend-incident .swatch-area')];

@@ -72,7 +72,7 @@ describe('panel', () => {
 
 describe('status region', () => {
   it('is a polite live region and clears messages by subject', () => {
-    const s = new StatusRegion(document);
+    const s = new StatusRegion();
     expect(s.element.getAttribute('role')).toBe('status');
     expect(s.element.getAttribute('aria-live')).toBe('polite');
     s.set('a', '<b>one</b>', true);

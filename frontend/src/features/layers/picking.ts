@@ -78,7 +78,7 @@ export function wirePicking(
   };
 
   const analysisPopup = (layer: AnalysisLayer, feature: Feature): HTMLElement =>
-    layer.id === ANALYSIS_IDS.risk ? buildSegmentPopup(doc, i18n, vocab, feature, reasonsOf(feature), settings().reachKm, onDetails) : buildHotspotPopup(doc, i18n, feature);
+    layer.id === ANALYSIS_IDS.risk ? buildSegmentPopup(i18n, vocab, feature, reasonsOf(feature), settings().reachKm, onDetails) : buildHotspotPopup(i18n, feature);
 
   let detail: AbortController | null = null;
   const newPopup = () => L.popup({ maxWidth: 360, minWidth: 220, autoPanPadding: [24, 24] });
@@ -95,24 +95,24 @@ export function wirePicking(
     const { layer, feature } = hit;
     // A public cell holds all there is to show; its features are not to be asked for.
     if (isAggregated(feature.properties)) {
-      newPopup().setLatLng(e.latlng).setContent(buildCellPopup(doc, i18n, layer.meta.kind, layer.meta.title, feature)).openOn(map);
+      newPopup().setLatLng(e.latlng).setContent(buildCellPopup(i18n, layer.meta.kind, layer.meta.title, feature)).openOn(map);
       return;
     }
     const controller = new AbortController();
     detail = controller;
     const popup = newPopup()
       .setLatLng(e.latlng)
-      .setContent(messagePopup(doc, i18n.t('popup.loading')))
+      .setContent(messagePopup(i18n.t('popup.loading')))
       .openOn(map);
     if (feature.id === undefined || feature.id === null) {
-      popup.setContent(buildPopup(doc, i18n, layer.meta.kind, layer.meta.title, feature, vocab));
+      popup.setContent(buildPopup(i18n, layer.meta.kind, layer.meta.title, feature, vocab));
       return;
     }
     api.feature(layer.meta.id, feature.id, controller.signal).then(
-      (full) => popup.setContent(buildPopup(doc, i18n, layer.meta.kind, layer.meta.title, full, vocab)),
+      (full) => popup.setContent(buildPopup(i18n, layer.meta.kind, layer.meta.title, full, vocab)),
       (err) => {
         if (isAbort(err)) return;
-        const content = buildPopup(doc, i18n, layer.meta.kind, layer.meta.title, feature, vocab);
+        const content = buildPopup(i18n, layer.meta.kind, layer.meta.title, feature, vocab);
         content.prepend(el('p', { class: 'popup-error' }, describeError(i18n, i18n.t('status.what.details'), err)));
         popup.setContent(content);
       },
@@ -149,7 +149,7 @@ export function wirePicking(
       highlight = hl;
       const mid = lines[Math.floor(lines.length / 2)]!;
       const at = midpoint(mid);
-      const content = buildSegmentPopup(doc, i18n, vocab, feature, undefined, settings().reachKm, onDetails);
+      const content = buildSegmentPopup(i18n, vocab, feature, undefined, settings().reachKm, onDetails);
       content.classList.add('popup-priority');
       const popup = newPopup().setLatLng(at).setContent(content).openOn(map);
       // Escape closes the popup (Leaflet's own key handling needs focus on the map itself).

@@ -17,7 +17,7 @@ function tags(el: Element): Set<string> {
 
 describe('details popup', () => {
   it('shows hostile strings in every position as text nodes', () => {
-    const el = buildPopup(document, i18n, 'service', HOSTILE, feature({
+    const el = buildPopup(i18n, 'service', HOSTILE, feature({
       name: HOSTILE,
       category: '<script>alert(1)</script>',
       [HOSTILE]: HOSTILE,
@@ -39,7 +39,7 @@ describe('details popup', () => {
   });
 
   it('links only http(s) URLs, with rel=noopener, and keeps the rest as text', () => {
-    const el = buildPopup(document, i18n, 'incident', 'Incidents', feature({
+    const el = buildPopup(i18n, 'incident', 'Incidents', feature({
       source_url: 'javascript:alert(1), https://example.org/a?x=1&y=<b>, http://example.com/b,data:text/html,<script>x</script> vbscript:msgbox',
     }));
     const links = [...el.querySelectorAll('a')];
@@ -53,7 +53,7 @@ describe('details popup', () => {
   });
 
   it('shows incident fields in order, with the category name and the original cause', () => {
-    const el = buildPopup(document, i18n, 'incident', 'Incidents', feature({
+    const el = buildPopup(i18n, 'incident', 'Incidents', feature({
       mmp_id: '2020.MMP01388',
       cause: 'Presumed drowning',
       cause_category: 'Drowning',
@@ -80,22 +80,22 @@ describe('details popup', () => {
   });
 
   it('says that an approximate route is schematic', () => {
-    const el = buildPopup(document, i18n, 'route', 'Routes', feature({ name: 'Darien', approximate: true, mode: 'jungle' }));
+    const el = buildPopup(i18n, 'route', 'Routes', feature({ name: 'Darien', approximate: true, mode: 'jungle' }));
     expect(el.querySelector('.popup-note')!.textContent).toMatch(/Approximate/);
     expect(el.textContent).toContain('Yes');
   });
 
   it('falls back to the kind as title and skips empty values', () => {
-    const el = buildPopup(document, i18n, 'incident', 'Incidents', { type: 'Feature', geometry: null, properties: null });
+    const el = buildPopup(i18n, 'incident', 'Incidents', { type: 'Feature', geometry: null, properties: null });
     expect(el.querySelector('.popup-title')!.textContent).toBe('Incident');
     expect(el.querySelectorAll('dt')).toHaveLength(0);
-    const el2 = buildPopup(document, i18n, 'service', 'S', feature({ name: '', phone: null }));
+    const el2 = buildPopup(i18n, 'service', 'S', feature({ name: '', phone: null }));
     expect(el2.querySelectorAll('dt')).toHaveLength(0);
   });
 
   it('shows a message popup as text', () => {
-    expect(messagePopup(document, HOSTILE).textContent).toBe(HOSTILE);
-    expect(messagePopup(document, HOSTILE).children).toHaveLength(0);
+    expect(messagePopup(HOSTILE).textContent).toBe(HOSTILE);
+    expect(messagePopup(HOSTILE).children).toHaveLength(0);
   });
 });
 

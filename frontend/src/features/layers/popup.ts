@@ -1,4 +1,5 @@
 import type { Feature } from '../../shared/api';
+import { el } from '../../shared/dom';
 import { cellCount, num } from '../../map/geometry';
 import type { I18n } from '../../shared/i18n';
 import type { Kind } from '../../shared/kinds';
@@ -57,12 +58,8 @@ export function safeHttpUrl(s: string): string | null {
 }
 
 /** A short popup holding one message (loading, error). */
-export function messagePopup(doc: Document, text: string): HTMLElement {
-  const el = doc.createElement('div');
-  el.className = 'popup popup-message';
-  el.setAttribute('role', 'status');
-  el.textContent = text;
-  return el;
+export function messagePopup(text: string): HTMLElement {
+  return el('div', { class: 'popup popup-message', role: 'status' }, text);
 }
 
 /** The title of a feature's popup: its name, or its location, or the kind. */
@@ -76,51 +73,32 @@ export function popupTitle(i18n: I18n, kind: Kind, props: Record<string, unknown
 }
 
 /** Builds the details popup of one feature; `vocab` labels cause and service categories. */
-export function buildPopup(doc: Document, i18n: I18n, kind: Kind, layerTitle: string, feature: Feature, vocab: Vocabulary | null = null): HTMLElement {
+export function buildPopup(i18n: I18n, kind: Kind, layerTitle: string, feature: Feature, vocab: Vocabulary | null = null): HTMLElement {
   const { t } = i18n;
   const props: Record<string, unknown> =
     feature.properties && typeof feature.properties === 'object' ? feature.properties : {};
 
-  const root = doc.createElement('article');
-  root.className = `popup popup-${kind}`;
-
-  const h = doc.createElement('h3');
-  h.className = 'popup-title';
-  h.dir = 'auto';
-  h.textContent = popupTitle(i18n, kind, props);
-  root.append(h);
-
-  const layer = doc.createElement('p');
-  layer.className = 'popup-layer';
-  layer.textContent = t('popup.layer', { title: layerTitle });
-  root.append(layer);
-
-  if (kind === 'route' && (props.approximate === true || props.approximate === 'true')) {
-    const note = doc.createElement('p');
-    note.className = 'popup-note';
-    note.textContent = t('popup.approximate');
-    root.append(note);
-  }
-
-  const dl = doc.createElement('dl');
+  const dl = el('dl');
   for (const key of orderedKeys(kind, props)) {
     const value = props[key];
     if (value === null || value === undefined || value === '') continue;
-    const dd = doc.createElement('dd');
-    dd.dir = 'auto';
+    let dd: HTMLElement;
     if (LINK_PROPERTIES.has(key)) {
       const parts = linkParts(value);
       if (parts.length === 0) continue;
-      appendLinks(doc, dd, parts);
+      dd = el('dd', { dir: 'auto' }, links(parts));
     } else {
-      dd.textContent = formatValue(i18n, kind, key, value, vocab);
+      dd = el('dd', { dir: 'auto' }, formatValue(i18n, kind, key, value, vocab));
     }
-    const dt = doc.createElement('dt');
-    dt.textContent = propertyLabel(i18n, key);
-    dl.append(dt, dd);
+    dl.append(el('dt', null, propertyLabel(i18n, key)), dd);
   }
-  root.append(dl);
-  return root;
+  const approximate = kind === 'route' && (props.approximate === true || props.approximate === 'true');
+  return el('article', { class: `popup popup-${kind}` }, [
+    el('h3', { class: 'popup-title', dir: 'auto' }, popupTitle(i18n, kind, props)),
+    el('p', { class: 'popup-layer' }, t('popup.layer', { title: layerTitle })),
+    approximate && el('p', { class: 'popup-note' }, t('popup.approximate')),
+    dl,
+  ]);
 }
 
 /** A month as the public cells give it (YYYY-MM); anything else is not shown. */
@@ -136,22 +114,16 @@ const H3_INDEX = /^[0-9a-f]{15,16}$/i;
  * 2019-03 – 2024-07", and that exact locations need a sign-in. It needs no
  * request: the cell holds all there is to show.
  */
-export function buildCellPopup(doc: Document, i18n: I18n, kind: Kind, layerTitle: string, feature: Feature): HTMLElement {
+export function buildCellPopup(i18n: I18n, kind: Kind, layerTitle: string, feature: Feature): HTMLElement {
   const { t } = i18n;
   const props: Record<string, unknown> =
     feature.properties && typeof feature.properties === 'object' ? feature.properties : {};
   const incidents = kind === 'incident';
 
-  const root = doc.createElement('article');
-  root.className = `popup popup-cell-counts popup-cell-counts-${incidents ? 'incident' : 'service'}`;
-  const h = doc.createElement('h3');
-  h.className = 'popup-title';
-  h.textContent = t(incidents ? 'cellPopup.title.incident' : 'cellPopup.title.service');
-  const layer = doc.createElement('p');
-  layer.className = 'popup-layer';
-  layer.dir = 'auto';
-  layer.textContent = t('popup.layer', { title: clip(layerTitle) });
-  root.append(h, layer);
+  const root = el('article', { class: `popup popup-cell-counts popup-cell-counts-${incidents ? 'incident' : 'service'}` }, [
+    el('h3', { class: 'popup-title' }, t(incidents ? 'cellPopup.title.incident' : 'cellPopup.title.service')),
+    el('p', { class: 'popup-layer', dir: 'auto' }, t('popup.layer', { title: clip(layerTitle) })),
+  ]);
 
   const count = cellCount(props);
   const parts = [t(incidents ? 'cellPopup.incidents' : 'cellPopup.services', { count })];
@@ -163,24 +135,15 @@ export function buildCellPopup(doc: Document, i18n: I18n, kind: Kind, layerTitle
   const to = typeof props.last_month === 'string' && MONTH.test(props.last_month) ? props.last_month : '';
   if (from && to) parts.push(from === to ? from : t('cellPopup.months', { from, to }));
   else if (from || to) parts.push(from || to);
-  const summary = doc.createElement('p');
-  summary.className = 'popup-cell-summary';
-  summary.textContent = parts.join(t('cellPopup.separator'));
-  summary.dataset.count = String(count);
-  root.append(summary);
-
-  const note = doc.createElement('p');
-  note.className = 'popup-note';
-  note.textContent = t('cellPopup.exact');
-  root.append(note);
+  root.append(
+    el('p', { class: 'popup-cell-summary', 'data-count': count }, parts.join(t('cellPopup.separator'))),
+    el('p', { class: 'popup-note' }, t('cellPopup.exact')),
+  );
 
   const cell = typeof props.cell === 'string' && H3_INDEX.test(props.cell) ? props.cell : '';
   const resolution = num(props.resolution);
   if (cell) {
-    const p = doc.createElement('p');
-    p.className = 'popup-cell';
-    p.textContent = t('hotspotPopup.cell', { cell, resolution: Number.isInteger(resolution) && resolution > 0 ? String(resolution) : '–' });
-    root.append(p);
+    root.append(el('p', { class: 'popup-cell' }, t('hotspotPopup.cell', { cell, resolution: Number.isInteger(resolution) && resolution > 0 ? String(resolution) : '–' })));
   }
   return root;
 }
@@ -211,24 +174,11 @@ function orderedKeys(kind: Kind, props: Record<string, unknown>): string[] {
   return [...first, ...rest];
 }
 
-function appendLinks(doc: Document, dd: HTMLElement, parts: { text: string; href?: string }[]): void {
-  const ul = doc.createElement('ul');
-  ul.className = 'popup-links';
-  for (const p of parts) {
-    const li = doc.createElement('li');
-    if (p.href) {
-      const a = doc.createElement('a');
-      a.href = p.href;
-      a.rel = 'noopener noreferrer';
-      a.target = '_blank';
-      a.textContent = clip(p.text);
-      li.append(a);
-    } else {
-      li.textContent = clip(p.text);
-    }
-    ul.append(li);
-  }
-  dd.append(ul);
+/** The list of a property's URLs: http(s) ones as links, the others as text. */
+function links(parts: { text: string; href?: string }[]): HTMLElement {
+  return el('ul', { class: 'popup-links' }, parts.map((p) => el('li', null, p.href
+    ? el('a', { href: p.href, rel: 'noopener noreferrer', target: '_blank' }, clip(p.text))
+    : clip(p.text))));
 }
 
 function clip(s: string): string {

@@ -68,7 +68,7 @@ describe('analysis legend', () => {
 
   it('renders one row per class, marked with its class', () => {
     const host = document.createElement('div');
-    host.append(renderLegend(document, analysisLegendGroups(i18n, { risk: true, hotspots: true, routes: false, vocab })));
+    host.append(renderLegend(analysisLegendGroups(i18n, { risk: true, hotspots: true, routes: false, vocab })));
     expect([...host.querySelectorAll<HTMLElement>('.legend-risk li')].map((li) => li.dataset.class)).toEqual([...RISK_CLASSES]);
     expect([...host.querySelectorAll<HTMLElement>('.legend-hotspot li')].map((li) => li.dataset.class)).toEqual([...HOTSPOT_CLASSES]);
     const critical = host.querySelector<HTMLElement>('.legend-risk li[data-class="critical"] .swatch')!;

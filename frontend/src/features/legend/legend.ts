@@ -10,6 +10,7 @@ import { rgba } from '../../map/pointcanvas';
 import type { Kind } from '../../shared/kinds';
 import { riskClassTermLabel, type Vocabulary } from '../../shared/vocabulary';
 import type { AppStore } from '../../shared/store';
+import { el } from '../../shared/dom';
 
 /** One route as the legend shows it. */
 export interface LegendRoute {
@@ -246,19 +247,12 @@ export function mapLegendGroups(i18n: I18n, state: MapLegendState): LegendGroup[
 }
 
 /** Renders the legend groups as DOM (headings, lists, swatches drawn with CSS). */
-export function renderLegend(doc: Document, groups: readonly LegendGroup[]): DocumentFragment {
-  const frag = doc.createDocumentFragment();
+export function renderLegend(groups: readonly LegendGroup[]): DocumentFragment {
+  const frag = document.createDocumentFragment();
   for (const g of groups) {
-    const h = doc.createElement('h3');
-    h.textContent = g.title;
-    const ul = doc.createElement('ul');
-    ul.className = `legend-list legend-${g.kind}`;
+    const ul = el('ul', { class: `legend-list legend-${g.kind}` });
     for (const e of g.entries) {
-      const li = doc.createElement('li');
-      if ('key' in e && e.key) li.dataset.class = e.key;
-      const sw = doc.createElement('span');
-      sw.className = `swatch swatch-${e.swatch}`;
-      sw.setAttribute('aria-hidden', 'true');
+      const sw = el('span', { class: `swatch swatch-${e.swatch}`, 'aria-hidden': 'true' });
       if (e.swatch === 'line') {
         sw.style.borderBlockStartColor = e.colour;
         sw.style.borderBlockStartStyle = e.dashed ? 'dashed' : 'solid';
@@ -274,19 +268,10 @@ export function renderLegend(doc: Document, groups: readonly LegendGroup[]): Doc
         sw.style.backgroundColor = e.fill;
         sw.style.borderColor = e.stroke;
       }
-      const label = doc.createElement('span');
-      label.className = 'legend-label';
-      label.textContent = e.label;
-      li.append(sw, label);
-      ul.append(li);
+      ul.append(el('li', { 'data-class': 'key' in e && e.key ? e.key : null }, [sw, el('span', { class: 'legend-label' }, e.label)]));
     }
-    frag.append(h, ul);
-    if (g.note) {
-      const p = doc.createElement('p');
-      p.className = 'legend-note';
-      p.textContent = g.note;
-      frag.append(p);
-    }
+    frag.append(el('h3', null, g.title), ul);
+    if (g.note) frag.append(el('p', { class: 'legend-note' }, g.note));
   }
   return frag;
 }
@@ -310,7 +295,7 @@ export interface LegendSource {
 export function followLegend(store: AppStore, body: HTMLElement, i18n: I18n, src: LegendSource): () => void {
   const draw = () => {
     const s = store.get();
-    body.replaceChildren(renderLegend(body.ownerDocument, mapLegendGroups(i18n, {
+    body.replaceChildren(renderLegend(mapLegendGroups(i18n, {
       kinds: src.kinds, layers: src.layers(), routeNames: src.routeNames(), routeColour: src.routeColour,
       visible: new Set(s.layers), tier: s.session.tier, settings: s.risk, vocab: src.vocab,
     })));

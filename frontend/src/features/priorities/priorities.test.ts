@@ -22,7 +22,7 @@ describe('outreach priorities', () => {
 
   it('lists one button per priority, in the order given, with rank, route, km range and class', () => {
     const selected: string[] = [];
-    const panel = createPriorities(document, i18n, vocab, (f) => selected.push(String(f.id)));
+    const panel = createPriorities(i18n, vocab, (f) => selected.push(String(f.id)));
     document.body.replaceChildren(panel.element);
     panel.setItems(features);
 
@@ -54,7 +54,7 @@ describe('outreach priorities', () => {
   });
 
   it('names where a priority lies when the API gives a location, as text', () => {
-    const panel = createPriorities(document, i18n, vocab, () => {});
+    const panel = createPriorities(i18n, vocab, () => {});
     document.body.replaceChildren(panel.element);
     const located = priority('cm:3', 1, 'Central Mediterranean', 30, 'critical', []);
     located.properties!.location = 'Libya';
@@ -67,7 +67,7 @@ describe('outreach priorities', () => {
   });
 
   it('shows hostile routes and reasons as text', () => {
-    const panel = createPriorities(document, i18n, vocab, () => {});
+    const panel = createPriorities(i18n, vocab, () => {});
     document.body.replaceChildren(panel.element);
     panel.setItems(features);
     expect(document.querySelector('img, script')).toBeNull();
@@ -77,7 +77,7 @@ describe('outreach priorities', () => {
   });
 
   it('explains the priority, and shows loading, empty and message states', () => {
-    const panel = createPriorities(document, i18n, vocab, () => {});
+    const panel = createPriorities(i18n, vocab, () => {});
     expect(panel.element.querySelector('h2')!.textContent).toBe('Outreach priorities');
     expect(panel.element.querySelector('.priorities-note')!.textContent).toMatch(/within 50 km/);
     panel.setLoading();
@@ -98,7 +98,7 @@ describe('outreach priorities', () => {
 
 describe('priority downloads', () => {
   it('offers CSV and GeoJSON links that follow the URLs given, and a note quoting the reach', () => {
-    const panel = createPriorities(document, i18n, vocab, () => undefined);
+    const panel = createPriorities(i18n, vocab, () => undefined);
     document.body.replaceChildren(panel.element);
     const csv = document.getElementById('priorities-csv') as HTMLAnchorElement;
     const geo = document.getElementById('priorities-geojson') as HTMLAnchorElement;

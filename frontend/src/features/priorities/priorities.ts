@@ -1,6 +1,7 @@
 import { readSegment, RISK_SETTINGS } from '../risk/analysis';
 import { kmRange, riskChip, riskClassLabel } from '../risk/analysispopup';
 import type { Feature } from '../../shared/api';
+import { el } from '../../shared/dom';
 import type { I18n } from '../../shared/i18n';
 import type { Vocabulary } from '../../shared/vocabulary';
 
@@ -28,38 +29,20 @@ export interface PrioritiesPanel {
 }
 
 /** Builds the section. `onSelect` runs when a priority's button is pressed. */
-export function createPriorities(doc: Document, i18n: I18n, vocab: Vocabulary, onSelect: (feature: Feature, button: HTMLButtonElement) => void): PrioritiesPanel {
+export function createPriorities(i18n: I18n, vocab: Vocabulary, onSelect: (feature: Feature, button: HTMLButtonElement) => void): PrioritiesPanel {
   const { t } = i18n;
-  const section = doc.createElement('section');
-  section.className = 'panel-section priorities';
-  section.id = 'priorities';
-  section.setAttribute('aria-labelledby', 'priorities-heading');
-  const h = doc.createElement('h2');
-  h.id = 'priorities-heading';
-  h.textContent = t('priorities.heading');
-  const note = doc.createElement('p');
-  note.className = 'priorities-note';
-  note.textContent = t('priorities.note', { reach: RISK_SETTINGS.reach_km });
-  const message = doc.createElement('p');
-  message.className = 'priorities-message';
-  message.setAttribute('role', 'status');
-  const list = doc.createElement('ol');
-  list.className = 'priority-list';
-  list.setAttribute('aria-labelledby', 'priorities-heading');
-  const exports = doc.createElement('p');
-  exports.className = 'priorities-export';
-  const link = (id: string, text: string, file: string) => {
-    const a = doc.createElement('a');
-    a.id = id;
-    a.className = 'export-link';
-    a.textContent = text;
-    a.download = file;
-    exports.append(a);
-    return a;
-  };
-  const csv = link('priorities-csv', t('priorities.downloadCsv'), 'outreach-priorities.csv');
-  const geojson = link('priorities-geojson', t('priorities.downloadGeojson'), 'outreach-priorities.geojson');
-  section.append(h, note, exports, message, list);
+  const note = el('p', { class: 'priorities-note' }, t('priorities.note', { reach: RISK_SETTINGS.reach_km }));
+  const message = el('p', { class: 'priorities-message', role: 'status' });
+  const list = el('ol', { class: 'priority-list', 'aria-labelledby': 'priorities-heading' });
+  const csv = el('a', { id: 'priorities-csv', class: 'export-link', download: 'outreach-priorities.csv' }, t('priorities.downloadCsv'));
+  const geojson = el('a', { id: 'priorities-geojson', class: 'export-link', download: 'outreach-priorities.geojson' }, t('priorities.downloadGeojson'));
+  const section = el('section', { class: 'panel-section priorities', id: 'priorities', 'aria-labelledby': 'priorities-heading' }, [
+    el('h2', { id: 'priorities-heading' }, t('priorities.heading')),
+    note,
+    el('p', { class: 'priorities-export' }, [csv, geojson]),
+    message,
+    list,
+  ]);
 
   let current: readonly Feature[] = [];
 
@@ -79,7 +62,7 @@ export function createPriorities(doc: Document, i18n: I18n, vocab: Vocabulary, o
       current = features;
       setBusy(false);
       message.textContent = features.length === 0 ? t('priorities.empty') : '';
-      list.replaceChildren(...features.map((f, i) => priorityItem(doc, i18n, vocab, f, i, onSelect)));
+      list.replaceChildren(...features.map((f, i) => priorityItem(i18n, vocab, f, i, onSelect)));
     },
     setMessage(text) {
       current = [];
@@ -100,7 +83,7 @@ export function createPriorities(doc: Document, i18n: I18n, vocab: Vocabulary, o
 
 /** One list item: the button (rank, route, km range, class) and the reasons below it. */
 export function priorityItem(
-  doc: Document, i18n: I18n, vocab: Vocabulary, feature: Feature, index: number,
+  i18n: I18n, vocab: Vocabulary, feature: Feature, index: number,
   onSelect: (feature: Feature, button: HTMLButtonElement) => void,
 ): HTMLLIElement {
   const { t } = i18n;
@@ -108,60 +91,22 @@ export function priorityItem(
   const km = kmRange(i18n, s.startKm, s.endKm);
   const cls = riskClassLabel(i18n, s.cls, vocab);
   const rank = s.rank ?? index + 1;
-
-  const li = doc.createElement('li');
-  li.className = 'priority';
-  li.dataset.id = s.id;
-  li.dataset.rank = String(rank);
-
-  const button = doc.createElement('button');
-  button.type = 'button';
-  button.className = 'priority-button';
-  button.setAttribute('aria-label', t('priorities.itemLabel', { rank, route: s.route, from: km.from, to: km.to, class: cls }));
   const reasonsId = `priority-reasons-${index}`;
-
-  const r = doc.createElement('span');
-  r.className = 'priority-rank';
-  r.textContent = t('priorities.rank', { rank });
-  const route = doc.createElement('span');
-  route.className = 'priority-route';
-  route.dir = 'auto';
-  route.textContent = s.route;
-  const where = doc.createElement('span');
-  where.className = 'priority-km';
-  where.textContent = t('priorities.km', km);
   const location = feature.properties?.location;
-  const place = doc.createElement('span');
-  if (typeof location === 'string' && location.trim() !== '') {
-    place.className = 'priority-location';
-    place.dir = 'auto';
-    place.textContent = t('priorities.location', { location: location.trim() });
-  }
-  const c = doc.createElement('span');
-  c.className = 'priority-class';
-  if (s.cls) c.dataset.class = s.cls;
-  const chip = riskChip(doc, s.cls);
-  const ct = doc.createElement('span');
-  ct.textContent = t('priorities.class', { class: cls });
-  c.append(chip, ct);
-  button.append(r, route, where);
-  if (place.textContent) button.append(place);
-  button.append(c);
-  button.addEventListener('click', () => onSelect(feature, button));
-  li.append(button);
-
-  if (s.reasons.length > 0) {
-    const ul = doc.createElement('ul');
-    ul.className = 'priority-reasons';
-    ul.id = reasonsId;
-    for (const reason of s.reasons) {
-      const item = doc.createElement('li');
-      item.dir = 'auto';
-      item.textContent = reason;
-      ul.append(item);
-    }
-    button.setAttribute('aria-describedby', reasonsId);
-    li.append(ul);
-  }
-  return li;
+  const place = typeof location === 'string' && location.trim() !== '' ? location.trim() : '';
+  const button: HTMLButtonElement = el('button', {
+    type: 'button', class: 'priority-button', onclick: () => onSelect(feature, button),
+    'aria-label': t('priorities.itemLabel', { rank, route: s.route, from: km.from, to: km.to, class: cls }),
+    'aria-describedby': s.reasons.length > 0 ? reasonsId : null,
+  }, [
+    el('span', { class: 'priority-rank' }, t('priorities.rank', { rank })),
+    el('span', { class: 'priority-route', dir: 'auto' }, s.route),
+    el('span', { class: 'priority-km' }, t('priorities.km', km)),
+    place && el('span', { class: 'priority-location', dir: 'auto' }, t('priorities.location', { location: place })),
+    el('span', { class: 'priority-class', 'data-class': s.cls }, [riskChip(s.cls), el('span', null, t('priorities.class', { class: cls }))]),
+  ]);
+  return el('li', { class: 'priority', 'data-id': s.id, 'data-rank': rank }, [
+    button,
+    s.reasons.length > 0 && el('ul', { class: 'priority-reasons', id: reasonsId }, s.reasons.map((r) => el('li', { dir: 'auto' }, r))),
+  ]);
 }

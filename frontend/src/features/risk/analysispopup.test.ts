@@ -28,7 +28,7 @@ function rows(dl: Element | null): [string, string][] {
 
 describe('segment popup', () => {
   it('shows route, km range, class and risk, counts and the last incident', () => {
-    const el = buildSegmentPopup(document, i18n, vocab, segment(base));
+    const el = buildSegmentPopup(i18n, vocab, segment(base));
     expect(el.querySelector('.popup-title')!.textContent).toBe('Western Africa / Atlantic route to the Canary Islands');
     expect(el.querySelector('.popup-layer')!.textContent).toBe('km 0–10 along the route');
     expect(el.querySelector('.popup-risk-class')!.textContent).toBe('Critical risk: 113 per 100 km');
@@ -44,7 +44,7 @@ describe('segment popup', () => {
   });
 
   it('tells a service within reach, a gap and a category without data apart', () => {
-    const el = buildSegmentPopup(document, i18n, vocab, segment(base));
+    const el = buildSegmentPopup(i18n, vocab, segment(base));
     const cov = el.querySelector('.popup-coverage');
     expect(rows(cov)).toEqual([
       ['Legal aid and documentation', 'Gap: none within 50 km (nearest 188 km)'],
@@ -59,7 +59,7 @@ describe('segment popup', () => {
   });
 
   it('words a gap without any service nearby, and a segment without incidents', () => {
-    const el = buildSegmentPopup(document, i18n, vocab, segment({
+    const el = buildSegmentPopup(i18n, vocab, segment({
       ...base, last_incident: null, rank: null, incidents: 0, coverage_legal: 'gap', nearest_legal_km: null, coverage_cash: 'ok', nearest_cash_km: null,
     }));
     expect(rows(el.querySelector('.popup-coverage'))).toContainEqual(['Legal aid and documentation', 'Gap: none within 50 km']);
@@ -71,15 +71,15 @@ describe('segment popup', () => {
 
   it('lists the reasons of a priority, from the feature or given', () => {
     const reasons = ['657 incidents within 25 km (risk 621.69, critical)', 'last incident 2025-03-28'];
-    const own = buildSegmentPopup(document, i18n, vocab, segment({ ...base, reasons }));
+    const own = buildSegmentPopup(i18n, vocab, segment({ ...base, reasons }));
     expect([...own.querySelectorAll('.popup-reasons li')].map((li) => li.textContent)).toEqual(reasons);
-    const given = buildSegmentPopup(document, i18n, vocab, segment(base), ['given']);
+    const given = buildSegmentPopup(i18n, vocab, segment(base), ['given']);
     expect([...given.querySelectorAll('.popup-reasons li')].map((li) => li.textContent)).toEqual(['given']);
-    expect(buildSegmentPopup(document, i18n, vocab, segment(base)).querySelector('.popup-reasons')).toBeNull();
+    expect(buildSegmentPopup(i18n, vocab, segment(base)).querySelector('.popup-reasons')).toBeNull();
   });
 
   it('shows hostile strings in every position as text', () => {
-    const el = buildSegmentPopup(document, i18n, vocab, segment({
+    const el = buildSegmentPopup(i18n, vocab, segment({
       ...base,
       route: HOSTILE,
       last_incident: '<script>alert(1)</script>',
@@ -113,7 +113,7 @@ describe('segment popup', () => {
 
 describe('hotspot popup', () => {
   it('shows incidents, dead, missing, z, p (FDR) and the class in words', () => {
-    const el = buildHotspotPopup(document, i18n, {
+    const el = buildHotspotPopup(i18n, {
       type: 'Feature', id: '8419481ffffffff', geometry: null,
       properties: { cell: '8419481ffffffff', resolution: 4, incidents: 88, dead: 115, missing: 6, z: 4.28147, p: 0.0000185, p_fdr: 0.00148, class: 'hot_99' },
     });
@@ -131,7 +131,7 @@ describe('hotspot popup', () => {
   });
 
   it('names every class, and a cell without one as text', () => {
-    const cls = (c: string) => buildHotspotPopup(document, i18n, { type: 'Feature', geometry: null, properties: { class: c } })
+    const cls = (c: string) => buildHotspotPopup(i18n, { type: 'Feature', geometry: null, properties: { class: c } })
       .querySelector('.popup-title')!.textContent;
     expect(cls('cold_95')).toBe('Cold spot, 95 % confidence');
     expect(cls('not_significant')).toBe('Not significant');

@@ -2,6 +2,7 @@ import {
   readCell, readSegment, RISK_SETTINGS, segmentCoverage, type Coverage, type HotspotClass, type RiskClass,
 } from './analysis';
 import type { Feature } from '../../shared/api';
+import { el } from '../../shared/dom';
 import type { I18n } from '../../shared/i18n';
 import { riskStyle } from '../../map/palette';
 import { riskClassTermLabel, serviceCategoryLabel, type Vocabulary } from '../../shared/vocabulary';
@@ -60,102 +61,57 @@ export function coverageText(i18n: I18n, c: Coverage, reachKm: number = RISK_SET
  * nearest current service per category.
  */
 export function buildSegmentPopup(
-  doc: Document, i18n: I18n, vocab: Vocabulary, feature: Feature, reasons?: readonly string[], reachKm: number = RISK_SETTINGS.reach_km,
+  i18n: I18n, vocab: Vocabulary, feature: Feature, reasons?: readonly string[], reachKm: number = RISK_SETTINGS.reach_km,
   onDetails?: (id: string, button: HTMLButtonElement) => void,
 ): HTMLElement {
   const { t } = i18n;
   const s = readSegment(feature, vocab);
-  const root = doc.createElement('article');
-  root.className = 'popup popup-risk';
-  root.dataset.segment = s.id;
-  root.tabIndex = -1;
+  const root = el('article', { class: 'popup popup-risk', 'data-segment': s.id, tabindex: -1 }, [
+    el('h3', { class: 'popup-title', dir: 'auto' }, s.route || t('riskPopup.title')),
+    para(t('riskPopup.km', kmRange(i18n, s.startKm, s.endKm)), 'popup-layer'),
+    el('p', { class: 'popup-risk-class', 'data-class': s.cls }, [
+      riskChip(s.cls),
+      el('span', null, t('riskPopup.risk', { class: riskClassLabel(i18n, s.cls, vocab), risk: s.risk !== null ? formatRisk(i18n, s.risk) : '–' })),
+    ]),
+    s.rank !== null && para(t('riskPopup.rank', { rank: s.rank }), 'popup-rank'),
+  ]);
 
-  const h = doc.createElement('h3');
-  h.className = 'popup-title';
-  h.dir = 'auto';
-  h.textContent = s.route || t('riskPopup.title');
-  root.append(h);
-
-  root.append(para(doc, t('riskPopup.km', kmRange(i18n, s.startKm, s.endKm)), 'popup-layer'));
-
-  const risk = doc.createElement('p');
-  risk.className = 'popup-risk-class';
-  if (s.cls) risk.dataset.class = s.cls;
-  const sw = riskChip(doc, s.cls);
-  const rt = doc.createElement('span');
-  rt.textContent = t('riskPopup.risk', { class: riskClassLabel(i18n, s.cls, vocab), risk: s.risk !== null ? formatRisk(i18n, s.risk) : '–' });
-  risk.append(sw, rt);
-  root.append(risk);
-  if (s.rank !== null) root.append(para(doc, t('riskPopup.rank', { rank: s.rank }), 'popup-rank'));
-
-  const dl = doc.createElement('dl');
-  const row = (label: string, value: string) => {
-    const dt = doc.createElement('dt');
-    dt.textContent = label;
-    const dd = doc.createElement('dd');
-    dd.textContent = value;
-    dl.append(dt, dd);
-  };
-  row(t('riskPopup.incidents'), i18n.formatNumber(s.incidents));
-  row(t('prop.dead'), i18n.formatNumber(s.dead));
-  row(t('prop.missing'), i18n.formatNumber(s.missing));
-  row(t('riskPopup.lastIncident'), s.lastIncident || t('riskPopup.none'));
-  if (s.incidentsPerYear !== null) row(t('riskPopup.perYear'), i18n.formatNumber(s.incidentsPerYear, 2));
-  root.append(dl);
+  const rows: [string, string][] = [
+    [t('riskPopup.incidents'), i18n.formatNumber(s.incidents)],
+    [t('prop.dead'), i18n.formatNumber(s.dead)],
+    [t('prop.missing'), i18n.formatNumber(s.missing)],
+    [t('riskPopup.lastIncident'), s.lastIncident || t('riskPopup.none')],
+  ];
+  if (s.incidentsPerYear !== null) rows.push([t('riskPopup.perYear'), i18n.formatNumber(s.incidentsPerYear, 2)]);
+  root.append(terms(rows));
 
   const why = reasons ?? s.reasons;
   if (why.length > 0) {
-    const h4 = doc.createElement('h4');
-    h4.textContent = t('riskPopup.reasons');
-    const ul = doc.createElement('ul');
-    ul.className = 'popup-reasons';
-    for (const r of why) {
-      const li = doc.createElement('li');
-      li.dir = 'auto';
-      li.textContent = r;
-      ul.append(li);
-    }
-    root.append(h4, ul);
+    root.append(el('h4', null, t('riskPopup.reasons')), el('ul', { class: 'popup-reasons' }, why.map((r) => el('li', { dir: 'auto' }, r))));
   }
 
   const coverage = segmentCoverage(feature.properties, vocab);
   if (coverage.length > 0) {
-    const h4 = doc.createElement('h4');
-    h4.textContent = t('riskPopup.services');
-    const cl = doc.createElement('dl');
-    cl.className = 'popup-coverage';
-    for (const c of coverage) {
-      const dt = doc.createElement('dt');
-      dt.dir = 'auto';
-      dt.textContent = serviceCategoryLabel(i18n, c.category, vocab);
-      const dd = doc.createElement('dd');
-      dd.className = `coverage coverage-${c.status}`;
-      dd.dataset.coverage = c.status;
-      dd.textContent = coverageText(i18n, c, reachKm);
-      cl.append(dt, dd);
-    }
-    root.append(h4, cl);
-    if (coverage.some((c) => c.status === 'no_data')) root.append(para(doc, t('riskPopup.coverageNote'), 'popup-note'));
+    root.append(el('h4', null, t('riskPopup.services')), el('dl', { class: 'popup-coverage' }, coverage.flatMap((c) => [
+      el('dt', { dir: 'auto' }, serviceCategoryLabel(i18n, c.category, vocab)),
+      el('dd', { class: `coverage coverage-${c.status}`, 'data-coverage': c.status }, coverageText(i18n, c, reachKm)),
+    ])));
+    if (coverage.some((c) => c.status === 'no_data')) root.append(para(t('riskPopup.coverageNote'), 'popup-note'));
   }
   if (onDetails && s.id) {
-    const b = doc.createElement('button');
-    b.type = 'button';
-    b.className = 'popup-details';
-    b.textContent = t('riskPopup.details');
-    b.setAttribute('aria-label', t('riskPopup.detailsLabel', { route: s.route || t('riskPopup.title'), ...kmRange(i18n, s.startKm, s.endKm) }));
-    b.addEventListener('click', () => onDetails(s.id, b));
+    const b: HTMLButtonElement = el('button', {
+      type: 'button', class: 'popup-details', onclick: () => onDetails(s.id, b),
+      'aria-label': t('riskPopup.detailsLabel', { route: s.route || t('riskPopup.title'), ...kmRange(i18n, s.startKm, s.endKm) }),
+    }, t('riskPopup.details'));
     root.append(b);
   }
   return root;
 }
 
 /** A small line in the colour and width of a risk class (decorative: the class is also written out). */
-export function riskChip(doc: Document, cls: RiskClass | null): HTMLElement {
-  const chip = doc.createElement('span');
-  chip.className = 'risk-chip';
-  chip.setAttribute('aria-hidden', 'true');
+export function riskChip(cls: RiskClass | null): HTMLElement {
+  const chip = el('span', { class: 'risk-chip', 'aria-hidden': 'true', 'data-class': cls });
   if (cls) {
-    chip.dataset.class = cls;
     const style = riskStyle(cls);
     chip.style.borderBlockStartColor = style.color;
     chip.style.borderBlockStartWidth = `${style.weight}px`;
@@ -170,43 +126,30 @@ export function formatP(i18n: I18n, p: number): string {
 }
 
 /** Builds the popup of a hotspot cell: class, incidents, dead, missing, z and p (FDR-corrected). */
-export function buildHotspotPopup(doc: Document, i18n: I18n, feature: Feature): HTMLElement {
+export function buildHotspotPopup(i18n: I18n, feature: Feature): HTMLElement {
   const { t } = i18n;
   const c = readCell(feature);
-  const root = doc.createElement('article');
-  root.className = 'popup popup-hotspot';
-  if (c.cls) root.dataset.class = c.cls;
-
-  const h = doc.createElement('h3');
-  h.className = 'popup-title';
-  h.textContent = hotspotClassLabel(i18n, c.cls);
-  root.append(h);
-  root.append(para(doc, t('popup.layer', { title: t('analysis.hotspots') }), 'popup-layer'));
-
-  const dl = doc.createElement('dl');
-  const row = (label: string, value: string) => {
-    const dt = doc.createElement('dt');
-    dt.textContent = label;
-    const dd = doc.createElement('dd');
-    dd.textContent = value;
-    dl.append(dt, dd);
-  };
-  row(t('hotspotPopup.incidents'), i18n.formatNumber(c.incidents));
-  row(t('prop.dead'), i18n.formatNumber(c.dead));
-  row(t('prop.missing'), i18n.formatNumber(c.missing));
-  if (c.z !== null) row(t('hotspotPopup.z'), i18n.formatNumber(c.z, 2));
-  if (c.pFdr !== null) row(t('hotspotPopup.pFdr'), formatP(i18n, c.pFdr));
-  if (c.p !== null) row(t('hotspotPopup.p'), formatP(i18n, c.p));
-  root.append(dl);
-  if (c.cell) {
-    root.append(para(doc, t('hotspotPopup.cell', { cell: c.cell, resolution: c.resolution ?? '–' }), 'popup-cell'));
-  }
-  return root;
+  const rows: [string, string][] = [
+    [t('hotspotPopup.incidents'), i18n.formatNumber(c.incidents)],
+    [t('prop.dead'), i18n.formatNumber(c.dead)],
+    [t('prop.missing'), i18n.formatNumber(c.missing)],
+  ];
+  if (c.z !== null) rows.push([t('hotspotPopup.z'), i18n.formatNumber(c.z, 2)]);
+  if (c.pFdr !== null) rows.push([t('hotspotPopup.pFdr'), formatP(i18n, c.pFdr)]);
+  if (c.p !== null) rows.push([t('hotspotPopup.p'), formatP(i18n, c.p)]);
+  return el('article', { class: 'popup popup-hotspot', 'data-class': c.cls }, [
+    el('h3', { class: 'popup-title' }, hotspotClassLabel(i18n, c.cls)),
+    para(t('popup.layer', { title: t('analysis.hotspots') }), 'popup-layer'),
+    terms(rows),
+    c.cell && para(t('hotspotPopup.cell', { cell: c.cell, resolution: c.resolution ?? '–' }), 'popup-cell'),
+  ]);
 }
 
-function para(doc: Document, text: string, className: string): HTMLElement {
-  const p = doc.createElement('p');
-  p.className = className;
-  p.textContent = text;
-  return p;
+/** A description list of label and value pairs. */
+function terms(rows: readonly [string, string][]): HTMLElement {
+  return el('dl', null, rows.flatMap(([label, value]) => [el('dt', null, label), el('dd', null, value)]));
+}
+
+function para(text: string, className: string): HTMLElement {
+  return el('p', { class: className }, text);
 }

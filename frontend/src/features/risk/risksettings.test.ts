@@ -70,7 +70,7 @@ describe('risk settings controls', () => {
   const setup = (initial = defaultRiskSettings()) => {
     const changes: RiskSettings[] = [];
     const messages: (string | null)[] = [];
-    const c = createRiskControls(document, i18n, initial, (s) => changes.push(s), (m) => messages.push(m));
+    const c = createRiskControls(i18n, initial, (s) => changes.push(s), (m) => messages.push(m));
     document.body.replaceChildren(c.element);
     return { c, changes, messages };
   };

@@ -76,56 +76,29 @@ export interface RiskControls {
  * defaults and sends them.
  */
 export function createRiskControls(
-  doc: Document, i18n: I18n, initial: RiskSettings,
+  i18n: I18n, initial: RiskSettings,
   onChange: (s: RiskSettings) => void, onInvalid: (message: string | null) => void,
 ): RiskControls {
   const { t } = i18n;
-  const fs = doc.createElement('fieldset');
-  fs.className = 'risk-settings';
-  fs.id = 'risk-settings';
-  const legend = doc.createElement('legend');
-  legend.textContent = t('riskSettings.heading');
-  fs.append(legend);
+  const fs = el('fieldset', { class: 'risk-settings', id: 'risk-settings' }, el('legend', null, t('riskSettings.heading')));
 
   const inputs = {} as Record<RiskSettingKey, HTMLInputElement>;
   for (const key of RISK_SETTING_KEYS) {
     const l = RISK_LIMITS[key];
     const m = LABELS[key];
-    const wrap = doc.createElement('div');
-    wrap.className = 'field risk-field';
-    const label = doc.createElement('label');
-    label.htmlFor = m.id;
-    label.textContent = t('riskSettings.label', { label: t(m.label), unit: t(m.unit) });
-    const row = doc.createElement('div');
-    row.className = 'risk-input';
-    const input = doc.createElement('input');
-    input.type = 'number';
-    input.id = m.id;
-    input.name = l.url;
-    input.min = String(l.min);
-    input.max = String(l.max);
-    input.step = String(l.step);
-    input.inputMode = 'numeric';
     const hintId = `${m.id}-hint`;
-    input.setAttribute('aria-describedby', hintId);
-    const unit = doc.createElement('span');
-    unit.className = 'risk-unit';
-    unit.setAttribute('aria-hidden', 'true');
-    unit.textContent = t(m.unit);
-    const hint = doc.createElement('span');
-    hint.className = 'risk-hint';
-    hint.id = hintId;
-    hint.textContent = t('riskSettings.range', { min: l.min, max: l.max, default: l.default, unit: t(m.unit) });
-    row.append(input, unit);
-    wrap.append(label, row, hint);
-    fs.append(wrap);
+    const input = el('input', {
+      type: 'number', id: m.id, name: l.url, min: l.min, max: l.max, step: l.step, inputmode: 'numeric', 'aria-describedby': hintId,
+    });
+    fs.append(el('div', { class: 'field risk-field' }, [
+      el('label', { for: m.id }, t('riskSettings.label', { label: t(m.label), unit: t(m.unit) })),
+      el('div', { class: 'risk-input' }, [input, el('span', { class: 'risk-unit', 'aria-hidden': 'true' }, t(m.unit))]),
+      el('span', { class: 'risk-hint', id: hintId }, t('riskSettings.range', { min: l.min, max: l.max, default: l.default, unit: t(m.unit) })),
+    ]));
     inputs[key] = input;
   }
 
-  const reset = doc.createElement('button');
-  reset.type = 'button';
-  reset.id = 'risk-reset';
-  reset.textContent = t('riskSettings.reset');
+  const reset = el('button', { type: 'button', id: 'risk-reset' }, t('riskSettings.reset'));
   fs.append(reset);
 
   let current = { ...initial };
@@ -179,7 +152,7 @@ export function createRiskControls(
  * settings are one `store.set`, invalid ones a message in the status region.
  */
 export function createRiskPanel(store: AppStore, i18n: I18n, status: StatusRegion): HTMLElement {
-  const controls = createRiskControls(document, i18n, store.get().risk, (s) => store.set({ risk: s }), (message) => {
+  const controls = createRiskControls(i18n, store.get().risk, (s) => store.set({ risk: s }), (message) => {
     if (message) status.set('riskSettings', message, true);
     else status.clear('riskSettings');
   });

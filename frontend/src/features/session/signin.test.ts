@@ -43,7 +43,7 @@ const key = (el: Element, k: string, shiftKey = false) =>
 
 function setup(start: SessionInfo | null = null) {
   const { session, tokens } = fakeSession(start);
-  const controls = createSignIn(document, i18n, session);
+  const controls = createSignIn(i18n, session);
   document.body.replaceChildren(controls.element);
   const q = <T extends Element>(sel: string) => controls.element.querySelector<T>(sel)!;
   return {

@@ -1,4 +1,5 @@
 import { Modal } from '../../shared/dialog';
+import { el } from '../../shared/dom';
 import type { I18n } from '../../shared/i18n';
 import type { Role, Session, SessionInfo } from './session';
 import { errorMessage } from '../../shared/status';
@@ -20,82 +21,32 @@ export interface SignInControls {
  * a password-type token field that is emptied once used and never given a
  * form name, so that it cannot end up in a URL.
  */
-export function createSignIn(doc: Document, i18n: I18n, session: Session): SignInControls {
+export function createSignIn(i18n: I18n, session: Session): SignInControls {
   const { t } = i18n;
-  const root = doc.createElement('div');
-  root.className = 'signin';
-
-  const state = doc.createElement('p');
-  state.id = 'signin-state';
-  state.className = 'signin-state';
-  state.setAttribute('role', 'status');
-  state.setAttribute('aria-live', 'polite');
-
-  const openButton = doc.createElement('button');
-  openButton.type = 'button';
-  openButton.id = 'signin-open';
-  openButton.className = 'signin-open';
-  openButton.textContent = t('session.signIn');
-  openButton.setAttribute('aria-haspopup', 'dialog');
-
-  const outButton = doc.createElement('button');
-  outButton.type = 'button';
-  outButton.id = 'signin-out';
-  outButton.className = 'signin-out';
-  outButton.textContent = t('session.signOut');
-  outButton.hidden = true;
-
-  const outError = doc.createElement('p');
-  outError.className = 'signin-error';
-  outError.setAttribute('role', 'alert');
+  const root = el('div', { class: 'signin' });
+  const state = el('p', { id: 'signin-state', class: 'signin-state', role: 'status', 'aria-live': 'polite' });
+  const openButton = el('button', { type: 'button', id: 'signin-open', class: 'signin-open', 'aria-haspopup': 'dialog' }, t('session.signIn'));
+  const outButton = el('button', { type: 'button', id: 'signin-out', class: 'signin-out', hidden: true }, t('session.signOut'));
+  const outError = el('p', { class: 'signin-error', role: 'alert' });
 
   // The dialog.
-  const dialog = doc.createElement('dialog');
-  dialog.id = 'signin-dialog';
-  dialog.className = 'dialog signin-dialog';
-  dialog.setAttribute('aria-labelledby', 'signin-title');
-  dialog.setAttribute('aria-describedby', 'signin-intro');
-  const form = doc.createElement('form');
-  form.noValidate = true;
-  const h = doc.createElement('h2');
-  h.id = 'signin-title';
-  h.textContent = t('session.dialogTitle');
-  const intro = doc.createElement('p');
-  intro.id = 'signin-intro';
-  intro.className = 'dialog-intro';
-  intro.textContent = t('session.dialogIntro');
-  const field = doc.createElement('div');
-  field.className = 'field';
-  const label = doc.createElement('label');
-  label.htmlFor = 'signin-token';
-  label.textContent = t('session.token');
-  const input = doc.createElement('input');
-  input.id = 'signin-token';
-  input.type = 'password';
-  input.autocomplete = 'off';
-  input.spellcheck = false;
-  input.required = true;
-  input.setAttribute('autocapitalize', 'off');
-  input.setAttribute('aria-describedby', 'signin-message');
-  field.append(label, input);
-  const message = doc.createElement('p');
-  message.id = 'signin-message';
-  message.className = 'signin-message';
-  message.setAttribute('role', 'alert');
-  message.setAttribute('aria-live', 'assertive');
-  const actions = doc.createElement('div');
-  actions.className = 'dialog-actions';
-  const submit = doc.createElement('button');
-  submit.type = 'submit';
-  submit.className = 'signin-submit';
-  submit.textContent = t('session.submit');
-  const cancel = doc.createElement('button');
-  cancel.type = 'button';
-  cancel.className = 'signin-cancel';
-  cancel.textContent = t('dialog.cancel');
-  actions.append(submit, cancel);
-  form.append(h, intro, field, message, actions);
-  dialog.append(form);
+  const input = el('input', {
+    id: 'signin-token', type: 'password', autocomplete: 'off', spellcheck: 'false', required: true, autocapitalize: 'off',
+    'aria-describedby': 'signin-message',
+  });
+  const message = el('p', { id: 'signin-message', class: 'signin-message', role: 'alert', 'aria-live': 'assertive' });
+  const submit = el('button', { type: 'submit', class: 'signin-submit' }, t('session.submit'));
+  const cancel = el('button', { type: 'button', class: 'signin-cancel' }, t('dialog.cancel'));
+  const form = el('form', { novalidate: true }, [
+    el('h2', { id: 'signin-title' }, t('session.dialogTitle')),
+    el('p', { id: 'signin-intro', class: 'dialog-intro' }, t('session.dialogIntro')),
+    el('div', { class: 'field' }, [el('label', { for: 'signin-token' }, t('session.token')), input]),
+    message,
+    el('div', { class: 'dialog-actions' }, [submit, cancel]),
+  ]);
+  const dialog = el('dialog', {
+    id: 'signin-dialog', class: 'dialog signin-dialog', 'aria-labelledby': 'signin-title', 'aria-describedby': 'signin-intro',
+  }, form);
 
   const modal = new Modal(dialog, () => {
     input.value = '';

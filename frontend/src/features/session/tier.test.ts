@@ -12,7 +12,7 @@ describe('privacy tier badge', () => {
   });
 
   it('is a polite status region, empty until the tier is known, and follows it', () => {
-    const badge = createTierBadge(document, i18n);
+    const badge = createTierBadge(i18n);
     document.body.replaceChildren(badge.element);
     const el = document.getElementById('tier-badge')!;
     expect(el.getAttribute('role')).toBe('status');

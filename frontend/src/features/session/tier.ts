@@ -1,5 +1,6 @@
 import type { PrivacyTier } from '../../shared/api';
 import type { I18n } from '../../shared/i18n';
+import { el } from '../../shared/dom';
 
 /**
  * The privacy tier badge of the page header: what the server shows of the
@@ -31,22 +32,18 @@ export interface TierBadge {
  * region that stays in the page (empty, it takes no room), so a change
  * after signing in or out is announced.
  */
-export function createTierBadge(doc: Document, i18n: I18n): TierBadge {
-  const el = doc.createElement('p');
-  el.id = 'tier-badge';
-  el.className = 'tier-badge';
-  el.setAttribute('role', 'status');
-  el.setAttribute('aria-live', 'polite');
+export function createTierBadge(i18n: I18n): TierBadge {
+  const badge = el('p', { id: 'tier-badge', class: 'tier-badge', role: 'status', 'aria-live': 'polite' });
   return {
-    element: el,
+    element: badge,
     set(tier) {
       if (tier === null) {
-        el.textContent = '';
-        delete el.dataset.tier;
+        badge.textContent = '';
+        delete badge.dataset.tier;
         return;
       }
-      el.dataset.tier = tier;
-      el.textContent = tierText(i18n, tier);
+      badge.dataset.tier = tier;
+      badge.textContent = tierText(i18n, tier);
     },
   };
 }

@@ -113,7 +113,7 @@ export function createPreview(doc: Document, i18n: I18n): PreviewPanel {
             }),
             style: () => ({ pane: 'preview', renderer: renderer ?? undefined, color: PREVIEW_COLOUR, weight: 2, fillOpacity: 0.2 }),
             onEachFeature: (_, drawn) => {
-              drawn.bindPopup(() => buildPopup(doc, i18n, kind, title, f), { maxWidth: 360, minWidth: 220 });
+              drawn.bindPopup(() => buildPopup(i18n, kind, title, f), { maxWidth: 360, minWidth: 220 });
             },
           });
           g.addLayer(layer);
