@@ -138,7 +138,7 @@ async function main(): Promise<void> {
   const inOrder = (ids: ReadonlySet<string>) => items.map((i) => i.id).filter((id) => ids.has(id));
   store.set({ filters: checkFilters(store.get().filters, vocab), layers: inOrder(initialVisible(initial.layers, metas, available)) });
 
-  const layerList = createLayerList(document, i18n, items, new Set(store.get().layers), (id, on) => {
+  const layerList = createLayerList(i18n, items, new Set(store.get().layers), (id, on) => {
     const ids = new Set(store.get().layers);
     if (on) ids.add(id);
     else ids.delete(id);
@@ -186,7 +186,7 @@ async function main(): Promise<void> {
   syncUrl(store);
 
   // "Share / embed": the link, the embed snippet, the image, signed embeds.
-  const share = createShareDialog(document, i18n, {
+  const share = createShareDialog(i18n, {
     session, origin: location.origin, today: todayIso(), clipboard: navigator.clipboard ?? null,
     source: {
       pageUrl: () => location.href,
@@ -205,7 +205,7 @@ async function main(): Promise<void> {
   header.append(share.dialog);
 
   // Stretch details, and the outreach priorities, when the risk analysis is available.
-  const details = createDetailsPanel(document, i18n, {
+  const details = createDetailsPanel(i18n, {
     vocab,
     params: () => riskParams(store.get().filters, store.get().risk),
     onError: (message) => {
@@ -235,7 +235,7 @@ async function main(): Promise<void> {
   // "About the data": sources now, server details when the config arrives.
   let about: HTMLElement = aboutSlot;
   const showAbout = (config: Config | null, tiles: boolean) => {
-    const next = renderAbout(document, i18n, metas, config, tiles);
+    const next = renderAbout(i18n, metas, config, tiles);
     about.replaceWith(next);
     about = next;
   };

@@ -70,7 +70,7 @@ function append(node: Element, children: Children | undefined): void {
     return;
   }
   for (const c of list) {
-    if (c === null || c === undefined || c === false) continue;
+    if (c === null || c === undefined || c === false || c === '') continue;
     node.append(typeof c === 'number' ? String(c) : c);
   }
 }

@@ -6,7 +6,7 @@ const i18n = createI18n();
 
 describe('embed frame', () => {
   it('shows a hostile title as text, the date, the legend and no tier for the public', () => {
-    const f = createEmbedFrame(document, i18n, { title: '<img src=x onerror=alert(1)>', asof: '2026-11-27', legend: true });
+    const f = createEmbedFrame(i18n, { title: '<img src=x onerror=alert(1)>', asof: '2026-11-27', legend: true });
     document.body.replaceChildren(f.element);
     expect(document.getElementById('embed-title')!.textContent).toBe('<img src=x onerror=alert(1)>');
     expect(document.querySelector('img')).toBeNull();
@@ -22,14 +22,14 @@ describe('embed frame', () => {
   });
 
   it('has no header without a title and no legend when it is off', () => {
-    const f = createEmbedFrame(document, i18n, { title: '', asof: '2026-01-05', legend: false });
+    const f = createEmbedFrame(i18n, { title: '', asof: '2026-01-05', legend: false });
     expect(f.element.querySelector('header')).toBeNull();
     expect(f.element.querySelector('#embed-legend')).toBeNull();
     expect(f.legendBody).toBeNull();
   });
 
   it('links the image and the dashboard once they are known', () => {
-    const f = createEmbedFrame(document, i18n, { title: 'T', asof: '2026-01-05', legend: true });
+    const f = createEmbedFrame(i18n, { title: 'T', asof: '2026-01-05', legend: true });
     const download = f.element.querySelector<HTMLAnchorElement>('#embed-download')!;
     const open = f.element.querySelector<HTMLAnchorElement>('#embed-open')!;
     expect([download.hidden, open.hidden]).toEqual([true, true]);
@@ -45,7 +45,7 @@ describe('embed frame', () => {
   });
 
   it('shows an error as text, on its own', () => {
-    const e = createEmbedError(document, i18n, '<b>revoked</b>');
+    const e = createEmbedError(i18n, '<b>revoked</b>');
     expect(e.getAttribute('role')).toBe('alert');
     expect(e.querySelector('h1')!.textContent).toBe('This map cannot be shown');
     expect(e.querySelector('p')!.textContent).toBe('<b>revoked</b>');

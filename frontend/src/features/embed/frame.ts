@@ -1,4 +1,5 @@
 import type { PrivacyTier } from '../../shared/api';
+import { el } from '../../shared/dom';
 import type { I18n } from '../../shared/i18n';
 import { tierText } from '../session/tier';
 
@@ -50,85 +51,29 @@ export function formatAsOf(i18n: I18n, iso: string): string {
 }
 
 /** Builds the frame of an embedded map. */
-export function createEmbedFrame(doc: Document, i18n: I18n, o: FrameOptions): EmbedFrame {
+export function createEmbedFrame(i18n: I18n, o: FrameOptions): EmbedFrame {
   const { t } = i18n;
-  const root = doc.createElement('div');
-  root.className = 'embed';
-  const parts: HTMLElement[] = [];
-
-  if (o.title) {
-    const header = doc.createElement('header');
-    header.className = 'embed-header';
-    const h1 = doc.createElement('h1');
-    h1.id = 'embed-title';
-    h1.className = 'embed-title';
-    h1.textContent = o.title;
-    header.append(h1);
-    parts.push(header);
-  }
-
-  const main = doc.createElement('main');
-  main.className = 'embed-main';
-  const map = doc.createElement('div');
-  map.id = 'map';
-  map.className = 'embed-map';
-  main.append(map);
-  let legendBody: HTMLElement | null = null;
-  if (o.legend) {
-    const details = doc.createElement('details');
-    details.id = 'embed-legend';
-    details.className = 'embed-legend legend';
-    details.open = true;
-    const summary = doc.createElement('summary');
-    summary.textContent = t('embed.legend');
-    legendBody = doc.createElement('div');
-    legendBody.className = 'embed-legend-body';
-    details.append(summary, legendBody);
-    main.append(details);
-  }
-  parts.push(main);
-
-  const footer = doc.createElement('footer');
-  footer.className = 'embed-footer';
-  const asof = doc.createElement('p');
-  asof.id = 'embed-asof';
-  asof.className = 'embed-asof';
-  const time = doc.createElement('time');
-  time.dateTime = o.asof;
-  time.textContent = formatAsOf(i18n, o.asof);
+  const map = el('div', { id: 'map', class: 'embed-map' });
+  const legendBody = o.legend ? el('div', { class: 'embed-legend-body' }) : null;
+  const tier = el('p', { id: 'embed-tier', class: 'embed-tier tier-badge', hidden: true });
+  const status = el('p', { id: 'embed-status', class: 'embed-status', role: 'status', 'aria-live': 'polite' });
+  const download = el('a', { id: 'embed-download', class: 'embed-download', 'aria-label': t('embed.downloadLabel'), download: '', hidden: true }, t('embed.download'));
+  const open = el('a', { id: 'embed-open', class: 'embed-open', 'aria-label': t('embed.openLabel'), target: '_blank', rel: 'noopener', hidden: true }, t('embed.open'));
   // "As of {date}", with the date as a <time> element.
   const [before, after] = t('embed.asOf').split('{date}');
-  asof.append(before ?? '', time, after ?? '');
-  const tier = doc.createElement('p');
-  tier.id = 'embed-tier';
-  tier.className = 'embed-tier tier-badge';
-  tier.hidden = true;
-  const status = doc.createElement('p');
-  status.id = 'embed-status';
-  status.className = 'embed-status';
-  status.setAttribute('role', 'status');
-  status.setAttribute('aria-live', 'polite');
-  const links = doc.createElement('p');
-  links.className = 'embed-links';
-  const download = doc.createElement('a');
-  download.id = 'embed-download';
-  download.className = 'embed-download';
-  download.textContent = t('embed.download');
-  download.setAttribute('aria-label', t('embed.downloadLabel'));
-  download.setAttribute('download', '');
-  download.hidden = true;
-  const open = doc.createElement('a');
-  open.id = 'embed-open';
-  open.className = 'embed-open';
-  open.textContent = t('embed.open');
-  open.setAttribute('aria-label', t('embed.openLabel'));
-  open.target = '_blank';
-  open.rel = 'noopener';
-  open.hidden = true;
-  links.append(download, open);
-  footer.append(asof, tier, status, links);
-  parts.push(footer);
-  root.append(...parts);
+  const root = el('div', { class: 'embed' }, [
+    o.title && el('header', { class: 'embed-header' }, el('h1', { id: 'embed-title', class: 'embed-title' }, o.title)),
+    el('main', { class: 'embed-main' }, [
+      map,
+      legendBody && el('details', { id: 'embed-legend', class: 'embed-legend legend', open: true }, [el('summary', null, t('embed.legend')), legendBody]),
+    ]),
+    el('footer', { class: 'embed-footer' }, [
+      el('p', { id: 'embed-asof', class: 'embed-asof' }, [before ?? '', el('time', { datetime: o.asof }, formatAsOf(i18n, o.asof)), after ?? '']),
+      tier,
+      status,
+      el('p', { class: 'embed-links' }, [download, open]),
+    ]),
+  ]);
 
   return {
     element: root,
@@ -160,26 +105,14 @@ export function createEmbedFrame(doc: Document, i18n: I18n, o: FrameOptions): Em
  * revoked, the server refused it): a heading and the server's message, and
  * nothing else of the map.
  */
-export function createEmbedError(doc: Document, i18n: I18n, message: string): HTMLElement {
-  const root = doc.createElement('div');
-  root.id = 'embed-error';
-  root.className = 'embed-error';
-  root.setAttribute('role', 'alert');
-  const h1 = doc.createElement('h1');
-  h1.textContent = i18n.t('embed.errorTitle');
-  const p = doc.createElement('p');
-  p.className = 'embed-error-message';
-  p.textContent = message;
-  root.append(h1, p);
-  return root;
+export function createEmbedError(i18n: I18n, message: string): HTMLElement {
+  return el('div', { id: 'embed-error', class: 'embed-error', role: 'alert' }, [
+    el('h1', null, i18n.t('embed.errorTitle')),
+    el('p', { class: 'embed-error-message' }, message),
+  ]);
 }
 
 /** The loading state shown before the map's claims and layers are known. */
-export function createEmbedLoading(doc: Document, i18n: I18n): HTMLElement {
-  const p = doc.createElement('p');
-  p.id = 'embed-loading';
-  p.className = 'embed-loading';
-  p.setAttribute('role', 'status');
-  p.textContent = i18n.t('embed.loading');
-  return p;
+export function createEmbedLoading(i18n: I18n): HTMLElement {
+  return el('p', { id: 'embed-loading', class: 'embed-loading', role: 'status' }, i18n.t('embed.loading'));
 }

@@ -85,7 +85,7 @@ export async function runEmbed(env: EmbedEnv): Promise<void> {
   applyDocumentLanguage(doc, i18n);
   doc.title = i18n.t('embed.defaultTitle');
   const app = doc.getElementById('embed-app') ?? doc.body;
-  app.replaceChildren(createEmbedLoading(doc, i18n));
+  app.replaceChildren(createEmbedLoading(i18n));
 
   // The full-frame error: the map, its layers and their loads go away.
   let failed = false;
@@ -96,7 +96,7 @@ export async function runEmbed(env: EmbedEnv): Promise<void> {
     readiness.error = message;
     readiness.ready = false;
     teardown();
-    app.replaceChildren(createEmbedError(doc, i18n, message));
+    app.replaceChildren(createEmbedError(i18n, message));
     doc.documentElement.dataset.error = 'true';
   };
 
@@ -132,7 +132,7 @@ export async function runEmbed(env: EmbedEnv): Promise<void> {
   }
   if (failed) return;
 
-  const frame = createEmbedFrame(doc, i18n, { title: state.title, asof: state.asof, legend: state.legend });
+  const frame = createEmbedFrame(i18n, { title: state.title, asof: state.asof, legend: state.legend });
   app.replaceChildren(frame.element);
 
   const map = createMap(frame.map, DEFAULT_VIEW, state.title || i18n.t('app.map'));

@@ -99,7 +99,7 @@ describe('cell counts', () => {
     });
 
     const meta: LayerMeta = { id: 'incidents', kind: 'incident', title: HOSTILE, sources: [], sensitivity: 'restricted', version: 1, feature_count: 0 };
-    const list = createLayerList(document, i18n, [meta], new Set(['incidents']), () => {});
+    const list = createLayerList(i18n, [meta], new Set(['incidents']), () => {});
     document.body.replaceChildren(list.element);
     list.setSummary('incidents', s);
     const count = document.querySelector<HTMLElement>('#count-incidents')!;

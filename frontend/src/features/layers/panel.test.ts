@@ -34,7 +34,7 @@ describe('panel', () => {
 
   it('builds a labelled checkbox per layer and shows counts as data', () => {
     const toggled: [string, boolean][] = [];
-    const list = createLayerList(document, i18n, [meta('incidents', 'incident', '<img src=x>'), meta('routes', 'route')], new Set(['incidents']), (id, on) => toggled.push([id, on]));
+    const list = createLayerList(i18n, [meta('incidents', 'incident', '<img src=x>'), meta('routes', 'route')], new Set(['incidents']), (id, on) => toggled.push([id, on]));
     document.body.replaceChildren(list.element);
     const box = document.querySelector<HTMLInputElement>('#layer-incidents')!;
     expect(box.checked).toBe(true);
@@ -51,7 +51,7 @@ describe('panel', () => {
   });
 
   it('lists every source with its licence, linking only http(s) URLs', () => {
-    const el = renderAbout(document, i18n, [
+    const el = renderAbout(i18n, [
       meta('incidents', 'incident', 'Incidents', {
         sources: [
           { name: 'IOM Missing Migrants Project', url: 'https://missingmigrants.iom.int', license: 'CC BY-IGO', attribution: 'IOM' },

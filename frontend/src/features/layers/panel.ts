@@ -1,4 +1,5 @@
 import type { Config, LayerMeta } from '../../shared/api';
+import { el } from '../../shared/dom';
 import type { I18n } from '../../shared/i18n';
 import type { LayerSummary } from './layers';
 import { CELL_MIN_COUNT } from '../../map/palette';
@@ -65,63 +66,33 @@ export interface LayerListItem {
 
 /** Builds the layer list. `onToggle` runs when a checkbox changes. */
 export function createLayerList(
-  doc: Document, i18n: I18n, metas: readonly LayerListItem[], visible: ReadonlySet<string>,
+  i18n: I18n, metas: readonly LayerListItem[], visible: ReadonlySet<string>,
   onToggle: (id: string, on: boolean) => void,
 ): LayerList {
-  const section = doc.createElement('section');
-  section.className = 'panel-section layers';
-  section.setAttribute('aria-labelledby', 'layers-heading');
-  const h = doc.createElement('h2');
-  h.id = 'layers-heading';
-  h.textContent = i18n.t('layers.heading');
-  section.append(h);
-
   const toggles = new Map<string, HTMLInputElement>();
   const counts = new Map<string, { count: HTMLElement; totals: HTMLElement; note: HTMLElement }>();
-  if (metas.length === 0) {
-    const p = doc.createElement('p');
-    p.textContent = i18n.t('layers.none');
-    section.append(p);
-  }
-  const ul = doc.createElement('ul');
-  ul.className = 'layer-list';
-  for (const m of metas) {
-    const li = doc.createElement('li');
-    li.className = `layer layer-kind-${m.kind}`;
-    li.dataset.layer = m.id;
-    const box = doc.createElement('input');
-    box.type = 'checkbox';
-    box.id = `layer-${m.id}`;
-    box.name = 'layers';
-    box.value = m.id;
-    box.checked = visible.has(m.id);
-    box.setAttribute('aria-describedby', `count-${m.id} totals-${m.id} note-${m.id}`);
-    box.addEventListener('change', () => onToggle(m.id, box.checked));
-    const label = doc.createElement('label');
-    label.htmlFor = box.id;
-    label.textContent = m.title;
-    label.dir = 'auto';
-    const count = doc.createElement('span');
-    count.className = 'layer-count';
-    count.id = `count-${m.id}`;
-    const totals = doc.createElement('span');
-    totals.className = 'layer-totals';
-    totals.id = `totals-${m.id}`;
-    const note = doc.createElement('span');
-    note.className = 'layer-note';
-    note.id = `note-${m.id}`;
-    li.append(box, label, count, totals, note);
-    if (m.sensitivity === 'restricted') {
-      const r = doc.createElement('span');
-      r.className = 'layer-restricted';
-      r.textContent = i18n.t('layers.restricted');
-      li.append(r);
-    }
-    ul.append(li);
+  const items = metas.map((m) => {
+    const box: HTMLInputElement = el('input', {
+      type: 'checkbox', id: `layer-${m.id}`, name: 'layers', value: m.id, checked: visible.has(m.id),
+      'aria-describedby': `count-${m.id} totals-${m.id} note-${m.id}`, onchange: () => onToggle(m.id, box.checked),
+    });
+    const c = {
+      count: el('span', { class: 'layer-count', id: `count-${m.id}` }),
+      totals: el('span', { class: 'layer-totals', id: `totals-${m.id}` }),
+      note: el('span', { class: 'layer-note', id: `note-${m.id}` }),
+    };
     toggles.set(m.id, box);
-    counts.set(m.id, { count, totals, note });
-  }
-  section.append(ul);
+    counts.set(m.id, c);
+    return el('li', { class: `layer layer-kind-${m.kind}`, 'data-layer': m.id }, [
+      box, el('label', { for: box.id, dir: 'auto' }, m.title), c.count, c.totals, c.note,
+      m.sensitivity === 'restricted' && el('span', { class: 'layer-restricted' }, i18n.t('layers.restricted')),
+    ]);
+  });
+  const section = el('section', { class: 'panel-section layers', 'aria-labelledby': 'layers-heading' }, [
+    el('h2', { id: 'layers-heading' }, i18n.t('layers.heading')),
+    metas.length === 0 && el('p', null, i18n.t('layers.none')),
+    el('ul', { class: 'layer-list' }, items),
+  ]);
 
   return {
     element: section,
@@ -156,72 +127,41 @@ export function createLayerList(
 }
 
 /** Builds the "About the data" section: every layer's sources with licences, the basemap and tiles. */
-export function renderAbout(doc: Document, i18n: I18n, metas: readonly LayerMeta[], config: Config | null, tiles: boolean): HTMLElement {
+export function renderAbout(i18n: I18n, metas: readonly LayerMeta[], config: Config | null, tiles: boolean): HTMLElement {
   const { t } = i18n;
-  const section = doc.createElement('section');
-  section.className = 'panel-section about';
-  section.setAttribute('aria-labelledby', 'about-heading');
-  const h = doc.createElement('h2');
-  h.id = 'about-heading';
-  h.textContent = t('about.heading');
-  section.append(h);
-
-  for (const m of metas) {
-    const art = doc.createElement('article');
-    art.className = 'about-layer';
-    art.dataset.layer = m.id;
-    const h3 = doc.createElement('h3');
-    h3.textContent = m.title;
-    h3.dir = 'auto';
-    art.append(h3);
-    if (m.description) art.append(para(doc, m.description, 'about-description'));
-    art.append(para(doc, t(m.sensitivity === 'restricted' ? 'about.sensitivity.restricted' : 'about.sensitivity.public')));
-    art.append(para(doc, t('about.features', { count: m.feature_count })));
-    if (m.updated_at) {
-      art.append(para(doc, t('about.version', { version: m.version, date: m.updated_at.slice(0, 10), by: m.updated_by ?? '' })));
-    }
-    if (m.sources.length > 0) {
-      const h4 = doc.createElement('h4');
-      h4.textContent = t('about.sources');
-      const ul = doc.createElement('ul');
-      ul.className = 'about-sources';
-      for (const s of m.sources) {
-        const li = doc.createElement('li');
+  const layers = metas.map((m) => el('article', { class: 'about-layer', 'data-layer': m.id }, [
+    el('h3', { dir: 'auto' }, m.title),
+    m.description && para(m.description, 'about-description'),
+    para(t(m.sensitivity === 'restricted' ? 'about.sensitivity.restricted' : 'about.sensitivity.public')),
+    para(t('about.features', { count: m.feature_count })),
+    m.updated_at && para(t('about.version', { version: m.version, date: m.updated_at.slice(0, 10), by: m.updated_by ?? '' })),
+    ...(m.sources.length === 0 ? [] : [
+      el('h4', null, t('about.sources')),
+      el('ul', { class: 'about-sources' }, m.sources.map((s) => {
         const href = s.url ? safeHttpUrl(s.url) : null;
-        const name = doc.createElement(href ? 'a' : 'span');
-        name.className = 'source-name';
-        name.textContent = s.name || s.attribution;
-        if (href && name instanceof HTMLAnchorElement) {
-          name.href = href;
-          name.rel = 'noopener noreferrer';
-          name.target = '_blank';
-        }
-        li.append(name);
-        if (s.license) li.append(para(doc, t('about.license', { license: s.license }), 'source-license'));
-        if (s.attribution && s.attribution !== s.name) {
-          li.append(para(doc, t('about.attribution', { attribution: s.attribution }), 'source-attribution'));
-        }
-        ul.append(li);
-      }
-      art.append(h4, ul);
-    }
-    section.append(art);
-  }
-
-  const base = doc.createElement('article');
-  base.className = 'about-basemap';
-  const bh = doc.createElement('h3');
-  bh.textContent = t('about.basemap');
-  base.append(bh, para(doc, t('about.basemapText')));
-  base.append(para(doc, tiles && config ? t('about.tiles', { attribution: config.tile_attribution }) : t('about.noTiles')));
-  if (config?.version) base.append(para(doc, t('about.serverVersion', { version: config.version })));
-  section.append(base);
-  return section;
+        const name = s.name || s.attribution;
+        return el('li', null, [
+          href
+            ? el('a', { class: 'source-name', href, rel: 'noopener noreferrer', target: '_blank' }, name)
+            : el('span', { class: 'source-name' }, name),
+          s.license && para(t('about.license', { license: s.license }), 'source-license'),
+          s.attribution && s.attribution !== s.name && para(t('about.attribution', { attribution: s.attribution }), 'source-attribution'),
+        ]);
+      })),
+    ]),
+  ]));
+  return el('section', { class: 'panel-section about', 'aria-labelledby': 'about-heading' }, [
+    el('h2', { id: 'about-heading' }, t('about.heading')),
+    ...layers,
+    el('article', { class: 'about-basemap' }, [
+      el('h3', null, t('about.basemap')),
+      para(t('about.basemapText')),
+      para(tiles && config ? t('about.tiles', { attribution: config.tile_attribution }) : t('about.noTiles')),
+      config?.version && para(t('about.serverVersion', { version: config.version })),
+    ]),
+  ]);
 }
 
-function para(doc: Document, text: string, className = ''): HTMLElement {
-  const p = doc.createElement('p');
-  if (className) p.className = className;
-  p.textContent = text;
-  return p;
+function para(text: string, className = ''): HTMLElement {
+  return el('p', { class: className || null }, text);
 }

@@ -47,7 +47,7 @@ describe('stretch details', () => {
   });
 
   it('draws one bar per year, zero years included, and a table of the same numbers', () => {
-    const fig = buildPerYearChart(document, i18n, readDetails(fixture).perYear);
+    const fig = buildPerYearChart(i18n, readDetails(fixture).perYear);
     const bars = [...fig.querySelectorAll('svg rect.bar')];
     expect(bars).toHaveLength(3);
     expect(bars.map((b) => b.getAttribute('data-value'))).toEqual(['12', '0', '36']);
@@ -61,13 +61,13 @@ describe('stretch details', () => {
   });
 
   it('says so when there are no years, and draws no bars', () => {
-    const fig = buildPerYearChart(document, i18n, []);
+    const fig = buildPerYearChart(i18n, []);
     expect(fig.querySelectorAll('rect')).toHaveLength(0);
     expect(fig.textContent).toContain('No incident counts');
   });
 
   it('renders services, the top 20 incidents and how many more, hostile strings as text', () => {
-    const el = renderDetails(document, i18n, readDetails(fixture), 80, vocab);
+    const el = renderDetails(i18n, readDetails(fixture), 80, vocab);
     document.body.replaceChildren(el);
     const dd = [...el.querySelectorAll('.details-services dd')].map((d) => [d.getAttribute('data-coverage'), d.textContent]);
     expect(dd).toEqual([
@@ -88,7 +88,7 @@ describe('stretch details', () => {
   it('says that incidents are listed to partners and staff when the answer counts them but lists none', () => {
     const d = readDetails({ ...fixture, incidents: [], incidents_total: 31 });
     expect(d.incidentsTotal).toBe(31);
-    const el = renderDetails(document, i18n, d, 50, vocab);
+    const el = renderDetails(i18n, d, 50, vocab);
     expect(el.querySelector('.details-restricted')!.textContent).toBe('Individual incidents are listed for signed-in partners and staff.');
     expect(el.querySelector('.details-incidents')).toBeNull();
     expect(el.querySelector('.details-more')).toBeNull();
@@ -97,14 +97,14 @@ describe('stretch details', () => {
     expect(el.querySelectorAll('svg rect.bar')).toHaveLength(3);
     expect(el.querySelectorAll('.details-services dd')).toHaveLength(3);
     // No incidents at all: the old message, no note.
-    const none = renderDetails(document, i18n, readDetails({ ...fixture, incidents: [], incidents_total: 0 }), 50, vocab);
+    const none = renderDetails(i18n, readDetails({ ...fixture, incidents: [], incidents_total: 0 }), 50, vocab);
     expect(none.querySelector('.details-restricted')).toBeNull();
     expect(none.querySelector('.details-empty:last-child')!.textContent).toBe('No incident counts for this stretch.');
   });
 
   it('shows unknown dates and hostile causes as text', () => {
     const d = readDetails({ ...fixture, incidents: fixture.incidents.slice(0, 2), incidents_total: 2 });
-    const el = renderDetails(document, i18n, d, 50, vocab);
+    const el = renderDetails(i18n, d, 50, vocab);
     const cells = [...el.querySelectorAll('.details-incidents tbody tr')].map((tr) => tr.children[0]!.textContent + '|' + tr.children[3]!.textContent);
     expect(cells).toEqual([`2020-01-02|${HOSTILE}`, 'Unknown|Drowning']);
     expect(el.querySelector('.details-more')).toBeNull();
@@ -118,7 +118,7 @@ describe('details panel', () => {
   it('fetches the stretch with the risk query, renders it, focuses the heading and closes on Escape', async () => {
     const urls: string[] = [];
     const errors: (string | null)[] = [];
-    const panel = createDetailsPanel(document, i18n, {
+    const panel = createDetailsPanel(i18n, {
       vocab,
       params: () => new URLSearchParams({ radius_km: '40', reach_km: '80' }),
       onError: (m) => errors.push(m),
@@ -149,7 +149,7 @@ describe('details panel', () => {
   it('refresh reloads an open panel with the current query and leaves the focus alone; a closed panel stays closed', async () => {
     const urls: string[] = [];
     let radius = '25';
-    const panel = createDetailsPanel(document, i18n, {
+    const panel = createDetailsPanel(i18n, {
       vocab,
       params: () => new URLSearchParams({ radius_km: radius }),
       onError: () => {},
@@ -176,7 +176,7 @@ describe('details panel', () => {
 
   it('reports a 404 as not available, without throwing', async () => {
     const errors: (string | null)[] = [];
-    const panel = createDetailsPanel(document, i18n, {
+    const panel = createDetailsPanel(i18n, {
       vocab,
       params: () => new URLSearchParams(),
       onError: (m) => errors.push(m),
@@ -192,7 +192,7 @@ describe('details panel', () => {
 
   it('reports other failures in the status region', async () => {
     const errors: (string | null)[] = [];
-    const panel = createDetailsPanel(document, i18n, {
+    const panel = createDetailsPanel(i18n, {
       vocab,
       params: () => new URLSearchParams(),
       onError: (m) => errors.push(m),

@@ -4,6 +4,7 @@ import { ApiError, type Feature } from '../../shared/api';
 import type { I18n } from '../../shared/i18n';
 import { describeError } from '../../shared/status';
 import { causeLabel, serviceCategoryLabel, type Vocabulary } from '../../shared/vocabulary';
+import { el, svg } from '../../shared/dom';
 
 /**
  * The details of one stretch of route (GET /risk/segments/{id}): dead and
@@ -100,7 +101,6 @@ export function segmentDetailsUrl(id: string, params: URLSearchParams, base = '/
   return `${base}/risk/segments/${encodeURIComponent(id)}${q ? `?${q}` : ''}`;
 }
 
-const SVG = 'http://www.w3.org/2000/svg';
 /** Chart geometry, in SVG user units. */
 const CHART = { barWidth: 24, gap: 8, height: 100, top: 16, bottom: 18 } as const;
 
@@ -109,177 +109,80 @@ const CHART = { barWidth: 24, gap: 8, height: 100, top: 16, bottom: 18 } as cons
  * any is a bar of height 0), its value above and the year below. The SVG is
  * hidden from screen readers; a visually hidden table holds the numbers.
  */
-export function buildPerYearChart(doc: Document, i18n: I18n, years: readonly YearCount[]): HTMLElement {
+export function buildPerYearChart(i18n: I18n, years: readonly YearCount[]): HTMLElement {
   const { t } = i18n;
-  const fig = doc.createElement('figure');
-  fig.className = 'details-chart';
-  const cap = doc.createElement('figcaption');
-  cap.textContent = t('details.perYear');
-  fig.append(cap);
-  if (years.length === 0) {
-    const p = doc.createElement('p');
-    p.className = 'details-empty';
-    p.textContent = t('details.noYears');
-    fig.append(p);
-    return fig;
-  }
+  const cap = el('figcaption', null, t('details.perYear'));
+  if (years.length === 0) return el('figure', { class: 'details-chart' }, [cap, el('p', { class: 'details-empty' }, t('details.noYears'))]);
   const max = Math.max(1, ...years.map((y) => y.dead + y.missing));
   const width = years.length * (CHART.barWidth + CHART.gap) + CHART.gap;
   const full = CHART.top + CHART.height + CHART.bottom;
-  const svg = doc.createElementNS(SVG, 'svg');
-  svg.setAttribute('viewBox', `0 0 ${width} ${full}`);
-  svg.setAttribute('class', 'details-bars');
-  svg.setAttribute('aria-hidden', 'true');
-  svg.setAttribute('focusable', 'false');
-  years.forEach((y, i) => {
+  const bars = years.map((y, i) => {
     const value = y.dead + y.missing;
     const h = Math.round((value / max) * CHART.height * 10) / 10;
     const x = CHART.gap + i * (CHART.barWidth + CHART.gap);
-    const g = doc.createElementNS(SVG, 'g');
-    const rect = doc.createElementNS(SVG, 'rect');
-    rect.setAttribute('class', 'bar');
-    rect.setAttribute('x', String(x));
-    rect.setAttribute('y', String(CHART.top + CHART.height - h));
-    rect.setAttribute('width', String(CHART.barWidth));
-    rect.setAttribute('height', String(h));
-    rect.setAttribute('data-year', String(y.year));
-    rect.setAttribute('data-value', String(value));
-    const title = doc.createElementNS(SVG, 'title');
-    title.textContent = t('details.barTitle', { year: String(y.year), count: value });
-    rect.append(title);
-    const label = doc.createElementNS(SVG, 'text');
-    label.setAttribute('class', 'bar-value');
-    label.setAttribute('x', String(x + CHART.barWidth / 2));
-    label.setAttribute('y', String(CHART.top + CHART.height - h - 3));
-    label.setAttribute('text-anchor', 'middle');
-    label.textContent = i18n.formatNumber(value);
-    const year = doc.createElementNS(SVG, 'text');
-    year.setAttribute('class', 'bar-year');
-    year.setAttribute('x', String(x + CHART.barWidth / 2));
-    year.setAttribute('y', String(full - 4));
-    year.setAttribute('text-anchor', 'middle');
-    year.textContent = String(y.year);
-    g.append(rect, label, year);
-    svg.append(g);
+    return svg('g', null, [
+      svg('rect', {
+        class: 'bar', x, y: CHART.top + CHART.height - h, width: CHART.barWidth, height: h, 'data-year': y.year, 'data-value': value,
+      }, svg('title', null, t('details.barTitle', { year: String(y.year), count: value }))),
+      svg('text', { class: 'bar-value', x: x + CHART.barWidth / 2, y: CHART.top + CHART.height - h - 3, 'text-anchor': 'middle' }, i18n.formatNumber(value)),
+      svg('text', { class: 'bar-year', x: x + CHART.barWidth / 2, y: full - 4, 'text-anchor': 'middle' }, String(y.year)),
+    ]);
   });
-  fig.append(svg);
-
-  const table = doc.createElement('table');
-  table.className = 'visually-hidden details-table';
-  const caption = doc.createElement('caption');
-  caption.textContent = t('details.perYear');
-  const head = doc.createElement('tr');
-  for (const k of ['details.year', 'details.incidents', 'prop.dead', 'prop.missing', 'details.deadMissing'] as const) {
-    const th = doc.createElement('th');
-    th.scope = 'col';
-    th.textContent = t(k);
-    head.append(th);
-  }
-  const thead = doc.createElement('thead');
-  thead.append(head);
-  const tbody = doc.createElement('tbody');
-  for (const y of years) {
-    const tr = doc.createElement('tr');
-    const th = doc.createElement('th');
-    th.scope = 'row';
-    th.textContent = String(y.year);
-    tr.append(th);
-    for (const n of [y.incidents, y.dead, y.missing, y.dead + y.missing]) {
-      const td = doc.createElement('td');
-      td.textContent = i18n.formatNumber(n);
-      tr.append(td);
-    }
-    tbody.append(tr);
-  }
-  table.append(caption, thead, tbody);
-  fig.append(table);
-  return fig;
+  const heads = ['details.year', 'details.incidents', 'prop.dead', 'prop.missing', 'details.deadMissing'] as const;
+  return el('figure', { class: 'details-chart' }, [
+    cap,
+    svg('svg', { viewBox: `0 0 ${width} ${full}`, class: 'details-bars', 'aria-hidden': 'true', focusable: 'false' }, bars),
+    el('table', { class: 'visually-hidden details-table' }, [
+      el('caption', null, t('details.perYear')),
+      el('thead', null, el('tr', null, heads.map((k) => el('th', { scope: 'col' }, t(k))))),
+      el('tbody', null, years.map((y) => el('tr', null, [
+        el('th', { scope: 'row' }, String(y.year)),
+        ...[y.incidents, y.dead, y.missing, y.dead + y.missing].map((n) => el('td', null, i18n.formatNumber(n))),
+      ]))),
+    ]),
+  ]);
 }
 
 /** The body of the details panel: chart, services, top incidents and how many more. */
-export function renderDetails(doc: Document, i18n: I18n, d: SegmentDetails, reachKm: number, vocab: Vocabulary | null = null): HTMLElement {
+export function renderDetails(i18n: I18n, d: SegmentDetails, reachKm: number, vocab: Vocabulary | null = null): HTMLElement {
   const { t } = i18n;
-  const root = doc.createElement('div');
-  root.className = 'details-body';
-  root.append(buildPerYearChart(doc, i18n, d.perYear));
+  const root = el('div', { class: 'details-body' }, buildPerYearChart(i18n, d.perYear));
 
   if (d.services.length > 0) {
-    const h = doc.createElement('h3');
-    h.textContent = t('details.services');
-    const dl = doc.createElement('dl');
-    dl.className = 'details-services';
-    for (const s of d.services) {
-      const dt = doc.createElement('dt');
-      dt.dir = 'auto';
-      dt.textContent = serviceCategoryLabel(i18n, s.category, vocab);
-      const dd = doc.createElement('dd');
-      dd.className = `coverage coverage-${s.status}`;
-      dd.dataset.coverage = s.status;
+    root.append(el('h3', null, t('details.services')), el('dl', { class: 'details-services' }, d.services.flatMap((s) => {
       const words = coverageText(i18n, { category: s.category, status: s.status, nearestKm: s.nearestKm }, reachKm);
-      dd.textContent = s.nearestName && s.status !== 'no_data' ? t('details.nearestNamed', { text: words, name: s.nearestName }) : words;
-      dl.append(dt, dd);
-    }
-    root.append(h, dl);
+      return [
+        el('dt', { dir: 'auto' }, serviceCategoryLabel(i18n, s.category, vocab)),
+        el('dd', { class: `coverage coverage-${s.status}`, 'data-coverage': s.status },
+          s.nearestName && s.status !== 'no_data' ? t('details.nearestNamed', { text: words, name: s.nearestName }) : words),
+      ];
+    })));
   }
 
-  const h = doc.createElement('h3');
-  h.textContent = t('details.topIncidents');
-  root.append(h);
+  root.append(el('h3', null, t('details.topIncidents')));
   const top = [...d.incidents].sort((a, b) => (b.weight ?? 0) - (a.weight ?? 0)).slice(0, TOP_INCIDENTS);
   // At the public privacy tier the server counts the incidents but lists none.
   if (top.length === 0 && d.incidentsTotal > 0) {
-    const p = doc.createElement('p');
-    p.className = 'details-restricted';
-    p.textContent = t('details.incidentsRestricted');
-    root.append(p);
+    root.append(el('p', { class: 'details-restricted' }, t('details.incidentsRestricted')));
     return root;
   }
   if (top.length === 0) {
-    const p = doc.createElement('p');
-    p.className = 'details-empty';
-    p.textContent = t('details.noIncidents');
-    root.append(p);
+    root.append(el('p', { class: 'details-empty' }, t('details.noIncidents')));
     return root;
   }
-  const table = doc.createElement('table');
-  table.className = 'details-incidents';
-  const head = doc.createElement('tr');
-  for (const k of ['details.date', 'prop.dead', 'prop.missing', 'details.cause', 'details.distance'] as const) {
-    const th = doc.createElement('th');
-    th.scope = 'col';
-    th.textContent = t(k);
-    head.append(th);
-  }
-  const thead = doc.createElement('thead');
-  thead.append(head);
-  const tbody = doc.createElement('tbody');
-  for (const inc of top) {
-    const tr = doc.createElement('tr');
-    if (inc.id) tr.dataset.id = inc.id;
-    const cells = [
+  const heads = ['details.date', 'prop.dead', 'prop.missing', 'details.cause', 'details.distance'] as const;
+  root.append(el('table', { class: 'details-incidents' }, [
+    el('thead', null, el('tr', null, heads.map((k) => el('th', { scope: 'col' }, t(k))))),
+    el('tbody', null, top.map((inc) => el('tr', { 'data-id': inc.id || null }, [
       inc.date || t('details.unknownDate'),
       i18n.formatNumber(inc.dead),
       i18n.formatNumber(inc.missing),
       inc.cause ? causeLabel(i18n, inc.cause, vocab) : '–',
       inc.distanceKm !== null ? t('details.distanceKm', { km: i18n.formatNumber(inc.distanceKm, 1) }) : '–',
-    ];
-    for (const c of cells) {
-      const td = doc.createElement('td');
-      td.dir = 'auto';
-      td.textContent = c;
-      tr.append(td);
-    }
-    tbody.append(tr);
-  }
-  table.append(thead, tbody);
-  root.append(table);
+    ].map((c) => el('td', { dir: 'auto' }, c))))),
+  ]));
   const more = d.incidentsTotal - top.length;
-  if (more > 0) {
-    const p = doc.createElement('p');
-    p.className = 'details-more';
-    p.textContent = t('details.more', { count: more });
-    root.append(p);
-  }
+  if (more > 0) root.append(el('p', { class: 'details-more' }, t('details.more', { count: more })));
   return root;
 }
 
@@ -309,30 +212,18 @@ export interface DetailsOptions {
  * details; a 404 (the server has no details endpoint, or no such stretch)
  * reads as "not available" in the status region. Close and Escape hide it.
  */
-export function createDetailsPanel(doc: Document, i18n: I18n, opts: DetailsOptions): DetailsPanel {
+export function createDetailsPanel(i18n: I18n, opts: DetailsOptions): DetailsPanel {
   const { t } = i18n;
   const fetchFn = opts.fetchFn ?? ((u: string, init?: RequestInit) => fetch(u, init));
-  const aside = doc.createElement('aside');
-  aside.className = 'panel-section details';
-  aside.id = 'segment-details';
-  aside.hidden = true;
-  aside.setAttribute('aria-labelledby', 'details-heading');
-  const bar = doc.createElement('div');
-  bar.className = 'details-bar';
-  const h = doc.createElement('h2');
-  h.id = 'details-heading';
-  h.tabIndex = -1;
-  const close = doc.createElement('button');
-  close.type = 'button';
-  close.className = 'details-close';
-  close.textContent = t('details.close');
-  bar.append(h, close);
-  const message = doc.createElement('p');
-  message.className = 'details-message';
-  message.setAttribute('aria-live', 'polite');
-  const body = doc.createElement('div');
-  body.setAttribute('aria-live', 'polite');
-  aside.append(bar, message, body);
+  const h = el('h2', { id: 'details-heading', tabindex: -1 });
+  const close = el('button', { type: 'button', class: 'details-close' }, t('details.close'));
+  const message = el('p', { class: 'details-message', 'aria-live': 'polite' });
+  const body = el('div', { 'aria-live': 'polite' });
+  const aside = el('aside', { class: 'panel-section details', id: 'segment-details', hidden: true, 'aria-labelledby': 'details-heading' }, [
+    el('div', { class: 'details-bar' }, [h, close]),
+    message,
+    body,
+  ]);
 
   let controller: AbortController | null = null;
   let opener: HTMLElement | null = null;
@@ -397,7 +288,7 @@ export function createDetailsPanel(doc: Document, i18n: I18n, opts: DetailsOptio
         h.textContent = t('details.heading', { route: s.route || t('riskPopup.title'), ...kmRange(i18n, s.startKm, s.endKm) });
       }
       message.textContent = '';
-      body.replaceChildren(renderDetails(doc, i18n, d, reach, opts.vocab));
+      body.replaceChildren(renderDetails(i18n, d, reach, opts.vocab));
       aside.dataset.status = 'ready';
       opts.onError(null);
       if (focus) h.focus({ preventScroll: false });

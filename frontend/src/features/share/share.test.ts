@@ -51,7 +51,7 @@ const MAP: SharedMap = {
 
 function setup(role: SessionInfo['role'] | null = null, opts: { clipboard?: Pick<Clipboard, 'writeText'> | null; answer?: () => Response } = {}) {
   const { session, requests } = fakeSession(role, opts.answer);
-  const share = createShareDialog(document, i18n, {
+  const share = createShareDialog(i18n, {
     session,
     origin: ORIGIN,
     today: '2026-11-27',

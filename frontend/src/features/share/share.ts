@@ -1,4 +1,5 @@
 import { Modal } from '../../shared/dialog';
+import { el, options, type Child } from '../../shared/dom';
 import { createSignedEmbed, EXPIRY_DAYS, hasBBox, isExpiryDays, signedEmbedBody, type SignedEmbed, type SignedTier } from '../embed/signed';
 import { DEFAULT_FRAME, iframeSnippet } from '../embed/snippet';
 import { clamp, cleanTitle, embedUrl, MAX_TITLE, RENDER_LIMITS, renderUrl, type BBox, type EmbedState } from '../embed/state';
@@ -86,193 +87,96 @@ export async function copyField(field: HTMLInputElement | HTMLTextAreaElement, c
 }
 
 /** Builds the dialog (appended to the document body by the caller with the button). */
-export function createShareDialog(doc: Document, i18n: I18n, o: ShareOptions): ShareDialog {
+export function createShareDialog(i18n: I18n, o: ShareOptions): ShareDialog {
   const { t } = i18n;
   let n = 0;
-  const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] => {
-    const e = doc.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined) e.textContent = text;
-    return e;
-  };
   /** A labelled field; `hint` is its description. */
   const field = (label: string, control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, hint?: string): HTMLElement => {
-    const wrap = el('div', 'field');
-    const l = el('label', undefined, label);
     control.id ||= `share-field-${++n}`;
-    l.htmlFor = control.id;
-    wrap.append(l, control);
-    if (hint) {
-      const h = el('p', 'field-hint', hint);
-      h.id = `${control.id}-hint`;
-      control.setAttribute('aria-describedby', h.id);
-      wrap.append(h);
-    }
-    return wrap;
+    const hintId = `${control.id}-hint`;
+    if (hint) control.setAttribute('aria-describedby', hintId);
+    return el('div', { class: 'field' }, [
+      el('label', { for: control.id }, label), control, hint && el('p', { class: 'field-hint', id: hintId }, hint),
+    ]);
   };
-  const section = (id: string, heading: string): { section: HTMLElement; heading: HTMLElement } => {
-    const s = el('section', 'share-section');
-    s.id = id;
-    const h = el('h3', undefined, heading);
-    h.id = `${id}-heading`;
-    s.setAttribute('aria-labelledby', h.id);
-    s.append(h);
-    return { section: s, heading: h };
-  };
-  const input = (id: string, type: string): HTMLInputElement => {
-    const i = el('input');
-    i.id = id;
-    i.type = type;
-    return i;
-  };
-  const button = (id: string, text: string, cls?: string): HTMLButtonElement => {
-    const b = el('button', cls, text);
-    b.type = 'button';
-    b.id = id;
-    return b;
-  };
+  const section = (id: string, heading: string, children: Child[]): HTMLElement =>
+    el('section', { class: 'share-section', id, 'aria-labelledby': `${id}-heading` }, [el('h3', { id: `${id}-heading` }, heading), ...children]);
+  const button = (id: string, text: string, cls?: string): HTMLButtonElement => el('button', { type: 'button', id, class: cls }, text);
+  const numeric = (id: string, min: number, max: number, value: number, required = false): HTMLInputElement =>
+    el('input', { id, type: 'number', min, max, step: 1, value, inputmode: 'numeric', required });
 
-  const openButton = button('share-open', t('share.open'), 'share-open');
-  openButton.setAttribute('aria-haspopup', 'dialog');
-
-  const dialog = el('dialog', 'dialog share-dialog');
-  dialog.id = 'share-dialog';
-  const h2 = el('h2', undefined, t('share.title'));
-  h2.id = 'share-title';
-  const intro = el('p', 'dialog-intro', t('share.intro'));
-  intro.id = 'share-intro';
-  dialog.setAttribute('aria-labelledby', h2.id);
-  dialog.setAttribute('aria-describedby', intro.id);
-  const status = el('p', 'share-status');
-  status.id = 'share-status';
-  status.setAttribute('role', 'status');
-  status.setAttribute('aria-live', 'polite');
+  const openButton = el('button', { type: 'button', id: 'share-open', class: 'share-open', 'aria-haspopup': 'dialog' }, t('share.open'));
+  const status = el('p', { class: 'share-status', id: 'share-status', role: 'status', 'aria-live': 'polite' });
 
   // The link to this view.
-  const linkPart = section('share-link-section', t('share.link'));
-  const link = input('share-link', 'text');
-  link.readOnly = true;
-  link.spellcheck = false;
+  const link = el('input', { id: 'share-link', type: 'text', readonly: true, spellcheck: 'false' });
   const linkCopy = button('share-link-copy', t('share.copy'));
-  const linkLabel = el('label', 'visually-hidden', t('share.link'));
-  linkLabel.htmlFor = link.id;
-  const linkRow = el('div', 'share-copy-row');
-  linkRow.append(link, linkCopy);
-  linkPart.section.append(linkLabel, linkRow);
+  const linkPart = section('share-link-section', t('share.link'), [
+    el('label', { class: 'visually-hidden', for: link.id }, t('share.link')),
+    el('div', { class: 'share-copy-row' }, [link, linkCopy]),
+  ]);
 
   // The embed: options, snippet, oEmbed, preview.
-  const embedPart = section('share-embed-section', t('share.embedHeading'));
-  const title = input('share-embed-title', 'text');
-  title.maxLength = MAX_TITLE;
-  title.autocomplete = 'off';
-  const legend = input('share-legend', 'checkbox');
-  legend.checked = true;
-  const legendWrap = el('div', 'field field-check');
-  const legendLabel = el('label', undefined, t('share.legend'));
-  legendLabel.htmlFor = legend.id;
-  legendWrap.append(legend, legendLabel);
-  const asof = input('share-asof', 'date');
-  asof.value = o.today;
-  asof.required = true;
-  const width = input('share-width', 'number');
-  const height = input('share-height', 'number');
-  for (const [i, v] of [[width, DEFAULT_FRAME.width], [height, DEFAULT_FRAME.height]] as const) {
-    i.min = String(RENDER_LIMITS.minSize);
-    i.max = String(RENDER_LIMITS.maxSize);
-    i.step = '1';
-    i.value = String(v);
-    i.inputMode = 'numeric';
-  }
-  const size = el('div', 'share-size');
-  size.append(field(t('share.width'), width), field(t('share.height'), height));
-  const sizeHint = el('p', 'field-hint', t('share.sizeHint'));
-  const snippet = el('textarea', 'share-snippet');
-  snippet.id = 'share-snippet';
-  snippet.readOnly = true;
-  snippet.rows = 4;
-  snippet.spellcheck = false;
+  const title = el('input', { id: 'share-embed-title', type: 'text', maxlength: MAX_TITLE, autocomplete: 'off' });
+  const legend = el('input', { id: 'share-legend', type: 'checkbox', checked: true });
+  const asof = el('input', { id: 'share-asof', type: 'date', value: o.today, required: true });
+  const width = numeric('share-width', RENDER_LIMITS.minSize, RENDER_LIMITS.maxSize, DEFAULT_FRAME.width);
+  const height = numeric('share-height', RENDER_LIMITS.minSize, RENDER_LIMITS.maxSize, DEFAULT_FRAME.height);
+  const snippet = el('textarea', { class: 'share-snippet', id: 'share-snippet', readonly: true, rows: 4, spellcheck: 'false' });
   const snippetCopy = button('share-snippet-copy', t('share.copySnippet'));
-  const oembed = el('p', 'share-oembed');
-  oembed.id = 'share-oembed';
-  const previewHeading = el('h4', undefined, t('share.preview'));
-  const preview = el('iframe', 'share-preview');
-  preview.id = 'share-preview';
-  preview.title = t('share.previewLabel');
-  preview.setAttribute('referrerpolicy', 'strict-origin-when-cross-origin');
-  embedPart.section.append(
+  const oembed = el('p', { class: 'share-oembed', id: 'share-oembed' });
+  const preview = el('iframe', {
+    class: 'share-preview', id: 'share-preview', title: t('share.previewLabel'), referrerpolicy: 'strict-origin-when-cross-origin',
+  });
+  const embedPart = section('share-embed-section', t('share.embedHeading'), [
     field(t('share.embedTitle'), title, t('share.embedTitleHint')),
-    legendWrap,
+    el('div', { class: 'field field-check' }, [legend, el('label', { for: legend.id }, t('share.legend'))]),
     field(t('share.asof'), asof),
-    size,
-    sizeHint,
+    el('div', { class: 'share-size' }, [field(t('share.width'), width), field(t('share.height'), height)]),
+    el('p', { class: 'field-hint' }, t('share.sizeHint')),
     field(t('share.snippet'), snippet),
     snippetCopy,
     oembed,
-    previewHeading,
+    el('h4', null, t('share.preview')),
     preview,
-  );
+  ]);
 
   // The image.
-  const imagePart = section('share-image-section', t('share.downloadHeading'));
-  const imageNote = el('p', 'field-hint');
-  imageNote.id = 'share-image-note';
-  const png = el('a', 'share-download', t('share.downloadPng'));
-  png.id = 'share-png';
-  png.setAttribute('download', '');
-  const svg = el('a', 'share-download', t('share.downloadSvg'));
-  svg.id = 'share-svg';
-  svg.setAttribute('download', '');
-  const downloads = el('p', 'share-downloads');
-  downloads.append(png, svg);
-  imagePart.section.append(imageNote, downloads);
+  const imageNote = el('p', { class: 'field-hint', id: 'share-image-note' });
+  const png = el('a', { class: 'share-download', id: 'share-png', download: '' }, t('share.downloadPng'));
+  const svg = el('a', { class: 'share-download', id: 'share-svg', download: '' }, t('share.downloadSvg'));
+  const imagePart = section('share-image-section', t('share.downloadHeading'), [imageNote, el('p', { class: 'share-downloads' }, [png, svg])]);
 
   // The signed embed (staff and above).
-  const signedPart = section('share-signed', t('share.signedHeading'));
-  signedPart.section.hidden = true;
-  const signedIntro = el('p', 'field-hint', t('share.signedIntro'));
-  const signedName = input('share-signed-name', 'text');
-  signedName.maxLength = MAX_TITLE;
-  signedName.autocomplete = 'off';
-  signedName.required = true;
-  const signedTier = el('select');
-  signedTier.id = 'share-signed-tier';
-  for (const v of ['public', 'partner'] as const) {
-    const opt = el('option', undefined, t(v === 'public' ? 'share.tier.public' : 'share.tier.partner'));
-    opt.value = v;
-    signedTier.append(opt);
-  }
-  const warning = el('p', 'share-partner-warning', t('share.partnerWarning'));
-  warning.id = 'share-partner-warning';
-  const days = input('share-signed-days', 'number');
-  days.min = String(EXPIRY_DAYS.min);
-  days.max = String(EXPIRY_DAYS.max);
-  days.step = '1';
-  days.value = String(EXPIRY_DAYS.default);
-  days.inputMode = 'numeric';
-  days.required = true;
+  const signedName = el('input', { id: 'share-signed-name', type: 'text', maxlength: MAX_TITLE, autocomplete: 'off', required: true });
+  const signedTier = el('select', { id: 'share-signed-tier', 'aria-describedby': 'share-partner-warning' }, options([
+    { value: 'public', label: t('share.tier.public') },
+    { value: 'partner', label: t('share.tier.partner') },
+  ]));
+  const warning = el('p', { class: 'share-partner-warning', id: 'share-partner-warning' }, t('share.partnerWarning'));
+  const days = numeric('share-signed-days', EXPIRY_DAYS.min, EXPIRY_DAYS.max, EXPIRY_DAYS.default, true);
   const create = button('share-signed-create', t('share.create'), 'primary');
-  const signedMessage = el('p', 'form-message');
-  signedMessage.id = 'share-signed-message';
-  signedMessage.setAttribute('role', 'status');
-  signedMessage.setAttribute('aria-live', 'polite');
-  const signedUrl = input('share-signed-url', 'text');
-  signedUrl.readOnly = true;
-  signedUrl.spellcheck = false;
+  const signedMessage = el('p', { class: 'form-message', id: 'share-signed-message', role: 'status', 'aria-live': 'polite' });
+  const signedUrl = el('input', { id: 'share-signed-url', type: 'text', readonly: true, spellcheck: 'false' });
   const signedUrlField = field(t('share.signedUrl'), signedUrl);
   signedUrlField.hidden = true;
   const unsign = button('share-signed-clear', t('share.unsigned'));
   unsign.hidden = true;
   const tierField = field(t('share.signedTier'), signedTier);
   tierField.append(warning);
-  signedTier.setAttribute('aria-describedby', warning.id);
-  signedPart.section.append(
-    signedIntro, field(t('share.signedName'), signedName), tierField, field(t('share.expiry'), days), create, signedMessage, signedUrlField, unsign,
-  );
+  const signedPart = section('share-signed', t('share.signedHeading'), [
+    el('p', { class: 'field-hint' }, t('share.signedIntro')),
+    field(t('share.signedName'), signedName), tierField, field(t('share.expiry'), days), create, signedMessage, signedUrlField, unsign,
+  ]);
+  signedPart.hidden = true;
 
-  const actions = el('div', 'dialog-actions');
   const close = button('share-close', t('share.close'));
-  actions.append(close);
-  dialog.append(h2, intro, status, linkPart.section, embedPart.section, imagePart.section, signedPart.section, actions);
+  const dialog = el('dialog', { class: 'dialog share-dialog', id: 'share-dialog', 'aria-labelledby': 'share-title', 'aria-describedby': 'share-intro' }, [
+    el('h2', { id: 'share-title' }, t('share.title')),
+    el('p', { class: 'dialog-intro', id: 'share-intro' }, t('share.intro')),
+    status, linkPart, embedPart, imagePart, signedPart,
+    el('div', { class: 'dialog-actions' }, close),
+  ]);
 
   // State.
   // The map as it was when the dialog last opened (read on first use).
@@ -413,7 +317,7 @@ export function createShareDialog(doc: Document, i18n: I18n, o: ShareOptions): S
 
   const renderRole = () => {
     const allowed = canSignEmbeds(o.session.info?.role);
-    signedPart.section.hidden = !allowed;
+    signedPart.hidden = !allowed;
     if (!allowed && signed) {
       signed = null;
       signedMessage.textContent = '';
