@@ -19,7 +19,7 @@ function main(): void {
   const session = createSession();
   const api = createUploadApi(session);
   const signIn = createSignIn(i18n, session);
-  const page = createUploadPage(doc, i18n, { api, confirm: confirmDialog(doc, i18n) });
+  const page = createUploadPage(i18n, { api, confirm: confirmDialog(doc, i18n) });
   const { t } = i18n;
 
   const gate = el('p', { id: 'upload-gate', class: 'gate', role: 'status', 'aria-live': 'polite' }, t('upload.checkingSession'));

@@ -8,7 +8,7 @@ describe('mapping table', () => {
   const columns = ['Main ID', 'Incident Date', 'Number Dead', '<img src=x onerror=alert(1)>'];
 
   it('shows one labelled select per field, preset from the mapping', () => {
-    const table = createMappingTable(document, i18n, () => {});
+    const table = createMappingTable(i18n, () => {});
     document.body.replaceChildren(table.element);
     table.update(['date', 'dead', 'missing'], columns, { date: 'Incident Date', dead: 'Number Dead', missing: 'not a column' });
     const selects = [...document.querySelectorAll<HTMLSelectElement>('.mapping-table select')];
@@ -23,7 +23,7 @@ describe('mapping table', () => {
 
   it('reports the whole mapping when a column is changed, and keeps the selects on the next check', () => {
     const changes: Record<string, string>[] = [];
-    const table = createMappingTable(document, i18n, (m) => changes.push(m));
+    const table = createMappingTable(i18n, (m) => changes.push(m));
     document.body.replaceChildren(table.element);
     table.update(['date', 'dead'], columns, { date: 'Incident Date' });
     const dead = document.querySelector<HTMLSelectElement>('select[data-field="dead"]')!;
@@ -52,7 +52,7 @@ describe('mapping table', () => {
   });
 
   it('says when the kind has no fields', () => {
-    const table = createMappingTable(document, i18n, () => {});
+    const table = createMappingTable(i18n, () => {});
     table.update([], columns, {});
     expect(table.element.textContent).toContain('No fields to map');
     expect(table.value()).toEqual({});

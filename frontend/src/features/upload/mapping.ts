@@ -1,3 +1,4 @@
+import { el, options } from '../../shared/dom';
 import type { I18n } from '../../shared/i18n';
 import { propertyLabel } from '../layers/popup';
 
@@ -29,92 +30,43 @@ export function mappingOf(selects: ReadonlyMap<string, HTMLSelectElement>): Reco
  * picks another column for a field (the page then checks the file again with
  * it). Field and column names come from the file and the server: text only.
  */
-export function createMappingTable(doc: Document, i18n: I18n, onChange: (mapping: Record<string, string>) => void): MappingTable {
+export function createMappingTable(i18n: I18n, onChange: (mapping: Record<string, string>) => void): MappingTable {
   const { t } = i18n;
-  const root = doc.createElement('section');
-  root.className = 'mapping';
-  root.setAttribute('aria-labelledby', 'mapping-heading');
-  const h = doc.createElement('h3');
-  h.id = 'mapping-heading';
-  h.textContent = t('mapping.heading');
-  const intro = doc.createElement('p');
-  intro.className = 'section-note';
-  intro.id = 'mapping-intro';
-  intro.textContent = t('mapping.intro');
-  const body = doc.createElement('div');
-  root.append(h, intro, body);
+  const body = el('div');
+  const root = el('section', { class: 'mapping', 'aria-labelledby': 'mapping-heading' }, [
+    el('h3', { id: 'mapping-heading' }, t('mapping.heading')),
+    el('p', { class: 'section-note', id: 'mapping-intro' }, t('mapping.intro')),
+    body,
+  ]);
 
   let selects = new Map<string, HTMLSelectElement>();
   let shown = '';
-
   const build = (fields: readonly string[], columns: readonly string[]) => {
     selects = new Map();
     if (fields.length === 0) {
-      const p = doc.createElement('p');
-      p.className = 'mapping-empty';
-      p.textContent = t('mapping.noFields');
-      body.replaceChildren(p);
+      body.replaceChildren(el('p', { class: 'mapping-empty' }, t('mapping.noFields')));
       return;
     }
-    const table = doc.createElement('table');
-    table.className = 'data-table mapping-table';
-    table.setAttribute('aria-describedby', intro.id);
-    const caption = doc.createElement('caption');
-    caption.className = 'visually-hidden';
-    caption.textContent = t('mapping.heading');
-    const thead = doc.createElement('thead');
-    const hr = doc.createElement('tr');
-    for (const text of [t('mapping.field'), t('mapping.column')]) {
-      const th = doc.createElement('th');
-      th.scope = 'col';
-      th.textContent = text;
-      hr.append(th);
-    }
-    thead.append(hr);
-    const tbody = doc.createElement('tbody');
-    fields.forEach((field, i) => {
-      const tr = doc.createElement('tr');
-      tr.dataset.field = field;
-      const th = doc.createElement('th');
-      th.scope = 'row';
-      const label = doc.createElement('label');
+    const rows = fields.map((field, i) => {
       const id = `mapping-${i}`;
-      label.htmlFor = id;
       const name = propertyLabel(i18n, field);
-      label.textContent = name === field ? field : t('mapping.fieldName', { label: name, field });
-      th.append(label);
-      const td = doc.createElement('td');
-      const select = doc.createElement('select');
-      select.id = id;
-      select.dataset.field = field;
-      const none = doc.createElement('option');
-      none.value = '';
-      none.textContent = t('mapping.none');
-      select.append(none);
-      for (const c of columns) {
-        const o = doc.createElement('option');
-        o.value = c;
-        o.textContent = c;
-        select.append(o);
-      }
-      select.addEventListener('change', () => onChange(mappingOf(selects)));
-      td.append(select);
-      tr.append(th, td);
-      tbody.append(tr);
+      const select = el('select', { id, 'data-field': field, onchange: () => onChange(mappingOf(selects)) }, options([
+        { value: '', label: t('mapping.none') }, ...columns.map((c) => ({ value: c, label: c })),
+      ]));
       selects.set(field, select);
+      return el('tr', { 'data-field': field }, [
+        el('th', { scope: 'row' }, el('label', { for: id }, name === field ? field : t('mapping.fieldName', { label: name, field }))),
+        el('td', null, select),
+      ]);
     });
-    table.append(caption, thead, tbody);
-    const wrap = doc.createElement('div');
-    wrap.className = 'table-wrap';
-    wrap.append(table);
-    const nodes: HTMLElement[] = [wrap];
-    if (columns.length === 0) {
-      const p = doc.createElement('p');
-      p.className = 'mapping-empty';
-      p.textContent = t('mapping.noColumns');
-      nodes.unshift(p);
-    }
-    body.replaceChildren(...nodes);
+    body.replaceChildren(
+      columns.length === 0 ? el('p', { class: 'mapping-empty' }, t('mapping.noColumns')) : '',
+      el('div', { class: 'table-wrap' }, el('table', { class: 'data-table mapping-table', 'aria-describedby': 'mapping-intro' }, [
+        el('caption', { class: 'visually-hidden' }, t('mapping.heading')),
+        el('thead', null, el('tr', null, [t('mapping.field'), t('mapping.column')].map((text) => el('th', { scope: 'col' }, text)))),
+        el('tbody', null, rows),
+      ])),
+    );
   };
 
   return {
@@ -122,19 +74,19 @@ export function createMappingTable(doc: Document, i18n: I18n, onChange: (mapping
     value: () => mappingOf(selects),
     update(fields, columns, mapping) {
       // Columns the server mapped that the file did not list (GeoJSON has no header) are offered too.
-      const options = [...columns];
+      const offered = [...columns];
       for (const field of fields) {
         const c = mapping[field];
-        if (c !== undefined && c !== '' && !options.includes(c)) options.push(c);
+        if (c !== undefined && c !== '' && !offered.includes(c)) offered.push(c);
       }
-      const key = JSON.stringify([fields, options]);
+      const key = JSON.stringify([fields, offered]);
       if (key !== shown) {
-        build(fields, options);
+        build(fields, offered);
         shown = key;
       }
       for (const [field, select] of selects) {
         const column = mapping[field];
-        select.value = column !== undefined && options.includes(column) ? column : '';
+        select.value = column !== undefined && offered.includes(column) ? column : '';
         select.closest('tr')?.classList.toggle('mapping-unset', select.value === '');
       }
     },

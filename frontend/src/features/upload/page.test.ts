@@ -69,7 +69,7 @@ afterAll(() => {
 describe('upload page', () => {
   it('checks a chosen file and shows format, mapping, report and preview, all as text', async () => {
     const { api, calls } = fakeApi();
-    const page = createUploadPage(document, i18n, { api, confirm: async () => true });
+    const page = createUploadPage(i18n, { api, confirm: async () => true });
     document.body.replaceChildren(page.element);
     await page.refreshLayers();
     const input = document.querySelector<HTMLInputElement>('#upload-input')!;
@@ -122,7 +122,7 @@ describe('upload page', () => {
 
   it('publishes a new layer with the checked mapping, then shows its versions', async () => {
     const { api, calls } = fakeApi();
-    const page = createUploadPage(document, i18n, { api, confirm: async () => true });
+    const page = createUploadPage(i18n, { api, confirm: async () => true });
     document.body.replaceChildren(page.element);
     await page.refreshLayers();
     const submit = document.querySelector<HTMLButtonElement>('#publish-submit')!;
@@ -185,7 +185,7 @@ describe('upload page', () => {
 
   it('checks a file dropped on the drop zone', async () => {
     const { api, calls } = fakeApi();
-    const page = createUploadPage(document, i18n, { api, confirm: async () => true });
+    const page = createUploadPage(i18n, { api, confirm: async () => true });
     document.body.replaceChildren(page.element);
     const zone = document.querySelector<HTMLElement>('#upload-drop')!;
     const dragEvent = (type: string, files: File[] = []) => {

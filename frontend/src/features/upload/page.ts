@@ -1,5 +1,6 @@
 import { isAbort, type LayerMeta } from '../../shared/api';
 import type { ConfirmFn } from '../../shared/dialog';
+import { el, options, type Child } from '../../shared/dom';
 import type { I18n, MessageKey } from '../../shared/i18n';
 import { sortLayers } from '../layers/panel';
 import { errorMessage } from '../../shared/status';
@@ -51,105 +52,57 @@ export interface UploadPageDeps {
  * again. "Publish" sends the file with the kind, format and mapping of the
  * last successful check.
  */
-export function createUploadPage(doc: Document, i18n: I18n, deps: UploadPageDeps): UploadPage {
+export function createUploadPage(i18n: I18n, deps: UploadPageDeps): UploadPage {
   const { t } = i18n;
   const { api } = deps;
-  const root = doc.createElement('div');
-  root.id = 'upload-work';
-  root.className = 'upload-work';
 
-  const section = (id: string, headingKey: MessageKey): HTMLElement => {
-    const s = doc.createElement('section');
-    s.id = id;
-    s.className = 'upload-section';
-    s.setAttribute('aria-labelledby', `${id}-heading`);
-    const h = doc.createElement('h2');
-    h.id = `${id}-heading`;
-    h.textContent = t(headingKey);
-    s.append(h);
-    return s;
-  };
+  const section = (id: string, headingKey: MessageKey, children: Child[]): HTMLElement =>
+    el('section', { id, class: 'upload-section', 'aria-labelledby': `${id}-heading` }, [el('h2', { id: `${id}-heading` }, t(headingKey)), ...children]);
   const fieldOf = (id: string, labelKey: MessageKey, control: HTMLElement, hintKey?: MessageKey): HTMLElement => {
-    const div = doc.createElement('div');
-    div.className = 'field';
     control.id = id;
-    const label = doc.createElement('label');
-    label.htmlFor = id;
-    label.textContent = t(labelKey);
-    div.append(label, control);
-    if (hintKey) {
-      const hint = doc.createElement('p');
-      hint.className = 'field-hint';
-      hint.id = `${id}-hint`;
-      hint.textContent = t(hintKey);
-      control.setAttribute('aria-describedby', hint.id);
-      div.append(hint);
-    }
-    return div;
-  };
-  const option = (value: string, text: string): HTMLOptionElement => {
-    const o = doc.createElement('option');
-    o.value = value;
-    o.textContent = text;
-    return o;
+    if (hintKey) control.setAttribute('aria-describedby', `${id}-hint`);
+    return el('div', { class: 'field' }, [
+      el('label', { for: id }, t(labelKey)), control, hintKey && el('p', { class: 'field-hint', id: `${id}-hint` }, t(hintKey)),
+    ]);
   };
 
   // 1. The file.
-  const fileSection = section('upload-file', 'upload.fileHeading');
-  const drop = doc.createElement('div');
-  drop.id = 'upload-drop';
-  drop.className = 'dropzone';
-  const dropText = doc.createElement('p');
-  dropText.className = 'dropzone-text';
-  dropText.textContent = t('upload.drop');
-  const input = doc.createElement('input');
-  input.type = 'file';
-  input.accept = ACCEPT;
-  drop.append(dropText, fieldOf('upload-input', 'upload.file', input, 'upload.fileHint'));
-  const chosen = doc.createElement('p');
-  chosen.id = 'upload-chosen';
-  chosen.className = 'chosen';
-  const kindSelect = doc.createElement('select');
-  kindSelect.append(option('', t('upload.detect')), ...(['route', 'incident', 'service', 'area'] as const).map((k) => option(k, kindLabel(i18n, k))));
-  const formatSelect = doc.createElement('select');
-  formatSelect.append(option('', t('upload.detect')), ...FORMATS.map((f) => option(f, formatLabel(i18n, f))));
-  const options = doc.createElement('div');
-  options.className = 'field-row';
-  options.append(
-    fieldOf('upload-kind', 'upload.kind', kindSelect, 'upload.kindHint'),
-    fieldOf('upload-format', 'upload.format', formatSelect),
-  );
-  const again = doc.createElement('button');
-  again.type = 'button';
-  again.id = 'upload-again';
-  again.textContent = t('upload.checkAgain');
-  again.hidden = true;
-  const checkMessage = doc.createElement('p');
-  checkMessage.id = 'check-message';
-  checkMessage.className = 'form-message';
-  checkMessage.setAttribute('role', 'status');
-  checkMessage.setAttribute('aria-live', 'polite');
-  fileSection.append(drop, chosen, options, again, checkMessage);
+  const input = el('input', { type: 'file', accept: ACCEPT });
+  const drop = el('div', { id: 'upload-drop', class: 'dropzone' }, [
+    el('p', { class: 'dropzone-text' }, t('upload.drop')), fieldOf('upload-input', 'upload.file', input, 'upload.fileHint'),
+  ]);
+  const chosen = el('p', { id: 'upload-chosen', class: 'chosen' });
+  const kindSelect = el('select', null, options([
+    { value: '', label: t('upload.detect') }, ...(['route', 'incident', 'service', 'area'] as const).map((k) => ({ value: k, label: kindLabel(i18n, k) })),
+  ]));
+  const formatSelect = el('select', null, options([
+    { value: '', label: t('upload.detect') }, ...FORMATS.map((f) => ({ value: f, label: formatLabel(i18n, f) })),
+  ]));
+  const again = el('button', { type: 'button', id: 'upload-again', hidden: true }, t('upload.checkAgain'));
+  const checkMessage = el('p', { id: 'check-message', class: 'form-message', role: 'status', 'aria-live': 'polite' });
+  const fileSection = section('upload-file', 'upload.fileHeading', [
+    drop, chosen,
+    el('div', { class: 'field-row' }, [
+      fieldOf('upload-kind', 'upload.kind', kindSelect, 'upload.kindHint'),
+      fieldOf('upload-format', 'upload.format', formatSelect),
+    ]),
+    again, checkMessage,
+  ]);
 
   // 2. The check.
-  const checkSection = section('upload-check', 'upload.checkHeading');
-  checkSection.hidden = true;
-  const summary = doc.createElement('dl');
-  summary.className = 'check-summary';
-  const notes = doc.createElement('ul');
-  notes.className = 'check-notes';
-  const mapping = createMappingTable(doc, i18n, (m) => {
+  const summary = el('dl', { class: 'check-summary' });
+  const notes = el('ul', { class: 'check-notes' });
+  const mapping = createMappingTable(i18n, (m) => {
     override = m;
     void check();
   });
-  const reportSlot = doc.createElement('div');
-  reportSlot.className = 'report-slot';
-  const preview = createPreview(doc, i18n);
-  checkSection.append(summary, notes, mapping.element, reportSlot, preview.element);
+  const reportSlot = el('div', { class: 'report-slot' });
+  const preview = createPreview(i18n);
+  const checkSection = section('upload-check', 'upload.checkHeading', [summary, notes, mapping.element, reportSlot, preview.element]);
+  checkSection.hidden = true;
 
   // 3. Publish.
-  const publishSection = section('upload-publish', 'upload.publishHeading');
-  const publish = createPublishForm(doc, i18n, {
+  const publish = createPublishForm(i18n, {
     onSubmit: (req) => publishNow(req),
     onTarget: (layer) => {
       // A new version is checked as the kind of the layer it replaces.
@@ -160,18 +113,16 @@ export function createUploadPage(doc: Document, i18n: I18n, deps: UploadPageDeps
       }
     },
   });
-  publishSection.append(publish.element);
+  const publishSection = section('upload-publish', 'upload.publishHeading', [publish.element]);
 
   // Versions.
-  const versions = createVersionsPanel(doc, i18n, api, deps.confirm, {
+  const versions = createVersionsPanel(i18n, api, deps.confirm, {
     onChanged: () => refreshLayers(),
     errorText: (err) => errorMessage(i18n, err),
   });
 
-  const layersMessage = doc.createElement('p');
-  layersMessage.className = 'form-message error';
-  layersMessage.setAttribute('role', 'alert');
-  root.append(fileSection, checkSection, publishSection, versions.element, layersMessage);
+  const layersMessage = el('p', { class: 'form-message error', role: 'alert' });
+  const root = el('div', { id: 'upload-work', class: 'upload-work' }, [fileSection, checkSection, publishSection, versions.element, layersMessage]);
 
   // State.
   let file: UploadFile | null = null;
@@ -190,26 +141,14 @@ export function createUploadPage(doc: Document, i18n: I18n, deps: UploadPageDeps
       ['upload.detectedKind', isKind(v.kind) ? kindLabel(i18n, v.kind) : t('upload.unknown')],
       ['upload.detectedLayout', v.layout || t('upload.layoutNone')],
     ];
-    summary.replaceChildren(...rows.flatMap(([key, value]) => {
-      const dt = doc.createElement('dt');
-      dt.textContent = t(key);
-      const dd = doc.createElement('dd');
-      dd.dir = 'auto';
-      dd.textContent = value;
-      return [dt, dd];
-    }));
+    summary.replaceChildren(...rows.flatMap(([key, value]) => [el('dt', null, t(key)), el('dd', { dir: 'auto' }, value)]));
     summary.dataset.format = v.format;
     summary.dataset.layout = v.layout;
     summary.dataset.kind = v.kind;
-    notes.replaceChildren(...v.notes.map((n) => {
-      const li = doc.createElement('li');
-      li.dir = 'auto';
-      li.textContent = n;
-      return li;
-    }));
+    notes.replaceChildren(...v.notes.map((n) => el('li', { dir: 'auto' }, n)));
     notes.hidden = v.notes.length === 0;
     mapping.update(v.fields, v.columns, v.mapping);
-    reportSlot.replaceChildren(renderReport(doc, i18n, v.report));
+    reportSlot.replaceChildren(renderReport(i18n, v.report));
     checkSection.hidden = false;
     const kind = kindToPublish(kindSelect.value, v.kind) ?? 'service';
     preview.show(v.preview.features, kind, name, Math.max(v.report.accepted, v.preview.features.length), v.bbox);
@@ -241,7 +180,7 @@ export function createUploadPage(doc: Document, i18n: I18n, deps: UploadPageDeps
       if (report) {
         summary.replaceChildren();
         notes.replaceChildren();
-        reportSlot.replaceChildren(renderReport(doc, i18n, report));
+        reportSlot.replaceChildren(renderReport(i18n, report));
         preview.clear();
         checkSection.hidden = false;
       } else {
@@ -299,7 +238,7 @@ export function createUploadPage(doc: Document, i18n: I18n, deps: UploadPageDeps
     }
   });
   const carriesFiles = (e: DragEvent) => [...(e.dataTransfer?.types ?? [])].includes('Files');
-  const win = doc.defaultView;
+  const win = document.defaultView;
   win?.addEventListener('dragover', (e) => {
     if (carriesFiles(e)) e.preventDefault();
   });
@@ -335,18 +274,15 @@ export function createUploadPage(doc: Document, i18n: I18n, deps: UploadPageDeps
         title: layer.title, id: layer.id, version: layer.version, features: layer.feature_count, summary: reportSummary(i18n, report),
       }));
       publish.element.dataset.version = String(layer.version);
-      const link = doc.createElement('a');
-      link.href = `./?layers=${encodeURIComponent(layer.id)}`;
-      link.className = 'publish-map-link';
-      link.textContent = t('publish.showOnMap', { title: layer.title });
-      publish.result.replaceChildren(link, renderReport(doc, i18n, report));
+      const link = el('a', { href: `./?layers=${encodeURIComponent(layer.id)}`, class: 'publish-map-link' }, t('publish.showOnMap', { title: layer.title }));
+      publish.result.replaceChildren(link, renderReport(i18n, report));
       await refreshLayers();
       await versions.choose(layer.id);
     } catch (err) {
       publish.setMessage(t('publish.failed', { message: errorMessage(i18n, err) }), true);
       delete publish.element.dataset.version;
       const report = errorReport(err);
-      publish.result.replaceChildren(...(report ? [renderReport(doc, i18n, report)] : []));
+      publish.result.replaceChildren(...(report ? [renderReport(i18n, report)] : []));
     }
   };
 

@@ -1,6 +1,7 @@
 import L from 'leaflet';
 import type { Feature as GeoJSONFeature } from 'geojson';
 import type { Feature } from '../../shared/api';
+import { el } from '../../shared/dom';
 import type { I18n } from '../../shared/i18n';
 import { createMap, DEFAULT_VIEW, loadBasemap } from '../../map/map';
 import { buildPopup, popupTitle } from '../layers/popup';
@@ -37,31 +38,18 @@ export interface PreviewPanel {
  * the first show (so that it gets the size of a visible container); each
  * feature's popup is built from DOM nodes, like the dashboard's.
  */
-export function createPreview(doc: Document, i18n: I18n): PreviewPanel {
+export function createPreview(i18n: I18n): PreviewPanel {
   const { t } = i18n;
-  const root = doc.createElement('section');
-  root.className = 'preview';
-  root.setAttribute('aria-labelledby', 'preview-heading');
-  const h = doc.createElement('h3');
-  h.id = 'preview-heading';
-  h.textContent = t('preview.heading');
-  const note = doc.createElement('p');
-  note.className = 'section-note preview-note';
-  note.setAttribute('aria-live', 'polite');
-  const mapEl = doc.createElement('div');
-  mapEl.id = 'preview-map';
-  mapEl.className = 'preview-map';
-  const details = doc.createElement('details');
-  details.className = 'preview-features';
-  const summary = doc.createElement('summary');
-  summary.textContent = t('preview.list');
-  const list = doc.createElement('ul');
-  list.className = 'preview-list';
-  const listNote = doc.createElement('p');
-  listNote.className = 'section-note';
-  details.append(summary, listNote, list);
-  root.append(h, note, mapEl, details);
-  root.dataset.count = '0';
+  const note = el('p', { class: 'section-note preview-note', 'aria-live': 'polite' });
+  const mapEl = el('div', { id: 'preview-map', class: 'preview-map' });
+  const list = el('ul', { class: 'preview-list' });
+  const listNote = el('p', { class: 'section-note' });
+  const root = el('section', { class: 'preview', 'aria-labelledby': 'preview-heading', 'data-count': 0 }, [
+    el('h3', { id: 'preview-heading' }, t('preview.heading')),
+    note,
+    mapEl,
+    el('details', { class: 'preview-features' }, [el('summary', null, t('preview.list')), listNote, list]),
+  ]);
 
   let map: L.Map | null = null;
   let group: L.FeatureGroup | null = null;
@@ -74,7 +62,7 @@ export function createPreview(doc: Document, i18n: I18n): PreviewPanel {
     const pane = m.createPane('preview');
     pane.style.zIndex = String(PREVIEW_PANE_Z);
     renderer = L.svg({ pane: 'preview', padding: 0.5 });
-    void loadBasemap(m, doc.baseURI).catch(() => {
+    void loadBasemap(m, document.baseURI).catch(() => {
       // The features are drawn without outlines then.
     });
     map = m;
@@ -138,15 +126,11 @@ export function createPreview(doc: Document, i18n: I18n): PreviewPanel {
       // The list: each feature a button that shows it on the map and opens its popup.
       const shown = features.slice(0, PREVIEW_LIST_MAX);
       list.replaceChildren(...shown.map((f, i) => {
-        const li = doc.createElement('li');
-        const b = doc.createElement('button');
-        b.type = 'button';
-        b.dir = 'auto';
-        b.className = 'preview-item';
-        b.textContent = previewLabel(i18n, kind, f, i);
         const layer = layers[i];
-        if (!layer) b.disabled = true;
-        b.addEventListener('click', () => {
+        const b: HTMLButtonElement = el('button', {
+          type: 'button', dir: 'auto', class: 'preview-item', disabled: !layer, onclick: () => open(),
+        }, previewLabel(i18n, kind, f, i));
+        const open = () => {
           if (!layer) return;
           const target = (layer as L.GeoJSON).getLayers()[0] as L.Path | L.CircleMarker | undefined;
           if (!target) return;
@@ -165,9 +149,8 @@ export function createPreview(doc: Document, i18n: I18n): PreviewPanel {
             });
             content.focus({ preventScroll: true });
           }
-        });
-        li.append(b);
-        return li;
+        };
+        return el('li', null, b);
       }));
       listNote.textContent = features.length > shown.length ? t('preview.listCapped', { shown: shown.length, total: features.length }) : '';
     },

@@ -1,4 +1,5 @@
 import type { LayerMeta } from '../../shared/api';
+import { el, options } from '../../shared/dom';
 import type { I18n, MessageKey } from '../../shared/i18n';
 import { LAYER_ID, kindLabel } from '../../shared/kinds';
 import type { NewLayer, OnError, Sensitivity } from './uploadapi';
@@ -93,36 +94,19 @@ export interface PublishHooks {
 }
 
 /** Builds the publish form. */
-export function createPublishForm(doc: Document, i18n: I18n, hooks: PublishHooks): PublishForm {
+export function createPublishForm(i18n: I18n, hooks: PublishHooks): PublishForm {
   const { t } = i18n;
-  const form = doc.createElement('form');
-  form.id = 'publish-form';
-  form.className = 'publish-form';
-  form.noValidate = true;
 
   // Mode: new layer or new version.
-  const mode = doc.createElement('fieldset');
-  mode.className = 'publish-mode';
-  const legend = doc.createElement('legend');
-  legend.textContent = t('publish.mode');
-  mode.append(legend);
   const radios: Record<'new' | 'replace', HTMLInputElement> = {} as Record<'new' | 'replace', HTMLInputElement>;
-  for (const [value, key] of [['new', 'publish.modeNew'], ['replace', 'publish.modeReplace']] as const) {
-    const wrap = doc.createElement('div');
-    wrap.className = 'radio';
-    const r = doc.createElement('input');
-    r.type = 'radio';
-    r.name = 'publish-mode';
-    r.id = `publish-mode-${value}`;
-    r.value = value;
-    r.checked = value === 'new';
-    const l = doc.createElement('label');
-    l.htmlFor = r.id;
-    l.textContent = t(key);
-    wrap.append(r, l);
-    mode.append(wrap);
-    radios[value] = r;
-  }
+  const mode = el('fieldset', { class: 'publish-mode' }, [
+    el('legend', null, t('publish.mode')),
+    ...([['new', 'publish.modeNew'], ['replace', 'publish.modeReplace']] as const).map(([value, key]) => {
+      const r = el('input', { type: 'radio', name: 'publish-mode', id: `publish-mode-${value}`, value, checked: value === 'new' });
+      radios[value] = r;
+      return el('div', { class: 'radio' }, [r, el('label', { for: r.id }, t(key))]);
+    }),
+  ]);
 
   const errorsOf = new Map<keyof PublishValues, HTMLElement>();
   const controls = new Map<keyof PublishValues, HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>();
@@ -130,59 +114,28 @@ export function createPublishForm(doc: Document, i18n: I18n, hooks: PublishHooks
     name: keyof PublishValues, labelKey: MessageKey, control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement,
     hintKey?: MessageKey,
   ): HTMLElement => {
-    const div = doc.createElement('div');
-    div.className = 'field';
     control.id = `publish-${name}`;
-    const label = doc.createElement('label');
-    label.htmlFor = control.id;
-    label.textContent = t(labelKey);
-    div.append(label, control);
-    const describedBy: string[] = [];
-    if (hintKey) {
-      const hint = doc.createElement('p');
-      hint.className = 'field-hint';
-      hint.id = `${control.id}-hint`;
-      hint.textContent = t(hintKey);
-      div.append(hint);
-      describedBy.push(hint.id);
-    }
-    const err = doc.createElement('p');
-    err.className = 'field-error';
-    err.id = `${control.id}-error`;
-    div.append(err);
-    describedBy.push(err.id);
-    control.setAttribute('aria-describedby', describedBy.join(' '));
+    const hintId = `${control.id}-hint`;
+    const err = el('p', { class: 'field-error', id: `${control.id}-error` });
+    control.setAttribute('aria-describedby', hintKey ? `${hintId} ${err.id}` : err.id);
     errorsOf.set(name, err);
     controls.set(name, control);
-    return div;
+    return el('div', { class: 'field' }, [
+      el('label', { for: control.id }, t(labelKey)),
+      control,
+      hintKey && el('p', { class: 'field-hint', id: hintId }, t(hintKey)),
+      err,
+    ]);
   };
-  const text = (required: boolean): HTMLInputElement => {
-    const i = doc.createElement('input');
-    i.type = 'text';
-    i.autocomplete = 'off';
-    if (required) i.setAttribute('aria-required', 'true');
-    return i;
-  };
-  const select = (options: readonly [string, MessageKey][]): HTMLSelectElement => {
-    const s = doc.createElement('select');
-    for (const [value, key] of options) {
-      const o = doc.createElement('option');
-      o.value = value;
-      o.textContent = t(key);
-      s.append(o);
-    }
-    return s;
-  };
+  const text = (required: boolean): HTMLInputElement => el('input', { type: 'text', autocomplete: 'off', 'aria-required': required ? 'true' : null });
+  const select = (list: readonly [string, MessageKey][]): HTMLSelectElement =>
+    el('select', null, options(list.map(([value, key]) => ({ value, label: t(key) }))));
 
   const idInput = text(true);
   idInput.spellcheck = false;
   idInput.setAttribute('autocapitalize', 'off');
   idInput.pattern = LAYER_ID.source.replace(/^\^|\$$/g, '');
-  const description = doc.createElement('textarea');
-  description.rows = 3;
-  const newFields = doc.createElement('div');
-  newFields.className = 'publish-new';
-  newFields.append(
+  const newFields = el('div', { class: 'publish-new' }, [
     field('id', 'publish.id', idInput, 'publish.idHint'),
     field('title', 'publish.title', text(true)),
     field('sensitivity', 'publish.sensitivity', select([
@@ -191,33 +144,19 @@ export function createPublishForm(doc: Document, i18n: I18n, hooks: PublishHooks
     field('source', 'publish.source', text(true), 'publish.sourceHint'),
     field('license', 'publish.license', text(true), 'publish.licenseHint'),
     field('attribution', 'publish.attribution', text(false)),
-    field('description', 'publish.description', description),
-  );
+    field('description', 'publish.description', el('textarea', { rows: 3 })),
+  ]);
 
-  const targetSelect = doc.createElement('select');
-  targetSelect.setAttribute('aria-required', 'true');
-  const replaceFields = doc.createElement('div');
-  replaceFields.className = 'publish-replace';
-  replaceFields.hidden = true;
-  replaceFields.append(field('target', 'publish.target', targetSelect, 'publish.targetHint'));
-
+  const targetSelect = el('select', { 'aria-required': 'true' });
+  const replaceFields = el('div', { class: 'publish-replace', hidden: true }, field('target', 'publish.target', targetSelect, 'publish.targetHint'));
   const onError = field('onError', 'publish.onError', select([
     ['reject', 'publish.onError.reject'], ['skip', 'publish.onError.skip'],
   ]));
 
-  const message = doc.createElement('p');
-  message.id = 'publish-message';
-  message.className = 'form-message';
-  message.setAttribute('role', 'status');
-  message.setAttribute('aria-live', 'polite');
-  const submit = doc.createElement('button');
-  submit.type = 'submit';
-  submit.id = 'publish-submit';
-  submit.className = 'primary';
-  submit.textContent = t('publish.submit');
-  const result = doc.createElement('div');
-  result.className = 'publish-result';
-  form.append(mode, newFields, replaceFields, onError, submit, message, result);
+  const message = el('p', { id: 'publish-message', class: 'form-message', role: 'status', 'aria-live': 'polite' });
+  const submit = el('button', { type: 'submit', id: 'publish-submit', class: 'primary' }, t('publish.submit'));
+  const result = el('div', { class: 'publish-result' });
+  const form = el('form', { id: 'publish-form', class: 'publish-form', novalidate: true }, [mode, newFields, replaceFields, onError, submit, message, result]);
 
   let layers: LayerMeta[] = [];
   let ready = false;
@@ -253,8 +192,8 @@ export function createPublishForm(doc: Document, i18n: I18n, hooks: PublishHooks
       setMessage(t('publish.needFile'), true);
       return;
     }
-    for (const [name, el] of errorsOf) {
-      el.textContent = '';
+    for (const [name, err] of errorsOf) {
+      err.textContent = '';
       controls.get(name)?.removeAttribute('aria-invalid');
     }
     const values: PublishValues = {
@@ -295,15 +234,9 @@ export function createPublishForm(doc: Document, i18n: I18n, hooks: PublishHooks
     setLayers(list) {
       const before = targetSelect.value;
       layers = [...list];
-      const none = doc.createElement('option');
-      none.value = '';
-      none.textContent = t('publish.chooseLayer');
-      targetSelect.replaceChildren(none, ...layers.map((m) => {
-        const o = doc.createElement('option');
-        o.value = m.id;
-        o.textContent = layerOptionLabel(i18n, m);
-        return o;
-      }));
+      targetSelect.replaceChildren(...options([
+        { value: '', label: t('publish.chooseLayer') }, ...layers.map((m) => ({ value: m.id, label: layerOptionLabel(i18n, m) })),
+      ]));
       targetSelect.value = layers.some((m) => m.id === before) ? before : '';
     },
   };

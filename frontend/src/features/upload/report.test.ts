@@ -21,7 +21,7 @@ describe('report', () => {
         issue(9, { action: HOSTILE }),
       ],
     };
-    document.body.replaceChildren(renderReport(document, i18n, report));
+    document.body.replaceChildren(renderReport(i18n, report));
     const root = document.querySelector<HTMLElement>('.report')!;
     expect(root.dataset.rejected).toBe('1');
     const counts = [...root.querySelectorAll('.report-count')].map((d) => [d.querySelector('dt')!.textContent, d.querySelector('dd')!.textContent]);
@@ -47,7 +47,7 @@ describe('report', () => {
 
   it('pages long lists of issues, saying which are shown', () => {
     const issues = Array.from({ length: 120 }, (_, i) => issue(i + 1));
-    document.body.replaceChildren(renderReport(document, i18n, { read: 120, accepted: 0, repaired: 0, rejected: 120, counts: {}, issues }));
+    document.body.replaceChildren(renderReport(i18n, { read: 120, accepted: 0, repaired: 0, rejected: 120, counts: {}, issues }));
     const note = document.querySelector('.pager-note')!;
     const prev = document.querySelector<HTMLButtonElement>('.pager-prev')!;
     const next = document.querySelector<HTMLButtonElement>('.pager-next')!;
@@ -68,7 +68,7 @@ describe('report', () => {
   });
 
   it('says when there are no issues', () => {
-    document.body.replaceChildren(renderReport(document, i18n, parseReport({ read: 2, accepted: 2 })));
+    document.body.replaceChildren(renderReport(i18n, parseReport({ read: 2, accepted: 2 })));
     expect(document.querySelector('.report-none')!.textContent).toBe('No issues.');
     expect(document.querySelector('.report-issues')).toBeNull();
   });

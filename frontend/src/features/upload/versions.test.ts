@@ -18,7 +18,7 @@ describe('version list', () => {
   it('lists versions newest first with date, by and features, and "Restore" on every older one', () => {
     const v: Versions = { current: 3, versions: [meta(3), meta(2, { updated_by: '<img src=x onerror=alert(1)>' }), meta(1)] };
     const restored: number[] = [];
-    document.body.replaceChildren(renderVersions(document, i18n, meta(3), v, (n) => restored.push(n)));
+    document.body.replaceChildren(renderVersions(i18n, meta(3), v, (n) => restored.push(n)));
     const rows = [...document.querySelectorAll<HTMLTableRowElement>('.versions-table tbody tr')];
     expect(rows.map((r) => r.dataset.version)).toEqual(['3', '2', '1']);
     expect(rows.map((r) => r.cells[0]!.textContent)).toEqual(['3 (current)', '2', '1']);
@@ -52,7 +52,7 @@ describe('version list', () => {
     const asked: ConfirmOptions[] = [];
     let answer = false;
     let changed = 0;
-    const panel = createVersionsPanel(document, i18n, api, async (o) => {
+    const panel = createVersionsPanel(i18n, api, async (o) => {
       asked.push(o);
       return answer;
     }, { onChanged: () => { changed++; }, errorText: (e) => String(e) });
@@ -106,7 +106,7 @@ describe('version list', () => {
       restore: async () => meta(1),
       remove: async () => {},
     };
-    const panel = createVersionsPanel(document, i18n, api, async () => true, { onChanged: () => {}, errorText: (e) => (e as Error).message });
+    const panel = createVersionsPanel(i18n, api, async () => true, { onChanged: () => {}, errorText: (e) => (e as Error).message });
     document.body.replaceChildren(panel.element);
     panel.setLayers([meta(1)]);
     await panel.choose('clinics');

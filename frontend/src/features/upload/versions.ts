@@ -1,5 +1,6 @@
 import type { LayerMeta } from '../../shared/api';
 import type { ConfirmFn } from '../../shared/dialog';
+import { el, options } from '../../shared/dom';
 import type { I18n } from '../../shared/i18n';
 import { layerOptionLabel } from './publish';
 import type { Versions } from './uploadapi';
@@ -18,64 +19,30 @@ export function formatDate(i18n: I18n, iso: string | undefined): string {
  * the server go in as text.
  */
 export function renderVersions(
-  doc: Document, i18n: I18n, layer: LayerMeta, v: Versions, onRestore: (version: number, button: HTMLButtonElement) => void,
+  i18n: I18n, layer: LayerMeta, v: Versions, onRestore: (version: number, button: HTMLButtonElement) => void,
 ): HTMLElement {
   const { t } = i18n;
-  if (v.versions.length === 0) {
-    const p = doc.createElement('p');
-    p.className = 'versions-empty';
-    p.textContent = t('versions.none');
-    return p;
-  }
-  const table = doc.createElement('table');
-  table.className = 'data-table versions-table';
-  const caption = doc.createElement('caption');
-  caption.textContent = t('versions.caption', { title: layer.title, current: v.current });
-  const thead = doc.createElement('thead');
-  const hr = doc.createElement('tr');
-  for (const key of ['versions.version', 'versions.date', 'versions.by', 'versions.features', 'versions.action'] as const) {
-    const th = doc.createElement('th');
-    th.scope = 'col';
-    th.textContent = t(key);
-    hr.append(th);
-  }
-  thead.append(hr);
-  const tbody = doc.createElement('tbody');
-  for (const m of v.versions) {
-    const tr = doc.createElement('tr');
-    tr.dataset.version = String(m.version);
+  if (v.versions.length === 0) return el('p', { class: 'versions-empty' }, t('versions.none'));
+  const heads = ['versions.version', 'versions.date', 'versions.by', 'versions.features', 'versions.action'] as const;
+  const rows = v.versions.map((m) => {
     const current = m.version === v.current;
-    if (current) tr.className = 'version-current';
-    const th = doc.createElement('th');
-    th.scope = 'row';
-    th.textContent = current ? t('versions.currentVersion', { version: m.version }) : i18n.formatNumber(m.version);
-    const date = doc.createElement('td');
-    date.textContent = formatDate(i18n, m.updated_at);
-    if (m.updated_at) date.title = m.updated_at;
-    const by = doc.createElement('td');
-    by.dir = 'auto';
-    by.textContent = m.updated_by ?? '';
-    const n = doc.createElement('td');
-    n.className = 'number';
-    n.textContent = i18n.formatNumber(m.feature_count);
-    const action = doc.createElement('td');
-    if (!current) {
-      const b = doc.createElement('button');
-      b.type = 'button';
-      b.className = 'version-restore';
-      b.textContent = t('versions.restore');
-      b.setAttribute('aria-label', t('versions.restoreLabel', { version: m.version, title: layer.title }));
-      b.addEventListener('click', () => onRestore(m.version, b));
-      action.append(b);
-    }
-    tr.append(th, date, by, n, action);
-    tbody.append(tr);
-  }
-  table.append(caption, thead, tbody);
-  const wrap = doc.createElement('div');
-  wrap.className = 'table-wrap';
-  wrap.append(table);
-  return wrap;
+    const restore: HTMLButtonElement | false = !current && el('button', {
+      type: 'button', class: 'version-restore', onclick: () => onRestore(m.version, restore as HTMLButtonElement),
+      'aria-label': t('versions.restoreLabel', { version: m.version, title: layer.title }),
+    }, t('versions.restore'));
+    return el('tr', { 'data-version': m.version, class: current ? 'version-current' : null }, [
+      el('th', { scope: 'row' }, current ? t('versions.currentVersion', { version: m.version }) : i18n.formatNumber(m.version)),
+      el('td', { title: m.updated_at || null }, formatDate(i18n, m.updated_at)),
+      el('td', { dir: 'auto' }, m.updated_by ?? ''),
+      el('td', { class: 'number' }, i18n.formatNumber(m.feature_count)),
+      el('td', null, restore),
+    ]);
+  });
+  return el('div', { class: 'table-wrap' }, el('table', { class: 'data-table versions-table' }, [
+    el('caption', null, t('versions.caption', { title: layer.title, current: v.current })),
+    el('thead', null, el('tr', null, heads.map((key) => el('th', { scope: 'col' }, t(key))))),
+    el('tbody', null, rows),
+  ]));
 }
 
 /** The formats a layer can be downloaded in. */
@@ -115,51 +82,22 @@ export interface VersionsHooks {
  * "Delete layer"; both ask for confirmation first.
  */
 export function createVersionsPanel(
-  doc: Document, i18n: I18n, api: VersionsApi, confirm: ConfirmFn, hooks: VersionsHooks,
+  i18n: I18n, api: VersionsApi, confirm: ConfirmFn, hooks: VersionsHooks,
 ): VersionsPanel {
   const { t } = i18n;
-  const root = doc.createElement('section');
-  root.id = 'versions';
-  root.className = 'upload-section versions';
-  root.setAttribute('aria-labelledby', 'versions-heading');
-  const h = doc.createElement('h2');
-  h.id = 'versions-heading';
-  h.textContent = t('versions.heading');
-  const field = doc.createElement('div');
-  field.className = 'field';
-  const label = doc.createElement('label');
-  label.htmlFor = 'versions-layer';
-  label.textContent = t('versions.layer');
-  const select = doc.createElement('select');
-  select.id = 'versions-layer';
-  field.append(label, select);
-  const message = doc.createElement('p');
-  message.id = 'versions-message';
-  message.className = 'form-message';
-  message.setAttribute('role', 'status');
-  message.setAttribute('aria-live', 'polite');
-  const body = doc.createElement('div');
-  body.className = 'versions-body';
-  const del = doc.createElement('button');
-  del.type = 'button';
-  del.id = 'versions-delete';
-  del.className = 'danger';
-  del.textContent = t('versions.delete');
-  del.hidden = true;
-  const downloads = doc.createElement('p');
-  downloads.className = 'downloads';
-  downloads.hidden = true;
-  const links = DOWNLOAD_FORMATS.map((format) => {
-    const a = doc.createElement('a');
-    a.className = `download-${format}`;
-    a.textContent = t(`versions.download.${format}`);
-    downloads.append(a);
-    return { a, format };
-  });
-  const actions = doc.createElement('div');
-  actions.className = 'versions-actions';
-  actions.append(downloads, del);
-  root.append(h, field, message, body, actions);
+  const select = el('select', { id: 'versions-layer' });
+  const message = el('p', { id: 'versions-message', class: 'form-message', role: 'status', 'aria-live': 'polite' });
+  const body = el('div', { class: 'versions-body' });
+  const del = el('button', { type: 'button', id: 'versions-delete', class: 'danger', hidden: true }, t('versions.delete'));
+  const links = DOWNLOAD_FORMATS.map((format) => ({ a: el('a', { class: `download-${format}` }, t(`versions.download.${format}`)), format }));
+  const downloads = el('p', { class: 'downloads', hidden: true }, links.map((l) => l.a));
+  const root = el('section', { id: 'versions', class: 'upload-section versions', 'aria-labelledby': 'versions-heading' }, [
+    el('h2', { id: 'versions-heading' }, t('versions.heading')),
+    el('div', { class: 'field' }, [el('label', { for: 'versions-layer' }, t('versions.layer')), select]),
+    message,
+    body,
+    el('div', { class: 'versions-actions' }, [downloads, del]),
+  ]);
 
   let layers: LayerMeta[] = [];
   let controller: AbortController | null = null;
@@ -185,7 +123,7 @@ export function createVersionsPanel(
     try {
       const v = await api.versions(id, c.signal);
       if (c.signal.aborted) return;
-      body.replaceChildren(renderVersions(doc, i18n, layer, v, (version, button) => void restore(layer, version, button)));
+      body.replaceChildren(renderVersions(i18n, layer, v, (version, button) => void restore(layer, version, button)));
       del.hidden = false;
       for (const { a, format } of links) {
         a.href = downloadUrl(layer.id, format);
@@ -260,15 +198,9 @@ export function createVersionsPanel(
     setLayers(list) {
       const before = select.value;
       layers = [...list];
-      const none = doc.createElement('option');
-      none.value = '';
-      none.textContent = t('versions.choose');
-      select.replaceChildren(none, ...layers.map((m) => {
-        const o = doc.createElement('option');
-        o.value = m.id;
-        o.textContent = layerOptionLabel(i18n, m);
-        return o;
-      }));
+      select.replaceChildren(...options([
+        { value: '', label: t('versions.choose') }, ...layers.map((m) => ({ value: m.id, label: layerOptionLabel(i18n, m) })),
+      ]));
       select.value = layerOf(before) ? before : '';
       if (!layerOf(before)) {
         body.replaceChildren();
