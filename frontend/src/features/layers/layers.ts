@@ -14,6 +14,7 @@ import {
 import type { Filters } from '../../shared/urlstate';
 import { publicCellResolution, type Vocabulary } from '../../shared/vocabulary';
 
+/** The status and summary of a layer (see map/datalayer). */
 export type { LayerStatus, LayerSummary } from '../../map/datalayer';
 
 /** Options shared by all layers. */

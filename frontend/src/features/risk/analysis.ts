@@ -26,6 +26,7 @@ export type RiskClass = string;
 
 /** Hotspot classes, from hot (99 % confidence) to cold (99 %). */
 export const HOTSPOT_CLASSES = ['hot_99', 'hot_95', 'hot_90', 'not_significant', 'cold_90', 'cold_95', 'cold_99'] as const;
+/** A hotspot class. */
 export type HotspotClass = (typeof HOTSPOT_CLASSES)[number];
 /** The order hotspot cells are drawn in: not significant first, the most confident on top. */
 export const HOTSPOT_DRAW_ORDER: readonly HotspotClass[] = ['not_significant', 'cold_90', 'hot_90', 'cold_95', 'hot_95', 'cold_99', 'hot_99'];

@@ -19,6 +19,7 @@ export interface RiskSettings {
   reachKm: number;
 }
 
+/** The name of one risk setting. */
 export type RiskSettingKey = keyof RiskSettings;
 
 /** Order of the settings in the form and the URL. */

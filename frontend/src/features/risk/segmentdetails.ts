@@ -196,6 +196,7 @@ export interface DetailsPanel {
   close(): void;
 }
 
+/** What the details panel needs: the vocabulary, the query of the current settings and filters, and where errors go. */
 export interface DetailsOptions {
   /** The vocabulary: risk classes, and the labels of causes and service categories. */
   vocab: Vocabulary;
