@@ -125,10 +125,10 @@ test('the cause and route filters change the risk requests, and the map and the 
   await page.locator('#filter-cause').selectOption('Drowning');
   await waitIdle(page);
   const q = last(segments);
-  expect(q.searchParams.getAll('causes')).toEqual(['Drowning']);
+  expect(q.searchParams.getAll('cause')).toEqual(['Drowning']);
   expect((await sameQuery(request, q)).features.length).toBe(await uiCount(page, 'risk'));
   const p = last(priorities);
-  expect(p.searchParams.getAll('causes')).toEqual(['Drowning']);
+  expect(p.searchParams.getAll('cause')).toEqual(['Drowning']);
   const drowning = ranked(await sameQuery(request, p));
   expect(await listed(page)).toEqual(drowning);
   expect(drowning).not.toEqual(listBefore);
@@ -137,7 +137,7 @@ test('the cause and route filters change the risk requests, and the map and the 
   await page.locator('#filter-route').selectOption('Central Mediterranean');
   await waitIdle(page);
   const r = last(segments);
-  expect(r.searchParams.getAll('routes')).toEqual(['Central Mediterranean']);
+  expect(r.searchParams.getAll('route')).toEqual(['Central Mediterranean']);
   const central = await sameQuery(request, r);
   expect(central.features.length).toBeGreaterThan(0);
   expect(central.features.length).toBeLessThan(before);

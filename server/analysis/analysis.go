@@ -212,11 +212,11 @@ func (c *Service) Segments(view privacy.View, p risk.Params) ([]*geojson.Feature
 // parseRiskParams reads the analysis parameters a caller of tier may
 // give, snapped to what the tier sees.
 func parseRiskParams(params url.Values, tier privacy.Tier) (risk.Params, error) {
-	if err := checkPublicParams(params, tier); err != nil {
-		return risk.Params{}, err
-	}
 	p, err := risk.ParseParams(params)
 	if err != nil {
+		return p, err
+	}
+	if err := checkPublicDefaults(p, tier); err != nil {
 		return p, err
 	}
 	return coarsenParams(p, tier), nil

@@ -3,7 +3,6 @@ package analysis
 import (
 	"fmt"
 	"math"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,44 +17,36 @@ import (
 // The analysis's side of the disclosure rules (docs/privacy.md): what the
 // public and partner tiers may ask, and how their answers are coarsened.
 
-// publicRiskParams are the parameters the public tier may give the risk
-// analysis; every other one keeps its published default.
-var publicRiskParams = []string{"datetime", "route", "routes", "cause", "causes", "reference_date"}
+// publicFilters are what the public tier may give the risk analysis
+// besides its published defaults.
+var publicFilters = []string{"datetime", "route", "cause", "reference_date"}
 
-// checkPublicParams refuses, at the public tier, a risk parameter other
-// than the filters: the published defaults are what makes two public
-// answers impossible to difference into one incident's position.
-func checkPublicParams(params url.Values, tier privacy.Tier) error {
-	if tier != privacy.Public {
-		return nil
-	}
-	for name := range params {
-		if slices.Contains(publicRiskParams, name) {
-			continue
-		}
-		if !slices.Contains(risk.ParamNames(), name) {
-			continue // risk.ParseParams names it as unknown
-		}
-		return &geodata.Error{Code: geodata.Forbidden, Details: map[string]any{"parameter": name, "tier": tier, "allowed": publicRiskParams},
-			Message: fmt.Sprintf("at the public tier the route-risk analysis runs with its published defaults (segment_km %g, radius_km %g, half_life_days %g, reach_km %g); "+
-				"%q cannot be changed — leave it out, or sign in as partner or staff", risk.DefaultSegmentKm, risk.DefaultRadiusKm, risk.DefaultHalfLifeDays, risk.DefaultReachKm, name)}
-	}
-	return nil
+// refusePublic is the error for a parameter the public tier may not
+// change: the published defaults are what makes two public answers
+// impossible to difference into one incident's position.
+func refusePublic(name string) error {
+	return &geodata.Error{Code: geodata.Forbidden, Details: map[string]any{"parameter": name, "tier": privacy.Public, "allowed": publicFilters},
+		Message: fmt.Sprintf("at the public tier the route-risk analysis runs with its published defaults (segment_km %g, radius_km %g, half_life_days %g, reach_km %g); "+
+			"%q cannot be changed — leave it at its default, or sign in as partner or staff", risk.DefaultSegmentKm, risk.DefaultRadiusKm, risk.DefaultHalfLifeDays, risk.DefaultReachKm, name)}
 }
 
-// checkPublicDefaults refuses, at the public tier, parameters built in
-// code (a map view's risk settings) that are not the published defaults.
+// checkPublicDefaults refuses, at the public tier, analysis parameters
+// other than the published defaults (the filters may be given).
 func checkPublicDefaults(p risk.Params, tier privacy.Tier) error {
 	if tier != privacy.Public {
 		return nil
 	}
 	d := risk.DefaultParams(p.ReferenceDate)
-	for name, same := range map[string]bool{
-		"segment_km": p.SegmentKm == d.SegmentKm, "radius_km": p.RadiusKm == d.RadiusKm, "half_life_days": p.HalfLifeDays == d.HalfLifeDays,
-		"reach_km": p.ReachKm == d.ReachKm, "nonfatal_weight": p.NonFatalWeight == d.NonFatalWeight, "stale_years": p.StaleYears == d.StaleYears,
+	for _, c := range []struct {
+		name string
+		same bool
+	}{
+		{"segment_km", p.SegmentKm == d.SegmentKm}, {"radius_km", p.RadiusKm == d.RadiusKm},
+		{"half_life_days", p.HalfLifeDays == d.HalfLifeDays}, {"reach_km", p.ReachKm == d.ReachKm},
+		{"nonfatal_weight", p.NonFatalWeight == d.NonFatalWeight}, {"stale_years", p.StaleYears == d.StaleYears},
 	} {
-		if !same {
-			return checkPublicParams(url.Values{name: nil}, tier)
+		if !c.same {
+			return refusePublic(c.name)
 		}
 	}
 	return nil

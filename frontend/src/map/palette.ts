@@ -1,0 +1,206 @@
+import type { HotspotClass, RiskClass } from '../features/risk/analysis';
+
+/**
+ * Colours and marker sizes. Point layers use the Okabe–Ito palette; route lines
+ * use Paul Tol's "muted" qualitative scheme. Both are distinguishable with the
+ * common forms of colour-vision deficiency.
+ */
+
+/** Okabe & Ito (2008), "Color Universal Design". */
+export const OKABE_ITO = {
+  black: '#000000',
+  orange: '#E69F00',
+  skyBlue: '#56B4E9',
+  bluishGreen: '#009E73',
+  yellow: '#F0E442',
+  blue: '#0072B2',
+  vermillion: '#D55E00',
+  reddishPurple: '#CC79A7',
+} as const;
+
+/** Paul Tol, "muted" qualitative scheme (9 colours). */
+export const TOL_MUTED = [
+  '#332288', // indigo
+  '#117733', // green
+  '#44AA99', // teal
+  '#88CCEE', // cyan
+  '#DDCC77', // sand
+  '#CC6677', // rose
+  '#AA4499', // purple
+  '#882255', // wine
+  '#999933', // olive
+] as const;
+
+/** Style of a point marker. */
+export interface PointStyle {
+  fillColor: string;
+  fillOpacity: number;
+  color: string;
+  weight: number;
+  opacity: number;
+}
+
+/** Style of a line or polygon outline. */
+export interface LineStyle {
+  color: string;
+  weight: number;
+  opacity: number;
+  dashArray?: string;
+  fillColor?: string;
+  fillOpacity?: number;
+}
+
+/** Incidents: vermillion, translucent so that dense clusters stay readable. */
+export const INCIDENT_STYLE: PointStyle = {
+  fillColor: OKABE_ITO.vermillion,
+  fillOpacity: 0.55,
+  color: '#6B2F00',
+  weight: 0.6,
+  opacity: 0.8,
+};
+
+/** Services: blue with a white rim, a fixed size. */
+export const SERVICE_STYLE: PointStyle = {
+  fillColor: OKABE_ITO.blue,
+  fillOpacity: 0.85,
+  color: '#FFFFFF',
+  weight: 0.8,
+  opacity: 1,
+};
+/** Radius of a service marker in pixels. */
+export const SERVICE_RADIUS = 3.5;
+
+/** Areas: reddish purple outline over a light fill. */
+export const AREA_STYLE: LineStyle = {
+  color: OKABE_ITO.reddishPurple,
+  weight: 1.5,
+  opacity: 0.9,
+  fillColor: OKABE_ITO.reddishPurple,
+  fillOpacity: 0.15,
+};
+
+/** Dash pattern of approximate (schematic) routes. */
+export const APPROXIMATE_DASH = '8 6';
+
+/** Smallest and largest incident radius in pixels. */
+export const INCIDENT_RADIUS = { min: 3, max: 22 } as const;
+
+/**
+ * Radius in pixels of an incident marker with `deadMissing` people dead or
+ * missing: the circle's area grows linearly with the count, capped so that
+ * the largest events do not hide their neighbours.
+ */
+export function incidentRadius(deadMissing: number): number {
+  const n = deadMissing > 0 ? deadMissing : 0; // NaN and negatives count as 0
+  return Math.min(INCIDENT_RADIUS.max, INCIDENT_RADIUS.min + 1.4 * Math.sqrt(n));
+}
+
+/**
+ * Assigns each route name a colour: names sorted, then the palette in turn.
+ * The same set of names always gives the same colours.
+ */
+export function routeColours(names: readonly string[]): Map<string, string> {
+  const sorted = [...new Set(names)].sort();
+  const out = new Map<string, string>();
+  sorted.forEach((n, i) => out.set(n, TOL_MUTED[i % TOL_MUTED.length]!));
+  return out;
+}
+
+/** The colour of a route not in the assigned set: a stable pick by name. */
+export function fallbackRouteColour(name: string): string {
+  let h = 0;
+  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
+  return TOL_MUTED[h % TOL_MUTED.length]!;
+}
+
+/** Style of a route line. Approximate routes are dashed. */
+export function routeStyle(colour: string, approximate: boolean): LineStyle {
+  const s: LineStyle = { color: colour, weight: 3, opacity: 0.9 };
+  if (approximate) s.dashArray = APPROXIMATE_DASH;
+  return s;
+}
+
+/**
+ * Route risk classes, low to critical: ColorBrewer YlOrRd (5 classes, the
+ * palest left out so that low-risk stretches stay visible on the basemap),
+ * a sequential scheme that stays ordered for the common colour-vision
+ * deficiencies. Width grows with the class too, so the order does not rest
+ * on colour alone.
+ */
+export const RISK_STYLE: Readonly<Record<'low' | 'medium' | 'high' | 'critical', LineStyle>> = {
+  low: { color: '#FECC5C', weight: 4, opacity: 0.95 },
+  medium: { color: '#FD8D3C', weight: 5, opacity: 0.95 },
+  high: { color: '#F03B20', weight: 6.5, opacity: 0.95 },
+  critical: { color: '#BD0026', weight: 8, opacity: 0.95 },
+};
+
+/** A stretch without a class the palette knows: neutral grey. */
+export const RISK_FALLBACK_STYLE: LineStyle = { color: '#8C8C8C', weight: 3, opacity: 0.9 };
+
+/** The style of a risk class (one of the vocabulary's); a class the palette has no colour for is grey. */
+export function riskStyle(cls: RiskClass): LineStyle {
+  return Object.prototype.hasOwnProperty.call(RISK_STYLE, cls) ? RISK_STYLE[cls as keyof typeof RISK_STYLE] : RISK_FALLBACK_STYLE;
+}
+
+/** Outline of the outreach priority the user picked from the list. */
+export const PRIORITY_HIGHLIGHT: LineStyle = { color: '#000000', weight: 16, opacity: 0.35 };
+
+/**
+ * Hotspot classes: ColorBrewer RdBu (7 classes), hot spots in reds and cold
+ * spots in blues, darker with more confidence. Cells that are not
+ * significant get a light grey outline and no fill, so the incidents below
+ * stay readable.
+ */
+export const HOTSPOT_STYLE: Record<HotspotClass, LineStyle> = {
+  hot_99: { color: '#B2182B', weight: 1, opacity: 0.9, fillColor: '#B2182B', fillOpacity: 0.55 },
+  hot_95: { color: '#EF8A62', weight: 1, opacity: 0.9, fillColor: '#EF8A62', fillOpacity: 0.55 },
+  hot_90: { color: '#E7A98E', weight: 1, opacity: 0.9, fillColor: '#FDDBC7', fillOpacity: 0.6 },
+  not_significant: { color: '#8C8C8C', weight: 0.7, opacity: 0.7, fillColor: '#8C8C8C', fillOpacity: 0 },
+  cold_90: { color: '#9CC3DC', weight: 1, opacity: 0.9, fillColor: '#D1E5F0', fillOpacity: 0.6 },
+  cold_95: { color: '#67A9CF', weight: 1, opacity: 0.9, fillColor: '#67A9CF', fillOpacity: 0.55 },
+  cold_99: { color: '#2166AC', weight: 1, opacity: 0.9, fillColor: '#2166AC', fillOpacity: 0.55 },
+};
+
+/**
+ * Lower bounds of the classes of the cells a restricted layer is counted in
+ * at the public tier, by the number of incidents (or services) in a cell.
+ * The server leaves out cells that count fewer than the first bound.
+ */
+export const CELL_BREAKS = [5, 10, 25, 100, 250] as const;
+
+/** Fewest incidents (or services) a public cell counts: the server leaves out cells with fewer. */
+export const CELL_MIN_COUNT = CELL_BREAKS[0];
+
+/** The kinds of layer that are counted in cells at the public tier. */
+export type CellKind = 'incident' | 'service';
+
+/**
+ * Fills of the cell classes, light to dark: ColorBrewer Oranges (5 classes)
+ * for incidents, whose points are vermillion, and Blues for services, whose
+ * points are blue. Both are sequential single-hue schemes that stay ordered
+ * for the common colour-vision deficiencies; the outline keeps the palest
+ * cells visible on the basemap.
+ */
+export const CELL_FILLS: Record<CellKind, readonly string[]> = {
+  incident: ['#FEEDDE', '#FDBE85', '#FD8D3C', '#E6550D', '#A63603'],
+  service: ['#EFF3FF', '#BDD7E7', '#6BAED6', '#3182BD', '#08519C'],
+};
+
+/** Outline of the cells of each kind. */
+export const CELL_OUTLINE: Record<CellKind, string> = { incident: '#7F2704', service: '#08306B' };
+
+/** The class of a cell that counts `count` (0 for the lowest, also below it). */
+export function cellClass(count: number): number {
+  let cls = 0;
+  CELL_BREAKS.forEach((b, i) => {
+    if (count >= b) cls = i;
+  });
+  return cls;
+}
+
+/** Style of a cell of class `cls` of a layer of `kind`. */
+export function cellStyle(kind: CellKind, cls: number): LineStyle {
+  const fills = CELL_FILLS[kind];
+  const fill = fills[Math.max(0, Math.min(fills.length - 1, cls))]!;
+  return { color: CELL_OUTLINE[kind], weight: 0.8, opacity: 0.8, fillColor: fill, fillOpacity: 0.65 };
+}

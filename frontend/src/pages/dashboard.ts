@@ -1,0 +1,262 @@
+import 'leaflet/dist/leaflet.css';
+import '../shared/styles.css';
+import { createFilterPanel } from '../features/filters/panel';
+import { isRestricted, normaliseDates } from '../features/filters/filters';
+import { createLayerSet, type AnyLayer, type LayerSet } from '../features/layers/layerset';
+import { MapLayer } from '../features/layers/layers';
+import { createLayerList, renderAbout, sortLayers, type LayerListItem } from '../features/layers/panel';
+import { wirePicking } from '../features/layers/picking';
+import { followLegend } from '../features/legend/legend';
+import { followPriorities, type PrioritiesFollower } from '../features/priorities/follow';
+import { createPriorities } from '../features/priorities/priorities';
+import { createReadiness } from '../features/readiness/readiness';
+import { ANALYSIS_IDS, riskParams } from '../features/risk/analysis';
+import { availableAnalyses, initialVisible } from '../features/risk/analysisspecs';
+import { createRiskPanel, defaultRiskSettings, isDefaultRiskSettings } from '../features/risk/risksettings';
+import { createDetailsPanel } from '../features/risk/segmentdetails';
+import { followSession } from '../features/session/follow';
+import { canEdit, createSession } from '../features/session/session';
+import { createSignIn } from '../features/session/signin';
+import { createTierBadge } from '../features/session/tier';
+import { createShareDialog } from '../features/share/share';
+import { boundsBBox, todayIso } from '../features/embed/state';
+import { sourceAttribution } from '../map/attribution';
+import { addTiles, createMap, DEFAULT_VIEW, loadBasemap, nextFrames } from '../map/map';
+import { createApi, type Config, type LayerMeta } from '../shared/api';
+import { el } from '../shared/dom';
+import { applyDocumentLanguage, createI18n, pickCatalogue } from '../shared/i18n';
+import { createStore, settle, type AppState } from '../shared/store';
+import { describeError, StatusRegion } from '../shared/status';
+import { syncUrl } from '../shared/urlsync';
+import { checkFilters, decodeState, roundCoord } from '../shared/urlstate';
+import { loadVocabulary, type Vocabulary } from '../shared/vocabulary';
+
+/** Wait after the last filter, settings or zoom change before anything loads again, in ms. */
+const RELOAD_DELAY_MS = 250;
+
+/**
+ * The dashboard (index.html): composes the panel and the map around one
+ * store. Every control changes the store; the layers, lists, legend, URL,
+ * share dialog and readiness marker follow the slices they need.
+ */
+async function main(): Promise<void> {
+  const i18n = createI18n(pickCatalogue(['en']));
+  applyDocumentLanguage(document, i18n);
+  const { t } = i18n;
+  const api = createApi();
+  const initial = decodeState(location.search);
+  const store = createStore<AppState>({
+    view: null,
+    filters: normaliseDates(initial.filters).filters,
+    layers: [],
+    risk: initial.risk ?? defaultRiskSettings(),
+    session: { tier: null, role: null, known: false },
+  });
+  let set: LayerSet | null = null;
+  let priorities: PrioritiesFollower | null = null;
+  let redrawLegend: () => void = () => {};
+  const status = new StatusRegion();
+  const session = createSession();
+  const sessionState = followSession({
+    store, api, session, i18n, status,
+    onBusy: () => ready.refresh(),
+    onTierChange: () => {
+      const tier = store.get().session.tier;
+      if (set?.layers.some((l) => isRestricted(l.meta))) {
+        set.reloadForTier(tier);
+        priorities?.reloadForTier(tier);
+        void details.refresh();
+      }
+      redrawLegend();
+      ready.refresh();
+    },
+  });
+  const ready = createReadiness(window, store, () => set, () => sessionState.busy() || (priorities?.busy() ?? false));
+  if (normaliseDates(initial.filters).swapped) status.set('dates', t('filters.datesSwapped'));
+
+  // Layout: a skip link, the panel (header, status, layers, filters, risk settings, legend,
+  // stretch details, priorities, about) and the map.
+  const tierBadge = createTierBadge(i18n);
+  const uploadLink = el('a', { id: 'upload-link', class: 'upload-link', href: 'upload.html', hidden: true }, t('session.uploadLink'));
+  const account = el('div', { class: 'account' }, [createSignIn(i18n, session).element, uploadLink, tierBadge.element]);
+  store.subscribe(['session'], (s) => {
+    uploadLink.hidden = !canEdit(s.session.role);
+    tierBadge.set(s.session.tier);
+  }, { immediate: true });
+  const header = el('header', null, [el('h1', null, t('app.title')), el('p', { class: 'subtitle' }, t('app.subtitle')), account]);
+  const slot = () => el('div');
+  const [layersSlot, filtersSlot, riskSlot, detailsSlot, prioritiesSlot, aboutSlot] = [slot(), slot(), slot(), slot(), slot(), slot()];
+  const legendBody = el('div');
+  const legend = el('section', { class: 'panel-section legend', 'aria-labelledby': 'legend-heading' }, [
+    el('h2', { id: 'legend-heading' }, t('legend.heading')), legendBody,
+  ]);
+  const mapEl = el('div', { id: 'map' });
+  (document.getElementById('app') ?? document.body).replaceChildren(
+    el('a', { class: 'skip-link', href: '#map' }, t('app.skipToMap')),
+    el('aside', { id: 'panel', 'aria-label': t('app.panel') }, [
+      header, status.element, layersSlot, filtersSlot, riskSlot, legend, detailsSlot, prioritiesSlot, aboutSlot,
+    ]),
+    el('main', { class: 'map-wrap' }, mapEl),
+  );
+
+  const map = createMap(mapEl, initial.view ?? DEFAULT_VIEW, t('app.map'));
+  status.set('loading', t('status.loading'));
+  const basemapDone = loadBasemap(map, document.baseURI).catch((err) => {
+    status.set('basemap', describeError(i18n, t('status.what.basemap'), err), true);
+  });
+  const configP: Promise<Config | null> = api.config().catch((err) => {
+    status.set('config', describeError(i18n, t('status.what.config'), err), true);
+    return null;
+  });
+  const metasP: Promise<LayerMeta[]> = api.layers().then((m) => sortLayers(m, i18n.lang)).catch((err) => {
+    status.set('layers', describeError(i18n, t('status.what.layers'), err), true);
+    return [];
+  });
+  // The vocabulary (risk classes, categories, causes, zoom steps) comes before anything is drawn.
+  let vocab: Vocabulary;
+  try {
+    vocab = await loadVocabulary(api.getJson);
+  } catch (err) {
+    status.set('vocabulary', describeError(i18n, t('status.what.vocabulary'), err), true);
+    return;
+  }
+  const metas = await metasP;
+  for (const m of metas) {
+    for (const s of m.sources) {
+      const a = sourceAttribution(s);
+      if (a) map.attributionControl.addAttribution(a);
+    }
+  }
+
+  // The analyses need their layers: route risk the routes and incidents, hotspots the incidents.
+  const available = availableAnalyses(metas);
+  const hasRisk = available.some((a) => a.id === ANALYSIS_IDS.risk);
+  const items: LayerListItem[] = [...metas, ...available.map((a) => ({
+    id: a.id, kind: 'analysis', title: t(a.id === ANALYSIS_IDS.risk ? 'analysis.risk' : 'analysis.hotspots'),
+  }))];
+  // The store keeps the layers shown in the list's order (as the URL writes them).
+  const inOrder = (ids: ReadonlySet<string>) => items.map((i) => i.id).filter((id) => ids.has(id));
+  store.set({ filters: checkFilters(store.get().filters, vocab), layers: inOrder(initialVisible(initial.layers, metas, available)) });
+
+  const layerList = createLayerList(i18n, items, new Set(store.get().layers), (id, on) => {
+    const ids = new Set(store.get().layers);
+    if (on) ids.add(id);
+    else ids.delete(id);
+    store.set({ layers: inOrder(ids) });
+  });
+  layersSlot.replaceWith(layerList.element);
+
+  const layerSet = createLayerSet({
+    map, api, i18n, vocab, store, metas, analyses: available.map((a) => a.id),
+    routeMetas: metas.filter((m) => m.kind === 'route'),
+    delayMs: RELOAD_DELAY_MS,
+    onUpdate: (layer: AnyLayer) => {
+      const s = layer.summary();
+      layerList.setSummary(layer.id, s);
+      const what = layer instanceof MapLayer
+        ? t('status.what.layer', { title: layer.meta.title })
+        : t(layer.id === ANALYSIS_IDS.risk ? 'status.what.risk' : 'status.what.hotspots');
+      if (s.status === 'error') status.set(`layer:${layer.id}`, describeError(i18n, what, s.error), true);
+      else status.clear(`layer:${layer.id}`);
+      if (s.status === 'ready') ready.state.loads++;
+      if (layer instanceof MapLayer && (layer.meta.kind === 'route' || isRestricted(layer.meta))) redrawLegend();
+      ready.refresh();
+    },
+    onRouteNames: () => redrawLegend(),
+    onValuesError: (m, err) => status.set(`values:${m.id}`, describeError(i18n, t('status.what.values'), err), true),
+    onPending: () => ready.refresh(),
+  });
+  set = layerSet;
+  redrawLegend = followLegend(store, legendBody, i18n, {
+    kinds: new Set(metas.map((m) => m.kind)), layers: () => layerSet.layers, routeNames: layerSet.routeNames,
+    routeColour: layerSet.routeColour, vocab,
+  });
+
+  filtersSlot.replaceWith(createFilterPanel({ store, api, i18n, vocab, metas, status, routeValues: layerSet.routeValues }));
+  if (hasRisk) riskSlot.replaceWith(createRiskPanel(store, i18n, status));
+  else riskSlot.remove();
+
+  // The view goes to the store (rounded as the URL writes it); the URL follows the store.
+  const noteView = () => {
+    const c = map.getCenter().wrap();
+    store.set({ view: { z: map.getZoom(), lat: Number(roundCoord(c.lat)), lon: Number(roundCoord(c.lng)) } });
+  };
+  noteView();
+  map.on('moveend', noteView);
+  syncUrl(store);
+
+  // "Share / embed": the link, the embed snippet, the image, signed embeds.
+  const share = createShareDialog(i18n, {
+    session, origin: location.origin, today: todayIso(), clipboard: navigator.clipboard ?? null,
+    source: {
+      pageUrl: () => location.href,
+      map: () => {
+        const b = map.getBounds();
+        const size = map.getSize();
+        const { layers, filters, risk } = store.get();
+        return {
+          bbox: boundsBBox(b.getWest(), b.getSouth(), b.getEast(), b.getNorth()),
+          layers: [...layers], filters, risk: isDefaultRiskSettings(risk) ? undefined : risk, width: size.x, height: size.y,
+        };
+      },
+    },
+  });
+  account.insertBefore(share.button, tierBadge.element);
+  header.append(share.dialog);
+
+  // Stretch details, and the outreach priorities, when the risk analysis is available.
+  const details = createDetailsPanel(i18n, {
+    vocab,
+    params: () => riskParams(store.get().filters, store.get().risk),
+    onError: (message) => {
+      if (message) status.set('details', message, true);
+      else status.clear('details');
+    },
+  });
+  let prioritiesLoad: Promise<void> = Promise.resolve();
+  const listed = createPriorities(i18n, vocab, (feature, button) => popups.showPriority(feature, button));
+  if (hasRisk) {
+    detailsSlot.replaceWith(details.element);
+    settle(store, ['filters', 'risk'], RELOAD_DELAY_MS, () => void details.refresh());
+    priorities = followPriorities({
+      store, api, i18n, panel: listed, status, knownRoutes: layerSet.knownRoutes,
+      onBusy: () => ready.refresh(), delayMs: RELOAD_DELAY_MS,
+    });
+    prioritiesSlot.replaceWith(listed.element);
+    // With a route filter, the list waits to know whether the route has a line.
+    const p = priorities;
+    prioritiesLoad = (store.get().filters.route ? layerSet.routeValues.then(() => undefined) : Promise.resolve()).then(() => p.load());
+  } else {
+    detailsSlot.remove();
+    prioritiesSlot.remove();
+  }
+  const popups = wirePicking(document, i18n, vocab, map, api, layerSet, () => listed.items(), () => store.get().risk, hasRisk ? details.open : undefined);
+
+  // "About the data": sources now, server details when the config arrives.
+  let about: HTMLElement = aboutSlot;
+  const showAbout = (config: Config | null, tiles: boolean) => {
+    const next = renderAbout(i18n, metas, config, tiles);
+    about.replaceWith(next);
+    about = next;
+  };
+  showAbout(null, false);
+  void configP.then((config) => {
+    if (config) showAbout(config, false);
+  });
+
+  // First load: every layer shown (routes once their colours are known), the list and the basemap.
+  ready.refresh();
+  await Promise.all([basemapDone, layerSet.start(), prioritiesLoad]);
+  await nextFrames(2);
+  status.clear('loading');
+  ready.done();
+
+  // Online tiles, only once the map is drawn and only if one tile loads.
+  const config = await configP;
+  if (config) {
+    ready.state.tiles = await addTiles(map, config, document.baseURI);
+    if (ready.state.tiles) showAbout(config, true);
+  }
+}
+
+void main();
