@@ -157,9 +157,10 @@ export interface Segment {
   endKm: number | null;
   risk: number | null;
   cls: RiskClass | null;
-  incidents: number;
-  dead: number;
-  missing: number;
+  /** Counts; null when the server suppressed a count of 1–4 (the public tier shows "fewer than 5"). */
+  incidents: number | null;
+  dead: number | null;
+  missing: number | null;
   /** YYYY-MM-DD, or '' when no incident counted. */
   lastIncident: string;
   incidentsPerYear: number | null;
@@ -168,6 +169,11 @@ export interface Segment {
   rank: number | null;
   /** Reasons for the rank (priorities only). */
   reasons: string[];
+}
+
+/** A count as the server sent it: null (suppressed, "fewer than 5") stays null; anything else is a count of at least 0. */
+export function countOrSuppressed(v: unknown): number | null {
+  return v === null ? null : Math.max(0, num(v));
 }
 
 /** Reads a segment (of /risk/segments or /risk/priorities) from its untrusted properties; its class must be one of the vocabulary's. */
@@ -182,9 +188,9 @@ export function readSegment(f: Feature, vocab: Vocabulary): Segment {
     endKm: numberOrNull(p.end_km),
     risk: numberOrNull(p.risk),
     cls: riskClassOf(p, vocab),
-    incidents: Math.max(0, num(p.incidents)),
-    dead: Math.max(0, num(p.dead)),
-    missing: Math.max(0, num(p.missing)),
+    incidents: countOrSuppressed(p.incidents),
+    dead: countOrSuppressed(p.dead),
+    missing: countOrSuppressed(p.missing),
     lastIncident: text(p.last_incident),
     incidentsPerYear: numberOrNull(p.incidents_per_year),
     priority: numberOrNull(p.priority),
@@ -241,9 +247,10 @@ export function segmentCoverage(p: Properties | null, vocab: Vocabulary): Covera
 export interface Cell {
   cell: string;
   resolution: number | null;
-  incidents: number;
-  dead: number;
-  missing: number;
+  /** Counts; null when the server suppressed a count of 1–4. */
+  incidents: number | null;
+  dead: number | null;
+  missing: number | null;
   z: number | null;
   p: number | null;
   pFdr: number | null;
@@ -256,9 +263,9 @@ export function readCell(f: Feature): Cell {
   return {
     cell: text(p.cell) || (typeof f.id === 'string' ? text(f.id) : ''),
     resolution: numberOrNull(p.resolution),
-    incidents: Math.max(0, num(p.incidents)),
-    dead: Math.max(0, num(p.dead)),
-    missing: Math.max(0, num(p.missing)),
+    incidents: countOrSuppressed(p.incidents),
+    dead: countOrSuppressed(p.dead),
+    missing: countOrSuppressed(p.missing),
     z: numberOrNull(p.z),
     p: numberOrNull(p.p),
     pFdr: numberOrNull(p.p_fdr),

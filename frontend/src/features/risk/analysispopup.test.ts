@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildHotspotPopup, buildSegmentPopup, coverageText, formatP, kmRange } from './analysispopup';
+import { buildHotspotPopup, buildSegmentPopup, coverageText, formatCount, formatP, kmRange } from './analysispopup';
 import type { Feature } from '../../shared/api';
 import { createI18n } from '../../shared/i18n';
 import { TEST_VOCABULARY as vocab } from '../../shared/testdata/vocabulary';
@@ -138,5 +138,14 @@ describe('hotspot popup', () => {
     expect(cls(HOSTILE)).toBe('Hotspot cell');
     expect(formatP(i18n, 0.0421)).toBe('0.042');
     expect(formatP(i18n, 1)).toBe('1');
+  });
+});
+
+describe('suppressed counts', () => {
+  it('shows a suppressed count as "fewer than 5", never as 0', () => {
+    expect(formatCount(i18n, null, vocab.minPublicCount)).toBe('fewer than 5');
+    expect(formatCount(i18n, null)).toBe('not shown (too few)');
+    expect(formatCount(i18n, 0)).toBe('0');
+    expect(formatCount(i18n, 15)).toBe('15');
   });
 });

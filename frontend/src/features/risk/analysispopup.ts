@@ -7,6 +7,17 @@ import type { I18n } from '../../shared/i18n';
 import { riskStyle } from '../../map/palette';
 import { riskClassTermLabel, serviceCategoryLabel, type Vocabulary } from '../../shared/vocabulary';
 
+
+/**
+ * A count for a popup or a table. A count the server suppressed (null) reads
+ * "fewer than {min}" when the vocabulary's threshold is known, "not shown"
+ * otherwise; it never reads as 0.
+ */
+export function formatCount(i18n: I18n, n: number | null, min?: number): string {
+  if (n !== null) return i18n.formatNumber(n);
+  return min ? i18n.t('count.suppressed', { k: min }) : i18n.t('count.notShown');
+}
+
 /**
  * Popups of the analysis layers: a stretch of route (its risk, what counted
  * and what help is near) and a hotspot cell. Like every popup they are built
@@ -77,9 +88,9 @@ export function buildSegmentPopup(
   ]);
 
   const rows: [string, string][] = [
-    [t('riskPopup.incidents'), i18n.formatNumber(s.incidents)],
-    [t('prop.dead'), i18n.formatNumber(s.dead)],
-    [t('prop.missing'), i18n.formatNumber(s.missing)],
+    [t('riskPopup.incidents'), formatCount(i18n, s.incidents, vocab.minPublicCount)],
+    [t('prop.dead'), formatCount(i18n, s.dead, vocab.minPublicCount)],
+    [t('prop.missing'), formatCount(i18n, s.missing, vocab.minPublicCount)],
     [t('riskPopup.lastIncident'), s.lastIncident || t('riskPopup.none')],
   ];
   if (s.incidentsPerYear !== null) rows.push([t('riskPopup.perYear'), i18n.formatNumber(s.incidentsPerYear, 2)]);
@@ -130,9 +141,9 @@ export function buildHotspotPopup(i18n: I18n, feature: Feature): HTMLElement {
   const { t } = i18n;
   const c = readCell(feature);
   const rows: [string, string][] = [
-    [t('hotspotPopup.incidents'), i18n.formatNumber(c.incidents)],
-    [t('prop.dead'), i18n.formatNumber(c.dead)],
-    [t('prop.missing'), i18n.formatNumber(c.missing)],
+    [t('hotspotPopup.incidents'), formatCount(i18n, c.incidents)],
+    [t('prop.dead'), formatCount(i18n, c.dead)],
+    [t('prop.missing'), formatCount(i18n, c.missing)],
   ];
   if (c.z !== null) rows.push([t('hotspotPopup.z'), i18n.formatNumber(c.z, 2)]);
   if (c.pFdr !== null) rows.push([t('hotspotPopup.pFdr'), formatP(i18n, c.pFdr)]);

@@ -1,6 +1,6 @@
 import type { I18n, MessageKey } from '../../shared/i18n';
 import { el } from '../../shared/dom';
-import type { AppStore } from '../../shared/store';
+import type { AppState, AppStore } from '../../shared/store';
 import type { StatusRegion } from '../../shared/status';
 
 /**
@@ -149,13 +149,38 @@ export function createRiskControls(
 }
 
 /**
+ * Whether the risk settings are locked for this reader: at the public tier
+ * (anonymous readers and viewers) the server runs the analysis with its
+ * published defaults only, so that two answers cannot be differenced into
+ * the position of one incident.
+ */
+export function settingsLocked(session: AppState['session']): boolean {
+  return session.tier === 'public';
+}
+
+/**
  * The "Risk settings" section of the dashboard, bound to the store: valid
- * settings are one `store.set`, invalid ones a message in the status region.
+ * settings are one `store.set`, invalid ones a message in the status
+ * region. At the public tier the inputs are disabled, the defaults are
+ * used and a note says why.
  */
 export function createRiskPanel(store: AppStore, i18n: I18n, status: StatusRegion): HTMLElement {
   const controls = createRiskControls(i18n, store.get().risk, (s) => store.set({ risk: s }), (message) => {
     if (message) status.set('riskSettings', message, true);
     else status.clear('riskSettings');
   });
+  const note = el('p', { class: 'risk-note', id: 'risk-locked', hidden: true }, i18n.t('riskSettings.locked'));
+  controls.element.append(note);
+  store.subscribe(['session'], (state) => {
+    const locked = settingsLocked(state.session);
+    for (const input of Object.values(controls.inputs)) input.disabled = locked;
+    const reset = controls.element.querySelector<HTMLButtonElement>('#risk-reset');
+    if (reset) reset.disabled = locked;
+    note.hidden = !locked;
+    if (locked && !isDefaultRiskSettings(state.risk)) {
+      controls.set(defaultRiskSettings());
+      store.set({ risk: defaultRiskSettings() });
+    }
+  }, { immediate: true });
   return el('section', { class: 'panel-section risk', 'aria-label': i18n.t('riskSettings.heading') }, controls.element);
 }

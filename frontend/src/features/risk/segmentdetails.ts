@@ -1,5 +1,5 @@
 import { numberOrNull, readSegment, text, type CoverageStatus } from './analysis';
-import { coverageText, kmRange } from './analysispopup';
+import { coverageText, formatCount, kmRange } from './analysispopup';
 import { ApiError, type Feature } from '../../shared/api';
 import type { I18n } from '../../shared/i18n';
 import { describeError } from '../../shared/status';
@@ -27,12 +27,12 @@ export interface DetailIncident {
   weight: number | null;
 }
 
-/** Incidents, dead and missing of one year. */
+/** Incidents, dead and missing of one year; null where the server suppressed a count of 1–4. */
 export interface YearCount {
   year: number;
-  incidents: number;
-  dead: number;
-  missing: number;
+  incidents: number | null;
+  dead: number | null;
+  missing: number | null;
 }
 
 /** One service category near the stretch. */
@@ -58,6 +58,7 @@ export const TOP_INCIDENTS = 20;
 const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const count = (v: unknown): number => Math.max(0, numberOrNull(v) ?? 0);
+const tally = (v: unknown): number | null => (v === null ? null : count(v));
 
 /** Reads the untrusted JSON of /risk/segments/{id}. Missing or malformed parts become empty. */
 export function readDetails(json: unknown): SegmentDetails {
@@ -79,7 +80,7 @@ export function readDetails(json: unknown): SegmentDetails {
   const perYear = arr(body.per_year)
     .map((x) => {
       const o = obj(x);
-      return { year: numberOrNull(o.year), incidents: count(o.incidents), dead: count(o.dead), missing: count(o.missing) };
+      return { year: numberOrNull(o.year), incidents: tally(o.incidents), dead: tally(o.dead), missing: tally(o.missing) };
     })
     .filter((y): y is YearCount => y.year !== null && Number.isInteger(y.year))
     .sort((a, b) => a.year - b.year);
@@ -109,22 +110,25 @@ const CHART = { barWidth: 24, gap: 8, height: 100, top: 16, bottom: 18 } as cons
  * any is a bar of height 0), its value above and the year below. The SVG is
  * hidden from screen readers; a visually hidden table holds the numbers.
  */
-export function buildPerYearChart(i18n: I18n, years: readonly YearCount[]): HTMLElement {
+export function buildPerYearChart(i18n: I18n, years: readonly YearCount[], min?: number): HTMLElement {
   const { t } = i18n;
   const cap = el('figcaption', null, t('details.perYear'));
   if (years.length === 0) return el('figure', { class: 'details-chart' }, [cap, el('p', { class: 'details-empty' }, t('details.noYears'))]);
-  const max = Math.max(1, ...years.map((y) => y.dead + y.missing));
+  const sum = (y: YearCount) => (y.dead ?? 0) + (y.missing ?? 0);
+  const suppressed = (y: YearCount) => y.dead === null || y.missing === null;
+  const max = Math.max(1, ...years.map(sum));
   const width = years.length * (CHART.barWidth + CHART.gap) + CHART.gap;
   const full = CHART.top + CHART.height + CHART.bottom;
   const bars = years.map((y, i) => {
-    const value = y.dead + y.missing;
+    const value = sum(y);
     const h = Math.round((value / max) * CHART.height * 10) / 10;
     const x = CHART.gap + i * (CHART.barWidth + CHART.gap);
     return svg('g', null, [
       svg('rect', {
         class: 'bar', x, y: CHART.top + CHART.height - h, width: CHART.barWidth, height: h, 'data-year': y.year, 'data-value': value,
       }, svg('title', null, t('details.barTitle', { year: String(y.year), count: value }))),
-      svg('text', { class: 'bar-value', x: x + CHART.barWidth / 2, y: CHART.top + CHART.height - h - 3, 'text-anchor': 'middle' }, i18n.formatNumber(value)),
+      svg('text', { class: 'bar-value', x: x + CHART.barWidth / 2, y: CHART.top + CHART.height - h - 3, 'text-anchor': 'middle' },
+        suppressed(y) ? formatCount(i18n, null, min) : i18n.formatNumber(value)),
       svg('text', { class: 'bar-year', x: x + CHART.barWidth / 2, y: full - 4, 'text-anchor': 'middle' }, String(y.year)),
     ]);
   });
@@ -137,7 +141,7 @@ export function buildPerYearChart(i18n: I18n, years: readonly YearCount[]): HTML
       el('thead', null, el('tr', null, heads.map((k) => el('th', { scope: 'col' }, t(k))))),
       el('tbody', null, years.map((y) => el('tr', null, [
         el('th', { scope: 'row' }, String(y.year)),
-        ...[y.incidents, y.dead, y.missing, y.dead + y.missing].map((n) => el('td', null, i18n.formatNumber(n))),
+        ...[y.incidents, y.dead, y.missing, suppressed(y) ? null : sum(y)].map((n) => el('td', null, formatCount(i18n, n, min))),
       ]))),
     ]),
   ]);
@@ -146,7 +150,7 @@ export function buildPerYearChart(i18n: I18n, years: readonly YearCount[]): HTML
 /** The body of the details panel: chart, services, top incidents and how many more. */
 export function renderDetails(i18n: I18n, d: SegmentDetails, reachKm: number, vocab: Vocabulary | null = null): HTMLElement {
   const { t } = i18n;
-  const root = el('div', { class: 'details-body' }, buildPerYearChart(i18n, d.perYear));
+  const root = el('div', { class: 'details-body' }, buildPerYearChart(i18n, d.perYear, vocab?.minPublicCount));
 
   if (d.services.length > 0) {
     root.append(el('h3', null, t('details.services')), el('dl', { class: 'details-services' }, d.services.flatMap((s) => {

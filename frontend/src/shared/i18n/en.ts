@@ -71,6 +71,8 @@ export const en = {
     'serviceCategory.cash': 'Cash assistance',
     'serviceCategory.rescue': 'Search and rescue',
 
+    'count.suppressed': 'fewer than {k}',
+    'count.notShown': 'not shown (too few)',
     'riskSettings.heading': 'Risk settings',
     'riskSettings.radius': 'Incident radius',
     'riskSettings.halfLife': 'Half-life of an incident',
@@ -81,6 +83,7 @@ export const en = {
     'riskSettings.range': '{min}–{max} {unit}, default {default}',
     'riskSettings.invalid': '{label} must be a whole number from {min} to {max} {unit}; the last valid value is still used.',
     'riskSettings.reset': 'Reset risk settings',
+    'riskSettings.locked': 'Without signing in, the analysis runs with its published defaults, so that no answer can locate a single incident. Sign in as a partner or staff member to change these settings.',
 
     'legend.heading': 'Legend',
     'legend.routes': 'Routes',
