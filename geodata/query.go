@@ -161,6 +161,10 @@ func parseInt(name, val string, lo, hi int) (int, error) {
 	return n, nil
 }
 
+// MaxFilterValueBytes bounds one value of a filter parameter: longer ones
+// match nothing a layer holds, and would only fill the caches.
+const MaxFilterValueBytes = 400
+
 // parseFilter reads an attribute filter. Each occurrence of the parameter
 // is one whole value — values may contain commas, as some Missing Migrants
 // cause categories do — and repeating the parameter admits several.
@@ -170,6 +174,9 @@ func parseFilter(param, prop string, vals []string) (Filter, error) {
 		s = strings.TrimSpace(s)
 		if s == "" {
 			return f, InvalidParam(param, "is empty", "give a value, repeat the parameter for several (route=A&route=B), or leave it out")
+		}
+		if len(s) > MaxFilterValueBytes {
+			return f, InvalidParam(param, fmt.Sprintf("has a value of %d bytes", len(s)), fmt.Sprintf("give values of at most %d bytes", MaxFilterValueBytes))
 		}
 		f.Values = append(f.Values, s)
 	}

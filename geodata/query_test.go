@@ -115,6 +115,7 @@ func TestParseQueryRejects(t *testing.T) {
 		{"one empty of two", "route=Darien&route=+", incidentMeta, "empty"},
 		{"repeated parameter", "bbox=0,0,1,1&bbox=0,0,2,2", incidentMeta, "more than once"},
 		{"category not for incidents", "category=health", incidentMeta, "unknown parameter"},
+		{"filter value too long", "route=" + strings.Repeat("x", MaxFilterValueBytes+1), incidentMeta, "at most 400 bytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -255,6 +255,9 @@ func parseList(name string, vals, allowed []string) ([]string, error) {
 		if s == "" {
 			return nil, geodata.InvalidParam(name, "is empty", hint)
 		}
+		if len(s) > geodata.MaxFilterValueBytes {
+			return nil, geodata.InvalidParam(name, fmt.Sprintf("has a value of %d bytes", len(s)), fmt.Sprintf("give values of at most %d bytes", geodata.MaxFilterValueBytes))
+		}
 		if allowed != nil && !slices.Contains(allowed, s) {
 			return nil, geodata.InvalidParam(name, "names "+quote(s)+", which is not known", hint)
 		}

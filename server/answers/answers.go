@@ -80,6 +80,9 @@ func Prepare(k Key) Prepared {
 	return Prepared{key: s, etag: ETag(s)}
 }
 
+// String is the stored key.
+func (p Prepared) String() string { return p.key }
+
 // ETag returns the entity tag of the prepared key.
 func (p Prepared) ETag() string { return p.etag }
 

@@ -133,7 +133,7 @@ func (c *Reader) Features(ctx context.Context, r FeaturesRequest) (answers.Resul
 			key.Query += "|as:" + r.RenderAs
 		}
 		k = answers.Prepare(key)
-		if memo && ld.nkeys.Add(1) <= maxMemoKeys {
+		if memo && ld.memoBytes.Add(int64(len(memoKey)+len(k.String()))) <= maxMemoBytes {
 			ld.keys.Store(memoKey, k)
 		}
 	}
@@ -162,8 +162,10 @@ func (c *Reader) Features(ctx context.Context, r FeaturesRequest) (answers.Resul
 	})
 }
 
-// maxMemoKeys bounds the query strings remembered per layer version.
-const maxMemoKeys = 4096
+// maxMemoBytes bounds the query strings (and their keys) remembered per
+// layer version, in bytes: a memo of long filter values cannot grow the
+// heap beyond it.
+const maxMemoBytes = 2 << 20
 
 // Feature returns one feature of a layer, encoded as GeoJSON. Errors:
 // NotFound for an unknown layer or feature.

@@ -46,8 +46,9 @@ type loaded struct {
 	index   *spatial.Index
 	encoded [][]byte // every feature as stored, pre-encoded
 	byID    map[string]int
-	keys    sync.Map     // raw query string → answers.Prepared, for queries seen before
-	nkeys   atomic.Int64 // how many keys holds (bounded by maxMemoKeys)
+	keys    sync.Map // raw query string → answers.Prepared, for queries seen before
+	// memoBytes counts the bytes keys holds (bounded by maxMemoBytes).
+	memoBytes atomic.Int64
 	// times spans the layer's time property; zero when it has none.
 	times geodata.Interval
 	// partner holds the features as the partner tier sees them, built on

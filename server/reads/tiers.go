@@ -34,7 +34,7 @@ func cellParams(params url.Values) (url.Values, int, error) {
 	res := privacy.DefaultPublicResolution
 	if hasZoom {
 		z, err := strconv.ParseFloat(params.Get("zoom"), 64)
-		if err != nil || z < 0 || z > hotspot.MaxZoom {
+		if err != nil || !(z >= 0 && z <= hotspot.MaxZoom) { // NaN too
 			return nil, 0, geodata.InvalidParam("zoom", fmt.Sprintf("is %q", geodata.Truncate(params.Get("zoom"), 20)), "a map zoom from 0 to 24")
 		}
 		res = vocab.ResolutionForZoom(z)
