@@ -8,7 +8,7 @@ import "time"
 type AuditEntry struct {
 	Time      time.Time `json:"time"`
 	Actor     string    `json:"actor"`
-	Action    string    `json:"action"` // publish, restore, delete, upload-rejected, sign-in, …
+	Action    string    `json:"action"` // publish, restore, delete, upload, sign-in, sensitivity-change, …
 	Layer     string    `json:"layer,omitempty"`
 	Version   int       `json:"version,omitempty"`
 	Outcome   string    `json:"outcome"` // ok, rejected, failed
@@ -18,6 +18,10 @@ type AuditEntry struct {
 	Features  int       `json:"features,omitempty"` // features stored
 	Rejected  int       `json:"rejected,omitempty"` // features left out
 	Detail    string    `json:"detail,omitempty"`   // a short, value-free note
+	Before    string    `json:"before,omitempty"`   // a setting before the change (sensitivity-change)
+	After     string    `json:"after,omitempty"`    // the setting after it
+	Source    string    `json:"source,omitempty"`   // the client address, on failed sign-ins
+	Count     int       `json:"count,omitempty"`    // attempts this line stands for, when several are summed up
 }
 
 // Audit outcomes.
