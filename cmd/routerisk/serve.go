@@ -128,9 +128,9 @@ func Serve(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- strin
 		ReadHeaderTimeout: 10 * time.Second,
 		// Uploads of up to upload-max-bytes are read and checked within one
 		// request, so the whole-request timeouts are generous.
-		ReadTimeout:    15 * time.Minute,
-		WriteTimeout:   15 * time.Minute,
-		IdleTimeout:    120 * time.Second,
+		ReadTimeout:  15 * time.Minute,
+		WriteTimeout: 15 * time.Minute,
+		IdleTimeout:  120 * time.Second,
 		// Request headers (cookies, tokens, the URL) fit in 16 KiB; more is
 		// answered 431 before any handler runs.
 		MaxHeaderBytes: 16 << 10,
