@@ -333,3 +333,28 @@ func TestAuditEndpointPages(t *testing.T) {
 		t.Errorf("an editor read the audit log: %d", r.Code)
 	}
 }
+
+// TestUploadNameAndSensitivityRules: a file whose name ends in an
+// extension no reader takes is refused even when its content parses and
+// its format is given; an editor cannot make a restricted layer public.
+func TestUploadNameAndSensitivityRules(t *testing.T) {
+	a := newWriteApp(t, UploadOptions{})
+	for _, fields := range [][]string{newLayerFields, append([]string{"format", "geojson"}, newLayerFields...)} {
+		r := a.upload(t, http.MethodPost, "/api/v1/layers", auth.Editor, "clinics.geojson.html", []byte(twoClinics), fields...)
+		e := errorOf(t, r)
+		if r.Code != 400 || !strings.Contains(e.Message, `".html"`) || !strings.Contains(e.Message, ".geojson") {
+			t.Errorf("clinics.geojson.html: %d %s", r.Code, e.Message)
+		}
+	}
+	restricted := []string{"id", "clinics", "kind", "service", "title", "Clinics", "sensitivity", "restricted", "source", "MoH", "license", "CC BY 4.0"}
+	if r := a.upload(t, http.MethodPost, "/api/v1/layers", auth.Editor, "clinics.geojson", []byte(twoClinics), restricted...); r.Code != 201 {
+		t.Fatalf("create: %d %s", r.Code, r.Body)
+	}
+	r := a.upload(t, http.MethodPut, "/api/v1/layers/clinics", auth.Editor, "clinics.geojson", []byte(twoClinics), "sensitivity", "public")
+	if e := errorOf(t, r); r.Code != 403 || !strings.Contains(e.Message, "only an admin") {
+		t.Errorf("editor makes it public: %d %s", r.Code, e.Message)
+	}
+	if r := a.upload(t, http.MethodPut, "/api/v1/layers/clinics", auth.Admin, "clinics.geojson", []byte(twoClinics), "sensitivity", "public"); r.Code != 200 {
+		t.Errorf("admin makes it public: %d %s", r.Code, r.Body)
+	}
+}
