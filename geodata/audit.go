@@ -1,6 +1,9 @@
 package geodata
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // AuditEntry is one line of the audit log: who did what to which layer
 // version, when, with what outcome. It never holds coordinates or property
@@ -8,7 +11,7 @@ import "time"
 type AuditEntry struct {
 	Time      time.Time `json:"time"`
 	Actor     string    `json:"actor"`
-	Action    string    `json:"action"` // publish, restore, delete, upload-rejected, sign-in, …
+	Action    string    `json:"action"` // publish, restore, delete, upload, sign-in, sensitivity-change, …
 	Layer     string    `json:"layer,omitempty"`
 	Version   int       `json:"version,omitempty"`
 	Outcome   string    `json:"outcome"` // ok, rejected, failed
@@ -18,6 +21,10 @@ type AuditEntry struct {
 	Features  int       `json:"features,omitempty"` // features stored
 	Rejected  int       `json:"rejected,omitempty"` // features left out
 	Detail    string    `json:"detail,omitempty"`   // a short, value-free note
+	Before    string    `json:"before,omitempty"`   // a setting before the change (sensitivity-change)
+	After     string    `json:"after,omitempty"`    // the setting after it
+	Source    string    `json:"source,omitempty"`   // the client address, on failed sign-ins
+	Count     int       `json:"count,omitempty"`    // attempts this line stands for, when several are summed up
 }
 
 // Audit outcomes.
@@ -26,3 +33,23 @@ const (
 	OutcomeRejected = "rejected"
 	OutcomeFailed   = "failed"
 )
+
+// AuditQuery asks for one page of the audit log, newest first.
+type AuditQuery struct {
+	Limit  int    // entries on the page, at least 1
+	Before string // the Next of the page before; "" for the newest entries
+}
+
+// AuditPage is one page of the audit log, newest first.
+type AuditPage struct {
+	Entries []AuditEntry
+	// Next is the cursor of the following (older) page; "" when this page
+	// holds the oldest entry kept.
+	Next string
+}
+
+// BadAuditCursor is the error of a cursor a store did not make.
+func BadAuditCursor(cursor string) *Error {
+	return InvalidParam("before", fmt.Sprintf("is %q, which is not a cursor of this audit log", Truncate(cursor, 40)),
+		"the value of next_before from the previous page, or nothing for the newest entries")
+}

@@ -3,6 +3,7 @@ package geodata
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code classifies an Error; the server maps each code to one HTTP status.
@@ -22,6 +23,8 @@ const (
 	Internal         Code = "internal"           // a bug or an I/O failure; details are logged, not returned
 	MethodNotAllowed Code = "method_not_allowed" // the path exists, the method does not
 	NotAcceptable    Code = "not_acceptable"     // no representation matches the Accept header
+
+	UnsupportedMediaType Code = "unsupported_media_type" // the body is not of a Content-Type the endpoint takes
 )
 
 // Error is the one error type that crosses package borders. Message is
@@ -67,4 +70,17 @@ func ErrorCode(err error) Code {
 		return e.Code
 	}
 	return Internal
+}
+
+// RetryAfterDetail is the Details key that says how many seconds to wait
+// before trying again; the server also sends it as the Retry-After header.
+const RetryAfterDetail = "retry_after_seconds"
+
+// Unreachable reports a dependency that did not answer (the database, the
+// session store): code Unavailable, saying what is down and when to try
+// again. The cause is kept for the log and never shown.
+func Unreachable(what string, retryAfter time.Duration, err error) *Error {
+	secs := max(1, int((retryAfter+time.Second-1)/time.Second))
+	return &Error{Code: Unavailable, Err: err, Details: map[string]any{RetryAfterDetail: secs},
+		Message: fmt.Sprintf("%s is not answering; try again in %d seconds", what, secs)}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"math"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -276,6 +277,25 @@ func (h *handlers) baseURL(c echo.Context) string {
 	return c.Scheme() + "://" + c.Request().Host
 }
 
+// selfBase is this server's address in what others keep and pass on
+// (oEmbed documents): --public-url, else the address the connection was
+// accepted on, never the request's Host header, which anyone can set.
+// derived reports the latter.
+func (h *handlers) selfBase(c echo.Context) (base string, derived bool, err error) {
+	if h.opts.PublicURL != "" {
+		return strings.TrimSuffix(h.opts.PublicURL, "/"), false, nil
+	}
+	addr, ok := c.Request().Context().Value(http.LocalAddrContextKey).(net.Addr)
+	if !ok {
+		return "", false, geodata.Errorf(geodata.Unavailable, "this server does not know its own address; set --public-url (ROUTERISK_PUBLIC_URL)")
+	}
+	scheme := "http"
+	if c.IsTLS() {
+		scheme = "https"
+	}
+	return scheme + "://" + addr.String(), true, nil
+}
+
 // embedPage serves the embed page. A token that does not verify gets an
 // error page of its own (never the map with a wider view).
 func (h *handlers) embedPage(dist fs.FS) echo.HandlerFunc {
@@ -305,8 +325,10 @@ func (h *handlers) embedPage(dist fs.FS) echo.HandlerFunc {
 			return embedErrorPage(c, http.StatusServiceUnavailable, "The map is not built into this server binary.")
 		}
 		// oEmbed discovery, for sites that turn a pasted link into an embed.
-		self := h.baseURL(c) + "/embed?" + c.Request().URL.RawQuery
-		c.Response().Header().Set("Link", "<"+h.baseURL(c)+"/oembed?format=json&url="+url.QueryEscape(self)+`>; rel="alternate"; type="application/json+oembed"`)
+		if base, _, err := h.selfBase(c); err == nil {
+			self := base + "/embed?" + c.Request().URL.RawQuery
+			c.Response().Header().Set("Link", "<"+base+"/oembed?format=json&url="+url.QueryEscape(self)+`>; rel="alternate"; type="application/json+oembed"`)
+		}
 		return c.HTMLBlob(http.StatusOK, page)
 	}
 }
@@ -346,8 +368,12 @@ func (h *handlers) oembed(c echo.Context) error {
 	if raw == "" {
 		return geodata.InvalidParam("url", "is missing", "give the URL of a RouteRisk map or embed")
 	}
+	self, derived, err := h.selfBase(c)
+	if err != nil {
+		return err
+	}
 	u, err := url.Parse(raw)
-	base, _ := url.Parse(h.baseURL(c))
+	base, _ := url.Parse(self)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !strings.EqualFold(u.Host, base.Host) {
 		return &geodata.Error{Code: geodata.NotFound, Message: "the url is not a map of this server (" + base.Host + ")"}
 	}
@@ -383,7 +409,12 @@ func (h *handlers) oembed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	if derived {
+		// Another listening address answers with another document.
+		c.Response().Header().Set("Cache-Control", "private, max-age=300")
+	} else {
+		c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	}
 	return c.JSON(http.StatusOK, map[string]any{
 		"version": "1.0", "type": "rich", "provider_name": "RouteRisk", "provider_url": base.Scheme + "://" + base.Host + "/",
 		"title": title, "width": width, "height": height, "html": b.String(), "cache_age": 300,

@@ -1,13 +1,18 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"math"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/labstack/echo/v4"
 
 	"github.com/routerisk/routerisk/server/auth"
 )
@@ -193,8 +198,19 @@ func TestEmbedPageHeaders(t *testing.T) {
 
 func TestOEmbed(t *testing.T) {
 	a := newPrivacyApp(t)
-	embedURL := "http://example.com/embed?bbox=10,30,20,40&title=" + url.QueryEscape(`"><script>alert(1)</script>`)
+	a.e.Pre(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			ap := netip.MustParseAddrPort("127.0.0.1:8080")
+			c.SetRequest(r.WithContext(context.WithValue(r.Context(), http.LocalAddrContextKey, net.TCPAddrFromAddrPort(ap))))
+			return next(c)
+		}
+	})
+	embedURL := "http://127.0.0.1:8080/embed?bbox=10,30,20,40&title=" + url.QueryEscape(`"><script>alert(1)</script>`)
 	r := do(t, a.e, http.MethodGet, "/oembed?url="+url.QueryEscape(embedURL)+"&maxwidth=600")
+	if cc := r.Header().Get("Cache-Control"); !strings.HasPrefix(cc, "private") {
+		t.Errorf("an oEmbed derived from the listening address: Cache-Control %q, want private", cc)
+	}
 	var doc map[string]any
 	if err := json.Unmarshal(r.body(t), &doc); err != nil || r.Code != 200 {
 		t.Fatalf("%d %s", r.Code, r.body(t))
@@ -203,17 +219,27 @@ func TestOEmbed(t *testing.T) {
 	if doc["type"] != "rich" || doc["version"] != "1.0" || doc["width"] != 600.0 || doc["height"] != 500.0 {
 		t.Errorf("doc %v", doc)
 	}
-	if strings.Contains(html, "<script>") || !strings.HasPrefix(html, `<iframe src="http://example.com/embed?`) || !strings.Contains(html, `width="600"`) {
+	if strings.Contains(html, "<script>") || !strings.HasPrefix(html, `<iframe src="http://127.0.0.1:8080/embed?`) || !strings.Contains(html, `width="600"`) {
 		t.Errorf("html %s", html)
+	}
+	// A Host header of the caller's choosing changes nothing.
+	spoofed := do(t, a.e, http.MethodGet, "/oembed?url="+url.QueryEscape("http://evil.example/embed"), "Host", "evil.example")
+	if spoofed.Code != 404 || strings.Contains(spoofed.Header().Get("Cache-Control"), "public") {
+		t.Errorf("oEmbed for the Host header's site: %d %s", spoofed.Code, spoofed.body(t))
+	}
+	r = do(t, a.e, http.MethodGet, "/oembed?url="+url.QueryEscape(embedURL), "Host", "evil.example")
+	if r.Code != 200 || strings.Contains(r.Body.String(), "evil.example") {
+		t.Errorf("the Host header made it into the document: %d %s", r.Code, r.Body)
 	}
 	for q, want := range map[string]int{
 		"": 400,
-		"?url=" + url.QueryEscape("https://evil.example.net/embed"):          404,
-		"?url=" + url.QueryEscape("http://example.com/api/v1/layers"):        404,
-		"?url=" + url.QueryEscape("javascript:alert(1)"):                     404,
-		"?url=" + url.QueryEscape(embedURL) + "&maxwidth=99999":              400,
-		"?url=" + url.QueryEscape(embedURL) + "&format=xml":                  501,
-		"?url=" + url.QueryEscape("http://example.com/embed?token=rre1.x.y"): 401,
+		"?url=" + url.QueryEscape("https://evil.example.net/embed"):             404,
+		"?url=" + url.QueryEscape("http://127.0.0.1:8080/api/v1/layers"):        404,
+		"?url=" + url.QueryEscape("http://example.com/embed"):                   404,
+		"?url=" + url.QueryEscape("javascript:alert(1)"):                        404,
+		"?url=" + url.QueryEscape(embedURL) + "&maxwidth=99999":                 400,
+		"?url=" + url.QueryEscape(embedURL) + "&format=xml":                     501,
+		"?url=" + url.QueryEscape("http://127.0.0.1:8080/embed?token=rre1.x.y"): 401,
 	} {
 		if r := do(t, a.e, http.MethodGet, "/oembed"+q); r.Code != want {
 			t.Errorf("%s: %d, want %d: %s", q, r.Code, want, r.body(t))
@@ -254,5 +280,19 @@ func TestEmbedFiltersApplyWhereALayerAnswersThem(t *testing.T) {
 	bad := strings.Replace(lampedusaEmbed, `"cause=Drowning&from=2023-01-01"`, `"cause=Bad%20luck"`, 1)
 	if r, _ := a.createEmbed(t, auth.Staff, bad); r.Code != http.StatusBadRequest || !strings.Contains(r.Body.String(), "cause") {
 		t.Errorf("a bad cause in the embed's filters: %d %s", r.Code, r.Body)
+	}
+}
+
+// TestOEmbedWithPublicURL: with --public-url the document names that
+// address whatever the request, and may be kept by shared caches.
+func TestOEmbedWithPublicURL(t *testing.T) {
+	a := newWriteApp(t, UploadOptions{})
+	e := New(Options{UseCases: a.uc, PublicURL: "https://maps.example.org"})
+	r := do(t, e, http.MethodGet, "/oembed?url="+url.QueryEscape("https://maps.example.org/embed?z=4"), "Host", "evil.example")
+	if r.Code != 200 || !strings.Contains(r.Body.String(), `https://maps.example.org/embed?z=4`) || r.Header().Get("Cache-Control") != "public, max-age=300" {
+		t.Errorf("%d %q %s", r.Code, r.Header().Get("Cache-Control"), r.Body)
+	}
+	if r := do(t, e, http.MethodGet, "/oembed?url="+url.QueryEscape("http://evil.example/embed"), "Host", "evil.example"); r.Code != 404 {
+		t.Errorf("the Host header's site: %d", r.Code)
 	}
 }

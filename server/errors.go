@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -25,6 +26,8 @@ var statusOf = map[geodata.Code]int{
 	geodata.Busy:             http.StatusTooManyRequests,
 	geodata.Internal:         http.StatusInternalServerError,
 	geodata.Unavailable:      http.StatusServiceUnavailable,
+
+	geodata.UnsupportedMediaType: http.StatusUnsupportedMediaType,
 }
 
 // codeOf maps statuses raised by Echo itself (unknown route, wrong method,
@@ -76,6 +79,9 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		status, ok := statusOf[body.Code]
 		if !ok {
 			status = http.StatusInternalServerError
+		}
+		if secs, ok := body.Details[geodata.RetryAfterDetail].(int); ok && secs > 0 {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
 		}
 		if status >= 500 {
 			log.Error("request failed", "request_id", rid, "method", c.Request().Method,

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/routerisk/routerisk/server/auth"
 	"github.com/routerisk/routerisk/server/usecases"
 )
 
@@ -15,6 +17,7 @@ type handlers struct {
 	uc      *usecases.Set
 	opts    Options
 	metrics *metrics
+	guard   *auth.Guard
 }
 
 func (h *handlers) healthz(c echo.Context) error {

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/server/auth"
 	"github.com/routerisk/routerisk/server/ogc"
 	"github.com/routerisk/routerisk/server/reads"
@@ -55,6 +56,10 @@ type Options struct {
 	// PublicURL is the server's address as others reach it (scheme://host),
 	// used in the links it hands out; "" takes the request's own.
 	PublicURL string
+	// Guard limits failed sign-ins and bearer-token authentications per
+	// client address and token id, and writes their audit counts; nil
+	// makes one with the defaults, writing to the store's audit log.
+	Guard *auth.Guard
 	// Strict makes every API request check first that the library holds
 	// the store's current layers (Library.Fresh): with several replicas, no
 	// answer then comes from a version another replica has replaced.
@@ -72,6 +77,18 @@ func New(o Options) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(o.Logger)
+	// The client address (the failed sign-in limits are kept per address)
+	// comes from X-Forwarded-For only when a proxy on a loopback or private
+	// address sent it; from anyone else the header is ignored.
+	e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	if o.Guard == nil {
+		log := o.Logger
+		o.Guard = auth.NewGuard(auth.GuardOptions{Audit: func(e geodata.AuditEntry) {
+			if err := o.UseCases.Publishing.Audit(context.Background(), e); err != nil {
+				log.Error("audit", "err", err)
+			}
+		}})
+	}
 	m := newMetrics(o.Collectors)
 
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
@@ -86,13 +103,13 @@ func New(o Options) *echo.Echo {
 		Limit:   strconv.FormatInt(o.MaxBodyBytes, 10),
 		Skipper: isUpload, // bounded by Uploads.MaxBytes, enforced while streaming
 	}))
-	e.Use(authenticate(o.Tokens, o.Sessions, o.Embeds, o.UseCases.Library))
+	e.Use(authenticate(o.Tokens, o.Sessions, o.Embeds, o.UseCases.Library, o.Guard))
 	if o.Strict {
 		e.Use(fresh(o.UseCases.Library, o.Logger))
 	}
 
 	o.Uploads = o.Uploads.withDefaults()
-	h := &handlers{uc: o.UseCases, opts: o, metrics: m}
+	h := &handlers{uc: o.UseCases, opts: o, metrics: m, guard: o.Guard}
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
 	e.GET("/metrics", echo.WrapHandler(m.handler()))

@@ -126,6 +126,13 @@ func (h *handlers) readUpload(c echo.Context, needFile bool) (*uploadForm, error
 		return nil, &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"field": "file"},
 			Message: "the upload has no file: send it in a multipart part named \"file\""}
 	}
+	if form.file != nil {
+		// Whatever format is given or detected, the file's own name must
+		// not claim another kind of file (clinics.geojson.html).
+		if err := formats.CheckName(form.src.Name); err != nil {
+			return nil, err
+		}
+	}
 	if form.file != nil && form.src.Size == 0 {
 		return nil, &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"field": "file"}, Message: "the uploaded file is empty"}
 	}
@@ -345,7 +352,8 @@ func (h *handlers) publish(c echo.Context, id string, replace bool) error {
 		return err
 	}
 	by := geodata.AuditEntry{Actor: actor(c), RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}
-	m, res, err := h.uc.Publishing.Upload(c.Request().Context(), publishing.UploadRequest{Source: form.src, Ingest: o, Meta: meta, Replace: replace, By: by})
+	p, _ := principal(c)
+	m, res, err := h.uc.Publishing.Upload(c.Request().Context(), publishing.UploadRequest{Source: form.src, Ingest: o, Meta: meta, Replace: replace, By: by, Role: p.Role})
 	if err != nil {
 		return err
 	}

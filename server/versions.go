@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -69,20 +70,27 @@ func (h *handlers) deleteLayer(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// auditLog answers the newest audit entries (admins only).
+// auditLog answers one page of the audit log, newest first (admins
+// only): limit entries (1–1000, default 200) before the cursor "before",
+// with the link of the next page while there are older entries.
 func (h *handlers) auditLog(c echo.Context) error {
-	limit := 200
+	q := geodata.AuditQuery{Limit: 200, Before: c.QueryParam("before")}
 	if v := c.QueryParam("limit"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 10000 {
-			return geodata.InvalidParam("limit", fmt.Sprintf("is %q", geodata.Truncate(v, 20)), "a number from 1 to 10000")
+		if err != nil || n < 1 || n > 1000 {
+			return geodata.InvalidParam("limit", fmt.Sprintf("is %q", geodata.Truncate(v, 20)), "a number from 1 to 1000; page on with next")
 		}
-		limit = n
+		q.Limit = n
 	}
-	entries, err := h.uc.Publishing.ReadAudit(c.Request().Context(), limit)
+	page, err := h.uc.Publishing.ReadAudit(c.Request().Context(), q)
 	if err != nil {
 		return err
 	}
+	body := map[string]any{"entries": page.Entries}
+	if page.Next != "" {
+		body["next_before"] = page.Next
+		body["next"] = "/api/v1/audit?" + url.Values{"limit": {strconv.Itoa(q.Limit)}, "before": {page.Next}}.Encode()
+	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(http.StatusOK, map[string]any{"entries": entries})
+	return c.JSON(http.StatusOK, body)
 }

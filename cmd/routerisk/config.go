@@ -15,6 +15,7 @@ import (
 
 	"github.com/routerisk/routerisk/server"
 	"github.com/routerisk/routerisk/server/cache"
+	"github.com/routerisk/routerisk/server/store"
 )
 
 // Config is the configuration of `routerisk serve`.
@@ -40,6 +41,8 @@ type Config struct {
 	PublicURL         string
 	EmbedOrigins      []string
 	EmbedKey          []byte
+	// Audit rotates the file store's audit log.
+	Audit store.FilesOptions
 }
 
 // setting is one configuration value: its flag, its environment variable,
@@ -73,6 +76,8 @@ var settings = []setting{
 	{"upload-concurrency", "ROUTERISK_UPLOAD_CONCURRENCY", "2", "uploads read at once; more are answered 429 (upload_concurrency)"},
 	{"public-url", "ROUTERISK_PUBLIC_URL", "", "the address others reach this server at (https://maps.example.org), used in embed links and oEmbed; empty: the request's own"},
 	{"embed-origins", "ROUTERISK_EMBED_ORIGINS", "*", "sites that may frame /embed, space- or comma-separated (https://reports.example.org); * for any"},
+	{"audit-max-bytes", "ROUTERISK_AUDIT_MAX_BYTES", "16MiB", "with the file store: size at which the audit log (DATA/audit.log) is rotated to audit.N.log"},
+	{"audit-keep", "ROUTERISK_AUDIT_KEEP", "10", "with the file store: rotated audit files kept; older ones are deleted"},
 	{"embed-key", "ROUTERISK_EMBED_KEY", "", "hex key (16+ bytes) that signs embed tokens, shared by every replica; empty: one is made and kept with the embeds (the data folder, or PostGIS with --store)"},
 }
 
@@ -178,6 +183,12 @@ func LoadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	} else {
 		c.Uploads.MaxBytes = n
 	}
+	if n, err := parseBytes(vals["audit-max-bytes"]); err != nil || n < 1<<10 {
+		errs = append(errs, fmt.Errorf("--audit-max-bytes %q: use a size of at least 1KiB, e.g. 16MiB", vals["audit-max-bytes"]))
+	} else {
+		c.Audit.AuditMaxBytes = n
+	}
+	c.Audit.AuditKeep = positive(&errs, "audit-keep", vals["audit-keep"])
 	c.Uploads.Limits.MaxFeatures = positive(&errs, "upload-max-features", vals["upload-max-features"])
 	c.Uploads.Limits.MaxVertices = positive(&errs, "upload-max-vertices", vals["upload-max-vertices"])
 	c.Uploads.Limits.MaxProperties = positive(&errs, "upload-max-properties", vals["upload-max-properties"])

@@ -77,3 +77,37 @@ func TestMainExitsTwoOnBadConfig(t *testing.T) {
 		t.Errorf("unknown command: exit %d, want 2", code)
 	}
 }
+
+func TestLoadConfigAuditRotation(t *testing.T) {
+	tests := []struct {
+		name      string
+		args      []string
+		env       []string
+		wantBytes int64
+		wantKeep  int
+		wantErr   string
+	}{
+		{"defaults", nil, nil, 16 << 20, 10, ""},
+		{"environment", nil, []string{"ROUTERISK_AUDIT_MAX_BYTES", "1MiB", "ROUTERISK_AUDIT_KEEP", "3"}, 1 << 20, 3, ""},
+		{"flags win", []string{"--audit-max-bytes", "64KiB", "--audit-keep", "5"}, []string{"ROUTERISK_AUDIT_MAX_BYTES", "1MiB"}, 64 << 10, 5, ""},
+		{"too small", []string{"--audit-max-bytes", "100"}, nil, 0, 0, "--audit-max-bytes"},
+		{"keep none", []string{"--audit-keep", "0"}, nil, 0, 0, "--audit-keep"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := LoadConfig(tt.args, env(tt.env...), &bytes.Buffer{})
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one naming %s", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Audit.AuditMaxBytes != tt.wantBytes || c.Audit.AuditKeep != tt.wantKeep {
+				t.Errorf("audit options %+v", c.Audit)
+			}
+		})
+	}
+}

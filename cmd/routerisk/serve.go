@@ -28,7 +28,7 @@ import (
 // connections (tests listen on port 0).
 func Serve(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string) error {
 	log := newLogger(cfg, logOut)
-	st, err := openStore(ctx, cfg.DataDir, cfg.Store)
+	st, err := openStore(ctx, cfg.DataDir, cfg.Store, cfg.Audit)
 	if err != nil {
 		return err
 	}
@@ -92,6 +92,15 @@ func Serve(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- strin
 		log.Warn("following the store", "error", err)
 	})
 
+	// Failed sign-ins are audited as counts per address and minute; what
+	// is still counting is written at shutdown.
+	guard := auth.NewGuard(auth.GuardOptions{Audit: func(e geodata.AuditEntry) {
+		if err := uc.Publishing.Audit(context.WithoutCancel(ctx), e); err != nil {
+			log.Error("audit", "err", err)
+		}
+	}})
+	defer guard.Flush()
+
 	app := server.New(server.Options{
 		UseCases:        uc,
 		Frontend:        frontend.Dist(),
@@ -108,6 +117,7 @@ func Serve(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- strin
 		EmbedOrigins:    cfg.EmbedOrigins,
 		PublicURL:       cfg.PublicURL,
 		Strict:          cfg.Consistency == "strict",
+		Guard:           guard,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -118,10 +128,12 @@ func Serve(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- strin
 		ReadHeaderTimeout: 10 * time.Second,
 		// Uploads of up to upload-max-bytes are read and checked within one
 		// request, so the whole-request timeouts are generous.
-		ReadTimeout:    15 * time.Minute,
-		WriteTimeout:   15 * time.Minute,
-		IdleTimeout:    120 * time.Second,
-		MaxHeaderBytes: 64 << 10,
+		ReadTimeout:  15 * time.Minute,
+		WriteTimeout: 15 * time.Minute,
+		IdleTimeout:  120 * time.Second,
+		// Request headers (cookies, tokens, the URL) fit in 16 KiB; more is
+		// answered 431 before any handler runs.
+		MaxHeaderBytes: 16 << 10,
 	}
 	log.Info("serving", "addr", "http://"+ln.Addr().String(), "data_dir", cfg.DataDir, "store", st.String(), "redis", redact(cfg.RedisURL))
 	if ready != nil {

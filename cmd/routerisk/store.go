@@ -31,10 +31,15 @@ type openedStore struct {
 }
 
 // openStore opens the file store in dataDir when storeURL is empty, the
-// PostGIS store at storeURL otherwise (migrating its schema).
-func openStore(ctx context.Context, dataDir, storeURL string) (*openedStore, error) {
+// PostGIS store at storeURL otherwise (migrating its schema); files tunes
+// the file store (zero values: the defaults).
+func openStore(ctx context.Context, dataDir, storeURL string, files ...store.FilesOptions) (*openedStore, error) {
 	if storeURL == "" {
-		f, err := store.OpenFiles(dataDir)
+		var o store.FilesOptions
+		if len(files) > 0 {
+			o = files[0]
+		}
+		f, err := store.OpenFilesWith(dataDir, o)
 		if err != nil {
 			return nil, err
 		}

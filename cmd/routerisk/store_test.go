@@ -160,8 +160,8 @@ func TestStoreImport(t *testing.T) {
 	if p, err := pgTokens.Authenticate(kept); err != nil || p.Name != "GIS desk" {
 		t.Errorf("an imported token: %+v %v", p, err)
 	}
-	if pgTokens.Active(gone.ID) {
-		t.Error("a revoked token came back active")
+	if ok, err := pgTokens.Active(gone.ID); ok || err != nil {
+		t.Errorf("a revoked token came back active: %v %v", ok, err)
 	}
 	// So do the embeds, with the folder's key: the withdrawn one stays
 	// withdrawn.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -124,9 +125,32 @@ type Source struct {
 // Reader returns a reader over the whole source.
 func (s Source) Reader() io.Reader { return io.NewSectionReader(s.R, 0, s.Size) }
 
+// Extensions are the file name endings an upload may have, by the format
+// they stand for (.json may also be Missing Migrants API JSON, .txt and
+// .tsv are CSV, .zip and .shp a zipped Shapefile).
+var Extensions = []string{".geojson", ".json", ".csv", ".tsv", ".txt", ".kml", ".kmz", ".gpx", ".zip", ".shp", ".gpkg"}
+
+// CheckName refuses a file whose name ends in an extension no reader
+// takes ("clinics.geojson.html"), even when its content would parse: the
+// name is what people and programs go by. A name without an extension is
+// left to the content.
+func CheckName(name string) error {
+	ext := strings.ToLower(path.Ext(strings.ReplaceAll(name, "\\", "/")))
+	if ext == "" || slices.Contains(Extensions, ext) {
+		return nil
+	}
+	return &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"field": "file", "extension": geodata.Truncate(ext, 20), "allowed": Extensions},
+		Message: fmt.Sprintf("the file %q ends in %q, which is not a format RouteRisk reads; upload a file ending in one of %s (rename it if its content is one of them)",
+			geodata.Truncate(name, 80), geodata.Truncate(ext, 20), strings.Join(Extensions, ", "))}
+}
+
 // Detect names the format of a file from its name and first bytes. It
-// answers an Invalid error naming the formats it knows when it cannot tell.
+// answers an Invalid error naming the formats it knows when it cannot tell,
+// or when the name ends in an extension no reader takes (CheckName).
 func Detect(name string, head []byte) (Format, error) {
+	if err := CheckName(name); err != nil {
+		return "", err
+	}
 	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
 	switch {
 	case bytes.HasPrefix(head, []byte("SQLite format 3\x00")):

@@ -23,26 +23,37 @@ type Session = account.Session
 // this process; a shared store (Redis, in package cache) lets every
 // replica behind a load balancer see every session.
 type SessionStore interface {
-	// Save keeps s under key until s.Expires.
-	Save(ctx context.Context, key string, s Session) error
+	// Save keeps s under key until s.Expires. When the token s was opened
+	// with (s.Principal.TokenID) has perToken sessions already, the ones
+	// it started first end, so that one token can never end the sessions
+	// of another.
+	Save(ctx context.Context, key string, s Session, perToken int) error
 	// Load returns the session under key; false when there is none.
 	Load(ctx context.Context, key string) (Session, bool, error)
 	// Remove forgets the session under key; an unknown key is no error.
 	Remove(ctx context.Context, key string) error
 }
 
+// DefaultSessionsPerToken is how many browser sessions one token may have
+// open at once.
+const DefaultSessionsPerToken = 20
+
 // Sessions opens, finds and ends browser sessions in a SessionStore.
 type Sessions struct {
-	TTL   time.Duration
-	Now   func() time.Time
-	Store SessionStore
+	TTL time.Duration
+	// PerToken bounds the sessions of one token; its oldest ends first
+	// (default DefaultSessionsPerToken).
+	PerToken int
+	Now      func() time.Time
+	Store    SessionStore
 }
 
-// NewSessions returns sessions with the given lifetime, kept in memory
-// (at most 10,000; the oldest is dropped beyond that).
+// NewSessions returns sessions with the given lifetime, kept in memory:
+// at most DefaultSessionsPerToken per token, and at most 100,000 in all
+// as a last bound on memory.
 func NewSessions(ttl time.Duration) *Sessions {
-	s := &Sessions{TTL: ttl, Now: time.Now}
-	s.Store = &MemorySessions{Max: 10_000, Now: func() time.Time { return s.Now() }}
+	s := &Sessions{TTL: ttl, PerToken: DefaultSessionsPerToken, Now: time.Now}
+	s.Store = &MemorySessions{Max: 100_000, Now: func() time.Time { return s.Now() }}
 	return s
 }
 
@@ -58,7 +69,11 @@ func (s *Sessions) Start(ctx context.Context, p Principal) (string, Session, err
 	}
 	p.Session = true
 	sess := Session{Principal: p, Expires: s.Now().Add(s.TTL).UTC().Truncate(time.Second), CSRF: csrf}
-	if err := s.Store.Save(ctx, hashToken(id), sess); err != nil {
+	perToken := s.PerToken
+	if perToken <= 0 {
+		perToken = DefaultSessionsPerToken
+	}
+	if err := s.Store.Save(ctx, hashToken(id), sess, perToken); err != nil {
 		return "", Session{}, err
 	}
 	return id, sess, nil
@@ -92,21 +107,51 @@ func (s *Sessions) End(ctx context.Context, cookie string) error {
 
 // MemorySessions is a SessionStore in this process, for one replica.
 type MemorySessions struct {
-	Max int              // most sessions kept; the one expiring first goes beyond
+	// Max bounds the sessions kept in all, a last guard on memory: beyond
+	// it the expired ones go, then the one expiring first. The per-token
+	// bound given to Save comes long before it.
+	Max int
 	Now func() time.Time // the clock expiry is judged by
 
-	mu   sync.Mutex
-	byID map[string]Session
+	mu      sync.Mutex
+	byID    map[string]Session
+	byToken map[string][]string // session keys of each token, oldest first
 }
 
 // Save implements SessionStore.
-func (m *MemorySessions) Save(_ context.Context, key string, s Session) error {
+func (m *MemorySessions) Save(_ context.Context, key string, s Session, perToken int) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.byID == nil {
-		m.byID = map[string]Session{}
+		m.byID, m.byToken = map[string]Session{}, map[string][]string{}
 	}
 	now := m.Now()
+	tok := s.Principal.TokenID
+	// The token's own sessions: forget the ended and expired ones, then
+	// end the oldest until there is room for this one.
+	keys := m.byToken[tok][:0]
+	for _, k := range m.byToken[tok] {
+		if v, ok := m.byID[k]; ok && now.Before(v.Expires) && v.Principal.TokenID == tok {
+			keys = append(keys, k)
+		} else if ok {
+			delete(m.byID, k)
+		}
+	}
+	for len(keys) >= max(perToken, 1) {
+		delete(m.byID, keys[0])
+		keys = keys[1:]
+	}
+	m.byToken[tok] = append(keys, key)
+	if m.Max > 0 && len(m.byID) >= m.Max {
+		m.sweep(now)
+	}
+	m.byID[key] = s
+	return nil
+}
+
+// sweep drops the expired sessions, and when Max are still kept, the one
+// expiring first; the caller holds m.mu.
+func (m *MemorySessions) sweep(now time.Time) {
 	for k, v := range m.byID {
 		if !now.Before(v.Expires) {
 			delete(m.byID, k)
@@ -121,8 +166,19 @@ func (m *MemorySessions) Save(_ context.Context, key string, s Session) error {
 		}
 		delete(m.byID, oldest)
 	}
-	m.byID[key] = s
-	return nil
+	for tok, keys := range m.byToken {
+		live := keys[:0]
+		for _, k := range keys {
+			if _, ok := m.byID[k]; ok {
+				live = append(live, k)
+			}
+		}
+		if len(live) == 0 {
+			delete(m.byToken, tok)
+		} else {
+			m.byToken[tok] = live
+		}
+	}
 }
 
 // Load implements SessionStore.
@@ -133,7 +189,8 @@ func (m *MemorySessions) Load(_ context.Context, key string) (Session, bool, err
 	return s, ok, nil
 }
 
-// Remove implements SessionStore.
+// Remove implements SessionStore. The token's list forgets the key the
+// next time the token signs in.
 func (m *MemorySessions) Remove(_ context.Context, key string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()

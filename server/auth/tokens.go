@@ -103,10 +103,14 @@ func (t *Tokens) Authenticate(token string) (Principal, error) {
 }
 
 // Active reports whether the token with public id is on record and not
-// revoked; false too when the store cannot be asked.
-func (t *Tokens) Active(id string) bool {
+// revoked. When the store cannot be asked it answers the store's error and
+// false: the caller cannot tell, and must not take that for a revocation.
+func (t *Tokens) Active(id string) (bool, error) {
 	rec, found, err := t.store.Find(context.Background(), id)
-	return err == nil && found && rec.RevokedAt == nil
+	if err != nil {
+		return false, err
+	}
+	return found && rec.RevokedAt == nil, nil
 }
 
 // newToken makes a new token for name with role: the token (shown once,

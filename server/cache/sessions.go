@@ -8,6 +8,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/account"
 )
 
@@ -25,8 +26,12 @@ func (r *Redis) Sessions() *RedisSessions { return &RedisSessions{r: r} }
 
 func (s *RedisSessions) key(k string) string { return s.r.opts.Prefix + "session:" + k }
 
-// Save implements auth.SessionStore.
-func (s *RedisSessions) Save(ctx context.Context, key string, sess account.Session) error {
+// Save implements auth.SessionStore. Besides the session's own key, each
+// token has a sorted set of its session keys ("sessions:" and the token
+// id), scored by start (microseconds): the expired ones leave it, and
+// beyond perToken the oldest are popped and their sessions deleted. The set expires with
+// the token's newest session.
+func (s *RedisSessions) Save(ctx context.Context, key string, sess account.Session, perToken int) error {
 	ttl := time.Until(sess.Expires)
 	if ttl <= 0 {
 		return nil
@@ -37,8 +42,47 @@ func (s *RedisSessions) Save(ctx context.Context, key string, sess account.Sessi
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout())
 	defer cancel()
-	return s.r.client.Set(ctx, s.key(key), val, ttl).Err()
+	if err := s.r.client.Set(ctx, s.key(key), val, ttl).Err(); err != nil {
+		return s.down(err)
+	}
+	// One script on one key, so it runs on the node of the set in a
+	// cluster; the session keys it pops are deleted one by one (they live
+	// on other nodes).
+	now := time.Now()
+	popped, err := capSessions.Run(ctx, s.r.client, []string{s.tokenKey(sess.Principal.TokenID)},
+		key, now.UnixMicro(), now.Add(-ttl).UnixMicro(), max(perToken, 1), ttl.Milliseconds()).StringSlice()
+	if err != nil {
+		return s.down(err)
+	}
+	for _, k := range popped {
+		if err := s.r.client.Del(ctx, s.key(k)).Err(); err != nil {
+			return s.down(err)
+		}
+	}
+	return nil
 }
+
+// tokenKey is the sorted set of the sessions of one token.
+func (s *RedisSessions) tokenKey(tokenID string) string {
+	return s.r.opts.Prefix + "sessions:" + tokenID
+}
+
+// capSessions adds ARGV[1] (scored by its start, ARGV[2]) to the set of
+// its token, drops members started before ARGV[3] (expired), pops the oldest beyond
+// ARGV[4] and returns them, and makes the set live at least ARGV[5] ms.
+var capSessions = redis.NewScript(`
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+local over = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[4])
+local popped = {}
+if over > 0 then
+  for _, pair in ipairs(redis.call('ZPOPMIN', KEYS[1], over)) do table.insert(popped, pair) end
+end
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[5]) then redis.call('PEXPIRE', KEYS[1], ARGV[5]) end
+local keys = {}
+for i = 1, #popped, 2 do table.insert(keys, popped[i]) end
+return keys
+`)
 
 // Load implements auth.SessionStore.
 func (s *RedisSessions) Load(ctx context.Context, key string) (account.Session, bool, error) {
@@ -49,7 +93,7 @@ func (s *RedisSessions) Load(ctx context.Context, key string) (account.Session, 
 		return account.Session{}, false, nil
 	}
 	if err != nil {
-		return account.Session{}, false, err
+		return account.Session{}, false, s.down(err)
 	}
 	var sess account.Session
 	if err := json.Unmarshal(val, &sess); err != nil {
@@ -62,7 +106,16 @@ func (s *RedisSessions) Load(ctx context.Context, key string) (account.Session, 
 func (s *RedisSessions) Remove(ctx context.Context, key string) error {
 	ctx, cancel := context.WithTimeout(ctx, s.timeout())
 	defer cancel()
-	return s.r.client.Del(ctx, s.key(key)).Err()
+	return s.down(s.r.client.Del(ctx, s.key(key)).Err())
+}
+
+// down names Redis in an error of the session store: code Unavailable,
+// so a sign-in while Redis is down or hung is a 503 with Retry-After.
+func (s *RedisSessions) down(err error) error {
+	if err == nil {
+		return nil
+	}
+	return geodata.Unreachable("the session store (Redis)", 5*time.Second, err)
 }
 
 // timeout is longer than the cache's: a sign-in is worth a short wait.

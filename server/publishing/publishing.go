@@ -28,8 +28,10 @@ type Store interface {
 	Delete(ctx context.Context, id string, by geodata.AuditEntry) error
 	// Audit appends an entry that is not itself a store write.
 	Audit(ctx context.Context, e geodata.AuditEntry) error
-	// ReadAudit returns up to limit audit entries, newest first.
-	ReadAudit(ctx context.Context, limit int) ([]geodata.AuditEntry, error)
+	// ReadAuditPage returns one page of the audit log, newest first,
+	// reading no more of it than the page needs; code Invalid for a
+	// cursor it did not make.
+	ReadAuditPage(ctx context.Context, q geodata.AuditQuery) (geodata.AuditPage, error)
 }
 
 // Service publishes layer versions to a store and serves them from a
@@ -107,7 +109,7 @@ func (c *Service) Audit(ctx context.Context, e geodata.AuditEntry) error {
 	return c.store.Audit(ctx, e)
 }
 
-// ReadAudit returns up to limit audit entries, newest first.
-func (c *Service) ReadAudit(ctx context.Context, limit int) ([]geodata.AuditEntry, error) {
-	return c.store.ReadAudit(ctx, limit)
+// ReadAudit returns one page of the audit log, newest first.
+func (c *Service) ReadAudit(ctx context.Context, q geodata.AuditQuery) (geodata.AuditPage, error) {
+	return c.store.ReadAuditPage(ctx, q)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/account"
 	"github.com/routerisk/routerisk/geodata/formats"
 	"github.com/routerisk/routerisk/geodata/ingest"
 )
@@ -20,6 +21,9 @@ type UploadRequest struct {
 	// layer must not exist yet.
 	Replace bool
 	By      geodata.AuditEntry // who, from which request, for the audit log
+	// Role is the caller's role: only an admin may make a restricted
+	// layer public. An empty role may not.
+	Role account.Role
 }
 
 // Validate reads and checks an upload without storing anything.
@@ -36,7 +40,7 @@ func (c *Service) Upload(ctx context.Context, r UploadRequest) (geodata.Meta, *i
 	if !geodata.ValidLayerID(by.Layer) {
 		by.Layer = "" // never write a hostile id into the log
 	}
-	meta, err := c.uploadMeta(ctx, r)
+	meta, before, err := c.uploadMeta(ctx, r)
 	if err != nil {
 		by.Action, by.Outcome, by.Detail = "upload", geodata.OutcomeRejected, string(geodata.ErrorCode(err))
 		_ = c.store.Audit(ctx, by)
@@ -65,12 +69,39 @@ func (c *Service) Upload(ctx context.Context, r UploadRequest) (geodata.Meta, *i
 		_ = c.store.Audit(ctx, by)
 		return geodata.Meta{}, res, err
 	}
+	if before != "" && before != m.Sensitivity {
+		change := r.By
+		change.Action, change.Layer, change.Version, change.Outcome = "sensitivity-change", m.ID, m.Version, geodata.OutcomeOK
+		change.Before, change.After = string(before), string(m.Sensitivity)
+		change.Detail = string(before) + " → " + string(m.Sensitivity)
+		_ = c.store.Audit(ctx, change)
+	}
 	return m, res, nil
 }
 
 // uploadMeta completes the metadata of an upload from the current version
+// (for a replacement) and checks it; before is the current version's
+// sensitivity ("" for a new layer). Making a restricted layer public needs
+// the admin role.
+func (c *Service) uploadMeta(ctx context.Context, r UploadRequest) (m geodata.Meta, before geodata.Sensitivity, err error) {
+	m, err = c.checkMeta(ctx, r)
+	if err != nil || !r.Replace {
+		return m, "", err
+	}
+	cur, err := c.store.Current(ctx, m.ID)
+	if err != nil {
+		return m, "", err
+	}
+	if cur.Sensitivity == geodata.Restricted && m.Sensitivity == geodata.Public && !r.Role.AtLeast(account.Admin) {
+		return m, "", &geodata.Error{Code: geodata.Forbidden, Details: map[string]any{"field": "sensitivity", "role": r.Role, "needed": account.Admin},
+			Message: fmt.Sprintf("layer %q is restricted; only an admin can make it public (sensitivity=public). Leave sensitivity out to keep it restricted, or ask an admin to publish this version", m.ID)}
+	}
+	return m, cur.Sensitivity, nil
+}
+
+// checkMeta completes the metadata of an upload from the current version
 // (for a replacement) and checks it.
-func (c *Service) uploadMeta(ctx context.Context, r UploadRequest) (geodata.Meta, error) {
+func (c *Service) checkMeta(ctx context.Context, r UploadRequest) (geodata.Meta, error) {
 	m := r.Meta
 	if !geodata.ValidLayerID(m.ID) {
 		return m, &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"field": "id"},

@@ -120,7 +120,7 @@ func TestPublishVersionsAndReload(t *testing.T) {
 			t.Fatalf("List = %+v, %v; want clinics v1, services v2 by id", list, err)
 		}
 
-		audit, err := s.ReadAudit(ctx, 0)
+		audit, err := auditOf(ctx, s, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -254,7 +254,7 @@ func publishConcurrently(t *testing.T, stores []publishing.Store, n int) {
 			t.Fatalf("v%d: %d features, meta says %d (%v)", v.Version, len(l.Features), v.FeatureCount, err)
 		}
 	}
-	if audit, _ := stores[0].ReadAudit(ctx, 0); len(audit) != total {
+	if audit, _ := auditOf(ctx, stores[0], 0); len(audit) != total {
 		t.Fatalf("%d audit entries, want %d", len(audit), total)
 	}
 }
@@ -372,4 +372,10 @@ func TestEmptyLayer(t *testing.T) {
 			t.Fatalf("Open: %+v, %v", l, err)
 		}
 	})
+}
+
+// auditOf reads up to limit audit entries of s (all when limit ≤ 0),
+// newest first, page by page.
+func auditOf(ctx context.Context, s publishing.Store, limit int) ([]geodata.AuditEntry, error) {
+	return readAudit(ctx, s.ReadAuditPage, limit)
 }

@@ -32,7 +32,7 @@ import (
 //	DIR/layers/ID/vN/features.geojson.gz
 //	DIR/layers/ID/vN/report.json   the import report
 //	DIR/layers/ID/deleted          present instead of current once deleted
-//	DIR/audit.log                  one JSON line per write
+//	DIR/audit.log                  one JSON line per write (audit.N.log: older, rotated by size)
 //
 // A version is written into a temporary folder, synced and renamed into
 // place before the current pointer (itself renamed into place) names it, so
@@ -40,19 +40,51 @@ import (
 // removes what an interrupted write left behind. It is safe for concurrent
 // use by one process.
 type Files struct {
-	dir string
-	mu  sync.Mutex
-	now func() time.Time
+	dir  string
+	mu   sync.Mutex
+	now  func() time.Time
+	opts FilesOptions
+	// auditGen is the generation of the live audit log: the number it
+	// will have once rotated (one more than the newest rotated file).
+	auditGen int
 }
 
-// OpenFiles opens (creating if needed) the store in dir.
-func OpenFiles(dir string) (*Files, error) {
+// FilesOptions tune a file store. Zero values take the defaults noted.
+type FilesOptions struct {
+	// AuditMaxBytes is the size at which the audit log is rotated
+	// (default 16 MiB).
+	AuditMaxBytes int64
+	// AuditKeep is how many rotated audit files are kept besides the live
+	// one; older ones are deleted (default 10).
+	AuditKeep int
+}
+
+// OpenFiles opens (creating if needed) the store in dir, with the default
+// options.
+func OpenFiles(dir string) (*Files, error) { return OpenFilesWith(dir, FilesOptions{}) }
+
+// OpenFilesWith opens (creating if needed) the store in dir.
+func OpenFilesWith(dir string, o FilesOptions) (*Files, error) {
+	if o.AuditMaxBytes <= 0 {
+		o.AuditMaxBytes = 16 << 20
+	}
+	if o.AuditKeep <= 0 {
+		o.AuditKeep = 10
+	}
 	if err := os.MkdirAll(filepath.Join(dir, "layers"), 0o755); err != nil {
 		return nil, fmt.Errorf("data folder %s: %w", dir, err)
 	}
-	s := &Files{dir: dir, now: time.Now}
+	s := &Files{dir: dir, now: time.Now, opts: o}
 	if err := s.removeDebris(); err != nil {
 		return nil, err
+	}
+	gens, err := s.auditGenerations()
+	if err != nil {
+		return nil, err
+	}
+	s.auditGen = 1
+	if len(gens) > 0 {
+		s.auditGen = gens[len(gens)-1] + 1
 	}
 	return s, nil
 }
@@ -346,43 +378,6 @@ func (s *Files) Delete(_ context.Context, id string, by geodata.AuditEntry) erro
 	return nil
 }
 
-// Audit appends an entry that is not a store write (a rejected upload, a
-// sign-in) to the audit log.
-func (s *Files) Audit(_ context.Context, e geodata.AuditEntry) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.audit(e)
-}
-
-// ReadAudit returns up to limit audit entries, newest first.
-func (s *Files) ReadAudit(_ context.Context, limit int) ([]geodata.AuditEntry, error) {
-	f, err := os.Open(filepath.Join(s.dir, "audit.log"))
-	if errors.Is(err, fs.ErrNotExist) {
-		return []geodata.AuditEntry{}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var all []geodata.AuditEntry
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for sc.Scan() {
-		var e geodata.AuditEntry
-		if json.Unmarshal(sc.Bytes(), &e) == nil {
-			all = append(all, e)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, err
-	}
-	slices.Reverse(all)
-	if limit > 0 && len(all) > limit {
-		all = all[:limit]
-	}
-	return all, nil
-}
-
 // removeDebris deletes what an interrupted write left: temporary version
 // folders and current-pointer files.
 func (s *Files) removeDebris() error {
@@ -445,31 +440,6 @@ func (s *Files) setCurrent(id string, v int) error {
 		return err
 	}
 	return syncDir(dir)
-}
-
-// audit appends an entry to the audit log, synced; the caller holds s.mu.
-// A failure is returned and also written to stderr with the entry, so it
-// never passes silently.
-func (s *Files) audit(e geodata.AuditEntry) error {
-	e.Time = s.now().UTC()
-	if e.Outcome == "" {
-		e.Outcome = geodata.OutcomeOK
-	}
-	line, _ := json.Marshal(e)
-	f, err := os.OpenFile(filepath.Join(s.dir, "audit.log"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o640)
-	if err == nil {
-		_, err = f.Write(append(line, '\n'))
-		if serr := f.Sync(); err == nil {
-			err = serr
-		}
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-	}
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "audit log write failed: %v: %s\n", err, line)
-	}
-	return err
 }
 
 // writeFeatures streams features as a gzip-compressed GeoJSON

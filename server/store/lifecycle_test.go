@@ -69,7 +69,7 @@ func TestRestoreDeleteAndAudit(t *testing.T) {
 			t.Fatalf("Current after restore: %+v, %v", cur, err)
 		}
 
-		entries, err := s.ReadAudit(ctx, 0)
+		entries, err := auditOf(ctx, s, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,7 +93,7 @@ func TestRestoreDeleteAndAudit(t *testing.T) {
 		if err := s.Audit(ctx, geodata.AuditEntry{Actor: "x", Action: "upload-rejected", Outcome: geodata.OutcomeRejected}); err != nil {
 			t.Fatal(err)
 		}
-		if e, _ := s.ReadAudit(ctx, 1); len(e) != 1 || e[0].Action != "upload-rejected" {
+		if e, _ := auditOf(ctx, s, 1); len(e) != 1 || e[0].Action != "upload-rejected" {
 			t.Fatalf("ReadAudit(1) = %+v", e)
 		}
 		raw, _ := json.Marshal(entries)

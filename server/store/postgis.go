@@ -171,7 +171,8 @@ func (s *PostGIS) status(ctx context.Context) (PostGISStatus, error) {
 }
 
 // List returns the metadata of the current version of every layer, by id.
-func (s *PostGIS) List(ctx context.Context) ([]geodata.Meta, error) {
+func (s *PostGIS) List(ctx context.Context) (_ []geodata.Meta, err error) {
+	defer s.unavailable(&err)
 	rows, err := s.pool.Query(ctx, `SELECT v.meta::text FROM layers l
 		JOIN layer_versions v ON v.layer_id = l.id AND v.version = l.current_version
 		ORDER BY l.id COLLATE "C"`)
@@ -195,14 +196,15 @@ func (s *PostGIS) List(ctx context.Context) ([]geodata.Meta, error) {
 
 // Current returns the metadata of the current version of layer id; code
 // NotFound when there is none.
-func (s *PostGIS) Current(ctx context.Context, id string) (geodata.Meta, error) {
+func (s *PostGIS) Current(ctx context.Context, id string) (_ geodata.Meta, err error) {
+	defer s.unavailable(&err)
 	if !geodata.ValidLayerID(id) {
 		return geodata.Meta{}, errNoLayer(id)
 	}
 	var current *int
 	var deleted *time.Time
 	var meta []byte
-	err := s.pool.QueryRow(ctx, `SELECT l.current_version, l.deleted_at, v.meta::text FROM layers l
+	err = s.pool.QueryRow(ctx, `SELECT l.current_version, l.deleted_at, v.meta::text FROM layers l
 		LEFT JOIN layer_versions v ON v.layer_id = l.id AND v.version = l.current_version
 		WHERE l.id = $1`, id).Scan(&current, &deleted, &meta)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -244,7 +246,8 @@ func decodeMeta(id string, v int, b []byte) (geodata.Meta, error) {
 
 // Open loads the features of version v of layer id, in the order they
 // were published; code NotFound when there is no such version.
-func (s *PostGIS) Open(ctx context.Context, id string, v int) (*geodata.Layer, error) {
+func (s *PostGIS) Open(ctx context.Context, id string, v int) (_ *geodata.Layer, err error) {
+	defer s.unavailable(&err)
 	if !geodata.ValidLayerID(id) {
 		return nil, errNoVersion(id, v)
 	}
@@ -261,13 +264,14 @@ func (s *PostGIS) Open(ctx context.Context, id string, v int) (*geodata.Layer, e
 
 // Report returns the import report of version v of layer id; code
 // NotFound when there is no such version.
-func (s *PostGIS) Report(ctx context.Context, id string, v int) (geodata.Report, error) {
+func (s *PostGIS) Report(ctx context.Context, id string, v int) (_ geodata.Report, err error) {
+	defer s.unavailable(&err)
 	var r geodata.Report
 	if !geodata.ValidLayerID(id) {
 		return r, errNoVersion(id, v)
 	}
 	var b []byte
-	err := s.pool.QueryRow(ctx, "SELECT report::text FROM layer_versions WHERE layer_id = $1 AND version = $2", id, v).Scan(&b)
+	err = s.pool.QueryRow(ctx, "SELECT report::text FROM layer_versions WHERE layer_id = $1 AND version = $2", id, v).Scan(&b)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return r, errNoVersion(id, v)
 	}
@@ -280,7 +284,8 @@ func (s *PostGIS) Report(ctx context.Context, id string, v int) (geodata.Report,
 // Versions returns the metadata of every stored version of layer id,
 // newest first. A deleted layer still lists its versions; a layer never
 // published is NotFound.
-func (s *PostGIS) Versions(ctx context.Context, id string) ([]geodata.Meta, error) {
+func (s *PostGIS) Versions(ctx context.Context, id string) (_ []geodata.Meta, err error) {
+	defer s.unavailable(&err)
 	if !geodata.ValidLayerID(id) {
 		return nil, errNoLayer(id)
 	}
@@ -312,7 +317,8 @@ func (s *PostGIS) Versions(ctx context.Context, id string) ([]geodata.Meta, erro
 // Meta is what was stored. by names who publishes and from what for the
 // audit log. Code Invalid for metadata it cannot accept or a feature id
 // that is neither a string nor a number.
-func (s *PostGIS) Publish(ctx context.Context, l *geodata.Layer, report geodata.Report, by geodata.AuditEntry) (geodata.Meta, error) {
+func (s *PostGIS) Publish(ctx context.Context, l *geodata.Layer, report geodata.Report, by geodata.AuditEntry) (_ geodata.Meta, err error) {
+	defer s.unavailable(&err)
 	m, _, err := s.publish(ctx, l, report, by, false)
 	return m, err
 }
@@ -419,9 +425,10 @@ func notify(ctx context.Context, tx pgx.Tx, payload string) error {
 // Generation returns how many layer changes (publishes, restores,
 // deletes) the store has committed. A replica that last synced at a lower
 // generation is behind.
-func (s *PostGIS) Generation(ctx context.Context) (int64, error) {
+func (s *PostGIS) Generation(ctx context.Context) (_ int64, err error) {
+	defer s.unavailable(&err)
 	var g int64
-	err := s.pool.QueryRow(ctx, "SELECT generation FROM store_generation").Scan(&g)
+	err = s.pool.QueryRow(ctx, "SELECT generation FROM store_generation").Scan(&g)
 	return g, err
 }
 
@@ -429,12 +436,13 @@ func (s *PostGIS) Generation(ctx context.Context) (int64, error) {
 // (an earlier version, or the last one of a deleted layer) and makes it
 // current; the features are copied inside the database. Code NotFound
 // when there is no version v.
-func (s *PostGIS) Restore(ctx context.Context, id string, v int, by geodata.AuditEntry) (geodata.Meta, error) {
+func (s *PostGIS) Restore(ctx context.Context, id string, v int, by geodata.AuditEntry) (_ geodata.Meta, err error) {
+	defer s.unavailable(&err)
 	if !geodata.ValidLayerID(id) {
 		return geodata.Meta{}, errNoLayer(id)
 	}
 	var m geodata.Meta
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		next, err := lockNextVersion(ctx, tx, id)
 		if err != nil {
 			return err
@@ -470,11 +478,12 @@ func (s *PostGIS) Restore(ctx context.Context, id string, v int, by geodata.Audi
 // Delete takes layer id out of service. Its versions are kept: Versions
 // still lists them and Restore brings one back. Code NotFound when the
 // layer has no current version.
-func (s *PostGIS) Delete(ctx context.Context, id string, by geodata.AuditEntry) error {
+func (s *PostGIS) Delete(ctx context.Context, id string, by geodata.AuditEntry) (err error) {
+	defer s.unavailable(&err)
 	if !geodata.ValidLayerID(id) {
 		return errNoLayer(id)
 	}
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var current *int
 		err := tx.QueryRow(ctx, "SELECT current_version FROM layers WHERE id = $1 FOR UPDATE", id).Scan(&current)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -500,7 +509,8 @@ func (s *PostGIS) Delete(ctx context.Context, id string, by geodata.AuditEntry) 
 
 // Audit appends an entry that is not a store write (a rejected upload, a
 // sign-in) to the audit log.
-func (s *PostGIS) Audit(ctx context.Context, e geodata.AuditEntry) error {
+func (s *PostGIS) Audit(ctx context.Context, e geodata.AuditEntry) (err error) {
+	defer s.unavailable(&err)
 	return s.audit(ctx, s.pool, e)
 }
 
@@ -523,33 +533,6 @@ func insertAudit(ctx context.Context, q querier, e geodata.AuditEntry, importKey
 	}
 	tag, err := q.Exec(ctx, "INSERT INTO audit_log (at, entry, import_key) VALUES ($1, $2, $3) ON CONFLICT (import_key) DO NOTHING", e.Time, string(b), importKey)
 	return tag.RowsAffected() == 1, err
-}
-
-// ReadAudit returns up to limit audit entries (all when limit ≤ 0),
-// newest first.
-func (s *PostGIS) ReadAudit(ctx context.Context, limit int) ([]geodata.AuditEntry, error) {
-	q := "SELECT entry::text FROM audit_log ORDER BY at DESC, id DESC"
-	args := []any{}
-	if limit > 0 {
-		q += " LIMIT $1"
-		args = append(args, limit)
-	}
-	rows, err := s.pool.Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	raw, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
-	if err != nil {
-		return nil, err
-	}
-	out := make([]geodata.AuditEntry, 0, len(raw))
-	for _, b := range raw {
-		var e geodata.AuditEntry
-		if json.Unmarshal(b, &e) == nil {
-			out = append(out, e)
-		}
-	}
-	return out, nil
 }
 
 // querier is what a pool and a transaction have in common.

@@ -23,7 +23,8 @@ func NewPostGISEmbeds(s *PostGIS) *PostGISEmbeds { return &PostGISEmbeds{s: s} }
 
 // Add keeps rec (dates and revocation as they are) unless an embed with
 // its id is kept already; it reports whether it did.
-func (e *PostGISEmbeds) Add(ctx context.Context, rec account.EmbedRecord) (bool, error) {
+func (e *PostGISEmbeds) Add(ctx context.Context, rec account.EmbedRecord) (_ bool, err error) {
+	defer e.s.unavailable(&err)
 	if err := rec.Check(); err != nil {
 		return false, err
 	}
@@ -43,7 +44,8 @@ func (e *PostGISEmbeds) Add(ctx context.Context, rec account.EmbedRecord) (bool,
 }
 
 // List returns every embed record, in the order they were added.
-func (e *PostGISEmbeds) List(ctx context.Context) ([]account.EmbedRecord, error) {
+func (e *PostGISEmbeds) List(ctx context.Context) (_ []account.EmbedRecord, err error) {
+	defer e.s.unavailable(&err)
 	ctx, cancel := context.WithTimeout(ctx, recordTimeout)
 	defer cancel()
 	rows, err := e.s.pool.Query(ctx, `SELECT id, name, tier, layers, created_by, created_at, expires_at, revoked_at
@@ -69,7 +71,8 @@ func scanEmbed(row pgx.CollectableRow) (account.EmbedRecord, error) {
 
 // Revoke marks the embed with id revoked now; false when no active embed
 // has that id.
-func (e *PostGISEmbeds) Revoke(ctx context.Context, id string) (bool, error) {
+func (e *PostGISEmbeds) Revoke(ctx context.Context, id string) (_ bool, err error) {
+	defer e.s.unavailable(&err)
 	ctx, cancel := context.WithTimeout(ctx, recordTimeout)
 	defer cancel()
 	tag, err := e.s.pool.Exec(ctx, "UPDATE embeds SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL", id)
@@ -80,11 +83,12 @@ func (e *PostGISEmbeds) Revoke(ctx context.Context, id string) (bool, error) {
 }
 
 // Revoked reports whether an embed with id is on record and revoked.
-func (e *PostGISEmbeds) Revoked(ctx context.Context, id string) (bool, error) {
+func (e *PostGISEmbeds) Revoked(ctx context.Context, id string) (_ bool, err error) {
+	defer e.s.unavailable(&err)
 	ctx, cancel := context.WithTimeout(ctx, recordTimeout)
 	defer cancel()
 	var revoked bool
-	err := e.s.pool.QueryRow(ctx, "SELECT revoked_at IS NOT NULL FROM embeds WHERE id = $1", id).Scan(&revoked)
+	err = e.s.pool.QueryRow(ctx, "SELECT revoked_at IS NOT NULL FROM embeds WHERE id = $1", id).Scan(&revoked)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return false, nil
 	}
@@ -94,7 +98,8 @@ func (e *PostGISEmbeds) Revoked(ctx context.Context, id string) (bool, error) {
 // Key returns the signing key kept in the database; when there is none
 // yet it keeps candidate (at least 16 bytes) and returns it. Replicas
 // starting together all get the key kept first.
-func (e *PostGISEmbeds) Key(ctx context.Context, candidate []byte) ([]byte, error) {
+func (e *PostGISEmbeds) Key(ctx context.Context, candidate []byte) (_ []byte, err error) {
+	defer e.s.unavailable(&err)
 	ctx, cancel := context.WithTimeout(ctx, recordTimeout)
 	defer cancel()
 	if len(candidate) < minKeyBytes {

@@ -28,7 +28,8 @@ const recordTimeout = 2 * time.Second
 
 // Add keeps rec (hash, dates and revocation as they are) unless a token
 // with its id is kept already; it reports whether it did.
-func (t *PostGISTokens) Add(ctx context.Context, rec account.TokenRecord) (bool, error) {
+func (t *PostGISTokens) Add(ctx context.Context, rec account.TokenRecord) (_ bool, err error) {
+	defer t.s.unavailable(&err)
 	if err := rec.Check(); err != nil {
 		return false, err
 	}
@@ -45,7 +46,8 @@ func (t *PostGISTokens) Add(ctx context.Context, rec account.TokenRecord) (bool,
 
 // Find returns the record of the token with public id; false when there
 // is none.
-func (t *PostGISTokens) Find(ctx context.Context, id string) (account.TokenRecord, bool, error) {
+func (t *PostGISTokens) Find(ctx context.Context, id string) (_ account.TokenRecord, _ bool, err error) {
+	defer t.s.unavailable(&err)
 	ctx, cancel := context.WithTimeout(ctx, recordTimeout)
 	defer cancel()
 	rows, err := t.s.pool.Query(ctx, "SELECT id, name, role, hash, created_at, revoked_at FROM api_tokens WHERE id = $1", id)
@@ -60,7 +62,8 @@ func (t *PostGISTokens) Find(ctx context.Context, id string) (account.TokenRecor
 }
 
 // List returns every token record, oldest first.
-func (t *PostGISTokens) List(ctx context.Context) ([]account.TokenRecord, error) {
+func (t *PostGISTokens) List(ctx context.Context) (_ []account.TokenRecord, err error) {
+	defer t.s.unavailable(&err)
 	ctx, cancel := context.WithTimeout(ctx, recordTimeout)
 	defer cancel()
 	rows, err := t.s.pool.Query(ctx, "SELECT id, name, role, hash, created_at, revoked_at FROM api_tokens ORDER BY created_at, id")
@@ -72,7 +75,8 @@ func (t *PostGISTokens) List(ctx context.Context) ([]account.TokenRecord, error)
 
 // Revoke marks the token with public id revoked now; false when no active
 // token has that id.
-func (t *PostGISTokens) Revoke(ctx context.Context, id string) (bool, error) {
+func (t *PostGISTokens) Revoke(ctx context.Context, id string) (_ bool, err error) {
+	defer t.s.unavailable(&err)
 	ctx, cancel := context.WithTimeout(ctx, recordTimeout)
 	defer cancel()
 	tag, err := t.s.pool.Exec(ctx, "UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL", id)
