@@ -1,17 +1,18 @@
 package risk
 
 import (
+	"context"
 	"math"
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/workers"
 )
 
 // Analyser holds one version of the routes, incidents and services layers,
@@ -106,13 +107,19 @@ func (a *Analyser) Stats() Stats {
 // error is a *geodata.Error with code Invalid when p is out of bounds or
 // names a route the routes layer does not have.
 func (a *Analyser) Analyse(p Params) (Result, error) {
-	res, _, err := a.analyse(p)
+	return a.AnalyseContext(context.Background(), p)
+}
+
+// AnalyseContext is Analyse that stops early, with ctx's error, when ctx
+// ends: an analysis nobody waits for any more does not run to the end.
+func (a *Analyser) AnalyseContext(ctx context.Context, p Params) (Result, error) {
+	res, _, err := a.analyse(ctx, p)
 	return res, err
 }
 
 // analyse runs the analysis and also returns its query, with which
 // Explain recomputes one segment.
-func (a *Analyser) analyse(p Params) (Result, *query, error) {
+func (a *Analyser) analyse(ctx context.Context, p Params) (Result, *query, error) {
 	if err := p.Validate(); err != nil {
 		return Result{}, nil, err
 	}
@@ -120,7 +127,7 @@ func (a *Analyser) analyse(p Params) (Result, *query, error) {
 	if len(p.Routes) > 0 {
 		for _, name := range p.Routes {
 			if _, found := slices.BinarySearch(a.names, name); !found {
-				return Result{}, nil, geodata.InvalidParam("routes", "names "+quote(name)+", which is not a route of this layer",
+				return Result{}, nil, geodata.InvalidParam("route", "names "+quote(name)+", which is not a route of this layer",
 					"use one of: "+strings.Join(a.names, "; "))
 			}
 		}
@@ -130,6 +137,7 @@ func (a *Analyser) analyse(p Params) (Result, *query, error) {
 		}
 	}
 	q := a.newQuery(p)
+	q.ctx = ctx
 	q.cuts = cutRoutes(a.routes, keep, p.SegmentKm)
 	res := Result{Params: p, Segments: make([]Segment, len(q.cuts.cuts))}
 	res.PeriodStart, res.PeriodEnd, res.Years = q.period()
@@ -137,6 +145,9 @@ func (a *Analyser) analyse(p Params) (Result, *query, error) {
 	res.Categories = q.categories()
 	q.coverages = make([]Coverage, len(res.Segments)*len(a.svc))
 	q.run(res.Segments)
+	if err := ctx.Err(); err != nil {
+		return Result{}, nil, err
+	}
 	prioritise(&res)
 	return res, q, nil
 }
@@ -144,6 +155,7 @@ func (a *Analyser) analyse(p Params) (Result, *query, error) {
 // query is one analysis in progress: the parameters turned into the
 // numbers the inner loops compare against.
 type query struct {
+	ctx  context.Context // the analysis stops when it ends
 	a    *Analyser
 	p    Params
 	cuts cutting
@@ -169,7 +181,7 @@ type query struct {
 const maxRecencyTable = 1 << 16
 
 func (a *Analyser) newQuery(p Params) *query {
-	q := &query{a: a, p: p}
+	q := &query{ctx: context.Background(), a: a, p: p}
 	q.radius = p.RadiusKm / EarthRadiusKm
 	q.radius2 = q.radius * q.radius
 	q.sinR, q.cosR = math.Sin(q.radius), math.Cos(q.radius)
@@ -246,13 +258,13 @@ func (q *query) categories() []CategorySummary {
 // result does not depend on the schedule.
 func (q *query) run(segs []Segment) {
 	const chunk = 64
-	workers := min(runtime.GOMAXPROCS(0), (len(segs)+chunk-1)/chunk)
+	n := min(runtime.GOMAXPROCS(0), (len(segs)+chunk-1)/chunk)
 	var next atomic.Int64
 	work := func() {
 		sc := scratch{last: -1, nearest: make([]int32, len(q.a.svc))}
 		for {
 			lo := int(next.Add(chunk)) - chunk
-			if lo >= len(segs) {
+			if lo >= len(segs) || q.ctx.Err() != nil {
 				return
 			}
 			for i := lo; i < min(lo+chunk, len(segs)); i++ {
@@ -260,15 +272,17 @@ func (q *query) run(segs []Segment) {
 			}
 		}
 	}
-	if workers <= 1 {
+	if n <= 1 {
 		work()
 		return
 	}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(work)
+	// A panic in a worker reaches the caller's goroutine, where the server
+	// answers 500 and goes on, instead of ending the process.
+	var g workers.Group
+	for range n {
+		g.Go(work)
 	}
-	wg.Wait()
+	g.Wait()
 }
 
 // scratch is one goroutine's reusable buffers, and what it found for the

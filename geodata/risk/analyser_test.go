@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -268,7 +269,7 @@ func TestAnalyseRoutesParameter(t *testing.T) {
 	p.Routes = []string{"Route z"}
 	_, err = a.Analyse(p)
 	var e *geodata.Error
-	if !errors.As(err, &e) || e.Code != geodata.Invalid || e.Details["parameter"] != "routes" {
+	if !errors.As(err, &e) || e.Code != geodata.Invalid || e.Details["parameter"] != "route" {
 		t.Errorf("unknown route: %v, want Invalid naming routes", err)
 	}
 	p.Routes = nil
@@ -422,4 +423,17 @@ func TestAnalyseConcurrency(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+func TestAnalyseContextStopsWhenCancelled(t *testing.T) {
+	routes, incidents, services := handLayers()
+	a := NewAnalyser(routes, incidents, services)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := a.AnalyseContext(ctx, handParams()); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a cancelled analysis: %v, want context.Canceled", err)
+	}
+	if _, err := a.AnalyseContext(context.Background(), handParams()); err != nil {
+		t.Fatalf("the same analysis, not cancelled: %v", err)
+	}
 }

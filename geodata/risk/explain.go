@@ -2,6 +2,7 @@ package risk
 
 import (
 	"cmp"
+	"context"
 	"math"
 	"slices"
 	"strings"
@@ -84,7 +85,7 @@ type ServiceRecord struct {
 // Analyse, and a *geodata.Error with code NotFound when the analysis has
 // no such segment.
 func (a *Analyser) Explain(p Params, segmentID string) (Explanation, error) {
-	res, q, err := a.analyse(p)
+	res, q, err := a.analyse(context.Background(), p)
 	if err != nil {
 		return Explanation{}, err
 	}

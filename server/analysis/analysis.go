@@ -35,12 +35,13 @@ type Service struct {
 	mu     sync.RWMutex
 	risk   *analysis // the route-risk analyser of the current layer versions
 	flight singleflight.Group
+	limit  *limiter // analyses computed at once
 }
 
 // New returns the analyses of lib's layers, answered through a, and
 // registers the derived layer RiskSegmentsID with lib.
 func New(lib *reads.Library, a *answers.Answers) *Service {
-	s := &Service{lib: lib, answers: a}
+	s := &Service{lib: lib, answers: a, limit: newLimiter()}
 	lib.Derive(RiskSegmentsID, riskSegments{s})
 	return s
 }
@@ -72,6 +73,11 @@ func (c *Service) Hotspots(ctx context.Context, r HotspotsRequest) (answers.Resu
 	}
 	key := answers.Key{Slot: meta.ID, Versions: "v" + strconv.Itoa(meta.Version), What: "hotspots", Query: p.Key(), Tier: tier}
 	return c.answers.Get(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
+		release, err := c.limit.acquire(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
 		return encodeCollection(hotspotFeatures(feats, p, tier), 6)
 	})
 }
@@ -184,7 +190,12 @@ func (c *Service) Risk(ctx context.Context, r RiskRequest) (answers.Result, erro
 	}
 	key := answers.Key{Slot: "risk", Versions: snap.Versions, What: what, Query: p.Key(), Tier: tier}
 	return c.answers.Get(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
-		feats, err := c.segments(snap, p, tier, r.Priorities, r.Limit)
+		release, err := c.limit.acquire(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+		feats, err := c.segments(ctx, snap, p, tier, r.Priorities, r.Limit)
 		if err != nil {
 			return nil, err
 		}
@@ -197,7 +208,7 @@ func (c *Service) Risk(ctx context.Context, r RiskRequest) (answers.Result, erro
 
 // Segments returns every route segment with its risk, as view sees them,
 // for maps and images.
-func (c *Service) Segments(view privacy.View, p risk.Params) ([]*geojson.Feature, error) {
+func (c *Service) Segments(ctx context.Context, view privacy.View, p risk.Params) ([]*geojson.Feature, error) {
 	snap, err := riskSnapshot(c.lib)
 	if err != nil {
 		return nil, err
@@ -206,7 +217,15 @@ func (c *Service) Segments(view privacy.View, p risk.Params) ([]*geojson.Feature
 	if err := checkPublicDefaults(p, tier); err != nil {
 		return nil, err
 	}
-	return c.segments(snap, coarsenParams(p, tier), tier, false, 0)
+	if err := checkWork(p, tier); err != nil {
+		return nil, err
+	}
+	release, err := c.limit.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return c.segments(ctx, snap, coarsenParams(p, tier), tier, false, 0)
 }
 
 // parseRiskParams reads the analysis parameters a caller of tier may
@@ -219,17 +238,20 @@ func parseRiskParams(params url.Values, tier privacy.Tier) (risk.Params, error) 
 	if err := checkPublicDefaults(p, tier); err != nil {
 		return p, err
 	}
+	if err := checkWork(p, tier); err != nil {
+		return p, err
+	}
 	return coarsenParams(p, tier), nil
 }
 
 // segments runs the analysis: every segment, or the first limit
 // priorities with the places they lie in, at tier.
-func (c *Service) segments(snap reads.Snapshot, p risk.Params, tier privacy.Tier, priorities bool, limit int) ([]*geojson.Feature, error) {
+func (c *Service) segments(ctx context.Context, snap reads.Snapshot, p risk.Params, tier privacy.Tier, priorities bool, limit int) ([]*geojson.Feature, error) {
 	an, err := c.analyser(snap)
 	if err != nil {
 		return nil, err
 	}
-	res, err := an.Analyse(p)
+	res, err := an.AnalyseContext(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -281,6 +303,11 @@ func (c *Service) RiskExplain(ctx context.Context, r RiskExplainRequest) (answer
 	}
 	key := answers.Key{Slot: "risk", Versions: snap.Versions, What: "explain:" + strconv.Quote(r.Segment), Query: p.Key(), Tier: tier}
 	return c.answers.Get(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
+		release, err := c.limit.acquire(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
 		an, err := c.analyser(snap)
 		if err != nil {
 			return nil, err

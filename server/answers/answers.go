@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"strings"
 	"sync"
 
@@ -132,7 +133,7 @@ func (a *Answers) GetPrepared(ctx context.Context, k Prepared, ifNoneMatch strin
 	if err != nil {
 		status = CacheBypass
 	}
-	v, err, _ := a.flight.Do(key, func() (any, error) {
+	run := func() (any, error) {
 		raw, err := compute()
 		if err != nil {
 			return nil, err
@@ -144,7 +145,13 @@ func (a *Answers) GetPrepared(ctx context.Context, k Prepared, ifNoneMatch strin
 			}
 		}
 		return gz, nil
-	})
+	}
+	v, err, _ := a.flight.Do(key, run)
+	if err != nil && errors.Is(err, context.Canceled) && ctx.Err() == nil {
+		// The caller whose computation this call shared has gone, and its
+		// computation stopped with it: compute again for this one.
+		v, err, _ = a.flight.Do(key, run)
+	}
 	if err != nil {
 		return Result{}, err
 	}

@@ -107,3 +107,39 @@ func TestGetComputesOnceAndAnswersConditionalRequests(t *testing.T) {
 		t.Error("a failed computation must fail the call")
 	}
 }
+
+// TestAWaiterRecomputesWhenTheComputingCallerLeaves: two callers share
+// one computation; the first leaves and its computation stops; the second
+// gets its answer, computed again.
+func TestAWaiterRecomputesWhenTheComputingCallerLeaves(t *testing.T) {
+	a := New(&mapCache{m: map[string][]byte{}})
+	k := Key{Slot: "risk", Versions: "v1", What: "segments", Tier: privacy.Public}
+	first, leave := context.WithCancel(context.Background())
+	started := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		_, err := a.Get(first, k, "", func() ([]byte, error) {
+			close(started)
+			<-first.Done()
+			return nil, first.Err()
+		})
+		done <- err
+	}()
+	<-started
+	second := make(chan Result, 1)
+	go func() {
+		r, err := a.Get(context.Background(), k, "", func() ([]byte, error) { return []byte("answer"), nil })
+		if err != nil {
+			t.Error(err)
+		}
+		second <- r
+	}()
+	time.Sleep(20 * time.Millisecond) // the second caller joins the first's computation
+	leave()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("the caller that left: %v", err)
+	}
+	if r := <-second; len(r.Gzip) == 0 {
+		t.Error("the caller that stayed got no answer")
+	}
+}

@@ -125,7 +125,7 @@ func (s *Service) Compose(r ImageRequest) (render.Map, error) {
 	for _, id := range show {
 		switch id {
 		case LayerRisk:
-			feats, err := s.analysis.Segments(r.View, v.Risk)
+			feats, err := s.analysis.Segments(context.Background(), r.View, v.Risk)
 			if geodata.ErrorCode(err) == geodata.NotFound {
 				continue // no route or incident layer: nothing to colour
 			}
