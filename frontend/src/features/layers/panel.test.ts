@@ -90,3 +90,12 @@ describe('status region', () => {
     expect(describeError(i18n, 'x', new ApiError('Failed to fetch', 0, 'network'))).toBe('Could not load x: the server could not be reached');
   });
 });
+
+describe('about the data', () => {
+  it('states the purpose and acceptable use before the layers', () => {
+    const about = renderAbout(createI18n(), [], null, false);
+    const purpose = about.querySelector('#about-purpose');
+    expect(purpose?.textContent).toContain('not for enforcement, interdiction or surveillance');
+    expect(about.querySelector('article')).toBe(purpose);
+  });
+});

@@ -152,6 +152,10 @@ export function renderAbout(i18n: I18n, metas: readonly LayerMeta[], config: Con
   ]));
   return el('section', { class: 'panel-section about', 'aria-labelledby': 'about-heading' }, [
     el('h2', { id: 'about-heading' }, t('about.heading')),
+    el('article', { class: 'about-purpose', id: 'about-purpose' }, [
+      el('h3', null, t('about.purpose')),
+      para(t('about.purposeText')),
+    ]),
     ...layers,
     el('article', { class: 'about-basemap' }, [
       el('h3', null, t('about.basemap')),

@@ -210,6 +210,9 @@ export const en = {
     'status.what.segmentDetails': 'the stretch details',
 
     'about.heading': 'About the data',
+    'about.purpose': 'Purpose and acceptable use',
+    'about.purposeText':
+      'RouteRisk is for humanitarian protection and outreach: placing medical, legal, psychosocial, shelter and rescue services where people on the move need them. It is not for enforcement, interdiction or surveillance, and its data must not be shared for those purposes. Locations of incidents are shown only as coarse counts unless you are signed in as a partner or staff member.',
     'about.sources': 'Sources',
     'about.license': 'Licence: {license}',
     'about.attribution': 'Attribution: {attribution}',
