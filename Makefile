@@ -59,6 +59,7 @@ bench: bench-deps build
 	./scripts/loadtest.sh
 	./scripts/ingestmem.sh
 	WORKLOAD=mmp ./scripts/ingestmem.sh
+	./scripts/analysismem.sh
 	./scripts/replicas.sh
 	CONSISTENCY=eventual ./scripts/replicas.sh
 
