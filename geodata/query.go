@@ -212,9 +212,12 @@ func parseProperties(val string, m Meta) ([]string, error) {
 	return slices.Compact(props), nil
 }
 
-// ParseBBox reads "minLon,minLat,maxLon,maxLat" in WGS84 degrees.
+// ParseBBox reads "minLon,minLat,maxLon,maxLat" in WGS84 degrees. A box
+// whose minLon is greater than its maxLon crosses the antimeridian (RFC
+// 7946 §5.2): 170,-10,-170,10 spans 20° of longitude around ±180. Such a
+// bound keeps Min[0] > Max[0]; BoundParts splits it in two.
 func ParseBBox(s string) (*orb.Bound, error) {
-	const allowed = "use bbox=minLon,minLat,maxLon,maxLat in degrees, with -180 ≤ lon ≤ 180, -90 ≤ lat ≤ 90 and min ≤ max"
+	const allowed = "use bbox=minLon,minLat,maxLon,maxLat in degrees, with -180 ≤ lon ≤ 180, -90 ≤ lat ≤ 90 and minLat ≤ maxLat (minLon > maxLon crosses the antimeridian)"
 	parts := strings.Split(s, ",")
 	if len(parts) != 4 {
 		return nil, InvalidParam("bbox", fmt.Sprintf("has %d numbers", len(parts)), allowed)
@@ -230,10 +233,37 @@ func ParseBBox(s string) (*orb.Bound, error) {
 	if outside(n[0], 180) || outside(n[2], 180) || outside(n[1], 90) || outside(n[3], 90) {
 		return nil, InvalidParam("bbox", "is out of range", allowed)
 	}
-	if n[0] > n[2] || n[1] > n[3] {
-		return nil, InvalidParam("bbox", "has a minimum greater than its maximum", allowed)
+	if n[1] > n[3] {
+		return nil, InvalidParam("bbox", "has a minimum latitude greater than its maximum", allowed)
 	}
 	return &orb.Bound{Min: orb.Point{n[0], n[1]}, Max: orb.Point{n[2], n[3]}}, nil
+}
+
+// CrossesAntimeridian reports whether a box read by ParseBBox wraps
+// around ±180° of longitude.
+func CrossesAntimeridian(b orb.Bound) bool { return b.Min[0] > b.Max[0] }
+
+// BoundParts returns a box as plain bounds: itself, or, when it crosses
+// the antimeridian, its part up to 180° and its part from -180°.
+func BoundParts(b orb.Bound) []orb.Bound {
+	if !CrossesAntimeridian(b) {
+		return []orb.Bound{b}
+	}
+	return []orb.Bound{
+		{Min: b.Min, Max: orb.Point{180, b.Max[1]}},
+		{Min: orb.Point{-180, b.Min[1]}, Max: b.Max},
+	}
+}
+
+// BoundIntersects reports whether other meets box, which may cross the
+// antimeridian.
+func BoundIntersects(box, other orb.Bound) bool {
+	for _, p := range BoundParts(box) {
+		if p.Intersects(other) {
+			return true
+		}
+	}
+	return false
 }
 
 // ParseInterval reads an RFC 3339 date or instant, or an interval of two

@@ -98,7 +98,7 @@ func TestParseQueryRejects(t *testing.T) {
 		{"bbox three numbers", "bbox=0,0,1", incidentMeta, "3 numbers"},
 		{"bbox out of range", "bbox=-181,0,0,1", incidentMeta, "out of range"},
 		{"bbox lat out of range", "bbox=0,-91,1,1", incidentMeta, "out of range"},
-		{"bbox min > max", "bbox=10,0,5,1", incidentMeta, "minimum greater"},
+		{"bbox min lat > max lat", "bbox=0,5,1,0", incidentMeta, "minimum latitude greater"},
 		{"bbox text", "bbox=a,b,c,d", incidentMeta, "not a finite number"},
 		{"datetime garbage", "datetime=yesterday", incidentMeta, "RFC 3339"},
 		{"datetime reversed", "datetime=2021-01-01/2020-01-01", incidentMeta, "ends before"},

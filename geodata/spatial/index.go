@@ -87,15 +87,21 @@ func (ix *Index) Search(q geodata.Query) []int {
 		}
 		return out
 	}
-	b := *q.BBox
-	ix.tree.Search([2]float64(b.Min), [2]float64(b.Max), func(_, _ [2]float64, data int32) bool {
-		i := int(data)
-		if keep(i) && (ix.points[i] || intersects(b, ix.features[i].Geometry)) {
-			out = append(out, i)
-		}
-		return true
-	})
+	// A box across the antimeridian is searched as its two parts.
+	parts := geodata.BoundParts(*q.BBox)
+	for _, b := range parts {
+		ix.tree.Search([2]float64(b.Min), [2]float64(b.Max), func(_, _ [2]float64, data int32) bool {
+			i := int(data)
+			if keep(i) && (ix.points[i] || intersects(b, ix.features[i].Geometry)) {
+				out = append(out, i)
+			}
+			return true
+		})
+	}
 	slices.Sort(out)
+	if len(parts) > 1 {
+		out = slices.Compact(out) // a feature on both sides is found twice
+	}
 	return out
 }
 

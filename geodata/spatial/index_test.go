@@ -127,3 +127,26 @@ func BenchmarkSearchScan(b *testing.B) {
 		_ = brute(fs, geodata.Query{BBox: &box})
 	}
 }
+
+// TestSearchAcrossTheAntimeridian: a box from 170° to -170° finds the
+// features on both sides of ±180° once each, and none in between.
+func TestSearchAcrossTheAntimeridian(t *testing.T) {
+	pts := []orb.Point{{175, 0}, {-175, 1}, {0, 0}, {179.9, -9}, {-160, 0}}
+	var fs []*geojson.Feature
+	for _, p := range pts {
+		fs = append(fs, geojson.NewFeature(p))
+	}
+	fs = append(fs, geojson.NewFeature(orb.LineString{{-179, 5}, {179, 5}})) // drawn across the map, touching both parts
+	ix := New(fs, "")
+	box, err := geodata.ParseBBox("170,-10,-170,10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ix.Search(geodata.Query{BBox: box})
+	if want := []int{0, 1, 3, 5}; !slices.Equal(got, want) {
+		t.Errorf("across the antimeridian: %v, want %v", got, want)
+	}
+	if q := (geodata.Query{BBox: box}).Values().Get("bbox"); q != "170,-10,-170,10" {
+		t.Errorf("the box written back: %q", q)
+	}
+}

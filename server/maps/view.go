@@ -143,6 +143,10 @@ func ParseBBox(s string) ([4]float64, error) {
 	if err != nil {
 		return [4]float64{}, err
 	}
+	if geodata.CrossesAntimeridian(*b) {
+		return [4]float64{}, geodata.InvalidParam("bbox", fmt.Sprintf("is %q, a box across the antimeridian", geodata.Truncate(s, 60)),
+			"an image shows one side: give minLon below maxLon")
+	}
 	if b.Min[0] == b.Max[0] || b.Min[1] == b.Max[1] {
 		return [4]float64{}, geodata.InvalidParam("bbox", fmt.Sprintf("is %q, a box with no area", geodata.Truncate(s, 60)),
 			"each minimum below its maximum")

@@ -27,7 +27,7 @@ func TestErrors(t *testing.T) {
 		{"GET", items + "?foo=1", 400, "invalid", `unknown parameter "foo"; collection "incidents" accepts f, bbox`},
 		{"GET", items + "?bbox=1,2,3", 400, "invalid", `"bbox" has 3 numbers`},
 		{"GET", items + "?bbox=NaN,0,1,1", 400, "invalid", "not a finite number"},
-		{"GET", items + "?bbox=20,0,10,1", 400, "invalid", "minimum greater than its maximum"},
+		{"GET", items + "?bbox=10,1,20,0", 400, "invalid", "minimum latitude greater than its maximum"},
 		{"GET", items + "?bbox-crs=EPSG:4326&bbox=0,0,1,1", 400, "invalid", `"bbox-crs" is "EPSG:4326" (latitude first), which is not offered; this server offers only http://www.opengis.net/def/crs/OGC/1.3/CRS84`},
 		{"GET", items + "?crs=http://www.opengis.net/def/crs/EPSG/0/3857", 400, "invalid", "offers only http://www.opengis.net/def/crs/OGC/1.3/CRS84"},
 		{"GET", items + "?crs=a&crs=b", 400, "invalid", "more than once"},

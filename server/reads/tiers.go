@@ -93,7 +93,7 @@ func partnerMatched(ld *loaded, q geodata.Query) []*geojson.Feature {
 	feats := ld.partnerFeatures()
 	var matched []*geojson.Feature
 	for _, i := range ld.index.Search(q) {
-		if box == nil || feats[i].Geometry.Bound().Intersects(*box) {
+		if box == nil || geodata.BoundIntersects(*box, feats[i].Geometry.Bound()) {
 			matched = append(matched, feats[i])
 		}
 	}
@@ -131,7 +131,7 @@ func publicCells(ld *loaded, q geodata.Query, res int) ([]*geojson.Feature, geod
 	if box != nil {
 		kept := cellFeats[:0]
 		for _, f := range cellFeats {
-			if f.Geometry != nil && f.Geometry.Bound().Intersects(*box) {
+			if f.Geometry != nil && geodata.BoundIntersects(*box, f.Geometry.Bound()) {
 				kept = append(kept, f)
 			}
 		}
