@@ -2,6 +2,7 @@ package geodata
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -52,4 +53,30 @@ type AuditPage struct {
 func BadAuditCursor(cursor string) *Error {
 	return InvalidParam("before", fmt.Sprintf("is %q, which is not a cursor of this audit log", Truncate(cursor, 40)),
 		"the value of next_before from the previous page, or nothing for the newest entries")
+}
+
+// Purged names the versions of one layer that a purge removed.
+type Purged struct {
+	Layer    string `json:"layer"`
+	Versions []int  `json:"versions"`
+}
+
+// Purgeable reports which of a layer's versions a purge before cutoff
+// removes: versions older than cutoff that are neither current nor the
+// newest (the newest is kept, so version numbers are never reused, and a
+// deleted layer stays restorable from its last version). versions and
+// times are parallel; current is 0 for a deleted layer.
+func Purgeable(versions []int, times []time.Time, current int, cutoff time.Time) []int {
+	newest := 0
+	for _, v := range versions {
+		newest = max(newest, v)
+	}
+	var out []int
+	for i, v := range versions {
+		if v != current && v != newest && times[i].Before(cutoff) {
+			out = append(out, v)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -153,6 +153,7 @@ func New(o Options) *echo.Echo {
 	e.POST("/api/v1/layers/:id/versions/:v/restore", h.restoreVersion, editor)
 	e.GET("/api/v1/layers/:id/versions/:v/report", h.versionReport, editor)
 	e.GET("/api/v1/audit", h.auditLog, require(auth.Admin))
+	e.POST("/api/v1/purge", h.purge, require(auth.Admin))
 	e.POST("/api/v1/embeds", h.createEmbed, require(auth.Staff))
 	e.GET("/api/v1/embeds", h.listEmbeds, require(auth.Admin))
 	e.DELETE("/api/v1/embeds/:id", h.revokeEmbed, require(auth.Admin))

@@ -533,3 +533,21 @@ func TestRevokedTokenEndsItsSessions(t *testing.T) {
 		t.Fatalf("session of a revoked token: %d %s", r.Code, r.Body)
 	}
 }
+
+// TestPurgeNeedsAnAdminAndAnAge: the retention purge is an admin's, takes
+// an age of at least a day, and keeps every current version.
+func TestPurgeNeedsAnAdminAndAnAge(t *testing.T) {
+	a := newWriteApp(t, UploadOptions{})
+	for role, want := range map[auth.Role]int{auth.Editor: http.StatusForbidden, auth.Admin: http.StatusOK} {
+		r := a.send(t, http.MethodPost, "/api/v1/purge?older_than=8760h", nil, "Authorization", "Bearer "+a.tokens[role])
+		if r.Code != want {
+			t.Errorf("%s: %d %s, want %d", role, r.Code, r.Body, want)
+		}
+	}
+	for _, age := range []string{"", "1h", "a+year"} {
+		r := a.send(t, http.MethodPost, "/api/v1/purge?older_than="+age, nil, "Authorization", "Bearer "+a.tokens[auth.Admin])
+		if r.Code != http.StatusBadRequest || !strings.Contains(r.Body.String(), "older_than") {
+			t.Errorf("older_than=%q: %d %s", age, r.Code, r.Body)
+		}
+	}
+}

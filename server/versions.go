@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/routerisk/routerisk/geodata"
@@ -93,4 +94,25 @@ func (h *handlers) auditLog(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.JSON(http.StatusOK, body)
+}
+
+// purge removes old superseded versions for data retention (admins):
+// POST /api/v1/purge?older_than=8760h. Every layer keeps its current and
+// its newest version; each purged layer is audited.
+func (h *handlers) purge(c echo.Context) error {
+	raw := c.QueryParam("older_than")
+	age, err := time.ParseDuration(raw)
+	if raw == "" || err != nil {
+		return geodata.InvalidParam("older_than", fmt.Sprintf("is %q", geodata.Truncate(raw, 20)), "give an age such as 8760h (a year), at least 24h")
+	}
+	by := geodata.AuditEntry{Actor: actor(c), RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}
+	purged, err := h.uc.Publishing.Purge(c.Request().Context(), age, by)
+	if err != nil {
+		return err
+	}
+	if purged == nil {
+		purged = []geodata.Purged{}
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, map[string]any{"purged": purged})
 }

@@ -4,6 +4,7 @@
 //	routerisk import [flags] FILE  publish a file (any upload format) as a new layer version
 //	routerisk store import --data-dir DIR --store postgres://…  copy a file store into PostGIS
 //	routerisk token create|list|revoke [flags]  manage API tokens
+//	routerisk purge --older-than DURATION [flags]  remove old superseded versions (retention)
 //	routerisk healthcheck [--url]  exit 0 when the server answers /healthz (for containers)
 //	routerisk version              print the version
 //
@@ -51,6 +52,8 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		err = runImport(ctx, args, getenv, stdout, stderr)
 	case "store":
 		err = runStore(ctx, args, getenv, stdout, stderr)
+	case "purge":
+		err = runPurge(ctx, args, getenv, stdout, stderr)
 	case "token":
 		err = runToken(ctx, args, getenv, stdout, stderr)
 	case "healthcheck":
@@ -58,7 +61,7 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 	case "version":
 		fmt.Fprintln(stdout, version)
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: routerisk [serve|import|store import|token|healthcheck|version] [flags]; routerisk CMD -h for the flags")
+		fmt.Fprintln(stdout, "usage: routerisk [serve|import|store import|token|purge|healthcheck|version] [flags]; routerisk CMD -h for the flags")
 	default:
 		return usageError(stderr, fmt.Errorf("unknown command %q: use serve, import, store, token, healthcheck or version", cmd))
 	}

@@ -6,6 +6,8 @@ package publishing
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/server/reads"
@@ -26,6 +28,9 @@ type Store interface {
 	Restore(ctx context.Context, id string, version int, by geodata.AuditEntry) (geodata.Meta, error)
 	// Delete takes a layer out of service, keeping its versions.
 	Delete(ctx context.Context, id string, by geodata.AuditEntry) error
+	// Purge removes the versions published before cutoff that are neither
+	// current nor a layer's newest, auditing one entry per layer.
+	Purge(ctx context.Context, cutoff time.Time, by geodata.AuditEntry) ([]geodata.Purged, error)
 	// Audit appends an entry that is not itself a store write.
 	Audit(ctx context.Context, e geodata.AuditEntry) error
 	// ReadAuditPage returns one page of the audit log, newest first,
@@ -92,6 +97,21 @@ func (c *Service) Delete(ctx context.Context, id string, by geodata.AuditEntry) 
 	}
 	c.lib.Drop(id)
 	return nil
+}
+
+// MinRetention is the shortest age a purge may remove: a purge is for
+// retention, not for undoing yesterday's upload.
+const MinRetention = 24 * time.Hour
+
+// Purge removes the superseded versions (and those of deleted layers)
+// published more than olderThan ago; every layer keeps its current and
+// its newest version. Code Invalid for an age under MinRetention.
+func (c *Service) Purge(ctx context.Context, olderThan time.Duration, by geodata.AuditEntry) ([]geodata.Purged, error) {
+	if olderThan < MinRetention {
+		return nil, geodata.InvalidParam("older_than", fmt.Sprintf("is %s", olderThan),
+			fmt.Sprintf("give an age of at least %s, such as 8760h for a year", MinRetention))
+	}
+	return c.store.Purge(ctx, time.Now().Add(-olderThan), by)
 }
 
 // Versions lists the stored versions of layer id, newest first.
