@@ -3,9 +3,11 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/privacy"
 	"github.com/routerisk/routerisk/server/auth"
 	"github.com/routerisk/routerisk/server/reads"
 	"github.com/routerisk/routerisk/server/web"
@@ -97,4 +99,30 @@ func (h *handlers) download(c echo.Context) error {
 		h.opts.Logger.Error("download", "layer", m.ID, "err", err) // the status is sent; the body is cut short
 	}
 	return nil
+}
+
+// auditReads counts, after the answer, a staff read or download of a
+// restricted layer's features (JSON API, OGC API items, downloads) in
+// the read log: one audit entry per caller, layer and hour.
+func (h *handlers) auditReads(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := next(c)
+		if h.opts.ReadLog == nil || err != nil || c.Response().Status != http.StatusOK || web.View(c).Tier != privacy.Staff {
+			return err
+		}
+		path := c.Path()
+		if strings.HasPrefix(path, "/ogc") && !strings.Contains(path, "/items") {
+			return err // collection metadata, not features
+		}
+		id := c.Param("id")
+		if m, lerr := h.uc.Library.Layer(id); lerr != nil || m.Sensitivity != geodata.Restricted {
+			return err
+		}
+		action := "read"
+		if strings.HasSuffix(path, "/download") {
+			action = "download"
+		}
+		h.opts.ReadLog.Note(actor(c), id, action)
+		return err
+	}
 }

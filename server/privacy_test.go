@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/server/auth"
 )
 
@@ -227,5 +228,42 @@ func TestPartnerAndStaffTiers(t *testing.T) {
 	json.Unmarshal(do(t, a.e, http.MethodGet, "/api/v1/risk/segments/"+segs.Features[0].ID, staff...).body(t), &ex)
 	if len(ex.Incidents) == 0 || !strings.HasPrefix(ex.Incidents[0].ID, "secret-") {
 		t.Fatalf("staff explanation lists no incidents: %+v", ex)
+	}
+}
+
+// TestStaffReadsAreAudited: staff reads and downloads of a restricted
+// layer reach the audit log as one count per caller, layer and hour;
+// reads below staff and of public layers are not counted.
+func TestStaffReadsAreAudited(t *testing.T) {
+	a := newPrivacyApp(t)
+	staff := "Bearer " + a.tokens[auth.Staff]
+	for range 3 {
+		if r := a.send(t, http.MethodGet, "/api/v1/layers/incidents/features", nil, "Authorization", staff); r.Code != 200 {
+			t.Fatalf("%d %s", r.Code, r.Body)
+		}
+	}
+	a.send(t, http.MethodGet, "/ogc/collections/incidents/items?f=json", nil, "Authorization", staff)
+	a.send(t, http.MethodGet, "/api/v1/layers/incidents/download", nil, "Authorization", staff)
+	a.send(t, http.MethodGet, "/api/v1/layers/routes/features", nil, "Authorization", staff)
+	a.send(t, http.MethodGet, "/api/v1/layers/incidents/features", nil, "Authorization", "Bearer "+a.tokens[auth.Partner])
+	a.reads.Flush()
+	r := a.send(t, http.MethodGet, "/api/v1/audit?limit=100", nil, "Authorization", "Bearer "+a.tokens[auth.Admin])
+	var page struct {
+		Entries []geodata.AuditEntry `json:"entries"`
+	}
+	if err := json.Unmarshal(r.Body.Bytes(), &page); err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	for _, e := range page.Entries {
+		if e.Action == "read" || e.Action == "download" {
+			counts[e.Action+" "+e.Layer] += e.Count
+			if !strings.Contains(e.Actor, "staff") {
+				t.Errorf("counted a read by %q", e.Actor)
+			}
+		}
+	}
+	if counts["read incidents"] != 4 || counts["download incidents"] != 1 || counts["read routes"] != 0 {
+		t.Errorf("audited reads %v, want 4 reads (3 API, 1 OGC) and 1 download of incidents", counts)
 	}
 }

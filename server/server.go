@@ -60,6 +60,9 @@ type Options struct {
 	// client address and token id, and writes their audit counts; nil
 	// makes one with the defaults, writing to the store's audit log.
 	Guard *auth.Guard
+	// ReadLog counts staff reads and downloads of restricted layers into
+	// the audit log, per caller, layer and hour; nil audits none.
+	ReadLog *auth.ReadLog
 	// Strict makes every API request check first that the library holds
 	// the store's current layers (Library.Fresh): with several replicas, no
 	// answer then comes from a version another replica has replaced.
@@ -138,6 +141,10 @@ func New(o Options) *echo.Echo {
 		"/embed":                    h.embedClaimsJSON,
 		"/vocabulary":               h.vocabulary,
 	} {
+		if strings.HasPrefix(path, "/layers/:id/features") {
+			e.Match(read, "/api/v1"+path, handler, cors, h.auditReads)
+			continue
+		}
 		e.Match(read, "/api/v1"+path, handler, cors)
 	}
 	// Writes and account endpoints: same-origin only (no CORS).
@@ -159,9 +166,9 @@ func New(o Options) *echo.Echo {
 	e.DELETE("/api/v1/embeds/:id", h.revokeEmbed, require(auth.Admin))
 	e.GET("/embed", h.embedPage(o.Frontend))
 	e.Match(read, "/oembed", h.oembed, cors)
-	e.GET("/api/v1/layers/:id/download", h.download)
+	e.GET("/api/v1/layers/:id/download", h.download, h.auditReads)
 
-	ogc.Register(e, ogc.Options{Library: o.UseCases.Library, Reader: o.UseCases.Reader, Middleware: []echo.MiddlewareFunc{cors}, Version: o.Version})
+	ogc.Register(e, ogc.Options{Library: o.UseCases.Library, Reader: o.UseCases.Reader, Middleware: []echo.MiddlewareFunc{cors, h.auditReads}, Version: o.Version})
 
 	mountFrontend(e, o.Frontend)
 	return e

@@ -34,6 +34,7 @@ type writeApp struct {
 	tokens map[auth.Role]string
 	embeds *auth.Embeds
 	uc     *usecases.Set
+	reads  *auth.ReadLog
 }
 
 func newWriteApp(t *testing.T, up UploadOptions) *writeApp {
@@ -62,9 +63,10 @@ func newWriteAppWith(t *testing.T, up UploadOptions, concurrency int) *writeApp 
 	}
 	embeds := teststore.Embeds(t, dir)
 	up.SpoolDir = filepath.Join(dir, "uploads")
+	reads := auth.NewReadLog(st)
 	e := New(Options{UseCases: uc, Tokens: tf, Sessions: auth.NewSessions(time.Hour), Uploads: up,
-		Embeds: embeds, EmbedOrigins: []string{"https://reports.example.org"}})
-	return &writeApp{e: e, dir: dir, tokens: toks, embeds: embeds, uc: uc}
+		Embeds: embeds, EmbedOrigins: []string{"https://reports.example.org"}, ReadLog: reads})
+	return &writeApp{e: e, dir: dir, tokens: toks, embeds: embeds, uc: uc, reads: reads}
 }
 
 // form builds a multipart body with a file and fields.

@@ -100,6 +100,9 @@ func Serve(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- strin
 		}
 	}})
 	defer guard.Flush()
+	// Staff reads of restricted layers: one audit entry per caller, layer and hour.
+	readLog := auth.NewReadLog(st)
+	defer readLog.Flush()
 
 	app := server.New(server.Options{
 		UseCases:        uc,
@@ -118,6 +121,7 @@ func Serve(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- strin
 		PublicURL:       cfg.PublicURL,
 		Strict:          cfg.Consistency == "strict",
 		Guard:           guard,
+		ReadLog:         readLog,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
