@@ -408,7 +408,7 @@ func copyRecords[R any](ctx context.Context, recs []R, add func(context.Context,
 // file store's log (which only grows) and its content, so entries copied
 // before are recognised.
 func (imp *storeImport) audit(ctx context.Context) error {
-	entries, err := imp.src.ReadAudit(ctx, 0)
+	entries, err := store.ReadAudit(ctx, imp.src, 0)
 	if err != nil {
 		return err
 	}

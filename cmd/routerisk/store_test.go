@@ -200,8 +200,8 @@ func TestStoreImport(t *testing.T) {
 	if _, err := pg.Current(ctx, "old-routes"); err == nil || !strings.Contains(err.Error(), "was deleted") {
 		t.Fatalf("old-routes: %v, want deleted", err)
 	}
-	wantAudit, _ := fs.ReadAudit(ctx, 0)
-	gotAudit, _ := pg.ReadAudit(ctx, 0)
+	wantAudit, _ := store.ReadAudit(ctx, fs, 0)
+	gotAudit, _ := store.ReadAudit(ctx, pg, 0)
 	if len(gotAudit) != len(wantAudit)+1 || gotAudit[0].Action != "store-import" || gotAudit[0].Actor != "cli:ops" {
 		t.Fatalf("audit in postgis: %+v", gotAudit)
 	}
@@ -223,7 +223,7 @@ func TestStoreImport(t *testing.T) {
 		!strings.Contains(out.String(), "clinics: current v3, left as it was; already there v1 v2 v3") {
 		t.Fatalf("second run:\n%s", out.String())
 	}
-	if a, _ := pg.ReadAudit(ctx, 0); len(a) != len(gotAudit) {
+	if a, _ := store.ReadAudit(ctx, pg, 0); len(a) != len(gotAudit) {
 		t.Fatalf("the second run added audit entries: %d, had %d", len(a), len(gotAudit))
 	}
 

@@ -127,7 +127,7 @@ func TestAuditRotation(t *testing.T) {
 		t.Errorf("page after a deleted file: %+v %v", old, err)
 	}
 	// Everything kept reads back newest first, across the files.
-	all, err := s.ReadAudit(ctx, 0)
+	all, err := ReadAudit(ctx, s, 0)
 	if err != nil || len(all) == 0 || all[0].Detail != "199" {
 		t.Fatalf("all: %d entries, %v", len(all), err)
 	}

@@ -197,13 +197,17 @@ func (s *Files) ReadAuditPage(_ context.Context, q geodata.AuditQuery) (geodata.
 	return page, nil
 }
 
-// ReadAudit returns up to limit audit entries (all when limit ≤ 0), newest
-// first.
-func (s *Files) ReadAudit(ctx context.Context, limit int) ([]geodata.AuditEntry, error) {
-	return readAudit(ctx, s.ReadAuditPage, limit)
+// AuditPager reads an audit log page by page, as both stores do.
+type AuditPager interface {
+	ReadAuditPage(ctx context.Context, q geodata.AuditQuery) (geodata.AuditPage, error)
 }
 
-// readAudit reads pages until limit entries (all when limit ≤ 0).
+// ReadAudit returns up to limit entries of src's audit log (all when
+// limit ≤ 0), newest first, reading it page by page.
+func ReadAudit(ctx context.Context, src AuditPager, limit int) ([]geodata.AuditEntry, error) {
+	return readAudit(ctx, src.ReadAuditPage, limit)
+}
+
 func readAudit(ctx context.Context, read func(context.Context, geodata.AuditQuery) (geodata.AuditPage, error), limit int) ([]geodata.AuditEntry, error) {
 	out := []geodata.AuditEntry{}
 	q := geodata.AuditQuery{Limit: 1000}

@@ -11,12 +11,6 @@ import (
 	"github.com/routerisk/routerisk/geodata"
 )
 
-// ReadAudit returns up to limit audit entries (all when limit ≤ 0),
-// newest first.
-func (s *PostGIS) ReadAudit(ctx context.Context, limit int) ([]geodata.AuditEntry, error) {
-	return readAudit(ctx, s.ReadAuditPage, limit)
-}
-
 // ReadAuditPage returns one page of the audit log, newest first: LIMIT
 // rows of the (at, id) index before the cursor "MICROSECONDS.ID".
 func (s *PostGIS) ReadAuditPage(ctx context.Context, q geodata.AuditQuery) (_ geodata.AuditPage, err error) {

@@ -40,7 +40,7 @@ func TestPostGISOutageIsUnavailable(t *testing.T) {
 		{"Versions", func() error { _, err := s.Versions(ctx, "incidents"); return err }},
 		{"Generation", func() error { _, err := s.Generation(ctx); return err }},
 		{"Audit", func() error { return s.Audit(ctx, geodata.AuditEntry{Action: "sign-in"}) }},
-		{"ReadAudit", func() error { _, err := s.ReadAudit(ctx, 10); return err }},
+		{"ReadAudit", func() error { _, err := ReadAudit(ctx, s, 10); return err }},
 		{"token Find", func() error { _, _, err := tokens.Find(ctx, "abcdefabcdef"); return err }},
 		{"embed List", func() error { _, err := NewPostGISEmbeds(s).List(ctx); return err }},
 	}

@@ -194,7 +194,7 @@ func TestPostGISFailedPublishLeavesNothing(t *testing.T) {
 	if n := count(t, db, "SELECT count(*) FROM features WHERE layer_id = 'clinics' AND version <> 1"); n != 0 {
 		t.Fatalf("%d features of failed versions are stored", n)
 	}
-	if a, _ := s.ReadAudit(ctx, 0); len(a) != 1 {
+	if a, _ := ReadAudit(ctx, s, 0); len(a) != 1 {
 		t.Fatalf("%d audit entries; want the one publish", len(a))
 	}
 	if n := waitNotification(t, db, 200*time.Millisecond); n != "" {
@@ -376,7 +376,7 @@ func TestPostGISImport(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	a, _ := s.ReadAudit(ctx, 0)
+	a, _ := ReadAudit(ctx, s, 0)
 	if len(a) != 2 || !a[1].Time.Equal(e.Time) || a[1].Actor != "amina" {
 		t.Fatalf("audit after importing one entry twice: %+v", a)
 	}
