@@ -350,21 +350,30 @@ func (q Query) MatchesFilters(f *geojson.Feature) bool {
 }
 
 func matchValue(v any, values []string) bool {
-	var s string
-	switch x := v.(type) {
-	case nil:
+	s, ok := ValueText(v)
+	if !ok {
 		return false
-	case string:
-		s = x
-	case bool:
-		s = strconv.FormatBool(x)
-	case float64:
-		s = strconv.FormatFloat(x, 'f', -1, 64)
-	default:
-		s = fmt.Sprint(x)
 	}
 	_, found := slices.BinarySearch(values, s)
 	return found
+}
+
+// ValueText is a property value as a filter compares it: strings as they
+// are, numbers in their shortest form, booleans as true or false; ok is
+// false for null or a missing value, which no filter matches.
+func ValueText(v any) (string, bool) {
+	switch x := v.(type) {
+	case nil:
+		return "", false
+	case string:
+		return x, true
+	case bool:
+		return strconv.FormatBool(x), true
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64), true
+	default:
+		return fmt.Sprint(x), true
+	}
 }
 
 // Key returns the query in one canonical form, for cache keys and links:

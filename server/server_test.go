@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math"
 	"net/http"
@@ -658,4 +659,33 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestFilterValuesTheLayerDoesNotHoldAreNotCached: filter spam (values
+// no feature holds) is answered, but not remembered: every such request
+// bypasses the cache, while a value the layer holds is cached as usual.
+func TestFilterValuesTheLayerDoesNotHoldAreNotCached(t *testing.T) {
+	e := newTestApp(t, cache.NewLRU(1<<20))
+	for i := range 3 {
+		r := do(t, e, http.MethodGet, fmt.Sprintf("/api/v1/layers/incidents/features?route=spam-%d", i))
+		if r.Code != http.StatusOK || r.Header().Get("X-Cache") != "BYPASS" {
+			t.Fatalf("spam %d: %d %q", i, r.Code, r.Header().Get("X-Cache"))
+		}
+		if c := r.collection(t); c.NumberMatched != 0 {
+			t.Errorf("spam matched %d", c.NumberMatched)
+		}
+	}
+	again := do(t, e, http.MethodGet, "/api/v1/layers/incidents/features?route=spam-0")
+	if again.Header().Get("X-Cache") != "BYPASS" {
+		t.Errorf("a value no feature holds was cached: %q", again.Header().Get("X-Cache"))
+	}
+	long := do(t, e, http.MethodGet, "/api/v1/layers/incidents/features?route="+strings.Repeat("x", 401))
+	if long.Code != http.StatusBadRequest {
+		t.Errorf("a 401-byte filter value: %d", long.Code)
+	}
+	held := do(t, e, http.MethodGet, "/api/v1/layers/incidents/features?route=Central+Mediterranean")
+	heldAgain := do(t, e, http.MethodGet, "/api/v1/layers/incidents/features?route=Central+Mediterranean")
+	if held.Header().Get("X-Cache") != "MISS" || heldAgain.Header().Get("X-Cache") != "HIT" {
+		t.Errorf("a held value: %q then %q", held.Header().Get("X-Cache"), heldAgain.Header().Get("X-Cache"))
+	}
 }

@@ -158,6 +158,20 @@ func (a *Answers) GetPrepared(ctx context.Context, k Prepared, ifNoneMatch strin
 	return Result{Gzip: v.([]byte), ETag: etag, Cache: status}, nil
 }
 
+// Uncached answers k without the cache: computed every time, never
+// stored, for answers not worth keeping (a filter value the layer does
+// not hold). It still answers conditional requests.
+func (a *Answers) Uncached(ctx context.Context, k Prepared, ifNoneMatch string, compute func() ([]byte, error)) (Result, error) {
+	if ifNoneMatch != "" && MatchETag(ifNoneMatch, k.etag) {
+		return Result{ETag: k.etag, NotModified: true, Cache: CacheHit}, nil
+	}
+	raw, err := compute()
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Gzip: a.gzipBytes(raw), ETag: k.etag, Cache: CacheBypass}, nil
+}
+
 func (a *Answers) gzipBytes(raw []byte) []byte {
 	var buf bytes.Buffer
 	buf.Grow(len(raw)/5 + 64)

@@ -133,6 +133,13 @@ func (c *Reader) Features(ctx context.Context, r FeaturesRequest) (answers.Resul
 			key.Query += "|as:" + r.RenderAs
 		}
 		k = answers.Prepare(key)
+		if ld.matchesNothing(q) {
+			// A value the layer does not hold (a typo, or filter spam):
+			// answered, but neither remembered nor cached.
+			return c.answers.Uncached(ctx, k, r.IfNoneMatch, func() ([]byte, error) {
+				return c.page(ld, q, tier, res, r)
+			})
+		}
 		if memo && ld.memoBytes.Add(int64(len(memoKey)+len(k.String()))) <= maxMemoBytes {
 			ld.keys.Store(memoKey, k)
 		}
@@ -144,22 +151,28 @@ func (c *Reader) Features(ctx context.Context, r FeaturesRequest) (answers.Resul
 				return nil, err
 			}
 		}
-		pg := page{path: r.LinkBase + r.Path, formats: r.Formats, timeStamp: r.TimeStamp}
-		var out []byte
-		var err error
-		switch tier {
-		case privacy.Public:
-			out, err = publicPage(ld, q, res, pg)
-		case privacy.Partner:
-			out, err = partnerPage(ld, q, pg)
-		default:
-			out, err = encodePage(ld, q, pg)
-		}
-		if err != nil || r.Render == nil {
-			return out, err
-		}
-		return r.Render(out)
+		return c.page(ld, q, tier, res, r)
 	})
+}
+
+// page encodes one page of q's features at tier (cells at resolution res
+// at the public tier of a restricted layer), framed as r asks.
+func (c *Reader) page(ld *loaded, q geodata.Query, tier privacy.Tier, res int, r FeaturesRequest) ([]byte, error) {
+	pg := page{path: r.LinkBase + r.Path, formats: r.Formats, timeStamp: r.TimeStamp}
+	var out []byte
+	var err error
+	switch {
+	case tier == privacy.Public && ld.meta.Sensitivity == geodata.Restricted:
+		out, err = publicPage(ld, q, res, pg)
+	case tier == privacy.Partner:
+		out, err = partnerPage(ld, q, pg)
+	default:
+		out, err = encodePage(ld, q, pg)
+	}
+	if err != nil || r.Render == nil {
+		return out, err
+	}
+	return r.Render(out)
 }
 
 // maxMemoBytes bounds the query strings (and their keys) remembered per

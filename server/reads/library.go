@@ -49,6 +49,9 @@ type loaded struct {
 	keys    sync.Map // raw query string → answers.Prepared, for queries seen before
 	// memoBytes counts the bytes keys holds (bounded by maxMemoBytes).
 	memoBytes atomic.Int64
+	// valueSets holds, per property, the distinct values of the layer as
+	// filters compare them (map[string]struct{}), built on first use.
+	valueSets sync.Map
 	// times spans the layer's time property; zero when it has none.
 	times geodata.Interval
 	// partner holds the features as the partner tier sees them, built on
@@ -286,4 +289,39 @@ func (c *Library) LayerFeatures(id string) (geodata.Meta, []*geojson.Feature, er
 		return geodata.Meta{}, nil, err
 	}
 	return ld.meta, ld.index.Features(), nil
+}
+
+// valueSet returns the distinct values of a property, as filters compare
+// them.
+func (ld *loaded) valueSet(prop string) map[string]struct{} {
+	if v, ok := ld.valueSets.Load(prop); ok {
+		return v.(map[string]struct{})
+	}
+	set := map[string]struct{}{}
+	for i := range ld.index.Len() {
+		if s, ok := geodata.ValueText(ld.index.Feature(i).Properties[prop]); ok {
+			set[s] = struct{}{}
+		}
+	}
+	v, _ := ld.valueSets.LoadOrStore(prop, set)
+	return v.(map[string]struct{})
+}
+
+// matchesNothing reports whether a filter of q names only values the
+// layer does not hold: its answer is empty whatever else q asks.
+func (ld *loaded) matchesNothing(q geodata.Query) bool {
+	for _, f := range q.Filters {
+		set := ld.valueSet(f.Property)
+		found := false
+		for _, v := range f.Values {
+			if _, ok := set[v]; ok {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return true
+		}
+	}
+	return false
 }
