@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Peak memory of the server while it computes the heaviest route-risk
 # analyses the tiers below staff may ask, three at once: partners with
-# 1 km segments and the largest radius the work cap allows, on three
-# different reference dates (so no two share a computation or a cache
-# entry). It starts bin/routerisk with the bundled layers, reads the peak
+# 5 km segments (the shortest allowed) and the largest radius the work cap
+# allows, on three different reference months (so no two share a
+# computation or a cache entry). It starts bin/routerisk with the bundled layers, reads the peak
 # resident memory (VmHWM) after loading, fires the three requests in
 # parallel, and reads it again. The aim: under 1 GiB.
 set -euo pipefail
@@ -29,14 +29,14 @@ codes=()
 requests=()
 for day in 2025-01-01 2025-02-01 2025-03-01; do
   curl -s -o /dev/null -w '%{http_code}\n' -H "Authorization: Bearer $token" \
-    "http://127.0.0.1:$port/api/v1/risk/segments?segment_km=1&radius_km=31&reference_date=$day" > "$work/code-$day" &
+    "http://127.0.0.1:$port/api/v1/risk/segments?segment_km=5&radius_km=70&reference_date=$day" > "$work/code-$day" &
   requests+=("$!")
 done
 wait "${requests[@]}"
 for f in "$work"/code-*; do codes+=("$(cat "$f")"); done
 took=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e-s}')
 peak=$(hwm)
-echo "heaviest permitted analyses (partner, segment_km=1, radius_km=31), 3 at once: answers ${codes[*]} in ${took} s"
+echo "heaviest permitted analyses (partner, segment_km=5, radius_km=70), 3 at once: answers ${codes[*]} in ${took} s"
 awk -v l="$loaded" -v p="$peak" 'BEGIN {
   printf "peak RSS after loading %.0f MiB, during the analyses %.0f MiB (limit 1024 MiB): %s\n", l/1024, p/1024, (p < 1024*1024 ? "under" : "OVER") }'
 # A request beyond the work cap is refused before any work.

@@ -42,15 +42,26 @@ func (l *limiter) acquire(ctx context.Context) (release func(), err error) {
 
 // maxWork bounds radius_km² ÷ segment_km below the staff tier: the work
 // of an analysis grows with the number of segments and the area around
-// each. 1,000 is 16 times the defaults (25² ÷ 10): segments of 1 km with
-// a radius of up to about 31 km, or of 10 km with up to 100 km.
+// each. 1,000 is 16 times the defaults (25² ÷ 10): segments of 5 km with
+// a radius of up to about 70 km, or of 10 km with up to 100 km.
 const maxWork = 1000
 
-// checkWork refuses, below the staff tier, parameters whose work exceeds
-// maxWork.
+// minSegmentKm is the shortest segment below the staff tier: it bounds
+// the size of an answer (the bundled routes make about 24,000 segments
+// of 5 km) and, with maxWork, the memory of three such analyses at once
+// to about 0.6 GiB (make bench, scripts/analysismem.sh).
+const minSegmentKm = 5
+
+// checkWork refuses, below the staff tier, segments shorter than
+// minSegmentKm and parameters whose work exceeds maxWork.
 func checkWork(p risk.Params, tier privacy.Tier) error {
 	if tier == privacy.Staff || p.SegmentKm <= 0 {
 		return nil
+	}
+	if p.SegmentKm < minSegmentKm {
+		return &geodata.Error{Code: geodata.Forbidden, Details: map[string]any{"parameter": "segment_km", "tier": tier},
+			Message: fmt.Sprintf("segment_km %g is shorter than the %s tier may ask (at least %d km, which bounds the size of the answer); use longer segments, or ask staff",
+				p.SegmentKm, tier, minSegmentKm)}
 	}
 	if w := p.RadiusKm * p.RadiusKm / p.SegmentKm; w > maxWork {
 		return &geodata.Error{Code: geodata.Forbidden, Details: map[string]any{"parameter": "radius_km", "tier": tier},

@@ -17,8 +17,9 @@ func TestCheckWork(t *testing.T) {
 		tier            privacy.Tier
 		ok              bool
 	}{
-		{10, 25, privacy.Public, true}, {1, 31, privacy.Partner, true}, {1, 32, privacy.Partner, false},
-		{1, 200, privacy.Partner, false}, {10, 100, privacy.Partner, true}, {1, 200, privacy.Staff, true},
+		{10, 25, privacy.Public, true}, {5, 70, privacy.Partner, true}, {5, 71, privacy.Partner, false},
+		{1, 20, privacy.Partner, false}, {1, 200, privacy.Partner, false}, {10, 100, privacy.Partner, true},
+		{1, 200, privacy.Staff, true},
 	} {
 		p.SegmentKm, p.RadiusKm = tc.segment, tc.radius
 		err := checkWork(p, tc.tier)
