@@ -169,12 +169,7 @@ type analysis struct {
 // Errors: Invalid for a bad parameter, NotFound when no route layer or no
 // incident layer is loaded.
 func (c *Service) Risk(ctx context.Context, r RiskRequest) (answers.Result, error) {
-	snap, err := riskSnapshot(c.lib)
-	if err != nil {
-		return answers.Result{}, err
-	}
-	tier := r.View.Lowest(snap.Metas)
-	p, err := parseRiskParams(r.Params, tier)
+	snap, tier, p, err := c.riskInputs(r.View, r.Params)
 	if err != nil {
 		return answers.Result{}, err
 	}
@@ -226,6 +221,19 @@ func (c *Service) Segments(ctx context.Context, view privacy.View, p risk.Params
 	}
 	defer release()
 	return c.segments(ctx, snap, coarsenParams(p, tier), tier, false, 0)
+}
+
+// riskInputs gathers what a risk request needs: the layers, the tier it
+// answers at (the lowest the view holds for any restricted incident
+// layer) and the parameters that tier may give.
+func (c *Service) riskInputs(view privacy.View, params url.Values) (reads.Snapshot, privacy.Tier, risk.Params, error) {
+	snap, err := riskSnapshot(c.lib)
+	if err != nil {
+		return snap, "", risk.Params{}, err
+	}
+	tier := view.Lowest(snap.Metas)
+	p, err := parseRiskParams(params, tier)
+	return snap, tier, p, err
 }
 
 // parseRiskParams reads the analysis parameters a caller of tier may
@@ -292,12 +300,7 @@ type RiskExplainRequest struct {
 // risk.Explanation). Errors: Invalid for a bad parameter, NotFound for an
 // unknown segment or when no route layer or no incident layer is loaded.
 func (c *Service) RiskExplain(ctx context.Context, r RiskExplainRequest) (answers.Result, error) {
-	snap, err := riskSnapshot(c.lib)
-	if err != nil {
-		return answers.Result{}, err
-	}
-	tier := r.View.Lowest(snap.Metas)
-	p, err := parseRiskParams(r.Params, tier)
+	snap, tier, p, err := c.riskInputs(r.View, r.Params)
 	if err != nil {
 		return answers.Result{}, err
 	}
