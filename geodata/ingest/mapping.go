@@ -138,14 +138,7 @@ func fieldSpecs(kind geodata.Kind) []fieldSpec {
 }
 
 // isCauseCategory reports whether s is one of the seven cause categories.
-func isCauseCategory(s string) bool {
-	for _, c := range vocab.CauseNames() {
-		if s == c {
-			return true
-		}
-	}
-	return false
-}
+func isCauseCategory(s string) bool { return vocab.IsCause(s) }
 
 // derivedNames are the properties ApplyMapping writes besides the fields.
 func derivedNames(kind geodata.Kind) []string {

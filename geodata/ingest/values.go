@@ -454,10 +454,8 @@ func normaliseCategory(s string) (string, bool) {
 	if len(words) == 0 {
 		return "", false
 	}
-	for _, c := range vocab.ServiceCategoryNames() {
-		if len(words) == 1 && words[0] == c {
-			return c, true
-		}
+	if len(words) == 1 && vocab.IsServiceCategory(words[0]) {
+		return words[0], true
 	}
 	for _, r := range categoryRules {
 		if containsWords(words, strings.Fields(r.words)) {

@@ -5,7 +5,10 @@
 // the dashboard all read them from here; nothing keeps a copy.
 package vocab
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // RiskClass is a band of route risk: a risk value from From (inclusive)
 // up to the next class's From is in this class.
@@ -95,14 +98,27 @@ func ServiceCategories() []ServiceCategory {
 
 // ServiceCategoryNames returns the category names, in ServiceCategories
 // order.
-func ServiceCategoryNames() []string {
-	cs := ServiceCategories()
-	out := make([]string, len(cs))
-	for i, c := range cs {
-		out[i] = c.Category
+func ServiceCategoryNames() []string { return slices.Clone(serviceCategoryNames) }
+
+// serviceCategoryNames and causeNames are the names, computed once for
+// the lookups made per feature.
+var serviceCategoryNames, causeNames = func() ([]string, []string) {
+	var cats, causes []string
+	for _, c := range ServiceCategories() {
+		cats = append(cats, c.Category)
 	}
-	return out
-}
+	for _, c := range Causes() {
+		causes = append(causes, c.Category)
+	}
+	return cats, causes
+}()
+
+// IsServiceCategory reports whether s is one of the service categories.
+func IsServiceCategory(s string) bool { return slices.Contains(serviceCategoryNames, s) }
+
+// IsCause reports whether s is one of the cause categories, as the
+// Missing Migrants Project spells them.
+func IsCause(s string) bool { return slices.Contains(causeNames, s) }
 
 // ServiceCategoryLabel returns the English name of a category, or the
 // value itself for one the vocabulary does not know.
@@ -148,14 +164,7 @@ func Causes() []Cause {
 }
 
 // CauseNames returns the cause categories, in Causes order.
-func CauseNames() []string {
-	cs := Causes()
-	out := make([]string, len(cs))
-	for i, c := range cs {
-		out[i] = c.Category
-	}
-	return out
-}
+func CauseNames() []string { return slices.Clone(causeNames) }
 
 // Route names that the code refers to by name.
 const (

@@ -53,3 +53,14 @@ func TestNamesAreUnique(t *testing.T) {
 		}
 	}
 }
+
+func TestMembership(t *testing.T) {
+	if !IsCause(CauseDrowning) || IsCause("drowning") || !IsServiceCategory(CategoryHealth) || IsServiceCategory("Health") {
+		t.Error("membership")
+	}
+	names := CauseNames()
+	names[0] = "changed"
+	if CauseNames()[0] != CauseDrowning {
+		t.Error("CauseNames hands out its own slice")
+	}
+}
