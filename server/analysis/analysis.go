@@ -268,9 +268,6 @@ func (c *Service) segments(ctx context.Context, snap reads.Snapshot, p risk.Para
 		feats = res.PriorityFeatures(limit)
 		labelPriorities(snap, feats)
 	}
-	if tier == privacy.Public {
-		monthsOnly(feats)
-	}
 	discloseSegments(feats, tier)
 	return feats, nil
 }
@@ -322,9 +319,6 @@ func (c *Service) RiskExplain(ctx context.Context, r RiskExplainRequest) (answer
 		}
 		if err != nil {
 			return nil, err
-		}
-		if tier == privacy.Public {
-			monthsOnly([]*geojson.Feature{ex.Segment})
 		}
 		discloseSegments([]*geojson.Feature{ex.Segment}, tier)
 		seg, err := formats.AppendFeature(nil, ex.Segment, formats.EncodeOptions{Precision: 5})

@@ -63,7 +63,6 @@ func (d riskSegments) Build(snap reads.Snapshot, inputs string) (*geodata.Layer,
 	}
 	// Served at every tier like a public layer: segment figures as the
 	// public tier sees them, incident dates no finer than a month.
-	monthsOnly(l.Features)
 	discloseSegments(l.Features, privacy.Public)
 	l.Summarise()
 	return l, nil

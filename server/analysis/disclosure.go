@@ -76,7 +76,7 @@ var countProps = []string{"incidents", "dead", "missing"}
 // rounded count, a segment with suppressed incidents has no last
 // incident, and risk and priority keep one significant figure (rounded
 // down, so the class stays); at the partner tier risk and priority keep
-// one significant figure. Dates are in months at both.
+// one significant figure. Dates are in months at the public tier.
 func discloseSegments(feats []*geojson.Feature, tier privacy.Tier) {
 	if tier == privacy.Staff {
 		return
@@ -91,6 +91,7 @@ func discloseSegments(feats []*geojson.Feature, tier privacy.Tier) {
 		if tier != privacy.Public {
 			continue
 		}
+		monthsOnly([]*geojson.Feature{f})
 		var suppressed []string
 		exact := number(p["incidents"])
 		for _, k := range countProps {
