@@ -1,5 +1,7 @@
 package geodata
 
+import "sort"
+
 // Report is what an import or validation found: counts, and every problem
 // with the feature it concerns, the field, what is wrong and what was done.
 type Report struct {
@@ -41,4 +43,22 @@ func (r *Report) Add(is Issue) {
 	}
 	r.Counts[is.Code]++
 	r.Issues = append(r.Issues, is)
+}
+
+// CapIssues keeps at most max issues per code, the first ones met, and
+// orders the list by feature; Counts stay complete.
+func (r *Report) CapIssues(max int) {
+	per := map[string]int{}
+	out := r.Issues[:0]
+	for _, is := range r.Issues {
+		per[is.Code]++
+		if per[is.Code] <= max {
+			out = append(out, is)
+		}
+	}
+	r.Issues = out
+	if r.Issues == nil {
+		r.Issues = []Issue{}
+	}
+	sort.SliceStable(r.Issues, func(i, j int) bool { return r.Issues[i].Feature < r.Issues[j].Feature })
 }

@@ -73,7 +73,8 @@ func buildIncidents(dir string) (built, error) {
 			Description: "Incidents in which people in migration died or went missing, 2014-01-01 to 2025-09-08, as recorded by " +
 				"the IOM Missing Migrants Project (2024 ends on 2024-07-28 and 2025 on 2025-09-08 in this extract, so both " +
 				"years are partial). dead and missing are minimum estimates; female, male and children count the dead and " +
-				"missing; geo_precision is approximate where MMP gives a whole-number coordinate; flags lists what the import " +
+				"missing; geo_precision is approximate where MMP gives a whole-number coordinate or where 10 or more other " +
+				"records share the coordinate (an administrative centre); flags lists what the import " +
 				"found in a record (see the import report).",
 			Sources: []geodata.Source{{
 				Name:        "IOM Missing Migrants Project, API data as published on HDX (OCHA-DAP/hdx-scraper-iom-missingmigrants)",
@@ -86,6 +87,9 @@ func buildIncidents(dir string) (built, error) {
 		},
 		Features: d.Features(),
 	}
+	rep := d.Report()
+	geodata.MarkPileUps(layer.Features, &rep)
+	rep.CapIssues(mmp.DefaultMaxIssuesPerCode)
 	finish(&layer)
-	return built{layer: layer, report: d.Report()}, nil
+	return built{layer: layer, report: rep}, nil
 }

@@ -159,13 +159,16 @@ func Run(src formats.Source, o Options) (*Result, error) {
 	for i := len(kept); i < len(feats); i++ {
 		feats[i] = nil // let rejected features go
 	}
+	if o.Kind == geodata.KindIncident {
+		geodata.MarkPileUps(kept, &rep)
+	}
 	rep.Accepted = len(kept)
 	if rep.Read < rep.Accepted {
 		rep.Read = rep.Accepted
 	}
 	rep.Rejected = rep.Read - rep.Accepted
 	rep.Repaired += repaired
-	capIssues(&rep, MaxIssuesPerCode)
+	rep.CapIssues(MaxIssuesPerCode)
 	res.Report, res.Features = rep, kept
 
 	if rep.Accepted == 0 {
@@ -286,21 +289,4 @@ func mergeReport(a *geodata.Report, b geodata.Report) {
 	if b.Read > a.Read {
 		a.Read = b.Read
 	}
-}
-
-// capIssues keeps at most max issues per code, in input order.
-func capIssues(r *geodata.Report, max int) {
-	per := map[string]int{}
-	out := r.Issues[:0]
-	for _, is := range r.Issues {
-		per[is.Code]++
-		if per[is.Code] <= max {
-			out = append(out, is)
-		}
-	}
-	r.Issues = out
-	if r.Issues == nil {
-		r.Issues = []geodata.Issue{}
-	}
-	sort.SliceStable(r.Issues, func(i, j int) bool { return r.Issues[i].Feature < r.Issues[j].Feature })
 }

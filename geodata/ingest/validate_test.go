@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -195,5 +196,42 @@ func TestRunRefusesAMappingToAMissingColumn(t *testing.T) {
 	res, err := Run(src, Options{Kind: geodata.KindService, Mapping: Mapping{"name": "Facility"}})
 	if err != nil || res.Features[0].Properties["name"] != "A" {
 		t.Fatalf("override to an existing column: %v %+v", err, res)
+	}
+}
+
+// TestRunMarksPileUps: an incident upload whose points pile up on one
+// coordinate (an administrative centre) has them marked approximate,
+// counted in the report.
+func TestRunMarksPileUps(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"type":"FeatureCollection","features":[`)
+	for i := range 12 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		lon := "51.389"
+		if i == 11 {
+			lon = "51.5" // a point of its own
+		}
+		fmt.Fprintf(&b, `{"type":"Feature","id":"i%d","geometry":{"type":"Point","coordinates":[%s,35.6892]},"properties":{"date":"2020-01-0%d","dead":1,"geo_precision":"exact"}}`, i, lon, 1+i%9)
+	}
+	b.WriteString(`]}`)
+	data := b.String()
+	src := formats.Source{Name: "x.geojson", Size: int64(len(data)), R: strings.NewReader(data)}
+	res, err := Run(src, Options{Kind: geodata.KindIncident})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Report.Counts[geodata.CodeSharedCoordinate]; got != 11 {
+		t.Errorf("shared_coordinate counted %d, want 11", got)
+	}
+	for _, f := range res.Features {
+		want := geodata.PrecisionApproximate
+		if f.ID == "i11" {
+			want = geodata.PrecisionExact
+		}
+		if got := f.Properties["geo_precision"]; got != want {
+			t.Errorf("%v: geo_precision %v, want %v", f.ID, got, want)
+		}
 	}
 }

@@ -11,10 +11,11 @@ import (
 	"github.com/routerisk/routerisk/geodata"
 )
 
-// Geo precision values of an incident feature.
+// Geo precision values of an incident feature (see geodata.MarkPileUps
+// for the rule applied to the whole layer).
 const (
-	PrecisionExact       = "exact"
-	PrecisionApproximate = "approximate"
+	PrecisionExact       = geodata.PrecisionExact
+	PrecisionApproximate = geodata.PrecisionApproximate
 )
 
 // Page is one named page of the MMP API, for DecodeAPIJSONPages.
