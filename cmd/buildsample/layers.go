@@ -24,6 +24,7 @@ func buildLayers(cfg config, log io.Writer) ([]built, error) {
 		giocopp:   shared("routes", "giocopp_route_corridors.geojson"),
 		frontex:   shared("routes", "frontex_routes_2015_ifrc_dashboard.geojson"),
 		waypoints: cfg.Waypoints,
+		labels:    cfg.Labels,
 		land:      shared("basemap", "ne_110m_admin_0_countries.geojson"),
 	}, incidents.layer.Features)
 	if err != nil {
@@ -32,6 +33,14 @@ func buildLayers(cfg config, log io.Writer) ([]built, error) {
 	for _, c := range checks {
 		fmt.Fprintf(log, "corridor  %-28s %5d incidents: %5.1f%% within 100 km, %5.1f%% within 300 km, median %4.0f km\n",
 			c.route, c.incidents, 100*c.within100, 100*c.within300, c.median)
+	}
+	if land, err := loadLandIndex(shared("basemap", "world-atlas_land-10m.topojson")); err == nil {
+		st := measureReach(routes.layer.Features, incidents.layer.Features, land)
+		fmt.Fprintf(log, "reach     %.1f%% of %.0f dead and missing within reach of a route (sea_radius_km at sea, else %g km); "+
+			"%.1f%% within 25 km, %.1f%% within 50 km of a line\n",
+			100*st.share(), st.total, reachDefaultKm, 100*ratio(st.within25, st.total), 100*ratio(st.within50, st.total))
+	} else if !os.IsNotExist(err) {
+		return nil, err
 	}
 	services, err := buildServices(
 		shared("services", "healthsites_io_LBY_TUN_NER_MAR_MLI_TCD_MRT.geojson"),

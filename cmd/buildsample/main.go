@@ -14,6 +14,7 @@ type config struct {
 	Shared    string // the shared data folder
 	Out       string // where the layers go
 	Waypoints string // the schematic corridor waypoints CSV
+	Labels    string // the labels of the lines their source calls "Other"
 	Countries string // if set, write the country table here and stop
 }
 
@@ -45,6 +46,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.Shared, "shared", "../shared/data", "the shared data folder")
 	fs.StringVar(&cfg.Out, "out", "geodata/sample/layers", "output folder for the sample layers")
 	fs.StringVar(&cfg.Waypoints, "waypoints", "geodata/sample/source/schematic_waypoints.csv", "waypoints of the schematic corridors")
+	fs.StringVar(&cfg.Labels, "labels", "geodata/sample/source/route_labels.csv", "descriptive names of the corridors outside the MMP route taxonomy")
 	fs.StringVar(&cfg.Countries, "countries", "", "write the country bounding-box table to this file (geodata/mmp/countries.csv) and stop")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err

@@ -35,9 +35,22 @@ const (
 	codeSchematic   = "schematic"        // flagged: a corridor drawn through waypoints, not traced
 )
 
+// Route names and dates.
+const (
+	routeOther = "Other" // giocopp's name for a line outside the MMP taxonomy, kept for route filters
+	// frontexValidFrom and frontexValidTo bound the year the Frontex lines
+	// describe: they were drawn in December 2015 from Frontex FRAN data of
+	// 2015, before the Balkan corridor closed and the EU–Turkey statement
+	// (both March 2016) changed the Eastern Mediterranean and Balkan routes.
+	frontexValidFrom, frontexValidTo = "2015-01-01", "2015-12-31"
+	// seaRadiusKm is the sea_radius_km of the traced and Frontex lines
+	// that cross the sea; the waypoints CSV header gives the reasons.
+	seaRadiusKm = 75.0
+)
+
 // routeInput is what the routes layer is built from.
 type routeInput struct {
-	giocopp, frontex, waypoints, land string
+	giocopp, frontex, waypoints, labels, land string
 }
 
 // corridorCheck is how well a schematic corridor matches the incidents
@@ -55,7 +68,8 @@ type routeBuilder struct {
 	report   geodata.Report
 	log      *issueLog
 	land     *landMask
-	regions  map[string]string // MMP route → most frequent incident region
+	regions  map[string]string    // MMP route → most frequent incident region
+	labels   map[string]lineLabel // giocopp "Other" line id → its name
 }
 
 func buildRoutes(in routeInput, incidents []*geojson.Feature) (built, []corridorCheck, error) {
@@ -63,7 +77,11 @@ func buildRoutes(in routeInput, incidents []*geojson.Feature) (built, []corridor
 	if err != nil {
 		return built{}, nil, err
 	}
-	b := &routeBuilder{land: land, regions: incidentRegions(incidents)}
+	labels, err := readLineLabels(in.labels)
+	if err != nil {
+		return built{}, nil, err
+	}
+	b := &routeBuilder{land: land, regions: incidentRegions(incidents), labels: labels}
 	b.log = newIssueLog(&b.report, 200)
 	if err := b.readGiocopp(in.giocopp); err != nil {
 		return built{}, nil, err
@@ -75,22 +93,37 @@ func buildRoutes(in routeInput, incidents []*geojson.Feature) (built, []corridor
 	if err != nil {
 		return built{}, nil, err
 	}
+	setValidFrom(b.features, incidents)
 	layer := geodata.Layer{
 		Meta: geodata.Meta{
 			ID:    "routes",
 			Kind:  geodata.KindRoute,
 			Title: "Migration routes",
-			Description: "Corridors of the main migration routes, named after the IOM Missing Migrants Project route " +
-				"taxonomy. Mediterranean, Atlantic, Channel and Balkan corridors are traced (giocopp, from the IOM DTM " +
-				"route overview) or schematic (Frontex 2015). The US-Mexico border, Afghanistan to Iran, Sahara, Eastern " +
-				"Route and Darien corridors have no public geometry: they are schematic, drawn through named waypoints, and " +
-				"marked approximate. No line is a surveyed track; each shows which places a route links.",
+			Description: "Corridors of the main migration routes. name is the IOM Missing Migrants Project route (route filters " +
+				"match it), or \"Other\" for a line outside that taxonomy; label is a descriptive name, e.g. \"Niger–Libya " +
+				"(Agadez–Tripoli)\". Mediterranean, Atlantic and Channel corridors are traced by hand (giocopp, from the IOM DTM " +
+				"route overview); the Frontex lines (2015) are schematic and valid_to 2015-12-31. The other corridors (the Americas " +
+				"from the Darién through Central America and Mexico, with the La Bestia railways, to the US border; the Caribbean " +
+				"crossings; Afghanistan to Iran; Iran and Syria to Türkiye and Türkiye to Europe; Belarus to the EU; the Western " +
+				"Balkans since 2016; the Sahara; the Eastern Route to Yemen and Saudi Arabia; the Bay of Bengal and Andaman Sea; " +
+				"Mayotte) have no public geometry: they are drawn through named waypoints. Every line is approximate: none is a " +
+				"surveyed track; each shows which places a route links. valid_from is the first year with an incident recorded " +
+				"within reach of the line; valid_to is null while the route is in use. Lines crossing the sea carry " +
+				"sea_radius_km (75): on their segments at sea, incidents that far from the line belong to it, because a boat in " +
+				"distress drifts 20-45 km a day (0.5-1 knot of current and wind) and is often adrift a day or two, wreck positions " +
+				"are reported coarsely, and open-sea corridors are ~150 km wide (Libya to Lampedusa); on land the default " +
+				"radius (25 km) applies.",
 			Sources: []geodata.Source{
 				{Name: "giocopp/Missing-Migrants-Count, route corridors", URL: "https://github.com/giocopp/Missing-Migrants-Count",
 					License: "CC BY 4.0", Attribution: "Route corridors: giocopp/Missing-Migrants-Count, traced from IOM DTM, CC BY 4.0"},
 				{Name: "Frontex migratory routes 2015, IFRC dashboard (SimonbJohnson/greece-15-migration-routes)",
 					URL: "https://github.com/SimonbJohnson/greece-15-migration-routes", License: "MIT",
 					Attribution: "Frontex routes 2015: SimonbJohnson/greece-15-migration-routes (IFRC), MIT"},
+				{Name: "IOM DTM flow-monitoring survey sites, Americas 2022-2023 (iom/gdidata, dtm_fms_americas)",
+					URL: "https://github.com/iom/gdidata", License: "MIT (package); IOM DTM terms apply",
+					Attribution: "Waypoints of the Americas corridors at IOM DTM flow-monitoring survey sites (IOM DTM, via iom/gdidata)"},
+				{Name: "Natural Earth 10m railroads (Mexico and Central America)", URL: "https://www.naturalearthdata.com/",
+					License: "Public domain", Attribution: "La Bestia corridors through stations of the Natural Earth railroads (public domain)"},
 				{Name: "RouteRisk schematic corridors (geodata/sample/source/schematic_waypoints.csv)",
 					License:     "Waypoint coordinates after GeoNames (CC BY 4.0) and OpenStreetMap (ODbL)",
 					Attribution: "Schematic corridors: RouteRisk, through places from GeoNames and © OpenStreetMap contributors"},
@@ -134,12 +167,20 @@ func incidentRegions(incidents []*geojson.Feature) map[string]string {
 }
 
 // routeProps fills the properties every route feature has.
+//
+// Every line is approximate: the traced ones are hand-digitised from a
+// schematic map, the Frontex and waypoint ones link places with straight
+// legs. valid_from is set later from the incidents (setValidFrom);
+// valid_to is null (the route is in use) unless the caller sets it.
 func (b *routeBuilder) routeProps(name string, mmpRoute bool, mode, source string) geojson.Properties {
 	p := geojson.Properties{
 		"name":        name,
+		"label":       name,
 		"mode":        mode,
-		"approximate": source == sourceSchematic,
+		"approximate": true,
 		"source":      source,
+		"valid_from":  nil,
+		"valid_to":    nil,
 	}
 	if mmpRoute {
 		p["taxonomy"] = "mmp"
@@ -203,6 +244,16 @@ func (b *routeBuilder) readGiocopp(path string) error {
 			props["flags"] = codeNoMMPRoute
 			b.issue(pos, id, "route", codeNoMMPRoute, geodata.Flagged,
 				"%s feature %d: route %q is not an MMP route; kept under that name", name, i+1, raw)
+			l, ok := b.labels[id]
+			if !ok {
+				return fmt.Errorf("%s feature %d (%s): line %q has no label; add it to the route labels CSV", name, i+1, id, raw)
+			}
+			props["label"] = l.label
+			if l.seaRadiusKm > 0 {
+				props["sea_radius_km"] = l.seaRadiusKm
+			}
+		} else if props["mode"] != "land" {
+			props["sea_radius_km"] = seaRadiusKm
 		}
 		b.add(id, ls, props)
 	}
@@ -243,6 +294,11 @@ func (b *routeBuilder) readFrontex(path string) error {
 		}
 		props := b.routeProps(route, isMMP, mode, sourceFrontex)
 		props["frontex_name"] = raw
+		props["label"] = raw + " (Frontex, 2015)"
+		props["valid_from"], props["valid_to"] = frontexValidFrom, frontexValidTo
+		if mode != "land" {
+			props["sea_radius_km"] = seaRadiusKm
+		}
 		switch {
 		case !isMMP:
 			props["flags"] = codeNoMMPRoute
@@ -289,6 +345,7 @@ func readCollection(path string) (*geojson.FeatureCollection, string, error) {
 type waypoint struct {
 	route, branch, place, mode string
 	order                      int
+	seaRadiusKm                float64 // 0 when the branch has none
 	p                          orb.Point
 }
 
@@ -297,6 +354,13 @@ type schematicLine struct {
 	route string
 	line  orb.LineString
 }
+
+// waypointFields is the column count of schematic_waypoints.csv: route,
+// branch, order, place, country, lon, lat, mode, sea_radius_km, note.
+const waypointFields = 10
+
+// maxSeaRadiusKm bounds sea_radius_km (the analysis's largest radius).
+const maxSeaRadiusKm = 200
 
 // readWaypoints builds the schematic corridors: one LineString per route
 // branch through its waypoints in order.
@@ -308,10 +372,10 @@ func (b *routeBuilder) readWaypoints(path string) ([]schematicLine, error) {
 	defer f.Close()
 	r := csv.NewReader(f)
 	r.Comment = '#'
-	r.FieldsPerRecord = 9
+	r.FieldsPerRecord = waypointFields
 	rows, err := r.ReadAll()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w (columns: route, branch, order, place, country, lon, lat, mode, sea_radius_km, note)", path, err)
 	}
 	if len(rows) < 2 {
 		return nil, fmt.Errorf("%s: no waypoints", path)
@@ -327,19 +391,31 @@ func (b *routeBuilder) readWaypoints(path string) ([]schematicLine, error) {
 		if err1 != nil || err2 != nil || err3 != nil || lon < -180 || lon > 180 || lat < -90 || lat > 90 {
 			return nil, fmt.Errorf("%s row %d: order, lon or lat unreadable or out of range", path, line)
 		}
-		if canon, ok := mmp.CanonicalRoute(row[0]); !ok || canon != row[0] {
-			return nil, fmt.Errorf("%s row %d: %q is not an MMP route name", path, line, row[0])
+		if canon, ok := mmp.CanonicalRoute(row[0]); row[0] != routeOther && (!ok || canon != row[0]) {
+			return nil, fmt.Errorf("%s row %d: %q is not an MMP route name (or %q)", path, line, row[0], routeOther)
 		}
 		switch row[7] {
 		case "desert", "jungle", "land", "sea", "mixed":
 		default:
 			return nil, fmt.Errorf("%s row %d: mode %q is not desert, jungle, land, sea or mixed", path, line, row[7])
 		}
+		sea := 0.0
+		if row[8] != "" {
+			v, err := strconv.ParseFloat(row[8], 64)
+			if err != nil || v <= 0 || v > maxSeaRadiusKm || math.IsNaN(v) {
+				return nil, fmt.Errorf("%s row %d: sea_radius_km %q is not a number of km in (0, %d]", path, line, row[8], maxSeaRadiusKm)
+			}
+			if row[7] != "sea" && row[7] != "mixed" {
+				return nil, fmt.Errorf("%s row %d: sea_radius_km is set on a %s branch; only sea and mixed branches cross the sea", path, line, row[7])
+			}
+			sea = v
+		}
 		k := key{row[0], row[1]}
 		if _, seen := branches[k]; !seen {
 			order = append(order, k)
 		}
-		branches[k] = append(branches[k], waypoint{route: row[0], branch: row[1], place: row[3], mode: row[7], order: n, p: orb.Point{lon, lat}})
+		branches[k] = append(branches[k], waypoint{route: row[0], branch: row[1], place: row[3], mode: row[7], order: n,
+			seaRadiusKm: sea, p: orb.Point{lon, lat}})
 	}
 	var lines []schematicLine
 	for _, k := range order {
@@ -350,8 +426,8 @@ func (b *routeBuilder) readWaypoints(path string) ([]schematicLine, error) {
 		var ls orb.LineString
 		var places []string
 		for i, w := range wps {
-			if w.order != i+1 || w.mode != wps[0].mode {
-				return nil, fmt.Errorf("%s: %s / %s: waypoints must be numbered 1, 2, … and share one mode", path, k.route, k.branch)
+			if w.order != i+1 || w.mode != wps[0].mode || w.seaRadiusKm != wps[0].seaRadiusKm {
+				return nil, fmt.Errorf("%s: %s / %s: waypoints must be numbered 1, 2, … and share one mode and sea_radius_km", path, k.route, k.branch)
 			}
 			ls = append(ls, w.p)
 			places = append(places, w.place)
@@ -359,16 +435,131 @@ func (b *routeBuilder) readWaypoints(path string) ([]schematicLine, error) {
 		if !validLine(ls) {
 			return nil, fmt.Errorf("%s: %s / %s has fewer than two waypoints", path, k.route, k.branch)
 		}
-		props := b.routeProps(k.route, true, wps[0].mode, sourceSchematic)
+		isMMP := k.route != routeOther
+		props := b.routeProps(k.route, isMMP, wps[0].mode, sourceSchematic)
 		props["branch"] = k.branch
+		props["label"] = branchLabel(k.branch, places[0], places[len(places)-1])
 		props["waypoints"] = strings.Join(places, " – ")
 		props["flags"] = codeSchematic
+		if wps[0].seaRadiusKm > 0 {
+			props["sea_radius_km"] = wps[0].seaRadiusKm
+		}
 		b.issue(pos, id, "geometry", codeSchematic, geodata.Flagged,
 			"%s (%s) has no public geometry; drawn through %d waypoints", k.route, k.branch, len(wps))
+		if !isMMP {
+			props["flags"] = codeSchematic + "," + codeNoMMPRoute
+			b.issue(pos, id, "route", codeNoMMPRoute, geodata.Flagged,
+				"%s (%s): the MMP taxonomy has no route for this corridor; named %q, labelled %q", k.route, k.branch, k.route, props["label"])
+		}
 		b.add(id, ls, props)
 		lines = append(lines, schematicLine{route: k.route, line: ls})
 	}
 	return lines, nil
+}
+
+// branchLabel names a schematic line after its branch and its end places,
+// e.g. "Niger–Libya (Agadez–Tripoli)": " - " becomes an en dash, and a
+// place keeps its first name ("Ciudad Juarez / El Paso" → "Ciudad Juarez",
+// "Sanchez (Samana Bay)" → "Sanchez"); a branch ending in a parenthesis
+// takes the places inside it.
+func branchLabel(branch, first, last string) string {
+	short := func(place string) string {
+		if i := strings.IndexAny(place, "/("); i > 0 {
+			place = place[:i]
+		}
+		return strings.TrimSpace(place)
+	}
+	name := strings.ReplaceAll(branch, " - ", "–")
+	a, z := short(first), short(last)
+	switch {
+	case strings.Contains(name, a) && strings.Contains(name, z):
+		return name
+	case strings.HasSuffix(name, ")"): // "Tapachula–Mexico City (La Bestia: Tapachula–Huehuetoca)"
+		return strings.TrimSuffix(name, ")") + ": " + a + "–" + z + ")"
+	}
+	return name + " (" + a + "–" + z + ")"
+}
+
+// lineLabel is the descriptive name of a line its source calls "Other".
+type lineLabel struct {
+	label       string
+	seaRadiusKm float64 // 0 unless the line crosses open sea
+}
+
+// readLineLabels reads the labels CSV: id,label,sea_radius_km,note.
+func readLineLabels(path string) (map[string]lineLabel, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.Comment = '#'
+	r.FieldsPerRecord = 4
+	rows, err := r.ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w (columns: id, label, sea_radius_km, note)", path, err)
+	}
+	out := map[string]lineLabel{}
+	for i, row := range rows {
+		if i == 0 {
+			continue // header
+		}
+		l := lineLabel{label: strings.TrimSpace(row[1])}
+		if row[2] != "" {
+			v, err := strconv.ParseFloat(row[2], 64)
+			if err != nil || v <= 0 || v > maxSeaRadiusKm {
+				return nil, fmt.Errorf("%s row %d: sea_radius_km %q is not a number of km in (0, %d]", path, i+1, row[2], maxSeaRadiusKm)
+			}
+			l.seaRadiusKm = v
+		}
+		if row[0] == "" || l.label == "" || l.label == routeOther {
+			return nil, fmt.Errorf("%s row %d: give a line id and a descriptive label", path, i+1)
+		}
+		if _, dup := out[row[0]]; dup {
+			return nil, fmt.Errorf("%s row %d: line %s is listed twice", path, i+1, row[0])
+		}
+		out[row[0]] = l
+	}
+	return out, nil
+}
+
+// setValidFrom sets the valid_from of each line its source does not date
+// to 1 January of the first year with an incident recorded within reach
+// of it: within its sea_radius_km (or 25 km) and, for a line named after
+// an MMP route, filed under that route. A line with no such incident
+// keeps valid_from null.
+func setValidFrom(lines, incidents []*geojson.Feature) {
+	for _, f := range lines {
+		ls, ok := f.Geometry.(orb.LineString)
+		if !ok || f.Properties["valid_from"] != nil {
+			continue
+		}
+		name, _ := f.Properties["name"].(string)
+		mmpRoute := f.Properties["taxonomy"] == "mmp"
+		reach := reachDefaultKm
+		if v, ok := f.Properties["sea_radius_km"].(float64); ok && v > reach {
+			reach = v
+		}
+		box := ls.Bound().Pad(reach / 111.0 / math.Max(0.2, math.Cos(math.Max(math.Abs(ls.Bound().Min[1]), math.Abs(ls.Bound().Max[1]))*math.Pi/180)))
+		first := ""
+		for _, inc := range incidents {
+			date, _ := inc.Properties["date"].(string)
+			p, ok := inc.Geometry.(orb.Point)
+			if len(date) < 4 || !ok || (first != "" && date[:4] >= first) || !box.Contains(p) {
+				continue
+			}
+			if route, _ := inc.Properties["route"].(string); mmpRoute && mmp.CurrentRoute(route) != mmp.CurrentRoute(name) {
+				continue
+			}
+			if greatCircleToLineKm(p, ls) <= reach {
+				first = date[:4]
+			}
+		}
+		if first != "" {
+			f.Properties["valid_from"] = first + "-01-01"
+		}
+	}
 }
 
 // slug makes an id part: lower-case letters and digits, other runs as "-".
@@ -395,6 +586,9 @@ func checkCorridors(lines []schematicLine, incidents []*geojson.Feature) []corri
 	byRoute := map[string][]orb.LineString{}
 	var routes []string
 	for _, l := range lines {
+		if l.route == routeOther {
+			continue // no MMP route to compare with
+		}
 		if byRoute[l.route] == nil {
 			routes = append(routes, l.route)
 		}

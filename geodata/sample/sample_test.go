@@ -164,11 +164,34 @@ func TestRoutes(t *testing.T) {
 		default:
 			t.Errorf("%v: mode %v", f.ID, p["mode"])
 		}
-		isSchematic := p["source"] == "RouteRisk schematic (waypoints)"
-		if p["approximate"] != isSchematic {
-			t.Errorf("%v (%s): approximate = %v; only schematic corridors are marked approximate", f.ID, name, p["approximate"])
+		if p["approximate"] != true {
+			t.Errorf("%v (%s): approximate = %v; no line is a surveyed track", f.ID, name, p["approximate"])
 		}
-		if isSchematic {
+		if label, _ := p["label"].(string); label == "" || label == "Other" {
+			t.Errorf("%v (%s): label %q; every line needs a descriptive label", f.ID, name, label)
+		}
+		for _, k := range []string{"valid_from", "valid_to"} {
+			v, present := p[k]
+			if !present {
+				t.Errorf("%v: no %s", f.ID, k)
+			} else if s, ok := v.(string); v != nil && (!ok || len(s) != 10 || s[4] != '-' || s[7] != '-') {
+				t.Errorf("%v: %s = %#v, want YYYY-MM-DD or null", f.ID, k, v)
+			}
+		}
+		if r, ok := p["sea_radius_km"]; ok {
+			if km, isNum := r.(float64); !isNum || km < 25 || km > 200 || p["mode"] == "land" || p["mode"] == "desert" {
+				t.Errorf("%v (%s, %v): sea_radius_km %v", f.ID, name, p["mode"], r)
+			}
+		}
+		if p["source"] == "Frontex routes 2015 (IFRC dashboard)" && (p["valid_from"] != "2015-01-01" || p["valid_to"] != "2015-12-31") {
+			t.Errorf("%v: a Frontex 2015 line is valid %v to %v", f.ID, p["valid_from"], p["valid_to"])
+		}
+		if from, ok := p["valid_from"].(string); ok {
+			if to, ok := p["valid_to"].(string); ok && to < from {
+				t.Errorf("%v: valid_from %s after valid_to %s", f.ID, from, to)
+			}
+		}
+		if p["source"] == "RouteRisk schematic (waypoints)" {
 			schematic[name] = true
 		} else {
 			traced[name] = true
@@ -177,7 +200,9 @@ func TestRoutes(t *testing.T) {
 			}
 		}
 	}
-	for _, r := range []string{"US-Mexico border crossing", "Afghanistan to Iran", "Sahara Desert crossing", "Eastern Route to/from EHOA", "Darien"} {
+	for _, r := range []string{"US-Mexico border crossing", "Afghanistan to Iran", "Sahara Desert crossing", "Eastern Route to/from EHOA", "Darien",
+		"Bay of Bengal/Andaman Sea", "Naf River crossing", "Türkiye-Europe land route", "Iran to Türkiye", "Syria to Türkiye", "Belarus-EU border",
+		"Caribbean to US", "Dominican Republic to Puerto Rico", "Haiti to Dominican Republic", "Venezuela to Caribbean", "Western Balkans", "Other"} {
 		if !schematic[r] {
 			t.Errorf("no schematic corridor for %s", r)
 		}
