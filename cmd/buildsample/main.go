@@ -15,6 +15,7 @@ type config struct {
 	Out       string // where the layers go
 	Waypoints string // the schematic corridor waypoints CSV
 	Countries string // if set, write the country table here and stop
+	Places    string // if set, write the place index asset here
 }
 
 func main() {
@@ -45,6 +46,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.Shared, "shared", "../shared/data", "the shared data folder")
 	fs.StringVar(&cfg.Out, "out", "geodata/sample/layers", "output folder for the sample layers")
 	fs.StringVar(&cfg.Waypoints, "waypoints", "geodata/sample/source/schematic_waypoints.csv", "waypoints of the schematic corridors")
+	fs.StringVar(&cfg.Places, "places", "geodata/places/data/places.tsv.gz", "output file of the place index asset (empty: skip)")
 	fs.StringVar(&cfg.Countries, "countries", "", "write the country bounding-box table to this file (geodata/mmp/countries.csv) and stop")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -84,6 +86,11 @@ func run(cfg config, log io.Writer) error {
 			return fmt.Errorf("%s: %w", l.layer.Meta.ID, err)
 		}
 		fmt.Fprintf(log, "%-9s %s\n", l.layer.Meta.ID, summary(l))
+	}
+	if cfg.Places != "" {
+		if err := runPlaces(cfg, log); err != nil {
+			return fmt.Errorf("places: %w", err)
+		}
 	}
 	return nil
 }
