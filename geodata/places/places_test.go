@@ -221,8 +221,8 @@ func TestNearest(t *testing.T) {
 func TestNearestMatchesBruteForce(t *testing.T) {
 	ix := Default()
 	var pts [][2]float64
-	for lon := -179.9; lon < 180; lon += 17.3 {
-		for lat := -89.5; lat < 90; lat += 7.1 {
+	for lon := -179.9; lon < 180; lon += 19.3 {
+		for lat := -89.5; lat < 90; lat += 9.1 {
 			pts = append(pts, [2]float64{lon, lat})
 		}
 	}
@@ -236,7 +236,7 @@ func TestNearestMatchesBruteForce(t *testing.T) {
 				wantI, wantD = i, d
 			}
 		}
-		for _, maxKm := range []float64{50, 400, 3000} {
+		for _, maxKm := range []float64{50, 400, 2000} {
 			p, d, ok := ix.Nearest(q[0], q[1], maxKm)
 			if wantD > maxKm {
 				if ok {
