@@ -140,6 +140,7 @@ func New(o Options) *echo.Echo {
 		"/render.svg":               h.renderSVG,
 		"/embed":                    h.embedClaimsJSON,
 		"/vocabulary":               h.vocabulary,
+		"/places":                   h.placesSearch,
 	} {
 		if strings.HasPrefix(path, "/layers/:id/features") {
 			e.Match(read, "/api/v1"+path, handler, cors, h.auditReads)

@@ -6,6 +6,11 @@
 //
 //	go run ./cmd/buildsample -shared ../shared/data -out geodata/sample/layers
 //
+// It also writes the place index asset, geodata/places/data/places.tsv.gz
+// (-places; empty to skip): GeoNames places (gazetteer/), Natural Earth
+// ports and sea areas (context/) and country names and outlines
+// (basemap/), see places.go.
+//
 // The output is deterministic: the same input gives byte-identical files.
 // With -countries it instead regenerates geodata/mmp/countries.csv, the
 // country bounding boxes the MMP importer uses to catch swapped

@@ -16,6 +16,7 @@ type config struct {
 	Waypoints string // the schematic corridor waypoints CSV
 	Labels    string // the labels of the lines their source calls "Other"
 	Countries string // if set, write the country table here and stop
+	Places    string // if set, write the place index asset here
 }
 
 func main() {
@@ -47,6 +48,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.Out, "out", "geodata/sample/layers", "output folder for the sample layers")
 	fs.StringVar(&cfg.Waypoints, "waypoints", "geodata/sample/source/schematic_waypoints.csv", "waypoints of the schematic corridors")
 	fs.StringVar(&cfg.Labels, "labels", "geodata/sample/source/route_labels.csv", "descriptive names of the corridors outside the MMP route taxonomy")
+	fs.StringVar(&cfg.Places, "places", "geodata/places/data/places.tsv.gz", "output file of the place index asset (empty: skip)")
 	fs.StringVar(&cfg.Countries, "countries", "", "write the country bounding-box table to this file (geodata/mmp/countries.csv) and stop")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -86,6 +88,11 @@ func run(cfg config, log io.Writer) error {
 			return fmt.Errorf("%s: %w", l.layer.Meta.ID, err)
 		}
 		fmt.Fprintf(log, "%-9s %s\n", l.layer.Meta.ID, summary(l))
+	}
+	if cfg.Places != "" {
+		if err := runPlaces(cfg, log); err != nil {
+			return fmt.Errorf("places: %w", err)
+		}
 	}
 	return nil
 }
