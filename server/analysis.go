@@ -44,6 +44,30 @@ func (h *handlers) riskSegments(c echo.Context) error {
 	return web.SendCached(c, res, web.ContentGeoJSON)
 }
 
+// riskBacktest answers how well risk before split= foretold the dead and
+// missing recorded from then on.
+func (h *handlers) riskBacktest(c echo.Context) error {
+	res, err := h.uc.Analysis.Backtest(c.Request().Context(), analysis.BacktestRequest{
+		View: web.View(c), Params: c.QueryParams(), IfNoneMatch: c.Request().Header.Get("If-None-Match"),
+	})
+	if err != nil {
+		return err
+	}
+	return web.SendCached(c, res, echo.MIMEApplicationJSON)
+}
+
+// riskRoutes answers dead and missing per 1,000 crossings by route for
+// year= or datetime=.
+func (h *handlers) riskRoutes(c echo.Context) error {
+	res, err := h.uc.Analysis.Routes(c.Request().Context(), analysis.RoutesRequest{
+		View: web.View(c), Params: c.QueryParams(), IfNoneMatch: c.Request().Header.Get("If-None-Match"),
+	})
+	if err != nil {
+		return err
+	}
+	return web.SendCached(c, res, echo.MIMEApplicationJSON)
+}
+
 // riskSegment explains one route segment: the incidents counted for it,
 // their tally by year and its nearest services.
 func (h *handlers) riskSegment(c echo.Context) error {

@@ -20,7 +20,7 @@ import (
 )
 
 // benchApp serves the bundled layers (all ~17.8k incidents) with the given cache.
-func benchApp(b *testing.B, c answers.Cache) *echo.Echo {
+func benchApp(b testing.TB, c answers.Cache) *echo.Echo {
 	b.Helper()
 	bundled, err := sample.Layers()
 	if err != nil {

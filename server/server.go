@@ -136,6 +136,8 @@ func New(o Options) *echo.Echo {
 		"/risk/segments":            h.riskSegments,
 		"/risk/segments/:id":        h.riskSegment,
 		"/risk/priorities":          h.riskPriorities,
+		"/risk/backtest":            h.riskBacktest,
+		"/risk/routes":              h.riskRoutes,
 		"/render.png":               h.renderPNG,
 		"/render.svg":               h.renderSVG,
 		"/embed":                    h.embedClaimsJSON,

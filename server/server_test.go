@@ -495,7 +495,7 @@ func TestRiskSegmentsAndPriorities(t *testing.T) {
 		t.Errorf("CSV content type %q", ct)
 	}
 	lines := strings.Split(strings.TrimSpace(csvResp.Body.String()), "\n")
-	if len(lines) != 3 || !strings.HasPrefix(lines[0], "rank,id,route,location,") || !strings.HasPrefix(lines[1], "1,") {
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "rank,id,route,label,place,location,") || !strings.HasPrefix(lines[1], "1,") {
 		t.Errorf("CSV:\n%s", csvResp.Body)
 	}
 	for target, status := range map[string]int{

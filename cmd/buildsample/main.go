@@ -17,6 +17,8 @@ type config struct {
 	Labels    string // the labels of the lines their source calls "Other"
 	Countries string // if set, write the country table here and stop
 	Places    string // if set, write the place index asset here
+	Sea       string // where the sea and land assets of package sea go
+	Exposure  string // where the crossing counts of package exposure go
 }
 
 func main() {
@@ -49,6 +51,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.Waypoints, "waypoints", "geodata/sample/source/schematic_waypoints.csv", "waypoints of the schematic corridors")
 	fs.StringVar(&cfg.Labels, "labels", "geodata/sample/source/route_labels.csv", "descriptive names of the corridors outside the MMP route taxonomy")
 	fs.StringVar(&cfg.Places, "places", "geodata/places/data/places.tsv.gz", "output file of the place index asset (empty: skip)")
+	fs.StringVar(&cfg.Exposure, "exposure", "geodata/exposure/data", "output folder for the crossing counts of package geodata/exposure")
+	fs.StringVar(&cfg.Sea, "sea", "geodata/sea/data", "output folder for the land and search-and-rescue assets of package geodata/sea")
 	fs.StringVar(&cfg.Countries, "countries", "", "write the country bounding-box table to this file (geodata/mmp/countries.csv) and stop")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -75,6 +79,12 @@ func run(cfg config, log io.Writer) error {
 		}
 		fmt.Fprintf(log, "countries: %d bounding boxes written to %s\n", len(rows), cfg.Countries)
 		return nil
+	}
+	if err := writeSeaAssets(cfg.Shared, cfg.Sea); err != nil {
+		return err
+	}
+	if err := writeExposure(cfg.Shared, cfg.Exposure); err != nil {
+		return err
 	}
 	layers, err := buildLayers(cfg, log)
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
-	"github.com/routerisk/routerisk/geodata/topojson"
+	"github.com/routerisk/routerisk/geodata/sea"
 )
 
 // Reach rule: an incident is within reach of a route when it lies within a
@@ -71,77 +71,18 @@ func greatCircleToLineKm(p orb.Point, ls orb.LineString) float64 {
 	return best
 }
 
-// landIndex answers whether a point is on land, from the rings of a land
-// polygon, by counting the ring edges a ray eastwards from the point
-// crosses (even-odd, so holes count). Edges are bucketed by latitude band
-// so that a query reads only the edges that can cross its ray.
-type landIndex struct {
-	bands [][][2]orb.Point // bands[i]: the edges whose latitude range meets band i
-}
-
-// landBandDeg is the height of a latitude band of the land index.
-const landBandDeg = 0.1
-
-func landBand(lat float64) int {
-	return max(0, min(int((lat+90)/landBandDeg), int(180/landBandDeg)-1))
-}
-
 // loadLandIndex reads the "land" object of a world-atlas TopoJSON file
 // (Natural Earth land, e.g. world-atlas_land-10m.topojson).
-func loadLandIndex(path string) (*landIndex, error) {
+func loadLandIndex(path string) (*sea.LandIndex, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	fc, err := topojson.DecodeObject(data, "land")
+	l, err := sea.LoadLand(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	idx := &landIndex{bands: make([][][2]orb.Point, int(180/landBandDeg))}
-	addRing := func(r orb.Ring) {
-		for i := 1; i < len(r); i++ {
-			a, b := r[i-1], r[i]
-			lo, hi := landBand(math.Min(a[1], b[1])), landBand(math.Max(a[1], b[1]))
-			for k := lo; k <= hi; k++ {
-				idx.bands[k] = append(idx.bands[k], [2]orb.Point{a, b})
-			}
-		}
-	}
-	n := 0
-	for _, f := range fc.Features {
-		var polys []orb.Polygon
-		switch g := f.Geometry.(type) {
-		case orb.Polygon:
-			polys = []orb.Polygon{g}
-		case orb.MultiPolygon:
-			polys = g
-		}
-		for _, poly := range polys {
-			for _, r := range poly {
-				addRing(r)
-				n++
-			}
-		}
-	}
-	if n == 0 {
-		return nil, fmt.Errorf("%s: the land object has no polygons", path)
-	}
-	return idx, nil
-}
-
-// onLand reports whether p lies inside the land polygon.
-func (l *landIndex) onLand(p orb.Point) bool {
-	inside := false
-	for _, e := range l.bands[landBand(p[1])] {
-		a, b := e[0], e[1]
-		if (a[1] > p[1]) == (b[1] > p[1]) {
-			continue
-		}
-		if x := a[0] + (p[1]-a[1])/(b[1]-a[1])*(b[0]-a[0]); x > p[0] {
-			inside = !inside
-		}
-	}
-	return inside
+	return l, nil
 }
 
 // reachPiece is one segment of a route line with the radius that applies
@@ -189,7 +130,7 @@ func ratio(a, b float64) float64 {
 // and missing of the incidents within reach of some segment. It also
 // measures the plain 25 and 50 km shares and clusters what is out of
 // reach.
-func measureReach(routes, incidents []*geojson.Feature, land *landIndex) reachStats {
+func measureReach(routes, incidents []*geojson.Feature, land *sea.LandIndex) reachStats {
 	var pieces []reachPiece
 	var st reachStats
 	for _, f := range routes {
@@ -208,7 +149,7 @@ func measureReach(routes, incidents []*geojson.Feature, land *landIndex) reachSt
 				next := slerp(va, vb, t)
 				mid := slerp(va, vb, (float64(k)-0.5)/float64(n))
 				p := reachPiece{a: prev, b: next, radius: reachDefaultKm}
-				if seaKm > 0 && land != nil && !land.onLand(toPoint(mid)) {
+				if seaKm > 0 && land != nil && !land.OnLand(toPoint(mid)) {
 					p.sea = true
 					p.radius = math.Max(seaKm, reachDefaultKm)
 					st.seaPieces++

@@ -10,6 +10,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+	"github.com/routerisk/routerisk/geodata/sea"
 	"github.com/routerisk/routerisk/internal/testenv"
 )
 
@@ -55,7 +56,7 @@ func TestSlerpEnds(t *testing.T) {
 	}
 }
 
-func landForTest(t *testing.T) *landIndex {
+func landForTest(t *testing.T) *sea.LandIndex {
 	t.Helper()
 	land, err := loadLandIndex(testenv.SharedData(t, "basemap", "world-atlas_land-10m.topojson"))
 	if err != nil {
@@ -83,7 +84,7 @@ func TestLandIndex(t *testing.T) {
 		{"Caspian Sea (inland, not ocean)", orb.Point{51.0, 42.0}, false},
 	}
 	for _, tc := range tests {
-		if got := land.onLand(tc.p); got != tc.want {
+		if got := land.OnLand(tc.p); got != tc.want {
 			t.Errorf("%s %v: onLand = %v, want %v", tc.name, tc.p, got, tc.want)
 		}
 	}

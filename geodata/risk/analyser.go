@@ -9,9 +9,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/sea"
 	"github.com/routerisk/routerisk/geodata/workers"
 )
 
@@ -24,6 +26,7 @@ type Analyser struct {
 	names  []string // distinct route names, sorted
 	inc    incidents
 	svc    []services
+	atlas  *sea.Atlas // tells sea from land; nil when the bundled atlas cannot be read
 }
 
 // Stats counts what an Analyser holds.
@@ -43,6 +46,7 @@ type Stats struct {
 // not fit are left out (Stats counts them); none is modified.
 func NewAnalyser(routes, incidents, services []*geojson.Feature) *Analyser {
 	a := &Analyser{routes: newRoutes(routes)}
+	a.atlas, _ = sea.Default()
 	for _, r := range a.routes {
 		a.names = append(a.names, r.name)
 	}
@@ -80,6 +84,16 @@ func (a *Analyser) region(km float64) (box, bool) {
 		}
 	}
 	return b, has
+}
+
+// DataThrough returns the date of the latest dated incident given (near
+// a route or not), and false when none is dated: the day the record runs
+// to, the natural reference date of an analysis.
+func (a *Analyser) DataThrough() (time.Time, bool) {
+	if a.inc.maxDay == noDay {
+		return time.Time{}, false
+	}
+	return dayTime(a.inc.maxDay), true
 }
 
 // RouteNames returns the distinct names of the routes, sorted: the values
@@ -123,7 +137,16 @@ func (a *Analyser) analyse(ctx context.Context, p Params) (Result, *query, error
 	if err := p.Validate(); err != nil {
 		return Result{}, nil, err
 	}
-	var keep []bool
+	// Lines whose valid_to is before the reference date (a 2015 drawing of
+	// a route) are history, not current routes: they are left out.
+	validOn := dayOf(p.ReferenceDate)
+	if !p.validOn.IsZero() {
+		validOn = dayOf(p.validOn)
+	}
+	keep := make([]bool, len(a.routes))
+	for i, r := range a.routes {
+		keep[i] = r.validTo == noDay || r.validTo >= validOn
+	}
 	if len(p.Routes) > 0 {
 		for _, name := range p.Routes {
 			if _, found := slices.BinarySearch(a.names, name); !found {
@@ -131,9 +154,9 @@ func (a *Analyser) analyse(ctx context.Context, p Params) (Result, *query, error
 					"use one of: "+strings.Join(a.names, "; "))
 			}
 		}
-		keep = make([]bool, len(a.routes))
 		for i, r := range a.routes {
-			_, keep[i] = slices.BinarySearch(p.Routes, r.name)
+			_, named := slices.BinarySearch(p.Routes, r.name)
+			keep[i] = keep[i] && named
 		}
 	}
 	q := a.newQuery(p)
@@ -160,13 +183,14 @@ type query struct {
 	p    Params
 	cuts cutting
 
-	radius       float64 // radius_km as an angle
-	radius2      float64 // its square
-	sinR, cosR   float64
-	dayLo, dayHi int32     // incidents dated in [dayLo, dayHi] count (noDay is below every dayLo but noDay)
-	recency      []float64 // recency[age in days]
-	recUndated   float64   // recency of an undated incident
-	causeOK      []bool    // by position in incidents.causes
+	exact        reach      // how far exact incidents count
+	approx       reach      // how far approximate incidents are spread
+	approxScale  float64    // radius_km / the approximate reach: keeps an approximate incident's total weight
+	quality      [6]float64 // weight by source_quality (0: not given)
+	dayLo, dayHi int32      // incidents dated in [dayLo, dayHi] count (noDay is below every dayLo but noDay)
+	recency      []float64  // recency[age in days]
+	recUndated   float64    // recency of an undated incident
+	causeOK      []bool     // by position in incidents.causes
 	refDay       int32
 	years        float64
 
@@ -177,14 +201,48 @@ type query struct {
 	coverages  []Coverage // backing array of every segment's Coverage
 }
 
+// midpoint returns the point halfway along a polyline of unit vectors
+// (by angle), as longitude and latitude.
+func midpoint(verts []vec3) orb.Point {
+	total := 0.0
+	for j := 1; j < len(verts); j++ {
+		total += angle(verts[j-1], verts[j])
+	}
+	half := total / 2
+	for j := 1; j < len(verts); j++ {
+		t := angle(verts[j-1], verts[j])
+		if half <= t && t > 0 {
+			return slerp(verts[j-1], verts[j], t, half/t).lonLat()
+		}
+		half -= t
+	}
+	return verts[0].lonLat()
+}
+
+// reach is a distance within which incidents count, as the inner loops
+// compare against it.
+type reach struct {
+	angle, angle2 float64 // as an angle, and its square
+	sin, cos      float64 // of the angle
+}
+
+func newReach(km float64) reach {
+	a := km / EarthRadiusKm
+	return reach{angle: a, angle2: a * a, sin: math.Sin(a), cos: math.Cos(a)}
+}
+
 // maxRecencyTable bounds the recency table; older ages are computed.
 const maxRecencyTable = 1 << 16
 
 func (a *Analyser) newQuery(p Params) *query {
 	q := &query{ctx: context.Background(), a: a, p: p}
-	q.radius = p.RadiusKm / EarthRadiusKm
-	q.radius2 = q.radius * q.radius
-	q.sinR, q.cosR = math.Sin(q.radius), math.Cos(q.radius)
+	q.exact = newReach(p.RadiusKm)
+	approxKm := max(p.RadiusKm, p.ApproxRadiusKm)
+	q.approx = newReach(approxKm)
+	q.approxScale = p.RadiusKm / approxKm
+	for k := range q.quality {
+		q.quality[k] = QualityWeight(k, p.QualityFloor)
+	}
 	q.refDay = dayOf(p.ReferenceDate)
 	q.dayLo, q.dayHi = noDay, q.refDay
 	if p.Time != nil {
@@ -303,9 +361,10 @@ func (q *query) segment(i int, s *Segment, sc *scratch) {
 	c := q.cuts.cuts[i]
 	r := &q.a.routes[c.route]
 	*s = Segment{
-		RouteID: r.id, Route: r.name, Index: c.index,
+		RouteID: r.id, Route: r.name, Label: r.label, Index: c.index,
 		StartKm: c.startKm, EndKm: c.endKm,
 		Geometry: q.cuts.ll[c.p0:c.p1:c.p1],
+		Setting:  sea.Land, RadiusKm: q.p.RadiusKm,
 	}
 	verts := q.cuts.v[c.p0:c.p1]
 	sc.arcs = sc.arcs[:0]
@@ -326,58 +385,89 @@ func (q *query) segment(i int, s *Segment, sc *scratch) {
 	}
 	capR := math.Sqrt(chordAsin2(h)) * (1 + 1e-12)
 	d := newDisc(centre, capR)
-	q.incidents(s, sc, d)
+	exact, approx, scale := q.exact, q.approx, q.approxScale
+	if q.a.atlas != nil {
+		mid := midpoint(verts)
+		s.Setting = q.a.atlas.SettingOf(mid)
+		if s.Setting == sea.Sea {
+			s.SRR = q.a.atlas.SRR(mid)
+			if r.seaRadiusKm > q.p.RadiusKm {
+				s.RadiusKm = r.seaRadiusKm
+				exact = newReach(r.seaRadiusKm)
+				wide := max(r.seaRadiusKm, q.p.ApproxRadiusKm)
+				approx, scale = newReach(wide), r.seaRadiusKm/wide
+			}
+		}
+	}
+	q.incidents(s, sc, d, exact, approx, scale)
 	q.coverage(i, s, sc, d)
 	sc.last = i
 }
 
-// incidents counts and weighs the incidents near the segment.
-func (q *query) incidents(s *Segment, sc *scratch, d disc) {
+// incidents counts and weighs the incidents near the segment: exact ones
+// within radius_km, approximate ones spread over the wider approximate
+// reach with their weight scaled to keep its total (doc.go).
+func (q *query) incidents(s *Segment, sc *scratch, d disc, exact, approx reach, scale float64) {
 	in := &q.a.inc
-	sc.spans = in.g.spans(d.box(q.radius), sc.spans[:0])
+	t := tally{last: noDay}
+	q.tallyGrid(&t, sc, d, &in.g, 0, exact, 1)
+	q.tallyGrid(&t, sc, d, &in.ga, in.nExact, approx, scale)
+	if l := s.LengthKm(); l > 0 {
+		s.Risk = t.sum * 100 / l
+	}
+	s.Class = ClassOf(s.Risk)
+	s.Incidents, s.Dead, s.Missing = t.n, t.dead, t.missing
+	if t.last != noDay {
+		s.LastIncident = dayTime(t.last)
+	}
+	if q.years > 0 {
+		s.IncidentsPerYear = float64(t.n) / q.years
+	}
+}
+
+// tally is what the incidents counted for one segment add up to.
+type tally struct {
+	sum, dead, missing float64
+	n                  int
+	last               int32
+}
+
+// tallyGrid adds the incidents of one grid (whose positions start at base
+// in incidents.rec) within r of the segment, each weight times scale.
+func (q *query) tallyGrid(t *tally, sc *scratch, d disc, g *grid, base int32, r reach, scale float64) {
+	in := &q.a.inc
+	sc.spans = g.spans(d.box(r.angle), sc.spans[:0])
 	arcs := sc.arcs
-	var sum, dead, missing float64
-	n, last := 0, int32(noDay)
 	for _, sp := range sc.spans {
-		for j, r := range in.rec[sp.lo:sp.hi] {
-			theta2, ok := nearer(arcs, r.pos, q.radius2, q.sinR, q.cosR)
+		lo := base + sp.lo
+		for j, rec := range in.rec[lo : base+sp.hi] {
+			theta2, ok := nearer(arcs, rec.pos, r.angle2, r.sin, r.cos)
 			if !ok {
 				continue
 			}
-			d := r.day
-			if d < q.dayLo || d > q.dayHi || !q.causeOK[r.cause] {
+			d := rec.day
+			if d < q.dayLo || d > q.dayHi || !q.causeOK[rec.cause] {
 				continue
 			}
-			rec := q.recUndated
+			w := q.recUndated
 			if d != noDay {
 				if age := int(q.refDay - d); age < len(q.recency) {
-					rec = q.recency[age]
+					w = q.recency[age]
 				} else {
-					rec = Recency(float64(age), q.p.HalfLifeDays)
+					w = Recency(float64(age), q.p.HalfLifeDays)
 				}
-				last = max(last, d)
+				t.last = max(t.last, d)
 			}
-			dd, mm := float64(r.dead), float64(r.missing)
-			w := Severity(dd, mm, q.p.NonFatalWeight) * rec * kernel(theta2, q.radius2)
-			sum += w
+			dd, mm := float64(rec.dead), float64(rec.missing)
+			w *= Capped(dd, mm, q.p.NonFatalWeight, q.p.SeverityCap) * q.quality[rec.quality] * kernel(theta2, r.angle2) * scale
+			t.sum += w
 			if sc.visit != nil {
-				sc.visit(int(sp.lo)+j, theta2, w)
+				sc.visit(int(lo)+j, theta2, w)
 			}
-			dead += dd
-			missing += mm
-			n++
+			t.dead += dd
+			t.missing += mm
+			t.n++
 		}
-	}
-	if l := s.LengthKm(); l > 0 {
-		s.Risk = sum * 100 / l
-	}
-	s.Class = ClassOf(s.Risk)
-	s.Incidents, s.Dead, s.Missing = n, dead, missing
-	if last != noDay {
-		s.LastIncident = dayTime(last)
-	}
-	if q.years > 0 {
-		s.IncidentsPerYear = float64(n) / q.years
 	}
 }
 

@@ -99,7 +99,7 @@ func BenchmarkCountAndSum2000(b *testing.B) {
 						h = max(h, 1-centre.dot(v))
 					}
 					segs[i] = Segment{StartKm: c.startKm, EndKm: c.endKm}
-					q.incidents(&segs[i], &sc, newDisc(centre, math.Sqrt(chordAsin2(h))*(1+1e-12)))
+					q.incidents(&segs[i], &sc, newDisc(centre, math.Sqrt(chordAsin2(h))*(1+1e-12)), q.exact, q.approx, q.approxScale)
 				}
 			}
 		})

@@ -85,17 +85,27 @@ func bruteForce(segs []Segment, incidents []*geojson.Feature, p Params) []bruteS
 	out := make([]bruteSegment, len(segs))
 	for i, s := range segs {
 		var sum float64
-		box := newNearBox(s.Geometry, p.RadiusKm)
+		// The segment's own radius: radius_km, or its route's
+		// sea_radius_km where it runs at sea.
+		radius := s.RadiusKm
+		wide := max(radius, p.ApproxRadiusKm)
+		box := newNearBox(s.Geometry, wide)
 		for _, ip := range points {
 			pt, f := ip.p, ip.f
 			if !box.may(pt) {
 				continue
 			}
+			// An approximate incident is spread over the wider radius,
+			// its weight scaled by radius / wider radius.
+			r, scale := radius, 1.0
+			if Approximate(f.Properties["geo_precision"]) {
+				r, scale = wide, radius/wide
+			}
 			d := segmentKm(s.Geometry, pt)
-			if d > p.RadiusKm+1e-6 {
+			if d > r+1e-6 {
 				continue
 			}
-			if math.Abs(d-p.RadiusKm) <= 1e-6 {
+			if math.Abs(d-r) <= 1e-6 {
 				out[i].boundary++
 				continue
 			}
@@ -110,8 +120,17 @@ func bruteForce(segs []Segment, incidents []*geojson.Feature, p Params) []bruteS
 				age = ref.Sub(oldest).Hours() / 24
 			}
 			dead, missing := geodata.Count(f.Properties["dead"]), geodata.Count(f.Properties["missing"])
-			u := d / p.RadiusKm
-			sum += Severity(dead, missing, p.NonFatalWeight) * math.Exp(-math.Ln2*age/p.HalfLifeDays) * (1 - u*u) * (1 - u*u)
+			severity := dead + missing
+			if severity == 0 {
+				severity = p.NonFatalWeight
+			}
+			severity = math.Min(severity, p.SeverityCap)
+			quality := 1.0
+			if q := geodata.Count(f.Properties["source_quality"]); q >= 1 && q <= 5 {
+				quality = p.QualityFloor + (1-p.QualityFloor)*(q-1)/4
+			}
+			u := d / r
+			sum += severity * quality * scale * math.Exp(-math.Ln2*age/p.HalfLifeDays) * (1 - u*u) * (1 - u*u)
 			out[i].incidents++
 			out[i].dead += dead
 			out[i].missing += missing

@@ -50,9 +50,26 @@
 //
 // # Weight and risk
 //
-// Each counted incident weighs severity × recency × kernel:
+// Each counted incident weighs severity × quality × recency × kernel
+// (docs/risk-validation.md gives the backtest that chose the defaults):
 //
-//   - severity = dead + missing. An incident that records no one dead and
+//   - quality = quality_floor + (1 − quality_floor) × (source_quality − 1) / 4:
+//     a record of MMP source quality 1 weighs quality_floor (default 0.25),
+//     one of quality 5 weighs 1; a record without a quality weighs 1.
+//   - an approximate incident (geo_precision other than exact: a
+//     whole-degree coordinate, or one shared by ten or more records) is
+//     spread over approx_radius_km (default 50, never less than the
+//     segment's radius) instead of the radius, its weight scaled by
+//     radius / approx_radius_km so that it adds about as much in all: it
+//     counts for every segment within that wider reach, and is no longer
+//     pinned to one stretch.
+//   - a segment at sea on a line with sea_radius_km counts incidents within
+//     that radius instead of radius_km (when larger): a boat in distress
+//     drifts and wrecks are reported coarsely; Segment.RadiusKm is the
+//     radius used.
+//   - severity = min(dead + missing, severity_cap): one record counts at
+//     most severity_cap (default 100) dead and missing, so that a single
+//     event cannot dominate a ranking. An incident that records no one dead and
 //     no one missing weighs nonfatal_weight instead (DefaultNonFatalWeight,
 //     0.5, bounds 0–1): it is evidence of danger on the route, but weighs
 //     less than any recorded death or disappearance. In the Missing
@@ -129,12 +146,20 @@
 //	radius_km        25          1–200     how far from a segment incidents count
 //	half_life_days   365         1–36500   age at which an incident weighs half
 //	reach_km         50          1–200     a service farther than this leaves a gap
-//	reference_date   today (UTC) 1900-01-01–2100-12-31, YYYY-MM-DD
+//	reference_date   today (UTC; the API: the last incident's date) 1900-01-01–2100-12-31
 //	datetime         all time    an RFC 3339 date, instant or interval (start/end, ".." open)
 //	routes           all         route names, one per occurrence (routes=A&routes=B)
 //	causes           all         cause categories, one per occurrence, of the seven of MMP
 //	nonfatal_weight  0.5         0–1       severity of an incident with no dead or missing
 //	stale_years      10          1–100     a service verified longer ago is stale
+//	quality_floor    0.25        0–1       weight of a source_quality 1 record (5 weighs 1)
+//	severity_cap     100         1–100000  most dead and missing one incident counts with
+//	approx_radius_km 50          1–200     how far an approximate incident is spread
+//
+// reference_date defaults, in the API, to the date of the last incident
+// (Analyser.DataThrough), so that an answer does not age with the
+// calendar. Route lines whose valid_to is before reference_date are left
+// out: they are history, not current routes.
 //
 // Any other parameter, a parameter given twice, or a value out of bounds is
 // an error naming the parameter and what it allows. Params.Key gives every

@@ -8,7 +8,10 @@ import (
 
 // SegmentFeatures returns every segment as a GeoJSON LineString feature,
 // with the segment id as feature id and these properties: id, route,
-// route_id, segment_index, start_km, end_km, length_km, risk, class (also
+// route_id, label (the route's descriptive name, else its name), setting
+// ("sea" or "land"), srr (the search-and-rescue region at sea, or null),
+// radius_km (only where the segment's radius differs from the request's),
+// segment_index, start_km, end_km, length_km, risk, class (also
 // as risk_class),
 // incidents, dead, missing, last_incident (YYYY-MM-DD, or null),
 // incidents_per_year, priority, rank (null when not ranked), gap_share
@@ -48,6 +51,9 @@ func segmentFeature(r *Result, s *Segment) *geojson.Feature {
 		"id":                 id,
 		"route":              s.Route,
 		"route_id":           s.RouteID,
+		"label":              s.Label,
+		"setting":            string(s.Setting),
+		"srr":                nil,
 		"segment_index":      s.Index,
 		"start_km":           s.StartKm,
 		"end_km":             s.EndKm,
@@ -63,6 +69,15 @@ func segmentFeature(r *Result, s *Segment) *geojson.Feature {
 		"priority":           s.Priority,
 		"rank":               nil,
 		"gap_share":          nil,
+	}
+	if s.Label == "" {
+		props["label"] = s.Route
+	}
+	if s.SRR != "" {
+		props["srr"] = s.SRR
+	}
+	if s.RadiusKm != r.Params.RadiusKm {
+		props["radius_km"] = s.RadiusKm
 	}
 	if !s.LastIncident.IsZero() {
 		props["last_incident"] = s.LastIncident.Format(time.DateOnly)

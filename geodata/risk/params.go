@@ -16,7 +16,7 @@ import (
 // MethodVersion numbers the method described in doc.go. It is part of
 // Params.Key, so a change to the method makes earlier cached results
 // unreachable.
-const MethodVersion = 1
+const MethodVersion = 2
 
 // Defaults and bounds of the parameters (each bound inclusive).
 const (
@@ -43,6 +43,18 @@ const (
 	MinNonFatalWeight = 0.0
 	MaxNonFatalWeight = 1.0
 
+	DefaultQualityFloor = 0.25
+	MinQualityFloor     = 0.0
+	MaxQualityFloor     = 1.0
+
+	DefaultSeverityCap = 100.0
+	MinSeverityCap     = 1.0
+	MaxSeverityCap     = 100000.0
+
+	DefaultApproxRadiusKm = 50.0
+	MinApproxRadiusKm     = 1.0
+	MaxApproxRadiusKm     = MaxRadiusKm
+
 	// MaxValues bounds the values of routes= and of causes=.
 	MaxValues = 100
 )
@@ -66,6 +78,11 @@ type Params struct {
 	Causes         []string          // causes: cause categories to count, sorted; nil for all
 	NonFatalWeight float64           // nonfatal_weight: severity of an incident with no dead or missing
 	StaleYears     int               // stale_years: a service last verified longer ago is stale
+	QualityFloor   float64           // quality_floor: weight of a source_quality 1 record (5 weighs 1)
+	SeverityCap    float64           // severity_cap: most dead and missing one incident counts with
+	ApproxRadiusKm float64           // approx_radius_km: how far an approximate incident is spread
+
+	validOn time.Time // if set, the day route validity is judged on instead of ReferenceDate (backtests)
 }
 
 // DefaultParams returns the defaults with today (its UTC date) as the
@@ -79,8 +96,14 @@ func DefaultParams(today time.Time) Params {
 		ReferenceDate:  dateOf(today),
 		NonFatalWeight: DefaultNonFatalWeight,
 		StaleYears:     DefaultStaleYears,
+		QualityFloor:   DefaultQualityFloor,
+		SeverityCap:    DefaultSeverityCap,
+		ApproxRadiusKm: DefaultApproxRadiusKm,
 	}
 }
+
+// DateOf returns t's UTC date at midnight, as reference_date is held.
+func DateOf(t time.Time) time.Time { return dateOf(t) }
 
 func dateOf(t time.Time) time.Time {
 	y, m, d := t.UTC().Date()
@@ -89,8 +112,8 @@ func dateOf(t time.Time) time.Time {
 
 // ParamNames lists the query parameters ParseParams reads, sorted.
 func ParamNames() []string {
-	return []string{"cause", "causes", "datetime", "half_life_days", "nonfatal_weight", "radius_km", "reach_km",
-		"reference_date", "route", "routes", "segment_km", "stale_years"}
+	return []string{"approx_radius_km", "cause", "causes", "datetime", "half_life_days", "nonfatal_weight", "quality_floor",
+		"radius_km", "reach_km", "reference_date", "route", "routes", "segment_km", "severity_cap", "stale_years"}
 }
 
 // ParseParams reads the analysis parameters from a query, with today's
@@ -153,6 +176,12 @@ func ParseParamsAt(v url.Values, now time.Time) (Params, error) {
 			p.NonFatalWeight, err = parseNumber(name, val, MinNonFatalWeight, MaxNonFatalWeight, "the weight of one dead or missing person")
 		case "stale_years":
 			p.StaleYears, err = parseWhole(name, val, MinStaleYears, MaxStaleYears, "years")
+		case "quality_floor":
+			p.QualityFloor, err = parseNumber(name, val, MinQualityFloor, MaxQualityFloor, "the weight of a record of source quality 1; quality 5 weighs 1")
+		case "severity_cap":
+			p.SeverityCap, err = parseNumber(name, val, MinSeverityCap, MaxSeverityCap, "dead and missing counted from one incident at most")
+		case "approx_radius_km":
+			p.ApproxRadiusKm, err = parseNumber(name, val, MinApproxRadiusKm, MaxApproxRadiusKm, "kilometres")
 		case "reference_date":
 			p.ReferenceDate, err = parseDate(name, val)
 		case "datetime":
@@ -308,6 +337,9 @@ func (p Params) Values() url.Values {
 	v.Set("reach_km", ftoa(p.ReachKm))
 	v.Set("nonfatal_weight", ftoa(p.NonFatalWeight))
 	v.Set("stale_years", strconv.Itoa(p.StaleYears))
+	v.Set("quality_floor", ftoa(p.QualityFloor))
+	v.Set("severity_cap", ftoa(p.SeverityCap))
+	v.Set("approx_radius_km", ftoa(p.ApproxRadiusKm))
 	v.Set("reference_date", p.ReferenceDate.Format(time.DateOnly))
 	if p.Time != nil {
 		v.Set("datetime", formatInterval(*p.Time))

@@ -18,14 +18,15 @@ func TestParseParamsDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Params{SegmentKm: 10, RadiusKm: 25, HalfLifeDays: 365, ReachKm: 50,
-		ReferenceDate: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC), NonFatalWeight: 0.5, StaleYears: 10}
+		ReferenceDate: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC), NonFatalWeight: 0.5, StaleYears: 10,
+		QualityFloor: 0.25, SeverityCap: 100, ApproxRadiusKm: 50}
 	if p.Key() != want.Key() || !p.ReferenceDate.Equal(want.ReferenceDate) || p.Time != nil || p.Routes != nil || p.Causes != nil {
 		t.Errorf("defaults %+v, want %+v", p, want)
 	}
 	if err := p.Validate(); err != nil {
 		t.Errorf("defaults do not validate: %v", err)
 	}
-	if got := p.Key(); got != "risk/v1?half_life_days=365&nonfatal_weight=0.5&radius_km=25&reach_km=50&reference_date=2026-11-27&segment_km=10&stale_years=10" {
+	if got := p.Key(); got != "risk/v2?approx_radius_km=50&half_life_days=365&nonfatal_weight=0.5&quality_floor=0.25&radius_km=25&reach_km=50&reference_date=2026-11-27&segment_km=10&severity_cap=100&stale_years=10" {
 		t.Errorf("Key = %s", got)
 	}
 }

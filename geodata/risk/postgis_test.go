@@ -83,7 +83,12 @@ func wkt(g orb.LineString) string {
 func TestPostGISCrossCheck(t *testing.T) {
 	url := requirePostGIS(t)
 	l := sampleLayers(t)
+	// PostGIS checks the geometry and the classic weight (severity ×
+	// recency × kernel): source-quality weights, the severity cap and the
+	// spreading of approximate incidents are checked by the brute-force
+	// comparison (crosscheck_test.go).
 	p := DefaultParams(sampleDate)
+	p.QualityFloor, p.SeverityCap, p.ApproxRadiusKm = 1, MaxSeverityCap, p.RadiusKm
 	p.Routes = checkedRoutes()
 	res, err := NewAnalyser(l.routes, l.incidents, l.services).Analyse(p)
 	if err != nil {
@@ -91,11 +96,11 @@ func TestPostGISCrossCheck(t *testing.T) {
 	}
 	var sql strings.Builder
 	sql.WriteString("BEGIN;\n")
-	sql.WriteString("CREATE TEMP TABLE seg (id int PRIMARY KEY, g geography(LineString, 4326)) ON COMMIT DROP;\n")
+	sql.WriteString("CREATE TEMP TABLE seg (id int PRIMARY KEY, g geography(LineString, 4326), r float8) ON COMMIT DROP;\n")
 	sql.WriteString("CREATE TEMP TABLE inc (id int PRIMARY KEY, g geography(Point, 4326), dead float8, missing float8, day date) ON COMMIT DROP;\n")
 	sql.WriteString("COPY seg FROM STDIN;\n")
 	for i, s := range res.Segments {
-		fmt.Fprintf(&sql, "%d\t%s\n", i, wkt(s.Geometry))
+		fmt.Fprintf(&sql, "%d\t%s\t%g\n", i, wkt(s.Geometry), s.RadiusKm*1000) // the segment's own radius (sea_radius_km at sea)
 	}
 	sql.WriteString("\\.\nCOPY inc FROM STDIN;\n")
 	for i, f := range l.incidents {
@@ -111,7 +116,6 @@ func TestPostGISCrossCheck(t *testing.T) {
 			strconv.FormatFloat(pt[0], 'g', -1, 64), strconv.FormatFloat(pt[1], 'g', -1, 64),
 			strconv.FormatFloat(geodata.Count(f.Properties["dead"]), 'g', -1, 64), strconv.FormatFloat(geodata.Count(f.Properties["missing"]), 'g', -1, 64), day)
 	}
-	r := p.RadiusKm * 1000
 	fmt.Fprintf(&sql, `\.
 CREATE INDEX ON inc USING gist (g);
 ANALYZE seg; ANALYZE inc;
@@ -125,18 +129,18 @@ ANALYZE w;
 SELECT 'timing', clock_timestamp();
 SELECT s.id, ST_Length(s.g, false) / 1000, ST_Length(s.g) / 1000,
        count(*) FILTER (WHERE x.sphere),
-       coalesce(sum(x.severity * x.recency * power(1 - power(x.d / %[1]g, 2), 2)) FILTER (WHERE x.sphere), 0),
+       coalesce(sum(x.severity * x.recency * power(1 - power(x.d / s.r, 2), 2)) FILTER (WHERE x.sphere), 0),
        count(*) FILTER (WHERE x.spheroid),
-       count(*) FILTER (WHERE abs(x.d - %[1]g) <= %[1]g * 0.005),
-       count(*) FILTER (WHERE abs(x.d - %[1]g) <= 0.001)
+       count(*) FILTER (WHERE abs(x.d - s.r) <= s.r * 0.005),
+       count(*) FILTER (WHERE abs(x.d - s.r) <= 0.001)
 FROM seg s LEFT JOIN LATERAL (
   SELECT w.severity, w.recency, ST_Distance(s.g, w.g, false) AS d,
-         ST_DWithin(s.g, w.g, %[1]g, false) AS sphere, ST_DWithin(s.g, w.g, %[1]g) AS spheroid
-  FROM w WHERE ST_DWithin(s.g, w.g, %[1]g * 1.006, false)) x ON true
+         ST_DWithin(s.g, w.g, s.r, false) AS sphere, ST_DWithin(s.g, w.g, s.r) AS spheroid
+  FROM w WHERE ST_DWithin(s.g, w.g, s.r * 1.006, false)) x ON true
 GROUP BY s.id ORDER BY s.id;
 SELECT 'timing', clock_timestamp();
 COMMIT;
-`, r, p.NonFatalWeight, p.ReferenceDate.Format(time.DateOnly), p.HalfLifeDays)
+`, 0, p.NonFatalWeight, p.ReferenceDate.Format(time.DateOnly), p.HalfLifeDays)
 	out, err := psql(url, sql.String())
 	if err != nil {
 		t.Fatalf("PostGIS: %v", err)

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+
+	"github.com/routerisk/routerisk/geodata/sea"
 )
 
 // Result is one analysis: every segment of the analysed routes with its
@@ -38,6 +40,11 @@ type Segment struct {
 	StartKm  float64        // distance along the route where the segment starts
 	EndKm    float64        // and ends
 	Geometry orb.LineString // the segment's course, ends interpolated on the great circle
+	Label    string         // the route's descriptive name ("label"), "" if it has none
+
+	Setting  sea.Setting // where the segment's middle lies: at sea or on land
+	SRR      string      // at sea, the search-and-rescue region(s) of its middle; "" if none is known
+	RadiusKm float64     // how far from it incidents count: radius_km, or the route's sea_radius_km at sea
 
 	Risk             float64   // weighted incidents per 100 km (doc.go)
 	Class            Class     // band of Risk

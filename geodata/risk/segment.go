@@ -6,6 +6,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+
+	"github.com/routerisk/routerisk/geodata"
 )
 
 // minPartKm is the shortest line a route part must have to be cut into
@@ -15,8 +17,11 @@ const minPartKm = 0.001
 // route is one route feature, prepared for cutting: its lines as unit
 // vectors with the length of every edge.
 type route struct {
-	id, name string
-	parts    []line
+	id, name    string
+	label       string  // the "label" property: a descriptive name, "" if none
+	seaRadiusKm float64 // the "sea_radius_km" property: radius of its segments at sea, 0 if none
+	validTo     int32   // the day of the "valid_to" property, noDay if none
+	parts       []line
 }
 
 // line is one LineString of a route.
@@ -53,6 +58,14 @@ func newRoutes(features []*geojson.Feature) []route {
 			r.id = fmt.Sprint(f.ID)
 		}
 		r.name, _ = f.Properties["name"].(string)
+		r.label, _ = f.Properties["label"].(string)
+		if km := geodata.Count(f.Properties["sea_radius_km"]); km > 0 {
+			r.seaRadiusKm = min(km, MaxRadiusKm)
+		}
+		r.validTo = noDay
+		if t, ok := geodata.ParseDate(f.Properties["valid_to"]); ok {
+			r.validTo = dayOf(t)
+		}
 		for _, ls := range lines {
 			if l, ok := newLine(ls); ok {
 				r.parts = append(r.parts, l)

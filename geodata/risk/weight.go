@@ -20,6 +20,23 @@ func Severity(dead, missing, nonFatal float64) float64 {
 	return nonFatal
 }
 
+// Capped is Severity with at most cap dead and missing counted from one
+// incident, so that a single record cannot dominate a ranking.
+func Capped(dead, missing, nonFatal, cap float64) float64 {
+	return min(Severity(dead, missing, nonFatal), cap)
+}
+
+// QualityWeight is the weight of an incident by its source quality q
+// (1 lowest … 5 highest, MMP's scale): floor at 1 rising linearly to 1 at
+// 5. A quality outside 1–5 (not given) weighs 1: layers that do not rate
+// their sources are not penalised.
+func QualityWeight(q int, floor float64) float64 {
+	if q < 1 || q > 5 {
+		return 1
+	}
+	return floor + (1-floor)*float64(q-1)/4
+}
+
 // Recency is the weight of an incident by its age: exp(−ln2 · age /
 // halfLife), 1 on the reference date, ½ one half-life before it. Ages
 // below zero (incidents after the reference date) are not weighed: the

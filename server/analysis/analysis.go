@@ -8,7 +8,9 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
@@ -18,6 +20,7 @@ import (
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/formats"
 	"github.com/routerisk/routerisk/geodata/hotspot"
+	"github.com/routerisk/routerisk/geodata/places"
 	"github.com/routerisk/routerisk/geodata/privacy"
 	"github.com/routerisk/routerisk/geodata/risk"
 	"github.com/routerisk/routerisk/server/answers"
@@ -194,10 +197,19 @@ func (c *Service) Risk(ctx context.Context, r RiskRequest) (answers.Result, erro
 		if err != nil {
 			return nil, err
 		}
-		if r.Priorities && r.CSV {
-			return prioritiesCSV(feats), nil
+		an, err := c.analyser(snap)
+		if err != nil {
+			return nil, err
 		}
-		return encodeCollection(feats, 5)
+		about := Describe(an, p, tier)
+		if r.Priorities && r.CSV {
+			return prioritiesCSV(feats, about), nil
+		}
+		body, err := encodeCollection(feats, 5)
+		if err != nil {
+			return nil, err
+		}
+		return about.Frame(body)
 	})
 }
 
@@ -220,6 +232,13 @@ func (c *Service) Segments(ctx context.Context, view privacy.View, p risk.Params
 		return nil, err
 	}
 	defer release()
+	// The map state has no reference date: maps are drawn as of the last
+	// incident, as the API answers by default.
+	an, err := c.analyser(snap)
+	if err != nil {
+		return nil, err
+	}
+	p.ReferenceDate = risk.DateOf(referenceDay(an, tier))
 	return c.segments(ctx, snap, coarsenParams(p, tier), tier, false, 0)
 }
 
@@ -232,14 +251,36 @@ func (c *Service) riskInputs(view privacy.View, params url.Values) (reads.Snapsh
 		return snap, "", risk.Params{}, err
 	}
 	tier := view.Lowest(snap.Metas)
-	p, err := parseRiskParams(params, tier)
+	an, err := c.analyser(snap)
+	if err != nil {
+		return snap, tier, risk.Params{}, err
+	}
+	p, err := parseRiskParams(params, tier, referenceDay(an, tier))
 	return snap, tier, p, err
 }
 
+// referenceDay is the default reference date of an analysis: the date of
+// the last incident of the layers used, so that an answer does not age
+// with the calendar; today when no incident is dated. Below the staff
+// tier, where dates are whole months, it is the first day of the month
+// after, so that the last month of the record is in the analysis without
+// its last day being told.
+func referenceDay(an *risk.Analyser, tier privacy.Tier) time.Time {
+	t, ok := an.DataThrough()
+	if !ok {
+		return time.Now()
+	}
+	if tier != privacy.Staff {
+		return privacy.MonthStart(t).AddDate(0, 1, 0)
+	}
+	return t
+}
+
 // parseRiskParams reads the analysis parameters a caller of tier may
-// give, snapped to what the tier sees.
-func parseRiskParams(params url.Values, tier privacy.Tier) (risk.Params, error) {
-	p, err := risk.ParseParams(params)
+// give, snapped to what the tier sees; reference_date defaults to the
+// date of ref.
+func parseRiskParams(params url.Values, tier privacy.Tier, ref time.Time) (risk.Params, error) {
+	p, err := risk.ParseParamsAt(params, ref)
 	if err != nil {
 		return p, err
 	}
@@ -390,16 +431,31 @@ func (c *Service) analyser(snap reads.Snapshot) (*risk.Analyser, error) {
 
 // priorityColumns are the columns of the priorities CSV, each a segment
 // property; list values are joined with "; ".
-var priorityColumns = []string{"rank", "id", "route", "location", "start_km", "end_km", "priority", "risk", "class",
+var priorityColumns = []string{"rank", "id", "route", "label", "place", "location", "setting", "srr", "start_km", "end_km", "priority", "risk", "class",
 	"incidents", "dead", "missing", "last_incident", "incidents_per_year", "gaps", "no_data", "reasons"}
 
-// numericColumns are the positions of priorityColumns that hold numbers.
-var numericColumns = map[int]bool{0: true, 4: true, 5: true, 6: true, 7: true, 9: true, 10: true, 11: true, 13: true}
+// aboutColumns follow priorityColumns on every row of the priorities CSV:
+// the About of the analysis, so that a sheet copied out of the file keeps
+// its date, parameters (as a query string) and caveats.
+var aboutColumns = []string{"reference_date", "data_through", "parameters", "caveats"}
 
-func prioritiesCSV(feats []*geojson.Feature) []byte {
+// numericColumns are the positions of priorityColumns that hold numbers.
+var numericColumns = map[int]bool{0: true, 8: true, 9: true, 10: true, 11: true, 13: true, 14: true, 15: true, 17: true}
+
+func prioritiesCSV(feats []*geojson.Feature, about About) []byte {
 	rows := make([][]string, len(feats))
+	params := url.Values{}
+	for k, v := range about.Parameters {
+		switch v := v.(type) {
+		case []string:
+			params[k] = v
+		default:
+			params.Set(k, formats.CellText(v))
+		}
+	}
+	tail := []string{about.ReferenceDate, about.DataThrough, params.Encode(), strings.Join(about.Caveats, " ")}
 	for i, f := range feats {
-		row := make([]string, len(priorityColumns))
+		row := make([]string, len(priorityColumns), len(priorityColumns)+len(tail))
 		suppressed, _ := f.Properties["suppressed"].([]string)
 		for j, col := range priorityColumns {
 			row[j] = formats.CellText(f.Properties[col])
@@ -407,16 +463,18 @@ func prioritiesCSV(feats []*geojson.Feature) []byte {
 				row[j] = fmt.Sprintf("<%d", privacy.K)
 			}
 		}
-		rows[i] = row
+		rows[i] = append(row, tail...)
 	}
-	return formats.EncodeCSV(priorityColumns, rows, numericColumns)
+	return formats.EncodeCSV(slices.Concat(priorityColumns, aboutColumns), rows, numericColumns)
 }
 
 // maxLabelKm bounds how far the incident that names a priority's location
 // may lie from the segment's midpoint.
 const maxLabelKm = 100
 
-// labelPriorities gives each priority segment a "location": the country in
+// labelPriorities gives each priority segment a "place", the nearest named
+// place of the bundled gazetteer with its country, or at sea the sea area
+// and the place it lies off (places.Index.Describe), and a "location": the country in
 // which the incident nearest to the segment's midpoint was recorded
 // (the Missing Migrants country_of_incident; at sea, the country whose
 // waters or coast the record names), or null when no incident lies within
@@ -424,13 +482,19 @@ const maxLabelKm = 100
 func labelPriorities(snap reads.Snapshot, feats []*geojson.Feature) {
 	indexes := snap.Indexes[geodata.KindIncident]
 	const pad = 1.5 // degrees of latitude searched around the midpoint: ~165 km
+	gazetteer := places.Default()
 	for _, f := range feats {
 		f.Properties["location"] = nil
+		f.Properties["place"] = nil
 		line, ok := f.Geometry.(orb.LineString)
 		if !ok || len(line) == 0 {
 			continue
 		}
 		mid := geo.Midpoint(line[0], line[len(line)-1])
+		atSea := f.Properties["setting"] == "sea"
+		if name := gazetteer.Describe(mid[0], mid[1], atSea); name != "" {
+			f.Properties["place"] = name
+		}
 		box := orb.Bound{Min: orb.Point{max(-180, mid[0]-2*pad), max(-90, mid[1]-pad)}, Max: orb.Point{min(180, mid[0]+2*pad), min(90, mid[1]+pad)}}
 		best, bestKm := "", float64(maxLabelKm)
 		for _, ix := range indexes {

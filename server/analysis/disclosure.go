@@ -44,6 +44,8 @@ func checkPublicDefaults(p risk.Params, tier privacy.Tier) error {
 		{"segment_km", p.SegmentKm == d.SegmentKm}, {"radius_km", p.RadiusKm == d.RadiusKm},
 		{"half_life_days", p.HalfLifeDays == d.HalfLifeDays}, {"reach_km", p.ReachKm == d.ReachKm},
 		{"nonfatal_weight", p.NonFatalWeight == d.NonFatalWeight}, {"stale_years", p.StaleYears == d.StaleYears},
+		{"quality_floor", p.QualityFloor == d.QualityFloor}, {"severity_cap", p.SeverityCap == d.SeverityCap},
+		{"approx_radius_km", p.ApproxRadiusKm == d.ApproxRadiusKm},
 	} {
 		if !c.same {
 			return refusePublic(c.name)
