@@ -208,6 +208,7 @@ func Run(src formats.Source, o Options) (*Result, error) {
 	rep.Rejected = rep.Read - rep.Accepted
 	rep.Repaired += repaired
 	capIssues(&rep, MaxIssuesPerCode)
+	ListCounted(&rep)
 	res.Report, res.Features = rep, kept
 
 	if rep.Accepted == 0 {

@@ -78,3 +78,58 @@ func TestValidateDetectsTheKind(t *testing.T) {
 		t.Errorf("given incident: %d %s", r.Code, r.Body)
 	}
 }
+
+// TestValidateReportNeverContradictsItself: the validation, the publish
+// and the stored version's report of a file whose features have no ids
+// count missing_id and list it, so no reader is told "no issues" beside
+// issues by code.
+func TestValidateReportNeverContradictsItself(t *testing.T) {
+	a := newWriteApp(t, UploadOptions{})
+	b, err := os.ReadFile("testdata/places.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type report struct {
+		Counts map[string]int `json:"counts"`
+		Issues []struct {
+			Feature int    `json:"feature"`
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"issues"`
+	}
+	check := func(what string, rep report) {
+		t.Helper()
+		listed := map[string]bool{}
+		for _, is := range rep.Issues {
+			listed[is.Code] = true
+		}
+		if rep.Counts["missing_id"] != 2 {
+			t.Errorf("%s: counts %v", what, rep.Counts)
+		}
+		for code := range rep.Counts {
+			if !listed[code] {
+				t.Errorf("%s: %s counted, never listed: %+v", what, code, rep.Issues)
+			}
+		}
+	}
+	var v struct {
+		Report report `json:"report"`
+	}
+	r := a.upload(t, http.MethodPost, "/api/v1/uploads/validate", auth.Editor, "places.geojson", b, "kind", "service")
+	if err := json.Unmarshal(r.Body.Bytes(), &v); err != nil || r.Code != http.StatusOK {
+		t.Fatalf("%d %s", r.Code, r.Body)
+	}
+	check("validate", v.Report)
+	v.Report = report{}
+	r = a.upload(t, http.MethodPost, "/api/v1/layers", auth.Editor, "places.geojson", b, newLayerFields...)
+	if err := json.Unmarshal(r.Body.Bytes(), &v); err != nil || r.Code != http.StatusCreated {
+		t.Fatalf("%d %s", r.Code, r.Body)
+	}
+	check("publish", v.Report)
+	r = a.send(t, http.MethodGet, "/api/v1/layers/clinics/versions/1/report", nil, "Authorization", "Bearer "+a.tokens[auth.Editor])
+	var kept report
+	if err := json.Unmarshal(r.Body.Bytes(), &kept); err != nil || r.Code != http.StatusOK {
+		t.Fatalf("%d %s", r.Code, r.Body)
+	}
+	check("version report", kept)
+}
