@@ -64,6 +64,10 @@ type Query struct {
 	Precision  int      // coordinate decimals; -1: as stored
 	Limit      int
 	Offset     int
+	// Ignored lists, sorted, the map filters given that the layer does
+	// not have (see MapFilters): they do not select anything and are not
+	// part of Key or Values.
+	Ignored []string
 }
 
 // filterAliases maps, per kind, the filter parameters of the API onto the
@@ -74,9 +78,19 @@ var filterAliases = map[Kind]map[string]string{
 	KindRoute:    {"route": "name", "mode": "mode"},
 }
 
+// MapFilters are the filter parameters of the dashboard and of embeds,
+// which send one set of filters to layers of every kind: each applies to
+// a layer that has its property (datetime: a time property its features
+// hold) and is
+// ignored by the others, which then say so (Query.Ignored). Any other
+// parameter a layer does not know is refused.
+var MapFilters = []string{"category", "cause", "country", "datetime", "mode", "route"}
+
 // FilterParams lists the filter parameters a layer answers, with the
-// property each reads: the aliases of its kind plus every string property
-// of its schema under its own name.
+// property each reads: every string, integer or boolean property of its
+// schema under its own name, except that an alias of its kind reads its
+// own property, and only when the schema has it (cause on an incident
+// layer reads cause_category, or nothing).
 func FilterParams(m Meta) map[string]string {
 	out := map[string]string{}
 	for _, f := range m.Schema {
@@ -85,7 +99,30 @@ func FilterParams(m Meta) map[string]string {
 		}
 	}
 	for p, prop := range filterAliases[m.Kind] {
-		out[p] = prop
+		if m.HasField(prop) {
+			out[p] = prop
+		} else {
+			delete(out, p)
+		}
+	}
+	return out
+}
+
+// IgnoredFilters lists, sorted, the map filters in v that the layer m
+// does not have (see MapFilters).
+func IgnoredFilters(v url.Values, m Meta) []string {
+	var out []string
+	var filters map[string]string
+	for _, name := range MapFilters {
+		if _, given := v[name]; !given {
+			continue
+		}
+		if filters == nil {
+			filters = FilterParams(m)
+		}
+		if _, isFilter := filters[name]; ignores(m, name, isFilter) {
+			out = append(out, name)
+		}
 	}
 	return out
 }
@@ -100,6 +137,15 @@ func ParseQuery(v url.Values, m Meta) (Query, error) {
 	filters := FilterParams(m)
 	for name, vals := range v {
 		prop, isFilter := filters[name]
+		if ignores(m, name, isFilter) {
+			// A filter of the map this layer does not have: its values
+			// are checked as anywhere, then it is left out.
+			if err := checkIgnored(name, vals); err != nil {
+				return q, err
+			}
+			q.Ignored = append(q.Ignored, name)
+			continue
+		}
 		if isFilter && !slices.Contains(reservedParams, name) {
 			f, err := parseFilter(name, prop, vals)
 			if err != nil {
@@ -117,9 +163,6 @@ func ParseQuery(v url.Values, m Meta) (Query, error) {
 		case "bbox":
 			q.BBox, err = ParseBBox(val)
 		case "datetime":
-			if m.TimeProperty == "" {
-				return q, InvalidParam(name, fmt.Sprintf("cannot be used: layer %q has no time property", m.ID), "leave datetime out for this layer")
-			}
 			q.Time, err = ParseInterval(val)
 		case "properties":
 			q.Properties, err = parseProperties(val, m)
@@ -137,7 +180,31 @@ func ParseQuery(v url.Values, m Meta) (Query, error) {
 		}
 	}
 	slices.SortFunc(q.Filters, func(a, b Filter) int { return strings.Compare(a.Param, b.Param) })
+	slices.Sort(q.Ignored)
 	return q, nil
+}
+
+// ignores reports whether layer m ignores parameter name, which it
+// answers as a filter when isFilter: a map filter it does not have.
+func ignores(m Meta, name string, isFilter bool) bool {
+	if name == "datetime" {
+		return m.TimeProperty == "" || (len(m.Schema) > 0 && !m.HasField(m.TimeProperty))
+	}
+	return !isFilter && slices.Contains(MapFilters, name)
+}
+
+// checkIgnored checks the values of a map filter a layer does not have as
+// a layer that has it would: a malformed filter is refused everywhere.
+func checkIgnored(name string, vals []string) error {
+	if name != "datetime" {
+		_, err := parseFilter(name, name, vals)
+		return err
+	}
+	if len(vals) > 1 {
+		return InvalidParam(name, "is given more than once", "give this parameter once")
+	}
+	_, err := ParseInterval(vals[0])
+	return err
 }
 
 func unknownParam(name string, filters map[string]string) *Error {

@@ -87,6 +87,79 @@ func TestParseQueryAccepts(t *testing.T) {
 	}
 }
 
+var (
+	routeMeta   = Meta{ID: "routes", Kind: KindRoute, Schema: []Field{{"approximate", "boolean"}, {"mode", "string"}, {"name", "string"}}}
+	serviceMeta = Meta{ID: "services", Kind: KindService, Schema: []Field{{"category", "string"}, {"name", "string"}, {"organization", "string"}}}
+	areaMeta    = Meta{ID: "areas", Kind: KindArea, Schema: []Field{{"name", "string"}}}
+	segmentMeta = Meta{ID: "risk-segments", Kind: KindSegment, Schema: []Field{{"risk_class", "string"}, {"route", "string"}}}
+	// bareIncidents is an incident layer without routes, causes or dates.
+	bareIncidents = Meta{ID: "uploaded", Kind: KindIncident, Schema: []Field{{"dead", "integer"}, {"name", "string"}}}
+)
+
+// TestMapFiltersApplyWhereALayerHasTheirProperty: every map filter on
+// every kind of layer either filters on the property it reads or is
+// ignored, and said to be.
+func TestMapFiltersApplyWhereALayerHasTheirProperty(t *testing.T) {
+	tests := []struct {
+		meta    Meta
+		applied map[string]string // map filter → property it reads; the others are ignored
+	}{
+		{incidentMeta, map[string]string{"route": "route", "cause": "cause_category", "datetime": "date"}},
+		{bareIncidents, map[string]string{}},
+		{routeMeta, map[string]string{"route": "name", "mode": "mode"}},
+		{serviceMeta, map[string]string{"category": "category"}},
+		{areaMeta, map[string]string{}},
+		{segmentMeta, map[string]string{"route": "route"}},
+		// The time property of an incident upload whose features have no date.
+		{Meta{ID: "undated", Kind: KindIncident, TimeProperty: "date", Schema: []Field{{"cause_category", "string"}}},
+			map[string]string{"cause": "cause_category"}},
+		{Meta{ID: "dated-services", Kind: KindService, TimeProperty: "last_verified",
+			Schema: []Field{{"category", "string"}, {"country", "string"}, {"last_verified", "date"}}},
+			map[string]string{"category": "category", "country": "country", "datetime": "last_verified"}},
+	}
+	values := map[string]string{"route": "Central Mediterranean", "cause": "Drowning", "category": "health",
+		"country": "Libya", "mode": "sea", "datetime": "2023-01-01/2023-12-31"}
+	for _, tt := range tests {
+		for _, name := range MapFilters {
+			t.Run(tt.meta.ID+"/"+name, func(t *testing.T) {
+				v := url.Values{name: {values[name]}}
+				q, err := ParseQuery(v, tt.meta)
+				if err != nil {
+					t.Fatalf("ParseQuery(%s): %v", v.Encode(), err)
+				}
+				prop, applies := tt.applied[name]
+				ignored := IgnoredFilters(v, tt.meta)
+				switch {
+				case !applies:
+					if len(q.Filters) != 0 || q.Time != nil || strings.Join(q.Ignored, ",") != name || strings.Join(ignored, ",") != name {
+						t.Errorf("%s must be ignored: filters %+v, time %v, ignored %v / %v", name, q.Filters, q.Time, q.Ignored, ignored)
+					}
+					if q.Key() != "limit=1000" {
+						t.Errorf("an ignored filter is in the key %q", q.Key())
+					}
+				case name == "datetime":
+					if q.Time == nil || len(q.Ignored) != 0 || len(ignored) != 0 || prop != tt.meta.TimeProperty {
+						t.Errorf("datetime must apply: time %v, ignored %v / %v", q.Time, q.Ignored, ignored)
+					}
+				default:
+					if len(q.Filters) != 1 || q.Filters[0].Property != prop || len(q.Ignored) != 0 || len(ignored) != 0 {
+						t.Errorf("%s must read %s: filters %+v, ignored %v / %v", name, prop, q.Filters, q.Ignored, ignored)
+					}
+				}
+			})
+		}
+	}
+	// All at once: the ignored ones sorted.
+	v, _ := url.ParseQuery("route=A&cause=Drowning&category=health&datetime=2023-01-01/..&limit=5")
+	q, err := ParseQuery(v, serviceMeta)
+	if err != nil || strings.Join(q.Ignored, ",") != "cause,datetime,route" || len(q.Filters) != 1 || q.Limit != 5 {
+		t.Errorf("services: %+v, %v", q, err)
+	}
+	if got := strings.Join(IgnoredFilters(v, serviceMeta), ","); got != "cause,datetime,route" {
+		t.Errorf("IgnoredFilters = %q", got)
+	}
+}
+
 func TestParseQueryRejects(t *testing.T) {
 	tests := []struct {
 		name, query string
@@ -103,7 +176,10 @@ func TestParseQueryRejects(t *testing.T) {
 		{"datetime garbage", "datetime=yesterday", incidentMeta, "RFC 3339"},
 		{"datetime reversed", "datetime=2021-01-01/2020-01-01", incidentMeta, "ends before"},
 		{"datetime open both", "datetime=../..", incidentMeta, "open at both"},
-		{"datetime on timeless layer", "datetime=2020-01-01", Meta{ID: "routes", Kind: KindRoute}, "no time property"},
+		{"bad datetime on timeless layer", "datetime=yesterday", routeMeta, "RFC 3339"},
+		{"empty filter the layer ignores", "category=", incidentMeta, "empty"},
+		{"a filter the layer ignores, too long", "cause=" + strings.Repeat("x", MaxFilterValueBytes+1), routeMeta, "at most 400 bytes"},
+		{"unknown parameter beside ignored filters", "category=health&colour=red", incidentMeta, "unknown parameter"},
 		{"limit zero", "limit=0", incidentMeta, "from 1 to 50000"},
 		{"limit too big", "limit=50001", incidentMeta, "from 1 to 50000"},
 		{"limit negative", "limit=-5", incidentMeta, "whole number"},
@@ -114,7 +190,6 @@ func TestParseQueryRejects(t *testing.T) {
 		{"empty filter", "route=", incidentMeta, "empty"},
 		{"one empty of two", "route=Darien&route=+", incidentMeta, "empty"},
 		{"repeated parameter", "bbox=0,0,1,1&bbox=0,0,2,2", incidentMeta, "more than once"},
-		{"category not for incidents", "category=health", incidentMeta, "unknown parameter"},
 		{"filter value too long", "route=" + strings.Repeat("x", MaxFilterValueBytes+1), incidentMeta, "at most 400 bytes"},
 	}
 	for _, tt := range tests {

@@ -92,11 +92,14 @@ func authenticateEmbed(c echo.Context, embeds EmbedTokens, token string, lib *re
 		if err != nil {
 			return err
 		}
-		q, err := embedFeatureQuery(cl, r.URL.Query(), m)
+		q, ignored, err := embedFeatureQuery(cl, r.URL.Query(), m)
 		if err != nil {
 			return err
 		}
 		r.URL.RawQuery = q.Encode()
+		if len(ignored) > 0 {
+			c.Response().Header().Set(web.HeaderFiltersIgnored, strings.Join(ignored, ","))
+		}
 	}
 	h := c.Response().Header()
 	h.Set("X-Privacy-Tier", string(tier))
@@ -116,27 +119,33 @@ func embedError(err error) error {
 }
 
 // embedFeatureQuery rewrites a partner-tier embed's feature query: the
-// token's filters replace the request's (those layer m answers: one view
-// holds layers of every kind), and the box is cut to the token's view
-// (padded by a quarter on each side, for panning).
-func embedFeatureQuery(cl auth.EmbedClaims, req url.Values, m geodata.Meta) (url.Values, error) {
-	filters := geodata.FilterParams(m)
-	fixed, err := url.ParseQuery(cl.Params)
-	if err != nil {
+// token's filters replace the request's (those layer m has; ignored lists
+// the others: one view holds layers of every kind), and the box is cut to
+// the token's view (padded by a quarter on each side, for panning).
+func embedFeatureQuery(cl auth.EmbedClaims, req url.Values, m geodata.Meta) (out url.Values, ignored []string, err error) {
+	fixed, perr := url.ParseQuery(cl.Params)
+	if perr != nil {
 		fixed = url.Values{}
 	}
-	out := url.Values{}
+	out = url.Values{}
 	for _, k := range []string{"limit", "offset", "properties", "precision", "zoom", "resolution"} {
 		if v, ok := req[k]; ok {
 			out[k] = v
 		}
 	}
-	if dt := (maps.Filters{From: fixed.Get("from"), To: fixed.Get("to")}).Datetime(); dt != "" && m.TimeProperty != "" {
-		out.Set("datetime", dt)
+	given := url.Values{}
+	if dt := (maps.Filters{From: fixed.Get("from"), To: fixed.Get("to")}).Datetime(); dt != "" {
+		given.Set("datetime", dt)
 	}
 	for _, k := range []string{"route", "cause", "category"} {
-		if _, answers := filters[k]; answers && len(fixed[k]) > 0 {
-			out[k] = fixed[k]
+		if len(fixed[k]) > 0 {
+			given[k] = fixed[k]
+		}
+	}
+	ignored = geodata.IgnoredFilters(given, m)
+	for k, v := range given {
+		if !slices.Contains(ignored, k) {
+			out[k] = v
 		}
 	}
 	view := maps.PadBound(viewBound(cl.View), 0.25)
@@ -144,7 +153,7 @@ func embedFeatureQuery(cl auth.EmbedClaims, req url.Values, m geodata.Meta) (url
 	if b := req.Get("bbox"); b != "" {
 		asked, err := maps.ParseBBox(b)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		box = [4]float64{math.Max(asked[0], view[0]), math.Max(asked[1], view[1]), math.Min(asked[2], view[2]), math.Min(asked[3], view[3])}
 		if box[0] >= box[2] || box[1] >= box[3] {
@@ -153,7 +162,7 @@ func embedFeatureQuery(cl auth.EmbedClaims, req url.Values, m geodata.Meta) (url
 		}
 	}
 	out.Set("bbox", maps.FormatBound(box))
-	return out, nil
+	return out, ignored, nil
 }
 
 // viewBound is the box of an embed's view: its box, or the area a map of

@@ -37,6 +37,9 @@ func (h *handlers) features(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if ignored, err := h.uc.Reader.IgnoredFilters(c.Param("id"), c.QueryParams()); err == nil && len(ignored) > 0 {
+		c.Response().Header().Set(web.HeaderFiltersIgnored, strings.Join(ignored, ","))
+	}
 	return web.SendCached(c, res, web.ContentGeoJSON)
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/routerisk/routerisk/server/ogc"
 	"github.com/routerisk/routerisk/server/reads"
 	"github.com/routerisk/routerisk/server/usecases"
+	"github.com/routerisk/routerisk/server/web"
 )
 
 // Check reports the state of one dependency for /readyz.
@@ -122,7 +123,7 @@ func New(o Options) *echo.Echo {
 	cors := middleware.CORSWithConfig(middleware.CORSConfig{
 		AllowOrigins:  []string{"*"},
 		AllowMethods:  []string{http.MethodGet, http.MethodHead},
-		ExposeHeaders: []string{"ETag", "X-Cache", "X-Request-Id"},
+		ExposeHeaders: []string{"ETag", "X-Cache", "X-Request-Id", web.HeaderFiltersIgnored},
 	})
 	read := []string{http.MethodGet, http.MethodHead, http.MethodOptions}
 	for path, handler := range map[string]echo.HandlerFunc{

@@ -233,15 +233,15 @@ func (h *handlers) validateUpload(c echo.Context) error {
 	}
 	defer done()
 	kind := geodata.Kind(strings.TrimSpace(form.fields["kind"]))
-	if kind == "" {
-		kind = geodata.KindIncident
-		if k, ok := guessKind(form); ok {
-			kind = k
-		}
-	}
 	o, err := h.ingestOptions(form.fields, kind)
 	if err != nil {
 		return err
+	}
+	if kind == "" {
+		// Read from the file; when it does not tell, from its name, as
+		// incidents at last.
+		o.FallbackKind, _ = guessKind(form)
+		o.MappingText = form.fields["mapping"]
 	}
 	o.OnError = ingest.SkipFeatures // the report is the answer either way
 	res, err := h.uc.Publishing.Validate(form.src, o)
@@ -258,7 +258,8 @@ func (h *handlers) validateUpload(c echo.Context) error {
 	return c.JSON(http.StatusOK, validateResponse{Result: res, Preview: encodePreview(preview), BBox: l.Meta.BBox})
 }
 
-// guessKind picks a kind from the file name when the form gives none.
+// guessKind picks a kind from the file name when neither the form nor
+// the file's content gives one.
 func guessKind(form *uploadForm) (geodata.Kind, bool) {
 	n := strings.ToLower(form.src.Name)
 	switch {

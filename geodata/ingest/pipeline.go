@@ -36,12 +36,19 @@ func ParseOnError(s string) (OnError, error) {
 
 // Options say how to read one upload.
 type Options struct {
-	Kind    geodata.Kind   // the layer kind the features are for (required)
-	Format  formats.Format // "" detects it from the name and first bytes
-	Mapping Mapping        // overrides of the detected column mapping; "" unmaps a field
-	OnError OnError
-	Limits  formats.Limits
-	CSV     formats.CSVOptions
+	// Kind is the layer kind the features are for; "" reads it from the
+	// file (DetectKind), and when the file does not tell, FallbackKind
+	// (incident when that is "" too).
+	Kind         geodata.Kind
+	FallbackKind geodata.Kind
+	Format       formats.Format // "" detects it from the name and first bytes
+	Mapping      Mapping        // overrides of the detected column mapping; "" unmaps a field
+	// MappingText, with Kind "", is the mapping override as ParseMapping
+	// reads it, parsed for the kind the file is read as.
+	MappingText string
+	OnError     OnError
+	Limits      formats.Limits
+	CSV         formats.CSVOptions
 }
 
 // MaxIssuesPerCode bounds how many issues of one code a report lists; the
@@ -68,8 +75,17 @@ type Result struct {
 // Unprocessable error whose details hold the report — the Result is
 // returned with it so callers can show the report.
 func Run(src formats.Source, o Options) (*Result, error) {
-	if !o.Kind.Valid() {
-		return nil, geodata.InvalidParam("kind", fmt.Sprintf("is %q", shorten(string(o.Kind), 40)), "one of route, incident, service, area")
+	detect := o.Kind == ""
+	if detect && o.FallbackKind == "" {
+		o.FallbackKind = geodata.KindIncident
+	}
+	for _, k := range []geodata.Kind{o.Kind, o.FallbackKind} {
+		if k != "" && !k.Valid() {
+			return nil, geodata.InvalidParam("kind", fmt.Sprintf("is %q", shorten(string(k), 40)), "one of route, incident, service, area")
+		}
+	}
+	if !detect && !o.Kind.Valid() {
+		return nil, geodata.InvalidParam("kind", "is missing", "one of route, incident, service, area")
 	}
 	lim := o.Limits.WithDefaults()
 	head := make([]byte, 512)
@@ -87,11 +103,28 @@ func Run(src formats.Source, o Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	res := &Result{Format: format, Kind: o.Kind, Fields: FieldNames(o.Kind)}
+	res := &Result{Format: format}
+	// decided fixes the kind: the one given, or the one the file was read as.
+	decided := func(kind geodata.Kind, why string) error {
+		if detect {
+			o.Kind = kind
+			res.Notes = append(res.Notes, kindNote(kind, why))
+			m, err := ParseMapping(kind, o.MappingText)
+			if err != nil {
+				return err
+			}
+			o.Mapping = m
+		}
+		res.Kind, res.Fields = o.Kind, FieldNames(o.Kind)
+		return nil
+	}
 	var feats []*geojson.Feature
 	var rep geodata.Report
 	var positions []int // 1-based position in the file of each decoded feature, when known
 	if format == formats.GeoJSON && isJSONArray(head) {
+		if err := decided(geodata.KindIncident, "a JSON array is read as Missing Migrants Project API records"); err != nil {
+			return nil, err
+		}
 		if o.Kind != geodata.KindIncident {
 			return nil, geodata.Errorf(geodata.Invalid, "the file is a JSON array, which RouteRisk reads only as Missing Migrants API records for an incident layer; upload GeoJSON for a %s layer", o.Kind)
 		}
@@ -114,6 +147,15 @@ func Run(src formats.Source, o Options) (*Result, error) {
 		res.Columns = d.Columns
 		if len(res.Columns) == 0 {
 			res.Columns = propertyNames(d.Features, 1000)
+		}
+		kind, why := o.Kind, ""
+		if detect {
+			if kind, why = DetectKind(res.Columns, d.Features); kind == "" {
+				kind = o.FallbackKind
+			}
+		}
+		if err := decided(kind, why); err != nil {
+			return nil, err
 		}
 		m, layout := DetectMapping(o.Kind, res.Columns)
 		m = m.Merge(o.Mapping)
@@ -169,6 +211,7 @@ func Run(src formats.Source, o Options) (*Result, error) {
 	rep.Rejected = rep.Read - rep.Accepted
 	rep.Repaired += repaired
 	rep.CapIssues(MaxIssuesPerCode)
+	ListCounted(&rep)
 	res.Report, res.Features = rep, kept
 
 	if rep.Accepted == 0 {

@@ -86,16 +86,23 @@ func TestViewKeyDiffersWithEveryField(t *testing.T) {
 }
 
 func TestLayerQueryLeavesOutFiltersALayerDoesNotAnswer(t *testing.T) {
-	services := geodata.Meta{ID: "services", Kind: geodata.KindService}
+	services := geodata.Meta{ID: "services", Kind: geodata.KindService, Schema: []geodata.Field{{Name: "category", Type: "string"}}}
 	f := Filters{Routes: []string{"Darien"}, Causes: []string{"Drowning"}, Categories: []string{"health"}}
 	q := layerQuery(services, f, [4]float64{0, 0, 1, 1})
 	if len(q.Filters) != 1 || q.Filters[0].Param != "category" || q.Time != nil {
 		t.Errorf("services query %+v", q)
 	}
-	incidents := geodata.Meta{ID: "incidents", Kind: geodata.KindIncident, TimeProperty: "date"}
+	incidents := geodata.Meta{ID: "incidents", Kind: geodata.KindIncident, TimeProperty: "date",
+		Schema: []geodata.Field{{Name: "cause_category", Type: "string"}, {Name: "date", Type: "date"}, {Name: "route", Type: "string"}}}
 	f.From = "2023-01-01"
 	q = layerQuery(incidents, f, [4]float64{0, 0, 1, 1})
 	if len(q.Filters) != 2 || q.Filters[0].Param != "cause" || q.Filters[1].Param != "route" || q.Time == nil || q.Limit != featureLimit {
 		t.Errorf("incidents query %+v", q)
+	}
+	// An incident layer without causes or routes: those filters are left out.
+	bare := geodata.Meta{ID: "uploaded", Kind: geodata.KindIncident, TimeProperty: "date", Schema: []geodata.Field{{Name: "date", Type: "date"}}}
+	q = layerQuery(bare, f, [4]float64{0, 0, 1, 1})
+	if len(q.Filters) != 0 || q.Time == nil {
+		t.Errorf("uploaded incidents query %+v", q)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/ingest"
 	"github.com/routerisk/routerisk/server/reads"
 )
 
@@ -121,7 +122,11 @@ func (c *Service) Versions(ctx context.Context, id string) ([]geodata.Meta, erro
 
 // Report returns the import report of version v of layer id.
 func (c *Service) Report(ctx context.Context, id string, v int) (geodata.Report, error) {
-	return c.store.Report(ctx, id, v)
+	rep, err := c.store.Report(ctx, id, v)
+	if err == nil {
+		ingest.ListCounted(&rep) // reports kept before every counted code was listed
+	}
+	return rep, err
 }
 
 // Audit records an entry that is not a store write, such as a rejected upload.

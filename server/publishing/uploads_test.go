@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/routerisk/routerisk/geodata"
@@ -96,5 +97,33 @@ func TestSensitivityChangeNeedsAdmin(t *testing.T) {
 				t.Errorf("audit entry %+v", change)
 			}
 		})
+	}
+}
+
+// TestReportListsEveryCountedCode: a report kept with a code it only
+// counts (as reports were before every counted code was listed) is read
+// back with an issue for that code, so it never says "no issues" beside
+// issues by code.
+func TestReportListsEveryCountedCode(t *testing.T) {
+	st := teststore.Open(t, t.TempDir())
+	s := publishing.New(st, reads.New(st), 1)
+	ctx := context.Background()
+	feats, _, err := formats.DecodeGeoJSON(strings.NewReader(clinics))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &geodata.Layer{Meta: geodata.Meta{ID: "clinics", Kind: geodata.KindService, Title: "Clinics", Sensitivity: geodata.Public,
+		Sources: []geodata.Source{{Name: "MoH", License: "CC BY 4.0", Attribution: "MoH"}}}, Features: feats}
+	kept := geodata.Report{Read: 3, Accepted: 3, Counts: map[string]int{"missing_id": 3}, Issues: []geodata.Issue{}}
+	m, err := s.Publish(ctx, l, kept, geodata.AuditEntry{Actor: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.Report(ctx, "clinics", m.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Issues) != 1 || rep.Issues[0].Code != "missing_id" || !strings.Contains(rep.Issues[0].Message, "3") || rep.Counts["missing_id"] != 3 {
+		t.Errorf("report %+v", rep)
 	}
 }

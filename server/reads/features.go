@@ -155,6 +155,17 @@ func (c *Reader) Features(ctx context.Context, r FeaturesRequest) (answers.Resul
 	})
 }
 
+// IgnoredFilters lists, sorted, the map filters in params that layer id
+// does not have and so does not apply (geodata.MapFilters): a feature
+// query with them answers as one without them.
+func (c *Reader) IgnoredFilters(id string, params url.Values) ([]string, error) {
+	ld, err := c.lib.get(id)
+	if err != nil {
+		return nil, err
+	}
+	return geodata.IgnoredFilters(params, ld.meta), nil
+}
+
 // page encodes one page of q's features at tier (cells at resolution res
 // at the public tier of a restricted layer), framed as r asks.
 func (c *Reader) page(ld *loaded, q geodata.Query, tier privacy.Tier, res int, r FeaturesRequest) ([]byte, error) {

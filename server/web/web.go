@@ -18,6 +18,11 @@ import (
 	"github.com/routerisk/routerisk/server/answers"
 )
 
+// HeaderFiltersIgnored names, comma-separated and sorted, the map filters
+// (geodata.MapFilters) a feature query gave that its layer does not have:
+// they were left out, and the answer is the layer's without them.
+const HeaderFiltersIgnored = "X-Filters-Ignored"
+
 // Media types the routes answer in.
 const (
 	ContentGeoJSON = "application/geo+json"

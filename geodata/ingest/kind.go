@@ -1,0 +1,93 @@
+package ingest
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/routerisk/routerisk/geodata"
+)
+
+// casualtyFields are the incident fields no other kind has: a file with a
+// column DetectMapping takes for one of them is an incident file.
+var casualtyFields = []string{"dead", "missing", "survivors", "cause"}
+
+// serviceFields are the service fields no other kind has.
+var serviceFields = []string{"category", "organization", "phone", "hours", "languages", "referral_required", "eligibility"}
+
+// DetectKind reads the layer kind of a file from its columns and its
+// features' geometries, and says why in a sentence; kind is "" when the
+// file does not tell:
+//   - only lines (LineString, MultiLineString): route;
+//   - only polygons: area;
+//   - the columns of a Missing Migrants export, without lines or
+//     polygons: incident;
+//   - only points: incident when a column reads as dead, missing,
+//     survivors or cause, else service when a column reads as category, organization, phone,
+//     hours, languages, referral_required or eligibility;
+//   - anything else (mixed geometries, points with neither): "".
+func DetectKind(columns []string, feats []*geojson.Feature) (kind geodata.Kind, why string) {
+	var points, lines, polygons int
+	for _, f := range feats {
+		if f == nil || f.Geometry == nil {
+			continue
+		}
+		switch f.Geometry.(type) {
+		case orb.Point, orb.MultiPoint:
+			points++
+		case orb.LineString, orb.MultiLineString:
+			lines++
+		case orb.Polygon, orb.MultiPolygon:
+			polygons++
+		default:
+			return "", ""
+		}
+	}
+	only := func(n int) bool { return n > 0 && n == points+lines+polygons }
+	incident, layout := DetectMapping(geodata.KindIncident, columns)
+	switch {
+	case only(lines):
+		return geodata.KindRoute, "every feature is a line"
+	case only(polygons):
+		return geodata.KindArea, "every feature is a polygon"
+	case IsMMPLayout(layout) && lines+polygons == 0:
+		return geodata.KindIncident, "the columns are a Missing Migrants Project export"
+	case !only(points):
+		return "", ""
+	}
+	if cols := mappedColumns(incident, casualtyFields); len(cols) > 0 {
+		return geodata.KindIncident, "the points have casualty columns (" + strings.Join(cols, ", ") + ")"
+	}
+	service, _ := DetectMapping(geodata.KindService, columns)
+	if cols := mappedColumns(service, serviceFields); len(cols) > 0 {
+		return geodata.KindService, "the points have service columns (" + strings.Join(cols, ", ") + ") and no casualty columns"
+	}
+	return "", ""
+}
+
+// mappedColumns lists the columns m maps onto fields, in fields' order.
+func mappedColumns(m Mapping, fields []string) []string {
+	var out []string
+	for _, f := range fields {
+		if c, ok := m[f]; ok && c != "" && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// kindNote says which kind a file was read as and why, and what to do if
+// that is wrong.
+func kindNote(kind geodata.Kind, why string) string {
+	a := "a"
+	if strings.ContainsRune("aeiou", rune(kind[0])) {
+		a = "an"
+	}
+	if why == "" {
+		return fmt.Sprintf("read as %s %s layer: the file does not say which kind it is; choose the kind if this is wrong", a, kind)
+	}
+	return fmt.Sprintf("read as %s %s layer: %s; choose another kind if this is wrong", a, kind, why)
+}
