@@ -235,7 +235,9 @@ func (h *handlers) validateUpload(c echo.Context) error {
 	kind := geodata.Kind(strings.TrimSpace(form.fields["kind"]))
 	if kind == "" {
 		kind = geodata.KindIncident
-		if k, ok := guessKind(form); ok {
+		if k := impliedKind(form); k != "" {
+			kind = k
+		} else if k, ok := guessKind(form); ok {
 			kind = k
 		}
 	}
@@ -256,6 +258,19 @@ func (h *handlers) validateUpload(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.JSON(http.StatusOK, validateResponse{Result: res, Preview: encodePreview(preview), BBox: l.Meta.BBox})
+}
+
+// impliedKind is the kind the file's format always is (an Open Referral
+// package, OpenStreetMap data: services), or "".
+func impliedKind(form *uploadForm) geodata.Kind {
+	var f formats.Format
+	if v := strings.TrimSpace(form.fields["format"]); v != "" {
+		var err error
+		if f, err = formats.ParseFormat(v); err != nil {
+			return ""
+		}
+	}
+	return ingest.ImpliedKind(form.src, f)
 }
 
 // guessKind picks a kind from the file name when the form gives none.
@@ -320,6 +335,9 @@ func (h *handlers) publish(c echo.Context, id string, replace bool) error {
 	meta := geodata.Meta{
 		ID: id, Kind: geodata.Kind(strings.TrimSpace(f["kind"])), Title: strings.TrimSpace(f["title"]),
 		Description: strings.TrimSpace(f["description"]), Sensitivity: geodata.Sensitivity(strings.TrimSpace(f["sensitivity"])),
+	}
+	if !replace && meta.Kind == "" {
+		meta.Kind = impliedKind(form)
 	}
 	if !replace && meta.Kind == "" {
 		return &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"field": "kind"},
