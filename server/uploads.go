@@ -233,6 +233,11 @@ func (h *handlers) validateUpload(c echo.Context) error {
 	}
 	defer done()
 	kind := geodata.Kind(strings.TrimSpace(form.fields["kind"]))
+	if kind == "" {
+		// An Open Referral package or OpenStreetMap data is always a
+		// service directory.
+		kind = impliedKind(form)
+	}
 	o, err := h.ingestOptions(form.fields, kind)
 	if err != nil {
 		return err
@@ -256,6 +261,19 @@ func (h *handlers) validateUpload(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.JSON(http.StatusOK, validateResponse{Result: res, Preview: encodePreview(preview), BBox: l.Meta.BBox})
+}
+
+// impliedKind is the kind the file's format always is (an Open Referral
+// package, OpenStreetMap data: services), or "".
+func impliedKind(form *uploadForm) geodata.Kind {
+	var f formats.Format
+	if v := strings.TrimSpace(form.fields["format"]); v != "" {
+		var err error
+		if f, err = formats.ParseFormat(v); err != nil {
+			return ""
+		}
+	}
+	return ingest.ImpliedKind(form.src, f)
 }
 
 // guessKind picks a kind from the file name when neither the form nor
@@ -321,6 +339,9 @@ func (h *handlers) publish(c echo.Context, id string, replace bool) error {
 	meta := geodata.Meta{
 		ID: id, Kind: geodata.Kind(strings.TrimSpace(f["kind"])), Title: strings.TrimSpace(f["title"]),
 		Description: strings.TrimSpace(f["description"]), Sensitivity: geodata.Sensitivity(strings.TrimSpace(f["sensitivity"])),
+	}
+	if !replace && meta.Kind == "" {
+		meta.Kind = impliedKind(form)
 	}
 	if !replace && meta.Kind == "" {
 		return &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"field": "kind"},

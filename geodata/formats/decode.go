@@ -22,6 +22,10 @@ func Decode(f Format, src Source, opts Options) (*Decoded, error) {
 			return nil, geodata.Errorf(geodata.Internal, "a GeoPackage must be read from a file on disk")
 		}
 		return DecodeGeoPackage(src, opts)
+	case HSDS:
+		return DecodeHSDS(src, opts)
+	case OSM:
+		return DecodeOSM(src, opts)
 	}
 	_, err := ParseFormat(string(f))
 	return nil, err

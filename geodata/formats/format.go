@@ -27,10 +27,12 @@ const (
 	GPX        Format = "gpx"
 	Shapefile  Format = "shapefile" // a zip holding .shp, .shx, .dbf (+ .prj, .cpg)
 	GeoPackage Format = "geopackage"
+	HSDS       Format = "hsds" // Open Referral HSDS: a zip of CSV tables (services, locations, …)
+	OSM        Format = "osm"  // OpenStreetMap: Overpass JSON, OSM XML or .osm.pbf
 )
 
 // Formats lists every format Decode reads, in the order the dashboard shows them.
-var Formats = []Format{GeoJSON, CSV, KML, KMZ, GPX, Shapefile, GeoPackage}
+var Formats = []Format{GeoJSON, CSV, KML, KMZ, GPX, Shapefile, GeoPackage, HSDS, OSM}
 
 // Limits bound what one file may make the server do. Zero means "use the
 // default" (see DefaultLimits); every limit is named in the error it causes.
@@ -127,8 +129,9 @@ func (s Source) Reader() io.Reader { return io.NewSectionReader(s.R, 0, s.Size) 
 
 // Extensions are the file name endings an upload may have, by the format
 // they stand for (.json may also be Missing Migrants API JSON, .txt and
-// .tsv are CSV, .zip and .shp a zipped Shapefile).
-var Extensions = []string{".geojson", ".json", ".csv", ".tsv", ".txt", ".kml", ".kmz", ".gpx", ".zip", ".shp", ".gpkg"}
+// .tsv are CSV, .zip and .shp a zipped Shapefile or, holding HSDS
+// tables, an Open Referral package; .osm and .pbf are OpenStreetMap).
+var Extensions = []string{".geojson", ".json", ".csv", ".tsv", ".txt", ".kml", ".kmz", ".gpx", ".zip", ".shp", ".gpkg", ".osm", ".pbf"}
 
 // CheckName refuses a file whose name ends in an extension no reader
 // takes ("clinics.geojson.html"), even when its content would parse: the
@@ -155,6 +158,8 @@ func Detect(name string, head []byte) (Format, error) {
 	switch {
 	case bytes.HasPrefix(head, []byte("SQLite format 3\x00")):
 		return GeoPackage, nil
+	case isOSMPBF(head):
+		return OSM, nil
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")):
 		if strings.EqualFold(path.Ext(name), ".kmz") {
 			return KMZ, nil
@@ -162,7 +167,14 @@ func Detect(name string, head []byte) (Format, error) {
 		return Shapefile, nil
 	}
 	switch strings.ToLower(path.Ext(name)) {
-	case ".geojson", ".json":
+	case ".osm", ".pbf":
+		return OSM, nil
+	case ".json":
+		if isOverpassJSON(head) {
+			return OSM, nil
+		}
+		return GeoJSON, nil
+	case ".geojson":
 		return GeoJSON, nil
 	case ".csv", ".tsv", ".txt":
 		return CSV, nil
@@ -179,9 +191,14 @@ func Detect(name string, head []byte) (Format, error) {
 	}
 	trimmed := bytes.TrimLeft(head, " \t\r\n")
 	switch {
+	case bytes.HasPrefix(trimmed, []byte("{")) && isOverpassJSON(head):
+		return OSM, nil
 	case bytes.HasPrefix(trimmed, []byte("{")), bytes.HasPrefix(trimmed, []byte("[")):
 		return GeoJSON, nil
 	case bytes.HasPrefix(trimmed, []byte("<")):
+		if bytes.Contains(head, []byte("<osm")) {
+			return OSM, nil
+		}
 		if bytes.Contains(head, []byte("<gpx")) {
 			return GPX, nil
 		}
@@ -190,7 +207,27 @@ func Detect(name string, head []byte) (Format, error) {
 		}
 	}
 	return "", geodata.Errorf(geodata.Invalid,
-		"cannot tell the format of %q: upload GeoJSON (.geojson), CSV (.csv), KML (.kml), KMZ (.kmz), GPX (.gpx), a zipped Shapefile (.zip) or a GeoPackage (.gpkg)", name)
+		"cannot tell the format of %q: upload GeoJSON (.geojson), CSV (.csv), KML (.kml), KMZ (.kmz), GPX (.gpx), a zipped Shapefile (.zip), a GeoPackage (.gpkg), an Open Referral HSDS package (.zip) or OpenStreetMap data (.osm, .osm.pbf, Overpass .json)", name)
+}
+
+// DetectSource is Detect with a look inside zips: a zip holding the
+// Open Referral services and locations tables is HSDS, not a Shapefile.
+func DetectSource(src Source, head []byte) (Format, error) {
+	f, err := Detect(src.Name, head)
+	if err == nil && f == Shapefile && src.R != nil && IsHSDSZip(src) {
+		return HSDS, nil
+	}
+	return f, err
+}
+
+// ImpliedKind is the layer kind a format's content always is: HSDS and
+// OpenStreetMap files are read as services. Other formats answer "".
+func (f Format) ImpliedKind() geodata.Kind {
+	switch f {
+	case HSDS, OSM:
+		return geodata.KindService
+	}
+	return ""
 }
 
 // ParseFormat reads a format name as a client may give it.
@@ -203,13 +240,17 @@ func ParseFormat(s string) (Format, error) {
 		return Shapefile, nil
 	case "gpkg":
 		return GeoPackage, nil
+	case "openreferral", "open referral":
+		return HSDS, nil
+	case "pbf", "osm.pbf", "osm-pbf", "overpass", "openstreetmap":
+		return OSM, nil
 	}
 	for _, k := range Formats {
 		if f == k {
 			return f, nil
 		}
 	}
-	return "", geodata.InvalidParam("format", fmt.Sprintf("is %q", s), "one of geojson, csv, kml, kmz, gpx, shapefile, geopackage")
+	return "", geodata.InvalidParam("format", fmt.Sprintf("is %q", s), "one of geojson, csv, kml, kmz, gpx, shapefile, geopackage, hsds, osm")
 }
 
 // FoldName reduces a column name to a key for matching: lower case, accents

@@ -99,7 +99,7 @@ func Run(src formats.Source, o Options) (*Result, error) {
 	}
 	format := o.Format
 	if format == "" {
-		if format, err = formats.Detect(src.Name, head); err != nil {
+		if format, err = formats.DetectSource(src, head); err != nil {
 			return nil, err
 		}
 	}
@@ -229,6 +229,23 @@ func Run(src formats.Source, o Options) (*Result, error) {
 			Message: fmt.Sprintf("%d of %d features cannot be used, so nothing was stored; fix them (the report names each feature, field and problem) or upload again with on_error=skip to store the other %d", rep.Rejected, rep.Read, rep.Accepted)}
 	}
 	return res, nil
+}
+
+// ImpliedKind answers the layer kind a file's format always is (an Open
+// Referral package or OpenStreetMap data is a service layer), or "" when
+// the format does not tell; format is the one named, or "" to detect it.
+func ImpliedKind(src formats.Source, format formats.Format) geodata.Kind {
+	if format == "" {
+		head := make([]byte, 512)
+		n, err := src.R.ReadAt(head, 0)
+		if err != nil && err != io.EOF {
+			return ""
+		}
+		if format, err = formats.DetectSource(src, head[:n]); err != nil {
+			return ""
+		}
+	}
+	return format.ImpliedKind()
 }
 
 // firstRejection returns the first rejected feature's issue.

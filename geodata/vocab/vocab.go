@@ -62,7 +62,7 @@ func RiskClassOf(risk float64) string {
 type ServiceCategory struct {
 	Category string   `json:"category"`
 	Label    string   `json:"label"`              // English name, for images and as a fallback
-	Subtypes []string `json:"subtypes,omitempty"` // values of a service's "type" that belong to it
+	Subtypes []string `json:"subtypes,omitempty"` // values of a service's "subtype" (older layers: "type") that belong to it
 }
 
 // The service categories (close to the humanitarian sectors).
@@ -84,15 +84,15 @@ const (
 func ServiceCategories() []ServiceCategory {
 	return []ServiceCategory{
 		{CategoryHealth, "Health", []string{"hospital", "clinic", "doctors", "health_post", "pharmacy", "dentist"}},
-		{CategoryLegal, "Legal aid and documentation", nil},
-		{CategoryPsychosocial, "Mental health and psychosocial support", nil},
-		{CategoryProtection, "Protection", nil},
-		{CategoryShelter, "Shelter", nil},
-		{CategoryFood, "Food and non-food items", nil},
-		{CategoryWASH, "Water, sanitation and hygiene", nil},
-		{CategoryInformation, "Information and orientation", nil},
-		{CategoryCash, "Cash assistance", nil},
-		{CategoryRescue, "Search and rescue", nil},
+		{CategoryLegal, "Legal aid and documentation", []string{"legal_aid", "immigration", "documentation"}},
+		{CategoryPsychosocial, "Mental health and psychosocial support", []string{"psychotherapist", "counselling", "support_group"}},
+		{CategoryProtection, "Protection", []string{"child_protection", "gbv", "anti_trafficking", "family_tracing"}},
+		{CategoryShelter, "Shelter", []string{"shelter", "refugee_site", "housing", "reception_centre"}},
+		{CategoryFood, "Food and non-food items", []string{"food_bank", "soup_kitchen", "meals", "non_food_items"}},
+		{CategoryWASH, "Water, sanitation and hygiene", []string{"drinking_water", "water_point", "toilets", "shower", "hygiene"}},
+		{CategoryInformation, "Information and orientation", []string{"information_point", "outreach", "interpretation", "internet"}},
+		{CategoryCash, "Cash assistance", []string{"cash_assistance"}},
+		{CategoryRescue, "Search and rescue", []string{"sea_rescue"}},
 	}
 }
 

@@ -73,7 +73,7 @@ describe('upload page', () => {
     document.body.replaceChildren(page.element);
     await page.refreshLayers();
     const input = document.querySelector<HTMLInputElement>('#upload-input')!;
-    expect(input.accept).toBe('.geojson,.json,.csv,.tsv,.txt,.kml,.kmz,.gpx,.zip,.gpkg');
+    expect(input.accept).toBe('.geojson,.json,.csv,.tsv,.txt,.kml,.kmz,.gpx,.zip,.gpkg,.osm,.pbf');
     expect(input.labels?.[0]?.textContent).toBe('File');
 
     await page.choose(new File(['name,category,lat,lon\n'], 'services.csv', { type: 'text/csv' }));

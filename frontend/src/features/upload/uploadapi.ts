@@ -125,10 +125,10 @@ export interface UploadApi {
 }
 
 /** The formats the server reads, as the format parameter names them. */
-export const FORMATS = ['geojson', 'csv', 'kml', 'kmz', 'gpx', 'shapefile', 'geopackage'] as const;
+export const FORMATS = ['geojson', 'csv', 'kml', 'kmz', 'gpx', 'shapefile', 'geopackage', 'hsds', 'osm'] as const;
 
 /** The file types the file chooser offers. */
-export const ACCEPT = '.geojson,.json,.csv,.tsv,.txt,.kml,.kmz,.gpx,.zip,.gpkg';
+export const ACCEPT = '.geojson,.json,.csv,.tsv,.txt,.kml,.kmz,.gpx,.zip,.gpkg,.osm,.pbf';
 
 /** Creates the client on top of a session; `base` is the API root. */
 export function createUploadApi(session: Session, base = '/api/v1'): UploadApi {

@@ -383,6 +383,8 @@ export const en = {
     'format.gpx': 'GPX',
     'format.shapefile': 'Shapefile (zip)',
     'format.geopackage': 'GeoPackage',
+    'format.hsds': 'Open Referral HSDS (zip)',
+    'format.osm': 'OpenStreetMap (Overpass JSON, .osm, .osm.pbf)',
 
     'mapping.heading': 'Fields',
     'mapping.intro': 'Which column of the file fills each field of the layer. Choosing another column checks the file again.',
