@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/places"
 	"github.com/routerisk/routerisk/geodata/sea"
 	"github.com/routerisk/routerisk/geodata/workers"
 )
@@ -47,6 +48,15 @@ type Stats struct {
 func NewAnalyser(routes, incidents, services []*geojson.Feature) *Analyser {
 	a := &Analyser{routes: newRoutes(routes)}
 	a.atlas, _ = sea.Default()
+	if a.atlas != nil {
+		gaz := places.Default()
+		for i := range a.routes {
+			for j := range a.routes[i].parts {
+				l := &a.routes[i].parts[j]
+				l.landfalls = findLandfalls(l, a.atlas, gaz)
+			}
+		}
+	}
 	for _, r := range a.routes {
 		a.names = append(a.names, r.name)
 	}
@@ -306,7 +316,7 @@ func (q *query) categories() []CategorySummary {
 	for i := range q.a.svc {
 		s := &q.a.svc[i]
 		cur := s.current(q.cutoff)
-		out[i] = CategorySummary{Category: s.name, Loaded: s.loaded, Current: cur, Stale: s.loaded - cur, HasData: cur > 0}
+		out[i] = CategorySummary{Category: s.name, Loaded: s.loaded, Current: cur, Stale: s.loaded - cur, HasData: cur > 0, Sources: s.sources, NotCounted: s.notCounted}
 	}
 	return out
 }
@@ -391,6 +401,9 @@ func (q *query) segment(i int, s *Segment, sc *scratch) {
 		s.Setting = q.a.atlas.SettingOf(mid)
 		if s.Setting == sea.Sea {
 			s.SRR = q.a.atlas.SRR(mid)
+			if lf, ok := landingFor(r.parts[c.part].landfalls, c.partEndKm); ok {
+				s.Landing, s.landing, s.LandingAt, s.HasLanding = lf.name, lf.v, lf.ll, true
+			}
 			if r.seaRadiusKm > q.p.RadiusKm {
 				s.RadiusKm = r.seaRadiusKm
 				exact = newReach(r.seaRadiusKm)
@@ -400,6 +413,16 @@ func (q *query) segment(i int, s *Segment, sc *scratch) {
 		}
 	}
 	q.incidents(s, sc, d, exact, approx, scale)
+	if s.HasLanding {
+		// A sea stretch is judged on what a survivor reaches: the
+		// services at its leg's landing place, not the nearest shore.
+		arcs := sc.arcs
+		sc.arcs = append(sc.arcs[:0:0], newArc(s.landing, s.landing))
+		q.coverage(i, s, sc, newDisc(s.landing, 0))
+		sc.arcs = arcs
+		sc.last = -1 // the next segment cannot start from this one's nearest services
+		return
+	}
 	q.coverage(i, s, sc, d)
 	sc.last = i
 }
@@ -489,9 +512,12 @@ func (q *query) coverage(i int, s *Segment, sc *scratch, d disc) {
 			}
 			k, a := q.a.svc[c].nearest(sc.arcs, d, q.limit, q.cutoff, seed)
 			sc.nearest[c] = k
-			cv.Status = Gap
+			// The category's coverage area is within NearestSearchFactor
+			// × reach_km of its current services: beyond it nothing was
+			// loaded, so the segment is no_data, not a gap.
 			if k >= 0 {
 				cv.NearestKm, cv.HasNearest = a*EarthRadiusKm, true
+				cv.Status = Gap
 				if a <= q.reach {
 					cv.Status = Covered
 				}
@@ -499,6 +525,9 @@ func (q *query) coverage(i int, s *Segment, sc *scratch, d disc) {
 			if cv.Status == Gap {
 				gaps++
 			}
+		}
+		if cv.Status == NoData && q.hasCurrent[c] {
+			withData--
 		}
 		s.Coverage[c] = cv
 	}

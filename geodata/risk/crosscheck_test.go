@@ -211,6 +211,9 @@ func TestNearestMatchesBruteForce(t *testing.T) {
 		cutoff := p.ReferenceDate.AddDate(-p.StaleYears, 0, 0)
 		var current []orb.Point
 		for _, f := range l.services {
+			if notCoverage("health", f.Properties) {
+				continue
+			}
 			if v, ok := geodata.ParseDate(f.Properties["last_verified"]); ok && !v.Before(cutoff) {
 				current = append(current, f.Geometry.(orb.Point))
 			}
@@ -219,10 +222,14 @@ func TestNearestMatchesBruteForce(t *testing.T) {
 		found, gaps := 0, 0
 		for _, s := range res.Segments {
 			best := math.Inf(1)
-			box := newNearBox(s.Geometry, limit)
+			from := s.Geometry
+			if s.HasLanding { // at sea: measured from the landing place
+				from = orb.LineString{s.LandingAt, s.LandingAt}
+			}
+			box := newNearBox(from, limit)
 			for _, pt := range current {
 				if box.may(pt) {
-					best = math.Min(best, segmentKm(s.Geometry, pt))
+					best = math.Min(best, segmentKm(from, pt))
 				}
 			}
 			c := s.Coverage[0]

@@ -118,13 +118,35 @@
 //
 // For each segment and category: the distance to the nearest current
 // service, searched up to NearestSearchFactor × reach_km (4 × 50 km by
-// default); "ok" when it is within reach_km, "gap" when it is not. A
-// category with no current service anywhere in the layer — none loaded, or
-// all stale — is "no_data" for every segment and never counts as a gap:
-// the bundled layer holds health facilities only, so the nine other
-// categories are no_data, not gaps.
+// default). That search is the category's coverage area: within it the
+// segment is "ok" when the nearest service is within reach_km and "gap"
+// when it is not; beyond it — no service of the category loaded within
+// 200 km — the segment is "no_data", because nothing was loaded there to
+// say whether help exists. So health services loaded for eight African
+// and eight European countries make no stretch in Iran or Mexico a health
+// gap. A category with no current service anywhere is "no_data"
+// everywhere. Subtypes that do not count as coverage (NotCoverage:
+// pharmacies, dentists and other specialised points for health) are left
+// out of the search; they stay on the map. A gap's reason names what was
+// searched: the category's label and the sources of its services.
+//
+// A segment at sea (its middle off Natural Earth's 1:10m land) is judged
+// on what a survivor reaches: the services around its leg's landing place,
+// the point where the line, followed as drawn (from departure to
+// arrival), next reaches land — or its end, if it ends at sea — named by
+// the nearest port within 30 km or else the nearest gazetteer place. The
+// nearest distance of a sea segment is measured from there, not from the
+// nearest shore.
 //
 // # Priority
+//
+// The ranked list names stretches, not pieces (stretch.go): from the
+// highest-priority segment not yet listed, a stretch grows by the adjacent
+// segments of its line, in order of priority, while theirs is at least
+// half the peak's and it holds fewer than five; no listed stretch touches
+// another (within 1 km, on any line), so a long deadly corridor is one row
+// and the next row is elsewhere. A row carries the peak segment's figures
+// with the stretch's start_km, end_km and course.
 //
 // Priority = (risk / the highest risk of the analysis) × (categories with a
 // gap / categories with data). With no category holding data it is the

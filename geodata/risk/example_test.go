@@ -60,5 +60,5 @@ func Example() {
 	// Output:
 	// route-1:0 0.0–22.2 km: risk 16.62 (high), 3 incidents, 5 dead, 2 missing, last 2024-11-20; health gap at 29.9 km; priority 1.00, rank 1
 	// route-1:1 22.2–44.5 km: risk 7.28 (medium), 3 incidents, 5 dead, 2 missing, last 2024-11-20; health ok at 22.2 km; priority 0.00, rank 0
-	// 1 route-1:0 [3 incidents within 25 km (risk 16.62, high) 5 dead, 2 missing last incident 2024-11-20 no current health service within 25 km (nearest 30 km)]
+	// 1 route-1:0 [3 incidents within 25 km (risk 16.62, high) 5 dead, 2 missing last incident 2024-11-20 health: none recorded within 25 km in Health; nearest 30 km]
 }

@@ -134,7 +134,7 @@ func (a *Analyser) Explain(p Params, segmentID string) (Explanation, error) {
 	}
 	reasons := []string{}
 	for _, pr := range res.Priorities {
-		if pr.Segment == i {
+		if pr.Segment == i || slices.Contains(pr.Members, i) {
 			reasons = pr.Reasons
 			break
 		}

@@ -34,6 +34,11 @@ func TestExplainByHand(t *testing.T) {
 	office := serviceFeature(0.25, 1.0, "legal", "2024-01-01")
 	office.ID, office.Properties["name"] = "l1", "Legal office"
 	services := []*geojson.Feature{clinic, office}
+	for _, fs := range [][]*geojson.Feature{routes, incidents, services} {
+		for _, f := range fs {
+			f.Geometry = shiftLon(f.Geometry, handLon) // onto land, as the hand layers
+		}
+	}
 
 	p, err := ParseParamsAt(url.Values{"segment_km": {"60"}, "reference_date": {"2025-01-01"}, "datetime": {"2020-01-01/.."}}, refDate)
 	if err != nil {

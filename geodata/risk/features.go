@@ -3,6 +3,7 @@ package risk
 import (
 	"time"
 
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 )
 
@@ -11,6 +12,7 @@ import (
 // route_id, label (the route's descriptive name, else its name), setting
 // ("sea" or "land"), srr (the search-and-rescue region at sea, or null),
 // radius_km (only where the segment's radius differs from the request's),
+// landing (at sea, the landing place whose services judge it, or null),
 // segment_index, start_km, end_km, length_km, risk, class (also
 // as risk_class),
 // incidents, dead, missing, last_incident (YYYY-MM-DD, or null),
@@ -38,6 +40,25 @@ func (r Result) PriorityFeatures(n int) []*geojson.Feature {
 	for i, p := range r.Priorities[:n] {
 		f := segmentFeature(&r, &r.Segments[p.Segment])
 		f.Properties["reasons"] = p.Reasons
+		// The stretch: its extent along the route and its course; the
+		// figures are its peak segment's.
+		if len(p.Members) > 1 {
+			var line orb.LineString
+			length := 0.0
+			for _, m := range p.Members {
+				g := r.Segments[m].Geometry
+				if len(line) > 0 && len(g) > 0 && line[len(line)-1] == g[0] {
+					g = g[1:]
+				}
+				line = append(line, g...)
+				length += r.Segments[m].LengthKm()
+			}
+			f.Geometry = line
+			f.Properties["length_km"] = length
+		}
+		f.Properties["start_km"], f.Properties["end_km"] = p.StartKm, p.EndKm
+		f.Properties["segments"] = max(1, len(p.Members))
+		f.Properties["peak_segment"] = r.Segments[p.Segment].ID()
 		out[i] = f
 	}
 	return out
@@ -75,6 +96,10 @@ func segmentFeature(r *Result, s *Segment) *geojson.Feature {
 	}
 	if s.SRR != "" {
 		props["srr"] = s.SRR
+	}
+	props["landing"] = nil
+	if s.HasLanding {
+		props["landing"] = s.Landing
 	}
 	if s.RadiusKm != r.Params.RadiusKm {
 		props["radius_km"] = s.RadiusKm

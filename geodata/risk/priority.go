@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/routerisk/routerisk/geodata/vocab"
 )
 
 // prioritise sets every segment's priority and rank and lists the ranked
@@ -13,7 +15,9 @@ import (
 // analysis) × the share of categories with data that leave a gap; with no
 // category holding data, normalised risk alone. Segments are ranked by
 // priority, highest first; equal priorities share a rank and the next rank
-// skips (1, 2, 2, 4); a priority of 0 is not ranked.
+// skips (1, 2, 2, 4); a priority of 0 is not ranked. The list holds
+// stretches (stretch.go): runs of adjacent segments grown from a peak, no
+// two of which touch; each member segment carries its stretch's rank.
 func prioritise(res *Result) {
 	for i := range res.Segments {
 		res.MaxRisk = max(res.MaxRisk, res.Segments[i].Risk)
@@ -43,7 +47,8 @@ func prioritise(res *Result) {
 			cmp.Compare(a.Index, b.Index),
 		)
 	})
-	res.Priorities = make([]Priority, len(order))
+	stretches := buildStretches(res, order)
+	res.Priorities = make([]Priority, len(stretches))
 	noData := []string{}
 	for _, c := range res.Categories {
 		if !c.HasData {
@@ -51,13 +56,19 @@ func prioritise(res *Result) {
 		}
 	}
 	var buf []byte
-	for n, i := range order {
-		s := &res.Segments[i]
-		s.Rank = n + 1
-		if n > 0 && s.Priority == res.Segments[order[n-1]].Priority {
-			s.Rank = res.Segments[order[n-1]].Rank
+	for n, st := range stretches {
+		rank := n + 1
+		if n > 0 && res.Segments[st.peak].Priority == res.Priorities[n-1].Priority {
+			rank = res.Priorities[n-1].Rank
 		}
-		res.Priorities[n], buf = newPriority(res, i, noData, buf)
+		for _, m := range st.members {
+			res.Segments[m].Rank = rank
+		}
+		res.Priorities[n], buf = newPriority(res, st.peak, noData, buf)
+		p := &res.Priorities[n]
+		p.Members = st.members
+		first, last := &res.Segments[st.members[0]], &res.Segments[st.members[len(st.members)-1]]
+		p.StartKm, p.EndKm = first.StartKm, last.EndKm
 	}
 }
 
@@ -118,18 +129,26 @@ func reasons(res *Result, s *Segment, p Priority, buf []byte) ([]string, []byte)
 		if c.Status != Gap {
 			continue
 		}
-		buf = append(buf, "no current "...)
 		buf = append(buf, res.Categories[j].Category...)
-		buf = append(buf, " service within "...)
+		buf = append(buf, ": none recorded within "...)
 		buf = strconv.AppendFloat(buf, params.ReachKm, 'f', -1, 64)
+		buf = append(buf, " km"...)
+		if s.HasLanding {
+			buf = append(buf, " of the landing place ("...)
+			buf = append(buf, s.Landing...)
+			buf = append(buf, ')')
+		}
+		buf = append(buf, " in "...)
+		buf = append(buf, vocab.ServiceCategoryLabel(res.Categories[j].Category)...)
+		if src := res.Categories[j].Sources; len(src) > 0 {
+			buf = append(buf, " ("...)
+			buf = append(buf, strings.Join(src, ", ")...)
+			buf = append(buf, ')')
+		}
 		if c.HasNearest {
-			buf = append(buf, " km (nearest "...)
+			buf = append(buf, "; nearest "...)
 			buf = strconv.AppendFloat(buf, c.NearestKm, 'f', 0, 64)
-			buf = append(buf, " km)"...)
-		} else {
-			buf = append(buf, " km (none within "...)
-			buf = strconv.AppendFloat(buf, NearestSearchFactor*params.ReachKm, 'f', -1, 64)
-			buf = append(buf, " km)"...)
+			buf = append(buf, " km"...)
 		}
 		end()
 	}

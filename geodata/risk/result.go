@@ -45,6 +45,13 @@ type Segment struct {
 	Setting  sea.Setting // where the segment's middle lies: at sea or on land
 	SRR      string      // at sea, the search-and-rescue region(s) of its middle; "" if none is known
 	RadiusKm float64     // how far from it incidents count: radius_km, or the route's sea_radius_km at sea
+	Landing  string      // at sea, the landing place of its leg (a port or named place), whose services judge it
+	// LandingAt is the landing place's point, where HasLanding; coverage
+	// at sea is measured from it.
+	LandingAt  orb.Point
+	HasLanding bool
+
+	landing vec3 // LandingAt as a unit vector
 
 	Risk             float64   // weighted incidents per 100 km (doc.go)
 	Class            Class     // band of Risk
@@ -88,13 +95,20 @@ type CategorySummary struct {
 	Current  int    `json:"current"` // verified within stale_years before the reference date
 	Stale    int    `json:"stale"`   // the others, unverified ones included
 	HasData  bool   `json:"has_data"`
+	// Sources are the "source" values of the category's services, most
+	// services first (at most three): what a gap says was searched.
+	Sources []string `json:"sources"`
+	// NotCounted are the category's services of a subtype that does not
+	// count as coverage (NotCoverage: pharmacies, dentists…).
+	NotCounted int `json:"not_counted"`
 }
 
 // Priority is one ranked segment with the reasons for its rank.
 type Priority struct {
 	Rank         int      `json:"rank"`
 	Priority     float64  `json:"priority"`
-	Segment      int      `json:"-"` // position in Result.Segments
+	Segment      int      `json:"-"` // position in Result.Segments of the stretch's peak
+	Members      []int    `json:"-"` // the stretch's segments, in order along the route
 	SegmentID    string   `json:"segment_id"`
 	Route        string   `json:"route"`
 	RouteID      string   `json:"route_id"`

@@ -30,6 +30,8 @@ type line struct {
 	v     []vec3      // the same as unit vectors
 	theta []float64   // theta[i]: angle of the edge from vertex i to i+1
 	cum   []float64   // cum[i]: length in km from the first vertex to vertex i
+
+	landfalls []landfall // where the line reaches land after the sea, in order
 }
 
 func (l *line) lengthKm() float64 { return l.cum[len(l.cum)-1] }
@@ -108,6 +110,8 @@ func validLonLat(p orb.Point) bool {
 // cut is one segment of a route: a piece of one of its lines.
 type cut struct {
 	route          int     // position in the analyser's routes
+	part           int     // position of its line in the route's parts
+	partEndKm      float64 // where it ends along that line
 	index          int     // 0-based position along the route feature
 	startKm, endKm float64 // distance along the route feature
 	p0, p1         int     // its vertices: positions p0 to p1-1 of the cutting's arrays
@@ -157,7 +161,7 @@ func cutRoutes(routes []route, keep []bool, segmentKm float64) cutting {
 				if k == n-1 {
 					to = total
 				}
-				sc := cut{route: ri, index: index, startKm: offset + from, endKm: offset + to, p0: len(c.v)}
+				sc := cut{route: ri, part: pi, partEndKm: to, index: index, startKm: offset + from, endKm: offset + to, p0: len(c.v)}
 				if k == 0 {
 					vi = c.appendPoint(l, vi, from)
 				} else { // the end of the previous segment

@@ -12,6 +12,26 @@ import (
 	"github.com/routerisk/routerisk/geodata/vocab"
 )
 
+// NotCoverage lists, by category, the subtypes that do not count as
+// coverage: a pharmacy or a dentist is not where a survivor gets care.
+// Their services stay on the map; the analysis leaves them out.
+var NotCoverage = map[string][]string{
+	vocab.CategoryHealth: {"pharmacy", "dentist", "optometrist", "laboratory", "blood_donation", "alternative"},
+}
+
+// notCoverage reports whether a service's "subtype" (or, in layers
+// without one, its "type") is one that does not count for its category.
+func notCoverage(cat string, props map[string]any) bool {
+	sub, _ := props["subtype"].(string)
+	if sub == "" {
+		sub, _ = props["type"].(string)
+	}
+	return sub != "" && slices.Contains(NotCoverage[cat], strings.ToLower(strings.TrimSpace(sub)))
+}
+
+// maxSources bounds the sources a gap's wording names.
+const maxSources = 3
+
 // services holds the service points of one category that can lie within
 // reach of a route, in grid cell order.
 type services struct {
@@ -22,8 +42,10 @@ type services struct {
 	ids      []string // feature id, by position in pos
 	names    []string // "name" property, by position in pos
 	allDays  []int32  // last_verified of every verified service of the category, near or far, sorted
+	sources  []string // the "source" values of its services, most services first (at most maxSources)
 
-	loaded     int // services of the category given, with a point
+	notCounted int // services of a subtype that does not count as coverage (NotCoverage)
+	loaded     int // services of the category given, with a point, that count
 	unverified int // of those, without a readable last_verified (always stale)
 	far        int // of those, too far from every route to matter
 }
@@ -40,6 +62,8 @@ func newServices(features []*geojson.Feature, region box, hasRegion bool) []serv
 		days []int32
 		ids  []string
 		name []string
+
+		srcCount map[string]int
 	}
 	groups := map[string]*group{}
 	for _, f := range features {
@@ -57,7 +81,17 @@ func newServices(features []*geojson.Feature, region box, hasRegion bool) []serv
 			g = &group{s: services{name: cat}}
 			groups[cat] = g
 		}
+		if notCoverage(cat, f.Properties) {
+			g.s.notCounted++
+			continue
+		}
 		g.s.loaded++
+		if src, _ := f.Properties["source"].(string); src != "" {
+			if g.srcCount == nil {
+				g.srcCount = map[string]int{}
+			}
+			g.srcCount[strings.TrimSpace(src)]++
+		}
 		t, ok := geodata.ParseDate(f.Properties["last_verified"])
 		switch {
 		case !ok:
@@ -95,6 +129,16 @@ func newServices(features []*geojson.Feature, region box, hasRegion bool) []serv
 			continue
 		}
 		slices.Sort(g.s.allDays)
+		for src := range g.srcCount {
+			g.s.sources = append(g.s.sources, src)
+		}
+		slices.SortFunc(g.s.sources, func(a, b string) int {
+			if d := g.srcCount[b] - g.srcCount[a]; d != 0 {
+				return d
+			}
+			return strings.Compare(a, b)
+		})
+		g.s.sources = g.s.sources[:min(len(g.s.sources), maxSources)]
 		var order []int32
 		g.s.g, order = newGrid(g.pts, serviceCells, serviceCellsPerPoint)
 		g.s.pos = make([]vec3, len(order))
