@@ -36,6 +36,7 @@ func buildLayers(cfg config, log io.Writer) ([]built, error) {
 	services, err := buildServices(
 		shared("services", "healthsites_io_LBY_TUN_NER_MAR_MLI_TCD_MRT.geojson"),
 		shared("services", "who_kemri_public_health_facilities_sahel.csv"),
+		giscoHospitalFiles(shared("services")),
 	)
 	if err != nil {
 		return nil, err
