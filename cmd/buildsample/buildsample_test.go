@@ -136,11 +136,11 @@ func TestRunFixture(t *testing.T) {
 
 	t.Run("services", func(t *testing.T) {
 		fc, meta, rep := readLayer(t, cfg.Out, "services")
-		if meta.FeatureCount != 6 || rep.Read != 11 || rep.Rejected != 5 {
+		if meta.FeatureCount != 9 || rep.Read != 14 || rep.Rejected != 5 {
 			t.Fatalf("%d features; report %+v", meta.FeatureCount, rep)
 		}
 		want := map[string]int{codeDuplicateOSM: 1, codeExactDuplicate: 1, codeNotHumanHealth: 1, codeMissingCoords: 1,
-			codeInvalidCoords: 1, codeMissingName: 1, codeNegativeOSMID: 1, codeMissingVerified: 1, codeSwapped: 1}
+			codeInvalidCoords: 1, codeMissingName: 1, codeNegativeOSMID: 1, codeMissingVerified: 1, codeSwapped: 1, codeGISCONoDate: 1}
 		for code, n := range want {
 			if rep.Counts[code] != n {
 				t.Errorf("Counts[%s] = %d, want %d", code, rep.Counts[code], n)
@@ -157,11 +157,15 @@ func TestRunFixture(t *testing.T) {
 			point orb.Point
 			props map[string]any
 		}{
-			{"osm-node-1001", orb.Point{13.19, 32.85}, map[string]any{"name": "Clinic A", "organization": "MoH", "hours": "24/7", "last_verified": "2019-04-13", "type": "clinic", "osm_id": 1001.0, "category": "health"}},
+			{"osm-node-1001", orb.Point{13.19, 32.85}, map[string]any{"name": "Clinic A", "organization": "MoH", "hours": "24/7", "last_verified": "2019-04-13", "type": "clinic", "subtype": "clinic", "osm_id": 1001.0, "category": "health"}},
 			{"osm-way-1002", orb.Point{10.18, 36.8}, map[string]any{"flags": codeMissingName, "type": "pharmacy"}},
 			{"healthsites-d4", orb.Point{9.5, 30.13}, map[string]any{"flags": "negative_osm_id,missing_last_verified", "name": "Ghadames hospital"}},
 			{"osm-node-1005", orb.Point{-7.6, 33.6}, map[string]any{"type": "laboratory"}},
-			{"who-ner-3", orb.Point{7.99, 16.97}, map[string]any{"name": "Agadez Hospital", "type": "Hospital", "last_verified": whoListDate, "coord_source": "GPS", "tier": "Tier3 provincial hospital"}},
+			{"who-ner-3", orb.Point{7.99, 16.97}, map[string]any{"name": "Agadez Hospital", "type": "Hospital", "subtype": "hospital", "last_verified": whoListDate, "coord_source": "GPS", "tier": "Tier3 provincial hospital"}},
+			{"gisco-mt-1", orb.Point{14.474611, 35.901683}, map[string]any{"name": "Mater Dei Hospital", "category": "health", "subtype": "hospital",
+				"last_verified": "2020-01-01", "phone": "(356) 25454184", "beds": 1046.0, "emergency": "yes", "ownership": "public", "source": "Eurostat/GISCO"}},
+			{"gisco-mt-2", orb.Point{14.246056, 36.039843}, map[string]any{"name": "Gozo General Hospital", "flags": codeGISCONoDate, "last_verified": nil}},
+			{"gisco-it-321-30363-", orb.Point{9.21044, 45.39391}, map[string]any{"last_verified": "2020-01-01", "subtype": "hospital"}},
 			{"who-mli-4", orb.Point{-7.99, 12.64}, map[string]any{"flags": codeSwapped}},
 		}
 		for _, tc := range tests {

@@ -1,6 +1,8 @@
 // Command buildsample converts the public data beside the project
 // (../shared/data) into the sample layers RouteRisk ships with:
-// geodata/sample/layers/{routes,incidents,services}.{geojson.gz,meta.json,report.json}.
+// geodata/sample/layers/{routes,incidents,services}.{geojson.gz,meta.json,report.json},
+// and the public context layers sar-regions, dtm-americas-sites, ports
+// and sea-names (context.go), which go through geodata/ingest.
 //
 // Usage (from the project root):
 //
@@ -21,8 +23,11 @@
 // Inputs (under -shared): the MMP API pages
 // (incidents/mmp_hdx_api_json/*.json, through geodata/mmp); the giocopp
 // and Frontex route files (routes/); healthsites.io and WHO/KEMRI health
-// facilities (services/); Natural Earth countries (basemap/) to tell land
-// from sea legs. The schematic corridors come from -waypoints, a CSV kept
+// facilities and the Eurostat/GISCO hospitals (services/); Natural Earth
+// countries (basemap/) to tell land from sea legs; the SAR regions (sar/),
+// clipped to the sea with the Natural Earth 1:10m land (basemap/); the
+// IOM DTM survey sites (routes/); Natural Earth ports and sea names
+// (context/). The schematic corridors come from -waypoints, a CSV kept
 // in the repository. The source-specific readers live here; what other
 // importers can reuse lives in geodata/mmp.
 //

@@ -11,9 +11,9 @@ import (
 	"github.com/routerisk/routerisk/geodata/mmp"
 )
 
-// buildLayers builds the three sample layers in their fixed order:
-// routes, incidents, services. It reports the schematic corridor checks
-// to log.
+// buildLayers builds the sample layers in their fixed order: routes,
+// incidents, services, then the context layers (context.go). It reports
+// the schematic corridor checks to log.
 func buildLayers(cfg config, log io.Writer) ([]built, error) {
 	shared := func(parts ...string) string { return filepath.Join(append([]string{cfg.Shared}, parts...)...) }
 	incidents, err := buildIncidents(shared("incidents", "mmp_hdx_api_json"))
@@ -45,11 +45,16 @@ func buildLayers(cfg config, log io.Writer) ([]built, error) {
 	services, err := buildServices(
 		shared("services", "healthsites_io_LBY_TUN_NER_MAR_MLI_TCD_MRT.geojson"),
 		shared("services", "who_kemri_public_health_facilities_sahel.csv"),
+		giscoHospitalFiles(shared("services")),
 	)
 	if err != nil {
 		return nil, err
 	}
-	return []built{routes, incidents, services}, nil
+	context, err := buildContext(contextInputs(shared))
+	if err != nil {
+		return nil, err
+	}
+	return append([]built{routes, incidents, services}, context...), nil
 }
 
 // buildIncidents imports every MMP API page in dir, in file-name order.

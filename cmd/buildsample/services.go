@@ -44,7 +44,7 @@ type serviceBuilder struct {
 	log      *issueLog
 }
 
-func buildServices(healthsites, who string) (built, error) {
+func buildServices(healthsites, who string, gisco []string) (built, error) {
 	b := &serviceBuilder{}
 	b.log = newIssueLog(&b.report, serviceIssuesPerCode)
 	if err := b.readHealthsites(healthsites); err != nil {
@@ -53,6 +53,11 @@ func buildServices(healthsites, who string) (built, error) {
 	if err := b.readWHO(who); err != nil {
 		return built{}, err
 	}
+	for _, path := range gisco {
+		if err := b.readGISCO(path); err != nil {
+			return built{}, err
+		}
+	}
 	layer := geodata.Layer{
 		Meta: geodata.Meta{
 			ID:    "services",
@@ -60,15 +65,20 @@ func buildServices(healthsites, who string) (built, error) {
 			Title: "Health facilities",
 			Description: "Health facilities along the Central Mediterranean and Sahara routes: hospitals, clinics, doctors, " +
 				"dentists and pharmacies mapped in OpenStreetMap (healthsites.io; Libya, Tunisia, Morocco, Mali, Niger, Chad, " +
-				"Mauritania; OSM edits 2009-2020) and the public health facilities of Niger, Mali, Chad, Mauritania and Sudan " +
-				"listed by WHO and KEMRI in 2019. last_verified is the date of the last OSM edit, or 2019-01-01 for the WHO list; " +
-				"neither source says whether a facility serves people in migration.",
+				"Mauritania; OSM edits 2009-2020), the public health facilities of Niger, Mali, Chad, Mauritania and Sudan " +
+				"listed by WHO and KEMRI in 2019, and the hospitals of Italy, Spain, Greece, Malta, Cyprus, Bulgaria, Croatia " +
+				"and Slovenia listed by Eurostat/GISCO (reference dates 2012-2020). subtype is hospital, clinic, doctors, " +
+				"health_post, pharmacy or dentist where the source says which. last_verified is the date of the last OSM edit, " +
+				"2019-01-01 for the WHO list, or the GISCO reference date; no source says whether a facility serves people in migration.",
 			Sources: []geodata.Source{
 				{Name: "healthsites.io (OpenStreetMap), via afrimapr/afrihealthsites", URL: "https://healthsites.io",
 					License: "ODbL 1.0", Attribution: "© OpenStreetMap contributors, healthsites.io, ODbL"},
 				{Name: "WHO/KEMRI public health facilities in sub-Saharan Africa (2019), via afrimapr/afrihealthsites",
 					URL: "https://github.com/afrimapr/afrihealthsites", License: "WHO terms of use",
 					Attribution: "Public health facilities: WHO Global Malaria Programme and KEMRI-Wellcome Trust (2019)"},
+				{Name: "Eurostat/GISCO healthcare services (hospitals), via eurostat/healthcare-services",
+					URL: "https://ec.europa.eu/eurostat/web/gisco/geodata/basic-services", License: "Eurostat reuse policy (attribution); repository EUPL-1.2",
+					Attribution: "© European Union, Eurostat/GISCO"},
 			},
 			Sensitivity: geodata.Public,
 		},
@@ -162,6 +172,9 @@ func (b *serviceBuilder) readHealthsites(path string) error {
 		}
 		if typ != "" {
 			props["type"] = typ
+			if sub := healthSubtype(typ); sub != "" {
+				props["subtype"] = sub
+			}
 		} else {
 			flags = append(flags, codeMissingType)
 			b.issue(pos, id, "amenity", codeMissingType, geodata.Flagged, "%s feature %d has neither amenity nor healthcare", name, i+1)
@@ -293,6 +306,9 @@ func (b *serviceBuilder) readWHO(path string) error {
 			if v := get(src); v != "" {
 				props[dst] = v
 			}
+		}
+		if sub := whoSubtype(get("Facility type")); sub != "" {
+			props["subtype"] = sub
 		}
 		if len(flags) > 0 {
 			props["flags"] = strings.Join(flags, ",")

@@ -35,7 +35,8 @@ func allowedGeometry(k geodata.Kind) (types []string, hint string) {
 	case geodata.KindRoute:
 		return []string{"LineString", "MultiLineString"}, "lines (LineString or MultiLineString)"
 	case geodata.KindArea:
-		return []string{"Polygon", "MultiPolygon"}, "polygons (Polygon or MultiPolygon)"
+		// Context layers: areas, and reference points such as ports.
+		return []string{"Polygon", "MultiPolygon", "Point"}, "polygons (Polygon or MultiPolygon) or reference points (Point)"
 	}
 	return nil, ""
 }

@@ -41,6 +41,8 @@ func TestCheckFeature(t *testing.T) {
 		{name: "degenerate part", kind: geodata.KindRoute, geom: orb.MultiLineString{{{0, 0}, {1, 1}}, {{2, 2}}}, code: CodeDegenerateLine},
 		{name: "polygon route", kind: geodata.KindRoute, geom: orb.Polygon{square}, code: CodeWrongGeometry},
 		{name: "area", kind: geodata.KindArea, geom: orb.Polygon{square}, ok: true},
+		{name: "reference point in an area layer", kind: geodata.KindArea, geom: orb.Point{12.6, 35.5}, ok: true},
+		{name: "line in an area layer", kind: geodata.KindArea, geom: orb.LineString{{0, 0}, {1, 1}}, code: CodeWrongGeometry, has: "or reference points (Point)"},
 		{name: "open ring", kind: geodata.KindArea, geom: orb.Polygon{{{0, 0}, {1, 0}, {1, 1}, {0, 1}}}, ok: true, repaired: true, code: CodeRingClosed, want: orb.Polygon{square}},
 		{name: "degenerate ring", kind: geodata.KindArea, geom: orb.Polygon{{{0, 0}, {1, 0}, {0, 0}}}, code: CodeDegenerateRing, has: "three distinct points"},
 		{name: "degenerate multipolygon", kind: geodata.KindArea, geom: orb.MultiPolygon{{square}, {{{0, 0}, {0, 0}}}}, code: CodeDegenerateRing},

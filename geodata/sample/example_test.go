@@ -18,4 +18,8 @@ func ExampleLayers() {
 	// routes route public
 	// incidents incident restricted
 	// services service public
+	// sar-regions area public
+	// dtm-americas-sites area public
+	// ports area public
+	// sea-names area public
 }

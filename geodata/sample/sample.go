@@ -11,8 +11,12 @@ import (
 //go:embed layers
 var layers embed.FS
 
-// IDs are the sample layer ids in the order Layers returns them.
-func IDs() []string { return []string{"routes", "incidents", "services"} }
+// IDs are the sample layer ids in the order Layers returns them: the
+// three main layers, then the public context layers (SAR regions, IOM DTM
+// sites of the Americas, ports, sea names).
+func IDs() []string {
+	return []string{"routes", "incidents", "services", "sar-regions", "dtm-americas-sites", "ports", "sea-names"}
+}
 
 // Bundled is one embedded sample layer: its metadata (Version and
 // UpdatedAt are left for the store to set), its features as a gzipped
@@ -23,8 +27,8 @@ type Bundled struct {
 	Report      geodata.Report // what the import found
 }
 
-// Layers returns the sample layers in a fixed order: routes, incidents,
-// services. The GeoJSONGzip slices are fresh copies the caller may keep.
+// Layers returns the sample layers in the fixed order of IDs. The
+// GeoJSONGzip slices are fresh copies the caller may keep.
 // An error means the embedded files are damaged (code Internal).
 func Layers() ([]Bundled, error) {
 	out := make([]Bundled, 0, len(IDs()))

@@ -7,6 +7,7 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -59,6 +60,10 @@ func TestLayers(t *testing.T) {
 		{"routes", geodata.KindRoute, geodata.Public, ""},
 		{"incidents", geodata.KindIncident, geodata.Restricted, "date"},
 		{"services", geodata.KindService, geodata.Public, ""},
+		{"sar-regions", geodata.KindArea, geodata.Public, ""},
+		{"dtm-americas-sites", geodata.KindArea, geodata.Public, ""},
+		{"ports", geodata.KindArea, geodata.Public, ""},
+		{"sea-names", geodata.KindArea, geodata.Public, ""},
 	}
 	if len(all) != len(want) {
 		t.Fatalf("%d layers, want %d", len(all), len(want))
@@ -237,5 +242,71 @@ func TestServices(t *testing.T) {
 	}
 	if named != 140 || b.Report.Counts["missing_coordinates"] != 140 {
 		t.Errorf("%d WHO rows without coordinates listed (%d counted), want 140", named, b.Report.Counts["missing_coordinates"])
+	}
+}
+
+// TestServiceSubtypes checks every subtype is in the vocabulary and the
+// Eurostat/GISCO hospitals of the eight EU countries are in, dated and
+// credited.
+func TestServiceSubtypes(t *testing.T) {
+	b := layersByID(t)["services"]
+	var health []string
+	for _, c := range vocab.ServiceCategories() {
+		if c.Category == vocab.CategoryHealth {
+			health = c.Subtypes
+		}
+	}
+	gisco := map[string]int{}
+	for _, f := range decode(t, b).Features {
+		sub, _ := f.Properties["subtype"].(string)
+		if sub != "" && !slices.Contains(health, sub) {
+			t.Errorf("%v: subtype %q is not a health subtype", f.ID, sub)
+		}
+		if id := fmt.Sprint(f.ID); strings.HasPrefix(id, "gisco-") {
+			gisco[strings.SplitN(id, "-", 3)[1]]++
+			if sub != "hospital" || f.Properties["last_verified"] == nil {
+				t.Errorf("%s: subtype %q, last_verified %v", id, sub, f.Properties["last_verified"])
+			}
+		}
+	}
+	want := map[string]int{"it": 1283, "es": 809, "bg": 673, "el": 125, "hr": 61, "si": 31, "cy": 11, "mt": 9}
+	for cc, n := range want {
+		if gisco[cc] != n {
+			t.Errorf("%d GISCO hospitals in %s, want %d", gisco[cc], cc, n)
+		}
+	}
+	credited := false
+	for _, s := range b.Meta.Sources {
+		credited = credited || s.Attribution == "© European Union, Eurostat/GISCO"
+	}
+	if !credited {
+		t.Error("the services layer does not credit Eurostat/GISCO")
+	}
+}
+
+// TestContextLayers checks the public context layers hold what the
+// analysis reads from them.
+func TestContextLayers(t *testing.T) {
+	all := layersByID(t)
+	for id, want := range map[string]int{"sar-regions": 6, "dtm-americas-sites": 50, "ports": 1081, "sea-names": 296} {
+		b := all[id]
+		fc := decode(t, b)
+		if len(fc.Features) != want || b.Meta.Kind != geodata.KindArea || b.Meta.Sensitivity != geodata.Public || len(b.Meta.Sources) == 0 {
+			t.Errorf("%s: %d features, kind %s, %s, %d sources", id, len(fc.Features), b.Meta.Kind, b.Meta.Sensitivity, len(b.Meta.Sources))
+		}
+		for _, f := range fc.Features {
+			if name, _ := f.Properties["name"].(string); name == "" {
+				t.Errorf("%s %v: no name", id, f.ID)
+			}
+		}
+	}
+	srr := map[string]bool{}
+	for _, f := range decode(t, all["sar-regions"]).Features {
+		srr[f.Properties["srr"].(string)] = true
+	}
+	for _, s := range []string{"Libya SRR", "Malta SRR", "Tunisia SRR", "Italy SRR (MRSC Palermo)"} {
+		if !srr[s] {
+			t.Errorf("no %s", s)
+		}
 	}
 }

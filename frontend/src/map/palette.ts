@@ -79,6 +79,15 @@ export const AREA_STYLE: LineStyle = {
   fillOpacity: 0.15,
 };
 
+/** Points of a context (area) layer, such as ports and survey sites: in the area colour, so they are not read as services. */
+export const CONTEXT_POINT_STYLE: PointStyle = {
+  fillColor: OKABE_ITO.reddishPurple,
+  fillOpacity: 0.85,
+  color: '#FFFFFF',
+  weight: 0.8,
+  opacity: 1,
+};
+
 /** Dash pattern of approximate (schematic) routes. */
 export const APPROXIMATE_DASH = '8 6';
 

@@ -9,7 +9,7 @@ import { featureParams, filterKey, isRestricted } from '../filters/filters';
 import { rendererFor } from '../../map/map';
 import { createPointCanvas, type PointCanvas } from '../../map/pointcanvas';
 import {
-  AREA_STYLE, INCIDENT_STYLE, SERVICE_RADIUS, SERVICE_STYLE, cellClass, cellStyle, incidentRadius, routeStyle, type PointStyle,
+  AREA_STYLE, CONTEXT_POINT_STYLE, INCIDENT_STYLE, SERVICE_RADIUS, SERVICE_STYLE, cellClass, cellStyle, incidentRadius, routeStyle, type PointStyle,
 } from '../../map/palette';
 import type { Filters } from '../../shared/urlstate';
 import { publicCellResolution, type Vocabulary } from '../../shared/vocabulary';
@@ -178,7 +178,7 @@ export class MapLayer extends DataLayer<LoadedFeatures> {
       set.r[i] = p.r;
       pickables.push(pickablePoint(p.idx, p.at, p.r));
     });
-    const pointStyle: PointStyle = kind === 'incident' ? INCIDENT_STYLE : SERVICE_STYLE;
+    const pointStyle: PointStyle = kind === 'incident' ? INCIDENT_STYLE : kind === 'area' ? CONTEXT_POINT_STYLE : SERVICE_STYLE;
     this.points.setPoints(set, pointStyle);
 
     this.swap(group, features, pickables);
