@@ -93,15 +93,22 @@ func New(o Options) *echo.Echo {
 		}})
 	}
 	m := newMetrics(o.Collectors)
+	o.Uploads = o.Uploads.withDefaults()
+	h := &handlers{uc: o.UseCases, opts: o, metrics: m, guard: o.Guard}
+	ids := newRequestIDs()
+	csp, embedCSP := contentPolicies(o.TileURL, frameAncestors(o.EmbedOrigins))
 
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
 		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/" },
 	}))
-	e.Use(middleware.RequestID())
+	// Cache hits of feature pages are answered first, with what the
+	// chain below would have given them (hits.go).
+	e.Use(newHits(h, m, o.Logger, ids, csp).middleware)
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: ids.next}))
 	e.Use(m.middleware)
 	e.Use(requestLogger(o.Logger))
 	e.Use(middleware.Recover())
-	e.Use(securityHeaders(o.TileURL, frameAncestors(o.EmbedOrigins)))
+	e.Use(securityHeaders(csp, embedCSP))
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
 		Limit:   strconv.FormatInt(o.MaxBodyBytes, 10),
 		Skipper: isUpload, // bounded by Uploads.MaxBytes, enforced while streaming
@@ -111,8 +118,6 @@ func New(o Options) *echo.Echo {
 		e.Use(fresh(o.UseCases.Library, o.Logger))
 	}
 
-	o.Uploads = o.Uploads.withDefaults()
-	h := &handlers{uc: o.UseCases, opts: o, metrics: m, guard: o.Guard}
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
 	e.GET("/metrics", echo.WrapHandler(m.handler()))
@@ -214,10 +219,10 @@ func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
 	})
 }
 
-// securityHeaders sets a strict Content-Security-Policy that admits only
-// this origin, plus the tile server's origin for images. Only the embed
-// page may be framed by other sites: those in embedAncestors.
-func securityHeaders(tileURL, embedAncestors string) echo.MiddlewareFunc {
+// contentPolicies returns a strict Content-Security-Policy that admits
+// only this origin, plus the tile server's origin for images, and the same
+// for the embed page, which the sites in embedAncestors may frame.
+func contentPolicies(tileURL, embedAncestors string) (csp, embedCSP string) {
 	img := "'self' data: blob:"
 	if u, err := url.Parse(strings.ReplaceAll(tileURL, "{s}", "a")); err == nil && u.Scheme != "" && u.Host != "" {
 		host := u.Host
@@ -228,7 +233,13 @@ func securityHeaders(tileURL, embedAncestors string) echo.MiddlewareFunc {
 	}
 	base := "default-src 'self'; img-src " + img + "; style-src 'self' 'unsafe-inline'; " +
 		"script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-src 'self'; frame-ancestors "
-	csp, embedCSP := base+"'self'", base+embedAncestors
+	return base + "'self'", base + embedAncestors
+}
+
+// securityHeaders sets the Content-Security-Policy (embedCSP on the embed
+// page, the only one other sites may frame), nosniff and the referrer
+// policy.
+func securityHeaders(csp, embedCSP string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			hd := c.Response().Header()

@@ -155,6 +155,31 @@ func (c *Reader) Features(ctx context.Context, r FeaturesRequest) (answers.Resul
 	})
 }
 
+// CachedFeatures answers a features request from the cache alone when
+// its query string was seen before on the layer's current version at the
+// view's tier (the JSON API's memo of keys): no parsing, no key building,
+// one lookup. ok is false when the request must go through Features,
+// which parses, checks and computes; errors (an unknown layer) are left
+// to Features too.
+func (c *Reader) CachedFeatures(ctx context.Context, view privacy.View, layer, rawQuery string) (answers.Result, bool) {
+	if rawQuery == "" {
+		return answers.Result{}, false
+	}
+	ld, err := c.lib.get(layer)
+	if err != nil {
+		return answers.Result{}, false
+	}
+	memoKey := rawQuery
+	if ld.meta.Sensitivity == geodata.Restricted {
+		memoKey = string(view.For(ld.meta)) + "|" + rawQuery
+	}
+	v, ok := ld.keys.Load(memoKey)
+	if !ok {
+		return answers.Result{}, false
+	}
+	return c.answers.Lookup(ctx, v.(answers.Prepared))
+}
+
 // page encodes one page of q's features at tier (cells at resolution res
 // at the public tier of a restricted layer), framed as r asks.
 func (c *Reader) page(ld *loaded, q geodata.Query, tier privacy.Tier, res int, r FeaturesRequest) ([]byte, error) {
