@@ -99,7 +99,7 @@ func (f *hits) serve(c echo.Context) bool {
 	hd := r.Header
 	if (r.Method != http.MethodGet && r.Method != http.MethodHead) || r.URL.RawQuery == "" || r.ContentLength != 0 ||
 		hd.Get(echo.HeaderOrigin) != "" || hd.Get("If-None-Match") != "" || hd.Get(embedHeader) != "" ||
-		!web.AcceptsGzip(hd.Get(echo.HeaderAcceptEncoding)) {
+		!web.AcceptsGzip(hd.Get(echo.HeaderAcceptEncoding)) || warming(r) {
 		return false
 	}
 	start := time.Now()

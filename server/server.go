@@ -63,6 +63,9 @@ type Options struct {
 	// ReadLog counts staff reads and downloads of restricted layers into
 	// the audit log, per caller, layer and hour; nil audits none.
 	ReadLog *auth.ReadLog
+	// Warmer, when set, answers the dashboard's first requests in the
+	// background (see Warmer.Run), and /readyz says when it is done.
+	Warmer *Warmer
 	// Strict makes every API request check first that the library holds
 	// the store's current layers (Library.Fresh): with several replicas, no
 	// answer then comes from a version another replica has replaced.
@@ -176,6 +179,9 @@ func New(o Options) *echo.Echo {
 	ogc.Register(e, ogc.Options{Library: o.UseCases.Library, Reader: o.UseCases.Reader, Middleware: []echo.MiddlewareFunc{cors, h.auditReads}, Version: o.Version})
 
 	mountFrontend(e, o.Frontend)
+	if o.Warmer != nil {
+		o.Warmer.attach(e, o.UseCases.Library)
+	}
 	return e
 }
 
@@ -209,6 +215,7 @@ func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		LogStatus: true, LogURIPath: true, LogMethod: true, LogLatency: true, LogRequestID: true,
 		LogError: true, HandleError: true,
+		Skipper: func(c echo.Context) bool { return warming(c.Request()) },
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
 				slog.String("request_id", v.RequestID), slog.String("method", v.Method),
