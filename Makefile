@@ -53,8 +53,11 @@ test-e2e: frontend/node_modules/.installed
 bench-deps: deps
 	./scripts/deps.sh bench
 
-## bench: Go benchmarks with allocations, then an HTTP load test against the running binary
+## bench: Go benchmarks with allocations, then an HTTP load test against the running binary;
+## ends with the summary lines the scripts append to $(BENCH_SUMMARY)
+bench: export BENCH_SUMMARY := $(CURDIR)/bin/bench-summary.txt
 bench: bench-deps build
+	@rm -f $(BENCH_SUMMARY)
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./geodata/... ./server/...
 	./scripts/loadtest.sh
 	./scripts/ingestmem.sh
@@ -62,6 +65,7 @@ bench: bench-deps build
 	./scripts/analysismem.sh
 	./scripts/replicas.sh
 	CONSISTENCY=eventual ./scripts/replicas.sh
+	@echo "== make bench summary (same run)"; cat $(BENCH_SUMMARY)
 
 ## sample: rebuild the bundled layers in geodata/sample/layers from $(SHARED)
 sample:

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # HTTP load test of bin/routerisk on loopback, beside a static-file
-# baseline (nginx serving the very same gzip bytes from disk), all in one
-# run on one machine. Prints requests/s and p99 for each, and the ratios.
-# Needs wrk and nginx (Debian: apt-get install wrk nginx-light).
+# baseline (nginx serving the very same gzip bytes from disk) and a bare
+# Go net/http handler of the same bytes (cmd/staticref), all in one run on
+# one machine. Prints requests/s, p99 and CPU time per request for each,
+# the ratios, and a summary line (appended to $BENCH_SUMMARY when set, as
+# make bench does). Needs wrk and nginx (Debian: apt-get install wrk
+# nginx-light).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +39,13 @@ curl -fs -H 'Accept-Encoding: gzip' -H "$auth" -o "$work/features.json.gz" "http
 returned=$(gzip -dc "$work/features.json.gz" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["numberReturned"])')
 size=$(stat -c %s "$work/features.json.gz")
 
+# The Go reference: a bare net/http handler of the same bytes.
+bare_port=$(free_port)
+go build -o "$work/staticref" ./cmd/staticref
+"$work/staticref" -addr "127.0.0.1:$bare_port" -file "$work/features.json.gz" &
+bare_pid=$!
+pids+=("$bare_pid")
+
 static_port=$(free_port)
 mkdir -p "$work/www"
 cp "$work/features.json.gz" "$work/www/features.json"
@@ -64,8 +74,21 @@ http {
 CONF
 mkdir -p "$work/tmp"
 nginx -c "$work/nginx.conf" -p "$work" &
-pids+=("$!")
+nginx_pid=$!
+pids+=("$nginx_pid")
 for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$static_port/features.json" && break; sleep 0.1; done
+for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$bare_port/" && break; sleep 0.1; done
+
+# CPU time (user+system, clock ticks) of a process and its children
+# (nginx's workers).
+cpu_ticks() {
+  local t=0 p
+  for p in "$1" $(pgrep -P "$1" || true); do
+    t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$t"
+}
+hz=$(getconf CLK_TCK)
 
 # Uncached: every request a new bbox, so every request is a cache miss.
 cat > "$work/uncached.lua" <<'LUA'
@@ -77,26 +100,35 @@ request = function()
 end
 LUA
 
-run() { # name url [script]
-  local name=$1 url=$2 script=${3:-}
-  local out
+run() { # name pid url [script]
+  local name=$1 pid=$2 url=$3 script=${4:-}
+  local out before after
+  before=$(cpu_ticks "$pid")
   if [ -n "$script" ]; then
     out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H 'Accept-Encoding: gzip' -H "$auth" -s "$script" "$url")
   else
     out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H 'Accept-Encoding: gzip' -H "$auth" "$url")
   fi
-  local rps p99
+  after=$(cpu_ticks "$pid")
+  local rps p99 n cpu
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-  printf '%-34s %12s req/s   p99 %8s\n' "$name" "$rps" "$p99"
+  n=$(awk '/requests in/ {print $1}' <<<"$out")
+  cpu=$(awk -v t=$((after - before)) -v hz="$hz" -v n="$n" 'BEGIN { printf "%.0f", (n > 0 ? t / hz / n * 1e6 : 0) }')
+  printf '%-34s %12s req/s   p99 %8s   cpu %5s us/request\n' "$name" "$rps" "$p99" "$cpu"
   eval "rps_$name=$rps"
 }
 
 echo "payload: $returned features, $size bytes gzip; wrk -t$THREADS -c$CONNS -d$DURATION"
-run static_nginx "http://127.0.0.1:$static_port/features.json"
-run cached "http://127.0.0.1:$api_port$path"
-run uncached "http://127.0.0.1:$api_port" "$work/uncached.lua"
-awk -v c="$rps_cached" -v s="$rps_static_nginx" -v u="$rps_uncached" 'BEGIN {
-  printf "ratio cached/static   %.2f\nratio uncached/static %.3f\n", c/s, u/s }'
+run static_nginx "$nginx_pid" "http://127.0.0.1:$static_port/features.json"
+run bare_go "$bare_pid" "http://127.0.0.1:$bare_port/"
+run cached "$api_pid" "http://127.0.0.1:$api_port$path"
+run uncached "$api_pid" "http://127.0.0.1:$api_port" "$work/uncached.lua"
+awk -v c="$rps_cached" -v s="$rps_static_nginx" -v b="$rps_bare_go" -v u="$rps_uncached" 'BEGIN {
+  printf "ratio cached/static   %.2f\nratio bare_go/static  %.2f\nratio cached/bare_go  %.2f\nratio uncached/static %.3f\n", c/s, b/s, c/b, u/s }'
+summary=$(awk -v c="$rps_cached" -v s="$rps_static_nginx" -v b="$rps_bare_go" 'BEGIN {
+  printf "cached/nginx %.2fx (goal >= 0.8x; a bare Go handler of the same bytes: %.2fx), %d bytes gzip, wrk -t'"$THREADS"' -c'"$CONNS"' -d'"$DURATION"'", c/s, b/s, '"$size"' }')
+echo "summary: $summary"
+if [ -n "${BENCH_SUMMARY:-}" ]; then echo "$summary" >>"$BENCH_SUMMARY"; fi
 rss=$(awk '/VmHWM/ {print $2 " " $3}' "/proc/$api_pid/status")
 echo "server peak RSS (VmHWM), all layers loaded, after the load: $rss"

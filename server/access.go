@@ -110,11 +110,7 @@ func resumeSession(c echo.Context, tokens Tokens, sessions *auth.Sessions, cooki
 // looked at, and a wrong token (401) counts against both. A store that
 // cannot be asked is its own error (503), and counts against nobody.
 func checkToken(c echo.Context, tokens Tokens, guard *auth.Guard, action, tok string) (auth.Principal, error) {
-	addr := c.RealIP()
-	keys := []string{"addr:" + addr}
-	if id, ok := auth.TokenID(tok); ok {
-		keys = append(keys, "token:"+id)
-	}
+	addr, keys := guardKeys(c, tok)
 	if wait := guard.Check(keys...); wait > 0 {
 		guard.Refused(action, addr)
 		return auth.Principal{}, tooManyFailures(c, guard, wait)
@@ -128,6 +124,18 @@ func checkToken(c echo.Context, tokens Tokens, guard *auth.Guard, action, tok st
 		return auth.Principal{}, err
 	}
 	return p, nil
+}
+
+// guardKeys returns the caller's address and the keys the guard counts
+// failed authentications under: the address, and the token's id when the
+// token is well formed.
+func guardKeys(c echo.Context, tok string) (string, []string) {
+	addr := c.RealIP()
+	keys := []string{"addr:" + addr}
+	if id, ok := auth.TokenID(tok); ok {
+		keys = append(keys, "token:"+id)
+	}
+	return addr, keys
 }
 
 // tooManyFailures is the 429 of a caller the guard refuses, saying when
@@ -159,12 +167,18 @@ func withTier(c echo.Context, next echo.HandlerFunc) error {
 // editors and admins the staff tier.
 func tierOf(c echo.Context) privacy.Tier {
 	p, ok := principal(c)
-	switch {
-	case !ok:
+	if !ok {
 		return privacy.Public
-	case p.Role.AtLeast(auth.Staff):
+	}
+	return tierOfRole(p.Role)
+}
+
+// tierOfRole is the privacy tier of a signed-in caller's role.
+func tierOfRole(r auth.Role) privacy.Tier {
+	switch {
+	case r.AtLeast(auth.Staff):
 		return privacy.Staff
-	case p.Role.AtLeast(auth.Partner):
+	case r.AtLeast(auth.Partner):
 		return privacy.Partner
 	}
 	return privacy.Public

@@ -24,7 +24,10 @@ func (h *handlers) healthz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// readyz runs every check; any critical one down → 503.
+// readyz runs every check; any critical one down → 503. With a warmer,
+// "warm" says whether the dashboard's first answers are computed for the
+// layers served now; it never changes the status: a replica that is not
+// warm yet answers every request, computing what is not cached.
 func (h *handlers) readyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
@@ -40,7 +43,11 @@ func (h *handlers) readyz(c echo.Context) error {
 			status = "degraded"
 		}
 	}
-	return c.JSON(code, map[string]any{"status": status, "checks": results, "layers": len(h.uc.Library.Layers())})
+	body := map[string]any{"status": status, "checks": results, "layers": len(h.uc.Library.Layers())}
+	if h.opts.Warmer != nil {
+		body["warm"] = h.opts.Warmer.Warm()
+	}
+	return c.JSON(code, body)
 }
 
 func (h *handlers) config(c echo.Context) error {

@@ -44,6 +44,9 @@ func newMetrics(extra []prometheus.Collector) *metrics {
 
 func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		if warming(c.Request()) {
+			return next(c) // not a caller's request
+		}
 		start := time.Now()
 		err := next(c)
 		if err != nil {

@@ -64,6 +64,9 @@ type Options struct {
 	// ReadLog counts staff reads and downloads of restricted layers into
 	// the audit log, per caller, layer and hour; nil audits none.
 	ReadLog *auth.ReadLog
+	// Warmer, when set, answers the dashboard's first requests in the
+	// background (see Warmer.Run), and /readyz says when it is done.
+	Warmer *Warmer
 	// Strict makes every API request check first that the library holds
 	// the store's current layers (Library.Fresh): with several replicas, no
 	// answer then comes from a version another replica has replaced.
@@ -94,15 +97,22 @@ func New(o Options) *echo.Echo {
 		}})
 	}
 	m := newMetrics(o.Collectors)
+	o.Uploads = o.Uploads.withDefaults()
+	h := &handlers{uc: o.UseCases, opts: o, metrics: m, guard: o.Guard}
+	ids := newRequestIDs()
+	csp, embedCSP := contentPolicies(o.TileURL, frameAncestors(o.EmbedOrigins))
 
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
 		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/" },
 	}))
-	e.Use(middleware.RequestID())
+	// Cache hits of feature pages are answered first, with what the
+	// chain below would have given them (hits.go).
+	e.Use(newHits(h, m, o.Logger, ids, csp).middleware)
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: ids.next}))
 	e.Use(m.middleware)
 	e.Use(requestLogger(o.Logger))
 	e.Use(middleware.Recover())
-	e.Use(securityHeaders(o.TileURL, frameAncestors(o.EmbedOrigins)))
+	e.Use(securityHeaders(csp, embedCSP))
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
 		Limit:   strconv.FormatInt(o.MaxBodyBytes, 10),
 		Skipper: isUpload, // bounded by Uploads.MaxBytes, enforced while streaming
@@ -112,8 +122,6 @@ func New(o Options) *echo.Echo {
 		e.Use(fresh(o.UseCases.Library, o.Logger))
 	}
 
-	o.Uploads = o.Uploads.withDefaults()
-	h := &handlers{uc: o.UseCases, opts: o, metrics: m, guard: o.Guard}
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
 	e.GET("/metrics", echo.WrapHandler(m.handler()))
@@ -175,6 +183,9 @@ func New(o Options) *echo.Echo {
 	ogc.Register(e, ogc.Options{Library: o.UseCases.Library, Reader: o.UseCases.Reader, Middleware: []echo.MiddlewareFunc{cors, h.auditReads}, Version: o.Version})
 
 	mountFrontend(e, o.Frontend)
+	if o.Warmer != nil {
+		o.Warmer.attach(e, o.UseCases.Library)
+	}
 	return e
 }
 
@@ -208,6 +219,7 @@ func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		LogStatus: true, LogURIPath: true, LogMethod: true, LogLatency: true, LogRequestID: true,
 		LogError: true, HandleError: true,
+		Skipper: func(c echo.Context) bool { return warming(c.Request()) },
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
 				slog.String("request_id", v.RequestID), slog.String("method", v.Method),
@@ -218,10 +230,10 @@ func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
 	})
 }
 
-// securityHeaders sets a strict Content-Security-Policy that admits only
-// this origin, plus the tile server's origin for images. Only the embed
-// page may be framed by other sites: those in embedAncestors.
-func securityHeaders(tileURL, embedAncestors string) echo.MiddlewareFunc {
+// contentPolicies returns a strict Content-Security-Policy that admits
+// only this origin, plus the tile server's origin for images, and the same
+// for the embed page, which the sites in embedAncestors may frame.
+func contentPolicies(tileURL, embedAncestors string) (csp, embedCSP string) {
 	img := "'self' data: blob:"
 	if u, err := url.Parse(strings.ReplaceAll(tileURL, "{s}", "a")); err == nil && u.Scheme != "" && u.Host != "" {
 		host := u.Host
@@ -232,7 +244,13 @@ func securityHeaders(tileURL, embedAncestors string) echo.MiddlewareFunc {
 	}
 	base := "default-src 'self'; img-src " + img + "; style-src 'self' 'unsafe-inline'; " +
 		"script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-src 'self'; frame-ancestors "
-	csp, embedCSP := base+"'self'", base+embedAncestors
+	return base + "'self'", base + embedAncestors
+}
+
+// securityHeaders sets the Content-Security-Policy (embedCSP on the embed
+// page, the only one other sites may frame), nosniff and the referrer
+// policy.
+func securityHeaders(csp, embedCSP string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			hd := c.Response().Header()

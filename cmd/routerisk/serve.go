@@ -104,6 +104,9 @@ func Serve(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- strin
 	readLog := auth.NewReadLog(st)
 	defer readLog.Flush()
 
+	// The dashboard's first answers are computed in the background, at
+	// start and after every change of the layers; /readyz says when.
+	warmer := server.NewWarmer(nil, log)
 	app := server.New(server.Options{
 		UseCases:        uc,
 		Frontend:        frontend.Dist(),
@@ -122,7 +125,9 @@ func Serve(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- strin
 		Strict:          cfg.Consistency == "strict",
 		Guard:           guard,
 		ReadLog:         readLog,
+		Warmer:          warmer,
 	})
+	go warmer.Run(ctx)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err

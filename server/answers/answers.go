@@ -158,6 +158,17 @@ func (a *Answers) GetPrepared(ctx context.Context, k Prepared, ifNoneMatch strin
 	return Result{Gzip: v.([]byte), ETag: etag, Cache: status}, nil
 }
 
+// Lookup answers k from the cache alone, never computing: a hit, or
+// false when the answer is not stored (or the cache could not be asked).
+// It is the whole work of a request whose answer was computed before.
+func (a *Answers) Lookup(ctx context.Context, k Prepared) (Result, bool) {
+	val, hit, _ := a.cache.Get(ctx, k.key)
+	if !hit {
+		return Result{}, false
+	}
+	return Result{Gzip: val, ETag: k.etag, Cache: CacheHit}, true
+}
+
 // Uncached answers k without the cache: computed every time, never
 // stored, for answers not worth keeping (a filter value the layer does
 // not hold). It still answers conditional requests.

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/routerisk/routerisk/geodata"
@@ -164,6 +165,38 @@ func (c *Reader) IgnoredFilters(id string, params url.Values) ([]string, error) 
 		return nil, err
 	}
 	return geodata.IgnoredFilters(params, ld.meta), nil
+}
+
+// CachedFeatures answers a features request from the cache alone when
+// its query string was seen before on the layer's current version at the
+// view's tier (the JSON API's memo of keys): no parsing, no key building,
+// one lookup. ok is false when the request must go through Features,
+// which parses, checks and computes; errors (an unknown layer) are left
+// to Features too.
+func (c *Reader) CachedFeatures(ctx context.Context, view privacy.View, layer, rawQuery string) (answers.Result, bool) {
+	if rawQuery == "" {
+		return answers.Result{}, false
+	}
+	ld, err := c.lib.get(layer)
+	if err != nil {
+		return answers.Result{}, false
+	}
+	memoKey := rawQuery
+	if ld.meta.Sensitivity == geodata.Restricted {
+		memoKey = string(view.For(ld.meta)) + "|" + rawQuery
+	}
+	v, ok := ld.keys.Load(memoKey)
+	if !ok {
+		return answers.Result{}, false
+	}
+	// A map filter the layer ignores must be named in the answer's
+	// X-Filters-Ignored header, which only Features' path writes.
+	if mayHoldMapFilter(rawQuery) {
+		if q, err := url.ParseQuery(rawQuery); err != nil || len(geodata.IgnoredFilters(q, ld.meta)) > 0 {
+			return answers.Result{}, false
+		}
+	}
+	return c.answers.Lookup(ctx, v.(answers.Prepared))
 }
 
 // page encodes one page of q's features at tier (cells at resolution res
@@ -423,4 +456,15 @@ func metasFor(view privacy.View, metas []geodata.Meta) []geodata.Meta {
 		metas[i] = privacy.MetaFor(m, view.For(m))
 	}
 	return metas
+}
+
+// mayHoldMapFilter reports whether a raw query string may name one of the
+// map filters (geodata.MapFilters).
+func mayHoldMapFilter(rawQuery string) bool {
+	for _, f := range geodata.MapFilters {
+		if strings.Contains(rawQuery, f+"=") {
+			return true
+		}
+	}
+	return false
 }

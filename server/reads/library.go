@@ -38,6 +38,8 @@ type Library struct {
 	flight  singleflight.Group
 	// synced is the store generation the layers were last synced at (see Fresh).
 	synced atomic.Int64
+	// watchers are called after every change of the layers served.
+	watchers []func()
 }
 
 // loaded is one layer version ready to answer queries.
@@ -116,12 +118,29 @@ func (c *Library) Sync(ctx context.Context) ([]string, error) {
 		if _, err := c.source.Current(ctx, id); geodata.ErrorCode(err) != geodata.NotFound {
 			continue
 		}
-		c.mu.Lock()
-		delete(c.layers, id)
-		c.mu.Unlock()
+		c.Drop(id)
 		changed = append(changed, id)
 	}
 	return changed, nil
+}
+
+// OnChange has fn called after every change of the layers served: a
+// version installed (published, restored, or loaded from the store) or
+// a layer dropped. fn runs on the changer's goroutine and must not block.
+func (c *Library) OnChange(fn func()) {
+	c.mu.Lock()
+	c.watchers = append(c.watchers, fn)
+	c.mu.Unlock()
+}
+
+// notify calls the watchers; the caller holds no lock.
+func (c *Library) notify() {
+	c.mu.RLock()
+	ws := c.watchers
+	c.mu.RUnlock()
+	for _, fn := range ws {
+		fn()
+	}
 }
 
 func (c *Library) load(ctx context.Context, m geodata.Meta) error {
@@ -267,17 +286,26 @@ func (c *Library) Install(l *geodata.Layer) error {
 // install serves ld in place of an older version of its layer.
 func (c *Library) install(ld *loaded) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if cur, ok := c.layers[ld.meta.ID]; !ok || cur.meta.Version < ld.meta.Version {
+	cur, ok := c.layers[ld.meta.ID]
+	newer := !ok || cur.meta.Version < ld.meta.Version
+	if newer {
 		c.layers[ld.meta.ID] = ld
+	}
+	c.mu.Unlock()
+	if newer {
+		c.notify()
 	}
 }
 
 // Drop stops serving layer id.
 func (c *Library) Drop(id string) {
 	c.mu.Lock()
+	_, ok := c.layers[id]
 	delete(c.layers, id)
 	c.mu.Unlock()
+	if ok {
+		c.notify()
+	}
 }
 
 // LayerFeatures returns the metadata and every feature, as stored, of the

@@ -418,3 +418,44 @@ func TestFreshSyncsOnlyWhenTheStoreChanged(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestOnChangeSeesEveryChange: the watchers hear of every version
+// published, restored or deleted here and of every one a sync brings,
+// and of nothing else.
+func TestOnChangeSeesEveryChange(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.OpenFiles(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	here, there := newTestCatalog(st, cache.NewLRU(1<<20)), newTestCatalog(st, cache.NewLRU(1<<20))
+	var nHere, nThere atomic.Int64
+	here.OnChange(func() { nHere.Add(1) })
+	there.OnChange(func() { nThere.Add(1) })
+	layer := &geodata.Layer{Meta: geodata.Meta{ID: "clinics", Kind: geodata.KindService, Title: "Clinics", Sensitivity: geodata.Public},
+		Features: []*geojson.Feature{geojson.NewFeature(orb.Point{1, 1})}}
+	by := geodata.AuditEntry{Actor: "a"}
+	steps := []struct {
+		name              string
+		do                func() error
+		wantHere, wantThe int64
+	}{
+		{"publish", func() error { _, err := here.Publish(ctx, layer, geodata.Report{}, by); return err }, 1, 0},
+		{"sync it", func() error { _, err := there.Sync(ctx); return err }, 1, 1},
+		{"sync nothing new", func() error { _, err := there.Sync(ctx); return err }, 1, 1},
+		{"publish again", func() error { _, err := here.Publish(ctx, layer, geodata.Report{}, by); return err }, 2, 1},
+		{"restore", func() error { _, err := here.Restore(ctx, "clinics", 1, by); return err }, 3, 1},
+		{"sync both versions", func() error { _, err := there.Sync(ctx); return err }, 3, 2},
+		{"delete", func() error { return here.Delete(ctx, "clinics", by) }, 4, 2},
+		{"sync the delete", func() error { _, err := there.Sync(ctx); return err }, 4, 3},
+		{"drop an unknown layer", func() error { here.Drop("nothing"); return nil }, 4, 3},
+	}
+	for _, s := range steps {
+		if err := s.do(); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if nHere.Load() != s.wantHere || nThere.Load() != s.wantThe {
+			t.Errorf("after %s: %d and %d changes heard, want %d and %d", s.name, nHere.Load(), nThere.Load(), s.wantHere, s.wantThe)
+		}
+	}
+}
