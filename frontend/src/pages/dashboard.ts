@@ -24,7 +24,8 @@ import { sourceAttribution } from '../map/attribution';
 import { addTiles, createMap, DEFAULT_VIEW, loadBasemap, nextFrames } from '../map/map';
 import { createApi, type Config, type LayerMeta } from '../shared/api';
 import { el } from '../shared/dom';
-import { applyDocumentLanguage, createI18n, pickCatalogue } from '../shared/i18n';
+import { startI18n } from '../shared/i18n';
+import { createLanguageMenu } from '../features/language/menu';
 import { createStore, settle, type AppState } from '../shared/store';
 import { describeError, StatusRegion } from '../shared/status';
 import { syncUrl } from '../shared/urlsync';
@@ -40,8 +41,8 @@ const RELOAD_DELAY_MS = 250;
  * share dialog and readiness marker follow the slices they need.
  */
 async function main(): Promise<void> {
-  const i18n = createI18n(pickCatalogue(['en']));
-  applyDocumentLanguage(document, i18n);
+  // The language: ?lang=, the saved choice, the browser's; its catalogue before anything is drawn.
+  const i18n = await startI18n();
   const { t } = i18n;
   const api = createApi();
   const initial = decodeState(location.search);
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
   // stretch details, priorities, about) and the map.
   const tierBadge = createTierBadge(i18n);
   const uploadLink = el('a', { id: 'upload-link', class: 'upload-link', href: 'upload.html', hidden: true }, t('session.uploadLink'));
-  const account = el('div', { class: 'account' }, [createSignIn(i18n, session).element, uploadLink, tierBadge.element]);
+  const account = el('div', { class: 'account' }, [createSignIn(i18n, session).element, uploadLink, createLanguageMenu(i18n), tierBadge.element]);
   store.subscribe(['session'], (s) => {
     uploadLink.hidden = !canEdit(s.session.role);
     tierBadge.set(s.session.tier);
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
     el('main', { class: 'map-wrap' }, mapEl),
   );
 
-  const map = createMap(mapEl, initial.view ?? DEFAULT_VIEW, t('app.map'));
+  const map = createMap(mapEl, initial.view ?? DEFAULT_VIEW, t('app.map'), { zoomIn: t('map.zoomIn'), zoomOut: t('map.zoomOut') });
   status.set('loading', t('status.loading'));
   const basemapDone = loadBasemap(map, document.baseURI).catch((err) => {
     status.set('basemap', describeError(i18n, t('status.what.basemap'), err), true);

@@ -16,6 +16,9 @@ export const en = {
     'app.panel': 'Map controls and information',
     'app.map': 'Map of migration routes, incidents and services',
     'app.skipToMap': 'Skip to map',
+    'app.language': 'Language',
+    'app.showPanel': 'Layers, filters and priorities',
+    'app.showMap': 'Show the map',
 
     'layers.heading': 'Layers',
     'layers.none': 'No layers are available.',
@@ -86,6 +89,8 @@ export const en = {
     'riskSettings.locked': 'Without signing in, the analysis runs with its published defaults, so that no answer can locate a single incident. Sign in as a partner or staff member to change these settings.',
 
     'legend.heading': 'Legend',
+    'legend.empty': 'No layer is shown.',
+    'legend.otherServices': 'Other services',
     'legend.routes': 'Routes',
     'legend.approximateRoute': '{name} (approximate)',
     'legend.approximateNote': 'Dashed lines are approximate, schematic corridors drawn through named waypoints.',
@@ -223,6 +228,7 @@ export const en = {
       'Country outlines: Natural Earth (public domain), prepared by the world-atlas project (ISC licence).',
     'about.tiles': 'Online map tiles: {attribution}',
     'about.noTiles': 'Online map tiles are not in use; the offline basemap is shown.',
+    'about.places': 'Place names: GeoNames (CC BY 4.0). Ports and sea names: Natural Earth (public domain).',
     'about.serverVersion': 'Server version {version}',
     'about.sensitivity.public': 'Public',
     'about.sensitivity.restricted': 'Restricted: shown at the precision your access allows',
@@ -254,6 +260,16 @@ export const en = {
     'popup.sourceQuality': '{value} of 5',
     'popup.approximate': 'Approximate: a schematic corridor, not an exact path.',
     'popup.layer': 'Layer: {title}',
+
+    'search.label': 'Search for a place',
+    'search.placeholder': 'Place, port or sea',
+    'search.none': 'No place found for “{query}”.',
+    'search.count': { one: '{count} place found.', other: '{count} places found.' },
+    'search.failed': 'The place search failed: {message}',
+    'search.kind.place': 'Place',
+    'search.kind.port': 'Port',
+    'search.kind.sea': 'Sea',
+    'search.option': '{name}, {country}',
 
     'error.withId': '{message} (request {id})',
     'dialog.cancel': 'Cancel',
@@ -453,8 +469,14 @@ export const en = {
     'publish.needKind': 'Choose the kind of layer first: it could not be detected from the file.',
     'publish.required': '{field} is required.',
     'publish.fix': { one: 'Correct {count} field first.', other: 'Correct {count} fields first.' },
-    'publish.doneNew': 'Published “{title}” ({id}) as version {version} with {features} features. {summary}',
-    'publish.doneVersion': 'Published version {version} of “{title}” ({id}) with {features} features. {summary}',
+    'publish.doneNew': {
+      one: 'Published “{title}” ({id}) as version {version} with {count} feature. {summary}',
+      other: 'Published “{title}” ({id}) as version {version} with {count} features. {summary}',
+    },
+    'publish.doneVersion': {
+      one: 'Published version {version} of “{title}” ({id}) with {count} feature. {summary}',
+      other: 'Published version {version} of “{title}” ({id}) with {count} features. {summary}',
+    },
     'publish.failed': 'The layer could not be published: {message}',
     'publish.showOnMap': 'Show “{title}” on the map',
     'layerOption': '{title} ({id}, {kind}, version {version})',
@@ -518,5 +540,7 @@ export const en = {
     'prop.source_url': 'Source links',
     'prop.url': 'Link',
     'prop.website': 'Website',
+    'map.zoomIn': 'Zoom in',
+    'map.zoomOut': 'Zoom out',
   },
 } as const;
