@@ -26,6 +26,7 @@ import { createApi, type Config, type LayerMeta } from '../shared/api';
 import { el } from '../shared/dom';
 import { startI18n } from '../shared/i18n';
 import { createLanguageMenu } from '../features/language/menu';
+import { createSheet } from '../features/sheet/sheet';
 import { createStore, settle, type AppState } from '../shared/store';
 import { describeError, StatusRegion } from '../shared/status';
 import { syncUrl } from '../shared/urlsync';
@@ -92,12 +93,17 @@ async function main(): Promise<void> {
     el('h2', { id: 'legend-heading' }, t('legend.heading')), legendBody,
   ]);
   const mapEl = el('div', { id: 'map' });
-  (document.getElementById('app') ?? document.body).replaceChildren(
+  const app = document.getElementById('app') ?? document.body;
+  const panel = el('aside', { id: 'panel', 'aria-label': t('app.panel') }, [
+    header, status.element, layersSlot, filtersSlot, riskSlot, legend, detailsSlot, prioritiesSlot, aboutSlot,
+  ]);
+  // On a phone the map fills the screen and the panel is a bottom sheet.
+  const sheet = createSheet(i18n, app, panel);
+  app.replaceChildren(
     el('a', { class: 'skip-link', href: '#map' }, t('app.skipToMap')),
-    el('aside', { id: 'panel', 'aria-label': t('app.panel') }, [
-      header, status.element, layersSlot, filtersSlot, riskSlot, legend, detailsSlot, prioritiesSlot, aboutSlot,
-    ]),
+    panel,
     el('main', { class: 'map-wrap' }, mapEl),
+    sheet.button,
   );
 
   const map = createMap(mapEl, initial.view ?? DEFAULT_VIEW, t('app.map'), { zoomIn: t('map.zoomIn'), zoomOut: t('map.zoomOut') });
@@ -215,7 +221,11 @@ async function main(): Promise<void> {
     },
   });
   let prioritiesLoad: Promise<void> = Promise.resolve();
-  const listed = createPriorities(i18n, vocab, (feature, button) => popups.showPriority(feature, button));
+  // On a phone, a priority picked from the list closes the sheet so that its stretch shows.
+  const listed = createPriorities(i18n, vocab, (feature, button) => {
+    sheet.close();
+    popups.showPriority(feature, button);
+  });
   if (hasRisk) {
     detailsSlot.replaceWith(details.element);
     settle(store, ['filters', 'risk'], RELOAD_DELAY_MS, () => void details.refresh());
@@ -231,7 +241,12 @@ async function main(): Promise<void> {
     detailsSlot.remove();
     prioritiesSlot.remove();
   }
-  const popups = wirePicking(document, i18n, vocab, map, api, layerSet, () => listed.items(), () => store.get().risk, hasRisk ? details.open : undefined);
+  // "Details" in a popup opens the stretch details in the panel (the sheet, on a phone).
+  const openDetails = (id: string, button: HTMLButtonElement) => {
+    sheet.open();
+    void details.open(id, button);
+  };
+  const popups = wirePicking(document, i18n, vocab, map, api, layerSet, () => listed.items(), () => store.get().risk, hasRisk ? openDetails : undefined);
 
   // "About the data": sources now, server details when the config arrives.
   let about: HTMLElement = aboutSlot;
