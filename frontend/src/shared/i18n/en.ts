@@ -542,5 +542,6 @@ export const en = {
     'prop.website': 'Website',
     'map.zoomIn': 'Zoom in',
     'map.zoomOut': 'Zoom out',
+    'report.notListed': { one: '{count} issue is counted by code above; the server did not list it one by one.', other: '{count} issues are counted by code above; the server did not list them one by one.' },
   },
 } as const;

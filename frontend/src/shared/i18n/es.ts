@@ -536,5 +536,6 @@ export const es: Catalogue = {
     'prop.website': 'Sitio web',
     'map.zoomIn': 'Acercar',
     'map.zoomOut': 'Alejar',
+    'report.notListed': { one: '{count} problema se cuenta por código arriba; el servidor no lo detalló.', other: '{count} problemas se cuentan por código arriba; el servidor no los detalló uno por uno.' },
   },
 };

@@ -536,5 +536,6 @@ export const fr: Catalogue = {
     'prop.website': 'Site web',
     'map.zoomIn': 'Zoom avant',
     'map.zoomOut': 'Zoom arrière',
+    'report.notListed': { one: '{count} problème est compté par code ci-dessus ; le serveur ne l’a pas détaillé.', other: '{count} problèmes sont comptés par code ci-dessus ; le serveur ne les a pas détaillés un par un.' },
   },
 };

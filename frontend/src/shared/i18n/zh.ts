@@ -530,5 +530,6 @@ export const zh: Catalogue = {
     'prop.website': '网站',
     'map.zoomIn': '放大',
     'map.zoomOut': '缩小',
+    'report.notListed': '上方按代码统计了 {count} 个问题；服务器未逐条列出。',
   },
 };
