@@ -239,6 +239,7 @@ func checkCSRF(c echo.Context) error {
 
 // sessionJSON is what the session endpoints answer.
 type sessionJSON struct {
+	SignedIn  bool      `json:"signed_in"`
 	Name      string    `json:"name"`
 	Role      auth.Role `json:"role"`
 	ExpiresAt time.Time `json:"expires_at"`
@@ -285,7 +286,7 @@ func (h *handlers) createSession(c echo.Context) error {
 	c.Set(principalKey, p)
 	h.audit(c, geodata.AuditEntry{Action: "sign-in", Outcome: geodata.OutcomeOK})
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(http.StatusOK, sessionJSON{Name: p.Name, Role: p.Role, ExpiresAt: s.Expires, CSRFToken: s.CSRF})
+	return c.JSON(http.StatusOK, sessionJSON{SignedIn: true, Name: p.Name, Role: p.Role, ExpiresAt: s.Expires, CSRFToken: s.CSRF})
 }
 
 // sameOrigin refuses a request whose Origin header names another site
@@ -318,11 +319,18 @@ func (h *handlers) getSession(c echo.Context) error {
 	if err, unverified := c.Get(unverifiedKey).(error); !ok && unverified {
 		return err // the session may well be valid: say the store is down, not "signed out"
 	}
-	if !ok {
-		return &geodata.Error{Code: geodata.Unauthorized, Message: "not signed in"}
-	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(http.StatusOK, sessionJSON{Name: s.Principal.Name, Role: s.Principal.Role, ExpiresAt: s.Expires, CSRFToken: s.CSRF})
+	if !ok {
+		// Not being signed in is an answer, not an error: every anonymous page load asks.
+		return c.JSON(http.StatusOK, signedOutJSON{})
+	}
+	return c.JSON(http.StatusOK, sessionJSON{SignedIn: true, Name: s.Principal.Name, Role: s.Principal.Role, ExpiresAt: s.Expires, CSRFToken: s.CSRF})
+}
+
+// signedOutJSON is what GET /api/v1/session answers a caller who is not
+// signed in (no cookie, or one whose session has ended).
+type signedOutJSON struct {
+	SignedIn bool `json:"signed_in"`
 }
 
 // deleteSession signs out: the session is revoked on the server and the

@@ -177,6 +177,7 @@ func New(o Options) *echo.Echo {
 	e.GET("/api/v1/embeds", h.listEmbeds, require(auth.Admin))
 	e.DELETE("/api/v1/embeds/:id", h.revokeEmbed, require(auth.Admin))
 	e.GET("/embed", h.embedPage(o.Frontend))
+	e.GET("/upload", uploadPage(o.Frontend))
 	e.Match(read, "/oembed", h.oembed, cors)
 	e.GET("/api/v1/layers/:id/download", h.download, h.auditReads)
 
@@ -264,6 +265,24 @@ func securityHeaders(csp, embedCSP string) echo.MiddlewareFunc {
 			}
 			return next(c)
 		}
+	}
+}
+
+// uploadPage serves the upload page (upload.html of the built frontend) at
+// /upload, the address people type and share; its assets are relative, so
+// they resolve from /upload as from /upload.html.
+func uploadPage(dist fs.FS) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		var page []byte
+		var err error = fs.ErrNotExist
+		if dist != nil {
+			page, err = fs.ReadFile(dist, "upload.html")
+		}
+		if err != nil {
+			return echo.NewHTTPError(http.StatusNotFound, "the upload page is not built into this server binary (run `make build`)")
+		}
+		c.Response().Header().Set("Cache-Control", "no-cache")
+		return c.HTMLBlob(http.StatusOK, page)
 	}
 }
 

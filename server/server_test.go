@@ -7,12 +7,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/labstack/echo/v4"
 
@@ -689,5 +691,33 @@ func TestFilterValuesTheLayerDoesNotHoldAreNotCached(t *testing.T) {
 	heldAgain := do(t, e, http.MethodGet, "/api/v1/layers/incidents/features?route=Central+Mediterranean")
 	if held.Header().Get("X-Cache") != "MISS" || heldAgain.Header().Get("X-Cache") != "HIT" {
 		t.Errorf("a held value: %q then %q", held.Header().Get("X-Cache"), heldAgain.Header().Get("X-Cache"))
+	}
+}
+
+func TestUploadPage(t *testing.T) {
+	const page = `<!doctype html><title>Upload a layer</title><script type="module" src="./assets/upload.js"></script>`
+	built := fstest.MapFS{"upload.html": {Data: []byte(page)}, "index.html": {Data: []byte("<!doctype html>")}}
+	for _, tc := range []struct {
+		name string
+		dist fs.FS
+		code int
+		want string
+	}{
+		{"built", built, http.StatusOK, page},
+		{"not built", nil, http.StatusNotFound, "make build"},
+		{"built without the page", fstest.MapFS{"index.html": {Data: []byte("x")}}, http.StatusNotFound, "not built"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := echo.New()
+			e.GET("/upload", uploadPage(tc.dist))
+			rec := httptest.NewRecorder()
+			e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/upload", nil))
+			if rec.Code != tc.code || !strings.Contains(rec.Body.String(), tc.want) {
+				t.Fatalf("GET /upload: %d %s", rec.Code, rec.Body)
+			}
+			if tc.code == http.StatusOK && !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+				t.Errorf("Content-Type %q", rec.Header().Get("Content-Type"))
+			}
+		})
 	}
 }

@@ -272,7 +272,9 @@ test('a viewer is told that uploading is not allowed; signing out returns to the
   await expect(page.locator('#signin-out')).toBeHidden();
   await expect(page.locator('#signin-state')).toHaveText('');
   await expect(page.locator('#upload-gate')).toContainText('Sign in with an editor or administrator token');
-  expect((await page.request.get(serverUrl('/api/v1/session'))).status()).toBe(401);
+  const after = await page.request.get(serverUrl('/api/v1/session'));
+  expect(after.status()).toBe(200);
+  expect(await after.json()).toEqual({ signed_in: false });
 
   await openUpload(page);
   await expect(page.locator('#signin-open')).toBeVisible();

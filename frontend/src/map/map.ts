@@ -42,8 +42,20 @@ export const BASEMAP = {
   detailedFromZoom: 5,
 } as const;
 
-/** Creates the Leaflet map in `el` with one pane per kind of layer. */
-export function createMap(el: HTMLElement, view: View, label: string): L.Map {
+/** Where the map's controls sit: mirrored for a right-to-left page. */
+export function controlCorners(dir: string): { start: 'topleft' | 'topright'; end: 'topleft' | 'topright'; bottomStart: 'bottomleft' | 'bottomright'; bottomEnd: 'bottomleft' | 'bottomright' } {
+  return dir === 'rtl'
+    ? { start: 'topright', end: 'topleft', bottomStart: 'bottomright', bottomEnd: 'bottomleft' }
+    : { start: 'topleft', end: 'topright', bottomStart: 'bottomleft', bottomEnd: 'bottomright' };
+}
+
+/**
+ * Creates the Leaflet map in `el` with one pane per kind of layer, its zoom
+ * buttons at the start corner of the page's direction (top right in Arabic)
+ * and the attribution at the end.
+ */
+export function createMap(el: HTMLElement, view: View, label: string, zoomTitles: { zoomIn: string; zoomOut: string } = { zoomIn: 'Zoom in', zoomOut: 'Zoom out' }): L.Map {
+  const corners = controlCorners(el.ownerDocument.documentElement.dir);
   const map = L.map(el, {
     center: [view.lat, view.lon],
     zoom: view.z,
@@ -53,7 +65,10 @@ export function createMap(el: HTMLElement, view: View, label: string): L.Map {
     preferCanvas: true,
     worldCopyJump: false,
     keyboard: true,
+    zoomControl: false,
   });
+  L.control.zoom({ position: corners.start, zoomInTitle: zoomTitles.zoomIn, zoomOutTitle: zoomTitles.zoomOut }).addTo(map);
+  map.attributionControl.setPosition(corners.bottomEnd);
   el.setAttribute('aria-label', label);
   for (const [name, z] of Object.entries(PANES)) {
     const pane = map.createPane(name);

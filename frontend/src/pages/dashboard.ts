@@ -24,7 +24,9 @@ import { sourceAttribution } from '../map/attribution';
 import { addTiles, createMap, DEFAULT_VIEW, loadBasemap, nextFrames } from '../map/map';
 import { createApi, type Config, type LayerMeta } from '../shared/api';
 import { el } from '../shared/dom';
-import { applyDocumentLanguage, createI18n, pickCatalogue } from '../shared/i18n';
+import { startI18n } from '../shared/i18n';
+import { createLanguageMenu } from '../features/language/menu';
+import { createSheet } from '../features/sheet/sheet';
 import { createStore, settle, type AppState } from '../shared/store';
 import { describeError, StatusRegion } from '../shared/status';
 import { syncUrl } from '../shared/urlsync';
@@ -40,8 +42,8 @@ const RELOAD_DELAY_MS = 250;
  * share dialog and readiness marker follow the slices they need.
  */
 async function main(): Promise<void> {
-  const i18n = createI18n(pickCatalogue(['en']));
-  applyDocumentLanguage(document, i18n);
+  // The language: ?lang=, the saved choice, the browser's; its catalogue before anything is drawn.
+  const i18n = await startI18n();
   const { t } = i18n;
   const api = createApi();
   const initial = decodeState(location.search);
@@ -78,7 +80,7 @@ async function main(): Promise<void> {
   // stretch details, priorities, about) and the map.
   const tierBadge = createTierBadge(i18n);
   const uploadLink = el('a', { id: 'upload-link', class: 'upload-link', href: 'upload.html', hidden: true }, t('session.uploadLink'));
-  const account = el('div', { class: 'account' }, [createSignIn(i18n, session).element, uploadLink, tierBadge.element]);
+  const account = el('div', { class: 'account' }, [createSignIn(i18n, session).element, uploadLink, createLanguageMenu(i18n), tierBadge.element]);
   store.subscribe(['session'], (s) => {
     uploadLink.hidden = !canEdit(s.session.role);
     tierBadge.set(s.session.tier);
@@ -91,15 +93,20 @@ async function main(): Promise<void> {
     el('h2', { id: 'legend-heading' }, t('legend.heading')), legendBody,
   ]);
   const mapEl = el('div', { id: 'map' });
-  (document.getElementById('app') ?? document.body).replaceChildren(
+  const app = document.getElementById('app') ?? document.body;
+  const panel = el('aside', { id: 'panel', 'aria-label': t('app.panel') }, [
+    header, status.element, layersSlot, filtersSlot, riskSlot, legend, detailsSlot, prioritiesSlot, aboutSlot,
+  ]);
+  // On a phone the map fills the screen and the panel is a bottom sheet.
+  const sheet = createSheet(i18n, app, panel);
+  app.replaceChildren(
     el('a', { class: 'skip-link', href: '#map' }, t('app.skipToMap')),
-    el('aside', { id: 'panel', 'aria-label': t('app.panel') }, [
-      header, status.element, layersSlot, filtersSlot, riskSlot, legend, detailsSlot, prioritiesSlot, aboutSlot,
-    ]),
+    panel,
     el('main', { class: 'map-wrap' }, mapEl),
+    sheet.button,
   );
 
-  const map = createMap(mapEl, initial.view ?? DEFAULT_VIEW, t('app.map'));
+  const map = createMap(mapEl, initial.view ?? DEFAULT_VIEW, t('app.map'), { zoomIn: t('map.zoomIn'), zoomOut: t('map.zoomOut') });
   status.set('loading', t('status.loading'));
   const basemapDone = loadBasemap(map, document.baseURI).catch((err) => {
     status.set('basemap', describeError(i18n, t('status.what.basemap'), err), true);
@@ -214,7 +221,11 @@ async function main(): Promise<void> {
     },
   });
   let prioritiesLoad: Promise<void> = Promise.resolve();
-  const listed = createPriorities(i18n, vocab, (feature, button) => popups.showPriority(feature, button));
+  // On a phone, a priority picked from the list closes the sheet so that its stretch shows.
+  const listed = createPriorities(i18n, vocab, (feature, button) => {
+    sheet.close();
+    popups.showPriority(feature, button);
+  });
   if (hasRisk) {
     detailsSlot.replaceWith(details.element);
     settle(store, ['filters', 'risk'], RELOAD_DELAY_MS, () => void details.refresh());
@@ -230,7 +241,12 @@ async function main(): Promise<void> {
     detailsSlot.remove();
     prioritiesSlot.remove();
   }
-  const popups = wirePicking(document, i18n, vocab, map, api, layerSet, () => listed.items(), () => store.get().risk, hasRisk ? details.open : undefined);
+  // "Details" in a popup opens the stretch details in the panel (the sheet, on a phone).
+  const openDetails = (id: string, button: HTMLButtonElement) => {
+    sheet.open();
+    void details.open(id, button);
+  };
+  const popups = wirePicking(document, i18n, vocab, map, api, layerSet, () => listed.items(), () => store.get().risk, hasRisk ? openDetails : undefined);
 
   // "About the data": sources now, server details when the config arrives.
   let about: HTMLElement = aboutSlot;

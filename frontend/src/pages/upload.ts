@@ -3,7 +3,8 @@ import '../shared/styles.css';
 import '../features/upload/upload.css';
 import { confirmDialog } from '../shared/dialog';
 import { el } from '../shared/dom';
-import { applyDocumentLanguage, createI18n, pickCatalogue } from '../shared/i18n';
+import { startI18n } from '../shared/i18n';
+import { createLanguageMenu } from '../features/language/menu';
 import { canEdit, createSession } from '../features/session/session';
 import { createSignIn, roleLabel } from '../features/session/signin';
 import { errorMessage } from '../shared/status';
@@ -11,10 +12,9 @@ import { createUploadPage } from '../features/upload/page';
 import { createUploadApi } from '../features/upload/uploadapi';
 
 /** Starts the upload page in its #upload-app element. */
-function main(): void {
+async function main(): Promise<void> {
   const doc = document;
-  const i18n = createI18n(pickCatalogue(['en']));
-  applyDocumentLanguage(doc, i18n);
+  const i18n = await startI18n();
   doc.title = i18n.t('upload.docTitle');
   const session = createSession();
   const api = createUploadApi(session);
@@ -29,7 +29,7 @@ function main(): void {
     el('header', { class: 'upload-header' }, [
       el('div', null, [el('h1', null, t('upload.heading')), el('p', { class: 'subtitle' }, t('upload.subtitle'))]),
       el('a', { href: './', class: 'back-link' }, t('upload.backToMap')),
-      el('div', { class: 'account' }, signIn.element),
+      el('div', { class: 'account' }, [signIn.element, createLanguageMenu(i18n)]),
     ]),
     el('main', { id: 'upload-main', tabindex: -1 }, [gate, page.element]),
   );
@@ -53,4 +53,4 @@ function main(): void {
   });
 }
 
-main();
+void main();

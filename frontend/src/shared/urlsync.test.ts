@@ -21,4 +21,15 @@ describe('syncUrl', () => {
     store.set({ layers: [] });
     expect(location.search).toContain('layers=routes');
   });
+
+  it('keeps the language of the URL', () => {
+    history.replaceState(null, '', '/?lang=ar&z=1');
+    const store = createStore<AppState>({
+      view: { z: 4, lat: 1, lon: 2 }, filters: emptyFilters(), layers: [], risk: defaultRiskSettings(),
+      session: { tier: null, role: null, known: false },
+    });
+    const stop = syncUrl(store);
+    expect(location.search).toBe('?z=4&lat=1&lon=2&layers=&lang=ar');
+    stop();
+  });
 });

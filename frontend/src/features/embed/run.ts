@@ -2,7 +2,7 @@ import type L from 'leaflet';
 import { createMap, DEFAULT_VIEW, loadBasemap, nextFrames } from '../../map/map';
 import { sourceAttribution } from '../../map/attribution';
 import { ApiError, createApi, EMBED_TOKEN_HEADER, type LayerMeta, type PrivacyTier } from '../../shared/api';
-import { applyDocumentLanguage, createI18n, pickCatalogue, type I18n } from '../../shared/i18n';
+import { applyDocumentLanguage, createI18n, loadCatalogue, type I18n } from '../../shared/i18n';
 import { createStore, type AppState } from '../../shared/store';
 import { describeError, errorMessage } from '../../shared/status';
 import { checkFilters, roundCoord } from '../../shared/urlstate';
@@ -81,7 +81,9 @@ export async function runEmbed(env: EmbedEnv): Promise<void> {
   const { doc, readiness } = env;
   const request = decodeEmbedParams(env.search, env.today);
   const token = request.token;
-  let i18n: I18n = createI18n(pickCatalogue([request.state.lang]));
+  // The language of the URL (the share dialog writes the dashboard's), or of the token's claims.
+  const catalogue = (lang: string) => loadCatalogue(lang).catch(() => loadCatalogue('en'));
+  let i18n: I18n = createI18n(await catalogue(request.state.lang));
   applyDocumentLanguage(doc, i18n);
   doc.title = i18n.t('embed.defaultTitle');
   const app = doc.getElementById('embed-app') ?? doc.body;
@@ -117,7 +119,7 @@ export async function runEmbed(env: EmbedEnv): Promise<void> {
       return fail(errorMessage(i18n, err));
     }
     if (failed) return;
-    i18n = createI18n(pickCatalogue([state.lang]));
+    i18n = createI18n(await catalogue(state.lang));
     applyDocumentLanguage(doc, i18n);
   }
   readiness.tier = tier;
@@ -135,7 +137,7 @@ export async function runEmbed(env: EmbedEnv): Promise<void> {
   const frame = createEmbedFrame(i18n, { title: state.title, asof: state.asof, legend: state.legend });
   app.replaceChildren(frame.element);
 
-  const map = createMap(frame.map, DEFAULT_VIEW, state.title || i18n.t('app.map'));
+  const map = createMap(frame.map, DEFAULT_VIEW, state.title || i18n.t('app.map'), { zoomIn: i18n.t('map.zoomIn'), zoomOut: i18n.t('map.zoomOut') });
   fitView(map, state, token !== null);
 
   const available = availableAnalyses(metas);

@@ -198,6 +198,7 @@ export function createFilterControls(i18n: I18n, vocab: Vocabulary, onChange: (f
     cause.select.value = f.cause;
     ensureOption(category.select, f.category);
     category.select.value = f.category;
+    for (const sel of [route.select, cause.select, category.select]) titleFromChoice(sel);
     current = get();
   };
 
@@ -213,6 +214,7 @@ export function createFilterControls(i18n: I18n, vocab: Vocabulary, onChange: (f
       })));
       ensureOption(route.select, keep);
       route.select.value = keep;
+      titleFromChoice(route.select);
     },
     setCategories(values) {
       const keep = category.select.value;
@@ -222,6 +224,7 @@ export function createFilterControls(i18n: I18n, vocab: Vocabulary, onChange: (f
       })));
       ensureOption(category.select, keep);
       category.select.value = keep;
+      titleFromChoice(category.select);
     },
   };
 }
@@ -236,8 +239,24 @@ function selectInput(id: string, label: string) {
   return { wrap: el('div', { class: 'field' }, [el('label', { for: id }, label), select]), select };
 }
 
+/**
+ * Fills a menu. Each option carries its full label as its title, and the
+ * menu the label of the option chosen, so that a label cut short on a narrow
+ * screen can still be read whole.
+ */
 function fillSelect(select: HTMLSelectElement, allLabel: string, list: { value: string; label: string }[]): void {
-  select.replaceChildren(...options([{ value: '', label: allLabel }, ...list]));
+  const opts = options([{ value: '', label: allLabel }, ...list]);
+  for (const o of opts) o.title = o.textContent ?? '';
+  select.replaceChildren(...opts);
+  titleFromChoice(select);
+  if (!select.dataset.titled) {
+    select.dataset.titled = 'true';
+    select.addEventListener('change', () => titleFromChoice(select));
+  }
+}
+
+function titleFromChoice(select: HTMLSelectElement): void {
+  select.title = select.selectedOptions[0]?.textContent ?? '';
 }
 
 /** Adds an option for a value the list does not have yet (e.g. from a shared URL). */

@@ -41,11 +41,11 @@ describe('cell popup', () => {
     const el = buildCellPopup(i18n, 'incident', 'Deaths and disappearances', cell('831849fffffffff', 23, 40, 12));
     expect(el.querySelector('.popup-title')!.textContent).toBe('Incidents in this area');
     expect(el.querySelector('.popup-layer')!.textContent).toBe('Layer: Deaths and disappearances');
-    expect(el.querySelector('.popup-cell-summary')!.textContent).toBe('23 incidents in this area · 40 dead · 12 missing · 2019-03 – 2024-07');
+    expect(el.querySelector('.popup-cell-summary')!.textContent).toBe('23 incidents in this area · 40 dead · 12 missing · Mar 2019 – Jul 2024');
     expect(el.querySelector('.popup-note')!.textContent).toBe('Exact locations are shown to signed-in partners and staff.');
     expect(el.querySelector('.popup-cell')!.textContent).toBe('H3 cell 831849fffffffff, resolution 3');
     const one = buildCellPopup(i18n, 'incident', 'I', cell('831849fffffffff', 1, 1, 0, { first_month: '2020-05', last_month: '2020-05' }));
-    expect(one.querySelector('.popup-cell-summary')!.textContent).toBe('1 incident in this area · 1 dead · 0 missing · 2020-05');
+    expect(one.querySelector('.popup-cell-summary')!.textContent).toBe('1 incident in this area · 1 dead · 0 missing · May 2020');
   });
 
   it('counts services without dead and missing', () => {

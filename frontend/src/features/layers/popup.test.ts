@@ -66,7 +66,7 @@ describe('details popup', () => {
     }));
     const rows = [...el.querySelectorAll('dt')].map((dt) => [dt.textContent, dt.nextElementSibling!.textContent]);
     expect(rows).toEqual([
-      ['Date', '2020-12-31'],
+      ['Date', 'Dec 31, 2020'],
       ['Dead', '3'],
       ['Missing', '1,200'],
       ['Cause category', 'Drowning'],

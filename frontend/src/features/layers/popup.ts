@@ -28,6 +28,9 @@ export const PROPERTY_ORDER: Record<Kind, readonly string[]> = {
 /** Properties whose values are one or more URLs. */
 export const LINK_PROPERTIES: ReadonlySet<string> = new Set(['source_url', 'url', 'website']);
 
+/** Properties whose values are calendar dates, shown in the locale's way. */
+export const DATE_PROPERTIES: ReadonlySet<string> = new Set(['date', 'last_verified']);
+
 /** Longest property value shown, in characters. */
 export const MAX_TEXT = 2000;
 
@@ -133,8 +136,8 @@ export function buildCellPopup(i18n: I18n, kind: Kind, layerTitle: string, featu
   }
   const from = typeof props.first_month === 'string' && MONTH.test(props.first_month) ? props.first_month : '';
   const to = typeof props.last_month === 'string' && MONTH.test(props.last_month) ? props.last_month : '';
-  if (from && to) parts.push(from === to ? from : t('cellPopup.months', { from, to }));
-  else if (from || to) parts.push(from || to);
+  if (from && to) parts.push(from === to ? i18n.formatMonth(from) : t('cellPopup.months', { from: i18n.formatMonth(from), to: i18n.formatMonth(to) }));
+  else if (from || to) parts.push(i18n.formatMonth(from || to));
   root.append(
     el('p', { class: 'popup-cell-summary', 'data-count': count }, parts.join(t('cellPopup.separator'))),
     el('p', { class: 'popup-note' }, t('cellPopup.exact')),
@@ -161,6 +164,7 @@ export function formatValue(i18n: I18n, kind: Kind, key: string, value: unknown,
   if (key === 'source_quality' && (typeof value === 'number' || typeof value === 'string')) {
     return i18n.t('popup.sourceQuality', { value: typeof value === 'number' ? value : clip(value) });
   }
+  if (DATE_PROPERTIES.has(key) && typeof value === 'string') return i18n.formatDate(clip(value.trim()));
   if (typeof value === 'boolean') return value ? i18n.t('popup.yes') : i18n.t('popup.no');
   if (typeof value === 'number') return i18n.formatNumber(value);
   if (typeof value === 'string') return clip(value.trim());

@@ -38,7 +38,7 @@ describe('segment popup', () => {
       ['Incidents', '10'],
       ['Dead', '49'],
       ['Missing', '222'],
-      ['Last incident', '2023-11-06'],
+      ['Last incident', 'Nov 6, 2023'],
       ['Incidents per year', '0.77'],
     ]);
   });

@@ -91,7 +91,7 @@ export function buildSegmentPopup(
     [t('riskPopup.incidents'), formatCount(i18n, s.incidents, vocab.minPublicCount)],
     [t('prop.dead'), formatCount(i18n, s.dead, vocab.minPublicCount)],
     [t('prop.missing'), formatCount(i18n, s.missing, vocab.minPublicCount)],
-    [t('riskPopup.lastIncident'), s.lastIncident || t('riskPopup.none')],
+    [t('riskPopup.lastIncident'), s.lastIncident ? i18n.formatDate(s.lastIncident) : t('riskPopup.none')],
   ];
   if (s.incidentsPerYear !== null) rows.push([t('riskPopup.perYear'), i18n.formatNumber(s.incidentsPerYear, 2)]);
   root.append(terms(rows));

@@ -79,7 +79,7 @@ describe('stretch details', () => {
     expect(rows).toHaveLength(TOP_INCIDENTS);
     // Highest weight first.
     expect((rows[0] as HTMLElement).dataset.id).toBe('mmp-24');
-    expect([...rows[0]!.children].map((c) => c.textContent)).toEqual(['2020-01-25', '24', '1', 'Drowning', '3.3 km']);
+    expect([...rows[0]!.children].map((c) => c.textContent)).toEqual(['Jan 25, 2020', '24', '1', 'Drowning', '3.3 km']);
     expect(el.querySelector('.details-more')!.textContent).toBe('11 more incidents');
     expect(document.querySelector('img')).toBeNull();
     expect(el.querySelector('.details-services dd')!.children).toHaveLength(0);
@@ -106,7 +106,7 @@ describe('stretch details', () => {
     const d = readDetails({ ...fixture, incidents: fixture.incidents.slice(0, 2), incidents_total: 2 });
     const el = renderDetails(i18n, d, 50, vocab);
     const cells = [...el.querySelectorAll('.details-incidents tbody tr')].map((tr) => tr.children[0]!.textContent + '|' + tr.children[3]!.textContent);
-    expect(cells).toEqual([`2020-01-02|${HOSTILE}`, 'Unknown|Drowning']);
+    expect(cells).toEqual([`Jan 2, 2020|${HOSTILE}`, 'Unknown|Drowning']);
     expect(el.querySelector('.details-more')).toBeNull();
     expect(el.querySelector('img')).toBeNull();
   });

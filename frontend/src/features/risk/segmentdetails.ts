@@ -178,7 +178,7 @@ export function renderDetails(i18n: I18n, d: SegmentDetails, reachKm: number, vo
   root.append(el('table', { class: 'details-incidents' }, [
     el('thead', null, el('tr', null, heads.map((k) => el('th', { scope: 'col' }, t(k))))),
     el('tbody', null, top.map((inc) => el('tr', { 'data-id': inc.id || null }, [
-      inc.date || t('details.unknownDate'),
+      inc.date ? i18n.formatDate(inc.date) : t('details.unknownDate'),
       i18n.formatNumber(inc.dead),
       i18n.formatNumber(inc.missing),
       inc.cause ? causeLabel(i18n, inc.cause, vocab) : '–',

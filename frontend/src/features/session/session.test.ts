@@ -25,7 +25,7 @@ function fakeServer(opts: { signedIn?: boolean; role?: string } = {}) {
     const method = (init.method ?? 'GET').toUpperCase();
     calls.push({ url, method, headers, credentials: init.credentials, body: init.body });
     if (url === '/api/v1/session') {
-      if (method === 'GET') return signedIn ? json(200, sessionBody(opts.role)) : json(401, { code: 'unauthorized', message: 'not signed in' });
+      if (method === 'GET') return signedIn ? json(200, sessionBody(opts.role)) : json(200, { signed_in: false });
       if (method === 'POST') {
         const { token } = JSON.parse(String(init.body)) as { token: string };
         if (token !== TOKEN) return json(401, { code: 'unauthorized', message: 'the token is not valid', request_id: 'req-9' });
@@ -124,8 +124,10 @@ describe('session', () => {
     expect(isWrite('delete')).toBe(true);
   });
 
-  it('reads the session on load: signed in (200) or not (401)', async () => {
+  it('reads the session on load: signed in, or not ({"signed_in":false}, or 401 from an older server)', async () => {
     expect(await createSession(fakeServer().fn).load()).toBeNull();
+    const older = async () => new Response(JSON.stringify({ code: 'unauthorized', message: 'not signed in' }), { status: 401 });
+    expect(await createSession(older).load()).toBeNull();
     const s = createSession(fakeServer({ signedIn: true, role: 'viewer' }).fn);
     expect(await s.load()).toMatchObject({ name: 'Amina', role: 'viewer' });
     expect(canEdit(s.info?.role)).toBe(false);

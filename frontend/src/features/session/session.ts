@@ -139,7 +139,13 @@ export function createSession(fetchFn: FetchFn = (i, init) => fetch(i, init), ba
         return null;
       }
       if (!res.ok) throw await toApiError(res);
-      const s = parseSession(await readJson(res), res.status);
+      const body = await readJson(res);
+      // The server answers {"signed_in":false} to a caller who is not signed in.
+      if (body !== null && typeof body === 'object' && (body as Record<string, unknown>).signed_in === false) {
+        set(null);
+        return null;
+      }
+      const s = parseSession(body, res.status);
       set(s);
       return s.info;
     },

@@ -271,7 +271,7 @@ export function createUploadPage(i18n: I18n, deps: UploadPageDeps): UploadPage {
       }
       const { layer, report } = result;
       publish.setMessage(t(req.mode === 'new' ? 'publish.doneNew' : 'publish.doneVersion', {
-        title: layer.title, id: layer.id, version: layer.version, features: layer.feature_count, summary: reportSummary(i18n, report),
+        title: layer.title, id: layer.id, version: layer.version, count: layer.feature_count, summary: reportSummary(i18n, report),
       }));
       publish.element.dataset.version = String(layer.version);
       const link = el('a', { href: `./?layers=${encodeURIComponent(layer.id)}`, class: 'publish-map-link' }, t('publish.showOnMap', { title: layer.title }));

@@ -58,7 +58,7 @@ export function createPreview(i18n: I18n): PreviewPanel {
 
   const ensureMap = (): L.Map => {
     if (map) return map;
-    const m = createMap(mapEl, DEFAULT_VIEW, t('preview.map'));
+    const m = createMap(mapEl, DEFAULT_VIEW, t('preview.map'), { zoomIn: t('map.zoomIn'), zoomOut: t('map.zoomOut') });
     const pane = m.createPane('preview');
     pane.style.zIndex = String(PREVIEW_PANE_Z);
     renderer = L.svg({ pane: 'preview', padding: 0.5 });

@@ -72,4 +72,13 @@ describe('report', () => {
     expect(document.querySelector('.report-none')!.textContent).toBe('No issues.');
     expect(document.querySelector('.report-issues')).toBeNull();
   });
+
+  it('never says "No issues." beside issues counted by code', () => {
+    document.body.replaceChildren(renderReport(i18n, parseReport({ read: 5, accepted: 2, rejected: 3, counts: { missing_id: 3 } })));
+    const text = document.querySelector('.report')!.textContent ?? '';
+    expect(text).toContain('missing_id');
+    expect(text).not.toContain('No issues.');
+    expect(document.querySelector('.report-none')).toBeNull();
+    expect(document.querySelector('.report-unlisted')!.textContent).toBe('3 issues are counted by code above; the server did not list them one by one.');
+  });
 });

@@ -44,9 +44,13 @@ export function renderReport(i18n: I18n, report: Report, pageSize = ISSUE_PAGE_S
     ]),
   ]);
 
-  // The issues, a page at a time.
+  // The issues, a page at a time. "No issues" only when none is counted either:
+  // issues counted by code but not listed say so instead.
   if (report.issues.length === 0) {
-    root.append(el('p', { class: 'report-none' }, t('report.noIssues')));
+    const counted = codes.reduce((sum, [, count]) => sum + count, 0);
+    root.append(counted > 0
+      ? el('p', { class: 'report-unlisted' }, t('report.notListed', { count: counted }))
+      : el('p', { class: 'report-none' }, t('report.noIssues')));
     return root;
   }
   const body = el('tbody');

@@ -1,8 +1,30 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyDocumentLanguage, createI18n, pickCatalogue, type Catalogue } from '.';
+import { applyDocumentLanguage, chooseLanguage, createI18n, LANGUAGES, loadCatalogue, pickCatalogue, shippedLanguage, type Catalogue } from '.';
+import { ar } from './ar';
 import { en } from './en';
+import { es } from './es';
+import { fr } from './fr';
+import { ru } from './ru';
+import { zh } from './zh';
+
+/** Every catalogue shipped besides English. */
+const SHIPPED: Catalogue[] = [ar, es, fr, ru, zh];
+
+/** The `{name}` placeholders of a message (all plural forms together). */
+function placeholders(v: string | Record<string, string>): string[] {
+  const texts = typeof v === 'string' ? [v] : Object.values(v);
+  return [...new Set(texts.flatMap((s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!)))].sort();
+}
+
+/** The plural categories a language selects for whole counts from 0 to 1000. */
+function wholeCategories(lang: string): Set<string> {
+  const rules = new Intl.PluralRules(lang);
+  const out = new Set<string>();
+  for (let n = 0; n <= 1000; n++) out.add(rules.select(n));
+  return out;
+}
 
 const SRC = join(__dirname, '../..');
 
@@ -45,9 +67,40 @@ describe('i18n', () => {
     expect(arabic.formatNumber(1234)).toBe(new Intl.NumberFormat('ar').format(1234));
   });
 
-  it('falls back to English for languages without a catalogue', () => {
-    expect(pickCatalogue(['xx-YY', 'fr']).lang).toBe('en');
-    expect(pickCatalogue(['en-GB']).lang).toBe('en');
+  it('picks a language from ?lang=, then the saved choice, then the browser, then English', () => {
+    expect(chooseLanguage({ query: 'ar', saved: 'fr', browser: ['ru'] })).toBe('ar');
+    expect(chooseLanguage({ query: 'xx', saved: 'fr', browser: ['ru'] })).toBe('fr');
+    expect(chooseLanguage({ query: null, saved: null, browser: ['de-DE', 'ru-RU', 'fr'] })).toBe('ru');
+    expect(chooseLanguage({ browser: ['zh-Hant-TW'] })).toBe('zh');
+    expect(chooseLanguage({ query: 'ES' })).toBe('es');
+    expect(chooseLanguage({ browser: ['de', 'pt-BR'] })).toBe('en');
+    expect(chooseLanguage({})).toBe('en');
+    expect(shippedLanguage('fr_CA')).toBe('fr');
+    expect(shippedLanguage('<script>')).toBeNull();
+  });
+
+  it('loads every shipped language and names it in itself', async () => {
+    expect(LANGUAGES.map((l) => l.code).sort()).toEqual(['ar', 'en', 'es', 'fr', 'ru', 'zh']);
+    for (const l of LANGUAGES) {
+      const c = await loadCatalogue(l.code);
+      expect(c.lang).toBe(l.code);
+      expect(c.dir).toBe(l.dir);
+    }
+    expect((await loadCatalogue('de')).lang).toBe('en');
+    expect(LANGUAGES.find((l) => l.code === 'ar')?.dir).toBe('rtl');
+    expect(pickCatalogue(['xx-YY', 'fr'], [en, fr]).lang).toBe('fr');
+    expect(pickCatalogue(['fr'], [en]).lang).toBe('en');
+  });
+
+  it('formats dates and months in the locale, never as mm/dd/yyyy', () => {
+    expect(i18n.formatDate('2024-03-05')).toBe(new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: 'UTC' }).format(Date.UTC(2024, 2, 5)));
+    expect(i18n.formatDate('2024-03-05')).not.toMatch(/^0?3\/0?5\/2024$/);
+    expect(createI18n(fr).formatDate('2024-03-05', 'long')).toBe('5 mars 2024');
+    expect(createI18n(es).formatDate('2024-03-05', 'long')).toBe('5 de marzo de 2024');
+    expect(createI18n(fr).formatMonth('2024-03')).toMatch(/mars 2024/);
+    expect(i18n.formatDate('2024-02-30')).toBe('2024-02-30');
+    expect(i18n.formatDate('not a date')).toBe('not a date');
+    expect(i18n.formatMonth('2024-13')).toBe('2024-13');
   });
 
   it('has every key the code uses', () => {
@@ -77,5 +130,53 @@ describe('i18n', () => {
         for (const k of Object.keys(v)) expect(known.has(k)).toBe(true);
       }
     }
+  });
+});
+
+describe.each(SHIPPED.map((c) => [c.lang, c] as const))('the %s catalogue', (_lang, catalogue) => {
+  const messages = catalogue.messages as Record<string, string | Record<string, string>>;
+  const english = en.messages as Record<string, string | Record<string, string>>;
+
+  it('has every key of the English one and no other', () => {
+    const keys = Object.keys(messages).sort();
+    const want = Object.keys(english).sort();
+    expect(keys.filter((k) => !want.includes(k))).toEqual([]);
+    expect(want.filter((k) => !keys.includes(k))).toEqual([]);
+  });
+
+  it('keeps the placeholders of every English message', () => {
+    const differ = Object.keys(english).filter((k) => messages[k] !== undefined
+      && placeholders(messages[k]!).join(',') !== placeholders(english[k]!).join(','));
+    expect(differ).toEqual([]);
+  });
+
+  it('translates: no message left empty, and most differ from English', () => {
+    const empty = Object.entries(messages).filter(([, v]) => placeholders(v).length === 0 && (typeof v === 'string' ? v : v.other).trim() === '');
+    expect(empty).toEqual([]);
+    const same = Object.keys(english).filter((k) => JSON.stringify(messages[k]) === JSON.stringify(english[k]));
+    expect(same.length / Object.keys(english).length).toBeLessThan(0.15);
+  });
+
+  it('gives every plural form the language needs for whole counts, and only forms it knows', () => {
+    const known = new Set(new Intl.PluralRules(catalogue.lang).resolvedOptions().pluralCategories);
+    const need = wholeCategories(catalogue.lang);
+    for (const [key, v] of Object.entries(messages)) {
+      if (typeof v === 'string') continue;
+      expect(Object.keys(v).filter((c) => !known.has(c as Intl.LDMLPluralRule)), key).toEqual([]);
+      expect([...need].filter((c) => !(c in v)), key).toEqual([]);
+    }
+    for (const [key, v] of Object.entries(english)) {
+      if (typeof v === 'string' || typeof messages[key] !== 'string') continue;
+      // A plural English message may be one string only in a language with one form (Chinese).
+      expect(need.size, key).toBe(1);
+    }
+  });
+
+  it('sets the document language and direction', () => {
+    const i18n = createI18n(catalogue);
+    applyDocumentLanguage(document, i18n);
+    expect(document.documentElement.lang).toBe(catalogue.lang);
+    expect(document.documentElement.dir).toBe(catalogue.lang === 'ar' ? 'rtl' : 'ltr');
+    expect(i18n.t('layers.count', { count: 3 })).toContain(new Intl.NumberFormat(catalogue.lang).format(3));
   });
 });
