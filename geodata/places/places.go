@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -25,9 +26,10 @@ const (
 
 // Distances Describe and Sea work with.
 const (
-	SeaNearKm   = 100 // Sea: how far outside every sea area a point may be and still get the nearest one
-	OffPlaceKm  = 150 // Describe at sea: how far the place in "off <place>" may be
-	NearPlaceKm = 50  // Describe on land: how far the place in "near <place>" may be
+	SeaNearKm   = 100  // Sea: how far outside every sea area a point may be and still get the nearest one
+	OffPlaceKm  = 150  // Describe at sea: how far the place in "off <place>" may be
+	NearPlaceKm = 50   // Describe on land: how far the place in "near <place>" may be
+	FarPlaceKm  = 1000 // Describe: beyond those, "<sea>, 320 km off <place>" or "120 km from <place>" up to this far
 )
 
 // Place is one named place, port or sea area.
@@ -416,15 +418,27 @@ func (ix *Index) Describe(lon, lat float64, atSea bool) string {
 		switch {
 		case okSea && okPlace:
 			return sea + ", off " + p.Name
-		case okSea:
-			return sea
 		case okPlace:
 			return "off " + withCountry(p)
+		}
+		// Open water: the distance to the nearest named place.
+		if p, km, ok := ix.Nearest(lon, lat, FarPlaceKm); ok {
+			off := strconv.Itoa(int(math.Round(km/10))*10) + " km off " + withCountry(p)
+			if okSea {
+				return sea + ", " + off
+			}
+			return off
+		}
+		if okSea {
+			return sea
 		}
 		return coordinates(lon, lat)
 	}
 	if p, _, ok := ix.Nearest(lon, lat, NearPlaceKm); ok {
 		return "near " + withCountry(p)
+	}
+	if p, km, ok := ix.Nearest(lon, lat, FarPlaceKm); ok {
+		return strconv.Itoa(int(math.Round(km/10))*10) + " km from " + withCountry(p)
 	}
 	if _, name, ok := ix.Country(lon, lat); ok && name != "" {
 		return name

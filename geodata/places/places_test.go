@@ -299,9 +299,9 @@ func TestDescribe(t *testing.T) {
 		{"off Lampedusa", 12.65, 35.45, true, "Mediterranean Sea, off Lampedusa"},
 		{"off Tripoli", 13.0, 33.2, true, "Mediterranean Sea, off Tripoli"},
 		{"Strait of Gibraltar", -5.6, 35.95, true, "Alboran Sea, off Tarifa"},
-		{"open sea, no place within 150 km", 18.0, 34.0, true, "Mediterranean Sea"},
+		{"open sea, no place within 150 km: the distance to the nearest", 18.0, 34.0, true, "Mediterranean Sea, 280 km off Daryānah, Libya"},
 		{"Agadez", 7.99, 16.97, false, "near Agadez, Niger"},
-		{"Ténéré, only the country", 11.0, 19.5, false, "Niger"},
+		{"Ténéré, far from places: the distance to the nearest", 11.0, 19.5, false, "170 km from Fachi, Niger"},
 		{"mid-Atlantic, beyond every sea area's reach", -30.0, -70.0, false, "70.00°S 30.00°W"},
 		{"invalid", 0, -91, false, ""},
 	}
