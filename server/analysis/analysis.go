@@ -187,17 +187,8 @@ func (c *Service) Risk(ctx context.Context, r RiskRequest) (answers.Result, erro
 		}
 	}
 	key := answers.Key{Slot: "risk", Versions: snap.Versions, What: what, Query: p.Key(), Tier: tier}
-	return c.answers.Get(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
-		release, err := c.limit.acquire(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer release()
+	return c.analysed(ctx, key, r.IfNoneMatch, snap, func(an *risk.Analyser) ([]byte, error) {
 		feats, err := c.segments(ctx, snap, p, tier, r.Priorities, r.Limit)
-		if err != nil {
-			return nil, err
-		}
-		an, err := c.analyser(snap)
 		if err != nil {
 			return nil, err
 		}
@@ -343,16 +334,7 @@ func (c *Service) RiskExplain(ctx context.Context, r RiskExplainRequest) (answer
 		return answers.Result{}, err
 	}
 	key := answers.Key{Slot: "risk", Versions: snap.Versions, What: "explain:" + strconv.Quote(r.Segment), Query: p.Key(), Tier: tier}
-	return c.answers.Get(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
-		release, err := c.limit.acquire(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer release()
-		an, err := c.analyser(snap)
-		if err != nil {
-			return nil, err
-		}
+	return c.analysed(ctx, key, r.IfNoneMatch, snap, func(an *risk.Analyser) ([]byte, error) {
 		ex, err := an.Explain(p, r.Segment)
 		if geodata.ErrorCode(err) == geodata.NotFound {
 			return nil, geodata.Errorf(geodata.NotFound,
@@ -406,6 +388,23 @@ func monthsOnly(feats []*geojson.Feature) {
 
 // dayInText finds a YYYY-MM-DD date in a sentence, keeping YYYY-MM.
 var dayInText = regexp.MustCompile(`\b(\d{4}-\d{2})-\d{2}\b`)
+
+// analysed answers key through the cache, computing a miss under the
+// analysis limiter with the analyser of snap.
+func (c *Service) analysed(ctx context.Context, key answers.Key, ifNoneMatch string, snap reads.Snapshot, compute func(*risk.Analyser) ([]byte, error)) (answers.Result, error) {
+	return c.answers.Get(ctx, key, ifNoneMatch, func() ([]byte, error) {
+		release, err := c.limit.acquire(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+		an, err := c.analyser(snap)
+		if err != nil {
+			return nil, err
+		}
+		return compute(an)
+	})
+}
 
 // analyser returns the analyser of the snapshot's layer versions,
 // building it once.

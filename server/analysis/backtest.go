@@ -65,16 +65,7 @@ func (c *Service) Backtest(ctx context.Context, r BacktestRequest) (answers.Resu
 		return answers.Result{}, err
 	}
 	key := answers.Key{Slot: "risk", Versions: snap.Versions, What: "backtest:" + split.Format(time.DateOnly), Query: p.Key(), Tier: tier}
-	return c.answers.Get(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
-		release, err := c.limit.acquire(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer release()
-		an, err := c.analyser(snap)
-		if err != nil {
-			return nil, err
-		}
+	return c.analysed(ctx, key, r.IfNoneMatch, snap, func(an *risk.Analyser) ([]byte, error) {
 		bt, err := an.Backtest(ctx, p, split, time.Time{})
 		if err != nil {
 			return nil, err
