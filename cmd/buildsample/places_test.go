@@ -102,7 +102,7 @@ func TestBuildPlacesFixture(t *testing.T) {
 	if got := ix.Describe(11.3, 34.9, true); got != "Mediterranean Sea, off Kellabine" {
 		t.Errorf("Describe = %q", got)
 	}
-	if got := ix.Describe(5.0, 20.0, false); got != "Niger" {
+	if got := ix.Describe(5.0, 20.0, false); !strings.HasSuffix(got, "km from Agadez, Niger") {
 		t.Errorf("Describe in the Niger desert = %q", got)
 	}
 

@@ -49,6 +49,28 @@ func startServer(t *testing.T, cfg Config) string {
 	return ""
 }
 
+// waitWarm waits until the server's /readyz says its start-up analyses
+// are done, so that a test measuring the cache is not racing them.
+func waitWarm(t *testing.T, base string) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Minute)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			var body struct {
+				Warm *bool `json:"warm"`
+			}
+			_ = json.NewDecoder(resp.Body).Decode(&body)
+			resp.Body.Close()
+			if body.Warm == nil || *body.Warm {
+				return
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatal("the server did not warm within 3 minutes")
+}
+
 // lockedBuffer collects a server's log for failure messages.
 type lockedBuffer struct {
 	mu  sync.Mutex
@@ -188,12 +210,14 @@ func TestRedisSharesWorkAndFailsOpen(t *testing.T) {
 	cfg.RedisURL = redis.URL()
 	cfg.RedisTimeout = 50 * time.Millisecond
 	first := startServer(t, cfg)
+	waitWarm(t, first) // the start-up analyses load the machine; the Redis timeout below is short
 	const q = "/api/v1/layers/incidents/features?bbox=10,30,20,40&limit=50000"
 	if resp, _ := get(t, first+q, "Accept-Encoding", "gzip"); resp.Header.Get("X-Cache") != "MISS" {
 		t.Fatalf("first request: X-Cache %q, want MISS", resp.Header.Get("X-Cache"))
 	}
 	// A second process on the same Redis: its in-process tier is empty, Redis answers.
 	second := startServer(t, cfg)
+	waitWarm(t, second)
 	resp, body := get(t, second+q, "Accept-Encoding", "gzip")
 	if resp.Header.Get("X-Cache") != "HIT" {
 		t.Fatalf("second replica: X-Cache %q, want HIT from Redis", resp.Header.Get("X-Cache"))

@@ -404,11 +404,14 @@ func (q *query) segment(i int, s *Segment, sc *scratch) {
 			if lf, ok := landingFor(r.parts[c.part].landfalls, c.partEndKm); ok {
 				s.Landing, s.landing, s.LandingAt, s.HasLanding = lf.name, lf.v, lf.ll, true
 			}
-			if r.seaRadiusKm > q.p.RadiusKm {
-				s.RadiusKm = r.seaRadiusKm
-				exact = newReach(r.seaRadiusKm)
-				wide := max(r.seaRadiusKm, q.p.ApproxRadiusKm)
-				approx, scale = newReach(wide), r.seaRadiusKm/wide
+			// sea_radius_km is the radius at sea at the default
+			// radius_km; another radius_km scales it in proportion, so
+			// that the setting narrows or widens every segment.
+			if seaKm := min(MaxRadiusKm, r.seaRadiusKm*q.p.RadiusKm/DefaultRadiusKm); seaKm > q.p.RadiusKm {
+				s.RadiusKm = seaKm
+				exact = newReach(seaKm)
+				wide := max(seaKm, q.p.ApproxRadiusKm)
+				approx, scale = newReach(wide), seaKm/wide
 			}
 		}
 	}

@@ -64,9 +64,11 @@
 //     counts for every segment within that wider reach, and is no longer
 //     pinned to one stretch.
 //   - a segment at sea on a line with sea_radius_km counts incidents within
-//     that radius instead of radius_km (when larger): a boat in distress
-//     drifts and wrecks are reported coarsely; Segment.RadiusKm is the
-//     radius used.
+//     sea_radius_km × radius_km / 25 instead of radius_km (when larger, at
+//     most 200 km): a boat in distress drifts and wrecks are reported
+//     coarsely. At the default radius that is sea_radius_km itself (75 km
+//     on the bundled sea lines); a narrower radius_km narrows it in
+//     proportion. Segment.RadiusKm is the radius used.
 //   - severity = min(dead + missing, severity_cap): one record counts at
 //     most severity_cap (default 100) dead and missing, so that a single
 //     event cannot dominate a ranking. An incident that records no one dead and

@@ -23,8 +23,11 @@ var loadSample = sync.OnceValues(func() (layers, error) {
 	if err != nil {
 		return layers{}, err
 	}
-	var out [3][]*geojson.Feature
-	for i, b := range all {
+	byID := map[string][]*geojson.Feature{}
+	for _, b := range all {
+		if b.Meta.ID != "routes" && b.Meta.ID != "incidents" && b.Meta.ID != "services" {
+			continue // the context layers
+		}
 		zr, err := gzip.NewReader(bytes.NewReader(b.GeoJSONGzip))
 		if err != nil {
 			return layers{}, err
@@ -37,9 +40,9 @@ var loadSample = sync.OnceValues(func() (layers, error) {
 		if err != nil {
 			return layers{}, err
 		}
-		out[i] = fc.Features
+		byID[b.Meta.ID] = fc.Features
 	}
-	return layers{routes: out[0], incidents: out[1], services: out[2]}, nil
+	return layers{routes: byID["routes"], incidents: byID["incidents"], services: byID["services"]}, nil
 })
 
 func sampleLayers(tb testing.TB) layers {

@@ -470,6 +470,8 @@ export const ar: Catalogue = {
     'format.gpx': 'GPX',
     'format.shapefile': 'Shapefile (zip)',
     'format.geopackage': 'GeoPackage',
+    'format.hsds': 'Open Referral HSDS (ملف zip)',
+    'format.osm': 'OpenStreetMap (\u200fJSON من Overpass، \u200f.osm، \u200f.osm.pbf)',
 
     'mapping.heading': 'الحقول',
     'mapping.intro': 'أي عمود في الملف يملأ كل حقل من حقول الطبقة. اختيار عمود آخر يعيد فحص الملف.',

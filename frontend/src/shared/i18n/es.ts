@@ -393,6 +393,8 @@ export const es: Catalogue = {
     'format.gpx': 'GPX',
     'format.shapefile': 'Shapefile (zip)',
     'format.geopackage': 'GeoPackage',
+    'format.hsds': 'Open Referral HSDS (zip)',
+    'format.osm': 'OpenStreetMap (JSON de Overpass, .osm, .osm.pbf)',
 
     'mapping.heading': 'Campos',
     'mapping.intro': 'Qué columna del archivo rellena cada campo de la capa. Elegir otra columna vuelve a comprobar el archivo.',

@@ -393,6 +393,8 @@ export const fr: Catalogue = {
     'format.gpx': 'GPX',
     'format.shapefile': 'Shapefile (zip)',
     'format.geopackage': 'GeoPackage',
+    'format.hsds': 'Open Referral HSDS (zip)',
+    'format.osm': 'OpenStreetMap (JSON Overpass, .osm, .osm.pbf)',
 
     'mapping.heading': 'Champs',
     'mapping.intro': 'La colonne du fichier qui remplit chaque champ de la couche. Choisir une autre colonne relance la vérification du fichier.',

@@ -420,6 +420,8 @@ export const ru: Catalogue = {
     'format.gpx': 'GPX',
     'format.shapefile': 'Shapefile (zip)',
     'format.geopackage': 'GeoPackage',
+    'format.hsds': 'Open Referral HSDS (zip)',
+    'format.osm': 'OpenStreetMap (JSON Overpass, .osm, .osm.pbf)',
 
     'mapping.heading': 'Поля',
     'mapping.intro': 'Какой столбец файла заполняет каждое поле слоя. При выборе другого столбца файл проверяется снова.',

@@ -393,6 +393,8 @@ export const zh: Catalogue = {
     'format.gpx': 'GPX',
     'format.shapefile': 'Shapefile（zip）',
     'format.geopackage': 'GeoPackage',
+    'format.hsds': 'Open Referral HSDS（zip）',
+    'format.osm': 'OpenStreetMap（Overpass JSON、.osm、.osm.pbf）',
 
     'mapping.heading': '字段',
     'mapping.intro': '文件中的哪一列填入图层的每个字段。选择其他列会重新检查文件。',
