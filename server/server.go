@@ -178,6 +178,7 @@ func New(o Options) *echo.Echo {
 	e.DELETE("/api/v1/embeds/:id", h.revokeEmbed, require(auth.Admin))
 	e.GET("/embed", h.embedPage(o.Frontend))
 	e.GET("/upload", uploadPage(o.Frontend))
+	e.GET("/admin", adminPage(o.Frontend))
 	e.Match(read, "/oembed", h.oembed, cors)
 	e.GET("/api/v1/layers/:id/download", h.download, h.auditReads)
 
@@ -272,14 +273,27 @@ func securityHeaders(csp, embedCSP string) echo.MiddlewareFunc {
 // /upload, the address people type and share; its assets are relative, so
 // they resolve from /upload as from /upload.html.
 func uploadPage(dist fs.FS) echo.HandlerFunc {
+	return builtPage(dist, "upload.html", "the upload page")
+}
+
+// adminPage serves the admin page (admin.html: the audit log and the
+// signed embeds) at /admin. The page asks the API, which answers admins
+// only, and tells anyone else to sign in as an administrator.
+func adminPage(dist fs.FS) echo.HandlerFunc {
+	return builtPage(dist, "admin.html", "the admin page")
+}
+
+// builtPage serves one HTML page of the built frontend, or a 404 that
+// says how to build it.
+func builtPage(dist fs.FS, file, what string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		var page []byte
 		var err error = fs.ErrNotExist
 		if dist != nil {
-			page, err = fs.ReadFile(dist, "upload.html")
+			page, err = fs.ReadFile(dist, file)
 		}
 		if err != nil {
-			return echo.NewHTTPError(http.StatusNotFound, "the upload page is not built into this server binary (run `make build`)")
+			return echo.NewHTTPError(http.StatusNotFound, what+" is not built into this server binary (run `make build`)")
 		}
 		c.Response().Header().Set("Cache-Control", "no-cache")
 		return c.HTMLBlob(http.StatusOK, page)

@@ -721,3 +721,36 @@ func TestUploadPage(t *testing.T) {
 		})
 	}
 }
+
+func TestAdminPage(t *testing.T) {
+	const page = `<!doctype html><title>Audit log and embeds</title><script type="module" src="./assets/admin.js"></script>`
+	built := fstest.MapFS{"admin.html": {Data: []byte(page)}, "upload.html": {Data: []byte("upload")}, "index.html": {Data: []byte("<!doctype html>")}}
+	for _, tc := range []struct {
+		name string
+		dist fs.FS
+		code int
+		want string
+	}{
+		{"built", built, http.StatusOK, page},
+		{"not built", nil, http.StatusNotFound, "make build"},
+		{"built without the page", fstest.MapFS{"upload.html": {Data: []byte("upload")}}, http.StatusNotFound, "the admin page is not built"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := echo.New()
+			e.GET("/admin", adminPage(tc.dist))
+			rec := httptest.NewRecorder()
+			e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/admin", nil))
+			if rec.Code != tc.code || !strings.Contains(rec.Body.String(), tc.want) {
+				t.Fatalf("GET /admin: %d %s", rec.Code, rec.Body)
+			}
+			if tc.code == http.StatusOK {
+				if !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+					t.Errorf("Content-Type %q", rec.Header().Get("Content-Type"))
+				}
+				if rec.Header().Get("Cache-Control") != "no-cache" {
+					t.Errorf("Cache-Control %q", rec.Header().Get("Cache-Control"))
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,240 @@
+import { el, options } from '../../shared/dom';
+import type { I18n } from '../../shared/i18n';
+import { errorMessage } from '../../shared/status';
+import type { AdminApi, AuditEntry } from './adminapi';
+import { formatTime, labelOf } from './format';
+
+/** What the audit log is filtered by; '' leaves a filter out. */
+export interface AuditFilter {
+  /** Part of the actor's name, any case. */
+  who: string;
+  /** The action, exactly. */
+  action: string;
+  /** The first day shown, YYYY-MM-DD (UTC). */
+  from: string;
+  /** The last day shown, YYYY-MM-DD (UTC). */
+  to: string;
+}
+
+/** No filter. */
+export const NO_FILTER: AuditFilter = { who: '', action: '', from: '', to: '' };
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Reports whether a filter's dates are the wrong way round. */
+export function rangeReversed(f: AuditFilter): boolean {
+  return DAY.test(f.from) && DAY.test(f.to) && f.from > f.to;
+}
+
+/**
+ * The entries a filter keeps, in their order. Days are compared on the UTC
+ * date of the entry's time, both ends included; a date that is not
+ * YYYY-MM-DD is ignored.
+ */
+export function filterAudit(entries: readonly AuditEntry[], f: AuditFilter): AuditEntry[] {
+  const who = f.who.trim().toLocaleLowerCase();
+  const from = DAY.test(f.from) ? f.from : '';
+  const to = DAY.test(f.to) ? f.to : '';
+  return entries.filter((e) => {
+    if (who !== '' && !e.actor.toLocaleLowerCase().includes(who)) return false;
+    if (f.action !== '' && e.action !== f.action) return false;
+    if (from !== '' || to !== '') {
+      const day = utcDay(e.time);
+      if (day === '') return false;
+      if (from !== '' && day < from) return false;
+      if (to !== '' && day > to) return false;
+    }
+    return true;
+  });
+}
+
+/** The UTC day (YYYY-MM-DD) of an RFC 3339 time, or ''. */
+export function utcDay(iso: string): string {
+  const d = new Date(iso);
+  return iso === '' || Number.isNaN(d.getTime()) ? '' : d.toISOString().slice(0, 10);
+}
+
+/** The distinct values of a field over the entries, sorted. */
+function distinct(entries: readonly AuditEntry[], pick: (e: AuditEntry) => string): string[] {
+  return [...new Set(entries.map(pick).filter((v) => v !== ''))].sort();
+}
+
+/** The details of an entry as one line of text. */
+export function entryDetails(i18n: I18n, e: AuditEntry): string {
+  const { t } = i18n;
+  const parts: string[] = [];
+  if (e.version > 0) parts.push(t('admin.audit.version', { version: e.version }));
+  if (e.before !== '' || e.after !== '') parts.push(t('admin.audit.change', { before: e.before, after: e.after }));
+  if (e.format !== '') parts.push(t('admin.audit.format', { format: e.format }));
+  if (e.features > 0 || e.rejected > 0) parts.push(t('admin.audit.features', { features: e.features, rejected: e.rejected }));
+  if (e.count > 1) parts.push(t('admin.audit.times', { times: e.count }));
+  if (e.source !== '') parts.push(t('admin.audit.source', { source: e.source }));
+  if (e.detail !== '') parts.push(e.detail);
+  return parts.join(' · ');
+}
+
+/** The audit log section of the admin page. */
+export interface AuditLog {
+  element: HTMLElement;
+  /** Loads the newest page again, dropping what was loaded. */
+  load(): Promise<void>;
+  /** Loads the next older page, when there is one. */
+  older(): Promise<void>;
+  /** The entries loaded so far, newest first. */
+  readonly loaded: readonly AuditEntry[];
+  /** The entries the filter shows. */
+  readonly shown: readonly AuditEntry[];
+  /** Sets the filter (and its fields) and shows the entries it keeps. */
+  setFilter(f: Partial<AuditFilter>): void;
+}
+
+/**
+ * The audit log: a filter form (who, what, from, to), a table of the
+ * entries loaded so far that the filter keeps, and "Older", which loads the
+ * next page with the cursor of the last one. The API has no filter
+ * parameters, so the filter applies to the loaded pages; the status line
+ * says how many are loaded, and "Older" stays while there are more.
+ */
+export function createAuditLog(i18n: I18n, api: Pick<AdminApi, 'auditPage'>): AuditLog {
+  const { t } = i18n;
+  let entries: AuditEntry[] = [];
+  let next: string | null = null;
+  let started = false;
+  let filter: AuditFilter = { ...NO_FILTER };
+  let generation = 0;
+
+  const who = el('input', { id: 'audit-who', type: 'search', list: 'audit-actors', autocomplete: 'off' });
+  const actors = el('datalist', { id: 'audit-actors' });
+  const action = el('select', { id: 'audit-action' });
+  const from = el('input', { id: 'audit-from', type: 'date' });
+  const to = el('input', { id: 'audit-to', type: 'date' });
+  const clear = el('button', { type: 'button', id: 'audit-clear' }, t('admin.audit.clear'));
+  const rangeError = el('p', { id: 'audit-range', class: 'field-error', role: 'alert' });
+  const form = el('form', { class: 'audit-filters', role: 'search', 'aria-label': t('admin.audit.filters') }, [
+    el('div', { class: 'field' }, [el('label', { for: 'audit-who' }, t('admin.audit.who')), who, actors]),
+    el('div', { class: 'field' }, [el('label', { for: 'audit-action' }, t('admin.audit.action')), action]),
+    el('div', { class: 'field' }, [el('label', { for: 'audit-from' }, t('admin.audit.from')), from]),
+    el('div', { class: 'field' }, [el('label', { for: 'audit-to' }, t('admin.audit.to')), to]),
+    el('div', { class: 'field field-button' }, clear),
+    rangeError,
+  ]);
+  const status = el('p', { id: 'audit-status', class: 'admin-status', role: 'status', 'aria-live': 'polite' });
+  const body = el('tbody', { id: 'audit-rows' });
+  const table = el('table', { id: 'audit-table', class: 'admin-table', tabindex: -1 }, [
+    el('caption', { class: 'visually-hidden' }, t('admin.audit.heading')),
+    el('thead', null, el('tr', null, [
+      el('th', { scope: 'col' }, t('admin.audit.colTime')),
+      el('th', { scope: 'col' }, t('admin.audit.colWho')),
+      el('th', { scope: 'col' }, t('admin.audit.colAction')),
+      el('th', { scope: 'col' }, t('admin.audit.colLayer')),
+      el('th', { scope: 'col' }, t('admin.audit.colOutcome')),
+      el('th', { scope: 'col' }, t('admin.audit.colDetail')),
+    ])),
+    body,
+  ]);
+  const olderButton = el('button', { type: 'button', id: 'audit-older', hidden: true }, t('admin.audit.older'));
+  const error = el('p', { id: 'audit-error', class: 'admin-error', role: 'alert' });
+  const element = el('section', { id: 'audit', class: 'admin-section', 'aria-labelledby': 'audit-heading' }, [
+    el('h2', { id: 'audit-heading' }, t('admin.audit.heading')),
+    el('p', { class: 'admin-intro' }, t('admin.audit.intro')),
+    form, status, el('div', { class: 'table-scroll' }, table), error, olderButton,
+  ]);
+
+  const row = (e: AuditEntry) => el('tr', { class: `outcome-${/^[a-z]+$/.test(e.outcome) ? e.outcome : 'other'}` }, [
+    el('td', null, el('time', { datetime: e.time }, formatTime(i18n, e.time))),
+    el('td', { dir: 'auto' }, e.actor),
+    el('td', { 'data-action': e.action }, labelOf(i18n, 'admin.action', e.action)),
+    el('td', { dir: 'auto' }, e.layer),
+    el('td', null, labelOf(i18n, 'admin.outcome', e.outcome)),
+    el('td', { dir: 'auto', class: 'audit-detail' }, entryDetails(i18n, e)),
+  ]);
+
+  let shown: AuditEntry[] = [];
+  const render = () => {
+    const reversed = rangeReversed(filter);
+    rangeError.textContent = reversed ? t('admin.audit.rangeReversed') : '';
+    shown = reversed ? [] : filterAudit(entries, filter);
+    body.replaceChildren(...shown.map(row));
+    if (shown.length === 0 && started) {
+      body.append(el('tr', null, el('td', { colspan: 6, class: 'empty' }, entries.length === 0 ? t('admin.audit.none') : t('admin.audit.empty'))));
+    }
+    status.textContent = started ? t('admin.audit.shown', { shown: shown.length, loaded: entries.length }) + (next === null && entries.length > 0 ? ' ' + t('admin.audit.allLoaded') : '') : '';
+    olderButton.hidden = next === null;
+    // The choices of "what" and "who": those of the loaded entries, and the one chosen.
+    const actions = distinct(entries, (e) => e.action);
+    if (filter.action !== '' && !actions.includes(filter.action)) actions.push(filter.action);
+    action.replaceChildren(...options([{ value: '', label: t('admin.audit.anyAction') }, ...actions.map((a) => ({ value: a, label: labelOf(i18n, 'admin.action', a) }))]));
+    action.value = filter.action;
+    actors.replaceChildren(...distinct(entries, (e) => e.actor).map((a) => el('option', { value: a })));
+  };
+
+  const readForm = () => {
+    filter = { who: who.value, action: action.value, from: from.value, to: to.value };
+    render();
+  };
+  for (const input of [who, from, to]) input.addEventListener('input', readForm);
+  action.addEventListener('change', readForm);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    readForm();
+  });
+  clear.addEventListener('click', () => {
+    who.value = from.value = to.value = '';
+    filter = { ...NO_FILTER };
+    render();
+    who.focus();
+  });
+
+  const fetchPage = async (before: string | null, reset: boolean) => {
+    const mine = ++generation;
+    olderButton.disabled = true;
+    element.setAttribute('aria-busy', 'true');
+    error.textContent = '';
+    if (reset) status.textContent = t('admin.audit.loading');
+    try {
+      const page = await api.auditPage(before);
+      if (mine !== generation) return;
+      entries = reset ? page.entries : [...entries, ...page.entries];
+      next = page.nextBefore;
+      started = true;
+      render();
+    } catch (err) {
+      if (mine !== generation) return;
+      error.textContent = t('admin.audit.loadFailed', { message: errorMessage(i18n, err) });
+      if (reset) status.textContent = '';
+    } finally {
+      if (mine === generation) {
+        olderButton.disabled = false;
+        element.removeAttribute('aria-busy');
+      }
+    }
+  };
+
+  const older = () => (next === null ? Promise.resolve() : fetchPage(next, false));
+  olderButton.addEventListener('click', () => {
+    void older().then(() => {
+      // The last page is in: the button is gone, the focus goes to the table.
+      if (olderButton.hidden) table.focus();
+    });
+  });
+
+  render();
+  return {
+    element,
+    load: () => fetchPage(null, true),
+    older,
+    get loaded() {
+      return entries;
+    },
+    get shown() {
+      return shown;
+    },
+    setFilter(f) {
+      filter = { ...filter, ...f };
+      who.value = filter.who;
+      from.value = filter.from;
+      to.value = filter.to;
+      render();
+    },
+  };
+}
