@@ -40,6 +40,11 @@ test('first render of the dashboard with the route-risk layer: time and bytes', 
     if (riskIds.has(e.requestId)) riskBytes += e.encodedDataLength;
   });
   const segments = recordRequests(page, '/api/v1/risk/segments');
+  // The warmer (server/warm.go FirstRequests) answered the dashboard's risk request before it came.
+  const riskCache: string[] = [];
+  page.on('response', (r) => {
+    if (new URL(r.url()).pathname === '/api/v1/risk/segments') riskCache.push(r.headers()['x-cache'] ?? '');
+  });
 
   await openDashboard(page);
   const state = await page.evaluate(() => window.__routerisk!);
@@ -47,6 +52,7 @@ test('first render of the dashboard with the route-risk layer: time and bytes', 
   expect(state.firstRenderMs).toBeGreaterThan(0);
   expect(state.counts.risk).toBeGreaterThan(0);
   expect(segments.length).toBeGreaterThan(0);
+  expect(riskCache, 'the first route-risk request is a cache hit').toEqual(['HIT']);
 
   const kb = Math.round(atRender.bytes / 1024);
   const risk = state.timings.risk;
