@@ -32,12 +32,23 @@ func (h *handlers) hotspots(c echo.Context) error {
 	return web.SendCached(c, res, web.ContentGeoJSON)
 }
 
-// riskSegments answers every route segment with its risk and coverage.
+// riskSegments answers every route segment with its risk and coverage;
+// zoom= asks for the layer as a map at that zoom shows it (see
+// analysis.RiskRequest.Zoom).
 func (h *handlers) riskSegments(c echo.Context) error {
-	res, err := h.uc.Analysis.Risk(c.Request().Context(), analysis.RiskRequest{
-		View:   web.View(c),
-		Params: c.QueryParams(), IfNoneMatch: c.Request().Header.Get("If-None-Match"),
-	})
+	params := c.QueryParams()
+	req := analysis.RiskRequest{View: web.View(c), IfNoneMatch: c.Request().Header.Get("If-None-Match")}
+	if vals, ok := params["zoom"]; ok {
+		z, err := strconv.Atoi(strings.TrimSpace(vals[0]))
+		if len(vals) > 1 || err != nil || z < 0 || z > maxZoom {
+			return geodata.InvalidParam("zoom", fmt.Sprintf("is %q", strings.Join(vals, ",")),
+				fmt.Sprintf("give the map zoom as a whole number from 0 to %d, or leave it out for every segment with all its figures", maxZoom))
+		}
+		req.Zoom, req.Zoomed = z, true
+		delete(params, "zoom")
+	}
+	req.Params = params
+	res, err := h.uc.Analysis.Risk(c.Request().Context(), req)
 	if err != nil {
 		return err
 	}
@@ -120,3 +131,6 @@ func (h *handlers) riskPriorities(c echo.Context) error {
 	}
 	return web.SendCached(c, res, web.ContentGeoJSON)
 }
+
+// maxZoom is the highest map zoom the risk layer is asked for.
+const maxZoom = 24

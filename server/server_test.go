@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -753,4 +754,106 @@ func TestAdminPage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRiskSegmentsForAZoom: zoom= below risk.OverviewMaxZoom answers the
+// segments merged into stretches of one class, with the id of their first
+// segment (which the details endpoint explains), the highest risk of
+// their segments, coordinates to the zoom's precision and the top-level
+// members of the full answer; from OverviewMaxZoom on, the full answer.
+func TestRiskSegmentsForAZoom(t *testing.T) {
+	e := newTestAppWith(t, cache.NewLRU(4<<20), map[string]geodata.Meta{
+		"testdata/routes.geojson": {ID: "routes", Kind: geodata.KindRoute, Title: "Routes", Sensitivity: geodata.Public},
+	})
+	const q = "/api/v1/risk/segments?segment_km=20&reference_date=2024-01-01"
+	full := do(t, e, http.MethodGet, q)
+	all := full.collection(t)
+	byID := map[string]map[string]any{}
+	for _, f := range all.Features {
+		byID[f.ID] = f.Properties
+	}
+	for _, tc := range []struct {
+		zoom     string
+		overview bool
+	}{{"0", true}, {"2", true}, {"5", true}, {"7", false}, {"12", false}} {
+		t.Run("zoom="+tc.zoom, func(t *testing.T) {
+			r := do(t, e, http.MethodGet, q+"&zoom="+tc.zoom)
+			if r.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", r.Code, r.Body)
+			}
+			if !tc.overview {
+				if r.Body.String() != full.Body.String() {
+					t.Error("the answer differs from the one without a zoom")
+				}
+				return
+			}
+			var top map[string]json.RawMessage
+			if err := json.Unmarshal(r.Body.Bytes(), &top); err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range []string{"reference_date", "data_through", "parameters", "caveats"} {
+				if string(top[k]) == "" || string(top[k]) != string(mustJSONFrom(t, full.Body.Bytes(), k)) {
+					t.Errorf("member %s is %s, the full answer's %s", k, top[k], mustJSONFrom(t, full.Body.Bytes(), k))
+				}
+			}
+			c := r.collection(t)
+			if len(c.Features) == 0 || len(c.Features) >= len(all.Features) {
+				t.Fatalf("%d stretches of %d segments", len(c.Features), len(all.Features))
+			}
+			merged := 0
+			for _, f := range c.Features {
+				first, ok := byID[f.ID]
+				if !ok || f.Properties["id"] != f.ID {
+					t.Fatalf("stretch %q (id property %v) is named for no segment", f.ID, f.Properties["id"])
+				}
+				if f.Properties["class"] == nil || f.Properties["route"] != first["route"] || f.Properties["label"] != first["label"] {
+					t.Errorf("stretch %s: %v; its first segment %v", f.ID, f.Properties, first)
+				}
+				if risk, _ := f.Properties["risk"].(float64); risk < first["risk"].(float64) {
+					t.Errorf("stretch %s has risk %v below its first segment's %v", f.ID, risk, first["risk"])
+				}
+				n, _ := f.Properties["segments"].(float64)
+				if n > 1 {
+					merged++
+				}
+				for _, k := range []string{"dead", "coverage_health", "incidents"} {
+					if _, has := f.Properties[k]; has {
+						t.Errorf("stretch %s carries %s, a figure of one segment", f.ID, k)
+					}
+				}
+			}
+			if merged == 0 {
+				t.Error("no stretch merges segments")
+			}
+			if regexp.MustCompile(`\[-?\d+\.\d{3,},`).MatchString(r.Body.String()) {
+				t.Error("coordinates finer than the zoom shows")
+			}
+			ex := do(t, e, http.MethodGet, "/api/v1/risk/segments/"+c.Features[0].ID+"?segment_km=20&reference_date=2024-01-01")
+			if ex.Code != http.StatusOK {
+				t.Errorf("details of stretch %s: %d %s", c.Features[0].ID, ex.Code, ex.Body)
+			}
+			if again := do(t, e, http.MethodGet, q+"&zoom="+tc.zoom); again.Header().Get("X-Cache") != "HIT" {
+				t.Errorf("repeated: X-Cache %q", again.Header().Get("X-Cache"))
+			}
+		})
+	}
+	for _, bad := range []string{"-1", "25", "x", "2.5", "2&zoom=3"} {
+		r := do(t, e, http.MethodGet, q+"&zoom="+bad)
+		if r.Code != http.StatusBadRequest || !strings.Contains(r.Body.String(), "zoom") {
+			t.Errorf("zoom=%s: %d %s", bad, r.Code, r.Body)
+		}
+	}
+	if r := do(t, e, http.MethodGet, "/api/v1/risk/priorities?zoom=2"); r.Code != http.StatusBadRequest {
+		t.Errorf("priorities with zoom=: %d, want 400", r.Code)
+	}
+}
+
+// mustJSONFrom returns the member k of the JSON object body.
+func mustJSONFrom(t *testing.T, body []byte, k string) json.RawMessage {
+	t.Helper()
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(body, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m[k]
 }

@@ -14,7 +14,9 @@ import (
 // FirstRequests are the API requests the dashboard makes when an
 // anonymous visitor opens it on the bundled layers (1400×900, the map at
 // zoom 2; the public incident cells follow the zoom, so the zooms around
-// it are asked too), as the dashboard writes them (frontend
+// it are asked too; the route-risk layer comes for the zoom band shown,
+// whose answer the band's top zoom names, and whole for the zooms past
+// the bands), as the dashboard writes them (frontend
 // features/filters featureParams, features/risk riskParams): each
 // answered once in the background makes the dashboard's first requests
 // cache hits. The analyses are asked without parameters, so they run at
@@ -22,6 +24,7 @@ import (
 // dashboard sends those defaults explicitly, which gives the same cache
 // key), whatever those defaults become.
 var FirstRequests = []string{
+	"/api/v1/risk/segments?zoom=3",
 	"/api/v1/risk/segments",
 	"/api/v1/risk/priorities",
 	"/api/v1/layers/incidents/features?properties=dead%2Cmissing&precision=4&limit=50000&zoom=2",

@@ -25,7 +25,7 @@ import (
 // dashboardFirst are the requests the dashboard sends first, anonymous,
 // as it writes them (the risk settings explicit, at their defaults).
 var dashboardFirst = []string{
-	"/api/v1/risk/segments?segment_km=10&radius_km=25&half_life_days=365&reach_km=50",
+	"/api/v1/risk/segments?segment_km=10&radius_km=25&half_life_days=365&reach_km=50&zoom=3",
 	"/api/v1/risk/priorities?segment_km=10&radius_km=25&half_life_days=365&reach_km=50&limit=20",
 	"/api/v1/layers/incidents/features?properties=dead%2Cmissing&precision=4&limit=50000&zoom=2",
 	"/api/v1/layers/routes/features?properties=name%2Capproximate&precision=4&limit=50000",

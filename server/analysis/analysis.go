@@ -152,11 +152,16 @@ const (
 // RiskRequest asks for the route-risk analysis: every segment, or the
 // ranked outreach priorities.
 type RiskRequest struct {
-	View        privacy.View // who is asking, decided once where the request came in
-	Params      url.Values   // as risk.ParseParams reads them
-	Priorities  bool         // the ranked list instead of every segment
-	Limit       int          // how many priorities; 0 for DefaultPriorities
-	CSV         bool         // priorities as CSV instead of GeoJSON
+	View       privacy.View // who is asking, decided once where the request came in
+	Params     url.Values   // as risk.ParseParams reads them
+	Priorities bool         // the ranked list instead of every segment
+	Limit      int          // how many priorities; 0 for DefaultPriorities
+	CSV        bool         // priorities as CSV instead of GeoJSON
+	// Zoom, when Zoomed, is the map zoom the segments are for: below
+	// risk.OverviewMaxZoom they come as merged, simplified stretches
+	// (risk.Overview); from it on, every segment as without a zoom.
+	Zoom        int
+	Zoomed      bool
 	IfNoneMatch string
 }
 
@@ -177,6 +182,11 @@ func (c *Service) Risk(ctx context.Context, r RiskRequest) (answers.Result, erro
 		return answers.Result{}, err
 	}
 	what := "segments"
+	band, overview := risk.OverviewZoom(r.Zoom)
+	overview = overview && r.Zoomed && !r.Priorities
+	if overview {
+		what = "segments:z" + strconv.Itoa(band)
+	}
 	if r.Priorities {
 		if r.Limit == 0 {
 			r.Limit = DefaultPriorities
@@ -196,7 +206,11 @@ func (c *Service) Risk(ctx context.Context, r RiskRequest) (answers.Result, erro
 		if r.Priorities && r.CSV {
 			return prioritiesCSV(feats, about), nil
 		}
-		body, err := encodeCollection(feats, 5)
+		precision := 5
+		if overview {
+			feats, precision = risk.Overview(feats, band), risk.OverviewPrecision(band)
+		}
+		body, err := encodeCollection(feats, precision)
 		if err != nil {
 			return nil, err
 		}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   countClasses, HOTSPOT_CLASSES, hotspotClassOf, hotspotParams, PRIORITY_LIMIT, prioritiesParams, readCell, readSegment,
-  RISK_SETTINGS, riskClassOf, riskParams, routeHasLine, segmentCoverage,
+  RISK_FULL_ZOOM, RISK_SETTINGS, riskClassOf, riskParams, riskZoomParam, routeHasLine, segmentCoverage,
 } from './analysis';
 import type { Feature } from '../../shared/api';
 import { emptyFilters, type Filters } from '../../shared/urlstate';
@@ -12,6 +12,11 @@ const HARSH = 'Harsh environmental conditions / lack of adequate shelter, food, 
 const filters = (f: Partial<Filters>): Filters => ({ ...emptyFilters(), ...f });
 
 describe('risk query', () => {
+  it('names the zoom band of the route-risk layer, and none from the full zoom on', () => {
+    const cases: [number, string | null][] = [[0, '3'], [2, '3'], [3, '3'], [3.2, '6'], [4, '6'], [6, '6'], [RISK_FULL_ZOOM, null], [12, null], [NaN, null]];
+    for (const [zoom, want] of cases) expect([zoom, riskZoomParam(zoom)]).toEqual([zoom, want]);
+  });
+
   it('sends the settings the legend quotes, and nothing else without filters', () => {
     const q = riskParams(emptyFilters());
     expect(Object.fromEntries(q)).toEqual({ segment_km: '10', radius_km: '25', half_life_days: '365', reach_km: '50' });
@@ -84,10 +89,13 @@ describe('reading segments', () => {
     }), vocab);
     expect(s).toEqual({
       id: 'giocopp-0:3', route: 'Atlantic', startKm: 30, endKm: 40.2, risk: 12.5, cls: 'high', incidents: 4, dead: 7,
-      missing: 0, lastIncident: '2023-11-06', incidentsPerYear: 0.25, priority: 0.4, rank: 3, reasons: ['a', 'b'],
+      missing: 0, lastIncident: '2023-11-06', incidentsPerYear: 0.25, priority: 0.4, rank: 3, reasons: ['a', 'b'], counted: true,
     });
     const empty = readSegment({ type: 'Feature', id: 'x', geometry: null, properties: null }, vocab);
-    expect(empty).toMatchObject({ id: 'x', route: '', cls: null, rank: null, lastIncident: '', reasons: [] });
+    expect(empty).toMatchObject({ id: 'x', route: '', cls: null, rank: null, lastIncident: '', reasons: [], counted: false });
+    // A suppressed count is a count; a stretch of the overview has none.
+    expect(readSegment(segment({ incidents: null }), vocab).counted).toBe(true);
+    expect(readSegment(segment({ id: 'a:0', class: 'high', risk: 3, segments: 4 }), vocab).counted).toBe(false);
     expect(readSegment(segment({ rank: null, class: '<b>' }), vocab).rank).toBeNull();
     expect(riskClassOf({ class: 'critical' }, vocab)).toBe('critical');
     expect(riskClassOf({ class: 'Critical' }, vocab)).toBeNull();

@@ -64,6 +64,28 @@ export function riskParams(filters: Filters, settings: RiskSettings = defaultRis
   return appendFilters(q, filters, ['route', 'cause'], FILTER_PARAMS);
 }
 
+/**
+ * The highest map zoom of each overview band of the route-risk layer, as
+ * the server's risk.OverviewZoom: below RISK_FULL_ZOOM the layer comes as
+ * stretches (the segments of one line in one class merged, with the id of
+ * the first, the highest risk, simplified and rounded to what the band
+ * shows), one answer per band.
+ */
+export const RISK_ZOOM_BANDS = [3, 6] as const;
+/** The first map zoom at which the route-risk layer has every segment with all its figures. */
+export const RISK_FULL_ZOOM = 7;
+
+/**
+ * The `zoom` parameter of /risk/segments for map zoom `zoom`: the top of
+ * its band (so every zoom of a band asks, and caches, one answer), or null
+ * from RISK_FULL_ZOOM on, where the layer is asked without it.
+ */
+export function riskZoomParam(zoom: number): string | null {
+  const z = Number.isFinite(zoom) ? Math.ceil(zoom) : RISK_FULL_ZOOM;
+  const band = RISK_ZOOM_BANDS.find((b) => z <= b);
+  return band === undefined ? null : String(band);
+}
+
 /** Query parameters of /risk/priorities: those of riskParams and the list length. */
 export function prioritiesParams(filters: Filters, limit = PRIORITY_LIMIT, settings: RiskSettings = defaultRiskSettings()): URLSearchParams {
   const q = riskParams(filters, settings);
@@ -169,6 +191,12 @@ export interface Segment {
   rank: number | null;
   /** Reasons for the rank (priorities only). */
   reasons: string[];
+  /**
+   * Whether the feature carries the counts (incidents, dead, missing, last
+   * incident): a stretch of the layer at an overview zoom, which merges
+   * segments, has none (see riskZoomParam), and its details give them.
+   */
+  counted: boolean;
 }
 
 /** A count as the server sent it: null (suppressed, "fewer than 5") stays null; anything else is a count of at least 0. */
@@ -196,6 +224,7 @@ export function readSegment(f: Feature, vocab: Vocabulary): Segment {
     priority: numberOrNull(p.priority),
     rank: rank !== null && rank > 0 ? rank : null,
     reasons: textList(p.reasons),
+    counted: 'incidents' in p,
   };
 }
 

@@ -114,6 +114,32 @@ describe('AnalysisLayer', () => {
     await again;
   });
 
+  it('asks for route risk at the zoom band shown, and again only when the band changes', async () => {
+    const { api, calls } = fakeApi();
+    const map = newMap(2);
+    const layer = new AnalysisLayer(map, api, riskSpec(), () => {});
+    const shown = layer.setVisible(true, emptyFilters());
+    expect(calls[0]!.params.get('zoom')).toBe('3');
+    expect(calls[0]!.params.get('segment_km')).toBe('10');
+    calls[0]!.resolve({ features: [line('a', 'low')], numberMatched: 1 });
+    await shown;
+    map.setZoom(3, { animate: false });
+    await layer.refresh(emptyFilters());
+    expect(calls).toHaveLength(1);
+    map.setZoom(5, { animate: false });
+    const regional = layer.refresh(emptyFilters());
+    expect(calls.map((c) => c.params.get('zoom'))).toEqual(['3', '6']);
+    calls[1]!.resolve({ features: [line('a', 'low')], numberMatched: 1 });
+    await regional;
+    map.setZoom(9, { animate: false });
+    const full = layer.refresh(emptyFilters());
+    expect(calls).toHaveLength(3);
+    expect(calls[2]!.params.has('zoom')).toBe(false);
+    expect(calls[2]!.params.toString()).toBe(riskParams(emptyFilters()).toString());
+    calls[2]!.resolve({ features: [line('a', 'low')], numberMatched: 1 });
+    await full;
+  });
+
   it('reports a failed request as an error', async () => {
     const api = { analysis: async () => { throw new Error('boom'); } } as unknown as Api;
     const layer = new AnalysisLayer(newMap(), api, riskSpec(), () => {});

@@ -1,5 +1,5 @@
 import L from 'leaflet';
-import type { AnalysisId } from './analysis';
+import { riskZoomParam, type AnalysisId } from './analysis';
 import type { AnalysisPath, Api, Feature, Properties } from '../../shared/api';
 import { DataLayer, type LayerSummary, type Loaded, type Picked } from '../../map/datalayer';
 import { geometryParts, pickableShape, type LatLon, type Pickable } from '../../map/geometry';
@@ -80,12 +80,27 @@ export class AnalysisLayer extends DataLayer {
   }
 
   protected requestKey(filters: Filters): string {
-    const r = this.spec.request(filters, this.map.getZoom());
+    const r = this.request(filters);
     return r ? `${r.path}?${r.params.toString()}` : 'none';
   }
 
+  /**
+   * The spec's request at the current zoom; route risk is asked for the
+   * zoom band shown (riskZoomParam), so a change of band asks again.
+   */
+  private request(filters: Filters): AnalysisRequest | null {
+    const zoom = this.map.getZoom();
+    const r = this.spec.request(filters, zoom);
+    if (r?.path !== 'risk/segments') return r;
+    const z = riskZoomParam(zoom);
+    if (z === null) return r;
+    const params = new URLSearchParams(r.params);
+    params.set('zoom', z);
+    return { path: r.path, params };
+  }
+
   protected async fetch(filters: Filters, signal: AbortSignal): Promise<Loaded> {
-    const req = this.spec.request(filters, this.map.getZoom());
+    const req = this.request(filters);
     const key = req ? `${req.path}?${req.params.toString()}` : 'none';
     // Nothing to ask for these filters: no features, and the tier stays as it was.
     if (!req) return { features: [], key };

@@ -43,6 +43,18 @@ describe('segment popup', () => {
     ]);
   });
 
+  it('shows a stretch of the overview without counts it does not carry, with its details button', () => {
+    const opened: string[] = [];
+    const el = buildSegmentPopup(i18n, vocab, segment({
+      id: 'giocopp-0:0', route: base.route, label: base.route, class: 'critical', risk: 300, start_km: 0, end_km: 80.2, segments: 8,
+    }), undefined, 50, (id) => opened.push(id));
+    expect(el.querySelector('.popup-layer')!.textContent).toBe('km 0–80 along the route');
+    expect(el.querySelector('.popup-risk-class')!.textContent).toBe('Critical risk: 300 per 100 km');
+    expect(el.querySelector('dl')).toBeNull();
+    el.querySelector<HTMLButtonElement>('.popup-details')!.click();
+    expect(opened).toEqual(['giocopp-0:0']);
+  });
+
   it('tells a service within reach, a gap and a category without data apart', () => {
     const el = buildSegmentPopup(i18n, vocab, segment(base));
     const cov = el.querySelector('.popup-coverage');

@@ -87,14 +87,15 @@ export function buildSegmentPopup(
     s.rank !== null && para(t('riskPopup.rank', { rank: s.rank }), 'popup-rank'),
   ]);
 
-  const rows: [string, string][] = [
+  // A stretch of the overview zooms has no counts of its own: its details have them.
+  const rows: [string, string][] = s.counted ? [
     [t('riskPopup.incidents'), formatCount(i18n, s.incidents, vocab.minPublicCount)],
     [t('prop.dead'), formatCount(i18n, s.dead, vocab.minPublicCount)],
     [t('prop.missing'), formatCount(i18n, s.missing, vocab.minPublicCount)],
     [t('riskPopup.lastIncident'), s.lastIncident ? i18n.formatDate(s.lastIncident) : t('riskPopup.none')],
-  ];
+  ] : [];
   if (s.incidentsPerYear !== null) rows.push([t('riskPopup.perYear'), i18n.formatNumber(s.incidentsPerYear, 2)]);
-  root.append(terms(rows));
+  if (rows.length > 0) root.append(terms(rows));
 
   const why = reasons ?? s.reasons;
   if (why.length > 0) {
