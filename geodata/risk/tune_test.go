@@ -23,13 +23,21 @@ func TestTune(t *testing.T) {
 		radius, half, floor, cap, approx float64
 	}
 	var rows []row
-	for _, radius := range []float64{25, 50, 75} {
-		for _, cap := range []float64{10, MaxSeverityCap} {
-			rows = append(rows, row{radius, 365, 0.25, cap, radius})
+	rows = append(rows,
+		row{DefaultRadiusKm, DefaultHalfLifeDays, DefaultQualityFloor, DefaultSeverityCap, DefaultApproxRadiusKm}, // the defaults
+		row{DefaultRadiusKm, DefaultHalfLifeDays, 1, MaxSeverityCap, DefaultRadiusKm},                             // the previous model
+	)
+	for _, half := range []float64{180, 365, 730} {
+		for _, floor := range []float64{0, 0.25, 1} {
+			for _, cap := range []float64{10, 100, MaxSeverityCap} {
+				for _, approx := range []float64{25, 50} {
+					rows = append(rows, row{DefaultRadiusKm, half, floor, cap, approx})
+				}
+			}
 		}
 	}
 	splits := [][2]time.Time{
-		{time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{}},
+		{time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2021, 12, 31, 0, 0, 0, 0, time.UTC)},
 	}
 	for _, sp := range splits {
 		split, until := sp[0], sp[1]
