@@ -304,6 +304,7 @@ func mountFrontend(e *echo.Echo, dist fs.FS) {
 	if dist != nil {
 		if _, err := fs.Stat(dist, "index.html"); err == nil {
 			fileServer := http.FileServerFS(dist)
+			packed := newPackedFiles(dist)
 			serve := func(c echo.Context) error {
 				p := c.Request().URL.Path
 				if strings.HasPrefix(p, "/assets/") {
@@ -315,6 +316,9 @@ func mountFrontend(e *echo.Echo, dist fs.FS) {
 					if _, err := fs.Stat(dist, strings.TrimPrefix(p, "/")); err != nil {
 						return echo.ErrNotFound
 					}
+				}
+				if packed.serve(c.Response(), c.Request()) {
+					return nil
 				}
 				fileServer.ServeHTTP(c.Response(), c.Request())
 				return nil
