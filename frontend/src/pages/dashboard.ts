@@ -21,12 +21,13 @@ import { createTierBadge } from '../features/session/tier';
 import { createShareDialog } from '../features/share/share';
 import { boundsBBox, todayIso } from '../features/embed/state';
 import { sourceAttribution } from '../map/attribution';
-import { addTiles, createMap, DEFAULT_VIEW, loadBasemap, nextFrames } from '../map/map';
+import { addTiles, controlCorners, createMap, DEFAULT_VIEW, loadBasemap, nextFrames } from '../map/map';
 import { createApi, type Config, type LayerMeta } from '../shared/api';
 import { el } from '../shared/dom';
 import { startI18n } from '../shared/i18n';
 import { createLanguageMenu } from '../features/language/menu';
 import { createSheet } from '../features/sheet/sheet';
+import { addPlaceSearch } from '../features/search/search';
 import { createStore, settle, type AppState } from '../shared/store';
 import { describeError, StatusRegion } from '../shared/status';
 import { syncUrl } from '../shared/urlsync';
@@ -107,6 +108,9 @@ async function main(): Promise<void> {
   );
 
   const map = createMap(mapEl, initial.view ?? DEFAULT_VIEW, t('app.map'), { zoomIn: t('map.zoomIn'), zoomOut: t('map.zoomOut') });
+  const corners = controlCorners(document.documentElement.dir);
+  // The place search over the bundled gazetteer, at the top of the map.
+  addPlaceSearch(map, i18n, api.getJson, corners.start);
   status.set('loading', t('status.loading'));
   const basemapDone = loadBasemap(map, document.baseURI).catch((err) => {
     status.set('basemap', describeError(i18n, t('status.what.basemap'), err), true);

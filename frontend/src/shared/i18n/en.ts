@@ -545,5 +545,8 @@ export const en = {
     'map.zoomIn': 'Zoom in',
     'map.zoomOut': 'Zoom out',
     'report.notListed': { one: '{count} issue is counted by code above; the server did not list it one by one.', other: '{count} issues are counted by code above; the server did not list them one by one.' },
+    // map: legend, search, time, popups
+    'search.suggestions': 'Matching places',
+    'search.shown': 'Map moved to {name}.',
   },
 } as const;

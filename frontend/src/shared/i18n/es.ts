@@ -537,5 +537,8 @@ export const es: Catalogue = {
     'map.zoomIn': 'Acercar',
     'map.zoomOut': 'Alejar',
     'report.notListed': { one: '{count} problema se cuenta por código arriba; el servidor no lo detalló.', other: '{count} problemas se cuentan por código arriba; el servidor no los detalló uno por uno.' },
+    // map: legend, search, time, popups
+    'search.suggestions': 'Lugares coincidentes',
+    'search.shown': 'Mapa centrado en {name}.',
   },
 };

@@ -537,5 +537,8 @@ export const fr: Catalogue = {
     'map.zoomIn': 'Zoom avant',
     'map.zoomOut': 'Zoom arrière',
     'report.notListed': { one: '{count} problème est compté par code ci-dessus ; le serveur ne l’a pas détaillé.', other: '{count} problèmes sont comptés par code ci-dessus ; le serveur ne les a pas détaillés un par un.' },
+    // map: legend, search, time, popups
+    'search.suggestions': 'Lieux correspondants',
+    'search.shown': 'Carte centrée sur {name}.',
   },
 };

@@ -531,5 +531,8 @@ export const zh: Catalogue = {
     'map.zoomIn': '放大',
     'map.zoomOut': '缩小',
     'report.notListed': '上方按代码统计了 {count} 个问题；服务器未逐条列出。',
+    // map: legend, search, time, popups
+    'search.suggestions': '匹配的地点',
+    'search.shown': '地图已移至{name}。',
   },
 };
