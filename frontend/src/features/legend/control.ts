@@ -21,7 +21,8 @@ export interface LegendControl {
  */
 export function createLegendControl(i18n: I18n, open: boolean): LegendControl {
   const { t } = i18n;
-  const body = el('div', { id: 'map-legend-body', class: 'map-legend-body' });
+  // Focusable, so that a keyboard can scroll a long legend.
+  const body = el('div', { id: 'map-legend-body', class: 'map-legend-body', tabindex: 0, role: 'group', 'aria-labelledby': 'map-legend-toggle' });
   const toggle = el('button', {
     type: 'button', id: 'map-legend-toggle', class: 'map-legend-toggle', 'aria-controls': body.id, 'aria-expanded': 'false',
     onclick: () => control.setOpen(!control.isOpen()),
