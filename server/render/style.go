@@ -193,11 +193,12 @@ var hotspotLabel = map[string]string{
 var cellBreaks = []float64{5, 10, 25, 100, 250}
 
 // Cell fills, light to dark, and outlines (palette.ts CELL_FILLS,
-// CELL_OUTLINE): ColorBrewer Oranges for incidents, Blues for services.
+// CELL_OUTLINE): ColorBrewer Purples for incidents (apart from the
+// red hotspot and yellow-to-red risk ramps), Blues for services.
 var (
-	incidentCellFills   = []color.NRGBA{rgb("#FEEDDE"), rgb("#FDBE85"), rgb("#FD8D3C"), rgb("#E6550D"), rgb("#A63603")}
+	incidentCellFills   = []color.NRGBA{rgb("#F2F0F7"), rgb("#CBC9E2"), rgb("#9E9AC8"), rgb("#756BB1"), rgb("#54278F")}
 	serviceCellFills    = []color.NRGBA{rgb("#EFF3FF"), rgb("#BDD7E7"), rgb("#6BAED6"), rgb("#3182BD"), rgb("#08519C")}
-	incidentCellOutline = rgb("#7F2704")
+	incidentCellOutline = rgb("#3F007D")
 	serviceCellOutline  = rgb("#08306B")
 )
 

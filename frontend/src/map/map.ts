@@ -89,9 +89,11 @@ export function rendererFor(kind: Kind): L.Canvas {
 /**
  * Draws the offline basemap (country outlines from world-atlas TopoJSON) and
  * switches to the detailed file when the user zooms in. Resolves once the
- * coarse outlines are on the map.
+ * coarse outlines are on the map; `onCountries` is given them (for labels).
  */
-export async function loadBasemap(map: L.Map, baseUrl: string, fetchFn: typeof fetch = fetch): Promise<void> {
+export async function loadBasemap(
+  map: L.Map, baseUrl: string, fetchFn: typeof fetch = fetch, onCountries?: (countries: FeatureCollection) => void,
+): Promise<void> {
   const renderer = L.canvas({ pane: 'basemap', padding: 0.5 });
   const style: L.PathOptions = {
     color: '#8C8C8C',
@@ -106,6 +108,7 @@ export async function loadBasemap(map: L.Map, baseUrl: string, fetchFn: typeof f
     const res = await fetchFn(new URL(file, baseUrl).href);
     if (!res.ok) throw new Error(`${file}: HTTP ${res.status}`);
     const geo = topologyToGeoJSON(await res.json());
+    if (file === BASEMAP.coarse) onCountries?.(geo);
     return L.geoJSON(geo, { style: () => style, interactive: false });
   };
 

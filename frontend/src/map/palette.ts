@@ -184,19 +184,20 @@ export const CELL_MIN_COUNT = CELL_BREAKS[0];
 export type CellKind = 'incident' | 'service';
 
 /**
- * Fills of the cell classes, light to dark: ColorBrewer Oranges (5 classes)
- * for incidents, whose points are vermillion, and Blues for services, whose
+ * Fills of the cell classes, light to dark: ColorBrewer Purples (5 classes)
+ * for incidents, so that they never read as the red hotspots or the
+ * yellow-to-red route risk drawn over them, and Blues for services, whose
  * points are blue. Both are sequential single-hue schemes that stay ordered
  * for the common colour-vision deficiencies; the outline keeps the palest
  * cells visible on the basemap.
  */
 export const CELL_FILLS: Record<CellKind, readonly string[]> = {
-  incident: ['#FEEDDE', '#FDBE85', '#FD8D3C', '#E6550D', '#A63603'],
+  incident: ['#F2F0F7', '#CBC9E2', '#9E9AC8', '#756BB1', '#54278F'],
   service: ['#EFF3FF', '#BDD7E7', '#6BAED6', '#3182BD', '#08519C'],
 };
 
 /** Outline of the cells of each kind. */
-export const CELL_OUTLINE: Record<CellKind, string> = { incident: '#7F2704', service: '#08306B' };
+export const CELL_OUTLINE: Record<CellKind, string> = { incident: '#3F007D', service: '#08306B' };
 
 /** The class of a cell that counts `count` (0 for the lowest, also below it). */
 export function cellClass(count: number): number {

@@ -1,5 +1,6 @@
 import 'leaflet/dist/leaflet.css';
 import '../shared/styles.css';
+import L from 'leaflet';
 import { createFilterPanel } from '../features/filters/panel';
 import { isRestricted, normaliseDates } from '../features/filters/filters';
 import { createLayerSet, type AnyLayer, type LayerSet } from '../features/layers/layerset';
@@ -21,12 +22,15 @@ import { createTierBadge } from '../features/session/tier';
 import { createShareDialog } from '../features/share/share';
 import { boundsBBox, todayIso } from '../features/embed/state';
 import { sourceAttribution } from '../map/attribution';
-import { addTiles, createMap, DEFAULT_VIEW, loadBasemap, nextFrames } from '../map/map';
+import { addTiles, controlCorners, createMap, DEFAULT_VIEW, loadBasemap, nextFrames } from '../map/map';
 import { createApi, type Config, type LayerMeta } from '../shared/api';
 import { el } from '../shared/dom';
 import { startI18n } from '../shared/i18n';
 import { createLanguageMenu } from '../features/language/menu';
 import { createSheet } from '../features/sheet/sheet';
+import { addPlaceSearch } from '../features/search/search';
+import { addLegendControl, createLegendControl } from '../features/legend/control';
+import { addLabels } from '../map/labels';
 import { createStore, settle, type AppState } from '../shared/store';
 import { describeError, StatusRegion } from '../shared/status';
 import { syncUrl } from '../shared/urlsync';
@@ -88,14 +92,10 @@ async function main(): Promise<void> {
   const header = el('header', null, [el('h1', null, t('app.title')), el('p', { class: 'subtitle' }, t('app.subtitle')), account]);
   const slot = () => el('div');
   const [layersSlot, filtersSlot, riskSlot, detailsSlot, prioritiesSlot, aboutSlot] = [slot(), slot(), slot(), slot(), slot(), slot()];
-  const legendBody = el('div');
-  const legend = el('section', { class: 'panel-section legend', 'aria-labelledby': 'legend-heading' }, [
-    el('h2', { id: 'legend-heading' }, t('legend.heading')), legendBody,
-  ]);
   const mapEl = el('div', { id: 'map' });
   const app = document.getElementById('app') ?? document.body;
   const panel = el('aside', { id: 'panel', 'aria-label': t('app.panel') }, [
-    header, status.element, layersSlot, filtersSlot, riskSlot, legend, detailsSlot, prioritiesSlot, aboutSlot,
+    header, status.element, layersSlot, filtersSlot, riskSlot, detailsSlot, prioritiesSlot, aboutSlot,
   ]);
   // On a phone the map fills the screen and the panel is a bottom sheet.
   const sheet = createSheet(i18n, app, panel);
@@ -107,8 +107,16 @@ async function main(): Promise<void> {
   );
 
   const map = createMap(mapEl, initial.view ?? DEFAULT_VIEW, t('app.map'), { zoomIn: t('map.zoomIn'), zoomOut: t('map.zoomOut') });
+  const corners = controlCorners(document.documentElement.dir);
+  // The place search over the bundled gazetteer, at the top of the map; the legend
+  // (open on wider screens, folded on phones) and a scale bar on it; offline names.
+  addPlaceSearch(map, i18n, api.getJson, corners.start);
+  const legend = createLegendControl(i18n, !sheet.isPhone());
+  addLegendControl(map, legend, corners.end);
+  L.control.scale({ position: corners.bottomStart, maxWidth: 120 }).addTo(map);
+  const labels = addLabels(map, api.getJson);
   status.set('loading', t('status.loading'));
-  const basemapDone = loadBasemap(map, document.baseURI).catch((err) => {
+  const basemapDone = loadBasemap(map, document.baseURI, fetch, (countries) => labels.setCountries(countries)).catch((err) => {
     status.set('basemap', describeError(i18n, t('status.what.basemap'), err), true);
   });
   const configP: Promise<Config | null> = api.config().catch((err) => {
@@ -174,7 +182,7 @@ async function main(): Promise<void> {
     onPending: () => ready.refresh(),
   });
   set = layerSet;
-  redrawLegend = followLegend(store, legendBody, i18n, {
+  redrawLegend = followLegend(store, legend.body, i18n, {
     kinds: new Set(metas.map((m) => m.kind)), layers: () => layerSet.layers, routeNames: layerSet.routeNames,
     routeColour: layerSet.routeColour, vocab,
   });

@@ -57,8 +57,8 @@ export function createEmbedFrame(i18n: I18n, o: FrameOptions): EmbedFrame {
   const legendBody = o.legend ? el('div', { class: 'embed-legend-body' }) : null;
   const tier = el('p', { id: 'embed-tier', class: 'embed-tier tier-badge', hidden: true });
   const status = el('p', { id: 'embed-status', class: 'embed-status', role: 'status', 'aria-live': 'polite' });
-  const download = el('a', { id: 'embed-download', class: 'embed-download', 'aria-label': t('embed.downloadLabel'), download: '', hidden: true }, t('embed.download'));
-  const open = el('a', { id: 'embed-open', class: 'embed-open', 'aria-label': t('embed.openLabel'), target: '_blank', rel: 'noopener', hidden: true }, t('embed.open'));
+  const download = el('a', { id: 'embed-download', class: 'embed-download', title: t('embed.downloadLabel'), download: '', hidden: true }, t('embed.download'));
+  const open = el('a', { id: 'embed-open', class: 'embed-open', title: t('embed.openLabel'), target: '_blank', rel: 'noopener', hidden: true }, t('embed.open'));
   // "As of {date}", with the date as a <time> element.
   const [before, after] = t('embed.asOf').split('{date}');
   const root = el('div', { class: 'embed' }, [

@@ -124,6 +124,14 @@ describe('legend of a map', () => {
     expect(g!.entries.every((e) => e.swatch === 'circle')).toBe(true);
   });
 
+  it('shows only the layers drawn now', () => {
+    const layers = [layer('routes', 'route'), layer('incidents', 'incident', {}, 'restricted'), layer('services', 'service')];
+    const groups = mapLegendGroups(i18n, {
+      ...base, routeNames: ['A'], kinds: new Set(['route', 'incident', 'service']), layers, visible: new Set(['services', 'hotspots']), tier: 'public',
+    });
+    expect(groups.map((g) => g.kind)).toEqual(['hotspot', 'service']);
+  });
+
   it('uses every known route name when given', () => {
     const [g] = mapLegendGroups(i18n, {
       ...base, routeNames: ['Z', 'Y'], kinds: new Set(['route']), layers: [layer('routes', 'route')], visible: new Set(['routes']), tier: null,

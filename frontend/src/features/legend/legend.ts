@@ -217,8 +217,8 @@ export interface MapLegendState {
 const GROUP_ORDER = ['route', 'risk', 'incident', 'hotspot', 'service', 'area'];
 
 /**
- * The legend of a map: its routes (dashed when approximate), incidents and
- * services as points or, for a restricted layer answered as public cells (or,
+ * The legend of a map, of the layers shown only: its routes (dashed when
+ * approximate), incidents and services as points or, for a restricted layer answered as public cells (or,
  * before its first answer, at the public tier), as cell classes, and the
  * analyses shown.
  */
@@ -233,8 +233,10 @@ export function mapLegendGroups(i18n: I18n, state: MapLegendState): LegendGroup[
     if (!isRestricted(l.meta) || (kind !== 'incident' && kind !== 'service')) continue;
     if (l.tier !== null ? l.isAggregated : state.tier === 'public') cells.add(kind);
   }
+  // Only what is drawn now: the kinds of the layers shown.
+  const drawn = new Set([...state.kinds].filter((k) => state.layers.some((l) => l.meta.kind === k && state.visible.has(l.meta.id))));
   const groups: LegendGroup[] = [
-    ...legendGroups(i18n, state.kinds, routes, cells),
+    ...legendGroups(i18n, drawn, routes, cells),
     ...analysisLegendGroups(i18n, {
       risk: state.visible.has(ANALYSIS_IDS.risk),
       hotspots: state.visible.has(ANALYSIS_IDS.hotspots),

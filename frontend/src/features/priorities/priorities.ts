@@ -96,7 +96,7 @@ export function priorityItem(
   const place = typeof location === 'string' && location.trim() !== '' ? location.trim() : '';
   const button: HTMLButtonElement = el('button', {
     type: 'button', class: 'priority-button', onclick: () => onSelect(feature, button),
-    'aria-label': t('priorities.itemLabel', { rank, route: s.route, from: km.from, to: km.to, class: cls }),
+    // Named by what it shows (rank, route, km, risk), so that speech input finds it by its text.
     'aria-describedby': s.reasons.length > 0 ? reasonsId : null,
   }, [
     el('span', { class: 'priority-rank' }, t('priorities.rank', { rank })),

@@ -727,5 +727,8 @@ export const ar: Catalogue = {
     'admin.embeds.loading': 'جارٍ تحميل الخرائط المضمّنة…',
     'admin.embeds.loadFailed': 'تعذّر تحميل الخرائط المضمّنة: {message}',
     'admin.embeds.none': 'لم تُنشأ أي خريطة مضمّنة موقّعة بعد.',
+    // map: legend, search, time, popups
+    'search.suggestions': 'الأماكن المطابقة',
+    'search.shown': 'نُقلت الخريطة إلى {name}.',
   },
 };

@@ -627,5 +627,8 @@ export const en = {
     'admin.embeds.loading': 'Loading the embeds…',
     'admin.embeds.loadFailed': 'The embeds could not be loaded: {message}',
     'admin.embeds.none': 'No signed embed has been made yet.',
+    // map: legend, search, time, popups
+    'search.suggestions': 'Matching places',
+    'search.shown': 'Map moved to {name}.',
   },
 } as const;

@@ -621,5 +621,8 @@ export const es: Catalogue = {
     'admin.embeds.loading': 'Cargando las incrustaciones…',
     'admin.embeds.loadFailed': 'No se pudieron cargar las incrustaciones: {message}',
     'admin.embeds.none': 'Todavía no se ha creado ninguna incrustación firmada.',
+    // map: legend, search, time, popups
+    'search.suggestions': 'Lugares coincidentes',
+    'search.shown': 'Mapa centrado en {name}.',
   },
 };

@@ -621,5 +621,8 @@ export const fr: Catalogue = {
     'admin.embeds.loading': 'Chargement des intégrations…',
     'admin.embeds.loadFailed': 'Les intégrations n’ont pas pu être chargées : {message}',
     'admin.embeds.none': 'Aucune intégration signée n’a encore été créée.',
+    // map: legend, search, time, popups
+    'search.suggestions': 'Lieux correspondants',
+    'search.shown': 'Carte centrée sur {name}.',
   },
 };

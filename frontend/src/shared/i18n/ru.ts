@@ -658,5 +658,8 @@ export const ru: Catalogue = {
     'admin.embeds.loading': 'Загрузка встраиваний…',
     'admin.embeds.loadFailed': 'Не удалось загрузить встраивания: {message}',
     'admin.embeds.none': 'Подписанных встраиваний пока нет.',
+    // map: legend, search, time, popups
+    'search.suggestions': 'Подходящие места',
+    'search.shown': 'Карта перемещена: {name}.',
   },
 };

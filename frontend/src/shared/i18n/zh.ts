@@ -615,5 +615,8 @@ export const zh: Catalogue = {
     'admin.embeds.loading': '正在加载嵌入地图…',
     'admin.embeds.loadFailed': '无法加载嵌入地图：{message}',
     'admin.embeds.none': '尚未创建任何已签名的嵌入地图。',
+    // map: legend, search, time, popups
+    'search.suggestions': '匹配的地点',
+    'search.shown': '地图已移至{name}。',
   },
 };

@@ -1,0 +1,80 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { openDashboard, pageErrors, serverUrl, skipWithoutServer } from './helpers';
+
+skipWithoutServer();
+
+test.afterEach(({ page }) => {
+  expect(pageErrors(page), 'uncaught errors in the page').toEqual([]);
+});
+
+/** The serious and critical violations axe-core finds on the page now, with the nodes, readable in a failure. */
+async function serious(page: Page, what: string): Promise<string[]> {
+  // label-content-name-mismatch is experimental in axe-core, so off unless named: a
+  // button's accessible name must start with the text it shows (WCAG 2.5.3).
+  const result = await new AxeBuilder({ page })
+    .options({ rules: { 'label-content-name-mismatch': { enabled: true } } })
+    .analyze();
+  const out = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${what}: ${v.id} (${v.impact}) on ${v.nodes.length} node(s): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  if (out.length > 0) console.log(out.join('\n'));
+  return out;
+}
+
+// Each axe-core run over the dashboard takes several seconds on a shared machine.
+test.setTimeout(300_000);
+
+test.describe('desktop 1400×900', () => {
+  test.use({ viewport: { width: 1400, height: 900 } });
+
+  test('the dashboard has no serious or critical axe-core violation, with the route risk, a popup and dialogs open', async ({ page }) => {
+    await openDashboard(page, '/?layers=routes,incidents,services,risk');
+    const found = await serious(page, 'dashboard');
+
+    // A popup, opened from the first priority.
+    await page.locator('#priorities button.priority-button').first().click();
+    await expect(page.locator('.leaflet-popup-content .popup-risk')).toBeVisible();
+    found.push(...await serious(page, 'dashboard with a popup'));
+    await page.keyboard.press('Escape');
+
+    // The place search with its suggestions.
+    await page.locator('#place-search').fill('Lampe');
+    await expect(page.locator('.place-search-list [role="option"]').first()).toBeVisible();
+    found.push(...await serious(page, 'dashboard with place suggestions'));
+    await page.locator('#place-search').press('Escape');
+
+    // The share dialog and the sign-in dialog.
+    await page.locator('#share-open').click();
+    await expect(page.getByRole('dialog').first()).toBeVisible();
+    found.push(...await serious(page, 'share dialog'));
+    await page.keyboard.press('Escape');
+    await page.locator('#signin-open').click();
+    await expect(page.getByRole('dialog', { name: 'Sign in' })).toBeVisible();
+    found.push(...await serious(page, 'sign-in dialog'));
+    expect(found).toEqual([]);
+  });
+
+  test('the upload page and the embed page have no serious or critical axe-core violation', async ({ page }) => {
+    await page.goto(serverUrl('/upload'));
+    await page.waitForFunction(() => document.documentElement.dataset.signedIn !== undefined, null, { timeout: 30_000 });
+    const found = await serious(page, 'upload');
+
+    await page.goto(serverUrl(`/embed?${new URLSearchParams({ bbox: '10,30,20,40', layers: 'routes,incidents,services', title: 'Central Mediterranean' }).toString()}`));
+    await page.waitForFunction(() => window.__routerisk_embed?.ready === true || window.__routerisk_embed?.error != null, null, { timeout: 60_000 });
+    found.push(...await serious(page, 'embed'));
+    expect(found).toEqual([]);
+  });
+});
+
+test.describe('phone 390×844', () => {
+  test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+
+  test('the dashboard on a phone, with the sheet open, has no serious or critical axe-core violation', async ({ page }) => {
+    await openDashboard(page);
+    const found = await serious(page, 'phone');
+    await page.locator('#sheet-toggle').click();
+    found.push(...await serious(page, 'phone with the sheet open'));
+    expect(found).toEqual([]);
+  });
+});
