@@ -143,7 +143,15 @@ test('anonymous readers see incidents counted per area, and no exact position re
   expect(drawn.length).toBeGreaterThanOrEqual(20);
   const received = await bodies();
   expect(received.length).toBeGreaterThan(10);
-  expect(found(received, exact, drawn)).toEqual([]);
+  // A single coordinate number may recur by chance in the geometry of a
+  // public layer that owes nothing to the incidents (a port, a sea's
+  // outline): those answers are checked for whole positions only.
+  const layers = (await (await request.get(serverUrl('/api/v1/layers'))).json()) as { layers: { id: string; sensitivity: string }[] };
+  const publicIds = layers.layers.filter((l) => l.sensitivity === 'public').map((l) => l.id);
+  expect(publicIds).not.toContain('incidents');
+  const ownData = received.filter(({ url }) => !publicIds.some((id) => new URL(url).pathname.startsWith(`/api/v1/layers/${id}/`)));
+  expect(found(ownData, exact, drawn)).toEqual([]);
+  expect(found(received, [], drawn)).toEqual([]);
 });
 
 test('a partner who signs in sees incidents at rounded positions, and the public view again after signing out', async ({ page, request }) => {
