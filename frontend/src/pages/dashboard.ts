@@ -1,5 +1,6 @@
 import 'leaflet/dist/leaflet.css';
 import '../shared/styles.css';
+import '../features/exposure/analysis.css';
 import { createFilterPanel } from '../features/filters/panel';
 import { isRestricted, normaliseDates } from '../features/filters/filters';
 import { createLayerSet, type AnyLayer, type LayerSet } from '../features/layers/layerset';

@@ -6,6 +6,7 @@ import type { Filters } from '../../shared/urlstate';
 import { prioritiesParams, priorityExportUrl, PRIORITY_LIMIT, routeHasLine } from '../risk/analysis';
 import type { RiskSettings } from '../risk/risksettings';
 import type { PrioritiesPanel } from './priorities';
+import { readAnalysisInfo } from './analysisinfo';
 
 /** The outreach priorities list, following the store. */
 export interface PrioritiesFollower {
@@ -71,6 +72,7 @@ export function followPriorities(o: PrioritiesOptions): PrioritiesFollower {
         if (c.signal.aborted) return;
         answeredAt = res.tier ?? null;
         panel.setItems(res.features);
+        panel.setInfo(readAnalysisInfo(res.members));
       }
       o.status.clear('priorities');
     } catch (err) {
