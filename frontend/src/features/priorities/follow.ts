@@ -31,6 +31,8 @@ export interface PrioritiesOptions {
   onBusy(): void;
   /** Wait after the last filter or settings change, ms. */
   delayMs: number;
+  /** Runs with the date the data runs to, whenever a list arrives. */
+  onDataThrough?(dataThrough: string): void;
 }
 
 /**
@@ -72,7 +74,9 @@ export function followPriorities(o: PrioritiesOptions): PrioritiesFollower {
         if (c.signal.aborted) return;
         answeredAt = res.tier ?? null;
         panel.setItems(res.features);
-        panel.setInfo(readAnalysisInfo(res.members));
+        const info = readAnalysisInfo(res.members);
+        panel.setInfo(info);
+        if (info.dataThrough) o.onDataThrough?.(info.dataThrough);
       }
       o.status.clear('priorities');
     } catch (err) {
