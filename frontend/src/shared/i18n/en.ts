@@ -109,7 +109,7 @@ export const en = {
       'Public view: incidents are counted per hexagonal area (H3 cells, smaller as you zoom in), and areas with fewer than {count} incidents are not shown. Exact locations are shown to signed-in partners and staff.',
     'legend.cellNote.service':
       'Public view: services are counted per hexagonal area (H3 cells, smaller as you zoom in), and areas with fewer than {count} services are not shown. Exact locations are shown to signed-in partners and staff.',
-    'legend.risk': 'Route risk',
+    'legend.risk': 'Recorded deaths and disappearances per 100 km (weighted)',
     'legend.riskBelow': '{label}: under {to} per 100 km',
     'legend.riskRange': '{label}: {from} to {to} per 100 km',
     'legend.riskFrom': '{label}: {from} or more per 100 km',

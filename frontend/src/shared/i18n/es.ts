@@ -103,7 +103,7 @@ export const es: Catalogue = {
       'Vista pública: los incidentes se cuentan por zona hexagonal (celdas H3, más pequeñas al acercar el mapa) y no se muestran las zonas con menos de {count} incidentes. Los socios y el personal con sesión iniciada ven las ubicaciones exactas.',
     'legend.cellNote.service':
       'Vista pública: los servicios se cuentan por zona hexagonal (celdas H3, más pequeñas al acercar el mapa) y no se muestran las zonas con menos de {count} servicios. Los socios y el personal con sesión iniciada ven las ubicaciones exactas.',
-    'legend.risk': 'Riesgo en la ruta',
+    'legend.risk': 'Muertes y desapariciones registradas por 100 km (ponderadas)',
     'legend.riskBelow': '{label}: menos de {to} por 100 km',
     'legend.riskRange': '{label}: de {from} a {to} por 100 km',
     'legend.riskFrom': '{label}: {from} o más por 100 km',

@@ -103,7 +103,7 @@ export const fr: Catalogue = {
       'Vue publique : les incidents sont comptés par zone hexagonale (cellules H3, plus petites à mesure que l’on zoome), et les zones de moins de {count} incidents ne sont pas affichées. Les emplacements exacts sont visibles par les partenaires et le personnel connectés.',
     'legend.cellNote.service':
       'Vue publique : les services sont comptés par zone hexagonale (cellules H3, plus petites à mesure que l’on zoome), et les zones de moins de {count} services ne sont pas affichées. Les emplacements exacts sont visibles par les partenaires et le personnel connectés.',
-    'legend.risk': 'Risque sur la route',
+    'legend.risk': 'Décès et disparitions enregistrés par 100 km (pondérés)',
     'legend.riskBelow': '{label} : moins de {to} pour 100 km',
     'legend.riskRange': '{label} : de {from} à {to} pour 100 km',
     'legend.riskFrom': '{label} : {from} ou plus pour 100 km',

@@ -103,7 +103,7 @@ export const zh: Catalogue = {
       '公开视图：事件按六边形区域计数（H3 单元格，放大时变小），事件少于 {count} 起的区域不予显示。已登录的合作伙伴和工作人员可看到确切位置。',
     'legend.cellNote.service':
       '公开视图：服务按六边形区域计数（H3 单元格，放大时变小），服务少于 {count} 项的区域不予显示。已登录的合作伙伴和工作人员可看到确切位置。',
-    'legend.risk': '路线风险',
+    'legend.risk': '每 100 公里记录的死亡和失踪（加权）',
     'legend.riskBelow': '{label}：每 100 公里低于 {to}',
     'legend.riskRange': '{label}：每 100 公里 {from} 至 {to}',
     'legend.riskFrom': '{label}：每 100 公里 {from} 或以上',
