@@ -15,7 +15,7 @@ import { ANALYSIS_IDS, riskParams } from '../features/risk/analysis';
 import { availableAnalyses, initialVisible } from '../features/risk/analysisspecs';
 import { createRiskPanel, defaultRiskSettings, isDefaultRiskSettings } from '../features/risk/risksettings';
 import { createDetailsPanel } from '../features/risk/segmentdetails';
-import { createExposurePanel, exposureYears } from '../features/exposure/exposure';
+import { createExposurePanel, exposureYears, type ExposurePanel } from '../features/exposure/exposure';
 import { createMethodPanel } from '../features/exposure/method';
 import { followSession } from '../features/session/follow';
 import { canEdit, createSession } from '../features/session/session';
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
   });
   let set: LayerSet | null = null;
   let priorities: PrioritiesFollower | null = null;
+  let exposure: ExposurePanel | null = null;
   let redrawLegend: () => void = () => {};
   const status = new StatusRegion();
   const session = createSession();
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
       if (set?.layers.some((l) => isRestricted(l.meta))) {
         set.reloadForTier(tier);
         priorities?.reloadForTier(tier);
+        void exposure?.refresh();
         void details.refresh();
       }
       redrawLegend();
@@ -230,7 +232,7 @@ async function main(): Promise<void> {
     popups.showPriority(feature, button);
   });
   // Dead and missing per 1,000 crossings, and what the measure is; the years follow the data.
-  const exposure = createExposurePanel(i18n, {
+  const exposurePanel = createExposurePanel(i18n, {
     getJson: (path, signal) => api.getJson(path, signal),
     ...exposureYears('', new Date().getUTCFullYear()),
     minCount: vocab.minPublicCount,
@@ -240,13 +242,14 @@ async function main(): Promise<void> {
     },
   });
   if (hasRisk) {
-    exposureSlot.replaceWith(exposure.element, createMethodPanel(i18n));
+    exposure = exposurePanel;
+    exposureSlot.replaceWith(exposurePanel.element, createMethodPanel(i18n));
     detailsSlot.replaceWith(details.element);
     settle(store, ['filters', 'risk'], RELOAD_DELAY_MS, () => void details.refresh());
     priorities = followPriorities({
       store, api, i18n, panel: listed, status, knownRoutes: layerSet.knownRoutes,
       onBusy: () => ready.refresh(), delayMs: RELOAD_DELAY_MS,
-      onDataThrough: (through) => exposure.setDataThrough(through),
+      onDataThrough: (through) => exposurePanel.setDataThrough(through),
     });
     prioritiesSlot.replaceWith(listed.element);
     // With a route filter, the list waits to know whether the route has a line.

@@ -160,3 +160,17 @@ describe('the method panel', () => {
     expect(BACKTEST.model).toBeGreaterThan(BACKTEST.naive);
   });
 });
+
+describe('refreshing the exposure panel', () => {
+  it('asks again for the shown year once loaded, and not before', async () => {
+    const asked: string[] = [];
+    const panel = createExposurePanel(i18n, {
+      getJson: async (path) => { asked.push(path); return routes2023; }, years: [2022, 2023], year: 2023, onError: () => {},
+    });
+    await panel.refresh();
+    expect(asked).toEqual([]);
+    await panel.show(2022);
+    await panel.refresh();
+    expect(asked).toEqual(['risk/routes?year=2022', 'risk/routes?year=2022']);
+  });
+});

@@ -205,6 +205,8 @@ export interface ExposurePanel {
   show(year: number): Promise<void>;
   /** Offers the years up to the date the data runs to (YYYY-MM[-DD]); the selection moves only before the first load. */
   setDataThrough(dataThrough: string): void;
+  /** Loads the shown year again (after a sign-in changes what the caller may see); nothing before the first load. */
+  refresh(): Promise<void>;
 }
 
 /** Builds the panel, collapsed; opening it loads the selected year. */
@@ -286,7 +288,8 @@ export function createExposurePanel(i18n: I18n, o: ExposureOptions): ExposurePan
     yearSelect.replaceChildren(...years.map((y) => el('option', { value: String(y) }, String(y))));
     yearSelect.value = loaded && years.includes(Number(keep)) ? keep : String(year);
   };
-  return { element: section, show, setDataThrough };
+  const refresh = () => (loaded ? show(Number(yearSelect.value)) : Promise.resolve());
+  return { element: section, show, setDataThrough, refresh };
 }
 
 /** The years to offer: from 2014 (the first year of the Missing Migrants Project) to the year the data runs to. */
