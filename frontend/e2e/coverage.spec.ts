@@ -175,11 +175,11 @@ test('the priorities say when their data ends and what they cannot say; the meas
     await exposure.locator('summary').first().click();
     await expect(exposure).toHaveAttribute('data-status', 'ready');
     await page.locator('#exposure-year').selectOption('2023');
-    const row = exposure.locator('tr[data-route="Central Mediterranean"]');
+    const row = exposure.locator('tbody[data-route="Central Mediterranean"]');
     await expect(row.locator('.exposure-rate')).toHaveText('16');
     await expect(row).toContainText('Frontex detections of illegal border crossings');
     await expect(exposure.locator('.exposure-note')).toContainText('Detections are not people');
-    await expect(exposure.locator('tr[data-route="Afghanistan to Iran"] .exposure-reason')).not.toBeEmpty();
+    await expect(exposure.locator('tbody[data-route="Afghanistan to Iran"] .exposure-reason')).not.toBeEmpty();
     await page.locator('#exposure-route').selectOption('Central Mediterranean');
     await expect(exposure.locator('figure.exposure-chart rect.bar')).toHaveCount(12);
   });

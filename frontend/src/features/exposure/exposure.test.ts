@@ -49,15 +49,20 @@ describe('the exposure table and chart', () => {
 
   it('lists routes with a rate first, with the denominator; a route without one gives the API reason', () => {
     const table = buildExposureTable(i18n, a.routes, 5);
-    const rows = [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent));
+    const groups = [...table.querySelectorAll('tbody')];
+    const rows = groups.map((g) => [...g.querySelector('tr.exposure-figures')!.children].map((c) => c.textContent));
+    const below = groups.map((g) => g.querySelector('tr.exposure-denominator')!.textContent);
     expect(rows.map((r) => r[0])).toEqual(['Central Mediterranean', 'Belarus-EU border', 'Darien', 'Afghanistan to Iran']);
-    expect(rows[0]!.slice(1, 4)).toEqual(['2,530', '158,026', '16']);
-    expect(rows[0]![4]).toContain('Frontex detections of illegal border crossings');
-    expect(rows[0]![4]).toContain('Cross-check, arrivals in Italy and Malta: 16 per 1,000');
+    expect(groups.map((g) => g.dataset.route)).toEqual(rows.map((r) => r[0]));
+    expect(rows[0]!.slice(1)).toEqual(['2,530', '158,026', '16']);
+    expect(below[0]).toContain('Denominator: Frontex detections of illegal border crossings');
+    expect(below[0]).toContain('Cross-check, arrivals in Italy and Malta: 16 per 1,000');
     // Belarus: missing suppressed at the public tier, so no sum that would read as a count.
     expect(rows[1]![1]).toBe('40 + fewer than 5');
     expect(rows[2]![3]).toBe('0.1');
-    expect(rows[3]!.slice(2)).toEqual(['–', 'no rate', 'no public count of crossings for this route is bundled']);
+    expect(rows[3]!.slice(2)).toEqual(['–', 'no rate']);
+    expect(below[3]).toBe('no public count of crossings for this route is bundled');
+    expect(groups[0]!.querySelector<HTMLTableCellElement>('tr.exposure-denominator td')!.colSpan).toBe(4);
   });
 
   it('draws one bar per month with a rate, a grey tick where there is none, and the same numbers in a table', () => {

@@ -109,7 +109,12 @@ export function formatRate(i18n: I18n, rate: number | null): string {
   return i18n.formatNumber(rate, rate < 1 ? 2 : rate < 100 ? 1 : 0);
 }
 
-/** The table: one row per route, routes with a rate first (highest first), then the others by name. */
+/**
+ * The table: routes with a rate first (highest first), then the others by
+ * name. Each route is a group of two rows, so that it fits a narrow panel:
+ * its figures, then the series that counts its crossings (with what it
+ * counts and any cross-check) or why it has none.
+ */
 export function buildExposureTable(i18n: I18n, routes: readonly RouteExposure[], min?: number): HTMLTableElement {
   const { t } = i18n;
   const sorted = [...routes].sort((a, b) => {
@@ -117,23 +122,25 @@ export function buildExposureTable(i18n: I18n, routes: readonly RouteExposure[],
     if (a.per1000 !== null && b.per1000 !== null && a.per1000 !== b.per1000) return b.per1000 - a.per1000;
     return a.route.localeCompare(b.route, i18n.lang);
   });
-  const heads = ['exposure.route', 'exposure.deadMissing', 'exposure.crossings', 'exposure.per1000', 'exposure.source'] as const;
+  const heads = ['exposure.route', 'exposure.deadMissing', 'exposure.crossings', 'exposure.per1000'] as const;
   return el('table', { class: 'exposure-table' }, [
     el('caption', { class: 'visually-hidden' }, t('exposure.heading')),
     el('thead', null, el('tr', null, heads.map((k) => el('th', { scope: 'col' }, t(k))))),
-    el('tbody', null, sorted.map((r) => el('tr', { 'data-route': r.route, 'data-rate': r.per1000 === null ? 'none' : 'yes' }, [
-      el('th', { scope: 'row', dir: 'auto' }, r.route),
-      el('td', { class: 'num' }, deadMissingText(i18n, r.dead, r.missing, min)),
-      el('td', { class: 'num' }, r.crossings === null ? '–' : i18n.formatNumber(r.crossings)),
-      el('td', { class: 'num exposure-rate' }, formatRate(i18n, r.per1000)),
-      el('td', { dir: 'auto' }, r.source
+    ...sorted.map((r) => el('tbody', { 'data-route': r.route, 'data-rate': r.per1000 === null ? 'none' : 'yes' }, [
+      el('tr', { class: 'exposure-figures' }, [
+        el('th', { scope: 'row', dir: 'auto' }, r.route),
+        el('td', { class: 'num' }, deadMissingText(i18n, r.dead, r.missing, min)),
+        el('td', { class: 'num' }, r.crossings === null ? '–' : i18n.formatNumber(r.crossings)),
+        el('td', { class: 'num exposure-rate' }, formatRate(i18n, r.per1000)),
+      ]),
+      el('tr', { class: 'exposure-denominator' }, el('td', { colspan: 4, dir: 'auto' }, r.source
         ? [
-          el('span', { class: 'exposure-source' }, r.source.name),
+          el('span', { class: 'exposure-source' }, `${t('exposure.source')}: ${r.source.name}`),
           r.source.counts && el('span', { class: 'exposure-counts' }, r.source.counts),
           ...r.crossChecks.map((c) => el('span', { class: 'exposure-check' }, t('exposure.crossCheck', { label: c.label, value: formatRate(i18n, c.per1000) }))),
         ]
-        : el('span', { class: 'exposure-reason' }, r.reason || t('exposure.noRate'))),
-    ]))),
+        : el('span', { class: 'exposure-reason' }, r.reason || t('exposure.noRate')))),
+    ])),
   ]);
 }
 
