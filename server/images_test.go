@@ -186,3 +186,69 @@ func TestRenderWithEmbedToken(t *testing.T) {
 		t.Errorf("tampered token: %d", r.Code)
 	}
 }
+
+// svgText is every text of an SVG document, joined by spaces.
+func svgText(t *testing.T, b []byte) string {
+	t.Helper()
+	dec := xml.NewDecoder(bytes.NewReader(b))
+	var parts []string
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return strings.Join(parts, " ")
+		}
+		if err != nil {
+			t.Fatalf("not well-formed: %v", err)
+		}
+		if cd, ok := tok.(xml.CharData); ok && strings.TrimSpace(string(cd)) != "" {
+			parts = append(parts, strings.TrimSpace(string(cd)))
+		}
+	}
+}
+
+// TestImageFooterSaysDataThroughAndCaveats: an image of the analysis says,
+// in its footer, the date its data runs to (as the API tells the same
+// caller) and the analysis' caveats; an image without incidents says neither.
+func TestImageFooterSaysDataThroughAndCaveats(t *testing.T) {
+	a := newPrivacyApp(t)
+	r := do(t, a.e, http.MethodGet, "/api/v1/risk/segments")
+	if r.Code != 200 {
+		t.Fatalf("segments: %d %s", r.Code, r.body(t))
+	}
+	var about struct {
+		DataThrough string   `json:"data_through"`
+		Caveats     []string `json:"caveats"`
+	}
+	if err := json.Unmarshal(r.body(t), &about); err != nil || about.DataThrough == "" || len(about.Caveats) == 0 {
+		t.Fatalf("segments answer has no date or caveats: %v %+v", err, about)
+	}
+	for _, c := range []struct {
+		query         string
+		date, caveats bool
+		reason        string
+	}{
+		{"width=1200&height=800&layers=routes,incidents,risk", true, true, "risk shown"},
+		{"width=320&height=240&layers=risk", true, true, "a small image keeps the date"},
+		{"width=800&height=600&layers=incidents", true, false, "incidents only: the date, no risk caveats"},
+		{"width=800&height=600&layers=routes", false, false, "routes only"},
+	} {
+		r := do(t, a.e, http.MethodGet, "/api/v1/render.svg?bbox=10,33,16,38&"+c.query)
+		if r.Code != 200 {
+			t.Fatalf("%s: %d %s", c.reason, r.Code, r.body(t))
+		}
+		text := svgText(t, r.body(t))
+		if got := strings.Contains(text, "Data through "+about.DataThrough+"."); got != c.date {
+			t.Errorf("%s: data through %s shown %v, want %v: %q", c.reason, about.DataThrough, got, c.date, text)
+		}
+		if got := strings.Contains(text, "Figures are minimum estimates"); got != c.caveats {
+			t.Errorf("%s: caveats shown %v, want %v: %q", c.reason, got, c.caveats, text)
+		}
+		if c.caveats && strings.Contains(text, "Route risk") {
+			t.Errorf("%s: the measure is still called route risk: %q", c.reason, text)
+		}
+	}
+	// PNG images are drawn from the same map.
+	if r := do(t, a.e, http.MethodGet, "/api/v1/render.png?width=600&height=400&layers=risk"); r.Code != 200 {
+		t.Fatalf("png: %d", r.Code)
+	}
+}

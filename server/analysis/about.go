@@ -52,6 +52,23 @@ func Describe(an *risk.Analyser, p risk.Params, tier privacy.Tier) About {
 	return a
 }
 
+// AboutView returns the About of the route-risk analysis with p as view
+// sees it, dated as the API dates its answers to that caller: what a map
+// image of the analysis says in its footer.
+func (c *Service) AboutView(view privacy.View, p risk.Params) (About, error) {
+	snap, err := riskSnapshot(c.lib)
+	if err != nil {
+		return About{}, err
+	}
+	tier := view.Lowest(snap.Metas)
+	an, err := c.analyser(snap)
+	if err != nil {
+		return About{}, err
+	}
+	p.ReferenceDate = risk.DateOf(referenceDay(an, tier))
+	return Describe(an, p, tier), nil
+}
+
 // parameters writes the canonical parameters with numbers as numbers and
 // the route and cause filters as lists.
 func parameters(v url.Values) map[string]any {

@@ -132,7 +132,7 @@ func (s *Service) Compose(r ImageRequest) (render.Map, error) {
 			if err != nil {
 				return m, err
 			}
-			layers = append(layers, render.Layer{Title: "Risk along the routes", Style: render.StyleRiskSegments, Features: feats})
+			layers = append(layers, render.Layer{Style: render.StyleRiskSegments, Features: feats})
 		case LayerHotspots:
 			p := hotspot.DefaultParams()
 			p.Resolution = vocab.ResolutionForZoom(math.Floor(zoom))
@@ -177,7 +177,35 @@ func (s *Service) Compose(r ImageRequest) (render.Map, error) {
 		}
 	}
 	m.Attribution = strings.Join(append(attributions, basemapAttribution), "; ")
+	if err := s.dateAndCaveats(&m, r.View, v, show, metas); err != nil {
+		return m, err
+	}
 	return m, nil
+}
+
+// dateAndCaveats writes into m's footer the date the incident data runs
+// to, as the API tells this caller, wherever incidents or an analysis of
+// them are shown, and the caveats of the risk analysis where its stretches
+// are shown.
+func (s *Service) dateAndCaveats(m *render.Map, view privacy.View, v View, show []string, metas map[string]geodata.Meta) error {
+	incidents := slices.ContainsFunc(show, func(id string) bool {
+		return id == LayerRisk || id == LayerHotspots || metas[id].Kind == geodata.KindIncident
+	})
+	if !incidents {
+		return nil
+	}
+	about, err := s.analysis.AboutView(view, v.Risk)
+	if geodata.ErrorCode(err) == geodata.NotFound {
+		return nil // no incident layer
+	}
+	if err != nil {
+		return err
+	}
+	m.DataThrough = about.DataThrough
+	if slices.Contains(show, LayerRisk) {
+		m.Caveats = about.Caveats
+	}
+	return nil
 }
 
 // layerQuery selects a layer's features in box with the filters that

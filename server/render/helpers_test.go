@@ -58,6 +58,11 @@ var centralMed = orb.Bound{Min: orb.Point{9, 31}, Max: orb.Point{20, 39}}
 func scenes(tb testing.TB) map[string]Map {
 	tb.Helper()
 	const attribution = "Missing Migrants Project (IOM); healthsites.io (OpenStreetMap contributors); Natural Earth; world-atlas"
+	caveats := []string{
+		"Figures are minimum estimates: the Missing Migrants Project records only the deaths and disappearances that someone reported, and many are never found or reported.",
+		"A low value is not evidence of safety.",
+		"Route lines are approximate corridors through named places, not tracks.",
+	}
 	return map[string]Map{
 		// Staff view: route risk over incidents and services.
 		"centralmed": {
@@ -65,10 +70,11 @@ func scenes(tb testing.TB) map[string]Map {
 			Title:    "Central Mediterranean: route risk, incidents and services",
 			Subtitle: "Incidents 2014-01-01 to 2025-09-08, all causes; risk radius 25 km, half-life 365 days",
 			AsOf:     "2026-11-27", Attribution: attribution, Legend: true,
+			DataThrough: "2025-09-08", Caveats: caveats,
 			Layers: []Layer{
 				{Title: "Deaths and disappearances of people in migration", Style: StyleIncidents, Features: fixture(tb, "incidents.geojson")},
 				{Title: "Health facilities", Style: StyleServices, Features: fixture(tb, "services.geojson")},
-				{Title: "Route risk", Style: StyleRiskSegments, Features: fixture(tb, "risk_segments.geojson")},
+				{Style: StyleRiskSegments, Features: fixture(tb, "risk_segments.geojson")},
 			},
 		},
 		// Public view: incidents as cells over hotspots, with the privacy note.
@@ -94,6 +100,7 @@ func scenes(tb testing.TB) map[string]Map {
 			Title:    "A very long title </text><script>alert(1)</script> & \"quoted\" that cannot fit on a small map at all",
 			Subtitle: "Σ 中文 مصحة إيوان الجديدة", AsOf: "2026-11-27", Attribution: attribution, Legend: true,
 			PrivacyNote: "Incidents shown as counts per area; areas with fewer than 5 incidents hidden",
+			DataThrough: "2025-09", Caveats: caveats,
 			Layers: []Layer{
 				{Title: "Route risk", Style: StyleRiskSegments, Features: fixture(tb, "risk_segments.geojson")},
 				{Style: StyleRoutes, Features: fixture(tb, "routes.geojson")},

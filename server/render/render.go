@@ -89,6 +89,8 @@ type Map struct {
 	Attribution   string         // shown as "Sources: <Attribution>" at the bottom; "" for none
 	Legend        bool           // draw the legend: over the map where it hides nothing, else beside it; left out where it would cover much of a small map
 	PrivacyNote   string         // above the attribution, e.g. "Incidents shown as counts per area; …"; "" for none
+	DataThrough   string         // shown as "Data through <DataThrough>." in the footer, e.g. "2025-09-08"; "" for none
+	Caveats       []string       // sentences after the data-through date in the footer, cut with an ellipsis where space runs out
 }
 
 // Render draws m as PNG or SVG bytes. It returns an error with code

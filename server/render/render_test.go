@@ -692,7 +692,7 @@ func TestLegendContents(t *testing.T) {
 	}
 	got := strings.Join(labels, "|")
 	for _, want := range []string{
-		"Route risk|Low: under 1 per 100 km|Medium: 1 to 10 per 100 km|High: 10 to 50 per 100 km|Critical: 50 or more per 100 km",
+		"Recorded deaths and disappearances per 100|km (weighted)|Low: under 1 per 100 km|Medium: 1 to 10 per 100 km|High: 10 to 50 per 100 km|Critical: 50 or more per 100 km",
 		"1 dead or missing|10 dead or missing|100 dead or missing",
 		"Health facilities|Service point",
 	} {
@@ -701,7 +701,7 @@ func TestLegendContents(t *testing.T) {
 		}
 	}
 	// Route risk comes before incidents, as in the dashboard, though it is drawn last.
-	if strings.Index(got, "Route risk") > strings.Index(got, "dead or missing") {
+	if strings.Index(got, "Recorded deaths and disappearances per 100 km") > strings.Index(got, "dead or missing") {
 		t.Errorf("legend order: %q", got)
 	}
 	// A layer with nothing in view says so.
@@ -793,6 +793,47 @@ func TestLoadBasemap(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("unwrapRing: %v, want %v", got, want)
 			break
+		}
+	}
+}
+
+// TestFooterCaveats: the footer says the date the data runs to, then the
+// caveats, as one cleaned text; a small image keeps the date on one line.
+func TestFooterCaveats(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		through string
+		caveats []string
+		want    string
+	}{
+		{"date and caveats", "2025-09-08", []string{"Minimum estimates.", " A low value is not safety. "}, "Data through 2025-09-08. Minimum estimates. A low value is not safety."},
+		{"month only", "2025-09", nil, "Data through 2025-09."},
+		{"caveats only", "", []string{"Minimum estimates."}, "Minimum estimates."},
+		{"hostile and empty", "\u202E2025\n", []string{"", "<script>x</script>"}, "Data through 2025. <script>x</script>"},
+		{"nothing", "", nil, ""},
+	} {
+		if got := footerCaveats(c.through, c.caveats); got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+	f := mustFonts(t)
+	for name, m := range scenes(t) {
+		if m.DataThrough == "" {
+			continue
+		}
+		sc := newScene(m, f)
+		var footer []string
+		for _, pt := range sc.texts {
+			if pt.y > sc.frame.y1 {
+				footer = append(footer, pt.s)
+			}
+		}
+		all := strings.Join(footer, " ")
+		if !strings.Contains(all, "Data through "+m.DataThrough+".") {
+			t.Errorf("%s: footer %q lacks the data-through date", name, all)
+		}
+		if sc.frame.h() < 0.4*sc.h {
+			t.Errorf("%s: the map keeps %.0f of %.0f px", name, sc.frame.h(), sc.h)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"image/color"
 	"math"
 	"slices"
 	"strings"
@@ -125,28 +126,35 @@ func (sc *scene) build(m Map) []legendGroup {
 }
 
 // layoutPage places the header (title, as-of date, subtitle) and the
-// footer (privacy note, sources) and gives the rest to the map frame. On
-// small pages texts lose lines until the map keeps two fifths of the height.
+// footer (privacy note, data-through date and caveats, sources) and gives
+// the rest to the map frame. On small pages texts lose lines until the map
+// keeps two fifths of the height; the caveats go first, down to one line
+// that still starts with the data-through date.
 func (sc *scene) layoutPage(m Map) {
 	subtitle, asOf := clean(m.Subtitle), clean(m.AsOf)
 	privacy, sources := clean(m.PrivacyNote), cleanMax(m.Attribution, maxSourcesRunes)
+	caveats := footerCaveats(m.DataThrough, m.Caveats)
 	if asOf != "" {
 		asOf = "As of " + asOf
 	}
 	if sources != "" {
 		sources = "Sources: " + sources
 	}
-	maxLines := [4]int{2, 2, 3, 3} // title, subtitle, privacy note, sources
-	for range 8 {
+	maxLines := [5]int{2, 2, 3, 3, 3} // title, subtitle, privacy note, sources, caveats
+	for range 12 {
 		sc.texts = sc.texts[:0]
 		top := sc.layoutHeader(sc.title, subtitle, asOf, maxLines[0], maxLines[1])
-		bottom := sc.layoutFooter(privacy, sources, maxLines[2], maxLines[3])
+		bottom := sc.layoutFooter([]footerText{
+			{privacy, maxLines[2], noteSize, colourInk},
+			{caveats, maxLines[4], noteSize, colourInk},
+			{sources, maxLines[3], sourceSize, colourMuted},
+		})
 		sc.frame = rect{pagePad * sc.k, top, sc.w - pagePad*sc.k, bottom}
 		if sc.frame.h() >= 0.4*sc.h {
 			return
 		}
 		shrunk := false
-		for _, i := range []int{2, 1, 3, 0} {
+		for _, i := range []int{4, 2, 1, 3, 0} {
 			if maxLines[i] > 1 {
 				maxLines[i]--
 				shrunk = true
@@ -205,19 +213,40 @@ func (sc *scene) layoutHeader(title, subtitle, asOf string, titleLines, subtitle
 	return y + descent(sf) + headerGap*k
 }
 
-// layoutFooter places the privacy note and the sources from the bottom up
+// footerCaveats is the footer's note on the data: "Data through <date>."
+// then the caveats, one text; "" when there is neither.
+func footerCaveats(through string, caveats []string) string {
+	var parts []string
+	if t := clean(through); t != "" {
+		parts = append(parts, "Data through "+t+".")
+	}
+	for _, c := range caveats {
+		if c = cleanMax(c, maxCaveatRunes); c != "" {
+			parts = append(parts, c)
+		}
+	}
+	return cleanMax(strings.Join(parts, " "), maxCaveatRunes)
+}
+
+// footerText is one text of the footer: at most lines lines of size px.
+type footerText struct {
+	s      string
+	lines  int
+	size   float64
+	colour color.Color
+}
+
+// layoutFooter places the footer's texts, in order, from the bottom up
 // and returns the bottom of the map frame.
-func (sc *scene) layoutFooter(privacy, sources string, privacyLines, sourceLines int) float64 {
+func (sc *scene) layoutFooter(texts []footerText) float64 {
 	k := sc.k
 	x0, x1 := pagePad*k, sc.w-pagePad*k
-	pf := sc.fonts.face(false, noteSize*k, colourInk)
-	af := sc.fonts.face(false, sourceSize*k, colourMuted)
 	var lines []placedText
-	for _, s := range wrap(pf, privacy, x1-x0, privacyLines) {
-		lines = append(lines, placedText{x: x0, s: s, face: pf, align: canvas.Left})
-	}
-	for _, s := range wrap(af, sources, x1-x0, sourceLines) {
-		lines = append(lines, placedText{x: x0, s: s, face: af, align: canvas.Left})
+	for _, t := range texts {
+		f := sc.fonts.face(false, t.size*k, t.colour)
+		for _, s := range wrap(f, t.s, x1-x0, t.lines) {
+			lines = append(lines, placedText{x: x0, s: s, face: f, align: canvas.Left})
+		}
 	}
 	y := sc.h - pagePad*k
 	if len(lines) == 0 {

@@ -223,7 +223,7 @@ func cellStyle(fills []color.NRGBA, outline color.NRGBA, cls int) lineStyle {
 // Legend wording (i18n/en.ts legend.*).
 const (
 	headingRoutes        = "Routes"
-	headingRisk          = "Route risk"
+	headingRisk          = "Recorded deaths and disappearances per 100 km (weighted)"
 	headingIncidents     = "Incidents where migrants died or went missing"
 	headingHotspots      = "Incident hotspots"
 	headingServices      = "Services"
@@ -238,8 +238,8 @@ const (
 	labelRiskRange       = "%s: %s to %s per 100 km"
 	labelRiskFrom        = "%s: %s or more per 100 km"
 	labelRiskUnknown     = "Unclassified"
-	noteRisk             = "Risk = weighted dead and missing per 100 km of route; recent and near incidents count more."
-	noteRiskOverRoutes   = "Route risk is drawn over the route lines."
+	noteRisk             = "Recent, precisely placed and well-sourced records count more. Not a rate per person crossing; a low value is not safety."
+	noteRiskOverRoutes   = "Drawn over the route lines."
 	noteHotspots         = "Hexagonal H3 cells; Getis-Ord Gi*, confidence corrected for testing many cells (false discovery rate)."
 	labelHotspotUnknown  = "Hotspot cell"
 	noteServiceCategory  = "Categories: %s"

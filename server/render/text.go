@@ -62,6 +62,9 @@ func clean(s string) string { return cleanMax(s, MaxTextRunes) }
 // sources and so runs longer than a title.
 const maxSourcesRunes = 600
 
+// maxCaveatRunes bounds the footer's data-through date and caveats.
+const maxCaveatRunes = 1200
+
 // cleanMax is clean with a limit of max runes.
 func cleanMax(s string, max int) string {
 	var b strings.Builder

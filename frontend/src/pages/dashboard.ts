@@ -1,6 +1,7 @@
 import 'leaflet/dist/leaflet.css';
 import '../shared/styles.css';
 import L from 'leaflet';
+import '../features/exposure/analysis.css';
 import { createFilterPanel } from '../features/filters/panel';
 import { isRestricted, normaliseDates } from '../features/filters/filters';
 import { createLayerSet, type AnyLayer, type LayerSet } from '../features/layers/layerset';
@@ -15,6 +16,8 @@ import { ANALYSIS_IDS, riskParams } from '../features/risk/analysis';
 import { availableAnalyses, initialVisible } from '../features/risk/analysisspecs';
 import { createRiskPanel, defaultRiskSettings, isDefaultRiskSettings } from '../features/risk/risksettings';
 import { createDetailsPanel } from '../features/risk/segmentdetails';
+import { createExposurePanel, exposureYears, type ExposurePanel } from '../features/exposure/exposure';
+import { createMethodPanel } from '../features/exposure/method';
 import { followSession } from '../features/session/follow';
 import { canEdit, createSession } from '../features/session/session';
 import { createSignIn } from '../features/session/signin';
@@ -60,6 +63,7 @@ async function main(): Promise<void> {
   });
   let set: LayerSet | null = null;
   let priorities: PrioritiesFollower | null = null;
+  let exposure: ExposurePanel | null = null;
   let redrawLegend: () => void = () => {};
   const status = new StatusRegion();
   const session = createSession();
@@ -71,6 +75,7 @@ async function main(): Promise<void> {
       if (set?.layers.some((l) => isRestricted(l.meta))) {
         set.reloadForTier(tier);
         priorities?.reloadForTier(tier);
+        void exposure?.refresh();
         void details.refresh();
       }
       redrawLegend();
@@ -91,11 +96,11 @@ async function main(): Promise<void> {
   }, { immediate: true });
   const header = el('header', null, [el('h1', null, t('app.title')), el('p', { class: 'subtitle' }, t('app.subtitle')), account]);
   const slot = () => el('div');
-  const [layersSlot, filtersSlot, riskSlot, detailsSlot, prioritiesSlot, aboutSlot] = [slot(), slot(), slot(), slot(), slot(), slot()];
+  const [layersSlot, filtersSlot, riskSlot, detailsSlot, prioritiesSlot, exposureSlot, aboutSlot] = [slot(), slot(), slot(), slot(), slot(), slot(), slot()];
   const mapEl = el('div', { id: 'map' });
   const app = document.getElementById('app') ?? document.body;
   const panel = el('aside', { id: 'panel', 'aria-label': t('app.panel') }, [
-    header, status.element, layersSlot, filtersSlot, riskSlot, detailsSlot, prioritiesSlot, aboutSlot,
+    header, status.element, layersSlot, filtersSlot, riskSlot, detailsSlot, prioritiesSlot, exposureSlot, aboutSlot,
   ]);
   // On a phone the map fills the screen and the panel is a bottom sheet.
   const sheet = createSheet(i18n, app, panel);
@@ -147,7 +152,7 @@ async function main(): Promise<void> {
   const available = availableAnalyses(metas);
   const hasRisk = available.some((a) => a.id === ANALYSIS_IDS.risk);
   const items: LayerListItem[] = [...metas, ...available.map((a) => ({
-    id: a.id, kind: 'analysis', title: t(a.id === ANALYSIS_IDS.risk ? 'analysis.risk' : 'analysis.hotspots'),
+    id: a.id, kind: 'analysis', title: t(a.id === ANALYSIS_IDS.risk ? 'measure.name' : 'analysis.hotspots'),
   }))];
   // The store keeps the layers shown in the list's order (as the URL writes them).
   const inOrder = (ids: ReadonlySet<string>) => items.map((i) => i.id).filter((id) => ids.has(id));
@@ -234,12 +239,25 @@ async function main(): Promise<void> {
     sheet.close();
     popups.showPriority(feature, button);
   });
+  // Dead and missing per 1,000 crossings, and what the measure is; the years follow the data.
+  const exposurePanel = createExposurePanel(i18n, {
+    getJson: (path, signal) => api.getJson(path, signal),
+    ...exposureYears('', new Date().getUTCFullYear()),
+    minCount: vocab.minPublicCount,
+    onError: (message) => {
+      if (message) status.set('exposure', message, true);
+      else status.clear('exposure');
+    },
+  });
   if (hasRisk) {
+    exposure = exposurePanel;
+    exposureSlot.replaceWith(exposurePanel.element, createMethodPanel(i18n));
     detailsSlot.replaceWith(details.element);
     settle(store, ['filters', 'risk'], RELOAD_DELAY_MS, () => void details.refresh());
     priorities = followPriorities({
       store, api, i18n, panel: listed, status, knownRoutes: layerSet.knownRoutes,
       onBusy: () => ready.refresh(), delayMs: RELOAD_DELAY_MS,
+      onDataThrough: (through) => exposurePanel.setDataThrough(through),
     });
     prioritiesSlot.replaceWith(listed.element);
     // With a route filter, the list waits to know whether the route has a line.
@@ -248,6 +266,7 @@ async function main(): Promise<void> {
   } else {
     detailsSlot.remove();
     prioritiesSlot.remove();
+    exposureSlot.remove();
   }
   // "Details" in a popup opens the stretch details in the panel (the sheet, on a phone).
   const openDetails = (id: string, button: HTMLButtonElement) => {

@@ -90,6 +90,18 @@ describe('api client', () => {
     expect(err).toMatchObject({ status: 400, code: 'invalid', requestId: 'r-2' });
   });
 
+  it('keeps the top-level members of an analysis answer (first page), not the collection\'s own', async () => {
+    const { fn } = fakeFetch((url) => {
+      if (url.includes('offset=1')) return { body: { ...fc(['b']), data_through: '2099-01-01' } };
+      return { body: { ...fc(['a'], '/api/v1/risk/priorities?offset=1', 2), data_through: '2025-09-08', caveats: ['A low value is not evidence of safety.'] } };
+    });
+    const res = await createApi(fn, '/api/v1', ORIGIN).analysis('risk/priorities', new URLSearchParams());
+    expect(res.features.map((f) => f.id)).toEqual(['a', 'b']);
+    expect(res.members).toEqual({ data_through: '2025-09-08', caveats: ['A low value is not evidence of safety.'] });
+    const { fn: plain } = fakeFetch(() => ({ body: fc(['a']) }));
+    expect((await createApi(plain, '/api/v1', ORIGIN).analysis('hotspots', new URLSearchParams())).members).toBeUndefined();
+  });
+
   it('escapes ids in paths', async () => {
     const { fn, calls } = fakeFetch(() => ({ body: { type: 'Feature', id: 'a/b', geometry: null, properties: {} } }));
     await createApi(fn, '/api/v1', ORIGIN).feature('incidents', '2014.MMP/../x?y');

@@ -50,7 +50,15 @@ export interface FeatureResult {
   numberMatched: number;
   /** The privacy tier the server answered at (X-Privacy-Tier of the first page), when it said. */
   tier?: PrivacyTier;
+  /**
+   * The other top-level members of the first page (e.g. `data_through`,
+   * `caveats`, `parameters` of an analysis), untrusted like any property.
+   */
+  members?: Properties;
 }
+
+/** Top-level members of a FeatureCollection page that are not its own extras. */
+const COLLECTION_MEMBERS = new Set(['type', 'features', 'links', 'numberMatched', 'numberReturned', 'timeStamp']);
 
 /**
  * How much of a restricted layer the server shows the caller, as it states
@@ -185,6 +193,7 @@ export function createApi(fetchFn: FetchFn = (i, init) => fetch(i, init), base =
   const collect = async (first: string, signal?: AbortSignal): Promise<FeatureResult> => {
     const features: Feature[] = [];
     let numberMatched = -1;
+    let members: Properties | undefined;
     let answeredAt: PrivacyTier | null = null;
     const firstTier = (t: PrivacyTier | null) => {
       answeredAt ??= t;
@@ -200,10 +209,15 @@ export function createApi(fetchFn: FetchFn = (i, init) => fetch(i, init), base =
         if (f && typeof f === 'object') features.push(f as Feature);
       }
       if (numberMatched < 0 && typeof body.numberMatched === 'number') numberMatched = body.numberMatched;
+      if (members === undefined) {
+        members = {};
+        for (const [k, v] of Object.entries(body)) if (!COLLECTION_MEMBERS.has(k)) members[k] = v;
+      }
       url = nextLink(body.links, origin);
     }
     const result: FeatureResult = { features, numberMatched: numberMatched < 0 ? features.length : numberMatched };
     if (answeredAt) result.tier = answeredAt;
+    if (members && Object.keys(members).length > 0) result.members = members;
     return result;
   };
 

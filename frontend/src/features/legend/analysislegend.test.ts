@@ -21,7 +21,7 @@ describe('analysis legend', () => {
   it('shows the four risk classes with their ranges and what risk means', () => {
     const [g] = analysisLegendGroups(i18n, { risk: true, hotspots: false, routes: false, vocab });
     expect(g!.kind).toBe('risk');
-    expect(g!.title).toBe('Route risk');
+    expect(g!.title).toBe('Recorded deaths and disappearances per 100 km (weighted)');
     expect(g!.entries.map((e) => e.label)).toEqual([
       'Low: under 1 per 100 km',
       'Medium: 1 to 10 per 100 km',

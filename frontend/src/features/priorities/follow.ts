@@ -6,6 +6,7 @@ import type { Filters } from '../../shared/urlstate';
 import { prioritiesParams, priorityExportUrl, PRIORITY_LIMIT, routeHasLine } from '../risk/analysis';
 import type { RiskSettings } from '../risk/risksettings';
 import type { PrioritiesPanel } from './priorities';
+import { readAnalysisInfo } from './analysisinfo';
 
 /** The outreach priorities list, following the store. */
 export interface PrioritiesFollower {
@@ -30,6 +31,8 @@ export interface PrioritiesOptions {
   onBusy(): void;
   /** Wait after the last filter or settings change, ms. */
   delayMs: number;
+  /** Runs with the date the data runs to, whenever a list arrives. */
+  onDataThrough?(dataThrough: string): void;
 }
 
 /**
@@ -71,6 +74,9 @@ export function followPriorities(o: PrioritiesOptions): PrioritiesFollower {
         if (c.signal.aborted) return;
         answeredAt = res.tier ?? null;
         panel.setItems(res.features);
+        const info = readAnalysisInfo(res.members);
+        panel.setInfo(info);
+        if (info.dataThrough) o.onDataThrough?.(info.dataThrough);
       }
       o.status.clear('priorities');
     } catch (err) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Feature } from '../../shared/api';
 import { createI18n } from '../../shared/i18n';
 import { createPriorities } from './priorities';
+import { readAnalysisInfo } from './analysisinfo';
 import { TEST_VOCABULARY as vocab } from '../../shared/testdata/vocabulary';
 
 const i18n = createI18n();
@@ -112,5 +113,92 @@ describe('priority downloads', () => {
     expect(geo.getAttribute('href')).toBe('/api/v1/risk/priorities?format=geojson&limit=500');
     panel.setReach(80);
     expect(panel.element.querySelector('.priorities-note')!.textContent).toContain('within 80 km');
+  });
+});
+
+describe('where a priority lies', () => {
+  const sea = (): Feature => ({
+    type: 'Feature', id: 'giocopp-21:28', geometry: null,
+    properties: {
+      id: 'giocopp-21:28', rank: 2, route: 'Central Mediterranean', label: 'Central Mediterranean', start_km: 240.86, end_km: 291.04,
+      class: 'critical', risk: 900, setting: 'sea', place: 'Mediterranean Sea, off Lampedusa', location: 'Malta',
+      srr: 'Malta SRR (RCC Malta)', landing: 'Lampedusa, Italy', reasons: [],
+    },
+  });
+  const other = (): Feature => ({
+    type: 'Feature', id: 'other-7:3', geometry: null,
+    properties: {
+      id: 'other-7:3', rank: 5, route: 'Other', label: 'Aden–Sana’a road', start_km: 30, end_km: 60, class: 'high', risk: 61.5,
+      setting: 'land', place: 'near Zinjibār, Yemen', srr: 'ignored on land', landing: null, reasons: [],
+    },
+  });
+
+  it.each([
+    ['a sea stretch: place, km range, sea, its SRR and landing place', sea(), {
+      route: 'Central Mediterranean', place: 'Mediterranean Sea, off Lampedusa', label: null, km: 'km 241–291', setting: 'At sea',
+      srr: 'Search and rescue region: Malta SRR (RCC Malta)', landing: 'Landing place: Lampedusa, Italy',
+      measure: '900 recorded deaths and disappearances per 100 km (weighted)',
+    }],
+    ['a land stretch of an "Other" line: its label instead, no SRR or landing', other(), {
+      route: 'Aden–Sana’a road', place: 'near Zinjibār, Yemen', label: null, km: 'km 30–60', setting: 'On land', srr: null, landing: null,
+      measure: '61.5 recorded deaths and disappearances per 100 km (weighted)',
+    }],
+  ])('%s', (_name, feature, want) => {
+    const panel = createPriorities(i18n, vocab, () => {});
+    document.body.replaceChildren(panel.element);
+    panel.setItems([feature]);
+    const li = panel.element.querySelector('.priority-list > li')!;
+    const text = (sel: string) => li.querySelector(sel)?.textContent ?? null;
+    expect(text('.priority-route')).toBe(want.route);
+    expect(text('.priority-location')).toBe(want.place);
+    expect(text('.priority-label')).toBe(want.label);
+    expect(text('.priority-km')).toBe(want.km);
+    expect(text('.priority-setting')).toBe(want.setting);
+    expect(text('.priority-srr')).toBe(want.srr);
+    expect(text('.priority-landing')).toBe(want.landing);
+    expect(text('.priority-measure')).toBe(want.measure);
+  });
+
+  it('names the lack of a search and rescue region at sea, and a label that says more than the route', () => {
+    const f = sea();
+    Object.assign(f.properties!, { srr: null, label: 'Obock–Red Sea coast (Obock–Mocha)' });
+    const panel = createPriorities(i18n, vocab, () => {});
+    panel.setItems([f]);
+    expect(panel.element.querySelector('.priority-srr')!.textContent).toBe('no search and rescue region recorded');
+    expect(panel.element.querySelector('.priority-label')!.textContent).toBe('Obock–Red Sea coast (Obock–Mocha)');
+  });
+});
+
+describe('data through and caveats', () => {
+  it.each([
+    ['a day, in English', 'en', '2025-09-08', 'Data through September 8, 2025'],
+    ['a month (public tier), in English', 'en', '2025-09', 'Data through Sep 2025'],
+    ['a day, in French', 'fr', '2025-09-08', 'Données jusqu’au 8 septembre 2025'],
+  ] as const)('formats %s with Intl', async (_name, lang, through, want) => {
+    const i = lang === 'en' ? i18n : createI18n((await import('../../shared/i18n/fr')).fr);
+    const panel = createPriorities(i, vocab, () => {});
+    panel.setInfo(readAnalysisInfo({ data_through: through, caveats: [] }));
+    const p = panel.element.querySelector<HTMLElement>('.data-through')!;
+    expect(p.hidden).toBe(false);
+    expect(p.textContent).toBe(want);
+    expect(panel.element.querySelector<HTMLElement>('details.caveats')!.hidden).toBe(true);
+  });
+
+  it('lists the caveats as the API words them, collapsed, as text; drops malformed members', () => {
+    const panel = createPriorities(i18n, vocab, () => {});
+    document.body.replaceChildren(panel.element);
+    panel.setInfo(readAnalysisInfo({
+      data_through: '<b>2025</b>', caveats: ['A low value is not evidence of safety.', 7, '  ', '<img src=x onerror=alert(1)>'],
+    }));
+    expect(panel.element.querySelector<HTMLElement>('.data-through')!.hidden).toBe(true);
+    const details = panel.element.querySelector<HTMLDetailsElement>('details.caveats')!;
+    expect(details.hidden).toBe(false);
+    expect(details.open).toBe(false);
+    expect(details.querySelector('summary')!.textContent).toBe('Limits of these figures');
+    expect([...details.querySelectorAll('li')].map((li) => li.textContent)).toEqual([
+      'A low value is not evidence of safety.', '<img src=x onerror=alert(1)>',
+    ]);
+    expect(document.querySelector('img')).toBeNull();
+    expect(readAnalysisInfo(undefined)).toEqual({ dataThrough: '', caveats: [] });
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createI18n } from '../../shared/i18n';
-import { buildPerYearChart, createDetailsPanel, readDetails, renderDetails, segmentDetailsUrl, TOP_INCIDENTS } from './segmentdetails';
+import type { Feature } from '../../shared/api';
+import { buildPerYearChart, createDetailsPanel, readDetails, renderDetails, segmentDetailsUrl, TOP_INCIDENTS, whereLine } from './segmentdetails';
 import { TEST_VOCABULARY as vocab } from '../../shared/testdata/vocabulary';
 
 const i18n = createI18n();
@@ -201,5 +202,33 @@ describe('details panel', () => {
     await panel.open('x:1');
     expect(panel.element.dataset.status).toBe('error');
     expect(errors.at(-1)).toBe('Could not load the stretch details: the server could not be reached');
+  });
+});
+
+describe('where a stretch lies', () => {
+  const json = (status: number, body: unknown) => Promise.resolve(new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } }));
+  const seg = (props: Record<string, unknown>): Feature => ({ type: 'Feature', id: 'x', geometry: null, properties: props });
+  it.each([
+    ['a sea stretch', { route: 'Central Mediterranean', setting: 'sea', place: 'Mediterranean Sea, off Lampedusa', srr: 'Malta SRR', landing: 'Lampedusa, Italy', risk: 900 },
+      'Mediterranean Sea, off Lampedusa · At sea · Search and rescue region: Malta SRR · Landing place: Lampedusa, Italy · 900 recorded deaths and disappearances per 100 km (weighted)'],
+    ['a land stretch with only a country', { route: 'Other', setting: 'land', location: 'Yemen', srr: 'x', landing: 'y', risk: 2.5 },
+      'near Yemen · On land · 2.5 recorded deaths and disappearances per 100 km (weighted)'],
+    ['nothing said', {}, ''],
+  ])('%s', (_name, props, want) => {
+    expect(whereLine(i18n, seg(props))).toBe(want);
+  });
+
+  it('shows the line under the heading, with the label of an "Other" line in the heading', async () => {
+    const body = { ...fixture, segment: { ...fixture.segment, properties: { ...fixture.segment.properties, route: 'Other', label: 'Aden–Sana’a road', setting: 'land', place: HOSTILE } } };
+    const panel = createDetailsPanel(i18n, { vocab, params: () => new URLSearchParams(), onError: () => {}, fetchFn: () => json(200, body) });
+    document.body.replaceChildren(panel.element);
+    await panel.open('cmed:3');
+    expect(document.getElementById('details-heading')!.textContent).toBe('Stretch details: Aden–Sana’a road, km 30–40');
+    const where = panel.element.querySelector<HTMLElement>('.details-where')!;
+    expect(where.hidden).toBe(false);
+    expect(where.textContent).toBe(`${HOSTILE} · On land · 80 recorded deaths and disappearances per 100 km (weighted)`);
+    expect(document.querySelector('img')).toBeNull();
+    panel.close();
+    expect(where.hidden).toBe(true);
   });
 });

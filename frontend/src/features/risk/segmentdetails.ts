@@ -1,5 +1,6 @@
 import { numberOrNull, readSegment, text, type CoverageStatus } from './analysis';
-import { coverageText, formatCount, kmRange } from './analysispopup';
+import { coverageText, formatCount, formatRisk, kmRange } from './analysispopup';
+import { readWhere } from '../priorities/priorities';
 import { ApiError, type Feature } from '../../shared/api';
 import type { I18n } from '../../shared/i18n';
 import { describeError } from '../../shared/status';
@@ -190,6 +191,25 @@ export function renderDetails(i18n: I18n, d: SegmentDetails, reachKm: number, vo
   return root;
 }
 
+/**
+ * Where a stretch lies and what its number is, in one line: its place, sea
+ * or land, at sea its search-and-rescue region and landing place, and the
+ * measure named for what it is. '' when the answer says none of these.
+ */
+export function whereLine(i18n: I18n, segment: Feature): string {
+  const { t } = i18n;
+  const w = readWhere(segment.properties);
+  const risk = numberOrNull(segment.properties?.risk);
+  const parts = [
+    w.place || (w.location && t('priorities.location', { location: w.location })),
+    w.setting && t(w.setting === 'sea' ? 'priorities.sea' : 'priorities.land'),
+    w.srr && t('priorities.srr', { srr: w.srr }),
+    w.landing && t('priorities.landing', { landing: w.landing }),
+    risk !== null && t('priorities.measureValue', { risk: formatRisk(i18n, risk) }),
+  ];
+  return parts.filter((x): x is string => typeof x === 'string' && x !== '').join(' · ');
+}
+
 /** The details panel of the dashboard. */
 export interface DetailsPanel {
   element: HTMLElement;
@@ -223,9 +243,11 @@ export function createDetailsPanel(i18n: I18n, opts: DetailsOptions): DetailsPan
   const h = el('h2', { id: 'details-heading', tabindex: -1 });
   const close = el('button', { type: 'button', class: 'details-close' }, t('details.close'));
   const message = el('p', { class: 'details-message', 'aria-live': 'polite' });
+  const where = el('p', { class: 'details-where', dir: 'auto', hidden: true });
   const body = el('div', { 'aria-live': 'polite' });
   const aside = el('aside', { class: 'panel-section details', id: 'segment-details', hidden: true, 'aria-labelledby': 'details-heading' }, [
     el('div', { class: 'details-bar' }, [h, close]),
+    where,
     message,
     body,
   ]);
@@ -240,6 +262,8 @@ export function createDetailsPanel(i18n: I18n, opts: DetailsOptions): DetailsPan
     aside.hidden = true;
     body.replaceChildren();
     message.textContent = '';
+    where.textContent = '';
+    where.hidden = true;
     delete aside.dataset.status;
     const back = opener;
     opener = null;
@@ -290,8 +314,10 @@ export function createDetailsPanel(i18n: I18n, opts: DetailsOptions): DetailsPan
       if (c.signal.aborted) return;
       if (d.segment) {
         const s = readSegment(d.segment, opts.vocab);
-        h.textContent = t('details.heading', { route: s.route || t('riskPopup.title'), ...kmRange(i18n, s.startKm, s.endKm) });
+        h.textContent = t('details.heading', { route: readWhere(d.segment.properties).route || t('riskPopup.title'), ...kmRange(i18n, s.startKm, s.endKm) });
       }
+      where.textContent = d.segment ? whereLine(i18n, d.segment) : '';
+      where.hidden = where.textContent === '';
       message.textContent = '';
       body.replaceChildren(renderDetails(i18n, d, reach, opts.vocab));
       aside.dataset.status = 'ready';
