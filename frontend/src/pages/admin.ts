@@ -1,3 +1,6 @@
+// The pages import the same stylesheets in the same order, so that the
+// shared styles, which override Leaflet's, come after them in every build.
+import 'leaflet/dist/leaflet.css';
 import '../shared/styles.css';
 import '../features/admin/admin.css';
 import { confirmDialog } from '../shared/dialog';
