@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -84,7 +85,7 @@ func pearson(x, y []float64) float64 {
 // the incidents (staff tier, full precision), with distances, ranks and
 // shares computed here.
 func TestBacktestAgreesWithIndependentRecomputation(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() && os.Getenv("CI") != "true" {
 		t.Skip("runs four analyses of the bundled layers")
 	}
 	e := benchApp(t, noCache{})
