@@ -3,8 +3,13 @@ package risk
 import (
 	"context"
 	"flag"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/routerisk/routerisk/geodata"
 )
 
 // tune prints the backtest of a grid of parameters on the bundled layers
@@ -45,6 +50,9 @@ func TestTune(t *testing.T) {
 	splits := [][2]time.Time{
 		{time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2021, 12, 31, 0, 0, 0, 0, time.UTC)},
 	}
+	if *tune {
+		splits = append(splits, [2]time.Time{DefaultSplit, {}}) // the held-out split, to report
+	}
 	for _, sp := range splits {
 		split, until := sp[0], sp[1]
 		t.Logf("split %s until %s", split.Format(time.DateOnly), until.Format(time.DateOnly))
@@ -59,6 +67,9 @@ func TestTune(t *testing.T) {
 				r.radius, r.half, r.floor, r.cap, r.approx, bt.Spearman, bt.TopDecileShare,
 				bt.Baselines[0].Spearman, bt.Baselines[0].TopDecileShare, bt.Baselines[1].Spearman, bt.Baselines[1].TopDecileShare,
 				bt.Baselines[2].Spearman, bt.Baselines[2].TopDecileShare)
+			if i == 0 && *tune {
+				tuneContext(t, l, p, split, until)
+			}
 			if i == 0 {
 				for _, b := range bt.Baselines {
 					if bt.TopDecileShare < b.TopDecileShare {
@@ -68,4 +79,41 @@ func TestTune(t *testing.T) {
 			}
 		}
 	}
+}
+
+// tuneContext prints what bounds the top-decile share on a split: the
+// share a perfect ranking (the outcome itself) would hold, and the
+// defaults on the traced route lines alone, without the schematic
+// corridors drawn through named waypoints (docs/risk-validation.md).
+func tuneContext(t *testing.T, l layers, p Params, split, until time.Time) {
+	t.Helper()
+	a := NewAnalyser(l.routes, l.incidents, l.services)
+	end, _ := a.DataThrough()
+	if !until.IsZero() {
+		end = until
+	}
+	p.validOn = split.AddDate(0, 0, -1)
+	test := plain(p)
+	test.ReferenceDate, test.Time = end, &geodata.Interval{Start: split, End: end}
+	later, err := a.AnalyseContext(context.Background(), test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outcome := make([]float64, len(later.Segments))
+	for i, s := range later.Segments {
+		outcome[i] = s.Dead + s.Missing
+	}
+	t.Logf("  a perfect ranking would hold %.3f", TopShare(outcome, outcome, 0.1))
+	var traced []*geojson.Feature
+	for _, f := range l.routes {
+		if !strings.Contains(f.Properties.MustString("source", ""), "schematic") {
+			traced = append(traced, f)
+		}
+	}
+	bt, err := NewAnalyser(traced, l.incidents, l.services).Backtest(context.Background(), p, split, until)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("  traced lines only (%d segments): spearman %.3f top10 %.3f | count %.3f | previous %.3f",
+		bt.Segments, bt.Spearman, bt.TopDecileShare, bt.Baselines[0].TopDecileShare, bt.Baselines[2].TopDecileShare)
 }
