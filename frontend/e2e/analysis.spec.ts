@@ -78,7 +78,7 @@ test('a priority zooms the map to its stretch and opens a popup with its reasons
   await expect(popup).toHaveAttribute('data-segment', String(first.id));
   await expect(popup.locator('.popup-title')).toHaveText(String(first.properties.route));
   await expect(popup.locator('.popup-reasons li')).toHaveText(reasons);
-  await expect(popup.locator('.popup-risk-class')).toContainText(/risk: .* per 100 km/);
+  await expect(popup.locator('.popup-risk-class')).toContainText(/: .* recorded deaths and disappearances per 100 km \(weighted\)/);
 
   // Gaps and categories without data read differently.
   const gap = popup.locator('dd[data-coverage="gap"]');
@@ -114,7 +114,7 @@ test('a click on a stretch of route opens its popup: risk, counts and the help n
   await expect(popup).toBeVisible();
   await expect(popup.locator('.popup-title')).not.toBeEmpty();
   await expect(popup.locator('.popup-layer')).toContainText(/^km .* along the route$/);
-  await expect(popup.locator('.popup-risk-class')).toContainText(/risk: .* per 100 km/);
+  await expect(popup.locator('.popup-risk-class')).toContainText(/: .* recorded deaths and disappearances per 100 km \(weighted\)/);
   for (const label of ['Incidents', 'Dead', 'Missing', 'Last incident', 'Incidents per year']) {
     await expect(popup.locator('dt', { hasText: new RegExp(`^${label}$`) })).toHaveCount(1);
   }

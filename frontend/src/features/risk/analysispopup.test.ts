@@ -31,7 +31,7 @@ describe('segment popup', () => {
     const el = buildSegmentPopup(i18n, vocab, segment(base));
     expect(el.querySelector('.popup-title')!.textContent).toBe('Western Africa / Atlantic route to the Canary Islands');
     expect(el.querySelector('.popup-layer')!.textContent).toBe('km 0–10 along the route');
-    expect(el.querySelector('.popup-risk-class')!.textContent).toBe('Critical risk: 113 per 100 km');
+    expect(el.querySelector('.popup-risk-class')!.textContent).toBe('Critical: 113 recorded deaths and disappearances per 100 km (weighted)');
     expect(el.querySelector<HTMLElement>('.popup-risk-class')!.dataset.class).toBe('critical');
     expect(el.querySelector('.popup-rank')!.textContent).toBe('Outreach priority: rank 45');
     expect(rows(el.querySelector('dl'))).toEqual([
@@ -49,7 +49,7 @@ describe('segment popup', () => {
       id: 'giocopp-0:0', route: base.route, label: base.route, class: 'critical', risk: 300, start_km: 0, end_km: 80.2, segments: 8,
     }), undefined, 50, (id) => opened.push(id));
     expect(el.querySelector('.popup-layer')!.textContent).toBe('km 0–80 along the route');
-    expect(el.querySelector('.popup-risk-class')!.textContent).toBe('Critical risk: 300 per 100 km');
+    expect(el.querySelector('.popup-risk-class')!.textContent).toBe('Critical: 300 recorded deaths and disappearances per 100 km (weighted)');
     expect(el.querySelector('dl')).toBeNull();
     el.querySelector<HTMLButtonElement>('.popup-details')!.click();
     expect(opened).toEqual(['giocopp-0:0']);
@@ -106,7 +106,7 @@ describe('segment popup', () => {
     expect(el.textContent).toContain('<script>alert(1)</script>');
     expect(el.textContent).toContain('"><svg onload=alert(2)>');
     expect(rows(el.querySelector('.popup-coverage'))).toContainEqual([HOSTILE, 'Gap: none within 50 km']);
-    expect(el.querySelector('.popup-risk-class')!.textContent).toMatch(/^Unclassified risk/);
+    expect(el.querySelector('.popup-risk-class')!.textContent).toMatch(/^Unclassified: /);
     const tags = new Set([el, ...el.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()));
     expect([...tags].every((t) => ['article', 'h3', 'h4', 'p', 'span', 'dl', 'dt', 'dd', 'ul', 'li'].includes(t))).toBe(true);
     for (const node of el.querySelectorAll('*')) {

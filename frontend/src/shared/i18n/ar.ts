@@ -176,7 +176,7 @@ export const ar: Catalogue = {
 
     'riskPopup.title': 'مقطع من المسار',
     'riskPopup.km': 'الكيلومتر {from}–{to} على طول المسار',
-    'riskPopup.risk': 'خطورة {class}: {risk} لكل 100 كم',
+    'riskPopup.risk': '{class}: {risk} حالة وفاة واختفاء مسجلة لكل 100 كم (مرجحة)',
     'riskPopup.rank': 'أولوية التواصل الميداني: المرتبة {rank}',
     'riskPopup.incidents': 'الحوادث',
     'riskPopup.lastIncident': 'آخر حادث',

@@ -140,7 +140,7 @@ export const en = {
 
     'riskPopup.title': 'Route segment',
     'riskPopup.km': 'km {from}–{to} along the route',
-    'riskPopup.risk': '{class} risk: {risk} per 100 km',
+    'riskPopup.risk': '{class}: {risk} recorded deaths and disappearances per 100 km (weighted)',
     'riskPopup.rank': 'Outreach priority: rank {rank}',
     'riskPopup.incidents': 'Incidents',
     'riskPopup.lastIncident': 'Last incident',

@@ -134,7 +134,7 @@ export const es: Catalogue = {
 
     'riskPopup.title': 'Tramo de ruta',
     'riskPopup.km': 'km {from}–{to} a lo largo de la ruta',
-    'riskPopup.risk': 'Riesgo {class}: {risk} por 100 km',
+    'riskPopup.risk': '{class}: {risk} muertes y desapariciones registradas por 100 km (ponderadas)',
     'riskPopup.rank': 'Prioridad de intervención: puesto {rank}',
     'riskPopup.incidents': 'Incidentes',
     'riskPopup.lastIncident': 'Último incidente',

@@ -134,7 +134,7 @@ export const fr: Catalogue = {
 
     'riskPopup.title': 'Tronçon de route',
     'riskPopup.km': 'km {from}–{to} le long de la route',
-    'riskPopup.risk': 'Risque {class} : {risk} pour 100 km',
+    'riskPopup.risk': '{class} : {risk} décès et disparitions enregistrés pour 100 km (pondérés)',
     'riskPopup.rank': 'Priorité d’intervention : rang {rank}',
     'riskPopup.incidents': 'Incidents',
     'riskPopup.lastIncident': 'Dernier incident',

@@ -149,7 +149,7 @@ export const ru: Catalogue = {
 
     'riskPopup.title': 'Участок маршрута',
     'riskPopup.km': '{from}–{to} км вдоль маршрута',
-    'riskPopup.risk': 'Риск: {class}, {risk} на 100 км',
+    'riskPopup.risk': '{class}: {risk} зарегистрированных смертей и исчезновений на 100 км (взвешенно)',
     'riskPopup.rank': 'Приоритет помощи: место {rank}',
     'riskPopup.incidents': 'Инциденты',
     'riskPopup.lastIncident': 'Последний инцидент',

@@ -134,7 +134,7 @@ export const zh: Catalogue = {
 
     'riskPopup.title': '路线路段',
     'riskPopup.km': '沿路线第 {from}–{to} 公里',
-    'riskPopup.risk': '{class}风险：每 100 公里 {risk}',
+    'riskPopup.risk': '{class}：每 100 公里记录的死亡和失踪 {risk} 人（加权）',
     'riskPopup.rank': '外展优先级：第 {rank} 位',
     'riskPopup.incidents': '事件',
     'riskPopup.lastIncident': '最近一次事件',
