@@ -60,6 +60,7 @@ bench: bench-deps build
 	@rm -f $(BENCH_SUMMARY)
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./geodata/... ./server/...
 	./scripts/loadtest.sh
+	./scripts/bboxload.sh
 	cd frontend && ROUTERISK_BIN=$(CURDIR)/bin/routerisk npx playwright test firstrender.spec.ts
 	./scripts/ingestmem.sh
 	WORKLOAD=mmp ./scripts/ingestmem.sh
