@@ -123,7 +123,8 @@ export function createTimePanel(o: TimePanelOptions): TimePanel {
           svg('rect', { class: 'dead', x: x + 0.5, y: CHART.height - b.dead, width: CHART.bar - 1, height: b.dead }),
           svg('rect', { class: 'missing', x: x + 0.5, y: CHART.height - b.dead - b.missing, width: CHART.bar - 1, height: b.missing }),
         ];
-      return svg('g', { 'data-month': r.month }, [svg('title', null, title), ...parts]);
+      const slot = svg('rect', { class: 'slot', x, y: 0, width: CHART.bar, height: CHART.height });
+      return svg('g', { 'data-month': r.month }, [svg('title', null, title), slot, ...parts]);
     }));
     tbody.replaceChildren(...rows.map((r) => el('tr', { 'data-month': r.month }, [
       el('th', { scope: 'row' }, i18n.formatMonth(r.month)),
