@@ -94,6 +94,14 @@ export function createFilterPanel(o: FilterPanelOptions): HTMLElement {
     key = next;
     loadCounts(s.filters);
   });
+  // A sign-in or out changes what the counts may show.
+  let tier = store.get().session.tier;
+  store.subscribe(['session'], (s) => {
+    if (s.session.tier === tier) return;
+    const first = tier === null;
+    tier = s.session.tier;
+    if (!first) loadCounts(store.get().filters);
+  });
   void valuesOf('service', 'category', () => undefined).then((lists) => controls.setCategories(mergeValues(lists, i18n.lang)));
   return controls.element;
 }
