@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -43,18 +44,34 @@ func (h *handlers) features(c echo.Context) error {
 	return web.SendCached(c, res, web.ContentGeoJSON)
 }
 
+// values answers the distinct values of one property with their counts,
+// narrowed by the other filters given (datetime, route, cause, …).
 func (h *handlers) values(c echo.Context) error {
 	params := c.QueryParams()
-	for name := range params {
-		if name != "property" {
-			return geodata.InvalidParam(name, "is not known here", "use property=NAME")
-		}
-	}
-	prop := params.Get("property")
-	if prop == "" {
+	props := params["property"]
+	if len(props) == 0 || props[0] == "" {
 		return geodata.InvalidParam("property", "is missing", "use property=NAME with a property of the layer's schema")
 	}
-	res, err := h.uc.Reader.Values(c.Request().Context(), web.View(c), c.Param("id"), prop, c.Request().Header.Get("If-None-Match"))
+	if len(props) > 1 {
+		return geodata.InvalidParam("property", "is given more than once", "ask for one property per request")
+	}
+	filters := make(url.Values, len(params))
+	for name, v := range params {
+		if name != "property" {
+			filters[name] = v
+		}
+	}
+	res, err := h.uc.Reader.Values(c.Request().Context(), web.View(c), c.Param("id"), props[0], filters, c.Request().Header.Get("If-None-Match"))
+	if err != nil {
+		return err
+	}
+	return web.SendCached(c, res, echo.MIMEApplicationJSON)
+}
+
+// months answers the incidents, dead and missing per month of an
+// incident layer under the filters given.
+func (h *handlers) months(c echo.Context) error {
+	res, err := h.uc.Reader.Months(c.Request().Context(), web.View(c), c.Param("id"), c.QueryParams(), c.Request().Header.Get("If-None-Match"))
 	if err != nil {
 		return err
 	}

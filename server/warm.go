@@ -35,6 +35,9 @@ var FirstRequests = []string{
 	"/api/v1/layers/routes/values?property=name",
 	"/api/v1/layers/services/values?property=category",
 	"/api/v1/layers/incidents/values?property=route",
+	"/api/v1/layers/incidents/values?property=cause_category",
+	// Right after the first render: the time panel's series.
+	"/api/v1/layers/incidents/months",
 }
 
 // Warmer answers a list of requests in the background, as an anonymous

@@ -31,6 +31,8 @@ var dashboardFirst = []string{
 	"/api/v1/layers/routes/features?properties=name%2Capproximate&precision=4&limit=50000",
 	"/api/v1/layers/routes/values?property=name",
 	"/api/v1/layers/incidents/values?property=route",
+	"/api/v1/layers/incidents/values?property=cause_category",
+	"/api/v1/layers/incidents/months",
 }
 
 // TestWarmMakesTheDashboardsFirstRequestsHits: with the warmer running,

@@ -30,6 +30,8 @@ test.describe('desktop 1400×900', () => {
 
   test('the dashboard has no serious or critical axe-core violation, with the route risk, a popup and dialogs open', async ({ page }) => {
     await openDashboard(page, '/?layers=routes,incidents,services,risk');
+    // The time panel (slider, play, chart) comes after the first render.
+    await expect(page.locator('#time-chart')).toHaveAttribute('data-state', 'ready');
     const found = await serious(page, 'dashboard');
 
     // A popup, opened from the first priority.

@@ -246,6 +246,8 @@ func TestDayByDayDifferencing(t *testing.T) {
 		"/api/v1/layers/incidents/features?",
 		"/api/v1/hotspots?",
 		"/api/v1/risk/segments?",
+		"/api/v1/layers/incidents/months?",
+		"/api/v1/layers/incidents/values?property=route&",
 	} {
 		_, month, _ := tg.get(t, base+"datetime=2023-04-01/2023-04-30", "")
 		for _, day := range []string{"2023-04-03/2023-04-03", "2023-04-17/2023-04-18", "2023-04-30"} {
@@ -281,6 +283,31 @@ func TestCauseDifferencing(t *testing.T) {
 				v, ok := f.Properties[k].(float64)
 				if ok && math.Mod(v, 5) != 0 {
 					t.Fatalf("%s: cell %v %s = %v, not a multiple of 5", path, f.Properties["cell"], k, v)
+				}
+			}
+		}
+	}
+	// The monthly series: every month's count a multiple of 5 or withheld,
+	// for all causes and for one.
+	for _, path := range []string{
+		"/api/v1/layers/incidents/months",
+		"/api/v1/layers/incidents/months?cause=Drowning",
+		"/api/v1/layers/incidents/months?cause=Violence&route=Central+Mediterranean",
+	} {
+		code, _, body := tg.get(t, path, "")
+		if code != http.StatusOK {
+			t.Fatalf("%s: %d %s", path, code, body)
+		}
+		var s struct {
+			Months []map[string]any `json:"months"`
+		}
+		if err := json.Unmarshal(body, &s); err != nil || len(s.Months) == 0 {
+			t.Fatalf("%s: %v %s", path, err, body)
+		}
+		for _, m := range s.Months {
+			for _, k := range []string{"incidents", "dead", "missing"} {
+				if v, ok := m[k].(float64); ok && math.Mod(v, 5) != 0 {
+					t.Fatalf("%s: %v %s = %v, not a multiple of 5", path, m["month"], k, v)
 				}
 			}
 		}

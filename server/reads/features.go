@@ -254,9 +254,14 @@ type ValueCount struct {
 }
 
 // Values answers the distinct values of one property with their counts,
-// most frequent first, through the cache. Errors: NotFound for an unknown
-// layer, Invalid for a property the layer does not have.
-func (c *Reader) Values(ctx context.Context, view privacy.View, id, property, ifNoneMatch string) (answers.Result, error) {
+// most frequent first, through the cache. filters narrows the features
+// counted as a features request would (datetime and the layer's attribute
+// filters), except a filter on property itself, which is left out: the
+// counts of a menu follow the other filters, never their own choice.
+// Errors: NotFound for an unknown layer, Invalid for a property the layer
+// does not have or a bad filter, Forbidden for a filter the tier may not
+// use.
+func (c *Reader) Values(ctx context.Context, view privacy.View, id, property string, filters url.Values, ifNoneMatch string) (answers.Result, error) {
 	ld, err := c.lib.get(id)
 	if err != nil {
 		return answers.Result{}, err
@@ -282,10 +287,32 @@ func (c *Reader) Values(ctx context.Context, view privacy.View, id, property, if
 			return answers.Result{}, privacy.Restricted(id, tier, fmt.Sprintf("the values of %q are not shown", geodata.Truncate(property, 64)))
 		}
 	}
+	q, err := parseSeriesQuery(filters, ld.meta, tier, "values")
+	if err != nil {
+		return answers.Result{}, err
+	}
+	q.Filters = slices.DeleteFunc(q.Filters, func(f geodata.Filter) bool { return f.Property == property })
 	key := answers.Key{Slot: ld.meta.ID, Versions: "v" + strconv.Itoa(ld.meta.Version), What: "values", Query: url.QueryEscape(property), Tier: tier}
-	return c.answers.Get(ctx, key, ifNoneMatch, func() ([]byte, error) {
+	filtered := q.Time != nil || len(q.Filters) > 0
+	if filtered {
+		q.Ignored = nil
+		key.Query += "|" + q.Key()
+	}
+	compute := func() ([]byte, error) {
 		counts := map[string]int{}
-		for i := 0; i < ld.index.Len(); i++ {
+		var matched []int
+		if filtered {
+			matched = ld.index.Search(q)
+		}
+		n := ld.index.Len()
+		if filtered {
+			n = len(matched)
+		}
+		for j := 0; j < n; j++ {
+			i := j
+			if filtered {
+				i = matched[j]
+			}
 			v, ok := ld.index.Feature(i).Properties[property]
 			if !ok || v == nil {
 				continue
@@ -323,7 +350,11 @@ func (c *Reader) Values(ctx context.Context, view privacy.View, id, property, if
 			Property string       `json:"property"`
 			Values   []ValueCount `json:"values"`
 		}{property, vals})
-	})
+	}
+	if filtered && ld.matchesNothing(q) {
+		return c.answers.Uncached(ctx, answers.Prepare(key), ifNoneMatch, compute)
+	}
+	return c.answers.Get(ctx, key, ifNoneMatch, compute)
 }
 
 // page says how to frame a page of features: the path of its links, the

@@ -4,6 +4,7 @@ import L from 'leaflet';
 import '../features/exposure/analysis.css';
 import { createFilterPanel } from '../features/filters/panel';
 import { isRestricted, normaliseDates } from '../features/filters/filters';
+import { resultBounds } from '../features/filters/zoom';
 import { createLayerSet, type AnyLayer, type LayerSet } from '../features/layers/layerset';
 import { MapLayer } from '../features/layers/layers';
 import { createLayerList, renderAbout, sortLayers, type LayerListItem } from '../features/layers/panel';
@@ -42,6 +43,8 @@ import { loadVocabulary, type Vocabulary } from '../shared/vocabulary';
 
 /** Wait after the last filter, settings or zoom change before anything loads again, in ms. */
 const RELOAD_DELAY_MS = 250;
+/** Closest zoom "zoom to results" goes to (one incident must not fill the screen). */
+const ZOOM_TO_RESULTS_MAX = 8;
 
 /**
  * The dashboard (index.html): composes the panel and the map around one
@@ -96,11 +99,11 @@ async function main(): Promise<void> {
   }, { immediate: true });
   const header = el('header', null, [el('h1', null, t('app.title')), el('p', { class: 'subtitle' }, t('app.subtitle')), account]);
   const slot = () => el('div');
-  const [layersSlot, filtersSlot, riskSlot, detailsSlot, prioritiesSlot, exposureSlot, aboutSlot] = [slot(), slot(), slot(), slot(), slot(), slot(), slot()];
+  const [layersSlot, filtersSlot, timeSlot, riskSlot, detailsSlot, prioritiesSlot, exposureSlot, aboutSlot] = [slot(), slot(), slot(), slot(), slot(), slot(), slot(), slot()];
   const mapEl = el('div', { id: 'map' });
   const app = document.getElementById('app') ?? document.body;
   const panel = el('aside', { id: 'panel', 'aria-label': t('app.panel') }, [
-    header, status.element, layersSlot, filtersSlot, riskSlot, detailsSlot, prioritiesSlot, exposureSlot, aboutSlot,
+    header, status.element, layersSlot, filtersSlot, timeSlot, riskSlot, detailsSlot, prioritiesSlot, exposureSlot, aboutSlot,
   ]);
   // On a phone the map fills the screen and the panel is a bottom sheet.
   const sheet = createSheet(i18n, app, panel);
@@ -192,7 +195,20 @@ async function main(): Promise<void> {
     routeColour: layerSet.routeColour, vocab,
   });
 
-  filtersSlot.replaceWith(createFilterPanel({ store, api, i18n, vocab, metas, status, routeValues: layerSet.routeValues }));
+  // "Zoom to results": the map fits what the filters leave of the layers shown.
+  const zoomToResults = () => {
+    const box = resultBounds(layerSet.layers.map((l) => ({ meta: l.meta, visible: l.isVisible, features: l.features })), store.get().filters);
+    if (!box) {
+      status.set('zoom', t('filters.zoomNone'));
+      return;
+    }
+    status.clear('zoom');
+    sheet.close();
+    map.fitBounds(L.latLngBounds([box[1], box[0]], [box[3], box[2]]), { padding: [32, 32], maxZoom: ZOOM_TO_RESULTS_MAX, animate: false });
+  };
+  filtersSlot.replaceWith(createFilterPanel({
+    store, api, i18n, vocab, metas, status, routeValues: layerSet.routeValues, onZoom: zoomToResults, delayMs: RELOAD_DELAY_MS,
+  }));
   if (hasRisk) riskSlot.replaceWith(createRiskPanel(store, i18n, status));
   else riskSlot.remove();
 
@@ -293,6 +309,17 @@ async function main(): Promise<void> {
   await nextFrames(2);
   status.clear('loading');
   ready.done();
+
+  // The time slider and the monthly chart, off the first render's path: their code and series load now.
+  void import('../features/time/time').then(({ createTimePanel, monthLayers }) => {
+    if (monthLayers(metas).length === 0) {
+      timeSlot.remove();
+      return;
+    }
+    const time = createTimePanel({ store, api, i18n, metas, status, minCount: vocab.minPublicCount, delayMs: RELOAD_DELAY_MS });
+    timeSlot.replaceWith(time.element);
+    return time.start();
+  }).catch((err) => status.set('months', describeError(i18n, t('status.what.months'), err), true));
 
   // Online tiles, only once the map is drawn and only if one tile loads.
   const config = await configP;

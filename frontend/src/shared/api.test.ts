@@ -120,6 +120,13 @@ describe('api client', () => {
     expect(layers[0]!.sources[0]).toEqual({ name: 'IOM', url: '', license: 'CC BY-IGO', attribution: 'IOM MMP' });
     expect(await api.values('incidents', 'route')).toEqual([{ value: 'A', count: 3 }, { value: '5', count: 1 }]);
   });
+
+  it('sends the filters of a values request after the property', async () => {
+    const { fn, calls } = fakeFetch(() => ({ body: { property: 'cause_category', values: [] } }));
+    const api = createApi(fn, '/api/v1', ORIGIN);
+    await api.values('incidents', 'cause_category', undefined, new URLSearchParams([['datetime', '2023-01-01/2023-01-31'], ['route', 'A & B']]));
+    expect(calls.at(-1)).toBe(`/api/v1/layers/incidents/values?property=cause_category&datetime=2023-01-01%2F2023-01-31&route=A+%26+B`);
+  });
 });
 
 describe('privacy tier', () => {

@@ -111,8 +111,11 @@ export interface Api {
   analysis(path: AnalysisPath, params: URLSearchParams, signal?: AbortSignal): Promise<FeatureResult>;
   /** GET /layers/{id}/features/{featureId}: one feature with all its properties. */
   feature(layerId: string, featureId: string | number, signal?: AbortSignal): Promise<Feature>;
-  /** GET /layers/{id}/values?property=…: distinct values with counts. */
-  values(layerId: string, property: string, signal?: AbortSignal): Promise<ValueCount[]>;
+  /**
+   * GET /layers/{id}/values?property=…: distinct values with counts, of the
+   * features that pass `filters` (datetime, route, cause, …) when given.
+   */
+  values(layerId: string, property: string, signal?: AbortSignal, filters?: URLSearchParams): Promise<ValueCount[]>;
   /**
    * GET {base}/{path} as JSON, unparsed (the caller reads it field by field),
    * with the client's options; an answer other than 2xx rejects with an ApiError.
@@ -261,8 +264,9 @@ export function createApi(fetchFn: FetchFn = (i, init) => fetch(i, init), base =
       return body as unknown as Feature;
     },
 
-    async values(layerId, property, signal) {
+    async values(layerId, property, signal, filters) {
       const q = new URLSearchParams({ property });
+      for (const [k, v] of filters ?? []) q.append(k, v);
       const body = asObject(await get(`${layerPath(layerId)}/values?${q.toString()}`, signal));
       const list = Array.isArray(body.values) ? body.values : [];
       const out: ValueCount[] = [];

@@ -168,4 +168,27 @@ describe('filter controls', () => {
     const opts = [...c.element.querySelectorAll<HTMLOptionElement>('#filter-category option')].map((o) => o.textContent);
     expect(opts).toEqual(['All categories', 'Water, sanitation and hygiene (3)', 'other-thing (1)']);
   });
+  it('counts the causes, keeping the choice; a cause without a count shows none', () => {
+    const c = createFilterControls(i18n, vocab, () => {}, () => {});
+    c.set({ ...emptyFilters(), cause: 'Violence' });
+    c.setCauses([{ value: 'Drowning', count: 1200 }]);
+    const cause = c.element.querySelector<HTMLSelectElement>('#filter-cause')!;
+    expect(cause.value).toBe('Violence');
+    const opts = [...cause.options].map((o) => o.textContent);
+    expect(opts).toContain('Drowning (1,200)');
+    expect(opts).toContain('Violence');
+    c.setCauses(null);
+    expect([...cause.options].map((o) => o.textContent)).toContain('Drowning');
+  });
+
+  it('offers "Zoom to results" when asked for', () => {
+    let zoomed = 0;
+    const without = createFilterControls(i18n, vocab, () => {}, () => {});
+    expect(without.element.querySelector('#filter-zoom')).toBeNull();
+    const c = createFilterControls(i18n, vocab, () => {}, () => {}, () => zoomed++);
+    const button = c.element.querySelector<HTMLButtonElement>('#filter-zoom')!;
+    expect(button.textContent).toBe('Zoom to results');
+    button.click();
+    expect(zoomed).toBe(1);
+  });
 });

@@ -145,6 +145,8 @@ export interface FilterControls {
   setRoutes(values: ValueCount[]): void;
   /** Fills the service-category dropdown. */
   setCategories(values: ValueCount[]): void;
+  /** Shows counts beside the causes (a cause left out of `values` shows none); null removes them. */
+  setCauses(values: ValueCount[] | null): void;
 }
 
 /**
@@ -152,7 +154,9 @@ export interface FilterControls {
  * its order. `onChange` runs on every user edit, `onReset` when "Reset
  * filters" is pressed.
  */
-export function createFilterControls(i18n: I18n, vocab: Vocabulary, onChange: (f: Filters) => void, onReset: () => void): FilterControls {
+export function createFilterControls(
+  i18n: I18n, vocab: Vocabulary, onChange: (f: Filters) => void, onReset: () => void, onZoom?: () => void,
+): FilterControls {
   const { t } = i18n;
   const from = dateInput('filter-from', t('filters.from'));
   const to = dateInput('filter-to', t('filters.to'));
@@ -160,13 +164,24 @@ export function createFilterControls(i18n: I18n, vocab: Vocabulary, onChange: (f
   const cause = selectInput('filter-cause', t('filters.cause'));
   const category = selectInput('filter-category', t('filters.category'));
   const reset = el('button', { type: 'button', id: 'filter-reset', onclick: onReset }, t('filters.reset'));
+  const zoom = onZoom ? el('button', { type: 'button', id: 'filter-zoom', onclick: () => onZoom() }, t('filters.zoom')) : null;
   const fs = el('section', { class: 'panel-section filters', 'aria-labelledby': 'filters-heading' }, [
     el('h2', { id: 'filters-heading' }, t('filters.heading')),
     el('fieldset', { class: 'dates' }, [el('legend', null, t('filters.dates')), from.wrap, to.wrap]),
-    route.wrap, cause.wrap, category.wrap, reset,
+    route.wrap, cause.wrap, category.wrap, el('div', { class: 'filter-actions' }, [zoom, reset]),
   ]);
 
-  fillSelect(cause.select, t('filters.causeAll'), vocab.causes.map((c) => ({ value: c.category, label: causeLabel(i18n, c.category, vocab) })));
+  const fillCauses = (counts: ReadonlyMap<string, number> | null) => {
+    const keep = cause.select.value;
+    fillSelect(cause.select, t('filters.causeAll'), vocab.causes.map((c) => {
+      const label = causeLabel(i18n, c.category, vocab);
+      const n = counts?.get(c.category);
+      return { value: c.category, label: n === undefined ? label : t('filters.optionCount', { label, count: n }) };
+    }));
+    cause.select.value = keep;
+    titleFromChoice(cause.select);
+  };
+  fillCauses(null);
   fillSelect(route.select, t('filters.routeAll'), []);
   fillSelect(category.select, t('filters.categoryAll'), []);
 
@@ -215,6 +230,9 @@ export function createFilterControls(i18n: I18n, vocab: Vocabulary, onChange: (f
       ensureOption(route.select, keep);
       route.select.value = keep;
       titleFromChoice(route.select);
+    },
+    setCauses(values) {
+      fillCauses(values === null ? null : new Map(values.map((v) => [v.value, v.count])));
     },
     setCategories(values) {
       const keep = category.select.value;
