@@ -108,7 +108,7 @@ export function createInViewPanel(i18n: I18n, vocab: Vocabulary, opts: InViewOpt
   const turn = (id: string, page: number, cls: string) => {
     pages.set(id, page);
     panel.refresh();
-    const layer = body.querySelector<HTMLElement>(`.inview-layer[data-layer="${CSS.escape(id)}"]`);
+    const layer = [...body.querySelectorAll<HTMLElement>('.inview-layer')].find((l) => l.dataset.layer === id);
     const again = layer?.querySelector<HTMLButtonElement>(`.${cls}`);
     const other = layer?.querySelector<HTMLButtonElement>(cls === 'inview-next' ? '.inview-previous' : '.inview-next');
     (again && !again.disabled ? again : other)?.focus();
@@ -132,7 +132,7 @@ export function createInViewPanel(i18n: I18n, vocab: Vocabulary, opts: InViewOpt
       timer = setTimeout(() => panel.refresh(), REFRESH_DELAY_MS);
     },
     focusRow(key) {
-      const row = body.querySelector<HTMLButtonElement>(`.inview-open[data-key="${CSS.escape(key)}"]`);
+      const row = [...body.querySelectorAll<HTMLButtonElement>('.inview-open')].find((b) => b.dataset.key === key);
       if (row) row.focus({ preventScroll: false });
       else summary.focus();
     },
