@@ -136,7 +136,8 @@ describe('pickAll and featuresInBox', () => {
   });
 
   it('lists the features whose box meets a view, each once', () => {
-    expect(featuresInBox(shapes, [-1, -1, 1, 1])).toEqual([0, 1, 2, 3, 5]);
+    expect(featuresInBox(shapes, [-1, -1, 1, 1])).toEqual([0, 2, 3, 5]);
+    expect(featuresInBox(shapes, [-1, -1, 1, 3])).toEqual([0, 1, 2, 3, 5]);
     expect(featuresInBox(shapes, [-1, 29, 1, 31])).toEqual([4]);
     expect(featuresInBox(shapes, [50, 50, 60, 60])).toEqual([]);
   });
