@@ -181,7 +181,7 @@ export function buildCellPopup(i18n: I18n, kind: Kind, layerTitle: string, featu
     feature.properties && typeof feature.properties === 'object' ? feature.properties : {};
   const incidents = kind === 'incident';
 
-  const root = el('article', { class: `popup popup-cell-counts popup-cell-counts-${incidents ? 'incident' : 'service'}` }, [
+  const root = el('article', { class: `popup popup-cell-counts popup-cell-counts-${incidents ? 'incident' : 'service'}`, tabindex: -1 }, [
     el('h3', { class: 'popup-title' }, t(incidents ? 'cellPopup.title.incident' : 'cellPopup.title.service')),
     el('p', { class: 'popup-layer', dir: 'auto' }, t('popup.layer', { title: clip(layerTitle) })),
   ]);
