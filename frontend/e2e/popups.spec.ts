@@ -68,6 +68,7 @@ test('the "In view" list opens a feature\'s popup by keyboard, and the public po
   await expect(first).toHaveText('Incidents in this area');
   await expect(table.locator('tbody tr').first().locator('td')).not.toContainText(H3);
 
+  const key = await first.getAttribute('data-key');
   await first.focus();
   await page.keyboard.press('Enter');
   const popup = page.locator('.leaflet-popup');
@@ -78,7 +79,7 @@ test('the "In view" list opens a feature\'s popup by keyboard, and the public po
   // Escape gives the focus back to the row, which is found again after the map moved.
   await page.keyboard.press('Escape');
   await expect(popup).toHaveCount(0);
-  await expect(page.locator('#inview .inview-open').first()).toBeFocused();
+  await expect(page.locator(`#inview .inview-open[data-key="${key}"]`)).toBeFocused();
 
   // Routes are listed too, and their rows open the route's popup.
   const routes = page.locator('#inview .inview-layer[data-layer="routes"]');
