@@ -2,7 +2,7 @@ import type { Feature } from '../../shared/api';
 import { el } from '../../shared/dom';
 import type { I18n } from '../../shared/i18n';
 import type { Vocabulary } from '../../shared/vocabulary';
-import { describeRow, rowOrder, type Row, type RowSource } from './rows';
+import { rowFacts, rowHead, rowOrder, type Row, type RowSource } from './rows';
 
 /** Rows of one layer's table shown at once. */
 export const PAGE_SIZE = 50;
@@ -61,8 +61,8 @@ export function createInViewPanel(i18n: I18n, vocab: Vocabulary, opts: InViewOpt
 
   const table = (g: InViewGroup): HTMLElement => {
     const order = rowOrder(i18n);
-    const rows: (Row & { at: number; feature: Feature })[] = g.features
-      .map((f, at) => ({ ...describeRow(i18n, vocab, g.source, f), at, feature: f }))
+    const rows: (Omit<Row, 'facts'> & { at: number; feature: Feature })[] = g.features
+      .map((f, at) => ({ ...rowHead(i18n, vocab, g.source, f), at, feature: f }))
       .sort(order);
     const count = rows.length;
     const last = Math.max(0, Math.ceil(count / size) - 1);
@@ -96,7 +96,7 @@ export function createInViewPanel(i18n: I18n, vocab: Vocabulary, opts: InViewOpt
               type: 'button', class: 'inview-open', dir: 'auto', 'data-key': key,
               onclick: () => opts.open(g.id, r.feature, key),
             }, r.title)),
-            el('td', { dir: 'auto' }, r.facts),
+            el('td', { dir: 'auto' }, rowFacts(i18n, vocab, g.source, r.feature)),
           ]);
         })),
       ]),

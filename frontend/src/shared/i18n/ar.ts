@@ -777,7 +777,6 @@ export const ar: Catalogue = {
     'inview.empty': 'لا شيء من الطبقات المعروضة في العرض.',
     'inview.col.feature': 'العنصر',
     'inview.col.facts': 'المعلومات',
-    'inview.show': 'عرض {title}',
     'prop.children': 'الأطفال',
     'prop.female': 'النساء',
     'prop.male': 'الرجال',

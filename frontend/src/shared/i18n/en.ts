@@ -677,7 +677,6 @@ export const en = {
     'inview.empty': 'Nothing from the layers shown is in view.',
     'inview.col.feature': 'Feature',
     'inview.col.facts': 'Facts',
-    'inview.show': 'Show {title}',
     'prop.children': 'Children',
     'prop.female': 'Women',
     'prop.male': 'Men',

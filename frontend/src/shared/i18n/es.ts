@@ -671,7 +671,6 @@ export const es: Catalogue = {
     'inview.empty': 'Nada de las capas mostradas está en la vista.',
     'inview.col.feature': 'Elemento',
     'inview.col.facts': 'Datos',
-    'inview.show': 'Mostrar {title}',
     'prop.children': 'Niños',
     'prop.female': 'Mujeres',
     'prop.male': 'Hombres',

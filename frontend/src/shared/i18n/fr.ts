@@ -671,7 +671,6 @@ export const fr: Catalogue = {
     'inview.empty': 'Rien des couches affichées n’est dans la vue.',
     'inview.col.feature': 'Objet',
     'inview.col.facts': 'Faits',
-    'inview.show': 'Afficher {title}',
     'prop.children': 'Enfants',
     'prop.female': 'Femmes',
     'prop.male': 'Hommes',

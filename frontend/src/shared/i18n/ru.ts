@@ -708,7 +708,6 @@ export const ru: Catalogue = {
     'inview.empty': 'В видимой области нет объектов показанных слоёв.',
     'inview.col.feature': 'Объект',
     'inview.col.facts': 'Сведения',
-    'inview.show': 'Показать {title}',
     'prop.children': 'Дети',
     'prop.female': 'Женщины',
     'prop.male': 'Мужчины',

@@ -665,7 +665,6 @@ export const zh: Catalogue = {
     'inview.empty': '所显示的图层在视图内没有内容。',
     'inview.col.feature': '要素',
     'inview.col.facts': '信息',
-    'inview.show': '显示 {title}',
     'prop.children': '儿童',
     'prop.female': '女性',
     'prop.male': '男性',
