@@ -19,7 +19,8 @@ import { causeLabel, serviceCategoryLabel, type Vocabulary } from '../../shared/
 export const SUMMARY_FIELDS: Record<Kind, readonly string[]> = {
   incident: ['date', 'dead', 'missing', 'cause_category', 'route', 'location'],
   service: ['category', 'subtype', 'type', 'organization', 'phone', 'hours'],
-  route: ['mode', 'approximate', 'region'],
+  // That a route is approximate is said in a note of its own; its value goes under "More".
+  route: ['branch', 'mode', 'region'],
   area: ['zone', 'srr', 'country', 'country_iso3', 'adm1', 'respondents', 'last_survey'],
 };
 
@@ -31,7 +32,7 @@ export const PROPERTY_ORDER: Record<Kind, readonly string[]> = {
   service: [
     'languages', 'referral_required', 'eligibility', 'city', 'country', 'last_verified', 'source', 'url', 'source_url',
   ],
-  route: ['source', 'source_url'],
+  route: ['approximate', 'waypoints', 'source', 'source_url'],
   area: ['source', 'source_url'],
 };
 
