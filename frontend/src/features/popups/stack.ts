@@ -27,6 +27,21 @@ export interface OpenOptions {
 const POPUP_OPTIONS: L.PopupOptions = { maxWidth: 360, minWidth: 220, autoPanPadding: [24, 24] };
 
 /**
+ * The room the map keeps above a popup when it pans to it: below the
+ * controls at the top of the map (search, legend), at most a third of the
+ * map's height so that a long legend never pushes a popup out of view.
+ */
+export function topPadding(map: L.Map): number {
+  const container = map.getContainer();
+  const top = container.getBoundingClientRect().top;
+  let bottom = 0;
+  for (const corner of container.querySelectorAll<HTMLElement>('.leaflet-top')) {
+    for (const control of corner.children) bottom = Math.max(bottom, control.getBoundingClientRect().bottom - top);
+  }
+  return Math.round(Math.max(24, Math.min(bottom + 8, map.getSize().y / 3)));
+}
+
+/**
  * Opens one popup at `at` holding `entries`, paged "1 of N" when there are
  * several. Escape closes it from anywhere inside (a button, a link, after
  * paging), and the focus then goes back to where it was. Returns the popup.
@@ -35,7 +50,7 @@ export function openStack(map: L.Map, i18n: I18n, at: L.LatLngExpression, entrie
   const doc = map.getContainer().ownerDocument;
   const opener = doc.activeElement instanceof HTMLElement ? doc.activeElement : null;
   let controller: AbortController | null = null;
-  const popup = L.popup(POPUP_OPTIONS);
+  const popup = L.popup({ ...POPUP_OPTIONS, autoPanPaddingTopLeft: [24, topPadding(map)] });
 
   // Re-lays the popup out after its page changed, keeping the focus where it was.
   const relayout = () => {
@@ -67,6 +82,8 @@ export function openStack(map: L.Map, i18n: I18n, at: L.LatLngExpression, entrie
   pager.element.addEventListener('click', (ev) => {
     if ((ev.target as Element | null)?.closest?.('.popup-pager-button')) relayout();
   });
+  // So does unfolding "More" (toggle does not bubble: caught on the way down); the map pans to keep it in view.
+  pager.element.addEventListener('toggle', () => relayout(), true);
 
   const container = popup.getElement();
   const onKey = (ev: KeyboardEvent) => {
