@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { openDashboard, pageErrors, serverUrl, skipWithoutServer } from './helpers';
+import { openDashboard, pageErrors, serverUrl, signIn, skipWithoutServer } from './helpers';
+import { findStack } from './stacked';
 
 skipWithoutServer();
 
@@ -54,6 +55,30 @@ test.describe('desktop 1400×900', () => {
     await page.locator('#signin-open').click();
     await expect(page.getByRole('dialog', { name: 'Sign in' })).toBeVisible();
     found.push(...await serious(page, 'sign-in dialog'));
+    expect(found).toEqual([]);
+  });
+
+  test('the "In view" list, a popup opened from it and a stacked popup with "More" open have no serious or critical axe-core violation', async ({ page, request }) => {
+    await openDashboard(page, '/?z=5&lat=35&lon=14&layers=routes,incidents,services,risk');
+    await page.locator('#inview-details > summary').click();
+    await expect(page.locator('#inview .inview-open').first()).toBeVisible();
+    const found = await serious(page, 'dashboard with the "In view" list');
+
+    await page.locator('#inview .inview-open').first().press('Enter');
+    await expect(page.locator('.leaflet-popup')).toBeVisible();
+    found.push(...await serious(page, 'popup opened from the "In view" list'));
+    await page.keyboard.press('Escape');
+
+    // Stacked incidents at the staff tier: the pager, and a popup's "More" unfolded.
+    const stack = await findStack(request);
+    await signIn(page, 'staff');
+    await openDashboard(page, `/?z=9&lat=${stack.lat}&lon=${stack.lon}&layers=incidents`);
+    const box = (await page.locator('#map').boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await expect(page.locator('.leaflet-popup .popup-pager-status')).toHaveText(`1 of ${stack.count}`);
+    await page.locator('.leaflet-popup details.popup-more > summary').click();
+    await expect(page.locator('.leaflet-popup details.popup-more')).toHaveAttribute('open', '');
+    found.push(...await serious(page, 'stacked popup with "More" open'));
     expect(found).toEqual([]);
   });
 

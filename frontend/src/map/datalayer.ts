@@ -1,7 +1,7 @@
 import L from 'leaflet';
 import { isAbort, type Feature, type PrivacyTier } from '../shared/api';
 import type { Filters } from '../shared/urlstate';
-import { pick, type LatLon, type Pickable, type Pixel } from './geometry';
+import { featuresInBox, pick, pickAll, type LatLon, type Pickable, type Pixel } from './geometry';
 
 /** Where a layer stands. */
 export type LayerStatus = 'hidden' | 'loading' | 'ready' | 'error';
@@ -229,6 +229,19 @@ export abstract class DataLayer<R extends Loaded = Loaded> {
     if (!this.visible || this.status !== 'ready') return null;
     const hit = pick(this.pickables, cursor, cursorLatLon, near, project, tolerance);
     return hit ? { layer: this, feature: this.drawn[hit.feature]! } : null;
+  }
+
+  /** Every feature under the cursor (see pick), closest first, each once. */
+  pickAll(cursor: Pixel, cursorLatLon: LatLon, near: [number, number, number, number], project: (p: LatLon) => Pixel, tolerance: number): Picked<this>[] {
+    if (!this.visible || this.status !== 'ready') return [];
+    return pickAll(this.pickables, cursor, cursorLatLon, near, project, tolerance)
+      .map((sh) => ({ layer: this, feature: this.drawn[sh.feature]! }));
+  }
+
+  /** The features drawn now whose box meets `view` ([south, west, north, east]); none while hidden or loading. */
+  featuresIn(view: [number, number, number, number]): Feature[] {
+    if (!this.visible || this.status !== 'ready') return [];
+    return featuresInBox(this.pickables, view).map((i) => this.drawn[i]!);
   }
 
   /** Largest marker radius or half line width in pixels (to size the pick box). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Geometry } from 'geojson';
 import type { Feature } from '../shared/api';
 import {
-  deadMissing, geometryParts, incidentTotals, insidePolygon, isApproximate, num, pick, pickablePoint, pickableShape,
+  deadMissing, featuresInBox, geometryParts, incidentTotals, insidePolygon, isApproximate, num, pick, pickAll, pickablePoint, pickableShape,
   segmentDistance, type LatLon,
 } from './geometry';
 
@@ -111,5 +111,34 @@ describe('pick', () => {
     expect(insidePolygon([2, 2], withHole)).toBe(true);
     expect(insidePolygon([5, 5], withHole)).toBe(false);
     expect(insidePolygon([20, 5], withHole)).toBe(false);
+  });
+});
+
+describe('pickAll and featuresInBox', () => {
+  // A plain projection: one pixel per degree, y down.
+  const project = ([lat, lon]: LatLon) => ({ x: lon, y: -lat });
+  const near: [number, number, number, number] = [-10, -10, 10, 10];
+  const shapes = [
+    pickablePoint(0, [0, 0], 2),
+    pickablePoint(1, [0, 2.5], 2),
+    pickablePoint(2, [0, 0], 2), // stacked on feature 0, drawn later
+    pickableShape(3, 'polygon', [[[-5, -5], [-5, 5], [5, 5], [5, -5]]], 1),
+    pickablePoint(4, [0, 30], 2),
+    pickableShape(5, 'line', [[0, -3], [0, 3]], 1),
+    pickableShape(5, 'line', [[1, -3], [1, 3]], 1), // a second part of feature 5
+  ];
+
+  it('finds every feature under the cursor, closest first, the one drawn last first on a tie, each once', () => {
+    const hits = pickAll(shapes, { x: 0, y: 0 }, [0, 0], near, project, 1).map((s) => s.feature);
+    expect(hits).toEqual([5, 2, 0, 1, 3]);
+    expect(pick(shapes, { x: 0, y: 0 }, [0, 0], near, project, 1)!.feature).toBe(hits[0]);
+    expect(pickAll(shapes, { x: 100, y: 100 }, [-100, 100], near, project, 1)).toEqual([]);
+  });
+
+  it('lists the features whose box meets a view, each once', () => {
+    expect(featuresInBox(shapes, [-1, -1, 1, 1])).toEqual([0, 2, 3, 5]);
+    expect(featuresInBox(shapes, [-1, -1, 1, 3])).toEqual([0, 1, 2, 3, 5]);
+    expect(featuresInBox(shapes, [-1, 29, 1, 31])).toEqual([4]);
+    expect(featuresInBox(shapes, [50, 50, 60, 60])).toEqual([]);
   });
 });

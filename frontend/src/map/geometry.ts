@@ -200,6 +200,68 @@ export function pick(
   return best;
 }
 
+/**
+ * Finds every shape under the cursor, as `pick` judges a hit, closest first
+ * (on a tie, the one drawn last first). A feature drawn as several shapes
+ * is listed once, at its closest shape.
+ */
+export function pickAll(
+  shapes: readonly Pickable[],
+  cursor: Pixel,
+  cursorLatLon: LatLon,
+  near: [number, number, number, number],
+  project: (p: LatLon) => Pixel,
+  tolerance: number,
+): Pickable[] {
+  const hits: { sh: Pickable; score: number; order: number }[] = [];
+  shapes.forEach((sh, order) => {
+    const one = pick([sh], cursor, cursorLatLon, near, project, tolerance);
+    if (!one) return;
+    hits.push({ sh, score: shapeScore(sh, cursor, project, tolerance), order });
+  });
+  hits.sort((a, b) => a.score - b.score || b.order - a.order);
+  const seen = new Set<number>();
+  const out: Pickable[] = [];
+  for (const h of hits) {
+    if (seen.has(h.sh.feature)) continue;
+    seen.add(h.sh.feature);
+    out.push(h.sh);
+  }
+  return out;
+}
+
+/** The distance score `pick` gives a shape known to be hit. */
+function shapeScore(sh: Pickable, cursor: Pixel, project: (p: LatLon) => Pixel, tolerance: number): number {
+  if (sh.type === 'point') {
+    const p = project((sh.coords as LatLon[])[0]!);
+    return Math.max(0, Math.hypot(p.x - cursor.x, p.y - cursor.y) - sh.size);
+  }
+  if (sh.type === 'line') {
+    const px = (sh.coords as LatLon[]).map(project);
+    let dmin = Infinity;
+    for (let i = 1; i < px.length; i++) dmin = Math.min(dmin, segmentDistance(cursor, px[i - 1]!, px[i]!));
+    return Math.max(0, dmin - sh.size);
+  }
+  return tolerance;
+}
+
+/**
+ * The indexes of the features with a shape whose box meets the box `view`
+ * ([south, west, north, east]), in the order of their first shape.
+ */
+export function featuresInBox(shapes: readonly Pickable[], view: [number, number, number, number]): number[] {
+  const [s, w, n, e] = view;
+  const seen = new Set<number>();
+  const out: number[] = [];
+  for (const sh of shapes) {
+    const [a, b, c, d] = sh.bbox;
+    if (c < s || a > n || d < w || b > e || seen.has(sh.feature)) continue;
+    seen.add(sh.feature);
+    out.push(sh.feature);
+  }
+  return out;
+}
+
 /** Distance in pixels from p to the segment a–b. */
 export function segmentDistance(p: Pixel, a: Pixel, b: Pixel): number {
   const dx = b.x - a.x;

@@ -2,6 +2,8 @@ import 'leaflet/dist/leaflet.css';
 import '../shared/styles.css';
 import L from 'leaflet';
 import '../features/exposure/analysis.css';
+import '../features/popups/popups.css';
+import '../features/inview/inview.css';
 import { createFilterPanel } from '../features/filters/panel';
 import { isRestricted, normaliseDates } from '../features/filters/filters';
 import { resultBounds } from '../features/filters/zoom';
@@ -32,6 +34,8 @@ import { el } from '../shared/dom';
 import { startI18n } from '../shared/i18n';
 import { createLanguageMenu } from '../features/language/menu';
 import { createSheet } from '../features/sheet/sheet';
+import { createInViewPanel, type InViewPanel } from '../features/inview/panel';
+import { inViewGroups } from '../features/inview/layers';
 import { addPlaceSearch } from '../features/search/search';
 import { addLegendControl, createLegendControl } from '../features/legend/control';
 import { addLabels } from '../map/labels';
@@ -68,6 +72,7 @@ async function main(): Promise<void> {
   let priorities: PrioritiesFollower | null = null;
   let exposure: ExposurePanel | null = null;
   let redrawLegend: () => void = () => {};
+  let inView: InViewPanel | null = null;
   const status = new StatusRegion();
   const session = createSession();
   const sessionState = followSession({
@@ -99,11 +104,11 @@ async function main(): Promise<void> {
   }, { immediate: true });
   const header = el('header', null, [el('h1', null, t('app.title')), el('p', { class: 'subtitle' }, t('app.subtitle')), account]);
   const slot = () => el('div');
-  const [layersSlot, filtersSlot, timeSlot, riskSlot, detailsSlot, prioritiesSlot, exposureSlot, aboutSlot] = [slot(), slot(), slot(), slot(), slot(), slot(), slot(), slot()];
+  const [layersSlot, inViewSlot, filtersSlot, timeSlot, riskSlot, detailsSlot, prioritiesSlot, exposureSlot, aboutSlot] = [slot(), slot(), slot(), slot(), slot(), slot(), slot(), slot(), slot()];
   const mapEl = el('div', { id: 'map' });
   const app = document.getElementById('app') ?? document.body;
   const panel = el('aside', { id: 'panel', 'aria-label': t('app.panel') }, [
-    header, status.element, layersSlot, filtersSlot, timeSlot, riskSlot, detailsSlot, prioritiesSlot, exposureSlot, aboutSlot,
+    header, status.element, layersSlot, inViewSlot, filtersSlot, timeSlot, riskSlot, detailsSlot, prioritiesSlot, exposureSlot, aboutSlot,
   ]);
   // On a phone the map fills the screen and the panel is a bottom sheet.
   const sheet = createSheet(i18n, app, panel);
@@ -183,6 +188,7 @@ async function main(): Promise<void> {
       else status.clear(`layer:${layer.id}`);
       if (s.status === 'ready') ready.state.loads++;
       if (layer instanceof MapLayer && (layer.meta.kind === 'route' || isRestricted(layer.meta))) redrawLegend();
+      inView?.schedule();
       ready.refresh();
     },
     onRouteNames: () => redrawLegend(),
@@ -289,7 +295,29 @@ async function main(): Promise<void> {
     sheet.open();
     void details.open(id, button);
   };
-  const popups = wirePicking(document, i18n, vocab, map, api, layerSet, () => listed.items(), () => store.get().risk, hasRisk ? openDetails : undefined);
+  const popups = wirePicking(i18n, vocab, map, api, layerSet, () => listed.items(), () => store.get().risk, hasRisk ? openDetails : undefined);
+
+  // "In view": a table per layer of what the map shows, each row opening the feature's popup.
+  // On a phone the sheet folds away to show the popup, and comes back when it closes.
+  const inViewPanel = createInViewPanel(i18n, vocab, {
+    groups: () => {
+      const b = map.getBounds();
+      return inViewGroups(i18n, layerSet.all(), [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]);
+    },
+    open: (id, feature, key) => {
+      const layer = layerSet.get(id);
+      if (!layer) return;
+      const phone = sheet.isPhone();
+      if (phone) sheet.close();
+      popups.showFeature(layer, feature, () => {
+        if (phone) sheet.open();
+        inViewPanel.focusRow(key);
+      });
+    },
+  });
+  inView = inViewPanel;
+  inViewSlot.replaceWith(inViewPanel.element);
+  map.on('moveend', () => inViewPanel.schedule());
 
   // "About the data": sources now, server details when the config arrives.
   let about: HTMLElement = aboutSlot;

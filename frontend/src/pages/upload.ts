@@ -1,6 +1,7 @@
 import 'leaflet/dist/leaflet.css';
 import '../shared/styles.css';
 import '../features/upload/upload.css';
+import '../features/popups/popups.css';
 import { confirmDialog } from '../shared/dialog';
 import { el } from '../shared/dom';
 import { startI18n } from '../shared/i18n';

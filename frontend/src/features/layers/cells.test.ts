@@ -43,7 +43,10 @@ describe('cell popup', () => {
     expect(el.querySelector('.popup-layer')!.textContent).toBe('Layer: Deaths and disappearances');
     expect(el.querySelector('.popup-cell-summary')!.textContent).toBe('23 incidents in this area · 40 dead · 12 missing · Mar 2019 – Jul 2024');
     expect(el.querySelector('.popup-note')!.textContent).toBe('Exact locations are shown to signed-in partners and staff.');
-    expect(el.querySelector('.popup-cell')!.textContent).toBe('H3 cell 831849fffffffff, resolution 3');
+    // The H3 index the API gives as the cell's id is never shown at the public tier.
+    expect(el.querySelector('.popup-cell')).toBeNull();
+    expect(el.textContent).not.toContain('831849fffffffff');
+    expect(el.textContent).not.toMatch(/\bH3\b/);
     const one = buildCellPopup(i18n, 'incident', 'I', cell('831849fffffffff', 1, 1, 0, { first_month: '2020-05', last_month: '2020-05' }));
     expect(one.querySelector('.popup-cell-summary')!.textContent).toBe('1 incident in this area · 1 dead · 0 missing · May 2020');
   });

@@ -13,7 +13,8 @@ import { buildHotspotPopup, buildSegmentPopup } from '../risk/analysispopup';
 import type { RiskSettings } from '../risk/risksettings';
 import type { LayerSet } from './layerset';
 import { MapLayer } from './layers';
-import { buildCellPopup, buildPopup, messagePopup } from './popup';
+import { buildCellPopup, buildPopup } from './popup';
+import { openStack, type PopupEntry } from '../popups/stack';
 
 /** Extra pixels around a marker that still count as a click on it. */
 const PICK_TOLERANCE = 4;
@@ -25,19 +26,29 @@ type Hit =
   | { type: 'layer'; layer: MapLayer; feature: Feature }
   | { type: 'analysis'; layer: AnalysisLayer; feature: Feature };
 
+/** Most features one click pages through. */
+export const MAX_STACKED = 50;
+
 /** Popups the dashboard opens itself. */
 export interface Popups {
   /** Shows an outreach priority: zooms to its segment and opens its popup; focus returns to `button` on close. */
   showPriority(feature: Feature, button: HTMLButtonElement): void;
+  /**
+   * Opens the popup of one feature of a layer on the map (as a click on it
+   * would) and moves the focus into it; on close the focus goes back with
+   * `returnFocus` (by default to the element that had it).
+   */
+  showFeature(layer: MapLayer | AnalysisLayer, feature: Feature, returnFocus?: () => void): void;
 }
 
 /**
- * Opens a details popup on click, shows a pointer over features, and shows
- * outreach priorities picked from the list. `priorities` gives the listed
- * priorities, whose reasons a segment's popup then shows too.
+ * Opens a details popup on click (every feature under the click, paged "1
+ * of N"), shows a pointer over features, and shows outreach priorities
+ * picked from the list. `priorities` gives the listed priorities, whose
+ * reasons a segment's popup then shows too.
  */
 export function wirePicking(
-  doc: Document, i18n: I18n, vocab: Vocabulary, map: L.Map, api: Api, set: LayerSet,
+  i18n: I18n, vocab: Vocabulary, map: L.Map, api: Api, set: LayerSet,
   priorities: () => readonly Feature[], settings: () => RiskSettings,
   onDetails?: (id: string, button: HTMLButtonElement) => void,
 ): Popups {
@@ -47,7 +58,9 @@ export function wirePicking(
     ...[...set.analyses].reverse().map((a) => ({ order: PANES[a.spec.pane], layer: a as MapLayer | AnalysisLayer })),
   ].sort((a, b) => b.order - a.order);
 
-  const pickAt = (cursor: L.Point, latlng: L.LatLng): Hit | null => {
+  /** Every feature under the cursor, the layer drawn on top first; `first` stops at the first. */
+  const pickAt = (cursor: L.Point, latlng: L.LatLng, first = false): Hit[] => {
+    const hits: Hit[] = [];
     for (const { layer } of candidates()) {
       const r = layer.maxRadius() + PICK_TOLERANCE;
       const sw = map.containerPointToLatLng([cursor.x - r, cursor.y + r]);
@@ -59,15 +72,16 @@ export function wirePicking(
         (p: LatLon) => map.latLngToContainerPoint(p),
         PICK_TOLERANCE,
       ] as const;
-      if (layer instanceof MapLayer) {
-        const hit = layer.pick(...args);
-        if (hit) return { type: 'layer', layer, feature: hit.feature };
-      } else {
-        const hit = layer.pick(...args);
-        if (hit) return { type: 'analysis', layer, feature: hit.feature };
+      if (first) {
+        const hit = layer instanceof MapLayer ? layer.pick(...args) : layer.pick(...args);
+        if (hit) return [hitOf(layer, hit.feature)];
+        continue;
       }
+      const found = layer instanceof MapLayer ? layer.pickAll(...args) : layer.pickAll(...args);
+      for (const h of found) hits.push(hitOf(layer, h.feature));
+      if (hits.length >= MAX_STACKED) break;
     }
-    return null;
+    return hits.slice(0, MAX_STACKED);
   };
 
   const reasonsOf = (feature: Feature): string[] | undefined => {
@@ -77,46 +91,35 @@ export function wirePicking(
     return Array.isArray(reasons) ? reasons.filter((r): r is string => typeof r === 'string') : undefined;
   };
 
-  const analysisPopup = (layer: AnalysisLayer, feature: Feature): HTMLElement =>
-    layer.id === ANALYSIS_IDS.risk ? buildSegmentPopup(i18n, vocab, feature, reasonsOf(feature), settings().reachKm, onDetails) : buildHotspotPopup(i18n, feature);
-
-  let detail: AbortController | null = null;
-  const newPopup = () => L.popup({ maxWidth: 360, minWidth: 220, autoPanPadding: [24, 24] });
-
-  map.on('click', (e: L.LeafletMouseEvent) => {
-    const hit = pickAt(e.containerPoint, e.latlng);
-    if (!hit) return;
-    detail?.abort();
-    detail = null;
+  /** The popup of one hit: analyses and public cells at once, other features with all their properties fetched. */
+  const entryOf = (hit: Hit): PopupEntry => {
     if (hit.type === 'analysis') {
-      newPopup().setLatLng(e.latlng).setContent(analysisPopup(hit.layer, hit.feature)).openOn(map);
-      return;
+      const { layer, feature } = hit;
+      return () => layer.id === ANALYSIS_IDS.risk
+        ? buildSegmentPopup(i18n, vocab, feature, reasonsOf(feature), settings().reachKm, onDetails)
+        : buildHotspotPopup(i18n, feature, layer.tier === 'partner' || layer.tier === 'staff');
     }
     const { layer, feature } = hit;
+    const { kind, title, id } = layer.meta;
     // A public cell holds all there is to show; its features are not to be asked for.
-    if (isAggregated(feature.properties)) {
-      newPopup().setLatLng(e.latlng).setContent(buildCellPopup(i18n, layer.meta.kind, layer.meta.title, feature)).openOn(map);
-      return;
-    }
-    const controller = new AbortController();
-    detail = controller;
-    const popup = newPopup()
-      .setLatLng(e.latlng)
-      .setContent(messagePopup(i18n.t('popup.loading')))
-      .openOn(map);
-    if (feature.id === undefined || feature.id === null) {
-      popup.setContent(buildPopup(i18n, layer.meta.kind, layer.meta.title, feature, vocab));
-      return;
-    }
-    api.feature(layer.meta.id, feature.id, controller.signal).then(
-      (full) => popup.setContent(buildPopup(i18n, layer.meta.kind, layer.meta.title, full, vocab)),
+    if (isAggregated(feature.properties)) return () => buildCellPopup(i18n, kind, title, feature);
+    if (feature.id === undefined || feature.id === null) return () => buildPopup(i18n, kind, title, feature, vocab);
+    const fid = feature.id;
+    return (signal) => api.feature(id, fid, signal).then(
+      (full) => buildPopup(i18n, kind, title, full, vocab),
       (err) => {
-        if (isAbort(err)) return;
-        const content = buildPopup(i18n, layer.meta.kind, layer.meta.title, feature, vocab);
+        if (isAbort(err)) throw err;
+        const content = buildPopup(i18n, kind, title, feature, vocab);
         content.prepend(el('p', { class: 'popup-error' }, describeError(i18n, i18n.t('status.what.details'), err)));
-        popup.setContent(content);
+        return content;
       },
     );
+  };
+
+  map.on('click', (e: L.LeafletMouseEvent) => {
+    const hits = pickAt(e.containerPoint, e.latlng);
+    if (hits.length === 0) return;
+    openStack(map, i18n, e.latlng, hits.map(entryOf));
   });
 
   let frame = 0;
@@ -124,7 +127,7 @@ export function wirePicking(
     if (frame) return;
     frame = requestAnimationFrame(() => {
       frame = 0;
-      map.getContainer().classList.toggle('over-feature', pickAt(e.containerPoint, e.latlng) !== null);
+      map.getContainer().classList.toggle('over-feature', pickAt(e.containerPoint, e.latlng, true).length > 0);
     });
   });
 
@@ -141,32 +144,50 @@ export function wirePicking(
       const lines = geometryParts(feature.geometry).lines;
       const points = lines.flat();
       if (points.length === 0) return;
-      detail?.abort();
-      detail = null;
       map.fitBounds(L.latLngBounds(points), { maxZoom: PRIORITY_MAX_ZOOM, padding: [48, 48], animate: false });
       clearHighlight();
       const hl = L.polyline(lines, { ...PRIORITY_HIGHLIGHT, renderer: highlightRenderer, interactive: false, lineCap: 'round' }).addTo(map);
       highlight = hl;
-      const mid = lines[Math.floor(lines.length / 2)]!;
-      const at = midpoint(mid);
-      const content = buildSegmentPopup(i18n, vocab, feature, undefined, settings().reachKm, onDetails);
-      content.classList.add('popup-priority');
-      const popup = newPopup().setLatLng(at).setContent(content).openOn(map);
-      // Escape closes the popup (Leaflet's own key handling needs focus on the map itself).
-      content.addEventListener('keydown', (ev) => {
-        if (ev.key === 'Escape') {
-          ev.preventDefault();
-          map.closePopup(popup);
-        }
-      });
-      content.focus({ preventScroll: true });
-      popup.once('remove', () => {
-        if (highlight === hl) clearHighlight();
-        const active = doc.activeElement;
-        if (!active || active === doc.body || content.contains(active)) button.focus({ preventScroll: true });
+      const at = midpoint(lines[Math.floor(lines.length / 2)]!);
+      openStack(map, i18n, at, [() => {
+        const content = buildSegmentPopup(i18n, vocab, feature, undefined, settings().reachKm, onDetails);
+        content.classList.add('popup-priority');
+        return content;
+      }], {
+        focus: true,
+        returnFocus: () => button.focus({ preventScroll: true }),
+        onClose: () => {
+          if (highlight === hl) clearHighlight();
+        },
       });
     },
+    showFeature(layer, feature, returnFocus) {
+      const at = anchorOf(feature);
+      if (!at) return;
+      openStack(map, i18n, at, [entryOf(hitOf(layer, feature))], { focus: true, returnFocus });
+    },
   };
+}
+
+function hitOf(layer: MapLayer | AnalysisLayer, feature: Feature): Hit {
+  return layer instanceof MapLayer ? { type: 'layer', layer, feature } : { type: 'analysis', layer, feature };
+}
+
+/** Where a feature's popup points: a point, the middle of a line, the middle of a polygon's box. */
+export function anchorOf(feature: Feature): LatLon | null {
+  const parts = geometryParts(feature.geometry);
+  if (parts.points.length > 0) return parts.points[0]!;
+  if (parts.lines.length > 0) return midpoint(parts.lines[Math.floor(parts.lines.length / 2)]!);
+  const ring = parts.polygons[0]?.[0];
+  if (!ring || ring.length === 0) return null;
+  let [s, w, n, e] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const [lat, lon] of ring) {
+    s = Math.min(s, lat);
+    n = Math.max(n, lat);
+    w = Math.min(w, lon);
+    e = Math.max(e, lon);
+  }
+  return [(s + n) / 2, (w + e) / 2];
 }
 
 /** The point halfway along a line (by vertex distance in degrees: good enough to place a popup). */

@@ -11,25 +11,50 @@ import { causeLabel, serviceCategoryLabel, type Vocabulary } from '../../shared/
  * become links.
  */
 
-/** Properties shown first, in this order, per kind; the rest follow sorted by name. */
+/**
+ * The facts a popup shows first, in this order, per kind: the few a
+ * coordinator needs at a glance. Every other property (and those of the
+ * kind's PROPERTY_ORDER not listed here) goes behind "More".
+ */
+export const SUMMARY_FIELDS: Record<Kind, readonly string[]> = {
+  incident: ['date', 'dead', 'missing', 'cause_category', 'route', 'location'],
+  service: ['category', 'subtype', 'type', 'organization', 'phone', 'hours'],
+  // That a route is approximate is said in a note of its own; its value goes under "More".
+  route: ['branch', 'mode', 'region'],
+  area: ['zone', 'srr', 'country', 'country_iso3', 'adm1', 'respondents', 'last_survey'],
+};
+
+/** Properties listed first under "More", in this order, per kind; the rest follow sorted by label. */
 export const PROPERTY_ORDER: Record<Kind, readonly string[]> = {
   incident: [
-    'date', 'dead', 'missing', 'survivors', 'cause_category', 'cause', 'route',
-    'location', 'country', 'region', 'geo_precision', 'source', 'source_quality', 'source_url', 'mmp_id',
+    'survivors', 'cause', 'country', 'region', 'geo_precision', 'source', 'source_quality', 'source_url', 'mmp_id',
   ],
   service: [
-    'name', 'category', 'type', 'organization', 'phone', 'hours', 'languages',
-    'referral_required', 'eligibility', 'country', 'last_verified', 'source', 'source_url',
+    'languages', 'referral_required', 'eligibility', 'city', 'country', 'last_verified', 'source', 'url', 'source_url',
   ],
-  route: ['name', 'mode', 'approximate', 'region', 'source', 'source_url'],
-  area: ['name', 'source', 'source_url'],
+  route: ['approximate', 'waypoints', 'source', 'source_url'],
+  area: ['source', 'source_url'],
 };
+
+/**
+ * Properties never shown in a popup: a cell's H3 index and resolution (no H3
+ * id reaches a public popup), the server's own markers, and drawing hints of
+ * the context layers (Natural Earth's scale ranks) that say nothing to a
+ * reader. Other record ids (osm_id, mmp_id) are shown under "More".
+ */
+export const HIDDEN_FIELDS: ReadonlySet<string> = new Set([
+  'id', 'aggregated', 'cell', 'h3', 'h3_index', 'h3_cell', 'resolution', 'osm_type',
+  'scalerank', 'natlscale', 'min_label', 'max_label', 'featurecla', 'changed',
+]);
+
+/** Values of these properties are codes (health_post), shown humanised (Health post). */
+export const CODE_FIELDS: ReadonlySet<string> = new Set(['subtype', 'type', 'ownership', 'emergency']);
 
 /** Properties whose values are one or more URLs. */
 export const LINK_PROPERTIES: ReadonlySet<string> = new Set(['source_url', 'url', 'website']);
 
 /** Properties whose values are calendar dates, shown in the locale's way. */
-export const DATE_PROPERTIES: ReadonlySet<string> = new Set(['date', 'last_verified']);
+export const DATE_PROPERTIES: ReadonlySet<string> = new Set(['date', 'last_verified', 'first_survey', 'last_survey', 'valid_from', 'valid_to']);
 
 /** Longest property value shown, in characters. */
 export const MAX_TEXT = 2000;
@@ -67,55 +92,89 @@ export function messagePopup(text: string): HTMLElement {
 
 /** The title of a feature's popup: its name, or its location, or the kind. */
 export function popupTitle(i18n: I18n, kind: Kind, props: Record<string, unknown>): string {
+  const k = titleField(kind, props);
+  return k ? clip(String(props[k]).trim()) : i18n.t(`popup.title.${kind}`);
+}
+
+/** The property a feature's popup takes its title from (null: the kind names it). */
+export function titleField(kind: Kind, props: Record<string, unknown>): string | null {
   const candidates = kind === 'incident' ? ['location', 'name'] : ['name', 'location'];
   for (const k of candidates) {
     const v = props[k];
-    if (typeof v === 'string' && v.trim() !== '') return clip(v.trim());
+    if (typeof v === 'string' && v.trim() !== '') return k;
   }
-  return i18n.t(`popup.title.${kind}`);
+  return null;
 }
 
-/** Builds the details popup of one feature; `vocab` labels cause and service categories. */
+/**
+ * Builds the details popup of one feature: its title, its layer, the few
+ * facts of SUMMARY_FIELDS and, behind a "More" disclosure, every other
+ * property, each under a human label (the catalogue's, else the field name
+ * humanised). `vocab` labels cause and service categories.
+ */
 export function buildPopup(i18n: I18n, kind: Kind, layerTitle: string, feature: Feature, vocab: Vocabulary | null = null): HTMLElement {
   const { t } = i18n;
   const props: Record<string, unknown> =
     feature.properties && typeof feature.properties === 'object' ? feature.properties : {};
-
-  const dl = el('dl');
-  for (const key of orderedKeys(kind, props)) {
+  const { summary, more } = popupFields(i18n, kind, props);
+  const row = (key: string): HTMLElement[] => {
     const value = props[key];
-    if (value === null || value === undefined || value === '') continue;
     let dd: HTMLElement;
-    if (LINK_PROPERTIES.has(key)) {
-      const parts = linkParts(value);
-      if (parts.length === 0) continue;
-      dd = el('dd', { dir: 'auto' }, links(parts));
-    } else {
-      dd = el('dd', { dir: 'auto' }, formatValue(i18n, kind, key, value, vocab));
-    }
-    dl.append(el('dt', null, propertyLabel(i18n, key)), dd);
-  }
+    if (LINK_PROPERTIES.has(key)) dd = el('dd', { dir: 'auto' }, links(linkParts(value)));
+    else dd = el('dd', { dir: 'auto' }, formatValue(i18n, kind, key, value, vocab));
+    return [el('dt', { 'data-field': key }, fieldLabel(i18n, key)), dd];
+  };
   const approximate = kind === 'route' && (props.approximate === true || props.approximate === 'true');
-  return el('article', { class: `popup popup-${kind}` }, [
+  return el('article', { class: `popup popup-${kind}`, tabindex: -1 }, [
     el('h3', { class: 'popup-title', dir: 'auto' }, popupTitle(i18n, kind, props)),
     el('p', { class: 'popup-layer' }, t('popup.layer', { title: layerTitle })),
     approximate && el('p', { class: 'popup-note' }, t('popup.approximate')),
-    dl,
+    summary.length > 0 && el('dl', { class: 'popup-summary' }, summary.flatMap(row)),
+    more.length > 0 && morePart(i18n, el('dl', null, more.flatMap(row))),
   ]);
+}
+
+/**
+ * The properties a feature's popup shows, split into the summary (in
+ * SUMMARY_FIELDS order) and the rest behind "More" (PROPERTY_ORDER first,
+ * then by label). Empty values, HIDDEN_FIELDS and the property used as the
+ * title are left out.
+ */
+export function popupFields(i18n: I18n, kind: Kind, props: Record<string, unknown>): { summary: string[]; more: string[] } {
+  const titleKey = titleField(kind, props);
+  const shown = (k: string) => {
+    if (HIDDEN_FIELDS.has(k) || k === titleKey) return false;
+    const v = props[k];
+    if (v === null || v === undefined || v === '') return false;
+    return !LINK_PROPERTIES.has(k) || linkParts(v).length > 0;
+  };
+  const has = (k: string) => Object.prototype.hasOwnProperty.call(props, k) && shown(k);
+  // A service's subtype is its type in newer layers: when both say the same, one is enough.
+  const sameType = has('subtype') && has('type') && String(props.subtype) === String(props.type);
+  const summary = SUMMARY_FIELDS[kind].filter((k) => has(k) && !(sameType && k === 'type'));
+  const taken = new Set(sameType ? [...summary, 'type'] : summary);
+  const first = PROPERTY_ORDER[kind].filter((k) => has(k) && !taken.has(k));
+  const seen = new Set([...taken, ...first]);
+  const rest = Object.keys(props).filter((k) => !seen.has(k) && has(k))
+    .sort((a, b) => fieldLabel(i18n, a).localeCompare(fieldLabel(i18n, b), i18n.lang));
+  return { summary, more: [...first, ...rest] };
+}
+
+/** The "More" disclosure holding `body`. */
+export function morePart(i18n: I18n, body: HTMLElement): HTMLElement {
+  return el('details', { class: 'popup-more' }, [el('summary', null, i18n.t('popup.more')), body]);
 }
 
 /** A month as the public cells give it (YYYY-MM); anything else is not shown. */
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-
-/** An H3 cell index as the public cells give it (hexadecimal); anything else is not shown. */
-const H3_INDEX = /^[0-9a-f]{15,16}$/i;
 
 /**
  * Builds the popup of a public cell of a restricted layer: how many
  * incidents (or services) it counts, with dead, missing and the months
  * they span, e.g. "23 incidents in this area · 40 dead · 12 missing ·
  * 2019-03 – 2024-07", and that exact locations need a sign-in. It needs no
- * request: the cell holds all there is to show.
+ * request: the cell holds all there is to show. The cell's H3 index, which
+ * the API sends as its id, is never shown: public popups name no H3 cell.
  */
 export function buildCellPopup(i18n: I18n, kind: Kind, layerTitle: string, feature: Feature): HTMLElement {
   const { t } = i18n;
@@ -123,7 +182,7 @@ export function buildCellPopup(i18n: I18n, kind: Kind, layerTitle: string, featu
     feature.properties && typeof feature.properties === 'object' ? feature.properties : {};
   const incidents = kind === 'incident';
 
-  const root = el('article', { class: `popup popup-cell-counts popup-cell-counts-${incidents ? 'incident' : 'service'}` }, [
+  const root = el('article', { class: `popup popup-cell-counts popup-cell-counts-${incidents ? 'incident' : 'service'}`, tabindex: -1 }, [
     el('h3', { class: 'popup-title' }, t(incidents ? 'cellPopup.title.incident' : 'cellPopup.title.service')),
     el('p', { class: 'popup-layer', dir: 'auto' }, t('popup.layer', { title: clip(layerTitle) })),
   ]);
@@ -143,11 +202,6 @@ export function buildCellPopup(i18n: I18n, kind: Kind, layerTitle: string, featu
     el('p', { class: 'popup-note' }, t('cellPopup.exact')),
   );
 
-  const cell = typeof props.cell === 'string' && H3_INDEX.test(props.cell) ? props.cell : '';
-  const resolution = num(props.resolution);
-  if (cell) {
-    root.append(el('p', { class: 'popup-cell' }, t('hotspotPopup.cell', { cell, resolution: Number.isInteger(resolution) && resolution > 0 ? String(resolution) : '–' })));
-  }
   return root;
 }
 
@@ -155,6 +209,23 @@ export function buildCellPopup(i18n: I18n, kind: Kind, layerTitle: string, featu
 export function propertyLabel(i18n: I18n, key: string): string {
   const k = `prop.${key}`;
   return i18n.has(k) ? i18n.t(k) : key;
+}
+
+/**
+ * The label of a property in a popup: the catalogue's (`prop.<key>`) when
+ * known, else the field name humanised ("top_next_country" → "Top next
+ * country").
+ */
+export function fieldLabel(i18n: I18n, key: string): string {
+  const k = `prop.${key}`;
+  return i18n.has(k) ? i18n.t(k) : humanise(key);
+}
+
+/** A code or field name as words: underscores, hyphens and camel case to spaces, the first letter capitalised. */
+export function humanise(s: string): string {
+  const words = s.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_\-.]+/g, ' ').replace(/\s+/g, ' ').trim();
+  if (words === '') return s;
+  return words.charAt(0).toLocaleUpperCase() + words.slice(1).toLowerCase();
 }
 
 /** Formats one property value as text for the popup (cause and service categories labelled with `vocab`). */
@@ -165,17 +236,11 @@ export function formatValue(i18n: I18n, kind: Kind, key: string, value: unknown,
     return i18n.t('popup.sourceQuality', { value: typeof value === 'number' ? value : clip(value) });
   }
   if (DATE_PROPERTIES.has(key) && typeof value === 'string') return i18n.formatDate(clip(value.trim()));
+  if (CODE_FIELDS.has(key) && typeof value === 'string' && /^[a-z0-9_]{1,60}$/.test(value)) return humanise(value);
   if (typeof value === 'boolean') return value ? i18n.t('popup.yes') : i18n.t('popup.no');
   if (typeof value === 'number') return i18n.formatNumber(value);
   if (typeof value === 'string') return clip(value.trim());
   return clip(JSON.stringify(value) ?? '');
-}
-
-function orderedKeys(kind: Kind, props: Record<string, unknown>): string[] {
-  const first = PROPERTY_ORDER[kind].filter((k) => Object.prototype.hasOwnProperty.call(props, k));
-  const seen = new Set(first);
-  const rest = Object.keys(props).filter((k) => !seen.has(k)).sort();
-  return [...first, ...rest];
 }
 
 /** The list of a property's URLs: http(s) ones as links, the others as text. */

@@ -124,22 +124,36 @@ describe('segment popup', () => {
 });
 
 describe('hotspot popup', () => {
-  it('shows incidents, dead, missing, z, p (FDR) and the class in words', () => {
-    const el = buildHotspotPopup(i18n, {
-      type: 'Feature', id: '8419481ffffffff', geometry: null,
-      properties: { cell: '8419481ffffffff', resolution: 4, incidents: 88, dead: 115, missing: 6, z: 4.28147, p: 0.0000185, p_fdr: 0.00148, class: 'hot_99' },
-    });
+  const hot: Feature = {
+    type: 'Feature', id: '8419481ffffffff', geometry: null,
+    properties: { cell: '8419481ffffffff', resolution: 4, incidents: 88, dead: 115, missing: 6, z: 4.28147, p: 0.0000185, p_fdr: 0.00148, class: 'hot_99' },
+  };
+
+  it('shows incidents, dead and missing first, then z and p (FDR) under "More", and the class in words', () => {
+    const el = buildHotspotPopup(i18n, hot);
     expect(el.querySelector('.popup-title')!.textContent).toBe('Hot spot, 99 % confidence');
     expect(el.dataset.class).toBe('hot_99');
-    expect(rows(el.querySelector('dl'))).toEqual([
+    expect(rows(el.querySelector(':scope > dl'))).toEqual([
       ['Incidents', '88'],
       ['Dead', '115'],
       ['Missing', '6'],
+    ]);
+    const more = el.querySelector('details.popup-more')!;
+    expect(more.querySelector('summary')!.textContent).toBe('More');
+    expect(more.hasAttribute('open')).toBe(false);
+    expect(rows(more.querySelector('dl'))).toEqual([
       ['z-score (Gi*)', '4.28'],
       ['p-value, FDR-corrected', '0.0015'],
       ['p-value, uncorrected', 'below 0.0001'],
     ]);
-    expect(el.querySelector('.popup-cell')!.textContent).toBe('H3 cell 8419481ffffffff, resolution 4');
+  });
+
+  it('names the H3 cell only to signed-in tiers, under "More"', () => {
+    const pub = buildHotspotPopup(i18n, hot);
+    expect(pub.querySelector('.popup-cell')).toBeNull();
+    expect(pub.textContent).not.toContain('8419481ffffffff');
+    const staff = buildHotspotPopup(i18n, hot, true);
+    expect(staff.querySelector('details.popup-more .popup-cell')!.textContent).toBe('H3 cell 8419481ffffffff, resolution 4');
   });
 
   it('names every class, and a cell without one as text', () => {

@@ -68,8 +68,8 @@ export function coverageText(i18n: I18n, c: Coverage, reachKm: number = RISK_SET
 /**
  * Builds the popup of a route segment: route, km range, class and risk,
  * rank, incidents, dead, missing, last incident, incidents per year, the
- * reasons of its rank (when `reasons` or the feature has them) and the
- * nearest current service per category.
+ * "Details" button, the reasons of its rank (when `reasons` or the feature
+ * has them) and the nearest current service per category.
  */
 export function buildSegmentPopup(
   i18n: I18n, vocab: Vocabulary, feature: Feature, reasons?: readonly string[], reachKm: number = RISK_SETTINGS.reach_km,
@@ -96,6 +96,14 @@ export function buildSegmentPopup(
   ] : [];
   if (s.incidentsPerYear !== null) rows.push([t('riskPopup.perYear'), i18n.formatNumber(s.incidentsPerYear, 2)]);
   if (rows.length > 0) root.append(terms(rows));
+  // "Details" comes right after the figures, before the longer lists.
+  if (onDetails && s.id) {
+    const b: HTMLButtonElement = el('button', {
+      type: 'button', class: 'popup-details', onclick: () => onDetails(s.id, b),
+      'aria-label': t('riskPopup.detailsLabel', { route: s.route || t('riskPopup.title'), ...kmRange(i18n, s.startKm, s.endKm) }),
+    }, t('riskPopup.details'));
+    root.append(el('p', { class: 'popup-actions' }, b));
+  }
 
   const why = reasons ?? s.reasons;
   if (why.length > 0) {
@@ -109,13 +117,6 @@ export function buildSegmentPopup(
       el('dd', { class: `coverage coverage-${c.status}`, 'data-coverage': c.status }, coverageText(i18n, c, reachKm)),
     ])));
     if (coverage.some((c) => c.status === 'no_data')) root.append(para(t('riskPopup.coverageNote'), 'popup-note'));
-  }
-  if (onDetails && s.id) {
-    const b: HTMLButtonElement = el('button', {
-      type: 'button', class: 'popup-details', onclick: () => onDetails(s.id, b),
-      'aria-label': t('riskPopup.detailsLabel', { route: s.route || t('riskPopup.title'), ...kmRange(i18n, s.startKm, s.endKm) }),
-    }, t('riskPopup.details'));
-    root.append(b);
   }
   return root;
 }
@@ -137,8 +138,12 @@ export function formatP(i18n: I18n, p: number): string {
   return i18n.formatNumber(p, p < 0.01 ? 4 : 3);
 }
 
-/** Builds the popup of a hotspot cell: class, incidents, dead, missing, z and p (FDR-corrected). */
-export function buildHotspotPopup(i18n: I18n, feature: Feature): HTMLElement {
+/**
+ * Builds the popup of a hotspot cell: class, incidents, dead and missing,
+ * and behind "More" z and p (FDR-corrected and not) and, when `showCell`
+ * (signed-in tiers only: public popups name no H3 cell), the H3 cell.
+ */
+export function buildHotspotPopup(i18n: I18n, feature: Feature, showCell = false): HTMLElement {
   const { t } = i18n;
   const c = readCell(feature);
   const rows: [string, string][] = [
@@ -146,14 +151,16 @@ export function buildHotspotPopup(i18n: I18n, feature: Feature): HTMLElement {
     [t('prop.dead'), formatCount(i18n, c.dead)],
     [t('prop.missing'), formatCount(i18n, c.missing)],
   ];
-  if (c.z !== null) rows.push([t('hotspotPopup.z'), i18n.formatNumber(c.z, 2)]);
-  if (c.pFdr !== null) rows.push([t('hotspotPopup.pFdr'), formatP(i18n, c.pFdr)]);
-  if (c.p !== null) rows.push([t('hotspotPopup.p'), formatP(i18n, c.p)]);
-  return el('article', { class: 'popup popup-hotspot', 'data-class': c.cls }, [
+  const stats: [string, string][] = [];
+  if (c.z !== null) stats.push([t('hotspotPopup.z'), i18n.formatNumber(c.z, 2)]);
+  if (c.pFdr !== null) stats.push([t('hotspotPopup.pFdr'), formatP(i18n, c.pFdr)]);
+  if (c.p !== null) stats.push([t('hotspotPopup.p'), formatP(i18n, c.p)]);
+  const cell = showCell && c.cell ? para(t('hotspotPopup.cell', { cell: c.cell, resolution: c.resolution ?? '–' }), 'popup-cell') : null;
+  return el('article', { class: 'popup popup-hotspot', 'data-class': c.cls, tabindex: -1 }, [
     el('h3', { class: 'popup-title' }, hotspotClassLabel(i18n, c.cls)),
     para(t('popup.layer', { title: t('analysis.hotspots') }), 'popup-layer'),
     terms(rows),
-    c.cell && para(t('hotspotPopup.cell', { cell: c.cell, resolution: c.resolution ?? '–' }), 'popup-cell'),
+    (stats.length > 0 || cell) && el('details', { class: 'popup-more' }, [el('summary', null, t('popup.more')), stats.length > 0 && terms(stats), cell]),
   ]);
 }
 
