@@ -32,7 +32,7 @@ describe('"In view" rows', () => {
   it('read a stretch of route as its route, km and risk', () => {
     const row = describeRow(i18n, vocab, { analysis: 'risk' }, point('seg', { route: 'Central Mediterranean', start_km: 10, end_km: 20, risk: 12.5, class: 'high' }));
     expect(row.title).toBe('Central Mediterranean');
-    expect(row.facts).toBe('km 10–20 along the route · High risk: 12.5 per 100 km');
+    expect(row.facts).toBe('km 10–20 along the route · High: 12.5 recorded deaths and disappearances per 100 km (weighted)');
   });
 });
 
