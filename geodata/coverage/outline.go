@@ -28,7 +28,9 @@ func (a *Area) Outline() orb.MultiPolygon {
 
 type vkey [2]int64
 
-func keyOf(p orb.Point) vkey { return vkey{int64(math.Round(p[0] * 1e7)), int64(math.Round(p[1] * 1e7))} }
+func keyOf(p orb.Point) vkey {
+	return vkey{int64(math.Round(p[0] * 1e7)), int64(math.Round(p[1] * 1e7))}
+}
 
 // cellsOutline traces the edges between a cell of the set and a cell
 // outside it into rings. Each edge runs the way its cell's boundary runs
