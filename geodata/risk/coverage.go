@@ -12,8 +12,8 @@ type Status uint8
 
 // Coverage statuses.
 const (
-	NoData  Status = iota // the category has no current service anywhere in the layer
-	Gap                   // a category with data, but no current service within reach_km
+	NoData  Status = iota // outside the category's coverage, or no current service of it anywhere
+	Gap                   // inside the category's coverage, but no current service within reach_km
 	Covered               // a current service lies within reach_km
 )
 
@@ -32,7 +32,7 @@ func (s Status) String() string {
 func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
 // nearest returns the position of the service verified on or after
-// cutoff that is nearest to the segment (arcs, inside the disc d), and its
+// cutoff, of a subtype that counts (ok, by subtype), that is nearest to the segment (arcs, inside the disc d), and its
 // angular distance, if one lies within limit (radians); else -1. seed, if
 // not -1, is a current service to start from: its distance bounds the
 // search. Rows of the grid are visited outwards from the segment and,
@@ -40,7 +40,7 @@ func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 // rule out; a point farther from the disc's centre than best + d.r is
 // rejected with one dot product. So a search touches few points where
 // services are dense and no row where there are none.
-func (s *services) nearest(arcs []arc, d disc, limit float64, cutoff int32, seed int32) (int32, float64) {
+func (s *services) nearest(arcs []arc, d disc, limit float64, cutoff int32, ok []bool, seed int32) (int32, float64) {
 	g := &s.g
 	if len(s.pos) == 0 || !g.meets(d.box(limit)) {
 		return -1, 0
@@ -84,7 +84,7 @@ func (s *services) nearest(arcs []arc, d disc, limit float64, cutoff int32, seed
 		for _, sp := range s.rowRuns(r, window, buf[:0]) {
 			for k := sp.lo; k < sp.hi; k++ {
 				p := s.pos[k]
-				if p.dot(d.c) < cosFar || s.verified[k] < cutoff || k == found {
+				if p.dot(d.c) < cosFar || s.verified[k] < cutoff || k == found || !ok[s.sub[k]] {
 					continue
 				}
 				if a2, ok := nearer(arcs, p, best2, sinBest, cosBest); ok && (a2 < best2 || found < 0) {
