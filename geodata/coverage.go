@@ -25,10 +25,9 @@ type Coverage struct {
 // category, the H3 cells of its services and every cell within Rings
 // steps of them.
 type CoverageCells struct {
-	Resolution int            `json:"h3_resolution"`
-	Rings      int            `json:"rings"`
-	MarginKm   float64        `json:"margin_km"`  // about how far beyond a service the cells reach
-	Categories map[string]int `json:"categories"` // cells by category
+	Resolution int     `json:"h3_resolution"`
+	Rings      int     `json:"rings"`
+	MarginKm   float64 `json:"margin_km"` // about how far beyond a service the cells reach
 }
 
 // Coverage sources, as the metadata's "coverage_source" names them.

@@ -141,6 +141,7 @@ func New(o Options) *echo.Echo {
 		"/layers/:id/features":      h.features,
 		"/layers/:id/features/:fid": h.feature,
 		"/layers/:id/values":        h.values,
+		"/layers/:id/coverage":      h.layerCoverage,
 		"/hotspots":                 h.hotspots,
 		"/risk/segments":            h.riskSegments,
 		"/risk/segments/:id":        h.riskSegment,

@@ -11,8 +11,8 @@ import (
 )
 
 // The coverage_subtypes parameter says, per category, which subtypes of
-// service count as coverage. Each occurrence (or each part of one
-// separated by ";") is CATEGORY:SPEC, where SPEC is
+// service count as coverage. Each occurrence, repeated for several
+// categories, is CATEGORY:SPEC, where SPEC is
 //
 //	*                       every subtype counts
 //	hospital,clinic,doctors  only these count
@@ -59,35 +59,33 @@ func KnownSubtypes(cat string) []string {
 // its category's default. Errors have code Invalid and name the category
 // or subtype at fault.
 func parseSubtypes(vals []string) ([]string, error) {
-	hint := "give CATEGORY:SUBTYPE,SUBTYPE (only these count), CATEGORY:-SUBTYPE (all but these) or CATEGORY:* (all), one category per occurrence or separated by \";\", such as coverage_subtypes=health:hospital,clinic,doctors"
+	hint := "give CATEGORY:SUBTYPE,SUBTYPE (only these count), CATEGORY:-SUBTYPE (all but these) or CATEGORY:* (all), one category per occurrence, such as coverage_subtypes=health:hospital,clinic,doctors&coverage_subtypes=legal:legal_aid"
 	rules := map[string]string{}
-	for _, v := range vals {
-		for part := range strings.SplitSeq(v, ";") {
-			part = strings.TrimSpace(part)
-			if part == "" {
-				return nil, geodata.InvalidParam(SubtypesParam, "has an empty rule", hint)
-			}
-			if len(part) > geodata.MaxFilterValueBytes {
-				return nil, geodata.InvalidParam(SubtypesParam, fmt.Sprintf("has a rule of %d bytes", len(part)), hint)
-			}
-			cat, spec, ok := strings.Cut(part, ":")
-			cat = strings.ToLower(strings.TrimSpace(cat))
-			if !ok {
-				return nil, geodata.InvalidParam(SubtypesParam, "has "+quote(part)+", which names no subtypes", hint)
-			}
-			if !vocab.IsServiceCategory(cat) {
-				return nil, geodata.InvalidParam(SubtypesParam, "names the category "+quote(cat)+", which is not known",
-					"use one of: "+strings.Join(vocab.ServiceCategoryNames(), ", "))
-			}
-			if _, dup := rules[cat]; dup {
-				return nil, geodata.InvalidParam(SubtypesParam, "names the category "+quote(cat)+" twice", "give each category once")
-			}
-			canon, err := parseSpec(cat, spec, hint)
-			if err != nil {
-				return nil, err
-			}
-			rules[cat] = canon
+	for _, part := range vals {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			return nil, geodata.InvalidParam(SubtypesParam, "has an empty rule", hint)
 		}
+		if len(part) > geodata.MaxFilterValueBytes {
+			return nil, geodata.InvalidParam(SubtypesParam, fmt.Sprintf("has a rule of %d bytes", len(part)), hint)
+		}
+		cat, spec, ok := strings.Cut(part, ":")
+		cat = strings.ToLower(strings.TrimSpace(cat))
+		if !ok {
+			return nil, geodata.InvalidParam(SubtypesParam, "has "+quote(part)+", which names no subtypes", hint)
+		}
+		if !vocab.IsServiceCategory(cat) {
+			return nil, geodata.InvalidParam(SubtypesParam, "names the category "+quote(cat)+", which is not known",
+				"use one of: "+strings.Join(vocab.ServiceCategoryNames(), ", "))
+		}
+		if _, dup := rules[cat]; dup {
+			return nil, geodata.InvalidParam(SubtypesParam, "names the category "+quote(cat)+" twice", "give each category once")
+		}
+		canon, err := parseSpec(cat, spec, hint)
+		if err != nil {
+			return nil, err
+		}
+		rules[cat] = canon
 	}
 	var out []string
 	for _, cat := range slices.Sorted(maps.Keys(rules)) {
