@@ -4,6 +4,7 @@ import L from 'leaflet';
 import '../features/exposure/analysis.css';
 import { createFilterPanel } from '../features/filters/panel';
 import { isRestricted, normaliseDates } from '../features/filters/filters';
+import { createCoverageToggle } from '../features/coverage/coverage';
 import { createLayerSet, type AnyLayer, type LayerSet } from '../features/layers/layerset';
 import { MapLayer } from '../features/layers/layers';
 import { createLayerList, renderAbout, sortLayers, type LayerListItem } from '../features/layers/panel';
@@ -165,6 +166,8 @@ async function main(): Promise<void> {
     store.set({ layers: inOrder(ids) });
   });
   layersSlot.replaceWith(layerList.element);
+  const coverageToggle = createCoverageToggle(map, api, i18n, metas);
+  if (coverageToggle) layerList.element.append(coverageToggle);
 
   const layerSet = createLayerSet({
     map, api, i18n, vocab, store, metas, analyses: available.map((a) => a.id),
