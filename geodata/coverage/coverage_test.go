@@ -140,3 +140,17 @@ func TestOutlineHole(t *testing.T) {
 		t.Fatalf("got %d polygons, first with %d rings; want 1 with a hole", len(out), len(out[0]))
 	}
 }
+
+// BenchmarkCompute computes the coverage of 18,000 services spread over
+// North and West Africa, about as many as the bundled health layer.
+func BenchmarkCompute(b *testing.B) {
+	pts := make([]orb.Point, 18000)
+	for i := range pts {
+		pts[i] = orb.Point{-17 + float64(i*7919%5500)/100, 5 + float64(i*104729%3200)/100}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		a := Compute(pts)
+		_ = a.Outline()
+	}
+}
