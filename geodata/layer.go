@@ -71,6 +71,12 @@ type Meta struct {
 	BBox         []float64   `json:"bbox,omitempty"` // minLon, minLat, maxLon, maxLat
 	Schema       []Field     `json:"schema"`
 	TimeProperty string      `json:"time_property,omitempty"`
+	// Coverage is a service layer's declared coverage (countries and/or
+	// an area); nil when it is computed from its points.
+	Coverage *Coverage `json:"coverage,omitempty"`
+	// CoverageSource is CoverageDeclared or CoverageComputed for a
+	// service layer, "" for other kinds.
+	CoverageSource string `json:"coverage_source,omitempty"`
 }
 
 var layerIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
@@ -197,6 +203,9 @@ func (m Meta) Validate() error {
 	}
 	if m.Title == "" {
 		return Errorf(Invalid, "layer %s has no title", m.ID)
+	}
+	if !m.Coverage.Empty() && m.Kind != KindService {
+		return Errorf(Invalid, "layer %s is a %s layer; only a service layer declares a coverage (coverage_countries, coverage_area)", m.ID, m.Kind)
 	}
 	return nil
 }

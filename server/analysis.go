@@ -35,7 +35,22 @@ func (h *handlers) hotspots(c echo.Context) error {
 // riskSegments answers every route segment with its risk and coverage;
 // zoom= asks for the layer as a map at that zoom shows it (see
 // analysis.RiskRequest.Zoom).
+// checkSeparators refuses a query holding a raw ";": Go's query parser
+// drops such a pair without a word, so a rule such as
+// coverage_subtypes=health:hospital;legal:legal_aid would be silently
+// ignored and the default answered in its place.
+func checkSeparators(c echo.Context) error {
+	if strings.Contains(c.Request().URL.RawQuery, ";") {
+		return &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"separator": ";"},
+			Message: "the query holds a \";\", which is not a separator: join parameters with \"&\" and repeat coverage_subtypes for each category (coverage_subtypes=health:hospital,clinic&coverage_subtypes=legal:legal_aid)"}
+	}
+	return nil
+}
+
 func (h *handlers) riskSegments(c echo.Context) error {
+	if err := checkSeparators(c); err != nil {
+		return err
+	}
 	params := c.QueryParams()
 	req := analysis.RiskRequest{View: web.View(c), IfNoneMatch: c.Request().Header.Get("If-None-Match")}
 	if vals, ok := params["zoom"]; ok {
@@ -99,6 +114,9 @@ func (h *handlers) riskSegment(c echo.Context) error {
 // riskPriorities answers the ranked outreach priorities; limit= bounds
 // the list, every other parameter is the analysis's own.
 func (h *handlers) riskPriorities(c echo.Context) error {
+	if err := checkSeparators(c); err != nil {
+		return err
+	}
 	params := c.QueryParams()
 	limit := 0
 	if vals, ok := params["limit"]; ok {

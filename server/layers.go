@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/privacy"
+	"github.com/routerisk/routerisk/server/analysis"
 	"github.com/routerisk/routerisk/server/auth"
 	"github.com/routerisk/routerisk/server/reads"
 	"github.com/routerisk/routerisk/server/web"
@@ -24,6 +25,20 @@ func (h *handlers) layer(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, m)
+}
+
+// layerCoverage answers a service layer's coverage outline as GeoJSON.
+func (h *handlers) layerCoverage(c echo.Context) error {
+	for name := range c.QueryParams() {
+		return geodata.InvalidParam(name, "is not known here", "this endpoint takes no parameters")
+	}
+	res, err := h.uc.Analysis.Coverage(c.Request().Context(), analysis.CoverageRequest{
+		View: web.View(c), Layer: c.Param("id"), IfNoneMatch: c.Request().Header.Get("If-None-Match"),
+	})
+	if err != nil {
+		return err
+	}
+	return web.SendCached(c, res, web.ContentGeoJSON)
 }
 
 func (h *handlers) features(c echo.Context) error {

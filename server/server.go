@@ -142,6 +142,7 @@ func New(o Options) *echo.Echo {
 		"/layers/:id/features/:fid": h.feature,
 		"/layers/:id/values":        h.values,
 		"/layers/:id/months":        h.months,
+		"/layers/:id/coverage":      h.layerCoverage,
 		"/hotspots":                 h.hotspots,
 		"/risk/segments":            h.riskSegments,
 		"/risk/segments/:id":        h.riskSegment,

@@ -18,6 +18,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/coverage"
 	"github.com/routerisk/routerisk/geodata/formats"
 	"github.com/routerisk/routerisk/geodata/ingest"
 	"github.com/routerisk/routerisk/server/publishing"
@@ -38,8 +39,12 @@ func (o UploadOptions) withDefaults() UploadOptions {
 	return o
 }
 
-// maxFieldBytes bounds one text field of an upload form.
-const maxFieldBytes = 64 << 10
+// maxFieldBytes bounds one text field of an upload form, but
+// coverage_area, which maxAreaBytes bounds.
+const (
+	maxFieldBytes = 64 << 10
+	maxAreaBytes  = 1 << 20
+)
 
 // uploadForm is a parsed multipart upload: the file spooled to disk and
 // the text fields.
@@ -67,10 +72,10 @@ func (h *handlers) readUpload(c echo.Context, needFile bool) (*uploadForm, error
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
 		return nil, geodata.Errorf(geodata.Invalid, "send the upload as multipart/form-data with the file in a part named \"file\" (got Content-Type %q)", geodata.Truncate(ct, 60))
 	}
-	if c.Request().ContentLength > o.MaxBytes+maxFieldBytes*16 {
+	if c.Request().ContentLength > o.MaxBytes+maxFieldBytes*16+maxAreaBytes {
 		return nil, fileTooLarge(o.MaxBytes)
 	}
-	body := http.MaxBytesReader(c.Response(), c.Request().Body, o.MaxBytes+maxFieldBytes*16)
+	body := http.MaxBytesReader(c.Response(), c.Request().Body, o.MaxBytes+maxFieldBytes*16+maxAreaBytes)
 	mr := multipart.NewReader(body, params["boundary"])
 	form := &uploadForm{fields: map[string]string{}}
 	ok := false
@@ -110,13 +115,17 @@ func (h *handlers) readUpload(c echo.Context, needFile bool) (*uploadForm, error
 			}
 			form.src = formats.Source{Name: filepath.Base(part.FileName()), Path: f.Name(), Size: n, R: f}
 		case name != "":
-			b, err := io.ReadAll(io.LimitReader(part, maxFieldBytes+1))
+			limit := maxFieldBytes
+			if name == coverage.FieldArea {
+				limit = maxAreaBytes
+			}
+			b, err := io.ReadAll(io.LimitReader(part, int64(limit)+1))
 			if err != nil {
 				return nil, bodyError(err, o.MaxBytes)
 			}
-			if len(b) > maxFieldBytes {
+			if len(b) > limit {
 				return nil, &geodata.Error{Code: geodata.TooLarge, Details: map[string]any{"field": geodata.Truncate(name, 40)},
-					Message: fmt.Sprintf("the form field %q is longer than %d bytes", geodata.Truncate(name, 40), maxFieldBytes)}
+					Message: fmt.Sprintf("the form field %q is longer than %d bytes", geodata.Truncate(name, 40), limit)}
 			}
 			form.fields[name] = string(b)
 		}
@@ -375,7 +384,8 @@ func (h *handlers) publish(c echo.Context, id string, replace bool) error {
 	}
 	by := geodata.AuditEntry{Actor: actor(c), RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}
 	p, _ := principal(c)
-	m, res, err := h.uc.Publishing.Upload(c.Request().Context(), publishing.UploadRequest{Source: form.src, Ingest: o, Meta: meta, Replace: replace, By: by, Role: p.Role})
+	cov := publishing.CoverageForm{Countries: f[coverage.FieldCountries], Area: f[coverage.FieldArea], Source: strings.TrimSpace(f["coverage_source"])}
+	m, res, err := h.uc.Publishing.Upload(c.Request().Context(), publishing.UploadRequest{Source: form.src, Ingest: o, Meta: meta, Replace: replace, By: by, Role: p.Role, Coverage: cov})
 	if err != nil {
 		return err
 	}
@@ -385,5 +395,5 @@ func (h *handlers) publish(c echo.Context, id string, replace bool) error {
 	} else {
 		c.Response().Header().Set(echo.HeaderLocation, "/api/v1/layers/"+m.ID)
 	}
-	return c.JSON(status, layerWriteResponse{Layer: m, Report: res.Report})
+	return c.JSON(status, layerWriteResponse{Layer: coverage.Describe(m, false), Report: res.Report})
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/coverage"
 	"github.com/routerisk/routerisk/geodata/places"
 	"github.com/routerisk/routerisk/geodata/sea"
 	"github.com/routerisk/routerisk/geodata/workers"
@@ -28,6 +29,9 @@ type Analyser struct {
 	inc    incidents
 	svc    []services
 	atlas  *sea.Atlas // tells sea from land; nil when the bundled atlas cannot be read
+	// declared holds, by service layer, its declared coverage; nil for a
+	// layer whose coverage is computed (services.areas).
+	declared []*coverage.Area
 }
 
 // Stats counts what an Analyser holds.
@@ -43,10 +47,20 @@ type Stats struct {
 // NewAnalyser prepares the three layers for analysis: routes
 // (LineString or MultiLineString features with a "name"), incidents (Point
 // features with "date", "dead", "missing", "cause_category") and services
-// (Point features with "category" and "last_verified"). Features that do
-// not fit are left out (Stats counts them); none is modified.
+// (Point features with "category" and "last_verified"), as one service
+// layer whose coverage is computed from its points. Features that do not
+// fit are left out (Stats counts them); none is modified.
 func NewAnalyser(routes, incidents, services []*geojson.Feature) *Analyser {
+	return NewAnalyserLayers(routes, incidents, []ServiceLayer{{Features: services}})
+}
+
+// NewAnalyserLayers is NewAnalyser with several service layers, each with
+// its own coverage (declared, or computed from its points).
+func NewAnalyserLayers(routes, incidents []*geojson.Feature, services []ServiceLayer) *Analyser {
 	a := &Analyser{routes: newRoutes(routes)}
+	for _, l := range services {
+		a.declared = append(a.declared, l.Declared)
+	}
 	a.atlas, _ = sea.Default()
 	if a.atlas != nil {
 		gaz := places.Default()
@@ -208,6 +222,9 @@ type query struct {
 	reach      float64    // reach_km as an angle
 	limit      float64    // NearestSearchFactor × reach_km as an angle
 	hasCurrent []bool     // by category: some current service exists
+	counting   [][]bool   // by category and subtype: services of it count (coverage_subtypes)
+	supplies   [][]bool   // by category and service layer: the layer holds a current service of it that counts
+	current    []int      // by category: current services that count
 	coverages  []Coverage // backing array of every segment's Coverage
 }
 
@@ -286,8 +303,19 @@ func (a *Analyser) newQuery(p Params) *query {
 	q.reach = p.ReachKm / EarthRadiusKm
 	q.limit = NearestSearchFactor * q.reach
 	q.hasCurrent = make([]bool, len(a.svc))
+	q.counting = make([][]bool, len(a.svc))
+	q.supplies = make([][]bool, len(a.svc))
+	q.current = make([]int, len(a.svc))
 	for i := range a.svc {
-		q.hasCurrent[i] = a.svc[i].current(q.cutoff) > 0
+		s := &a.svc[i]
+		q.counting[i] = s.counting(p.rule(s.name))
+		var byLayer []int
+		q.current[i], byLayer = s.current(q.cutoff, q.counting[i], len(a.declared))
+		q.hasCurrent[i] = q.current[i] > 0
+		q.supplies[i] = make([]bool, len(a.declared))
+		for l, n := range byLayer {
+			q.supplies[i][l] = n > 0
+		}
 	}
 	return q
 }
@@ -315,8 +343,16 @@ func (q *query) categories() []CategorySummary {
 	out := make([]CategorySummary, len(q.a.svc))
 	for i := range q.a.svc {
 		s := &q.a.svc[i]
-		cur := s.current(q.cutoff)
-		out[i] = CategorySummary{Category: s.name, Loaded: s.loaded, Current: cur, Stale: s.loaded - cur, HasData: cur > 0, Sources: s.sources, NotCounted: s.notCounted}
+		loaded, notCounted := 0, 0
+		for _, g := range s.groups {
+			if q.counting[i][g.sub] {
+				loaded += g.total
+			} else {
+				notCounted += g.total
+			}
+		}
+		cur := q.current[i]
+		out[i] = CategorySummary{Category: s.name, Loaded: loaded, Current: cur, Stale: loaded - cur, HasData: cur > 0, Sources: s.sources, NotCounted: notCounted}
 	}
 	return out
 }
@@ -360,6 +396,9 @@ type scratch struct {
 	spans   []span
 	last    int     // the segment computed last, -1 for none
 	nearest []int32 // by category: the nearest service of segment last, -1 for none
+	// declaredIn holds, by service layer, whether the segment computed
+	// last lies in the layer's declared coverage.
+	declaredIn []bool
 	// visit, if not nil, is called for each incident counted, with its
 	// position in incidents.rec, its squared angular distance from the
 	// segment and its weight (Explain uses it; Analyse leaves it nil).
@@ -396,8 +435,8 @@ func (q *query) segment(i int, s *Segment, sc *scratch) {
 	capR := math.Sqrt(chordAsin2(h)) * (1 + 1e-12)
 	d := newDisc(centre, capR)
 	exact, approx, scale := q.exact, q.approx, q.approxScale
+	mid := midpoint(verts)
 	if q.a.atlas != nil {
-		mid := midpoint(verts)
 		s.Setting = q.a.atlas.SettingOf(mid)
 		if s.Setting == sea.Sea {
 			s.SRR = q.a.atlas.SRR(mid)
@@ -421,12 +460,12 @@ func (q *query) segment(i int, s *Segment, sc *scratch) {
 		// services at its leg's landing place, not the nearest shore.
 		arcs := sc.arcs
 		sc.arcs = append(sc.arcs[:0:0], newArc(s.landing, s.landing))
-		q.coverage(i, s, sc, newDisc(s.landing, 0))
+		q.coverage(i, s, sc, newDisc(s.landing, 0), s.LandingAt)
 		sc.arcs = arcs
 		sc.last = -1 // the next segment cannot start from this one's nearest services
 		return
 	}
-	q.coverage(i, s, sc, d)
+	q.coverage(i, s, sc, d, mid)
 	sc.last = i
 }
 
@@ -494,47 +533,5 @@ func (q *query) tallyGrid(t *tally, sc *scratch, d disc, g *grid, base int32, r 
 			t.missing += mm
 			t.n++
 		}
-	}
-}
-
-// coverage finds, for each category, the nearest current service. The
-// nearest service of the previous segment along the route, if the same
-// goroutine computed it, bounds the search.
-func (q *query) coverage(i int, s *Segment, sc *scratch, d disc) {
-	nc := len(q.a.svc)
-	s.Coverage = q.coverages[i*nc : (i+1)*nc : (i+1)*nc]
-	seeded := sc.last == i-1 && i > 0 && q.cuts.cuts[i-1].route == q.cuts.cuts[i].route
-	withData, gaps := 0, 0
-	for c := range q.a.svc {
-		cv := Coverage{Status: NoData}
-		if q.hasCurrent[c] {
-			withData++
-			seed := int32(-1)
-			if seeded {
-				seed = sc.nearest[c]
-			}
-			k, a := q.a.svc[c].nearest(sc.arcs, d, q.limit, q.cutoff, seed)
-			sc.nearest[c] = k
-			// The category's coverage area is within NearestSearchFactor
-			// × reach_km of its current services: beyond it nothing was
-			// loaded, so the segment is no_data, not a gap.
-			if k >= 0 {
-				cv.NearestKm, cv.HasNearest = a*EarthRadiusKm, true
-				cv.Status = Gap
-				if a <= q.reach {
-					cv.Status = Covered
-				}
-			}
-			if cv.Status == Gap {
-				gaps++
-			}
-		}
-		if cv.Status == NoData && q.hasCurrent[c] {
-			withData--
-		}
-		s.Coverage[c] = cv
-	}
-	if withData > 0 {
-		s.GapShare, s.HasCoverage = float64(gaps)/float64(withData), true
 	}
 }

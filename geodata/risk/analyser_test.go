@@ -260,10 +260,11 @@ func TestAnalyseStaleness(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := res.Segments[0].Coverage[0]
-	// The current one is far away: the segment is outside health's
-	// coverage area, so no data there, not a gap.
-	if res.Categories[0].Current != 1 || res.Categories[0].Stale != 1 || c.Status != NoData || c.HasNearest {
-		t.Errorf("health %+v, coverage %+v: want one current, one stale, no data with nothing within 200 km", res.Categories[0], c)
+	// The stale one still says the layer has data here: the segment is
+	// inside health's computed coverage, and a gap, as the current one is
+	// too far away to be found.
+	if res.Categories[0].Current != 1 || res.Categories[0].Stale != 1 || c.Status != Gap || c.HasNearest {
+		t.Errorf("health %+v, coverage %+v: want one current, one stale, a gap with nothing within 200 km", res.Categories[0], c)
 	}
 	p.ReferenceDate = time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC)
 	res, _ = a.Analyse(p)

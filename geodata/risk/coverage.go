@@ -1,6 +1,10 @@
 package risk
 
-import "math"
+import (
+	"math"
+
+	"github.com/paulmach/orb"
+)
 
 // NearestSearchFactor bounds the search for the nearest service: beyond
 // NearestSearchFactor × reach_km from a segment a service is not looked
@@ -12,8 +16,8 @@ type Status uint8
 
 // Coverage statuses.
 const (
-	NoData  Status = iota // the category has no current service anywhere in the layer
-	Gap                   // a category with data, but no current service within reach_km
+	NoData  Status = iota // outside the category's coverage, or no current service of it anywhere
+	Gap                   // inside the category's coverage, but no current service within reach_km
 	Covered               // a current service lies within reach_km
 )
 
@@ -32,7 +36,7 @@ func (s Status) String() string {
 func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
 // nearest returns the position of the service verified on or after
-// cutoff that is nearest to the segment (arcs, inside the disc d), and its
+// cutoff, of a subtype that counts (ok, by subtype), that is nearest to the segment (arcs, inside the disc d), and its
 // angular distance, if one lies within limit (radians); else -1. seed, if
 // not -1, is a current service to start from: its distance bounds the
 // search. Rows of the grid are visited outwards from the segment and,
@@ -40,7 +44,7 @@ func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 // rule out; a point farther from the disc's centre than best + d.r is
 // rejected with one dot product. So a search touches few points where
 // services are dense and no row where there are none.
-func (s *services) nearest(arcs []arc, d disc, limit float64, cutoff int32, seed int32) (int32, float64) {
+func (s *services) nearest(arcs []arc, d disc, limit float64, cutoff int32, ok []bool, seed int32) (int32, float64) {
 	g := &s.g
 	if len(s.pos) == 0 || !g.meets(d.box(limit)) {
 		return -1, 0
@@ -84,7 +88,7 @@ func (s *services) nearest(arcs []arc, d disc, limit float64, cutoff int32, seed
 		for _, sp := range s.rowRuns(r, window, buf[:0]) {
 			for k := sp.lo; k < sp.hi; k++ {
 				p := s.pos[k]
-				if p.dot(d.c) < cosFar || s.verified[k] < cutoff || k == found {
+				if p.dot(d.c) < cosFar || s.verified[k] < cutoff || k == found || !ok[s.sub[k]] {
 					continue
 				}
 				if a2, ok := nearer(arcs, p, best2, sinBest, cosBest); ok && (a2 < best2 || found < 0) {
@@ -137,4 +141,71 @@ func (s *services) rowRuns(r int, b box, out []span) []span {
 		return g.rowSpans(r, r, -180, b.lonHi-360, out)
 	}
 	return g.rowSpans(r, r, b.lonLo, b.lonHi, out)
+}
+
+// coverage finds, for each category, the nearest current service and
+// whether at is inside the category's coverage: the union of the coverage
+// areas of the service layers that hold a current service of it that
+// counts. Outside it the segment is no_data. The nearest service of the
+// previous segment along the route, if the same goroutine computed it,
+// bounds the search.
+func (q *query) coverage(i int, s *Segment, sc *scratch, d disc, at orb.Point) {
+	nc := len(q.a.svc)
+	s.Coverage = q.coverages[i*nc : (i+1)*nc : (i+1)*nc]
+	seeded := sc.last == i-1 && i > 0 && q.cuts.cuts[i-1].route == q.cuts.cuts[i].route
+	withData, gaps := 0, 0
+	declaredIn := sc.declaredIn[:0]
+	for _, a := range q.a.declared {
+		declaredIn = append(declaredIn, a != nil && a.Contains(at))
+	}
+	sc.declaredIn = declaredIn
+	for c := range q.a.svc {
+		cv := Coverage{Status: NoData}
+		if q.hasCurrent[c] {
+			seed := int32(-1)
+			if seeded {
+				seed = sc.nearest[c]
+			}
+			svc := &q.a.svc[c]
+			k, a := svc.nearest(sc.arcs, d, q.limit, q.cutoff, q.counting[c], seed)
+			sc.nearest[c] = k
+			if q.inCoverage(c, at, declaredIn) {
+				withData++
+				cv.Status = Gap
+				if k >= 0 {
+					cv.NearestKm, cv.HasNearest = a*EarthRadiusKm, true
+					if a <= q.reach {
+						cv.Status = Covered
+					}
+				}
+				if cv.Status == Gap {
+					gaps++
+				}
+			}
+		}
+		s.Coverage[c] = cv
+	}
+	if withData > 0 {
+		s.GapShare, s.HasCoverage = float64(gaps)/float64(withData), true
+	}
+}
+
+// inCoverage reports whether at lies in the coverage of category c: in the
+// declared (declaredIn, by layer) or computed area of a layer that
+// supplies it.
+func (q *query) inCoverage(c int, at orb.Point, declaredIn []bool) bool {
+	svc := &q.a.svc[c]
+	for l, ok := range q.supplies[c] {
+		if !ok {
+			continue
+		}
+		if q.a.declared[l] != nil {
+			if declaredIn[l] {
+				return true
+			}
+		} else if l < len(svc.areas) && svc.areas[l].Contains(at) {
+			return true
+		}
+	}
+	return false
 }

@@ -118,19 +118,45 @@
 // services (legal aid, psychosocial support) should use a far shorter age,
 // such as 1 or 2 years.
 //
-// For each segment and category: the distance to the nearest current
-// service, searched up to NearestSearchFactor × reach_km (4 × 50 km by
-// default). That search is the category's coverage area: within it the
-// segment is "ok" when the nearest service is within reach_km and "gap"
-// when it is not; beyond it — no service of the category loaded within
-// 200 km — the segment is "no_data", because nothing was loaded there to
-// say whether help exists. So health services loaded for eight African
-// and eight European countries make no stretch in Iran or Mexico a health
-// gap. A category with no current service anywhere is "no_data"
-// everywhere. Subtypes that do not count as coverage (NotCoverage:
-// pharmacies, dentists and other specialised points for health) are left
-// out of the search; they stay on the map. A gap's reason names what was
-// searched: the category's label and the sources of its services.
+// Each service layer has a coverage area: where it holds data
+// (geodata/coverage). An uploader declares it — countries (ISO 3166-1
+// codes, drawn from the bundled Natural Earth outlines) and/or an area —
+// and a declaration holds for every category the layer supplies. A layer
+// without one has, per category, a coverage computed from its points of
+// that category, whatever their subtype or age: the H3 cells (resolution
+// 4) holding them and every cell within 4 steps, about 180 km around each
+// (130–270 km, as cells vary), close to the 200 km search of the method
+// before coverage areas. A stale service still says that the layer holds
+// data where it is.
+//
+// A category's coverage is the union of the coverage areas of the layers
+// that supply it: those holding at least one current service of it that
+// counts (below). A segment is "no_data" for a category unless the point
+// it is judged at — its middle, or at sea its landing place (below) — lies
+// in that coverage; a declared area counts a point within 10 km of it as
+// inside, so that a coastal landing place is not lost to the coarser
+// country outlines. Only inside can it be "ok" (a current service that
+// counts within reach_km) or "gap" (none within reach_km). So health
+// services loaded for eight African and eight European countries make no
+// stretch in Iran or Mexico a health gap, and three legal-aid offices in
+// Italy make legal gaps only around them (or in the countries they
+// declare). A category with no current service anywhere is "no_data"
+// everywhere.
+//
+// For each segment and category the distance to the nearest current
+// service that counts is searched up to NearestSearchFactor × reach_km (4 ×
+// 50 km by default) and reported inside the coverage only; a gap can
+// have no nearest distance (none within the search).
+//
+// Which subtypes count as coverage is a default that a request can
+// change with coverage_subtypes (subtypes.go): by default NotCoverage's
+// subtypes do not (pharmacies, dentists and other specialised points for
+// health) and every other does; coverage_subtypes=health:hospital,clinic
+// counts only hospitals and clinics, health:-pharmacy all but pharmacies,
+// health:* all. A service without a subtype always counts. Services that
+// do not count stay on the map and still make the computed coverage. A
+// gap's reason names what was searched: the category's label and the
+// sources of its services.
 //
 // A segment at sea (its middle off Natural Earth's 1:10m land) is judged
 // on what a survivor reaches: the services around its leg's landing place,
@@ -179,6 +205,7 @@
 //	quality_floor    0.25        0–1       weight of a source_quality 1 record (5 weighs 1)
 //	severity_cap     100         1–100000  most dead and missing one incident counts with
 //	approx_radius_km 50          1–200     how far an approximate incident is spread
+//	coverage_subtypes NotCoverage's rule  CATEGORY:SPEC per occurrence or ";"-separated (see Coverage)
 //
 // reference_date defaults, in the API, to the date of the last incident
 // (Analyser.DataThrough), so that an answer does not age with the

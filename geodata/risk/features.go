@@ -18,9 +18,10 @@ import (
 // incidents, dead, missing, last_incident (YYYY-MM-DD, or null),
 // incidents_per_year, priority, rank (null when not ranked), gap_share
 // (null without coverage data), gaps and no_data (lists of categories),
-// and per service category C: coverage_C ("ok", "gap" or "no_data") and
-// nearest_C_km (null when no current service lies within
-// NearestSearchFactor × reach_km).
+// and per service category C: coverage_C ("ok", "gap" or "no_data": outside
+// C's coverage area) and nearest_C_km (null outside the coverage area, or
+// when no current service that counts lies within NearestSearchFactor ×
+// reach_km).
 func (r Result) SegmentFeatures() []*geojson.Feature {
 	out := make([]*geojson.Feature, len(r.Segments))
 	for i := range r.Segments {

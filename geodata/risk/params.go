@@ -16,7 +16,7 @@ import (
 // MethodVersion numbers the method described in doc.go. It is part of
 // Params.Key, so a change to the method makes earlier cached results
 // unreachable.
-const MethodVersion = 2
+const MethodVersion = 3
 
 // Defaults and bounds of the parameters (each bound inclusive).
 const (
@@ -81,6 +81,10 @@ type Params struct {
 	QualityFloor   float64           // quality_floor: weight of a source_quality 1 record (5 weighs 1)
 	SeverityCap    float64           // severity_cap: most dead and missing one incident counts with
 	ApproxRadiusKm float64           // approx_radius_km: how far an approximate incident is spread
+	// CoverageSubtypes are the coverage_subtypes rules given that differ
+	// from their category's default, as "category:spec", sorted
+	// (subtypes.go); nil for the defaults.
+	CoverageSubtypes []string
 
 	validOn time.Time // if set, the day route validity is judged on instead of ReferenceDate (backtests)
 }
@@ -112,7 +116,7 @@ func dateOf(t time.Time) time.Time {
 
 // ParamNames lists the query parameters ParseParams reads, sorted.
 func ParamNames() []string {
-	return []string{"approx_radius_km", "cause", "causes", "datetime", "half_life_days", "nonfatal_weight", "quality_floor",
+	return []string{"approx_radius_km", "cause", "causes", SubtypesParam, "datetime", "half_life_days", "nonfatal_weight", "quality_floor",
 		"radius_km", "reach_km", "reference_date", "route", "routes", "segment_km", "severity_cap", "stale_years"}
 }
 
@@ -154,6 +158,13 @@ func ParseParamsAt(v url.Values, now time.Time) (Params, error) {
 			} else {
 				p.Routes = mergeSorted(p.Routes, list)
 			}
+			continue
+		case SubtypesParam:
+			rules, err := parseSubtypes(vals)
+			if err != nil {
+				return p, err
+			}
+			p.CoverageSubtypes = rules
 			continue
 		}
 		if !slices.Contains(ParamNames(), name) {
@@ -307,7 +318,7 @@ func (p Params) Validate() error {
 	v := p.Values()
 	for _, name := range ParamNames() {
 		switch name {
-		case "route", "routes", "cause", "causes":
+		case "route", "routes", "cause", "causes", SubtypesParam:
 			continue
 		}
 		if _, given := v[name]; !given && name != "datetime" {
@@ -349,6 +360,9 @@ func (p Params) Values() url.Values {
 	}
 	if len(p.Causes) > 0 {
 		v["cause"] = slices.Clone(p.Causes)
+	}
+	if len(p.CoverageSubtypes) > 0 {
+		v[SubtypesParam] = slices.Clone(p.CoverageSubtypes)
 	}
 	return v
 }

@@ -26,7 +26,7 @@ func TestParseParamsDefaults(t *testing.T) {
 	if err := p.Validate(); err != nil {
 		t.Errorf("defaults do not validate: %v", err)
 	}
-	if got := p.Key(); got != "risk/v2?approx_radius_km=50&half_life_days=365&nonfatal_weight=0.5&quality_floor=0.25&radius_km=25&reach_km=50&reference_date=2026-11-27&segment_km=10&severity_cap=100&stale_years=10" {
+	if got := p.Key(); got != "risk/v3?approx_radius_km=50&half_life_days=365&nonfatal_weight=0.5&quality_floor=0.25&radius_km=25&reach_km=50&reference_date=2026-11-27&segment_km=10&severity_cap=100&stale_years=10" {
 		t.Errorf("Key = %s", got)
 	}
 }

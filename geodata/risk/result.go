@@ -62,8 +62,9 @@ type Segment struct {
 	IncidentsPerYear float64   // Incidents divided by Result.Years (0 if the period is empty)
 
 	Coverage []Coverage // one per Result.Categories, in that order
-	// GapShare is the share of categories with data that leave a gap;
-	// HasCoverage is false when no category has data, GapShare is then 0.
+	// GapShare is the share of categories with data here (the segment lies
+	// in their coverage) that leave a gap; HasCoverage is false when no
+	// category has data here, GapShare is then 0.
 	GapShare    float64
 	HasCoverage bool
 	Priority    float64 // normalised risk × GapShare (normalised risk alone without coverage data)
@@ -80,7 +81,8 @@ func (s *Segment) LengthKm() float64 { return s.EndKm - s.StartKm }
 // Coverage is how one service category (named by Result.Categories at the
 // same position) covers one segment.
 type Coverage struct {
-	// NearestKm is the distance to the nearest current service, when one
+	// NearestKm is the distance to the nearest current service that
+	// counts, when the segment lies in the category's coverage and one
 	// lies within NearestSearchFactor × reach_km (HasNearest).
 	NearestKm  float64
 	Status     Status
@@ -99,7 +101,8 @@ type CategorySummary struct {
 	// services first (at most three): what a gap says was searched.
 	Sources []string `json:"sources"`
 	// NotCounted are the category's services of a subtype that does not
-	// count as coverage (NotCoverage: pharmacies, dentists…).
+	// count as coverage (NotCoverage by default: pharmacies, dentists…;
+	// coverage_subtypes changes it).
 	NotCounted int `json:"not_counted"`
 }
 

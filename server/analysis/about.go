@@ -43,6 +43,7 @@ var Caveats = []string{
 // at tier.
 func Describe(an *risk.Analyser, p risk.Params, tier privacy.Tier) About {
 	a := About{ReferenceDate: p.ReferenceDate.Format(time.DateOnly), Parameters: parameters(p.Values()), Caveats: Caveats}
+	a.Parameters[risk.SubtypesParam] = p.SubtypeRules() // the rules in force, defaults included
 	if t, ok := an.DataThrough(); ok {
 		a.DataThrough = t.Format(time.DateOnly)
 		if tier != privacy.Staff {
@@ -75,7 +76,7 @@ func parameters(v url.Values) map[string]any {
 	out := make(map[string]any, len(v))
 	for k, vals := range v {
 		switch k {
-		case "route", "cause":
+		case "route", "cause", risk.SubtypesParam:
 			out[k] = vals
 			continue
 		}

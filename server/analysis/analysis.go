@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/coverage"
 	"github.com/routerisk/routerisk/geodata/formats"
 	"github.com/routerisk/routerisk/geodata/hotspot"
 	"github.com/routerisk/routerisk/geodata/places"
@@ -39,12 +40,19 @@ type Service struct {
 	risk   *analysis // the route-risk analyser of the current layer versions
 	flight singleflight.Group
 	limit  *limiter // analyses computed at once
+
+	countries *coverage.Countries // the boundaries declared coverage is drawn from
 }
 
 // New returns the analyses of lib's layers, answered through a, and
-// registers the derived layer RiskSegmentsID with lib.
-func New(lib *reads.Library, a *answers.Answers) *Service {
-	s := &Service{lib: lib, answers: a, limit: newLimiter()}
+// registers the derived layer RiskSegmentsID with lib. countries are the
+// boundaries declared coverage countries are drawn from (nil: none, and a
+// layer declaring countries is analysed with its computed coverage).
+func New(lib *reads.Library, a *answers.Answers, countries *coverage.Countries) *Service {
+	if countries == nil {
+		countries = coverage.NewCountries(nil)
+	}
+	s := &Service{lib: lib, answers: a, limit: newLimiter(), countries: countries}
 	lib.Derive(RiskSegmentsID, riskSegments{s})
 	return s
 }
@@ -430,7 +438,7 @@ func (c *Service) analyser(snap reads.Snapshot) (*risk.Analyser, error) {
 		return cur.analyser, nil
 	}
 	v, err, _ := c.flight.Do("analyser:"+snap.Versions, func() (any, error) {
-		an := risk.NewAnalyser(snap.Features[geodata.KindRoute], snap.Features[geodata.KindIncident], snap.Features[geodata.KindService])
+		an := risk.NewAnalyserLayers(snap.Features[geodata.KindRoute], snap.Features[geodata.KindIncident], c.serviceLayers(snap))
 		c.mu.Lock()
 		c.risk = &analysis{versions: snap.Versions, analyser: an}
 		c.mu.Unlock()

@@ -51,6 +51,13 @@ func checkPublicDefaults(p risk.Params, tier privacy.Tier) error {
 			return refusePublic(c.name)
 		}
 	}
+	// Which subtypes count changes which services count, not the
+	// precision of any figure; but a rule naming one rare subtype would
+	// let gap and ok, segment by segment, trace the few services of a
+	// restricted directory. The public tier keeps the documented default.
+	if len(p.CoverageSubtypes) > 0 {
+		return refusePublic(risk.SubtypesParam)
+	}
 	return nil
 }
 

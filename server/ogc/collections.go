@@ -27,6 +27,10 @@ type collectionDoc struct {
 	ItemType    string   `json:"itemType"`
 	CRS         []string `json:"crs"`
 	StorageCRS  string   `json:"storageCrs"`
+	// Coverage and CoverageSource say where a service layer has data, as
+	// /api/v1/layers/{id} does.
+	Coverage       *geodata.Coverage `json:"coverage,omitempty"`
+	CoverageSource string            `json:"coverage_source,omitempty"`
 
 	// For the HTML page only.
 	FeatureCount int              `json:"-"`
@@ -80,6 +84,7 @@ func (s *service) describe(view privacy.View, r string, m geodata.Meta) collecti
 		},
 		ItemType: "feature", CRS: []string{CRS84}, StorageCRS: CRS84,
 		FeatureCount: m.FeatureCount, Sources: m.Sources, Schema: m.Schema, TimeProperty: m.TimeProperty,
+		Coverage: m.Coverage, CoverageSource: m.CoverageSource,
 	}
 	var attributions []string
 	for _, src := range m.Sources {

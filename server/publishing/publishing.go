@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/coverage"
 	"github.com/routerisk/routerisk/geodata/ingest"
 	"github.com/routerisk/routerisk/server/reads"
 )
@@ -47,17 +48,26 @@ type Service struct {
 	lib       *reads.Library
 	admission *Admission
 	reserved  map[string]bool
+	countries *coverage.Countries // the boundaries declared coverage countries are checked against
 }
 
 // New returns the publishing of layers to store, served by lib; at most
 // concurrency uploads are read at once. Reserved ids (derived layers) are
 // refused as layer ids.
 func New(store Store, lib *reads.Library, concurrency int, reserved ...string) *Service {
-	s := &Service{store: store, lib: lib, admission: NewAdmission(concurrency), reserved: map[string]bool{}}
+	s := &Service{store: store, lib: lib, admission: NewAdmission(concurrency), reserved: map[string]bool{}, countries: coverage.NewCountries(nil)}
 	for _, id := range reserved {
 		s.reserved[id] = true
 	}
 	return s
+}
+
+// WithCountries sets the country boundaries that declared coverage
+// countries are checked against (without them, declaring countries is
+// refused) and returns c.
+func (c *Service) WithCountries(t *coverage.Countries) *Service {
+	c.countries = t
+	return c
 }
 
 // Begin admits one upload before it is read: it takes an upload slot (or

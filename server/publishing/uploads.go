@@ -6,6 +6,7 @@ import (
 
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/account"
+	"github.com/routerisk/routerisk/geodata/coverage"
 	"github.com/routerisk/routerisk/geodata/formats"
 	"github.com/routerisk/routerisk/geodata/ingest"
 )
@@ -24,6 +25,43 @@ type UploadRequest struct {
 	// Role is the caller's role: only an admin may make a restricted
 	// layer public. An empty role may not.
 	Role account.Role
+	// Coverage is a service layer's coverage as the form gave it.
+	Coverage CoverageForm
+}
+
+// CoverageForm is a coverage declaration as an upload form gives it.
+type CoverageForm struct {
+	Countries string // coverage_countries: ISO 3166-1 alpha-2 or alpha-3 codes
+	Area      string // coverage_area: GeoJSON Polygon or MultiPolygon
+	// Source is coverage_source: "" (a new version keeps the current
+	// declaration unless it gives another), "declared" (countries or an
+	// area must be given) or "computed" (drop the declaration: computed
+	// from the points).
+	Source string
+}
+
+// declared reads the form's declaration; nil when it gives none. Errors
+// have code Invalid and name the field at fault.
+func (f CoverageForm) declared(t *coverage.Countries) (*geodata.Coverage, error) {
+	switch f.Source {
+	case "", geodata.CoverageDeclared, geodata.CoverageComputed:
+	default:
+		return nil, &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"field": "coverage_source"},
+			Message: fmt.Sprintf("coverage_source is %q; give declared (with coverage_countries or coverage_area) or computed (from the layer's points)", geodata.Truncate(f.Source, 20))}
+	}
+	d, err := coverage.Declare(f.Countries, f.Area, t)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case f.Source == geodata.CoverageComputed && d != nil:
+		return nil, &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"field": "coverage_source"},
+			Message: "coverage_source is computed, but coverage_countries or coverage_area declares a coverage; give one or the other"}
+	case f.Source == geodata.CoverageDeclared && d == nil:
+		return nil, &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"field": "coverage_countries"},
+			Message: "coverage_source is declared, but neither coverage_countries nor coverage_area is given"}
+	}
+	return d, nil
 }
 
 // Validate reads and checks an upload without storing anything.
@@ -103,6 +141,11 @@ func (c *Service) uploadMeta(ctx context.Context, r UploadRequest) (m geodata.Me
 // (for a replacement) and checks it.
 func (c *Service) checkMeta(ctx context.Context, r UploadRequest) (geodata.Meta, error) {
 	m := r.Meta
+	declared, err := r.Coverage.declared(c.countries)
+	if err != nil {
+		return m, err
+	}
+	m.Coverage, m.CoverageSource = declared, ""
 	if !geodata.ValidLayerID(m.ID) {
 		return m, &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"field": "id"},
 			Message: fmt.Sprintf("layer id %q is not valid: use 1–63 lower-case letters, digits or hyphens, starting with a letter or digit", geodata.Truncate(m.ID, 64))}
@@ -130,7 +173,7 @@ func (c *Service) checkMeta(ctx context.Context, r UploadRequest) (geodata.Meta,
 		if err := m.Validate(); err != nil {
 			return m, err
 		}
-		return m, nil
+		return withCoverageSource(m), nil
 	}
 	if !exists {
 		return m, err
@@ -152,8 +195,30 @@ func (c *Service) checkMeta(ctx context.Context, r UploadRequest) (geodata.Meta,
 	if len(m.Sources) > 0 {
 		next.Sources = m.Sources
 	}
+	// A new version keeps the layer's declared coverage unless it
+	// declares another, or asks for the computed one.
+	next.Coverage = next.Coverage.Declared()
+	switch {
+	case declared != nil:
+		next.Coverage = declared
+	case r.Coverage.Source == geodata.CoverageComputed:
+		next.Coverage = nil
+	}
 	if err := next.Validate(); err != nil {
 		return m, err
 	}
-	return next, nil
+	return withCoverageSource(next), nil
+}
+
+// withCoverageSource states, for a service layer, whether its coverage is
+// declared or computed.
+func withCoverageSource(m geodata.Meta) geodata.Meta {
+	m.CoverageSource = ""
+	if m.Kind == geodata.KindService {
+		m.CoverageSource = geodata.CoverageComputed
+		if !m.Coverage.Empty() {
+			m.CoverageSource = geodata.CoverageDeclared
+		}
+	}
+	return m
 }

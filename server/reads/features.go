@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/coverage"
 	"github.com/routerisk/routerisk/geodata/formats"
 	"github.com/routerisk/routerisk/geodata/privacy"
 	"github.com/routerisk/routerisk/server/answers"
@@ -464,7 +465,15 @@ func (c *Reader) Layer(view privacy.View, id string) (geodata.Meta, error) {
 	if err != nil {
 		return m, err
 	}
-	return privacy.MetaFor(m, view.For(m)), nil
+	return metaFor(view, m), nil
+}
+
+// metaFor is a layer's metadata as view sees it, with its coverage as
+// the API states it (coarse cells for a restricted layer's computed
+// coverage at the public tier).
+func metaFor(view privacy.View, m geodata.Meta) geodata.Meta {
+	t := view.For(m)
+	return coverage.Describe(privacy.MetaFor(m, t), t == privacy.Public)
 }
 
 // TimeRange returns a layer's time extent as view sees it: whole months
@@ -484,7 +493,7 @@ func (c *Reader) TimeRange(view privacy.View, id string) (geodata.Interval, bool
 
 func metasFor(view privacy.View, metas []geodata.Meta) []geodata.Meta {
 	for i, m := range metas {
-		metas[i] = privacy.MetaFor(m, view.For(m))
+		metas[i] = metaFor(view, m)
 	}
 	return metas
 }

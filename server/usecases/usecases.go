@@ -7,6 +7,7 @@ package usecases
 import (
 	"io/fs"
 
+	"github.com/routerisk/routerisk/geodata/coverage"
 	"github.com/routerisk/routerisk/server/analysis"
 	"github.com/routerisk/routerisk/server/answers"
 	"github.com/routerisk/routerisk/server/maps"
@@ -27,10 +28,14 @@ type Set struct {
 type Options struct {
 	// UploadConcurrency bounds the uploads read at once (default 2).
 	UploadConcurrency int
-	// Basemap holds the offline basemap's TopoJSON files for images;
-	// nil draws none.
+	// Basemap holds the offline basemap's TopoJSON files for images and,
+	// in CountriesFile, the country boundaries that declared coverage is
+	// drawn from; nil draws none and accepts no declared countries.
 	Basemap fs.FS
 }
+
+// CountriesFile is the basemap file that holds the country boundaries.
+const CountriesFile = "world-atlas_countries-50m.topojson.json"
 
 // New wires the use cases over store and cache. Call Library.Load before
 // serving.
@@ -40,13 +45,17 @@ func New(store publishing.Store, cache answers.Cache, o Options) *Set {
 	}
 	a := answers.New(cache)
 	lib := reads.New(store)
+	countries := coverage.NewCountries(nil)
+	if o.Basemap != nil {
+		countries = coverage.NewCountries(func() ([]byte, error) { return fs.ReadFile(o.Basemap, CountriesFile) })
+	}
 	reader := reads.NewReader(lib, a)
-	an := analysis.New(lib, a)
+	an := analysis.New(lib, a, countries)
 	return &Set{
 		Library:    lib,
 		Reader:     reader,
 		Analysis:   an,
-		Publishing: publishing.New(store, lib, o.UploadConcurrency, analysis.RiskSegmentsID),
+		Publishing: publishing.New(store, lib, o.UploadConcurrency, analysis.RiskSegmentsID).WithCountries(countries),
 		Maps:       maps.New(lib, reader, an, a, o.Basemap),
 	}
 }

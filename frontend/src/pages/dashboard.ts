@@ -7,6 +7,7 @@ import '../features/inview/inview.css';
 import { createFilterPanel } from '../features/filters/panel';
 import { isRestricted, normaliseDates } from '../features/filters/filters';
 import { resultBounds } from '../features/filters/zoom';
+import { createCoverageToggle } from '../features/coverage/coverage';
 import { createLayerSet, type AnyLayer, type LayerSet } from '../features/layers/layerset';
 import { MapLayer } from '../features/layers/layers';
 import { createLayerList, renderAbout, sortLayers, type LayerListItem } from '../features/layers/panel';
@@ -173,6 +174,8 @@ async function main(): Promise<void> {
     store.set({ layers: inOrder(ids) });
   });
   layersSlot.replaceWith(layerList.element);
+  const coverageToggle = createCoverageToggle(map, api, i18n, metas);
+  if (coverageToggle) layerList.element.append(coverageToggle);
 
   const layerSet = createLayerSet({
     map, api, i18n, vocab, store, metas, analyses: available.map((a) => a.id),

@@ -147,11 +147,12 @@ describe('upload page', () => {
     set('source', 'Survey');
     set('license', 'CC BY 4.0');
     set('onError', 'skip');
+    set('coverageCountries', 'IT, MT');
     form.requestSubmit(submit);
     await settle();
     expect(calls.create).toEqual([[
       { id: 'new-services', title: 'New services', sensitivity: 'public', source: 'Survey', license: 'CC BY 4.0', kind: 'service' },
-      { mapping: null, onError: 'skip', format: '' },
+      { mapping: null, onError: 'skip', format: '', coverage: { countries: 'IT, MT' } },
     ]]);
     expect(document.querySelector('#publish-message')!.textContent).toBe(
       'Published “new-services” (new-services) as version 1 with 2 features. 3 read, 2 accepted, 0 repaired, 1 rejected.',
@@ -167,9 +168,10 @@ describe('upload page', () => {
     set('target', 'existing');
     document.querySelector('#publish-target')!.dispatchEvent(new Event('change'));
     await settle();
+    set('coverageCountries', '');
     form.requestSubmit(submit);
     await settle();
-    expect(calls.replace).toEqual([['existing', { mapping: null, onError: 'skip', format: '', kind: 'service' }]]);
+    expect(calls.replace).toEqual([['existing', { mapping: null, onError: 'skip', format: '', kind: 'service', coverage: {} }]]);
 
     // A mapping changed by the user is sent with the publication.
     const category = document.querySelector<HTMLSelectElement>('select[data-field="category"]')!;

@@ -264,10 +264,10 @@ export function createUploadPage(i18n: I18n, deps: UploadPageDeps): UploadPage {
           kindSelect.focus();
           return;
         }
-        result = await api.create(file, { ...req.layer, kind }, { mapping: map, onError: req.onError, format });
+        result = await api.create(file, { ...req.layer, kind }, { mapping: map, onError: req.onError, format, coverage: req.coverage });
       } else {
         const target = publish.target();
-        result = await api.replace(req.id, file, { mapping: map, onError: req.onError, format, kind: target?.kind ?? '' });
+        result = await api.replace(req.id, file, { mapping: map, onError: req.onError, format, kind: target?.kind ?? '', coverage: req.coverage });
       }
       const { layer, report } = result;
       publish.setMessage(t(req.mode === 'new' ? 'publish.doneNew' : 'publish.doneVersion', {

@@ -5,14 +5,14 @@ import { readPublish, type PublishValues } from './publish';
 const i18n = createI18n();
 const base: PublishValues = {
   mode: 'new', id: 'clinics-2026', title: 'Clinics', sensitivity: 'public', source: 'Partner survey', license: 'CC BY 4.0',
-  description: '', attribution: '', target: '', onError: 'reject',
+  description: '', attribution: '', target: '', onError: 'reject', coverageCountries: '', coverageArea: '',
 };
 
 describe('publish form values', () => {
   it('makes a new-layer request from complete values', () => {
     expect(readPublish(i18n, { ...base, description: ' About ', onError: 'skip', sensitivity: 'restricted' })).toEqual({
       request: {
-        mode: 'new', onError: 'skip',
+        mode: 'new', onError: 'skip', coverage: {},
         layer: { id: 'clinics-2026', title: 'Clinics', sensitivity: 'restricted', source: 'Partner survey', license: 'CC BY 4.0', description: 'About' },
       },
     });
@@ -31,9 +31,18 @@ describe('publish form values', () => {
 
   it('needs only the layer to replace for a new version', () => {
     expect(readPublish(i18n, { ...base, mode: 'replace', id: '', title: '', target: 'clinics' })).toEqual({
-      request: { mode: 'replace', id: 'clinics', onError: 'reject' },
+      request: { mode: 'replace', id: 'clinics', onError: 'reject', coverage: {} },
     });
     const r = readPublish(i18n, { ...base, mode: 'replace' });
     expect('errors' in r && r.errors.map((e) => e.field)).toEqual(['target']);
+  });
+
+  it('passes a declared coverage on, and checks that the area is JSON', () => {
+    const area = '{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}';
+    expect(readPublish(i18n, { ...base, mode: 'replace', target: 'clinics', coverageCountries: ' IT, MT ', coverageArea: area })).toEqual({
+      request: { mode: 'replace', id: 'clinics', onError: 'reject', coverage: { countries: 'IT, MT', area } },
+    });
+    const r = readPublish(i18n, { ...base, coverageArea: 'POLYGON((0 0, 1 0, 1 1, 0 0))' });
+    expect('errors' in r && r.errors.map((e) => e.field)).toEqual(['coverageArea']);
   });
 });

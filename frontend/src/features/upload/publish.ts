@@ -2,12 +2,12 @@ import type { LayerMeta } from '../../shared/api';
 import { el, options } from '../../shared/dom';
 import type { I18n, MessageKey } from '../../shared/i18n';
 import { LAYER_ID, kindLabel } from '../../shared/kinds';
-import type { NewLayer, OnError, Sensitivity } from './uploadapi';
+import type { CoverageDeclaration, NewLayer, OnError, Sensitivity } from './uploadapi';
 
 /** What the publish form asks for: a new layer, or a new version of an existing one. */
 export type PublishRequest =
-  | { mode: 'new'; layer: Omit<NewLayer, 'kind'>; onError: OnError }
-  | { mode: 'replace'; id: string; onError: OnError };
+  | { mode: 'new'; layer: Omit<NewLayer, 'kind'>; onError: OnError; coverage: CoverageDeclaration }
+  | { mode: 'replace'; id: string; onError: OnError; coverage: CoverageDeclaration };
 
 /** The raw values of the form's fields. */
 export interface PublishValues {
@@ -21,6 +21,8 @@ export interface PublishValues {
   attribution: string;
   target: string;
   onError: string;
+  coverageCountries: string;
+  coverageArea: string;
 }
 
 /** A field that is not filled in right, and why. */
@@ -45,10 +47,20 @@ export function readPublish(i18n: I18n, v: PublishValues): { request: PublishReq
     if (v[field].trim() === '') errors.push({ field, message: i18n.t('publish.required', { field: i18n.t(LABELS[field]!) }) });
   };
   const onError: OnError = v.onError === 'skip' ? 'skip' : 'reject';
+  const coverage: CoverageDeclaration = {};
+  if (v.coverageCountries.trim()) coverage.countries = v.coverageCountries.trim();
+  if (v.coverageArea.trim()) {
+    coverage.area = v.coverageArea.trim();
+    try {
+      JSON.parse(coverage.area);
+    } catch {
+      errors.push({ field: 'coverageArea', message: i18n.t('publish.coverageAreaInvalid') });
+    }
+  }
   if (v.mode === 'replace') {
     required('target');
     if (errors.length > 0) return { errors };
-    return { request: { mode: 'replace', id: v.target, onError } };
+    return { request: { mode: 'replace', id: v.target, onError, coverage } };
   }
   if (v.id.trim() === '') required('id');
   else if (!LAYER_ID.test(v.id.trim())) errors.push({ field: 'id', message: i18n.t('publish.idInvalid') });
@@ -62,7 +74,7 @@ export function readPublish(i18n: I18n, v: PublishValues): { request: PublishReq
   };
   if (v.description.trim()) layer.description = v.description.trim();
   if (v.attribution.trim()) layer.attribution = v.attribution.trim();
-  return { request: { mode: 'new', layer, onError } };
+  return { request: { mode: 'new', layer, onError, coverage } };
 }
 
 /** The label of a layer in a list of layers: title, id, kind and version. */
@@ -152,11 +164,20 @@ export function createPublishForm(i18n: I18n, hooks: PublishHooks): PublishForm 
   const onError = field('onError', 'publish.onError', select([
     ['reject', 'publish.onError.reject'], ['skip', 'publish.onError.skip'],
   ]));
+  const countriesInput = text(false);
+  countriesInput.spellcheck = false;
+  countriesInput.setAttribute('autocapitalize', 'characters');
+  const coverageFields = el('fieldset', { class: 'publish-coverage' }, [
+    el('legend', null, t('publish.coverage')),
+    el('p', { class: 'field-hint' }, t('publish.coverageHint')),
+    field('coverageCountries', 'publish.coverageCountries', countriesInput, 'publish.coverageCountriesHint'),
+    field('coverageArea', 'publish.coverageArea', el('textarea', { rows: 3, spellcheck: false }), 'publish.coverageAreaHint'),
+  ]);
 
   const message = el('p', { id: 'publish-message', class: 'form-message', role: 'status', 'aria-live': 'polite' });
   const submit = el('button', { type: 'submit', id: 'publish-submit', class: 'primary' }, t('publish.submit'));
   const result = el('div', { class: 'publish-result' });
-  const form = el('form', { id: 'publish-form', class: 'publish-form', novalidate: true }, [mode, newFields, replaceFields, onError, submit, message, result]);
+  const form = el('form', { id: 'publish-form', class: 'publish-form', novalidate: true }, [mode, newFields, replaceFields, onError, coverageFields, submit, message, result]);
 
   let layers: LayerMeta[] = [];
   let ready = false;
@@ -200,6 +221,7 @@ export function createPublishForm(i18n: I18n, hooks: PublishHooks): PublishForm 
       mode: currentMode(), id: valueOf('id'), title: valueOf('title'), sensitivity: valueOf('sensitivity'),
       source: valueOf('source'), license: valueOf('license'), description: valueOf('description'),
       attribution: valueOf('attribution'), target: valueOf('target'), onError: valueOf('onError'),
+      coverageCountries: valueOf('coverageCountries'), coverageArea: valueOf('coverageArea'),
     };
     const read = readPublish(i18n, values);
     if ('errors' in read) {

@@ -71,7 +71,7 @@ describe('upload api', () => {
     const { api, calls } = await setup((c) => ({ status: c.method === 'POST' ? 201 : 200, body: { layer: meta(c.method === 'POST' ? 1 : 2), report: { read: 10, accepted: 9, rejected: 1 } } }));
     const created = await api.create(file(), {
       id: 'clinics', kind: 'service', title: 'Clinics', sensitivity: 'public', source: 'Survey', license: 'CC BY 4.0', attribution: '© Partner',
-    }, { mapping: { name: 'name' }, onError: 'skip' });
+    }, { mapping: { name: 'name' }, onError: 'skip', coverage: { countries: ' IT, MT ', area: '' } });
     expect(created.layer.version).toBe(1);
     expect(created.report).toMatchObject({ read: 10, accepted: 9, repaired: 0, rejected: 1 });
     const post = calls[0]!;
@@ -79,14 +79,17 @@ describe('upload api', () => {
     expect(post.headers.get(CSRF_HEADER)).toBe(CSRF);
     expect(Object.fromEntries([...post.body!.entries()].filter(([k]) => k !== 'file'))).toEqual({
       kind: 'service', mapping: '{"name":"name"}', on_error: 'skip', id: 'clinics', title: 'Clinics', sensitivity: 'public',
-      source: 'Survey', license: 'CC BY 4.0', attribution: '© Partner',
+      source: 'Survey', license: 'CC BY 4.0', attribution: '© Partner', coverage_countries: 'IT, MT',
     });
 
-    const replaced = await api.replace('clinics', file(), { onError: 'reject', kind: 'service' });
+    const area = '{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}';
+    const replaced = await api.replace('clinics', file(), { onError: 'reject', kind: 'service', coverage: { area } });
     expect(replaced.layer.version).toBe(2);
     expect(calls[1]).toMatchObject({ url: '/api/v1/layers/clinics', method: 'PUT' });
     expect(calls[1]!.headers.get(CSRF_HEADER)).toBe(CSRF);
     expect(calls[1]!.body!.get('on_error')).toBe('reject');
+    expect(calls[1]!.body!.get('coverage_area')).toBe(area);
+    expect(calls[1]!.body!.get('coverage_countries')).toBeNull();
   });
 
   it('reads versions, restores and deletes', async () => {

@@ -86,12 +86,23 @@ export interface NewLayer {
   attribution?: string;
 }
 
+/**
+ * Where a service layer has data, declared at upload: ISO 3166-1 codes
+ * (alpha-2 or alpha-3, separated by commas) and/or a GeoJSON Polygon or
+ * MultiPolygon. Without one the server computes it from the points.
+ */
+export interface CoverageDeclaration {
+  countries?: string;
+  area?: string;
+}
+
 /** What goes with the file of every publication. */
 export interface PublishOptions {
   mapping?: Record<string, string> | null;
   onError: OnError;
   format?: string;
   kind?: Kind | '';
+  coverage?: CoverageDeclaration;
 }
 
 /** The answer of a publication: the layer as it is now, and what the import found. */
@@ -148,6 +159,10 @@ export function createUploadApi(session: Session, base = '/api/v1'): UploadApi {
     if (options.format) fd.append('format', options.format);
     if (options.mapping && Object.keys(options.mapping).length > 0) fd.append('mapping', JSON.stringify(options.mapping));
     fd.append('on_error', options.onError);
+    const countries = options.coverage?.countries?.trim();
+    const area = options.coverage?.area?.trim();
+    if (countries) fd.append('coverage_countries', countries);
+    if (area) fd.append('coverage_area', area);
     return fd;
   };
   const publishResult = async (res: Response): Promise<PublishResult> => {
