@@ -133,8 +133,8 @@ var Entries = []Entry{
 	{ScopeExposure, "crossings", "#indicator+crossings"},
 	{ScopeExposure, "per_1000", "#indicator+per_1000"},
 	{ScopeExposure, "crossings_source", "#meta+source"},
-	{ScopeExposure, "crossings_source_url", "#meta+url"},
 	{ScopeExposure, "reason", "#description"},
+	{ScopeExposure, "caveats", "#description+caveats"},
 
 	{ScopeBacktest, "split", "#date+split"},
 	{ScopeBacktest, "train_from", "#date+start+train"},
