@@ -19,8 +19,8 @@ import (
 
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/formats"
-	"github.com/routerisk/routerisk/geodata/hxl"
 	"github.com/routerisk/routerisk/geodata/hotspot"
+	"github.com/routerisk/routerisk/geodata/hxl"
 	"github.com/routerisk/routerisk/geodata/places"
 	"github.com/routerisk/routerisk/geodata/privacy"
 	"github.com/routerisk/routerisk/geodata/risk"
