@@ -762,5 +762,7 @@ export const ar: Catalogue = {
     'exposure.barTitle': '{month}: {value} لكل 1000 ({count} من الموتى والمفقودين، {crossings} عبور)',
     'exposure.crossCheck': 'تحقق مقارن، {label}: {value} لكل 1000',
     'status.what.exposure': 'الموتى والمفقودين لكل 1000 عبور',
+    'versions.download.csv-hxl': 'تنزيل CSV مع وسوم HXL',
+    'versions.download.gpkg': 'تنزيل GeoPackage',
   },
 };

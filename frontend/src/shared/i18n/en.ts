@@ -662,5 +662,7 @@ export const en = {
     'exposure.barTitle': '{month}: {value} per 1,000 ({count} dead and missing, {crossings} crossings)',
     'exposure.crossCheck': 'Cross-check, {label}: {value} per 1,000',
     'status.what.exposure': 'the dead and missing per 1,000 crossings',
+    'versions.download.csv-hxl': 'Download CSV with HXL hashtags',
+    'versions.download.gpkg': 'Download GeoPackage',
   },
 } as const;

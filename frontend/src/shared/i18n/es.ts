@@ -656,5 +656,7 @@ export const es: Catalogue = {
     'exposure.barTitle': '{month}: {value} por 1.000 ({count} muertos y desaparecidos, {crossings} cruces)',
     'exposure.crossCheck': 'Contraste, {label}: {value} por 1.000',
     'status.what.exposure': 'los muertos y desaparecidos por cada 1.000 cruces',
+    'versions.download.csv-hxl': 'Descargar CSV con hashtags HXL',
+    'versions.download.gpkg': 'Descargar GeoPackage',
   },
 };

@@ -656,5 +656,7 @@ export const fr: Catalogue = {
     'exposure.barTitle': '{month} : {value} pour 1 000 ({count} morts et disparus, {crossings} traversées)',
     'exposure.crossCheck': 'Contrôle, {label} : {value} pour 1 000',
     'status.what.exposure': 'les morts et disparus pour 1 000 traversées',
+    'versions.download.csv-hxl': 'Télécharger en CSV avec hashtags HXL',
+    'versions.download.gpkg': 'Télécharger en GeoPackage',
   },
 };

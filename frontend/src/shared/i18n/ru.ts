@@ -693,5 +693,7 @@ export const ru: Catalogue = {
     'exposure.barTitle': '{month}: {value} на 1000 ({count} погибших и пропавших, {crossings} пересечений)',
     'exposure.crossCheck': 'Сверка, {label}: {value} на 1000',
     'status.what.exposure': 'погибших и пропавших на 1000 пересечений',
+    'versions.download.csv-hxl': 'Скачать CSV с хэштегами HXL',
+    'versions.download.gpkg': 'Скачать GeoPackage',
   },
 };

@@ -650,5 +650,7 @@ export const zh: Catalogue = {
     'exposure.barTitle': '{month}：每 1000 次 {value}（死亡和失踪 {count}，越境 {crossings}）',
     'exposure.crossCheck': '交叉核对，{label}：每 1000 次 {value}',
     'status.what.exposure': '每 1000 次越境的死亡和失踪人数',
+    'versions.download.csv-hxl': '下载带 HXL 标签的 CSV',
+    'versions.download.gpkg': '下载 GeoPackage',
   },
 };
