@@ -83,7 +83,7 @@ var Entries = []Entry{
 	{"service", "referral_required", "#access+referral"},
 	{"service", "eligibility", "#beneficiary+type"},
 	{"service", "last_verified", "#date+verified"},
-	{"service", "country", "#country+code"},
+	{"service", "country", "#country+name"},
 	{"service", "admin1", "#adm1+name"},
 	{"service", "city", "#loc+name+city"},
 	{"service", "facility_type", "#loc+type"},
