@@ -98,6 +98,7 @@ var Entries = []Entry{
 
 	{"area", "name", "#loc+name"},
 	{"area", "source", "#meta+source"},
+	{"area", "country_iso3", "#country+code"},
 
 	{ScopePriorities, "rank", "#indicator+rank"},
 	{ScopePriorities, "id", "#meta+id"},
