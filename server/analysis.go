@@ -71,27 +71,70 @@ func (h *handlers) riskSegments(c echo.Context) error {
 }
 
 // riskBacktest answers how well risk before split= foretold the dead and
-// missing recorded from then on.
+// missing recorded from then on, as JSON or (format=csv, hxl=1 for a HXL
+// hashtag row) as a table of the model and its baselines.
 func (h *handlers) riskBacktest(c echo.Context) error {
+	params := c.QueryParams()
+	csv, err := formatParam(params, "json")
+	if err != nil {
+		return err
+	}
+	withHXL, err := web.HXLParam(params, false)
+	if err != nil {
+		return err
+	}
 	res, err := h.uc.Analysis.Backtest(c.Request().Context(), analysis.BacktestRequest{
-		View: web.View(c), Params: c.QueryParams(), IfNoneMatch: c.Request().Header.Get("If-None-Match"),
+		View: web.View(c), Params: params, CSV: csv, HXL: csv && withHXL, IfNoneMatch: c.Request().Header.Get("If-None-Match"),
 	})
 	if err != nil {
 		return err
+	}
+	if csv {
+		c.Response().Header().Set("Content-Disposition", `attachment; filename="risk-backtest.csv"`)
+		return web.SendCached(c, res, web.ContentCSV)
 	}
 	return web.SendCached(c, res, echo.MIMEApplicationJSON)
 }
 
 // riskRoutes answers dead and missing per 1,000 crossings by route for
-// year= or datetime=.
+// year= or datetime=, as JSON or (format=csv, hxl=1 for a HXL hashtag
+// row) as one row per route.
 func (h *handlers) riskRoutes(c echo.Context) error {
+	params := c.QueryParams()
+	csv, err := formatParam(params, "json")
+	if err != nil {
+		return err
+	}
+	withHXL, err := web.HXLParam(params, false)
+	if err != nil {
+		return err
+	}
 	res, err := h.uc.Analysis.Routes(c.Request().Context(), analysis.RoutesRequest{
-		View: web.View(c), Params: c.QueryParams(), IfNoneMatch: c.Request().Header.Get("If-None-Match"),
+		View: web.View(c), Params: params, CSV: csv, HXL: csv && withHXL, IfNoneMatch: c.Request().Header.Get("If-None-Match"),
 	})
 	if err != nil {
 		return err
 	}
+	if csv {
+		c.Response().Header().Set("Content-Disposition", `attachment; filename="route-exposure.csv"`)
+		return web.SendCached(c, res, web.ContentCSV)
+	}
 	return web.SendCached(c, res, echo.MIMEApplicationJSON)
+}
+
+// formatParam reads and removes format=: true for csv, false for def (the
+// endpoint's own format, also the default).
+func formatParam(params url.Values, def string) (bool, error) {
+	vals, ok := params["format"]
+	if !ok {
+		return false, nil
+	}
+	delete(params, "format")
+	if len(vals) > 1 || (vals[0] != "csv" && vals[0] != def) {
+		return false, geodata.InvalidParam("format", fmt.Sprintf("is %q", geodata.Truncate(strings.Join(vals, ","), 20)),
+			fmt.Sprintf("use format=%s (default) or format=csv", def))
+	}
+	return vals[0] == "csv", nil
 }
 
 // riskSegment explains one route segment: the incidents counted for it,
@@ -128,17 +171,17 @@ func (h *handlers) riskPriorities(c echo.Context) error {
 		limit = n
 		delete(params, "limit")
 	}
-	csv := false
-	if vals, ok := params["format"]; ok {
-		if len(vals) > 1 || (vals[0] != "csv" && vals[0] != "geojson") {
-			return geodata.InvalidParam("format", fmt.Sprintf("is %q", strings.Join(vals, ",")), "use format=geojson (default) or format=csv")
-		}
-		csv = vals[0] == "csv"
-		delete(params, "format")
+	csv, err := formatParam(params, "geojson")
+	if err != nil {
+		return err
+	}
+	withHXL, err := web.HXLParam(params, true) // on by default for the priorities
+	if err != nil {
+		return err
 	}
 	res, err := h.uc.Analysis.Risk(c.Request().Context(), analysis.RiskRequest{
 		View:   web.View(c),
-		Params: params, Priorities: true, Limit: limit, CSV: csv, IfNoneMatch: c.Request().Header.Get("If-None-Match"),
+		Params: params, Priorities: true, Limit: limit, CSV: csv, HXL: csv && withHXL, IfNoneMatch: c.Request().Header.Get("If-None-Match"),
 	})
 	if err != nil {
 		return err

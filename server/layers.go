@@ -2,8 +2,12 @@ package server
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -101,8 +105,8 @@ func (h *handlers) feature(c echo.Context) error {
 	return c.Blob(http.StatusOK, web.ContentGeoJSON, body)
 }
 
-// download sends a whole layer as GeoJSON, CSV or KML. Restricted layers
-// need the staff role.
+// download sends a whole layer as GeoJSON, CSV (with a HXL hashtag row
+// when hxl=1), KML or GeoPackage. Restricted layers need the staff role.
 func (h *handlers) download(c echo.Context) error {
 	m, err := h.uc.Library.Layer(c.Param("id"))
 	if err != nil {
@@ -113,6 +117,10 @@ func (h *handlers) download(c echo.Context) error {
 			return err
 		}
 	}
+	withHXL, err := web.HXLParam(c.QueryParams(), false)
+	if err != nil {
+		return err
+	}
 	format := c.QueryParam("format")
 	if format == "" {
 		format = "geojson"
@@ -121,16 +129,57 @@ func (h *handlers) download(c echo.Context) error {
 		"geojson": {"application/geo+json", "geojson"},
 		"csv":     {web.ContentCSV, "csv"},
 		"kml":     {"application/vnd.google-earth.kml+xml", "kml"},
+		"gpkg":    {contentGeoPackage, "gpkg"},
 	}[format][0], format
 	if ctype == "" {
-		return geodata.InvalidParam("format", fmt.Sprintf("is %q", geodata.Truncate(format, 20)), "one of geojson, csv, kml")
+		return geodata.InvalidParam("format", fmt.Sprintf("is %q", geodata.Truncate(format, 20)), "one of "+strings.Join(reads.DownloadFormats, ", "))
+	}
+	if format == "gpkg" {
+		return h.downloadGeoPackage(c, m)
 	}
 	hd := c.Response().Header()
 	hd.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s-v%d.%s"`, m.ID, m.Version, ext))
 	hd.Set("Cache-Control", "private, no-store")
 	hd.Set(echo.HeaderContentType, ctype)
 	c.Response().WriteHeader(http.StatusOK)
-	if _, err := h.uc.Reader.Download(m.ID, format, c.Response()); err != nil {
+	if _, err := h.uc.Reader.Download(m.ID, format, reads.DownloadOptions{HXL: withHXL}, c.Response()); err != nil {
+		h.opts.Logger.Error("download", "layer", m.ID, "err", err) // the status is sent; the body is cut short
+	}
+	return nil
+}
+
+// contentGeoPackage is the media type of a GeoPackage (OGC 12-128r18).
+const contentGeoPackage = "application/geopackage+sqlite3"
+
+// downloadGeoPackage writes the layer to a GeoPackage in a temporary
+// directory, sends it and removes it.
+func (h *handlers) downloadGeoPackage(c echo.Context, m geodata.Meta) error {
+	dir, err := os.MkdirTemp("", "routerisk-gpkg-")
+	if err != nil {
+		return &geodata.Error{Code: geodata.Internal, Message: "the GeoPackage could not be written", Err: err}
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, m.ID+".gpkg")
+	m, err = h.uc.Reader.DownloadGeoPackage(c.Request().Context(), m.ID, path)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return &geodata.Error{Code: geodata.Internal, Message: "the GeoPackage could not be read back", Err: err}
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return &geodata.Error{Code: geodata.Internal, Message: "the GeoPackage could not be read back", Err: err}
+	}
+	hd := c.Response().Header()
+	hd.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s-v%d.gpkg"`, m.ID, m.Version))
+	hd.Set("Cache-Control", "private, no-store")
+	hd.Set(echo.HeaderContentType, contentGeoPackage)
+	hd.Set(echo.HeaderContentLength, strconv.FormatInt(st.Size(), 10))
+	c.Response().WriteHeader(http.StatusOK)
+	if _, err := io.Copy(c.Response(), f); err != nil {
 		h.opts.Logger.Error("download", "layer", m.ID, "err", err) // the status is sent; the body is cut short
 	}
 	return nil

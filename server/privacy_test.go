@@ -71,11 +71,16 @@ var publicPaths = []string{
 	"/api/v1/layers/incidents/months?datetime=2023-04-04/2023-04-05&route=Central+Mediterranean",
 	"/api/v1/layers/incidents/download",
 	"/api/v1/layers/incidents/download?format=csv",
+	"/api/v1/layers/incidents/download?format=csv&hxl=1",
+	"/api/v1/layers/incidents/download?format=gpkg",
 	"/api/v1/hotspots?resolution=7",
 	"/api/v1/hotspots",
 	"/api/v1/risk/segments",
 	"/api/v1/risk/priorities",
 	"/api/v1/risk/priorities?format=csv",
+	"/api/v1/risk/priorities?format=csv&hxl=0",
+	"/api/v1/risk/routes?year=2023&format=csv&hxl=1",
+	"/api/v1/risk/backtest?format=csv&hxl=1",
 	"/ogc/collections/incidents/items",
 	"/ogc/collections/incidents/items?f=html",
 	"/ogc/collections/incidents/items/secret-a0",
@@ -247,6 +252,7 @@ func TestStaffReadsAreAudited(t *testing.T) {
 	}
 	a.send(t, http.MethodGet, "/ogc/collections/incidents/items?f=json", nil, "Authorization", staff)
 	a.send(t, http.MethodGet, "/api/v1/layers/incidents/download", nil, "Authorization", staff)
+	a.send(t, http.MethodGet, "/api/v1/layers/incidents/download?format=gpkg", nil, "Authorization", staff)
 	a.send(t, http.MethodGet, "/api/v1/layers/routes/features", nil, "Authorization", staff)
 	a.send(t, http.MethodGet, "/api/v1/layers/incidents/features", nil, "Authorization", "Bearer "+a.tokens[auth.Partner])
 	a.reads.Flush()
@@ -266,7 +272,7 @@ func TestStaffReadsAreAudited(t *testing.T) {
 			}
 		}
 	}
-	if counts["read incidents"] != 4 || counts["download incidents"] != 1 || counts["read routes"] != 0 {
-		t.Errorf("audited reads %v, want 4 reads (3 API, 1 OGC) and 1 download of incidents", counts)
+	if counts["read incidents"] != 4 || counts["download incidents"] != 2 || counts["read routes"] != 0 {
+		t.Errorf("audited reads %v, want 4 reads (3 API, 1 OGC) and 2 downloads (GeoJSON, GeoPackage) of incidents", counts)
 	}
 }

@@ -500,7 +500,9 @@ func TestRiskSegmentsAndPriorities(t *testing.T) {
 		t.Errorf("CSV content type %q", ct)
 	}
 	lines := strings.Split(strings.TrimSpace(csvResp.Body.String()), "\n")
-	if len(lines) != 3 || !strings.HasPrefix(lines[0], "rank,id,route,label,place,location,") || !strings.HasPrefix(lines[1], "1,") {
+	// The HXL hashtag row is on by default under the header (docs/hxl.md).
+	if len(lines) != 4 || !strings.HasPrefix(lines[0], "rank,id,route,label,place,location,") ||
+		!strings.HasPrefix(lines[1], "#indicator+rank,#meta+id,") || !strings.HasPrefix(lines[2], "1,") {
 		t.Errorf("CSV:\n%s", csvResp.Body)
 	}
 	for target, status := range map[string]int{

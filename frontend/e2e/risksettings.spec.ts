@@ -113,7 +113,9 @@ test.describe('signed in', () => {
     expect(res.headers()['content-disposition']).toContain('attachment');
     const body = await res.text();
     expect(body.split(/\r?\n/)[0]).toMatch(/^rank,id,route,/);
-    const rows = body.split(/\r?\n/).filter((l) => l !== '').length - 1;
+    // The HXL hashtag row is under the header by default (docs/hxl.md).
+    expect(body.split(/\r?\n/)[1]).toMatch(/^#indicator\+rank,#meta\+id,/);
+    const rows = body.split(/\r?\n/).filter((l) => l !== '').length - 2;
     expect(rows).toBeGreaterThanOrEqual((await listed(page)).length);
 
     const g = await request.get(serverUrl(geoUrl.pathname + geoUrl.search));

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/hxl"
 )
 
 // Issue codes of the CSV reader.
@@ -119,6 +121,18 @@ func DecodeCSV(r io.Reader, opts Options) (*Decoded, error) {
 	}
 	columns := csvUniqueColumns(header, &out.Report)
 	out.Columns = columns
+	// A HXL hashtag row under the header is read as the columns' tags,
+	// not as data; the first record is otherwise the first data row.
+	var pending *csvRecord
+	first, firstErr := cr.Read()
+	switch {
+	case firstErr == nil && hxl.IsHashtagRow(first):
+		out.HXL = csvHashtags(first, len(columns))
+		out.Notes = append(out.Notes, "HXL hashtag row under the header: read as the columns' tags, not as data")
+		opts.CSV = csvHXLGeometry(opts.CSV, columns, out.HXL)
+	case !errors.Is(firstErr, io.EOF):
+		pending = &csvRecord{rec: slices.Clone(first), err: firstErr}
+	}
 	geo, err := findCSVGeometry(columns, opts.CSV)
 	if err != nil {
 		return nil, err
@@ -130,7 +144,7 @@ func DecodeCSV(r io.Reader, opts Options) (*Decoded, error) {
 	}
 	out.Notes = append(out.Notes, geo.note(columns))
 
-	rd := csvRows{cr: cr, columns: columns, geo: geo, lim: lim, out: out}
+	rd := csvRows{cr: cr, columns: columns, geo: geo, lim: lim, out: out, pending: pending}
 	if err := rd.readAll(); err != nil {
 		return nil, err
 	}
@@ -147,6 +161,52 @@ func DecodeCSV(r io.Reader, opts Options) (*Decoded, error) {
 	return out, nil
 }
 
+// csvHashtags returns the hashtag of each of n columns from a hashtag
+// row, normalised (#affected+killed), "" for an untagged column.
+func csvHashtags(row []string, n int) []string {
+	specs, _ := hxl.ParseRow(row) // IsHashtagRow said every cell parses
+	out := make([]string, n)
+	for i := range min(n, len(specs)) {
+		if specs[i].Tag != "" {
+			out[i] = specs[i].String()
+		}
+	}
+	return out
+}
+
+// csvHXLGeometry names the coordinate columns by their hashtags (#geo+lat
+// and #geo+lon, or #geo+coord) when opts names none: a hashtag says what
+// a column holds better than its name.
+func csvHXLGeometry(opts CSVOptions, columns, tags []string) CSVOptions {
+	if strings.TrimSpace(opts.WKT+opts.Coordinates+opts.Latitude+opts.Longitude) != "" {
+		return opts
+	}
+	var lat, lon, coord string
+	for i, t := range tags {
+		s, err := hxl.Parse(t)
+		if t == "" || err != nil || s.Tag != "geo" {
+			continue
+		}
+		for _, a := range s.Attributes {
+			switch {
+			case a == "lat" && lat == "":
+				lat = columns[i]
+			case a == "lon" && lon == "":
+				lon = columns[i]
+			case a == "coord" && coord == "":
+				coord = columns[i]
+			}
+		}
+	}
+	switch {
+	case lat != "" && lon != "":
+		opts.Latitude, opts.Longitude = lat, lon
+	case coord != "":
+		opts.Coordinates = coord
+	}
+	return opts
+}
+
 // csvRows reads the data rows of one file.
 type csvRows struct {
 	cr      *csv.Reader
@@ -155,16 +215,32 @@ type csvRows struct {
 	lim     Limits
 	out     *Decoded
 
-	row           int // data rows returned by the csv reader, blank ones included
+	pending       *csvRecord // the record read ahead to look for a HXL row
+	row           int        // data rows returned by the csv reader, blank ones included
 	vertices      int
 	blank         int
 	lineBOMs      int
 	decimalCommas int
 }
 
+// csvRecord is a record read ahead, with its read error.
+type csvRecord struct {
+	rec []string
+	err error
+}
+
+// next returns the record read ahead, then the reader's.
+func (rd *csvRows) next() ([]string, error) {
+	if p := rd.pending; p != nil {
+		rd.pending = nil
+		return p.rec, p.err
+	}
+	return rd.cr.Read()
+}
+
 func (rd *csvRows) readAll() error {
 	for {
-		rec, err := rd.cr.Read()
+		rec, err := rd.next()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}

@@ -23,6 +23,17 @@ func EncodeCSV(header []string, rows [][]string, numeric map[int]bool) []byte {
 	return buf.Bytes()
 }
 
+// EncodeCSVTagged is EncodeCSV with a HXL hashtag row (tags, one cell per
+// column) directly under the header when tags is not nil.
+func EncodeCSVTagged(header, tags []string, rows [][]string, numeric map[int]bool) []byte {
+	if tags == nil {
+		return EncodeCSV(header, rows, numeric)
+	}
+	all := make([][]string, 0, len(rows)+1)
+	all = append(all, tags) // hashtags start with #, which neutralise leaves alone
+	return EncodeCSV(header, append(all, rows...), numeric)
+}
+
 func neutralise(cells []string, numeric map[int]bool) []string {
 	out := make([]string, len(cells))
 	for i, c := range cells {

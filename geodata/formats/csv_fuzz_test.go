@@ -32,6 +32,8 @@ func FuzzDecodeCSV(f *testing.F) {
 		}
 	}
 	f.Add([]byte("lat;lon\n1,5;2,5\n"), byte(2))
+	f.Add([]byte("a,b,c\n#geo +Lat,#geo+lon,\n1,2,x\n"), byte(0))
+	f.Add([]byte("x,y\n#geo+coord,#meta\n\"1, 2\",3\n"), byte(1))
 	f.Add([]byte("wkt\n\"GEOMETRYCOLLECTION(POINT(1 2),MULTIPOLYGON(((0 0,1 0,1 1,0 0))))\"\n"), byte(1))
 	delimiters := []rune{0, ',', ';', '\t'}
 	f.Fuzz(func(t *testing.T, data []byte, delim byte) {
@@ -45,6 +47,9 @@ func FuzzDecodeCSV(f *testing.F) {
 		}
 		if d == nil {
 			t.Fatal("nil Decoded without an error")
+		}
+		if d.HXL != nil && len(d.HXL) != len(d.Columns) {
+			t.Fatalf("%d hashtags for %d columns", len(d.HXL), len(d.Columns))
 		}
 		r := d.Report
 		if r.Read != r.Accepted+r.Rejected || r.Accepted != len(d.Features) {

@@ -109,6 +109,9 @@ type Decoded struct {
 	// Columns lists the property names in the order the file declares them
 	// (CSV header, DBF fields, GeoPackage columns, KML schema), when it has one.
 	Columns []string
+	// HXL holds, when a CSV has a HXL hashtag row under its header, each
+	// column's hashtag (normalised, "" where untagged), in Columns order.
+	HXL []string
 	// Notes are whole-file facts worth showing (the CRS converted, the
 	// delimiter and encoding detected, the table read).
 	Notes []string

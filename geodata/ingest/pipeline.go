@@ -158,6 +158,11 @@ func Run(src formats.Source, o Options) (*Result, error) {
 			return nil, err
 		}
 		m, layout := DetectMapping(o.Kind, res.Columns)
+		if d.HXL != nil {
+			var notes []string
+			m, notes = ApplyHXL(o.Kind, m, res.Columns, d.HXL)
+			res.Notes = append(res.Notes, notes...)
+		}
 		m = m.Merge(o.Mapping)
 		if err := m.CheckColumns(res.Columns); err != nil {
 			return nil, err // a column named in the override is not in the file

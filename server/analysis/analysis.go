@@ -21,6 +21,7 @@ import (
 	"github.com/routerisk/routerisk/geodata/coverage"
 	"github.com/routerisk/routerisk/geodata/formats"
 	"github.com/routerisk/routerisk/geodata/hotspot"
+	"github.com/routerisk/routerisk/geodata/hxl"
 	"github.com/routerisk/routerisk/geodata/places"
 	"github.com/routerisk/routerisk/geodata/privacy"
 	"github.com/routerisk/routerisk/geodata/risk"
@@ -165,6 +166,7 @@ type RiskRequest struct {
 	Priorities bool         // the ranked list instead of every segment
 	Limit      int          // how many priorities; 0 for DefaultPriorities
 	CSV        bool         // priorities as CSV instead of GeoJSON
+	HXL        bool         // with CSV: a HXL hashtag row under the header
 	// Zoom, when Zoomed, is the map zoom the segments are for: below
 	// risk.OverviewMaxZoom they come as merged, simplified stretches
 	// (risk.Overview); from it on, every segment as without a zoom.
@@ -202,6 +204,9 @@ func (c *Service) Risk(ctx context.Context, r RiskRequest) (answers.Result, erro
 		what = "priorities:" + strconv.Itoa(r.Limit)
 		if r.CSV {
 			what += ":csv"
+			if r.HXL {
+				what += ":hxl"
+			}
 		}
 	}
 	key := answers.Key{Slot: "risk", Versions: snap.Versions, What: what, Query: p.Key(), Tier: tier}
@@ -212,7 +217,7 @@ func (c *Service) Risk(ctx context.Context, r RiskRequest) (answers.Result, erro
 		}
 		about := Describe(an, p, tier)
 		if r.Priorities && r.CSV {
-			return prioritiesCSV(feats, about), nil
+			return prioritiesCSV(feats, about, r.HXL), nil
 		}
 		precision := 5
 		if overview {
@@ -463,7 +468,7 @@ var aboutColumns = []string{"reference_date", "data_through", "parameters", "cav
 // numericColumns are the positions of priorityColumns that hold numbers.
 var numericColumns = map[int]bool{0: true, 8: true, 9: true, 10: true, 11: true, 13: true, 14: true, 15: true, 17: true}
 
-func prioritiesCSV(feats []*geojson.Feature, about About) []byte {
+func prioritiesCSV(feats []*geojson.Feature, about About, withHXL bool) []byte {
 	rows := make([][]string, len(feats))
 	params := url.Values{}
 	for k, v := range about.Parameters {
@@ -486,7 +491,12 @@ func prioritiesCSV(feats []*geojson.Feature, about About) []byte {
 		}
 		rows[i] = append(row, tail...)
 	}
-	return formats.EncodeCSV(slices.Concat(priorityColumns, aboutColumns), rows, numericColumns)
+	header := slices.Concat(priorityColumns, aboutColumns)
+	var tags []string
+	if withHXL {
+		tags = hxl.Row(hxl.ScopePriorities, header)
+	}
+	return formats.EncodeCSVTagged(header, tags, rows, numericColumns)
 }
 
 // maxLabelKm bounds how far the incident that names a priority's location

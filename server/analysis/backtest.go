@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/formats"
+	"github.com/routerisk/routerisk/geodata/hxl"
 	"github.com/routerisk/routerisk/geodata/privacy"
 	"github.com/routerisk/routerisk/geodata/risk"
 	"github.com/routerisk/routerisk/server/answers"
@@ -17,6 +20,8 @@ import (
 type BacktestRequest struct {
 	View        privacy.View // who is asking, decided once where the request came in
 	Params      url.Values   // split= (YYYY-MM-DD, default 2022-01-01) and the analysis's own parameters
+	CSV         bool         // the table (backtestColumns) instead of JSON
+	HXL         bool         // with CSV: a HXL hashtag row under the header
 	IfNoneMatch string
 }
 
@@ -38,7 +43,8 @@ const backtestMethod = "Risk is computed from the incidents dated before the spl
 
 // Backtest runs risk.Analyser.Backtest over the loaded layers, through
 // the cache. Its figures are aggregates over every segment and leave no
-// incident identifiable, so every tier sees the same answer; the
+// incident identifiable, so every tier sees the same figures (the public
+// tier sees the first and last incident dates as months); the
 // parameters a tier may set are those of the analysis. Errors: Invalid for
 // a bad parameter, NotFound when no route or incident layer is loaded.
 func (c *Service) Backtest(ctx context.Context, r BacktestRequest) (answers.Result, error) {
@@ -64,14 +70,60 @@ func (c *Service) Backtest(ctx context.Context, r BacktestRequest) (answers.Resu
 	if err != nil {
 		return answers.Result{}, err
 	}
-	key := answers.Key{Slot: "risk", Versions: snap.Versions, What: "backtest:" + split.Format(time.DateOnly), Query: p.Key(), Tier: tier}
+	what := "backtest:" + split.Format(time.DateOnly)
+	if r.CSV {
+		what += ":csv"
+		if r.HXL {
+			what += ":hxl"
+		}
+	}
+	key := answers.Key{Slot: "risk", Versions: snap.Versions, What: what, Query: p.Key(), Tier: tier}
 	return c.analysed(ctx, key, r.IfNoneMatch, snap, func(an *risk.Analyser) ([]byte, error) {
 		bt, err := an.Backtest(ctx, p, split, time.Time{})
 		if err != nil {
 			return nil, err
 		}
+		if tier == privacy.Public {
+			// The first and last incident dates are data: the public tier
+			// sees no date finer than a month (docs/privacy.md).
+			bt.Train.From, bt.Test.To = monthOf(bt.Train.From), monthOf(bt.Test.To)
+		}
+		if r.CSV {
+			return backtestCSV(bt, r.HXL), nil
+		}
 		v := p.Values()
 		v.Del("reference_date")
 		return json.Marshal(BacktestAnswer{Backtest: bt, Parameters: parameters(v), Method: backtestMethod})
 	})
+}
+
+// monthOf cuts a YYYY-MM-DD date to YYYY-MM.
+func monthOf(d string) string {
+	if len(d) >= 7 {
+		return d[:7]
+	}
+	return d
+}
+
+// backtestColumns are the columns of the backtest table: one row for the
+// model, then one per baseline, each with the split and periods.
+var backtestColumns = []string{"split", "train_from", "train_to", "test_from", "test_to", "model", "radius_km", "segments", "spearman", "top_decile_share"}
+
+// backtestCSV writes the backtest as a table (the per-class outcome stays
+// in the JSON answer).
+func backtestCSV(bt risk.Backtest, withHXL bool) []byte {
+	num := func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+	row := func(model string, spearman, share float64) []string {
+		return []string{bt.Split, bt.Train.From, bt.Train.To, bt.Test.From, bt.Test.To, model,
+			num(bt.RadiusKm), strconv.Itoa(bt.Segments), num(spearman), num(share)}
+	}
+	rows := [][]string{row("risk", bt.Spearman, bt.TopDecileShare)}
+	for _, b := range bt.Baselines {
+		rows = append(rows, row(b.Name, b.Spearman, b.TopDecileShare))
+	}
+	var tags []string
+	if withHXL {
+		tags = hxl.Row(hxl.ScopeBacktest, backtestColumns)
+	}
+	return formats.EncodeCSVTagged(backtestColumns, tags, rows, map[int]bool{6: true, 7: true, 8: true, 9: true})
 }

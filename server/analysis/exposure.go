@@ -11,6 +11,8 @@ import (
 
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/exposure"
+	"github.com/routerisk/routerisk/geodata/formats"
+	"github.com/routerisk/routerisk/geodata/hxl"
 	"github.com/routerisk/routerisk/geodata/privacy"
 	"github.com/routerisk/routerisk/server/answers"
 )
@@ -20,6 +22,8 @@ import (
 type RoutesRequest struct {
 	View        privacy.View
 	Params      url.Values
+	CSV         bool // one row per route (exposureColumns) instead of JSON
+	HXL         bool // with CSV: a HXL hashtag row under the header
 	IfNoneMatch string
 }
 
@@ -82,7 +86,14 @@ func (c *Service) Routes(ctx context.Context, r RoutesRequest) (answers.Result, 
 		return answers.Result{}, err
 	}
 	tier := r.View.Lowest(snap.Metas)
-	key := answers.Key{Slot: "risk", Versions: snap.Versions, What: "routes", Query: from + "/" + to, Tier: tier}
+	what := "routes"
+	if r.CSV {
+		what += ":csv"
+		if r.HXL {
+			what += ":hxl"
+		}
+	}
+	key := answers.Key{Slot: "risk", Versions: snap.Versions, What: what, Query: from + "/" + to, Tier: tier}
 	return c.answers.Get(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
 		table, err := exposure.Default()
 		if err != nil {
@@ -179,6 +190,9 @@ func (c *Service) Routes(ctx context.Context, r RoutesRequest) (answers.Result, 
 			ans.Routes = append(ans.Routes, re)
 		}
 		sort.Slice(ans.Routes, func(i, j int) bool { return ans.Routes[i].Route < ans.Routes[j].Route })
+		if r.CSV {
+			return exposureCSV(ans, r.HXL), nil
+		}
 		return json.Marshal(ans)
 	})
 }
@@ -241,4 +255,32 @@ func monthsBetween(from, to string) []string {
 		out = append(out, t.Format("2006-01"))
 	}
 	return out
+}
+
+// exposureColumns are the columns of the route exposure table: one row per
+// route for the whole period (the months and cross-checks stay in the JSON
+// answer); the caveats follow on every row.
+var exposureColumns = []string{"route", "from", "to", "dead", "missing", "crossings", "per_1000", "crossings_source", "reason", "caveats"}
+
+func exposureCSV(ans RoutesAnswer, withHXL bool) []byte {
+	num := func(f *float64) string {
+		if f == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*f, 'f', -1, 64)
+	}
+	caveats := strings.Join(ans.Caveats, " ")
+	rows := make([][]string, 0, len(ans.Routes))
+	for _, re := range ans.Routes {
+		var src string
+		if s := re.CrossingsSource; s != nil {
+			src = s.Name + " (" + s.Source + "; " + s.License + ")"
+		}
+		rows = append(rows, []string{re.Route, ans.From, ans.To, num(re.Dead), num(re.Missing), num(re.Crossings), num(re.Per1000), src, re.Reason, caveats})
+	}
+	var tags []string
+	if withHXL {
+		tags = hxl.Row(hxl.ScopeExposure, exposureColumns)
+	}
+	return formats.EncodeCSVTagged(exposureColumns, tags, rows, map[int]bool{3: true, 4: true, 5: true, 6: true})
 }

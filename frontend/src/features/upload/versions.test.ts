@@ -67,7 +67,9 @@ describe('version list', () => {
     expect(links.map((a) => [a.textContent, a.getAttribute('href')])).toEqual([
       ['Download GeoJSON', '/api/v1/layers/clinics/download?format=geojson'],
       ['Download CSV', '/api/v1/layers/clinics/download?format=csv'],
+      ['Download CSV with HXL hashtags', '/api/v1/layers/clinics/download?format=csv&hxl=1'],
       ['Download KML', '/api/v1/layers/clinics/download?format=kml'],
+      ['Download GeoPackage', '/api/v1/layers/clinics/download?format=gpkg'],
     ]);
 
     // Cancelled: nothing happens.

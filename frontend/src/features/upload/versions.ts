@@ -45,12 +45,13 @@ export function renderVersions(
   ]));
 }
 
-/** The formats a layer can be downloaded in. */
-export const DOWNLOAD_FORMATS = ['geojson', 'csv', 'kml'] as const;
+/** The formats a layer can be downloaded in; csv-hxl is CSV with a HXL hashtag row under the header. */
+export const DOWNLOAD_FORMATS = ['geojson', 'csv', 'csv-hxl', 'kml', 'gpkg'] as const;
 
 /** The download URL of a layer in a format. */
 export function downloadUrl(id: string, format: (typeof DOWNLOAD_FORMATS)[number], base = '/api/v1'): string {
-  return `${base}/layers/${encodeURIComponent(id)}/download?format=${format}`;
+  const query = format === 'csv-hxl' ? 'format=csv&hxl=1' : `format=${format}`;
+  return `${base}/layers/${encodeURIComponent(id)}/download?${query}`;
 }
 
 /** What the versions panel needs of the server. */

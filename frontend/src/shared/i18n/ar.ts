@@ -851,5 +851,7 @@ export const ar: Catalogue = {
     'coverage.error': 'تعذّر تحميل التغطية.',
     'coverage.declared': '{layer}: تغطية معلنة',
     'coverage.computed': '{layer}: تغطية محسوبة من نقاطها ({category})',
+    'versions.download.csv-hxl': 'تنزيل CSV مع وسوم HXL',
+    'versions.download.gpkg': 'تنزيل GeoPackage',
   },
 };

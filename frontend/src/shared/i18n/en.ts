@@ -751,5 +751,7 @@ export const en = {
     'coverage.error': 'The coverage could not be loaded.',
     'coverage.declared': '{layer}: declared coverage',
     'coverage.computed': '{layer}: coverage computed from its points ({category})',
+    'versions.download.csv-hxl': 'Download CSV with HXL hashtags',
+    'versions.download.gpkg': 'Download GeoPackage',
   },
 } as const;

@@ -745,5 +745,7 @@ export const es: Catalogue = {
     'coverage.error': 'No se pudo cargar la cobertura.',
     'coverage.declared': '{layer}: cobertura declarada',
     'coverage.computed': '{layer}: cobertura calculada a partir de sus puntos ({category})',
+    'versions.download.csv-hxl': 'Descargar CSV con hashtags HXL',
+    'versions.download.gpkg': 'Descargar GeoPackage',
   },
 };

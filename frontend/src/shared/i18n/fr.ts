@@ -745,5 +745,7 @@ export const fr: Catalogue = {
     'coverage.error': 'La couverture n’a pas pu être chargée.',
     'coverage.declared': '{layer} : couverture déclarée',
     'coverage.computed': '{layer} : couverture calculée à partir de ses points ({category})',
+    'versions.download.csv-hxl': 'Télécharger en CSV avec hashtags HXL',
+    'versions.download.gpkg': 'Télécharger en GeoPackage',
   },
 };

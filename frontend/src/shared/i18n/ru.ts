@@ -782,5 +782,7 @@ export const ru: Catalogue = {
     'coverage.error': 'Не удалось загрузить охват.',
     'coverage.declared': '{layer}: объявленный охват',
     'coverage.computed': '{layer}: охват, вычисленный по точкам ({category})',
+    'versions.download.csv-hxl': 'Скачать CSV с хэштегами HXL',
+    'versions.download.gpkg': 'Скачать GeoPackage',
   },
 };

@@ -739,5 +739,7 @@ export const zh: Catalogue = {
     'coverage.error': '无法加载覆盖范围。',
     'coverage.declared': '{layer}：声明的覆盖范围',
     'coverage.computed': '{layer}：根据点位计算的覆盖范围（{category}）',
+    'versions.download.csv-hxl': '下载带 HXL 标签的 CSV',
+    'versions.download.gpkg': '下载 GeoPackage',
   },
 };
