@@ -54,6 +54,9 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if meta.TimeProperty == "" && meta.Kind == geodata.KindIncident {
 		meta.TimeProperty = "date"
 	}
+	if meta.TimeProperty == "" && meta.Kind == geodata.KindExposure {
+		meta.TimeProperty = "month"
+	}
 	if *sourceName != "" || *license != "" || *attribution != "" {
 		meta.Sources = []geodata.Source{{Name: *sourceName, License: *license, Attribution: *attribution}}
 	}
