@@ -44,6 +44,37 @@ describe('reading /risk/routes', () => {
   });
 });
 
+describe('an uploaded exposure series', () => {
+  const uploaded = {
+    year: 2023,
+    routes: [{
+      route: 'Central Mediterranean', dead: 2527, missing: 0, crossings: 120000, per_1000: 21.06,
+      crossings_source: { id: 'crossings-cm', name: 'Central Med detections', counts: 'detections', source: 'Test agency <b>', license: 'CC BY 4.0' },
+      crossings_layer: { id: 'crossings-cm', version: 3 }, months: [],
+    }, {
+      route: 'Darien', dead: 10, missing: 0, crossings: 5000, per_1000: 2,
+      crossings_source: { name: 'Bundled' }, crossings_layer: { id: '', version: 'x' }, months: [],
+    }],
+    caveats: [],
+  };
+
+  it('reads crossings_layer and the source, and ignores a malformed layer', () => {
+    const a = readExposure(uploaded);
+    expect(a.routes[0]!.source).toMatchObject({ name: 'Central Med detections', origin: 'Test agency <b>', layer: { id: 'crossings-cm', version: 3 } });
+    expect(a.routes[1]!.source!.layer).toBeNull();
+  });
+
+  it('names the uploaded layer, its version and source under the route, as text', () => {
+    const table = buildExposureTable(i18n, readExposure(uploaded).routes, 5);
+    const cm = table.querySelector('tbody[data-route="Central Mediterranean"] tr.exposure-denominator')!;
+    expect(cm.querySelector('.exposure-source')!.textContent).toBe('Denominator: Central Med detections');
+    expect(cm.querySelector('.exposure-layer')!.textContent).toBe('Uploaded series: layer crossings-cm, version 3');
+    expect(cm.querySelector('.exposure-origin')!.textContent).toBe('Source: Test agency <b>');
+    expect(cm.querySelector('b')).toBeNull();
+    expect(table.querySelector('tbody[data-route="Darien"] .exposure-layer')).toBeNull();
+  });
+});
+
 describe('the exposure table and chart', () => {
   const a = readExposure(routes2023);
 

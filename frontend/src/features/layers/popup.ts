@@ -23,6 +23,7 @@ export const PROPERTY_ORDER: Record<Kind, readonly string[]> = {
   ],
   route: ['name', 'mode', 'approximate', 'region', 'source', 'source_url'],
   area: ['name', 'source', 'source_url'],
+  exposure: ['route', 'month', 'count', 'key', 'note'],
 };
 
 /** Properties whose values are one or more URLs. */
@@ -67,6 +68,13 @@ export function messagePopup(text: string): HTMLElement {
 
 /** The title of a feature's popup: its name, or its location, or the kind. */
 export function popupTitle(i18n: I18n, kind: Kind, props: Record<string, unknown>): string {
+  if (kind === 'exposure') {
+    const { route, month, count } = props;
+    if (typeof route === 'string' && typeof month === 'string' && (typeof count === 'number' || typeof count === 'string')) {
+      const n = typeof count === 'number' ? i18n.formatNumber(count) : count;
+      return clip(i18n.t('popup.exposureRow', { route: route.trim(), month: month.trim(), count: n }));
+    }
+  }
   const candidates = kind === 'incident' ? ['location', 'name'] : ['name', 'location'];
   for (const k of candidates) {
     const v = props[k];

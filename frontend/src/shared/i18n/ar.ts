@@ -762,5 +762,11 @@ export const ar: Catalogue = {
     'exposure.barTitle': '{month}: {value} لكل 1000 ({count} من الموتى والمفقودين، {crossings} عبور)',
     'exposure.crossCheck': 'تحقق مقارن، {label}: {value} لكل 1000',
     'status.what.exposure': 'الموتى والمفقودين لكل 1000 عبور',
+    'kind.exposure': 'العبور حسب المسار (التعرض)',
+    'popup.title.exposure': 'العبور',
+    'popup.exposureRow': '{route}، {month}: {count}',
+    'exposure.uploadedLayer': 'سلسلة مرفوعة: الطبقة {id}، الإصدار {version}',
+    'exposure.seriesSource': 'المصدر: {source}',
+    'layers.exposureNotDrawn': 'تحتوي طبقات التعرض على أعداد حسب المسار والشهر، لا على أماكن: لذلك لا تُرسم على الخريطة.',
   },
 };

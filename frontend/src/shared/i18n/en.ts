@@ -662,5 +662,11 @@ export const en = {
     'exposure.barTitle': '{month}: {value} per 1,000 ({count} dead and missing, {crossings} crossings)',
     'exposure.crossCheck': 'Cross-check, {label}: {value} per 1,000',
     'status.what.exposure': 'the dead and missing per 1,000 crossings',
+    'kind.exposure': 'Crossings per route (exposure)',
+    'popup.title.exposure': 'Crossings',
+    'popup.exposureRow': '{route}, {month}: {count}',
+    'exposure.uploadedLayer': 'Uploaded series: layer {id}, version {version}',
+    'exposure.seriesSource': 'Source: {source}',
+    'layers.exposureNotDrawn': 'Exposure layers hold counts per route and month, not places: they are not drawn on the map.',
   },
 } as const;

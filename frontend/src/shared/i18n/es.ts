@@ -656,5 +656,11 @@ export const es: Catalogue = {
     'exposure.barTitle': '{month}: {value} por 1.000 ({count} muertos y desaparecidos, {crossings} cruces)',
     'exposure.crossCheck': 'Contraste, {label}: {value} por 1.000',
     'status.what.exposure': 'los muertos y desaparecidos por cada 1.000 cruces',
+    'kind.exposure': 'Cruces por ruta (exposición)',
+    'popup.title.exposure': 'Cruces',
+    'popup.exposureRow': '{route}, {month}: {count}',
+    'exposure.uploadedLayer': 'Serie cargada: capa {id}, versión {version}',
+    'exposure.seriesSource': 'Fuente: {source}',
+    'layers.exposureNotDrawn': 'Las capas de exposición contienen recuentos por ruta y mes, no lugares: no se dibujan en el mapa.',
   },
 };

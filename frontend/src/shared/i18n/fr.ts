@@ -656,5 +656,11 @@ export const fr: Catalogue = {
     'exposure.barTitle': '{month} : {value} pour 1 000 ({count} morts et disparus, {crossings} traversées)',
     'exposure.crossCheck': 'Contrôle, {label} : {value} pour 1 000',
     'status.what.exposure': 'les morts et disparus pour 1 000 traversées',
+    'kind.exposure': 'Traversées par route (exposition)',
+    'popup.title.exposure': 'Traversées',
+    'popup.exposureRow': '{route}, {month} : {count}',
+    'exposure.uploadedLayer': 'Série téléversée : couche {id}, version {version}',
+    'exposure.seriesSource': 'Source : {source}',
+    'layers.exposureNotDrawn': 'Les couches d’exposition contiennent des comptes par route et par mois, pas des lieux : elles ne sont pas dessinées sur la carte.',
   },
 };

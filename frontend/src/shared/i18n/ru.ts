@@ -693,5 +693,11 @@ export const ru: Catalogue = {
     'exposure.barTitle': '{month}: {value} на 1000 ({count} погибших и пропавших, {crossings} пересечений)',
     'exposure.crossCheck': 'Сверка, {label}: {value} на 1000',
     'status.what.exposure': 'погибших и пропавших на 1000 пересечений',
+    'kind.exposure': 'Пересечения по маршрутам (экспозиция)',
+    'popup.title.exposure': 'Пересечения',
+    'popup.exposureRow': '{route}, {month}: {count}',
+    'exposure.uploadedLayer': 'Загруженный ряд: слой {id}, версия {version}',
+    'exposure.seriesSource': 'Источник: {source}',
+    'layers.exposureNotDrawn': 'Слои экспозиции содержат подсчёты по маршрутам и месяцам, а не места: на карте они не отображаются.',
   },
 };

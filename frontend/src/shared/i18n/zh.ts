@@ -650,5 +650,11 @@ export const zh: Catalogue = {
     'exposure.barTitle': '{month}：每 1000 次 {value}（死亡和失踪 {count}，越境 {crossings}）',
     'exposure.crossCheck': '交叉核对，{label}：每 1000 次 {value}',
     'status.what.exposure': '每 1000 次越境的死亡和失踪人数',
+    'kind.exposure': '各路线越境人次（暴露量）',
+    'popup.title.exposure': '越境人次',
+    'popup.exposureRow': '{route}，{month}：{count}',
+    'exposure.uploadedLayer': '上传的序列：图层 {id}，版本 {version}',
+    'exposure.seriesSource': '来源：{source}',
+    'layers.exposureNotDrawn': '暴露量图层记录的是按路线和月份的计数，而非地点：不会在地图上绘制。',
   },
 };
