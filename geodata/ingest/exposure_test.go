@@ -1,10 +1,13 @@
 package ingest
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/formats"
 	"github.com/routerisk/routerisk/geodata/mmp"
 )
 
@@ -140,5 +143,29 @@ func TestRunExposureRejectsFile(t *testing.T) {
 	res, err := Run(openFixture(t, "exposure/duplicate.csv"), Options{Kind: geodata.KindExposure})
 	if geodata.ErrorCode(err) != geodata.Unprocessable || res == nil || res.Report.Rejected != 2 {
 		t.Fatalf("err %v, want Unprocessable with two rejected rows", err)
+	}
+}
+
+// TestExposureExampleDocumented reads the example of docs/importers.md as
+// an upload: it must be a good exposure file.
+func TestExposureExampleDocumented(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "importers.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	start := strings.Index(doc, "```csv\nroute,month,count")
+	if start < 0 {
+		t.Fatal("docs/importers.md has no exposure example")
+	}
+	example := doc[start+len("```csv\n"):]
+	example = example[:strings.Index(example, "```")]
+	src := formats.Source{Name: "crossings-2024.csv", Size: int64(len(example)), R: strings.NewReader(example)}
+	res, err := Run(src, Options{})
+	if err != nil {
+		t.Fatalf("the documented example: %v", err)
+	}
+	if res.Kind != geodata.KindExposure || res.Report.Accepted != 4 || res.Report.Rejected != 0 {
+		t.Errorf("the documented example reads as %s, %d accepted, %d rejected", res.Kind, res.Report.Accepted, res.Report.Rejected)
 	}
 }
