@@ -252,10 +252,38 @@ func TestExposureLayerReads(t *testing.T) {
 		{"/api/v1/layers/crossings-cm/download?format=kml", 200, "<Placemark"},
 		{"/api/v1/layers/crossings-cm/download?format=geojson", 200, `"geometry":null`},
 		{"/api/v1/render.svg?layers=crossings-cm&bbox=-10,30,20,45", 0, ""},
+		{"/api/v1/render.png?layers=crossings-cm", 0, ""},
+		{"/api/v1/layers", 200, `"id":"crossings-cm"`},
+		{"/api/v1/layers/crossings-cm/values?property=route", 0, ""},
+		{"/ogc/collections", 200, `"crossings-cm"`},
+		{"/ogc/collections?f=html", 200, "Central Med"},
+		{"/ogc/collections/crossings-cm?f=html", 200, "Central Med"},
+		{"/ogc/collections/crossings-cm/queryables", 200, "month"},
+		{"/ogc/api", 200, "crossings-cm"},
+		{"/api/v1/hotspots?layer=crossings-cm", 400, "incident"},
 	} {
 		r := a.send(t, http.MethodGet, tt.target, nil) // send fails the test on a 5xx
 		if tt.want != 0 && (r.Code != tt.want || !strings.Contains(string(r.body(t)), tt.in)) {
 			t.Errorf("%s: %d, want %d with %q: %.400s", tt.target, r.Code, tt.want, tt.in, r.body(t))
 		}
+	}
+
+	// A restricted series: partners get its rows (a bbox matches none),
+	// the public tier a refusal, never a server error.
+	if r := a.upload(t, http.MethodPost, "/api/v1/layers", auth.Editor, "series.csv", csv, "id", "crossings-restricted", "kind", "exposure",
+		"title", "Restricted series", "sensitivity", "restricted", "source", "Test agency", "license", "internal"); r.Code != http.StatusCreated {
+		t.Fatalf("publish restricted: %d %s", r.Code, r.Body)
+	}
+	partner := []string{"Authorization", "Bearer " + a.tokens[auth.Partner]}
+	for _, q := range []string{"", "?bbox=0,0,10,10"} {
+		if r := a.send(t, http.MethodGet, "/api/v1/layers/crossings-restricted/features"+q, nil, partner...); r.Code != 200 {
+			t.Errorf("partner %s: %d %s", q, r.Code, r.Body)
+		}
+		if r := a.send(t, http.MethodGet, "/api/v1/layers/crossings-restricted/features"+q, nil); r.Code < 400 {
+			t.Errorf("anonymous %s: %d, want a refusal", q, r.Code)
+		}
+	}
+	if r := a.send(t, http.MethodGet, "/api/v1/layers/crossings-restricted/features", nil, partner...); strings.Contains(r.Body.String(), "note") {
+		t.Errorf("a partner sees the notes of a restricted series: %.300s", r.Body)
 	}
 }
