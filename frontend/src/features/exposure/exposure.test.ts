@@ -21,7 +21,7 @@ describe('reading /risk/routes', () => {
     const afg = a.routes.find((r) => r.route === 'Afghanistan to Iran')!;
     expect(afg.per1000).toBeNull();
     expect(afg.source).toBeNull();
-    expect(afg.reason).toBe('no public count of crossings for this route is bundled');
+    expect(afg.reason).toBe('no public count of crossings for this route is bundled or uploaded');
     expect(a.caveats.some((c) => c.includes('not people'))).toBe(true);
   });
 
@@ -92,7 +92,7 @@ describe('the exposure table and chart', () => {
     expect(rows[1]![1]).toBe('40 + fewer than 5');
     expect(rows[2]![3]).toBe('0.1');
     expect(rows[3]!.slice(2)).toEqual(['–', 'no rate']);
-    expect(below[3]).toBe('no public count of crossings for this route is bundled');
+    expect(below[3]).toBe('no public count of crossings for this route is bundled or uploaded');
     expect(groups[0]!.querySelector<HTMLTableCellElement>('tr.exposure-denominator td')!.colSpan).toBe(4);
   });
 
