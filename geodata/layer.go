@@ -19,15 +19,27 @@ const (
 	KindIncident Kind = "incident"
 	KindService  Kind = "service"
 	KindArea     Kind = "area"
+	// KindExposure is a table of monthly counts of crossings per migration
+	// route (properties route, month YYYY-MM, count), the denominators of
+	// deaths per crossing. Its features have no geometry, or a point for
+	// the monitoring site that counted them.
+	KindExposure Kind = "exposure"
 	// KindSegment is a layer the server derives (route segments with their
 	// risk); it is never uploaded, so Valid does not accept it.
 	KindSegment Kind = "segment"
 )
 
+// KindNames lists the kinds a layer may be uploaded as, for messages.
+const KindNames = "route, incident, service, area, exposure"
+
+// Drawn reports whether layers of kind k are drawn on a map: every kind
+// but exposure, whose features are rows of a table.
+func (k Kind) Drawn() bool { return k != KindExposure }
+
 // Valid reports whether k is one of the known kinds.
 func (k Kind) Valid() bool {
 	switch k {
-	case KindRoute, KindIncident, KindService, KindArea:
+	case KindRoute, KindIncident, KindService, KindArea, KindExposure:
 		return true
 	}
 	return false
@@ -196,7 +208,7 @@ func (m Meta) Validate() error {
 		return Errorf(Invalid, "layer id %q is not valid: use 1–63 lower-case letters, digits or hyphens", m.ID)
 	}
 	if !m.Kind.Valid() {
-		return Errorf(Invalid, "layer kind %q is not one of route, incident, service, area", m.Kind)
+		return Errorf(Invalid, "layer kind %q is not one of %s", m.Kind, KindNames)
 	}
 	if m.Sensitivity != Public && m.Sensitivity != Restricted {
 		return Errorf(Invalid, "sensitivity %q is not public or restricted", m.Sensitivity)

@@ -30,7 +30,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	dataDir := fs.String("data-dir", envOr(getenv, "ROUTERISK_DATA_DIR", "./data"), "folder of the file store (env ROUTERISK_DATA_DIR)")
 	storeURL := fs.String("store", getenv("ROUTERISK_STORE"), "PostGIS store, postgres://user@host:5432/db, in place of the file store (env ROUTERISK_STORE)")
 	id := fs.String("id", "", "layer id: lower-case letters, digits, hyphens")
-	kind := fs.String("kind", "", "route, incident, service or area")
+	kind := fs.String("kind", "", "route, incident, service, area or exposure")
 	title := fs.String("title", "", "title shown in the dashboard")
 	description := fs.String("description", "", "one-paragraph description")
 	sensitivity := fs.String("sensitivity", "restricted", "public or restricted")
@@ -53,6 +53,9 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	if meta.TimeProperty == "" && meta.Kind == geodata.KindIncident {
 		meta.TimeProperty = "date"
+	}
+	if meta.TimeProperty == "" && meta.Kind == geodata.KindExposure {
+		meta.TimeProperty = "month"
 	}
 	if *sourceName != "" || *license != "" || *attribution != "" {
 		meta.Sources = []geodata.Source{{Name: *sourceName, License: *license, Attribution: *attribution}}

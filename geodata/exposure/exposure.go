@@ -5,6 +5,12 @@
 // which Missing Migrants route. Detections count events, not people: one
 // person detected twice counts twice. make sample writes data/crossings.csv
 // from ../shared/data/exposure.
+//
+// These are the bundled series. GIS staff can upload others as layers of
+// kind exposure (rows of route, month YYYY-MM and count, without geometry;
+// docs/importers.md): for a route an uploaded layer has, its counts replace
+// the bundled series in the analyses (server/analysis), and of two
+// uploaded layers with the route the most recently published wins.
 package exposure
 
 import (

@@ -115,6 +115,10 @@ func findCSVGeometry(columns []string, opts CSVOptions) (csvGeometry, error) {
 			return g, nil
 		}
 	}
+	if opts.Table != nil && opts.Table(columns) {
+		g.source = csvTable
+		return g, nil
+	}
 	return g, &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"columns": columns}, Message: fmt.Sprintf(
 		"no coordinate columns found. The header has: %s. Recognised are a latitude and a longitude column "+
 			"(lat, latitude, latitud, y and lon, lng, long, longitude, longitud, x; case, accents and units such as \"(WGS84)\" are ignored), "+

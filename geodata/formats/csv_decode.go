@@ -61,7 +61,9 @@ const (
 // SRID=4326. Coordinates are decimal degrees; a decimal comma ("12,5") is
 // read, as are a trailing ° and a hemisphere letter (12.5 N, 3.2 W). No
 // range check is made here. When no such columns exist the file is an
-// Invalid error listing the header and the names recognised.
+// Invalid error listing the header and the names recognised — unless
+// opts.CSV.Table accepts its columns: then it is read as a table, every
+// row a feature without geometry (an exposure series).
 //
 // Rows: each becomes a feature whose properties are every other column,
 // as raw strings, except empty cells (left out); the coordinate columns

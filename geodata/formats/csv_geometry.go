@@ -17,6 +17,7 @@ const (
 	csvLatLon csvGeometrySource = iota + 1 // a latitude and a longitude column
 	csvPair                                // one "lat, lon" column
 	csvWKT                                 // one WKT column
+	csvTable                               // no geometry: rows of a table (CSVOptions.Table)
 )
 
 // csvGeometry is the choice of coordinate columns for one file.
@@ -31,14 +32,20 @@ type csvGeometry struct {
 type csvProblem struct{ code, message string }
 
 func (g csvGeometry) uses(i int) bool {
-	if g.source == csvLatLon {
+	switch g.source {
+	case csvTable:
+		return false
+	case csvLatLon:
 		return i == g.lat || i == g.lon
 	}
 	return i == g.col
 }
 
 func (g csvGeometry) columnCount() int {
-	if g.source == csvLatLon {
+	switch g.source {
+	case csvTable:
+		return 0
+	case csvLatLon:
 		return 2
 	}
 	return 1
@@ -50,6 +57,8 @@ func (g csvGeometry) note(columns []string) string {
 		return fmt.Sprintf("geometry: points from the columns %q (latitude) and %q (longitude)", columns[g.lat], columns[g.lon])
 	case csvPair:
 		return fmt.Sprintf("geometry: points from the column %q, read as \"latitude, longitude\"", columns[g.col])
+	case csvTable:
+		return "geometry: none — no coordinate columns, so the rows are read as a table (features without geometry)"
 	}
 	return fmt.Sprintf("geometry: WKT from the column %q (longitude first, WGS84)", columns[g.col])
 }
@@ -58,6 +67,8 @@ func (g csvGeometry) note(columns []string) string {
 // were written with a decimal comma.
 func (g csvGeometry) build(rec []string) (orb.Geometry, int, *csvProblem) {
 	switch g.source {
+	case csvTable:
+		return nil, 0, nil
 	case csvLatLon:
 		latText, lonText := rec[g.lat], rec[g.lon]
 		for _, c := range []int{g.lat, g.lon} {

@@ -88,6 +88,10 @@ func (l Limits) WithDefaults() Limits {
 type Options struct {
 	Limits Limits
 	CSV    CSVOptions
+	// NullGeometry keeps GeoJSON features whose geometry is null (the
+	// rows of an exposure series) instead of rejecting them; the caller
+	// decides whether its layer kind takes them.
+	NullGeometry bool
 }
 
 // CSVOptions override what the CSV reader would detect. Empty fields mean "detect".
@@ -97,6 +101,12 @@ type CSVOptions struct {
 	Longitude   string // column holding longitudes
 	Coordinates string // one column holding "lat, lon"
 	WKT         string // one column holding WKT geometry
+	// Table, when set, is asked about a file in which no coordinate
+	// columns are found, with its column names: true reads the file as a
+	// table whose rows become features without geometry (an exposure
+	// series: route, month, count); false, or no Table, makes such a
+	// file an Invalid error.
+	Table func(columns []string) bool
 }
 
 // Decoded is what a decoder read from one file: the features it could make,

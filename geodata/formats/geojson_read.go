@@ -33,7 +33,8 @@ const (
 // (Invalid); a feature that cannot be read is rejected in the report. A
 // legacy crs naming CRS84 or EPSG:4326 is accepted; EPSG:3857 (Web
 // Mercator) is converted to longitude/latitude. A UTF-8 byte order mark is
-// skipped.
+// skipped. A feature whose geometry is null is rejected, unless
+// opts.NullGeometry keeps it.
 func ReadGeoJSON(r io.Reader, opts Options) (*Decoded, error) {
 	lim := opts.Limits.WithDefaults()
 	br := bufio.NewReaderSize(r, 64<<10)
@@ -42,7 +43,7 @@ func ReadGeoJSON(r io.Reader, opts Options) (*Decoded, error) {
 	}
 	uv := &utf8Validator{r: br}
 	dec := json.NewDecoder(uv)
-	g := &geojsonReader{dec: dec, utf8: uv, lim: lim, out: &Decoded{Format: GeoJSON}, parser: newFeatureParser()}
+	g := &geojsonReader{dec: dec, utf8: uv, lim: lim, out: &Decoded{Format: GeoJSON}, parser: newFeatureParser(), nullGeometry: opts.NullGeometry}
 	if err := g.document(); err != nil {
 		return nil, err
 	}
@@ -57,6 +58,8 @@ type geojsonReader struct {
 	vertices int
 	mercator bool
 	parser   *featureParser
+	// nullGeometry keeps features whose geometry is null (Options.NullGeometry).
+	nullGeometry bool
 }
 
 // document reads the top-level object member by member.
@@ -214,6 +217,11 @@ func (g *geojsonReader) feature(raw []byte) error {
 		return nil
 	}
 	id := featureIDText(f.ID)
+	if f.Geometry == nil && g.nullGeometry {
+		rep.Accepted++
+		g.out.Features = append(g.out.Features, f)
+		return nil
+	}
 	if f.Geometry == nil {
 		reject(CodeGeoJSONNoGeometry, "geometry", "the feature has no geometry (null); add one or remove the feature", id)
 		return nil

@@ -28,6 +28,10 @@ var serviceFields = []string{"category", "organization", "phone", "hours", "lang
 //   - only points: incident when a column reads as dead, missing,
 //     survivors or cause, else service when a column reads as category, organization, phone,
 //     hours, languages, referral_required or eligibility;
+//   - no geometry at all (a table) with columns that read as route,
+//     month and count, and no casualty columns: exposure;
+//   - only points with such columns and no casualty or service columns:
+//     exposure (the sites that counted, such as flow-monitoring points);
 //   - anything else (mixed geometries, points with neither): "".
 func DetectKind(columns []string, feats []*geojson.Feature) (kind geodata.Kind, why string) {
 	var points, lines, polygons int
@@ -55,6 +59,11 @@ func DetectKind(columns []string, feats []*geojson.Feature) (kind geodata.Kind, 
 		return geodata.KindArea, "every feature is a polygon"
 	case IsMMPLayout(layout) && lines+polygons == 0:
 		return geodata.KindIncident, "the columns are a Missing Migrants Project export"
+	case points+lines+polygons == 0:
+		if cols, ok := exposureColumns(columns); ok {
+			return geodata.KindExposure, "the rows have no geometry and read as route, month and count (" + strings.Join(cols, ", ") + ")"
+		}
+		return "", ""
 	case !only(points):
 		return "", ""
 	}
@@ -65,7 +74,29 @@ func DetectKind(columns []string, feats []*geojson.Feature) (kind geodata.Kind, 
 	if cols := mappedColumns(service, serviceFields); len(cols) > 0 {
 		return geodata.KindService, "the points have service columns (" + strings.Join(cols, ", ") + ") and no casualty columns"
 	}
+	if cols, ok := exposureColumns(columns); ok {
+		return geodata.KindExposure, "the points have route, month and count columns (" + strings.Join(cols, ", ") + ") and no casualty or service columns"
+	}
 	return "", ""
+}
+
+// exposureFields are the columns an exposure table must have.
+var exposureFields = []string{"route", "month", "count"}
+
+// exposureColumns returns the columns read as route, month and count, and
+// whether all three are there and no column reads as a casualty field
+// (dead, missing, survivors, cause), which would make the file incidents.
+func exposureColumns(columns []string) ([]string, bool) {
+	m, _ := DetectMapping(geodata.KindExposure, columns)
+	cols := mappedColumns(m, exposureFields)
+	if len(cols) < len(exposureFields) {
+		return nil, false
+	}
+	incident, _ := DetectMapping(geodata.KindIncident, columns)
+	if len(mappedColumns(incident, casualtyFields)) > 0 {
+		return nil, false
+	}
+	return cols, true
 }
 
 // mappedColumns lists the columns m maps onto fields, in fields' order.

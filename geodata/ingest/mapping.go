@@ -65,6 +65,7 @@ const (
 	typeMode                       // route mode vocabulary
 	typePrecision                  // exact, approximate, region
 	typeRoute                      // MMP route name (mmp.CanonicalRoute)
+	typeRaw                        // kept as given (text trimmed), checked later
 )
 
 // fieldSpec is one normalised field: its name, type and the header names
@@ -132,6 +133,18 @@ func fieldSpecs(kind geodata.Kind) []fieldSpec {
 		return []fieldSpec{
 			id,
 			{"name", typeText, []string{"name", "area name", "nom", "nombre", "admin", "name en", "name long"}},
+		}
+	case geodata.KindExposure:
+		// Month and count are read as given here and checked, row by row,
+		// by checkExposure, which rejects what cannot be used.
+		return []fieldSpec{
+			id,
+			{"route", typeRoute, []string{"route", "migration route", "mmp route", "route name", "ruta", "ruta migratoria", "route migratoire"}},
+			{"month", typeRaw, []string{"month", "period", "date", "year month", "mes", "mois", "reference month", "month year"}},
+			{"count", typeRaw, []string{"count", "crossings", "detections", "arrivals", "transits", "movements", "value", "total",
+				"number", "individuals", "cantidad", "nombre"}},
+			{"key", typeText, []string{"key", "series key", "site", "site name", "flow monitoring point", "fmp", "point"}},
+			{"note", typeText, []string{"note", "notes", "comment", "comments", "remarks"}},
 		}
 	}
 	return nil

@@ -40,6 +40,12 @@ func (mp *mapper) applyField(s fieldSpec, column string, v any, present bool, ou
 	switch s.typ {
 	case typeText:
 		out[name] = clean
+	case typeRaw:
+		if _, isStr := v.(string); isStr {
+			out[name] = clean
+		} else {
+			out[name] = v
+		}
 	case typeDate:
 		mp.applyDate(name, column, clean, out, notes)
 	case typeCount:

@@ -21,7 +21,7 @@ import (
 // code Invalid whose message lists the fields of kind.
 func ParseMapping(kind geodata.Kind, s string) (Mapping, error) {
 	if !kind.Valid() {
-		return nil, geodata.InvalidParam("kind", fmt.Sprintf("is %q", geodata.Truncate(string(kind), 40)), "one of route, incident, service, area")
+		return nil, geodata.InvalidParam("kind", fmt.Sprintf("is %q", geodata.Truncate(string(kind), 40)), "one of "+geodata.KindNames)
 	}
 	allowed := FieldNames(kind)
 	invalid := func(format string, args ...any) error {

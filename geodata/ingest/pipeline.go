@@ -81,11 +81,11 @@ func Run(src formats.Source, o Options) (*Result, error) {
 	}
 	for _, k := range []geodata.Kind{o.Kind, o.FallbackKind} {
 		if k != "" && !k.Valid() {
-			return nil, geodata.InvalidParam("kind", fmt.Sprintf("is %q", shorten(string(k), 40)), "one of route, incident, service, area")
+			return nil, geodata.InvalidParam("kind", fmt.Sprintf("is %q", shorten(string(k), 40)), "one of "+geodata.KindNames)
 		}
 	}
 	if !detect && !o.Kind.Valid() {
-		return nil, geodata.InvalidParam("kind", "is missing", "one of route, incident, service, area")
+		return nil, geodata.InvalidParam("kind", "is missing", "one of "+geodata.KindNames)
 	}
 	lim := o.Limits.WithDefaults()
 	head := make([]byte, 512)
@@ -138,7 +138,26 @@ func Run(src formats.Source, o Options) (*Result, error) {
 		res.Layout, res.Mapping = "mmp-api-json", Mapping{}
 		res.Notes = append(res.Notes, "read as Missing Migrants Project API records")
 	} else {
-		d, err := formats.Decode(format, src, formats.Options{Limits: lim, CSV: o.CSV})
+		csvOpts := o.CSV
+		if csvOpts.Table == nil {
+			// An exposure series is a table: a CSV without coordinates is
+			// read as rows without geometry when the kind is exposure, or
+			// when the kind is read from the file and its columns are
+			// route, month and count.
+			given, fallback := o.Kind, o.FallbackKind
+			csvOpts.Table = func(columns []string) bool {
+				if given == geodata.KindExposure || (given == "" && fallback == geodata.KindExposure) {
+					return true
+				}
+				_, ok := exposureColumns(columns)
+				return given == "" && ok
+			}
+		}
+		// Features without geometry are kept for an exposure layer, or
+		// when the kind is read from the file; the checks reject them
+		// from any other kind.
+		nulls := o.Kind == geodata.KindExposure || detect
+		d, err := formats.Decode(format, src, formats.Options{Limits: lim, CSV: csvOpts, NullGeometry: nulls})
 		if err != nil {
 			return nil, err
 		}
@@ -186,14 +205,30 @@ func Run(src formats.Source, o Options) (*Result, error) {
 	if rep.Counts == nil {
 		rep.Counts = map[string]int{}
 	}
+	position := func(i int) int {
+		if positions != nil {
+			return positions[i]
+		}
+		return i + 1
+	}
+	var excluded map[int]bool
+	if o.Kind == geodata.KindExposure {
+		noun := "feature"
+		if format == formats.CSV {
+			noun = "row"
+		}
+		var notes []string
+		excluded, notes = checkExposure(feats, position, noun, &rep)
+		res.Notes = append(res.Notes, notes...)
+	}
 	c := &checker{kind: o.Kind, lim: lim, rep: &rep, ids: make(map[string]int, len(feats))}
 	kept := feats[:0]
 	repaired := 0
 	for i, f := range feats {
-		n := i + 1
-		if positions != nil {
-			n = positions[i]
+		if excluded[i] {
+			continue
 		}
+		n := position(i)
 		ok, fixed := c.check(n, f)
 		if !ok {
 			continue

@@ -37,6 +37,10 @@ func allowedGeometry(k geodata.Kind) (types []string, hint string) {
 	case geodata.KindArea:
 		// Context layers: areas, and reference points such as ports.
 		return []string{"Polygon", "MultiPolygon", "Point"}, "polygons (Polygon or MultiPolygon) or reference points (Point)"
+	case geodata.KindExposure:
+		// Rows of counts; a row may carry the point of the site that
+		// counted (a flow-monitoring point), or no geometry.
+		return []string{"Point"}, "rows without geometry, or the point of the site that counted"
 	}
 	return nil, ""
 }
@@ -75,6 +79,12 @@ func (c *checker) check(n int, f *geojson.Feature) (ok, repaired bool) {
 		}
 	}
 
+	if f.Geometry == nil {
+		if c.kind == geodata.KindExposure {
+			return true, c.checkID(n, f, id)
+		}
+		return reject(formats.CodeGeoJSONNoGeometry, "geometry", fmt.Sprintf("the feature has no geometry (null); add one or remove the feature — only an %s layer holds rows without geometry", geodata.KindExposure))
+	}
 	if p, bad := firstBadPoint(f.Geometry); bad {
 		return reject(CodeOutOfRange, "geometry", rangeMessage(p))
 	}
@@ -107,7 +117,13 @@ func (c *checker) check(n int, f *geojson.Feature) (ok, repaired bool) {
 		return reject(CodeWrongGeometry, "geometry", fmt.Sprintf("a %s is not allowed in a %s layer, which holds %s; upload it as another kind of layer or convert the geometry", g.GeoJSONType(), c.kind, hint))
 	}
 	f.Geometry = g
+	return true, c.checkID(n, f, id) || repaired
+}
 
+// checkID gives feature f (1-based position n) an id when it has none and
+// a unique one when an earlier feature has its id.
+// It reports whether it changed the id.
+func (c *checker) checkID(n int, f *geojson.Feature, id string) (repaired bool) {
 	if f.ID == nil {
 		f.ID = strconv.Itoa(n)
 		c.rep.Counts[CodeMissingID]++
@@ -120,13 +136,14 @@ func (c *checker) check(n int, f *geojson.Feature) (ok, repaired bool) {
 			c.ids[id]++
 			nid = id + "~" + strconv.Itoa(c.ids[id])
 		}
-		repair(CodeDuplicateID, "id", fmt.Sprintf("the id %q was used by an earlier feature; this one is now %q — give every feature its own id", shorten(id, 60), shorten(nid, 70)))
+		c.rep.Add(geodata.Issue{Feature: n, ID: id, Field: "id", Code: CodeDuplicateID, Action: geodata.Repaired,
+			Message: fmt.Sprintf("the id %q was used by an earlier feature; this one is now %q — give every feature its own id", shorten(id, 60), shorten(nid, 70))})
 		f.ID = nid
 		c.ids[nid] = 1
-	} else {
-		c.ids[id] = 1
+		return true
 	}
-	return true, repaired
+	c.ids[id] = 1
+	return false
 }
 
 type fix struct{ code, msg string }

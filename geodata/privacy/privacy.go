@@ -52,6 +52,9 @@ var partnerFields = map[geodata.Kind][]string{
 	geodata.KindService: {"name", "category", "organization", "languages", "referral_required", "last_verified", "country"},
 	geodata.KindRoute:   {"name", "mode", "region", "valid_from", "valid_to", "approximate"},
 	geodata.KindArea:    {"name"},
+	// Exposure layers are public statistics; a restricted one shows its
+	// counts, never its notes.
+	geodata.KindExposure: {"route", "month", "count", "key"},
 }
 
 // PartnerFields lists the properties a partner sees of a layer of kind.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/routerisk/routerisk/geodata/exposure"
 	"github.com/routerisk/routerisk/geodata/formats"
 	"github.com/routerisk/routerisk/geodata/hxl"
+	"github.com/routerisk/routerisk/geodata/mmp"
 	"github.com/routerisk/routerisk/geodata/privacy"
 	"github.com/routerisk/routerisk/server/answers"
 )
@@ -34,10 +36,13 @@ type RouteExposure struct {
 	Missing         *float64         `json:"missing"` // likewise
 	Crossings       *float64         `json:"crossings"`
 	CrossingsSource *exposure.Series `json:"crossings_source"`
-	Per1000         *float64         `json:"per_1000"`
-	Reason          string           `json:"reason,omitempty"` // why per_1000 is null
-	CrossChecks     []CrossCheck     `json:"cross_checks,omitempty"`
-	Months          []MonthExposure  `json:"months"`
+	// CrossingsLayer is the uploaded exposure layer version whose counts
+	// are the denominator; absent when the bundled series is.
+	CrossingsLayer *LayerRef       `json:"crossings_layer,omitempty"`
+	Per1000        *float64        `json:"per_1000"`
+	Reason         string          `json:"reason,omitempty"` // why per_1000 is null
+	CrossChecks    []CrossCheck    `json:"cross_checks,omitempty"`
+	Months         []MonthExposure `json:"months"`
 }
 
 // CrossCheck is the same toll against another series.
@@ -75,7 +80,13 @@ var ExposureCaveats = []string{
 	"A month without a count in the series has no rate; a year's rate uses only the months both have.",
 }
 
+// UploadedExposureCaveat is added when an uploaded exposure layer is used.
+const UploadedExposureCaveat = "Where an uploaded exposure layer has counts for a route, they replace the bundled series for that route; when two layers have the route, the most recently published wins. crossings_layer names the layer version used."
+
 // Routes answers deaths per 1,000 crossings per route, through the cache.
+// The denominator of a route is the counts of the most recently published
+// exposure layer that has the route (crossings_layer names its id and
+// version), else the bundled series (exposure.Denominators).
 func (c *Service) Routes(ctx context.Context, r RoutesRequest) (answers.Result, error) {
 	from, to, year, err := parsePeriod(r.Params)
 	if err != nil {
@@ -93,7 +104,15 @@ func (c *Service) Routes(ctx context.Context, r RoutesRequest) (answers.Result, 
 			what += ":hxl"
 		}
 	}
-	key := answers.Key{Slot: "risk", Versions: snap.Versions, What: what, Query: from + "/" + to, Tier: tier}
+	// Uploaded exposure layers replace the bundled series of the routes
+	// they have; their versions are part of the key, so publishing,
+	// replacing or rolling one back changes the answer.
+	uploaded, upVersions := uploadedDenominators(c.lib.Exposures(), r.View)
+	versions := snap.Versions
+	if upVersions != "" {
+		versions += ";exposure:" + upVersions
+	}
+	key := answers.Key{Slot: "risk", Versions: versions, What: what, Query: from + "/" + to, Tier: tier}
 	return c.answers.Get(ctx, key, r.IfNoneMatch, func() ([]byte, error) {
 		table, err := exposure.Default()
 		if err != nil {
@@ -125,11 +144,34 @@ func (c *Service) Routes(ctx context.Context, r RoutesRequest) (answers.Result, 
 				by[route] = map[string]*toll{}
 			}
 		}
+		for route := range uploaded {
+			if by[route] == nil && routeListed(route) {
+				by[route] = map[string]*toll{}
+			}
+		}
 		months := monthsBetween(from, to)
 		ans := RoutesAnswer{Year: year, From: from, To: to, Caveats: ExposureCaveats}
+		if len(uploaded) > 0 {
+			ans.Caveats = append(slices.Clone(ExposureCaveats), UploadedExposureCaveat)
+		}
 		for route, perMonth := range by {
 			den, hasDen := exposure.Denominators[route]
+			up, hasUp := uploaded[mmp.CurrentRoute(route)]
+			var source exposure.Series
+			count := func(m string) (float64, bool) { return 0, false }
+			switch {
+			case hasUp:
+				source = up.series
+				count = func(m string) (float64, bool) { n, ok := up.counts[m]; return n, ok }
+			case hasDen:
+				source = den.Series
+				count = func(m string) (float64, bool) { return table.Month(den.Series.ID, []string{den.Key}, m) }
+			}
 			re := RouteExposure{Route: route}
+			if hasUp {
+				ref := up.layer
+				re.CrossingsLayer = &ref
+			}
 			var dead, missing, cross, tollWithCount float64
 			counted := false
 			for _, m := range months {
@@ -141,8 +183,8 @@ func (c *Service) Routes(ctx context.Context, r RoutesRequest) (answers.Result, 
 				missing += t.missing
 				me := MonthExposure{Month: m}
 				me.Dead, me.Missing = disclosed(t.dead, tier), disclosed(t.missing, tier)
-				if hasDen {
-					if n, ok := table.Month(den.Series.ID, []string{den.Key}, m); ok {
+				if hasDen || hasUp {
+					if n, ok := count(m); ok {
 						me.Crossings = &n
 						cross += n
 						tollWithCount += t.dead + t.missing
@@ -154,19 +196,19 @@ func (c *Service) Routes(ctx context.Context, r RoutesRequest) (answers.Result, 
 				}
 				re.Months = append(re.Months, me)
 			}
-			if dead+missing == 0 && !hasDen {
+			if dead+missing == 0 && !hasDen && !hasUp {
 				continue
 			}
 			re.Dead, re.Missing = disclosed(dead, tier), disclosed(missing, tier)
 			switch {
-			case !hasDen:
-				re.Reason = "no public count of crossings for this route is bundled"
+			case !hasDen && !hasUp:
+				re.Reason = "no public count of crossings for this route is bundled or uploaded"
 			case !counted:
-				s := den.Series
+				s := source
 				re.CrossingsSource = &s
 				re.Reason = "the series has no count for this period"
 			default:
-				s := den.Series
+				s := source
 				re.CrossingsSource, re.Crossings = &s, &cross
 				if d := disclosedSum(tollWithCount, tier); d != nil {
 					re.Per1000 = per1000(*d, cross)

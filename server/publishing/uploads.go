@@ -100,6 +100,9 @@ func (c *Service) Upload(ctx context.Context, r UploadRequest) (geodata.Meta, *i
 	if meta.TimeProperty == "" && meta.Kind == geodata.KindIncident {
 		meta.TimeProperty = "date"
 	}
+	if meta.TimeProperty == "" && meta.Kind == geodata.KindExposure {
+		meta.TimeProperty = "month"
+	}
 	l := &geodata.Layer{Meta: meta, Features: res.Features}
 	m, err := c.Publish(ctx, l, res.Report, by)
 	if err != nil {
@@ -169,6 +172,13 @@ func (c *Service) checkMeta(ctx context.Context, r UploadRequest) (geodata.Meta,
 		}
 		if m.Sensitivity == "" {
 			m.Sensitivity = geodata.Restricted
+			if m.Kind == geodata.KindExposure {
+				// Counts of crossings are public statistics.
+				m.Sensitivity = geodata.Public
+			}
+		}
+		if err := exposureSources(m); err != nil {
+			return m, err
 		}
 		if err := m.Validate(); err != nil {
 			return m, err
@@ -221,4 +231,19 @@ func withCoverageSource(m geodata.Meta) geodata.Meta {
 		}
 	}
 	return m
+}
+
+// exposureSources checks that an exposure layer names its source and
+// licence: the answers that divide by its counts cite them.
+func exposureSources(m geodata.Meta) error {
+	if m.Kind != geodata.KindExposure {
+		return nil
+	}
+	for _, s := range m.Sources {
+		if s.Name != "" && s.License != "" {
+			return nil
+		}
+	}
+	return &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"field": "source"},
+		Message: "an exposure layer needs its source and licence (fields \"source\" and \"license\"): deaths per 1,000 crossings name the series they divide by"}
 }

@@ -137,3 +137,23 @@ func (c *Library) Snapshot() Snapshot {
 	s.Versions = strings.Join(names, ",")
 	return s
 }
+
+// Series is the current version of one exposure layer.
+type Series struct {
+	Meta     geodata.Meta
+	Features []*geojson.Feature
+}
+
+// Exposures returns the current version of every exposure layer (monthly
+// counts of crossings per route), by id.
+func (c *Library) Exposures() []Series {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	var out []Series
+	for _, id := range slices.Sorted(maps.Keys(c.layers)) {
+		if ld := c.layers[id]; ld.meta.Kind == geodata.KindExposure {
+			out = append(out, Series{Meta: ld.meta, Features: ld.index.Features()})
+		}
+	}
+	return out
+}

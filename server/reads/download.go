@@ -30,8 +30,9 @@ type DownloadOptions struct {
 
 // Download writes the whole current version of layer id in format
 // (geojson, csv or kml) to w. CSV has id, longitude and latitude columns
-// for points and a wkt column otherwise, then one column per schema
-// property; cells a spreadsheet would run as formulas are neutralised.
+// for points, a wkt column for other geometries (empty for a feature
+// without one) and none for a layer without geometry, then one column per
+// schema property; cells a spreadsheet would run as formulas are neutralised.
 // GeoPackage (gpkg) needs a file: see DownloadGeoPackage.
 func (c *Reader) Download(id, format string, opts DownloadOptions, w io.Writer) (geodata.Meta, error) {
 	ld, err := c.lib.get(id)
@@ -63,19 +64,23 @@ func (c *Reader) Download(id, format string, opts DownloadOptions, w io.Writer) 
 		return ld.meta, formats.WriteKML(w, ld.meta.Title, ld.index.Features())
 	case "csv":
 		feats := ld.index.Features()
-		allPoints := true
+		allPoints, noGeometry := len(feats) > 0, true
 		for _, f := range feats {
 			if _, ok := f.Geometry.(orb.Point); !ok {
 				allPoints = false
-				break
+			}
+			if f.Geometry != nil {
+				noGeometry = false
 			}
 		}
 		header := []string{"id"}
 		numeric := map[int]bool{}
-		if allPoints {
+		switch {
+		case noGeometry: // a table, such as an exposure series: no geometry columns
+		case allPoints:
 			header = append(header, "longitude", "latitude")
 			numeric[1], numeric[2] = true, true
-		} else {
+		default:
 			header = append(header, "wkt")
 		}
 		for _, f := range ld.meta.Schema {
@@ -84,9 +89,13 @@ func (c *Reader) Download(id, format string, opts DownloadOptions, w io.Writer) 
 		rows := make([][]string, 0, len(feats))
 		for _, f := range feats {
 			row := []string{fmt.Sprint(f.ID)}
-			if p, ok := f.Geometry.(orb.Point); ok && allPoints {
+			switch p, ok := f.Geometry.(orb.Point); {
+			case noGeometry:
+			case ok && allPoints:
 				row = append(row, strconv.FormatFloat(p[0], 'f', -1, 64), strconv.FormatFloat(p[1], 'f', -1, 64))
-			} else {
+			case f.Geometry == nil:
+				row = append(row, "") // a row without geometry among others with one
+			default:
 				row = append(row, wkt.MarshalString(f.Geometry))
 			}
 			for _, fd := range ld.meta.Schema {

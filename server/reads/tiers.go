@@ -93,7 +93,7 @@ func partnerMatched(ld *loaded, q geodata.Query) []*geojson.Feature {
 	feats := ld.partnerFeatures()
 	var matched []*geojson.Feature
 	for _, i := range ld.index.Search(q) {
-		if box == nil || geodata.BoundIntersects(*box, feats[i].Geometry.Bound()) {
+		if box == nil || feats[i].Geometry != nil && geodata.BoundIntersects(*box, feats[i].Geometry.Bound()) {
 			matched = append(matched, feats[i])
 		}
 	}

@@ -184,7 +184,8 @@ func (s *Files) Open(_ context.Context, id string, v int) (*geodata.Layer, error
 	}
 	// Streamed: a stored version was checked when it was published, so the
 	// only limits are the ones no layer can reach.
-	d, err := formats.ReadGeoJSON(zr, formats.Options{Limits: formats.Limits{MaxFeatures: math.MaxInt, MaxVertices: math.MaxInt}})
+	// Features without geometry (an exposure layer's rows) are kept.
+	d, err := formats.ReadGeoJSON(zr, formats.Options{Limits: formats.Limits{MaxFeatures: math.MaxInt, MaxVertices: math.MaxInt}, NullGeometry: true})
 	if err != nil {
 		return nil, fmt.Errorf("layer %s: %w", m, err)
 	}

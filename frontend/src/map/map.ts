@@ -7,9 +7,9 @@ import { BASEMAP_ATTRIBUTION, escapeHtml } from './attribution';
 import { MAX_ZOOM, type View } from '../shared/urlstate';
 import type { Kind } from '../shared/kinds';
 
-/** Picking order of kinds: the kind drawn on top is picked first. */
+/** Picking order of kinds: the kind drawn on top is picked first; a kind never drawn (exposure) is never picked. */
 export function pickOrder(kind: Kind): number {
-  return PANES[kind];
+  return kind === 'exposure' ? -1 : PANES[kind];
 }
 
 /** The view shown when the URL has none: the whole world. */

@@ -11,6 +11,7 @@ import { createCoverageToggle } from '../features/coverage/coverage';
 import { createLayerSet, type AnyLayer, type LayerSet } from '../features/layers/layerset';
 import { MapLayer } from '../features/layers/layers';
 import { createLayerList, renderAbout, sortLayers, type LayerListItem } from '../features/layers/panel';
+import { isDrawn } from '../shared/kinds';
 import { wirePicking } from '../features/layers/picking';
 import { followLegend } from '../features/legend/legend';
 import { followPriorities, type PrioritiesFollower } from '../features/priorities/follow';
@@ -137,7 +138,7 @@ async function main(): Promise<void> {
     status.set('config', describeError(i18n, t('status.what.config'), err), true);
     return null;
   });
-  const metasP: Promise<LayerMeta[]> = api.layers().then((m) => sortLayers(m, i18n.lang)).catch((err) => {
+  const metasP: Promise<LayerMeta[]> = api.layers().then((m) => sortLayers(m.filter((l) => isDrawn(l.kind)), i18n.lang)).catch((err) => {
     status.set('layers', describeError(i18n, t('status.what.layers'), err), true);
     return [];
   });

@@ -1,11 +1,22 @@
 import type { I18n } from './i18n';
 
 /** The kinds of layer the API knows. */
-export type Kind = 'route' | 'incident' | 'service' | 'area';
+export type Kind = 'route' | 'incident' | 'service' | 'area' | 'exposure';
+
+/** The kinds a layer may be uploaded as, in the order the upload page offers them. */
+export const KINDS: readonly Kind[] = ['route', 'incident', 'service', 'area', 'exposure'];
 
 /** Reports whether v is a known layer kind. */
 export function isKind(v: unknown): v is Kind {
-  return v === 'route' || v === 'incident' || v === 'service' || v === 'area';
+  return typeof v === 'string' && (KINDS as readonly string[]).includes(v);
+}
+
+/**
+ * Reports whether layers of a kind are drawn on a map: every kind but
+ * exposure, whose features are counts per route and month without geometry.
+ */
+export function isDrawn(kind: Kind): boolean {
+  return kind !== 'exposure';
 }
 
 /** The label of a layer kind (plural, as a legend heading). */

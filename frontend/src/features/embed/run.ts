@@ -11,6 +11,7 @@ import { isRestricted } from '../filters/filters';
 import { createLayerSet, type LayerSet } from '../layers/layerset';
 import { MapLayer } from '../layers/layers';
 import { sortLayers } from '../layers/panel';
+import { isDrawn } from '../../shared/kinds';
 import { followLegend } from '../legend/legend';
 import { ANALYSIS_IDS } from '../risk/analysis';
 import { availableAnalyses, initialVisible } from '../risk/analysisspecs';
@@ -128,7 +129,7 @@ export async function runEmbed(env: EmbedEnv): Promise<void> {
   let metas: LayerMeta[];
   let vocab: Vocabulary;
   try {
-    [vocab, metas] = await Promise.all([loadVocabulary(api.getJson), api.layers().then((m) => sortLayers(m, i18n.lang))]);
+    [vocab, metas] = await Promise.all([loadVocabulary(api.getJson), api.layers().then((m) => sortLayers(m.filter((l) => isDrawn(l.kind)), i18n.lang))]);
   } catch (err) {
     return fail(errorMessage(i18n, err));
   }

@@ -21,7 +21,7 @@ describe('reading /risk/routes', () => {
     const afg = a.routes.find((r) => r.route === 'Afghanistan to Iran')!;
     expect(afg.per1000).toBeNull();
     expect(afg.source).toBeNull();
-    expect(afg.reason).toBe('no public count of crossings for this route is bundled');
+    expect(afg.reason).toBe('no public count of crossings for this route is bundled or uploaded');
     expect(a.caveats.some((c) => c.includes('not people'))).toBe(true);
   });
 
@@ -44,6 +44,37 @@ describe('reading /risk/routes', () => {
   });
 });
 
+describe('an uploaded exposure series', () => {
+  const uploaded = {
+    year: 2023,
+    routes: [{
+      route: 'Central Mediterranean', dead: 2527, missing: 0, crossings: 120000, per_1000: 21.06,
+      crossings_source: { id: 'crossings-cm', name: 'Central Med detections', counts: 'detections', source: 'Test agency <b>', license: 'CC BY 4.0' },
+      crossings_layer: { id: 'crossings-cm', version: 3 }, months: [],
+    }, {
+      route: 'Darien', dead: 10, missing: 0, crossings: 5000, per_1000: 2,
+      crossings_source: { name: 'Bundled' }, crossings_layer: { id: '', version: 'x' }, months: [],
+    }],
+    caveats: [],
+  };
+
+  it('reads crossings_layer and the source, and ignores a malformed layer', () => {
+    const a = readExposure(uploaded);
+    expect(a.routes[0]!.source).toMatchObject({ name: 'Central Med detections', origin: 'Test agency <b>', layer: { id: 'crossings-cm', version: 3 } });
+    expect(a.routes[1]!.source!.layer).toBeNull();
+  });
+
+  it('names the uploaded layer, its version and source under the route, as text', () => {
+    const table = buildExposureTable(i18n, readExposure(uploaded).routes, 5);
+    const cm = table.querySelector('tbody[data-route="Central Mediterranean"] tr.exposure-denominator')!;
+    expect(cm.querySelector('.exposure-source')!.textContent).toBe('Denominator: Central Med detections');
+    expect(cm.querySelector('.exposure-layer')!.textContent).toBe('Uploaded series: layer crossings-cm, version 3');
+    expect(cm.querySelector('.exposure-origin')!.textContent).toBe('Source: Test agency <b>');
+    expect(cm.querySelector('b')).toBeNull();
+    expect(table.querySelector('tbody[data-route="Darien"] .exposure-layer')).toBeNull();
+  });
+});
+
 describe('the exposure table and chart', () => {
   const a = readExposure(routes2023);
 
@@ -61,7 +92,7 @@ describe('the exposure table and chart', () => {
     expect(rows[1]![1]).toBe('40 + fewer than 5');
     expect(rows[2]![3]).toBe('0.1');
     expect(rows[3]!.slice(2)).toEqual(['–', 'no rate']);
-    expect(below[3]).toBe('no public count of crossings for this route is bundled');
+    expect(below[3]).toBe('no public count of crossings for this route is bundled or uploaded');
     expect(groups[0]!.querySelector<HTMLTableCellElement>('tr.exposure-denominator td')!.colSpan).toBe(4);
   });
 

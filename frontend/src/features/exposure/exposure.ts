@@ -18,6 +18,10 @@ export interface CrossingSeries {
   name: string;
   counts: string;
   attribution: string;
+  /** Who produced the series (its source), '' when not given. */
+  origin: string;
+  /** The uploaded exposure layer version the counts come from; null for a bundled series. */
+  layer: { id: string; version: number } | null;
 }
 
 /** One month of a route. Counts are null where the server suppressed them or has none. */
@@ -61,6 +65,14 @@ const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null);
 
+/** Reads crossings_layer: the uploaded layer version a route's denominator comes from, or null. */
+function layerRef(v: unknown): { id: string; version: number } | null {
+  const o = obj(v);
+  const id = str(o.id);
+  const version = num(o.version);
+  return id && version !== null && Number.isInteger(version) ? { id, version } : null;
+}
+
 /** Reads the untrusted JSON of /risk/routes; malformed parts become empty or null. Routes without a name are dropped. */
 export function readExposure(json: unknown): ExposureAnswer {
   const body = obj(json);
@@ -75,7 +87,7 @@ export function readExposure(json: unknown): ExposureAnswer {
       dead: num(o.dead),
       missing: num(o.missing),
       crossings: num(o.crossings),
-      source: name ? { name, counts: str(s.counts), attribution: str(s.attribution) } : null,
+      source: name ? { name, counts: str(s.counts), attribution: str(s.attribution), origin: str(s.source), layer: layerRef(o.crossings_layer) } : null,
       per1000: num(o.per_1000),
       reason: str(o.reason),
       crossChecks: arr(o.cross_checks).map(obj).filter((c) => str(c.label) !== '').map((c) => ({ label: str(c.label), per1000: num(c.per_1000) })),
@@ -137,6 +149,9 @@ export function buildExposureTable(i18n: I18n, routes: readonly RouteExposure[],
         ? [
           el('span', { class: 'exposure-source' }, `${t('exposure.source')}: ${r.source.name}`),
           r.source.counts && el('span', { class: 'exposure-counts' }, r.source.counts),
+          r.source.layer && el('span', { class: 'exposure-layer', 'data-layer': r.source.layer.id },
+            t('exposure.uploadedLayer', { id: r.source.layer.id, version: r.source.layer.version })),
+          r.source.layer && r.source.origin && el('span', { class: 'exposure-origin' }, t('exposure.seriesSource', { source: r.source.origin })),
           ...r.crossChecks.map((c) => el('span', { class: 'exposure-check' }, t('exposure.crossCheck', { label: c.label, value: formatRate(i18n, c.per1000) }))),
         ]
         : el('span', { class: 'exposure-reason' }, r.reason || t('exposure.noRate')))),

@@ -15,6 +15,7 @@ export const SLIM_PROPERTIES: Record<Kind, readonly string[]> = {
   service: ['category'],
   route: ['name', 'approximate'],
   area: ['name'],
+  exposure: ['route', 'month', 'count'],
 };
 
 /** Coordinate decimals requested for drawing (about 11 m). */

@@ -5,7 +5,7 @@ import type { I18n } from '../../shared/i18n';
 import { describeError } from '../../shared/status';
 import type { Vocabulary } from '../../shared/vocabulary';
 import { geometryParts, isAggregated, type LatLon } from '../../map/geometry';
-import { PANES } from '../../map/map';
+import { PANES, pickOrder } from '../../map/map';
 import { PRIORITY_HIGHLIGHT } from '../../map/palette';
 import { ANALYSIS_IDS } from '../risk/analysis';
 import { AnalysisLayer } from '../risk/analysislayers';
@@ -54,7 +54,7 @@ export function wirePicking(
 ): Popups {
   type Candidate = { order: number; layer: MapLayer | AnalysisLayer };
   const candidates = (): Candidate[] => [
-    ...[...set.layers].reverse().map((l) => ({ order: PANES[l.meta.kind], layer: l as MapLayer | AnalysisLayer })),
+    ...[...set.layers].reverse().map((l) => ({ order: pickOrder(l.meta.kind), layer: l as MapLayer | AnalysisLayer })),
     ...[...set.analyses].reverse().map((a) => ({ order: PANES[a.spec.pane], layer: a as MapLayer | AnalysisLayer })),
   ].sort((a, b) => b.order - a.order);
 

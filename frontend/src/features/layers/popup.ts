@@ -22,6 +22,7 @@ export const SUMMARY_FIELDS: Record<Kind, readonly string[]> = {
   // That a route is approximate is said in a note of its own; its value goes under "More".
   route: ['branch', 'mode', 'region'],
   area: ['zone', 'srr', 'country', 'country_iso3', 'adm1', 'respondents', 'last_survey'],
+  exposure: ['route', 'month', 'count'],
 };
 
 /** Properties listed first under "More", in this order, per kind; the rest follow sorted by label. */
@@ -34,6 +35,7 @@ export const PROPERTY_ORDER: Record<Kind, readonly string[]> = {
   ],
   route: ['approximate', 'waypoints', 'source', 'source_url'],
   area: ['source', 'source_url'],
+  exposure: ['key', 'note'],
 };
 
 /**
@@ -92,6 +94,13 @@ export function messagePopup(text: string): HTMLElement {
 
 /** The title of a feature's popup: its name, or its location, or the kind. */
 export function popupTitle(i18n: I18n, kind: Kind, props: Record<string, unknown>): string {
+  if (kind === 'exposure') {
+    const { route, month, count } = props;
+    if (typeof route === 'string' && typeof month === 'string' && (typeof count === 'number' || typeof count === 'string')) {
+      const n = typeof count === 'number' ? i18n.formatNumber(count) : count;
+      return clip(i18n.t('popup.exposureRow', { route: route.trim(), month: month.trim(), count: n }));
+    }
+  }
   const k = titleField(kind, props);
   return k ? clip(String(props[k]).trim()) : i18n.t(`popup.title.${kind}`);
 }

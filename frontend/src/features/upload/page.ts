@@ -4,7 +4,7 @@ import { el, options, type Child } from '../../shared/dom';
 import type { I18n, MessageKey } from '../../shared/i18n';
 import { sortLayers } from '../layers/panel';
 import { errorMessage } from '../../shared/status';
-import { isKind, kindLabel, type Kind } from '../../shared/kinds';
+import { isKind, KINDS, kindLabel, type Kind } from '../../shared/kinds';
 import { createMappingTable } from './mapping';
 import { createPreview } from './preview';
 import { createPublishForm, type PublishRequest } from './publish';
@@ -73,7 +73,7 @@ export function createUploadPage(i18n: I18n, deps: UploadPageDeps): UploadPage {
   ]);
   const chosen = el('p', { id: 'upload-chosen', class: 'chosen' });
   const kindSelect = el('select', null, options([
-    { value: '', label: t('upload.detect') }, ...(['route', 'incident', 'service', 'area'] as const).map((k) => ({ value: k, label: kindLabel(i18n, k) })),
+    { value: '', label: t('upload.detect') }, ...KINDS.map((k) => ({ value: k, label: kindLabel(i18n, k) })),
   ]));
   const formatSelect = el('select', null, options([
     { value: '', label: t('upload.detect') }, ...FORMATS.map((f) => ({ value: f, label: formatLabel(i18n, f) })),

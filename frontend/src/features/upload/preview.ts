@@ -5,7 +5,7 @@ import { el } from '../../shared/dom';
 import type { I18n } from '../../shared/i18n';
 import { createMap, DEFAULT_VIEW, loadBasemap } from '../../map/map';
 import { buildPopup, popupTitle } from '../layers/popup';
-import type { Kind } from '../../shared/kinds';
+import { isDrawn, type Kind } from '../../shared/kinds';
 
 /** Features listed under the preview map (as buttons that show them on the map). */
 export const PREVIEW_LIST_MAX = 100;
@@ -104,8 +104,13 @@ export function createPreview(i18n: I18n): PreviewPanel {
               drawn.bindPopup(() => buildPopup(i18n, kind, title, f), { maxWidth: 360, minWidth: 220 });
             },
           });
-          g.addLayer(layer);
-          count++;
+          // A feature without geometry (a row of an exposure series) draws nothing: listed only.
+          if ((layer as L.GeoJSON).getLayers().length === 0) {
+            layer = null;
+          } else {
+            g.addLayer(layer);
+            count++;
+          }
         } catch {
           // A geometry Leaflet cannot draw: listed, not drawn.
           layer = null;
@@ -116,6 +121,7 @@ export function createPreview(i18n: I18n): PreviewPanel {
       note.textContent = total > features.length
         ? t('preview.capped', { shown: features.length, total })
         : t('preview.count', { count: features.length });
+      if (!isDrawn(kind)) note.textContent += ` ${t('layers.exposureNotDrawn')}`;
 
       // Fit to the file's extent, else to what was drawn.
       let bounds: L.LatLngBounds | null = null;

@@ -853,5 +853,11 @@ export const ar: Catalogue = {
     'coverage.computed': '{layer}: تغطية محسوبة من نقاطها ({category})',
     'versions.download.csv-hxl': 'تنزيل CSV مع وسوم HXL',
     'versions.download.gpkg': 'تنزيل GeoPackage',
+    'kind.exposure': 'العبور حسب المسار (التعرض)',
+    'popup.title.exposure': 'العبور',
+    'popup.exposureRow': '{route}، {month}: {count}',
+    'exposure.uploadedLayer': 'سلسلة مرفوعة: الطبقة {id}، الإصدار {version}',
+    'exposure.seriesSource': 'المصدر: {source}',
+    'layers.exposureNotDrawn': 'تحتوي طبقات التعرض على أعداد حسب المسار والشهر، لا على أماكن: لذلك لا تُرسم على الخريطة.',
   },
 };

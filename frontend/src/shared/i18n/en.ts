@@ -753,5 +753,11 @@ export const en = {
     'coverage.computed': '{layer}: coverage computed from its points ({category})',
     'versions.download.csv-hxl': 'Download CSV with HXL hashtags',
     'versions.download.gpkg': 'Download GeoPackage',
+    'kind.exposure': 'Crossings per route (exposure)',
+    'popup.title.exposure': 'Crossings',
+    'popup.exposureRow': '{route}, {month}: {count}',
+    'exposure.uploadedLayer': 'Uploaded series: layer {id}, version {version}',
+    'exposure.seriesSource': 'Source: {source}',
+    'layers.exposureNotDrawn': 'Exposure layers hold counts per route and month, not places: they are not drawn on the map.',
   },
 } as const;

@@ -747,5 +747,11 @@ export const es: Catalogue = {
     'coverage.computed': '{layer}: cobertura calculada a partir de sus puntos ({category})',
     'versions.download.csv-hxl': 'Descargar CSV con hashtags HXL',
     'versions.download.gpkg': 'Descargar GeoPackage',
+    'kind.exposure': 'Cruces por ruta (exposición)',
+    'popup.title.exposure': 'Cruces',
+    'popup.exposureRow': '{route}, {month}: {count}',
+    'exposure.uploadedLayer': 'Serie cargada: capa {id}, versión {version}',
+    'exposure.seriesSource': 'Fuente: {source}',
+    'layers.exposureNotDrawn': 'Las capas de exposición contienen recuentos por ruta y mes, no lugares: no se dibujan en el mapa.',
   },
 };

@@ -747,5 +747,11 @@ export const fr: Catalogue = {
     'coverage.computed': '{layer} : couverture calculée à partir de ses points ({category})',
     'versions.download.csv-hxl': 'Télécharger en CSV avec hashtags HXL',
     'versions.download.gpkg': 'Télécharger en GeoPackage',
+    'kind.exposure': 'Traversées par route (exposition)',
+    'popup.title.exposure': 'Traversées',
+    'popup.exposureRow': '{route}, {month} : {count}',
+    'exposure.uploadedLayer': 'Série téléversée : couche {id}, version {version}',
+    'exposure.seriesSource': 'Source : {source}',
+    'layers.exposureNotDrawn': 'Les couches d’exposition contiennent des comptes par route et par mois, pas des lieux : elles ne sont pas dessinées sur la carte.',
   },
 };

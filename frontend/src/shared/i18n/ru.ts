@@ -784,5 +784,11 @@ export const ru: Catalogue = {
     'coverage.computed': '{layer}: охват, вычисленный по точкам ({category})',
     'versions.download.csv-hxl': 'Скачать CSV с хэштегами HXL',
     'versions.download.gpkg': 'Скачать GeoPackage',
+    'kind.exposure': 'Пересечения по маршрутам (экспозиция)',
+    'popup.title.exposure': 'Пересечения',
+    'popup.exposureRow': '{route}, {month}: {count}',
+    'exposure.uploadedLayer': 'Загруженный ряд: слой {id}, версия {version}',
+    'exposure.seriesSource': 'Источник: {source}',
+    'layers.exposureNotDrawn': 'Слои экспозиции содержат подсчёты по маршрутам и месяцам, а не места: на карте они не отображаются.',
   },
 };

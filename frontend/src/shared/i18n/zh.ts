@@ -741,5 +741,11 @@ export const zh: Catalogue = {
     'coverage.computed': '{layer}：根据点位计算的覆盖范围（{category}）',
     'versions.download.csv-hxl': '下载带 HXL 标签的 CSV',
     'versions.download.gpkg': '下载 GeoPackage',
+    'kind.exposure': '各路线越境人次（暴露量）',
+    'popup.title.exposure': '越境人次',
+    'popup.exposureRow': '{route}，{month}：{count}',
+    'exposure.uploadedLayer': '上传的序列：图层 {id}，版本 {version}',
+    'exposure.seriesSource': '来源：{source}',
+    'layers.exposureNotDrawn': '暴露量图层记录的是按路线和月份的计数，而非地点：不会在地图上绘制。',
   },
 };
