@@ -762,5 +762,12 @@ export const ar: Catalogue = {
     'exposure.barTitle': '{month}: {value} لكل 1000 ({count} من الموتى والمفقودين، {crossings} عبور)',
     'exposure.crossCheck': 'تحقق مقارن، {label}: {value} لكل 1000',
     'status.what.exposure': 'الموتى والمفقودين لكل 1000 عبور',
+    'legend.serviceOther': 'خدمة أخرى',
+    'legend.verification.current': 'مصمت: تم التحقق منه خلال آخر {years} سنوات',
+    'legend.verification.stale': 'مجوّف: آخر تحقق منذ أكثر من {years} سنوات',
+    'legend.verification.unverified': 'باهت ومتقطع: لم يتم التحقق منه قط',
+    'legend.cluster.incident': 'مجموعة: عدد الحوادث (أعلى) وعدد الموتى والمفقودين فيها (أسفل)؛ انقر للتكبير',
+    'legend.cluster.service': 'مجموعة: عدد الخدمات؛ انقر للتكبير',
+    'legend.staleNote': 'الخدمات القديمة (التي لم يتم التحقق منها منذ أكثر من {years} سنوات) لا تُحتسب ضمن التغطية.',
   },
 };

@@ -662,5 +662,12 @@ export const en = {
     'exposure.barTitle': '{month}: {value} per 1,000 ({count} dead and missing, {crossings} crossings)',
     'exposure.crossCheck': 'Cross-check, {label}: {value} per 1,000',
     'status.what.exposure': 'the dead and missing per 1,000 crossings',
+    'legend.serviceOther': 'Other service',
+    'legend.verification.current': 'Filled: verified in the last {years} years',
+    'legend.verification.stale': 'Hollow: last verified more than {years} years ago',
+    'legend.verification.unverified': 'Faded and dashed: never verified',
+    'legend.cluster.incident': 'Cluster: incidents (top) and their dead and missing (below); click to zoom in',
+    'legend.cluster.service': 'Cluster: number of services; click to zoom in',
+    'legend.staleNote': 'Stale services (not verified for more than {years} years) do not count as coverage.',
   },
 } as const;

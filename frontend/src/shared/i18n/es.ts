@@ -656,5 +656,12 @@ export const es: Catalogue = {
     'exposure.barTitle': '{month}: {value} por 1.000 ({count} muertos y desaparecidos, {crossings} cruces)',
     'exposure.crossCheck': 'Contraste, {label}: {value} por 1.000',
     'status.what.exposure': 'los muertos y desaparecidos por cada 1.000 cruces',
+    'legend.serviceOther': 'Otro servicio',
+    'legend.verification.current': 'Relleno: verificado en los últimos {years} años',
+    'legend.verification.stale': 'Hueco: verificado por última vez hace más de {years} años',
+    'legend.verification.unverified': 'Tenue y discontinuo: nunca verificado',
+    'legend.cluster.incident': 'Grupo: incidentes (arriba) y sus muertos y desaparecidos (abajo); haga clic para acercar',
+    'legend.cluster.service': 'Grupo: número de servicios; haga clic para acercar',
+    'legend.staleNote': 'Los servicios desactualizados (sin verificar desde hace más de {years} años) no cuentan como cobertura.',
   },
 };

@@ -656,5 +656,12 @@ export const fr: Catalogue = {
     'exposure.barTitle': '{month} : {value} pour 1 000 ({count} morts et disparus, {crossings} traversées)',
     'exposure.crossCheck': 'Contrôle, {label} : {value} pour 1 000',
     'status.what.exposure': 'les morts et disparus pour 1 000 traversées',
+    'legend.serviceOther': 'Autre service',
+    'legend.verification.current': 'Plein : vérifié au cours des {years} dernières années',
+    'legend.verification.stale': 'Creux : dernière vérification il y a plus de {years} ans',
+    'legend.verification.unverified': 'Pâle et en pointillés : jamais vérifié',
+    'legend.cluster.incident': 'Groupe : incidents (en haut) et leurs morts et disparus (en bas) ; cliquer pour zoomer',
+    'legend.cluster.service': 'Groupe : nombre de services ; cliquer pour zoomer',
+    'legend.staleNote': 'Les services périmés (non vérifiés depuis plus de {years} ans) ne comptent pas comme couverture.',
   },
 };

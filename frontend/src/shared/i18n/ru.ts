@@ -693,5 +693,12 @@ export const ru: Catalogue = {
     'exposure.barTitle': '{month}: {value} на 1000 ({count} погибших и пропавших, {crossings} пересечений)',
     'exposure.crossCheck': 'Сверка, {label}: {value} на 1000',
     'status.what.exposure': 'погибших и пропавших на 1000 пересечений',
+    'legend.serviceOther': 'Другая служба',
+    'legend.verification.current': 'Закрашен: проверен за последние {years} лет',
+    'legend.verification.stale': 'Полый: последняя проверка более {years} лет назад',
+    'legend.verification.unverified': 'Бледный, пунктиром: никогда не проверялся',
+    'legend.cluster.incident': 'Кластер: число инцидентов (сверху) и погибших и пропавших без вести (снизу); нажмите, чтобы приблизить',
+    'legend.cluster.service': 'Кластер: число служб; нажмите, чтобы приблизить',
+    'legend.staleNote': 'Устаревшие службы (не проверявшиеся более {years} лет) не учитываются как покрытие.',
   },
 };

@@ -650,5 +650,12 @@ export const zh: Catalogue = {
     'exposure.barTitle': '{month}：每 1000 次 {value}（死亡和失踪 {count}，越境 {crossings}）',
     'exposure.crossCheck': '交叉核对，{label}：每 1000 次 {value}',
     'status.what.exposure': '每 1000 次越境的死亡和失踪人数',
+    'legend.serviceOther': '其他服务',
+    'legend.verification.current': '实心：过去 {years} 年内核实过',
+    'legend.verification.stale': '空心：上次核实在 {years} 年以前',
+    'legend.verification.unverified': '浅色虚线：从未核实',
+    'legend.cluster.incident': '聚合：事件数（上）及其死亡和失踪人数（下）；点击放大',
+    'legend.cluster.service': '聚合：服务数；点击放大',
+    'legend.staleNote': '过时的服务（超过 {years} 年未核实）不计入覆盖范围。',
   },
 };
