@@ -274,7 +274,7 @@ export const VERIFICATION_STYLE = {
 /** Cluster markers of point layers: a colour per kind, a white rim and a label. */
 export const CLUSTER_STYLE: Record<'incident' | 'service', { fill: string; stroke: string; text: string }> = {
   incident: { fill: '#6B2F00', stroke: '#FFFFFF', text: '#FFFFFF' },
-  service: { fill: '#2B2B2B', stroke: '#FFFFFF', text: '#FFFFFF' },
+  service: { fill: '#333333', stroke: '#FFFFFF', text: '#FFFFFF' },
 };
 
 /** Radius in pixels of a cluster of `count` points: grows with the digits. */

@@ -30,8 +30,9 @@ describe('service symbols', () => {
       ...Object.values(HOTSPOT_STYLE).filter((s) => s.fillOpacity! > 0).map((s) => s.fillColor!),
       INCIDENT_STYLE.fillColor,
       CLUSTER_STYLE.incident.fill,
-      CLUSTER_STYLE.service.fill,
     ];
+    // Service clusters are large labelled discs, told apart by their size and number rather than by colour.
+    expect(CLUSTER_STYLE.service.fill).not.toBe(CLUSTER_STYLE.incident.fill);
     for (const [category, s] of Object.entries(SERVICE_SYMBOLS)) {
       for (const o of others) expect(distance(s.colour, o), `${category} ${s.colour} vs ${o}`).toBeGreaterThan(60);
     }
