@@ -12,7 +12,7 @@ import { causeLabel, serviceCategoryLabel, type Vocabulary } from '../../shared/
  */
 export const SLIM_PROPERTIES: Record<Kind, readonly string[]> = {
   incident: ['dead', 'missing'],
-  service: ['category'],
+  service: ['category', 'last_verified'],
   route: ['name', 'approximate'],
   area: ['name'],
 };
