@@ -1,4 +1,5 @@
 import { el, options } from '../../shared/dom';
+import { localDate } from '../../shared/datefield';
 import type { I18n } from '../../shared/i18n';
 import { errorMessage } from '../../shared/status';
 import type { AdminApi, AuditEntry } from './adminapi';
@@ -106,13 +107,15 @@ export function createAuditLog(i18n: I18n, api: Pick<AdminApi, 'auditPage'>, who
   const action = el('select', { id: 'audit-action' });
   const from = el('input', { id: 'audit-from', type: 'date' });
   const to = el('input', { id: 'audit-to', type: 'date' });
+  const fromShown = localDate(i18n, from);
+  const toShown = localDate(i18n, to);
   const clear = el('button', { type: 'button', id: 'audit-clear' }, t('admin.audit.clear'));
   const rangeError = el('p', { id: 'audit-range', class: 'field-error', role: 'alert' });
   const form = el('form', { class: 'audit-filters', role: 'search', 'aria-label': t('admin.audit.filters') }, [
     el('div', { class: 'field' }, [el('label', { for: 'audit-who' }, t('admin.audit.who')), who, actors]),
     el('div', { class: 'field' }, [el('label', { for: 'audit-action' }, t('admin.audit.action')), action]),
-    el('div', { class: 'field' }, [el('label', { for: 'audit-from' }, t('admin.audit.from')), from]),
-    el('div', { class: 'field' }, [el('label', { for: 'audit-to' }, t('admin.audit.to')), to]),
+    el('div', { class: 'field field-date' }, [el('label', { for: 'audit-from' }, t('admin.audit.from')), from, fromShown.shown]),
+    el('div', { class: 'field field-date' }, [el('label', { for: 'audit-to' }, t('admin.audit.to')), to, toShown.shown]),
     el('div', { class: 'field field-button' }, clear),
     rangeError,
   ]);
@@ -198,6 +201,8 @@ export function createAuditLog(i18n: I18n, api: Pick<AdminApi, 'auditPage'>, who
   });
   clear.addEventListener('click', () => {
     who.value = from.value = to.value = '';
+    fromShown.refresh();
+    toShown.refresh();
     void apply({ ...NO_FILTER });
     who.focus();
   });
@@ -251,6 +256,8 @@ export function createAuditLog(i18n: I18n, api: Pick<AdminApi, 'auditPage'>, who
       who.value = nextFilter.who;
       from.value = nextFilter.from;
       to.value = nextFilter.to;
+      fromShown.refresh();
+      toShown.refresh();
       return apply(nextFilter);
     },
   };

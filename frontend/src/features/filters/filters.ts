@@ -1,4 +1,5 @@
 import { el, options } from '../../shared/dom';
+import { localDate } from '../../shared/datefield';
 import type { I18n } from '../../shared/i18n';
 import type { ValueCount } from '../../shared/api';
 import { appendFilters, emptyFilters, isIsoDate, type Filters } from '../../shared/urlstate';
@@ -154,8 +155,8 @@ export interface FilterControls {
  */
 export function createFilterControls(i18n: I18n, vocab: Vocabulary, onChange: (f: Filters) => void, onReset: () => void): FilterControls {
   const { t } = i18n;
-  const from = dateInput('filter-from', t('filters.from'));
-  const to = dateInput('filter-to', t('filters.to'));
+  const from = dateInput(i18n, 'filter-from', t('filters.from'));
+  const to = dateInput(i18n, 'filter-to', t('filters.to'));
   const route = selectInput('filter-route', t('filters.route'));
   const cause = selectInput('filter-cause', t('filters.cause'));
   const category = selectInput('filter-category', t('filters.category'));
@@ -193,6 +194,8 @@ export function createFilterControls(i18n: I18n, vocab: Vocabulary, onChange: (f
   const set = (f: Filters) => {
     from.input.value = f.from;
     to.input.value = f.to;
+    from.local.refresh();
+    to.local.refresh();
     ensureOption(route.select, f.route);
     route.select.value = f.route;
     cause.select.value = f.cause;
@@ -229,9 +232,11 @@ export function createFilterControls(i18n: I18n, vocab: Vocabulary, onChange: (f
   };
 }
 
-function dateInput(id: string, label: string) {
+/** A date field: its label, the input, and the date written out in the page's language (see shared/datefield). */
+function dateInput(i18n: I18n, id: string, label: string) {
   const input = el('input', { type: 'date', id, name: id, min: '2014-01-01' });
-  return { wrap: el('div', { class: 'field' }, [el('label', { for: id }, label), input]), input };
+  const local = localDate(i18n, input);
+  return { wrap: el('div', { class: 'field field-date' }, [el('label', { for: id }, label), input, local.shown]), input, local };
 }
 
 function selectInput(id: string, label: string) {
