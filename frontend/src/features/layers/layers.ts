@@ -34,6 +34,18 @@ export interface LayerOptions {
   referenceDate?(): Date;
 }
 
+/** What the clusters of a layer at the current zoom add up to (see MapLayer.clusterSummary). */
+export interface ClusterSummary {
+  clusters: number;
+  singles: number;
+  /** Points in the clusters and single points drawn. */
+  points: number;
+  /** Their weights summed: dead and missing for incidents. */
+  total: number;
+  /** The largest cluster in view, where it is on the map's container. */
+  largest: { x: number; y: number; count: number; total: number } | null;
+}
+
 /** What the point symbols of a service layer drawn now stand for (for the legend). */
 export interface DrawnSymbols {
   /** The categories of the services drawn, in the vocabulary's order (unknown ones last, as ""). */
@@ -72,6 +84,8 @@ export class MapLayer extends DataLayer<LoadedFeatures> {
   /** Index in `pickables` of the first point (points come after lines and polygons). */
   private firstPointPick = 0;
   private symbolsDrawn: DrawnSymbols = { categories: [], verification: [] };
+  /** The weight of each point drawn (dead and missing for incidents), in drawing order. */
+  private weights = new Float64Array(0);
   private readonly onClusterClick = (ev: L.LeafletMouseEvent) => this.zoomIntoCluster(ev.containerPoint);
 
   constructor(map: L.Map, api: Api, meta: LayerMeta, opts: LayerOptions) {
@@ -162,6 +176,30 @@ export class MapLayer extends DataLayer<LoadedFeatures> {
   /** Whether some points are drawn as clusters at the current zoom. */
   get isClustered(): boolean {
     return this.clustersNow() !== null;
+  }
+
+  /**
+   * What the clusters of the current zoom add up to, with the single points
+   * drawn beside them (null when no point is clustered): the points and the
+   * weights (dead and missing) they stand for, which are the layer's own,
+   * and the largest cluster in view with its container pixel.
+   */
+  clusterSummary(): ClusterSummary | null {
+    const view = this.isClustered ? this.clusterer?.at(this.map.getZoom()) : null;
+    if (!view) return null;
+    let points = view.singles.length;
+    let total = 0;
+    for (const i of view.singles) total += this.weights[i] ?? 0;
+    const size = this.map.getSize();
+    let largest: ClusterSummary['largest'] = null;
+    for (const c of view.clusters) {
+      points += c.count;
+      total += c.total;
+      const p = this.map.latLngToContainerPoint([c.lat, c.lon]);
+      const inView = p.x > 20 && p.y > 20 && p.x < size.x - 20 && p.y < size.y - 20;
+      if (inView && (!largest || c.count > largest.count)) largest = { x: Math.round(p.x), y: Math.round(p.y), count: c.count, total: c.total };
+    }
+    return { clusters: view.clusters.length, singles: view.singles.length, points, total, largest };
   }
 
   /** The cluster under a container point, if any. */
@@ -278,6 +316,7 @@ export class MapLayer extends DataLayer<LoadedFeatures> {
       verification: [...seenStates].sort().map((i) => VERIFICATIONS[i]!),
     };
     // Incidents and services drawn as points cluster at low zoom.
+    this.weights = Float64Array.from(points, (p) => (kind === 'incident' ? deadMissing(features[p.idx]!.properties) : 0));
     this.clusterer = (kind === 'incident' || services) && points.length > 1
       ? createClusterer(points.map((p) => ({
         lat: p.at[0], lon: p.at[1], weight: kind === 'incident' ? deadMissing(features[p.idx]!.properties) : 0,
