@@ -3,6 +3,7 @@ package geodata
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -42,7 +43,7 @@ const (
 type AuditQuery struct {
 	Limit  int    // entries on the page, at least 1
 	Before string // the Next of the page before; "" for the newest entries
-	Actor  string // only entries by this actor, exactly ("" for any)
+	Actor  string // only entries whose actor contains this, in any case ("" for any)
 	Action string // only entries of this action, exactly ("" for any)
 	From   time.Time
 	To     time.Time // only entries at or after From and before To (zero: unbounded)
@@ -56,7 +57,7 @@ func (q AuditQuery) Filtered() bool {
 // Matches reports whether e passes q's filters.
 func (q AuditQuery) Matches(e AuditEntry) bool {
 	switch {
-	case q.Actor != "" && e.Actor != q.Actor,
+	case q.Actor != "" && !strings.Contains(strings.ToLower(e.Actor), strings.ToLower(q.Actor)),
 		q.Action != "" && e.Action != q.Action,
 		!q.From.IsZero() && e.Time.Before(q.From),
 		!q.To.IsZero() && !e.Time.Before(q.To):

@@ -343,6 +343,8 @@ func TestAuditEndpointFilters(t *testing.T) {
 		want  string
 	}{
 		{"actor=amina", "10 8 6 4 2 0"},
+		{"actor=MIN", "10 8 6 4 2 0"},
+		{"actor=bj%C3%B6", "11 9 7 5 3 1"},
 		{"actor=amina&action=publish", "6 0"},
 		{"action=delete&limit=1", "11 8 5 2"},
 		{"actor=bj%C3%B6rn&action=sign-in&limit=1", "7 1"},

@@ -78,7 +78,7 @@ func (h *handlers) deleteLayer(c echo.Context) error {
 // auditLog answers one page of the audit log, newest first (admins
 // only): limit entries (1–1000, default 200) before the cursor "before",
 // with the link of the next page while there are older entries. The
-// entries can be filtered by actor and action (exact) and by time, from
+// entries can be filtered by actor (part of the name) and action (exact) and by time, from
 // and to (see parseAuditFilters); the next link keeps the filters.
 func (h *handlers) auditLog(c echo.Context) error {
 	q := geodata.AuditQuery{Limit: 200, Before: c.QueryParam("before")}
@@ -122,7 +122,8 @@ const (
 var auditActionPattern = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)
 
 // parseAuditFilters reads the filters of GET /api/v1/audit into q:
-// actor and action (exact names), from and to (a day, YYYY-MM-DD, UTC, or
+// actor (a part of the actor's name, in any case: a name or a token id),
+// action (exact), from and to (a day, YYYY-MM-DD, UTC, or
 // an RFC 3339 time; from is the first instant shown, to the last day
 // shown, or, as a time, the instant before which entries are shown). A
 // malformed value, or a from after to, is a 400.

@@ -13,7 +13,8 @@ import (
 
 // ReadAuditPage returns one page of the audit log, newest first: LIMIT
 // rows of the (at, id) index before the cursor "MICROSECONDS.ID" that pass
-// q's filters (actor and action read from the entry, the time from at).
+// q's filters (actor and action read from the entry, the actor as a part
+// of it in any case, the time from at).
 func (s *PostGIS) ReadAuditPage(ctx context.Context, q geodata.AuditQuery) (_ geodata.AuditPage, err error) {
 	defer s.unavailable(&err)
 	page := geodata.AuditPage{Entries: []geodata.AuditEntry{}}
@@ -33,7 +34,7 @@ func (s *PostGIS) ReadAuditPage(ctx context.Context, q geodata.AuditQuery) (_ ge
 		where = append(where, "(at, id) < ("+arg(time.UnixMicro(us).UTC())+", "+arg(n)+")")
 	}
 	if q.Actor != "" {
-		where = append(where, "entry->>'actor' = "+arg(q.Actor))
+		where = append(where, "strpos(lower(entry->>'actor'), lower("+arg(q.Actor)+")) > 0")
 	}
 	if q.Action != "" {
 		where = append(where, "entry->>'action' = "+arg(q.Action))

@@ -7,7 +7,7 @@ import { formatTime, labelOf } from './format';
 
 /** What the audit log is filtered by; '' leaves a filter out. */
 export interface AuditFilter {
-  /** The actor's name, exactly as the log writes it. */
+  /** A part of the actor's name (a user's or a token's), any case. */
   who: string;
   /** The action, exactly. */
   action: string;
@@ -35,8 +35,8 @@ export function rangeReversed(f: AuditFilter): boolean {
 
 /**
  * The query of a filter for GET /audit, which filters the whole log on the
- * server: actor and action exactly, from and to as days (UTC, both
- * included). A date that is not YYYY-MM-DD is left out.
+ * server: a part of the actor's name in any case, the action exactly,
+ * from and to as days (UTC, both included). A date that is not YYYY-MM-DD is left out.
  */
 export function auditQuery(f: AuditFilter): URLSearchParams {
   const q = new URLSearchParams();

@@ -73,10 +73,13 @@ export function serviceEntries(i18n: I18n, points: DrawnPoints): LegendEntry[] {
   return rows;
 }
 
+/** The data-class of the legend row of the cluster marker. */
+export const CLUSTER_KEY = 'cluster';
+
 /** The legend row of the cluster marker of a kind. */
 export function clusterEntry(i18n: I18n, kind: 'incident' | 'service'): LegendEntry {
   const s = CLUSTER_STYLE[kind];
-  return { swatch: 'cluster', fill: s.fill, stroke: s.stroke, text: s.text, label: i18n.t(`legend.cluster.${kind}`), key: 'cluster' };
+  return { swatch: 'cluster', fill: s.fill, stroke: s.stroke, text: s.text, label: i18n.t(`legend.cluster.${kind}`), key: CLUSTER_KEY };
 }
 
 /** Sample counts for the incident size key. */

@@ -669,7 +669,7 @@ export const en = {
     'legend.cluster.incident': 'Cluster: incidents (top) and their dead and missing (below); click to zoom in',
     'legend.cluster.service': 'Cluster: number of services; click to zoom in',
     'legend.staleNote': 'Stale services (not verified for more than {years} years) do not count as coverage.',
-    'admin.audit.introServer': 'Newest first. The filters search the whole log; “Who” is the name of a token or user, exactly as the log writes it.',
+    'admin.audit.introServer': 'Newest first. The filters search the whole log; “Who” finds any part of the name of a user or token, in any case.',
     'admin.audit.count': 'Entries shown: {count}.',
     'admin.audit.noMatch': 'No entry matches these filters.',
   },

@@ -663,7 +663,7 @@ export const es: Catalogue = {
     'legend.cluster.incident': 'Grupo: incidentes (arriba) y sus muertos y desaparecidos (abajo); haga clic para acercar',
     'legend.cluster.service': 'Grupo: número de servicios; haga clic para acercar',
     'legend.staleNote': 'Los servicios desactualizados (sin verificar desde hace más de {years} años) no cuentan como cobertura.',
-    'admin.audit.introServer': 'Las más recientes primero. Los filtros buscan en todo el registro; «Quién» es el nombre de un token o usuario, tal como lo escribe el registro.',
+    'admin.audit.introServer': 'Las más recientes primero. Los filtros buscan en todo el registro; «Quién» encuentra cualquier parte del nombre de un usuario o token, en mayúsculas o minúsculas.',
     'admin.audit.count': 'Entradas mostradas: {count}.',
     'admin.audit.noMatch': 'Ninguna entrada coincide con estos filtros.',
   },

@@ -663,7 +663,7 @@ export const fr: Catalogue = {
     'legend.cluster.incident': 'Groupe : incidents (en haut) et leurs morts et disparus (en bas) ; cliquer pour zoomer',
     'legend.cluster.service': 'Groupe : nombre de services ; cliquer pour zoomer',
     'legend.staleNote': 'Les services périmés (non vérifiés depuis plus de {years} ans) ne comptent pas comme couverture.',
-    'admin.audit.introServer': 'Les plus récentes d’abord. Les filtres portent sur tout le journal ; « Qui » est le nom d’un jeton ou d’un utilisateur, tel que le journal l’écrit.',
+    'admin.audit.introServer': 'Les plus récentes d’abord. Les filtres portent sur tout le journal ; « Qui » trouve toute partie du nom d’un utilisateur ou d’un jeton, en majuscules ou minuscules.',
     'admin.audit.count': 'Entrées affichées : {count}.',
     'admin.audit.noMatch': 'Aucune entrée ne correspond à ces filtres.',
   },

@@ -657,7 +657,7 @@ export const zh: Catalogue = {
     'legend.cluster.incident': '聚合：事件数（上）及其死亡和失踪人数（下）；点击放大',
     'legend.cluster.service': '聚合：服务数；点击放大',
     'legend.staleNote': '过时的服务（超过 {years} 年未核实）不计入覆盖范围。',
-    'admin.audit.introServer': '最新的在前。筛选条件搜索整个日志；“谁”是令牌或用户的名称，须与日志中的写法完全一致。',
+    'admin.audit.introServer': '最新的在前。筛选条件搜索整个日志；“谁”可匹配用户或令牌名称的任意部分，不区分大小写。',
     'admin.audit.count': '显示的条目：{count}。',
     'admin.audit.noMatch': '没有条目符合这些筛选条件。',
   },
