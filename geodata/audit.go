@@ -3,6 +3,7 @@ package geodata
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -35,10 +36,34 @@ const (
 	OutcomeFailed   = "failed"
 )
 
-// AuditQuery asks for one page of the audit log, newest first.
+// AuditQuery asks for one page of the audit log, newest first, of the
+// entries that pass its filters (a zero filter passes every entry). The
+// page holds up to Limit matching entries; Next continues after the last
+// of them with the same filters.
 type AuditQuery struct {
 	Limit  int    // entries on the page, at least 1
 	Before string // the Next of the page before; "" for the newest entries
+	Actor  string // only entries whose actor contains this, in any case ("" for any)
+	Action string // only entries of this action, exactly ("" for any)
+	From   time.Time
+	To     time.Time // only entries at or after From and before To (zero: unbounded)
+}
+
+// Filtered reports whether q has any filter.
+func (q AuditQuery) Filtered() bool {
+	return q.Actor != "" || q.Action != "" || !q.From.IsZero() || !q.To.IsZero()
+}
+
+// Matches reports whether e passes q's filters.
+func (q AuditQuery) Matches(e AuditEntry) bool {
+	switch {
+	case q.Actor != "" && !strings.Contains(strings.ToLower(e.Actor), strings.ToLower(q.Actor)),
+		q.Action != "" && e.Action != q.Action,
+		!q.From.IsZero() && e.Time.Before(q.From),
+		!q.To.IsZero() && !e.Time.Before(q.To):
+		return false
+	}
+	return true
 }
 
 // AuditPage is one page of the audit log, newest first.

@@ -4,8 +4,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"github.com/routerisk/routerisk/geodata"
@@ -73,7 +77,9 @@ func (h *handlers) deleteLayer(c echo.Context) error {
 
 // auditLog answers one page of the audit log, newest first (admins
 // only): limit entries (1–1000, default 200) before the cursor "before",
-// with the link of the next page while there are older entries.
+// with the link of the next page while there are older entries. The
+// entries can be filtered by actor (part of the name) and action (exact) and by time, from
+// and to (see parseAuditFilters); the next link keeps the filters.
 func (h *handlers) auditLog(c echo.Context) error {
 	q := geodata.AuditQuery{Limit: 200, Before: c.QueryParam("before")}
 	if v := c.QueryParam("limit"); v != "" {
@@ -83,6 +89,9 @@ func (h *handlers) auditLog(c echo.Context) error {
 		}
 		q.Limit = n
 	}
+	if err := parseAuditFilters(c.QueryParams(), &q); err != nil {
+		return err
+	}
 	page, err := h.uc.Publishing.ReadAudit(c.Request().Context(), q)
 	if err != nil {
 		return err
@@ -90,10 +99,86 @@ func (h *handlers) auditLog(c echo.Context) error {
 	body := map[string]any{"entries": page.Entries}
 	if page.Next != "" {
 		body["next_before"] = page.Next
-		body["next"] = "/api/v1/audit?" + url.Values{"limit": {strconv.Itoa(q.Limit)}, "before": {page.Next}}.Encode()
+		next := url.Values{"limit": {strconv.Itoa(q.Limit)}, "before": {page.Next}}
+		for _, k := range []string{"actor", "action", "from", "to"} {
+			if v := c.QueryParam(k); v != "" {
+				next.Set(k, v)
+			}
+		}
+		body["next"] = "/api/v1/audit?" + next.Encode()
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.JSON(http.StatusOK, body)
+}
+
+// Longest actor and action names the audit filters take.
+const (
+	maxAuditActor  = 200
+	maxAuditAction = 64
+)
+
+// auditActionPattern is the shape of an action name (sign-in, publish,
+// embed-create…).
+var auditActionPattern = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)
+
+// parseAuditFilters reads the filters of GET /api/v1/audit into q:
+// actor (a part of the actor's name, in any case: a name or a token id),
+// action (exact), from and to (a day, YYYY-MM-DD, UTC, or
+// an RFC 3339 time; from is the first instant shown, to the last day
+// shown, or, as a time, the instant before which entries are shown). A
+// malformed value, or a from after to, is a 400.
+func parseAuditFilters(v url.Values, q *geodata.AuditQuery) error {
+	if a := v.Get("actor"); a != "" {
+		if len(a) > maxAuditActor || strings.ContainsFunc(a, unicode.IsControl) || !utf8.ValidString(a) {
+			return geodata.InvalidParam("actor", fmt.Sprintf("is %q", geodata.Truncate(a, 40)),
+				fmt.Sprintf("the name of a token or user as the log writes it, at most %d bytes, without control characters", maxAuditActor))
+		}
+		q.Actor = a
+	}
+	if a := v.Get("action"); a != "" {
+		if len(a) > maxAuditAction || !auditActionPattern.MatchString(a) {
+			return geodata.InvalidParam("action", fmt.Sprintf("is %q", geodata.Truncate(a, 40)),
+				"an action as the log writes it, such as publish, delete, sign-in or embed-create (lower case letters, digits and dashes)")
+		}
+		q.Action = a
+	}
+	for _, p := range []struct {
+		name string
+		end  bool
+		to   *time.Time
+	}{{"from", false, &q.From}, {"to", true, &q.To}} {
+		raw := v.Get(p.name)
+		if raw == "" {
+			continue
+		}
+		t, err := parseAuditTime(raw, p.end)
+		if err != nil {
+			return geodata.InvalidParam(p.name, fmt.Sprintf("is %q", geodata.Truncate(raw, 40)),
+				"a day as YYYY-MM-DD (UTC) or a time as RFC 3339, such as 2026-03-01 or 2026-03-01T12:00:00Z")
+		}
+		*p.to = t
+	}
+	if !q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To) {
+		return geodata.InvalidParam("from", fmt.Sprintf("(%s) is not before to (%s)", v.Get("from"), v.Get("to")),
+			"a from day on or before the to day")
+	}
+	return nil
+}
+
+// parseAuditTime reads a day or an RFC 3339 time; a day that ends a range
+// (end) stands for the instant after it, so that the day is included.
+func parseAuditTime(raw string, end bool) (time.Time, error) {
+	if d, err := time.Parse(time.DateOnly, raw); err == nil {
+		if end {
+			d = d.AddDate(0, 0, 1)
+		}
+		return d, nil
+	}
+	t, err := time.Parse(time.RFC3339, raw)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return t.UTC(), nil
 }
 
 // purge removes old superseded versions for data retention (admins):

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/routerisk/routerisk/geodata/risk"
 	"github.com/routerisk/routerisk/geodata/vocab"
 	"github.com/routerisk/routerisk/server/cache"
 )
@@ -19,6 +20,12 @@ func TestVocabularyIsServedAndCached(t *testing.T) {
 	var v vocab.Vocabulary
 	if err := json.Unmarshal(res.body(t), &v); err != nil {
 		t.Fatal(err)
+	}
+	var stale struct {
+		StaleYears int `json:"stale_years"`
+	}
+	if err := json.Unmarshal(res.body(t), &stale); err != nil || stale.StaleYears != risk.DefaultStaleYears {
+		t.Errorf("stale_years %d (%v), want %d", stale.StaleYears, err, risk.DefaultStaleYears)
 	}
 	var classes []string
 	for _, c := range v.RiskClasses {

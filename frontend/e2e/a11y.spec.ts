@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { openDashboard, pageErrors, serverUrl, signIn, skipWithoutServer } from './helpers';
+import { asRole, openDashboard, pageErrors, roleToken, serverUrl, signIn, skipWithoutServer } from './helpers';
 import { findStack } from './stacked';
 
 skipWithoutServer();
@@ -90,6 +90,46 @@ test.describe('desktop 1400×900', () => {
     await page.goto(serverUrl(`/embed?${new URLSearchParams({ bbox: '10,30,20,40', layers: 'routes,incidents,services', title: 'Central Mediterranean' }).toString()}`));
     await page.waitForFunction(() => window.__routerisk_embed?.ready === true || window.__routerisk_embed?.error != null, null, { timeout: 60_000 });
     found.push(...await serious(page, 'embed'));
+    expect(found).toEqual([]);
+  });
+});
+
+test.describe('admin page 1400×900', () => {
+  test.use({ viewport: { width: 1400, height: 900 } });
+  test.skip(() => !!process.env.ROUTERISK_E2E_UPLOAD_SKIP, process.env.ROUTERISK_E2E_UPLOAD_SKIP ?? '');
+
+  test('the admin page, signed out and in, with a filter, the sign-in and the withdraw dialogs open, has no serious or critical axe-core violation', async ({ page, request }) => {
+    // An embed to list (and to open the withdraw dialog on).
+    const made = await request.post(serverUrl('/api/v1/embeds'), {
+      headers: asRole('staff'),
+      data: { name: 'E2E a11y embed', tier: 'public', view: { z: 4, lat: 35, lon: 15 }, layers: ['incidents'], params: 'cause=Drowning', expires_in_days: 1 },
+    });
+    expect(made.status(), await made.text()).toBe(201);
+    await page.goto(serverUrl('/admin'));
+    await page.waitForFunction(() => document.documentElement.dataset.signedIn !== undefined, null, { timeout: 30_000 });
+    const found = await serious(page, 'admin, signed out');
+
+    await page.locator('#signin-open').click();
+    await expect(page.getByRole('dialog').first()).toBeVisible();
+    found.push(...await serious(page, 'admin sign-in dialog'));
+    await page.locator('#signin-token').fill(roleToken('admin'));
+    await page.keyboard.press('Enter');
+    await expect(page.locator('#admin-content')).toBeVisible();
+    await expect(page.locator('#audit-rows tr').first().locator('time')).toBeVisible();
+    await expect(page.locator('#embeds-rows tr').first()).toBeVisible();
+    found.push(...await serious(page, 'admin, signed in'));
+
+    await page.locator('#audit-action').selectOption('embed-create');
+    await page.locator('#audit-to').fill('2000-01-01');
+    await page.locator('#audit-from').fill('2001-01-01');
+    await expect(page.locator('#audit-range')).not.toHaveText('');
+    found.push(...await serious(page, 'admin with filters and a date error'));
+
+    await page.locator('#embeds-rows tr[data-state="active"]').first().getByRole('button').click();
+    await expect(page.getByRole('alertdialog')).toBeVisible();
+    found.push(...await serious(page, 'admin withdraw dialog'));
+    await page.getByRole('alertdialog').getByRole('button').last().focus();
+    await page.keyboard.press('Escape');
     expect(found).toEqual([]);
   });
 });

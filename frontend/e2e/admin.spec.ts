@@ -24,6 +24,21 @@ async function openAdmin(page: Page, query = ''): Promise<void> {
   await page.waitForFunction(() => document.documentElement.dataset.signedIn !== undefined, null, { timeout: 30_000 });
 }
 
+/** Records the query of every GET /api/v1/audit the page makes. */
+function recordAuditQueries(page: Page): URLSearchParams[] {
+  const out: URLSearchParams[] = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname === '/api/v1/audit') out.push(u.searchParams);
+  });
+  return out;
+}
+
+/** Waits until the audit log has its answer (no page is loading). */
+async function waitAuditIdle(page: Page): Promise<void> {
+  await page.waitForFunction(() => !document.getElementById('audit')?.hasAttribute('aria-busy'), null, { timeout: 20_000 });
+}
+
 /** Signs in through the page's dialog. */
 async function signIn(page: Page, role: Role): Promise<void> {
   await page.locator('#signin-open').click();
@@ -68,7 +83,7 @@ test('an admin pages and filters the audit log', async ({ page, request }) => {
   await expect(page.locator('#admin-content')).toBeVisible();
   const rows = page.locator('#audit-rows tr');
   await expect(rows.first().locator('time')).toBeVisible();
-  await expect(page.locator('#audit-status')).toContainText('loaded: ');
+  await expect(page.locator('#audit-status')).toContainText('Entries shown: ');
 
   // What: only the actions chosen are left.
   const action = page.locator('#audit-action');
@@ -85,19 +100,24 @@ test('an admin pages and filters the audit log', async ({ page, request }) => {
   await expect(rows.nth(1)).toHaveClass(/outcome-rejected/);
   expect(new Set(await shownActions())).toEqual(new Set(['embed-create']));
 
-  // Who: part of a name; a name nobody has leaves nothing.
+  // Who: part of a name, any case, searched on the server; a name nobody has leaves nothing.
+  const asked = recordAuditQueries(page);
   await page.locator('#audit-who').fill('STAFF');
+  await expect.poll(() => asked.some((q) => q.get('actor') === 'STAFF' && q.get('action') === 'embed-create')).toBe(true);
+  await waitAuditIdle(page);
   await expect(rows.first().locator('td').nth(1)).toContainText('e2e-staff');
+  for (const who of await page.locator('#audit-rows td:nth-child(2)').allTextContents()) expect(who).toContain('e2e-staff');
   await page.locator('#audit-who').fill('nobody-by-this-name');
   await expect(rows).toHaveCount(1);
-  await expect(rows.first()).toHaveText(/No loaded entry matches/);
+  await expect(rows.first()).toHaveText(/No entry matches/);
   await page.locator('#audit-clear').click();
   await expect(page.locator('#audit-who')).toHaveValue('');
   await action.selectOption('');
 
   // When: a day in the future keeps nothing, today (UTC) keeps what was just done.
   await page.locator('#audit-from').fill('2999-01-01');
-  await expect(rows.first()).toHaveText(/No loaded entry matches/);
+  await expect(rows.first()).toHaveText(/No entry matches/);
+  await expect.poll(() => asked.some((q) => q.get('from') === '2999-01-01')).toBe(true);
   await page.locator('#audit-from').fill(new Date().toISOString().slice(0, 10));
   await expect(rows.first().locator('time')).toBeVisible();
   // The wrong way round: said so.
@@ -126,11 +146,11 @@ test('"Older" asks for the next page with the cursor of the one before', async (
   await openAdmin(page);
   await signIn(page, 'admin');
   const status = page.locator('#audit-status');
-  await expect(status).toContainText('loaded: 100');
+  await expect(status).toContainText('Entries shown: 100.');
   const firstOldest = await page.locator('#audit-rows tr').last().locator('time').getAttribute('datetime');
   await page.locator('#audit-older').click();
-  await expect(status).not.toContainText('loaded: 100.');
-  const loaded = Number(/loaded: ([\d,]+)/.exec((await status.textContent()) ?? '')![1]!.replace(/,/g, ''));
+  await expect(status).not.toContainText('Entries shown: 100.');
+  const loaded = Number(/Entries shown: ([\d,]+)/.exec((await status.textContent()) ?? '')![1]!.replace(/,/g, ''));
   expect(loaded).toBeGreaterThan(100);
   expect(loaded).toBeLessThanOrEqual(200);
   expect(asked).toHaveLength(2);
@@ -158,6 +178,8 @@ test('an admin sees an embed made through the API and withdraws it after confirm
   await expect(cells.nth(1)).toContainText('e2e-staff');
   await expect(cells.nth(3)).toHaveText('Partenaire');
   await expect(cells.nth(4)).toHaveText('incidents, routes');
+  // The filters the embed shows, kept with its record when it was made.
+  await expect(row.locator('td.embed-filters')).toContainText('Central Mediterranean');
   await expect(cells.nth(7)).toHaveText('Active');
   expect(await page.locator('#embeds img').count()).toBe(0);
 

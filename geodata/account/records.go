@@ -65,6 +65,7 @@ type EmbedRecord struct {
 	Name      string     `json:"name"`
 	Tier      EmbedTier  `json:"tier"`
 	Layers    []string   `json:"layers"`
+	Params    string     `json:"params,omitempty"` // the filters and risk settings it shows, as its signed claims carry them
 	CreatedBy string     `json:"created_by"`
 	CreatedAt time.Time  `json:"created_at"`
 	ExpiresAt time.Time  `json:"expires_at"`

@@ -237,7 +237,7 @@ func (e *Embeds) Issue(c EmbedClaims, name string, days int, by Principal) (stri
 	if err != nil {
 		return "", EmbedRecord{}, err
 	}
-	rec := EmbedRecord{ID: c.ID, Name: name, Tier: c.Tier, Layers: c.Layers, CreatedBy: by.Name,
+	rec := EmbedRecord{ID: c.ID, Name: name, Tier: c.Tier, Layers: c.Layers, Params: c.Params, CreatedBy: by.Name,
 		CreatedAt: time.Now().UTC().Truncate(time.Second), ExpiresAt: c.ExpiresAt}
 	added, err := e.store.Add(context.Background(), rec)
 	if err != nil {

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/internal/testpostgis"
@@ -78,6 +80,98 @@ func TestAuditPages(t *testing.T) {
 						continue // a time and id PostGIS reads as a position
 					}
 					t.Errorf("cursor %q: %v, want code invalid", bad, err)
+				}
+			}
+		})
+	}
+}
+
+// TestAuditFilters: either store keeps only the entries of an actor, an
+// action and a time range (the actor a part of the name, in any case), and pages through them with the filters: every
+// matching entry once, newest first, whatever the page size.
+func TestAuditFilters(t *testing.T) {
+	ctx := context.Background()
+	backends := []struct {
+		name string
+		open func(t *testing.T) publishing.Store
+	}{
+		{"files", func(t *testing.T) publishing.Store {
+			s, err := OpenFilesWith(t.TempDir(), FilesOptions{AuditMaxBytes: 1500, AuditKeep: 1000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}},
+		{"postgis", func(t *testing.T) publishing.Store {
+			return openPostGIS(t, testpostgis.NewDatabase(t, "rr_auditf"))
+		}},
+	}
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			s := b.open(t)
+			actors := []string{"amina", "björn", "amina b"}
+			actions := []string{"publish", "sign-in", "delete"}
+			add := func(from, to int) {
+				for i := from; i < to; i++ {
+					e := geodata.AuditEntry{Actor: actors[i%3], Action: actions[(i/3)%3], Detail: fmt.Sprint(i)}
+					if err := s.Audit(ctx, e); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			add(0, 30)
+			time.Sleep(20 * time.Millisecond)
+			mid := time.Now().UTC()
+			time.Sleep(20 * time.Millisecond)
+			add(30, 60)
+			want := func(keep func(i int) bool) []string {
+				var out []string
+				for i := 59; i >= 0; i-- {
+					if keep(i) {
+						out = append(out, fmt.Sprint(i))
+					}
+				}
+				return out
+			}
+			cases := []struct {
+				name string
+				q    geodata.AuditQuery
+				want []string
+			}{
+				{"actor", geodata.AuditQuery{Actor: "amina"}, want(func(i int) bool { return i%3 != 1 })},
+				{"actor: part of the name, any case", geodata.AuditQuery{Actor: "MINA B"}, want(func(i int) bool { return i%3 == 2 })},
+				{"actor: not a part of any", geodata.AuditQuery{Actor: "carla"}, nil},
+				{"action", geodata.AuditQuery{Action: "delete"}, want(func(i int) bool { return (i/3)%3 == 2 })},
+				{"actor and action", geodata.AuditQuery{Actor: "björn", Action: "publish"}, want(func(i int) bool { return i%3 == 1 && (i/3)%3 == 0 })},
+				{"from", geodata.AuditQuery{From: mid}, want(func(i int) bool { return i >= 30 })},
+				{"to", geodata.AuditQuery{To: mid}, want(func(i int) bool { return i < 30 })},
+				{"from, to and actor", geodata.AuditQuery{From: mid.Add(-time.Hour), To: mid, Actor: "Amina B"}, want(func(i int) bool { return i < 30 && i%3 == 2 })},
+				{"nothing matches", geodata.AuditQuery{Action: "purge"}, nil},
+			}
+			for _, c := range cases {
+				for _, limit := range []int{1, 4, 100} {
+					q := c.q
+					q.Limit = limit
+					var got []string
+					for pages := 0; ; pages++ {
+						if pages > 61 {
+							t.Fatalf("%s, limit %d: paging does not end", c.name, limit)
+						}
+						p, err := s.ReadAuditPage(ctx, q)
+						if err != nil {
+							t.Fatal(err)
+						}
+						for _, e := range p.Entries {
+							got = append(got, e.Detail)
+						}
+						if p.Next == "" {
+							break
+						}
+						q.Before = p.Next
+					}
+					if !slices.Equal(got, c.want) {
+						t.Errorf("%s, limit %d: %v, want %v", c.name, limit, got, c.want)
+					}
 				}
 			}
 		})

@@ -125,7 +125,7 @@ func (s *Files) auditGenerations() ([]int, error) {
 
 // ReadAuditPage returns one page of the audit log, newest first, reading
 // the files backwards from the cursor: memory grows with the page, never
-// with the log.
+// with the log. Entries that do not pass q's filters are read and skipped.
 func (s *Files) ReadAuditPage(_ context.Context, q geodata.AuditQuery) (geodata.AuditPage, error) {
 	page := geodata.AuditPage{Entries: []geodata.AuditEntry{}}
 	s.mu.Lock()
@@ -177,6 +177,9 @@ func (s *Files) ReadAuditPage(_ context.Context, q geodata.AuditQuery) (geodata.
 			var e geodata.AuditEntry
 			if json.Unmarshal(line, &e) != nil {
 				return true // a line cut short by a crash
+			}
+			if !q.Matches(e) {
+				return true
 			}
 			page.Entries = append(page.Entries, e)
 			if len(page.Entries) == q.Limit {

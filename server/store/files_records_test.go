@@ -13,7 +13,7 @@ import (
 // embedClaims are the claims of a partner embed of two layers.
 func embedClaims() auth.EmbedClaims {
 	return auth.EmbedClaims{Tier: auth.EmbedPartner, View: auth.EmbedView{BBox: &[4]float64{10, 30, 20, 38}},
-		Layers: []string{"incidents", "routes"}, Legend: true}
+		Layers: []string{"incidents", "routes"}, Params: "cause=Drowning&from=2020-01-01", Legend: true}
 }
 
 // TestTokenFileOnDisk: tokens.json is readable by its owner only and holds

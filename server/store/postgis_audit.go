@@ -12,12 +12,18 @@ import (
 )
 
 // ReadAuditPage returns one page of the audit log, newest first: LIMIT
-// rows of the (at, id) index before the cursor "MICROSECONDS.ID".
+// rows of the (at, id) index before the cursor "MICROSECONDS.ID" that pass
+// q's filters (actor and action read from the entry, the actor as a part
+// of it in any case, the time from at).
 func (s *PostGIS) ReadAuditPage(ctx context.Context, q geodata.AuditQuery) (_ geodata.AuditPage, err error) {
 	defer s.unavailable(&err)
 	page := geodata.AuditPage{Entries: []geodata.AuditEntry{}}
-	sql := "SELECT at, id, entry::text FROM audit_log ORDER BY at DESC, id DESC LIMIT $1"
+	var where []string
 	args := []any{q.Limit}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
 	if q.Before != "" {
 		at, id, found := strings.Cut(q.Before, ".")
 		us, err1 := strconv.ParseInt(at, 10, 64)
@@ -25,9 +31,25 @@ func (s *PostGIS) ReadAuditPage(ctx context.Context, q geodata.AuditQuery) (_ ge
 		if !found || err1 != nil || err2 != nil {
 			return page, geodata.BadAuditCursor(q.Before)
 		}
-		sql = "SELECT at, id, entry::text FROM audit_log WHERE (at, id) < ($2, $3) ORDER BY at DESC, id DESC LIMIT $1"
-		args = append(args, time.UnixMicro(us).UTC(), n)
+		where = append(where, "(at, id) < ("+arg(time.UnixMicro(us).UTC())+", "+arg(n)+")")
 	}
+	if q.Actor != "" {
+		where = append(where, "strpos(lower(entry->>'actor'), lower("+arg(q.Actor)+")) > 0")
+	}
+	if q.Action != "" {
+		where = append(where, "entry->>'action' = "+arg(q.Action))
+	}
+	if !q.From.IsZero() {
+		where = append(where, "at >= "+arg(q.From))
+	}
+	if !q.To.IsZero() {
+		where = append(where, "at < "+arg(q.To))
+	}
+	sql := "SELECT at, id, entry::text FROM audit_log"
+	if len(where) > 0 {
+		sql += " WHERE " + strings.Join(where, " AND ")
+	}
+	sql += " ORDER BY at DESC, id DESC LIMIT $1"
 	rows, err := s.pool.Query(ctx, sql, args...)
 	if err != nil {
 		return page, err

@@ -34,9 +34,9 @@ func (e *PostGISEmbeds) Add(ctx context.Context, rec account.EmbedRecord) (_ boo
 	}
 	ctx, cancel := context.WithTimeout(ctx, recordTimeout)
 	defer cancel()
-	tag, err := e.s.pool.Exec(ctx, `INSERT INTO embeds (id, name, tier, layers, created_by, created_at, expires_at, revoked_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
-		rec.ID, rec.Name, string(rec.Tier), layers, rec.CreatedBy, rec.CreatedAt, rec.ExpiresAt, rec.RevokedAt)
+	tag, err := e.s.pool.Exec(ctx, `INSERT INTO embeds (id, name, tier, layers, params, created_by, created_at, expires_at, revoked_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
+		rec.ID, rec.Name, string(rec.Tier), layers, rec.Params, rec.CreatedBy, rec.CreatedAt, rec.ExpiresAt, rec.RevokedAt)
 	if err != nil {
 		return false, err
 	}
@@ -48,7 +48,7 @@ func (e *PostGISEmbeds) List(ctx context.Context) (_ []account.EmbedRecord, err 
 	defer e.s.unavailable(&err)
 	ctx, cancel := context.WithTimeout(ctx, recordTimeout)
 	defer cancel()
-	rows, err := e.s.pool.Query(ctx, `SELECT id, name, tier, layers, created_by, created_at, expires_at, revoked_at
+	rows, err := e.s.pool.Query(ctx, `SELECT id, name, tier, layers, params, created_by, created_at, expires_at, revoked_at
 		FROM embeds ORDER BY seq`)
 	if err != nil {
 		return nil, err
@@ -59,7 +59,7 @@ func (e *PostGISEmbeds) List(ctx context.Context) (_ []account.EmbedRecord, err 
 func scanEmbed(row pgx.CollectableRow) (account.EmbedRecord, error) {
 	var r account.EmbedRecord
 	var tier string
-	err := row.Scan(&r.ID, &r.Name, &tier, &r.Layers, &r.CreatedBy, &r.CreatedAt, &r.ExpiresAt, &r.RevokedAt)
+	err := row.Scan(&r.ID, &r.Name, &tier, &r.Layers, &r.Params, &r.CreatedBy, &r.CreatedAt, &r.ExpiresAt, &r.RevokedAt)
 	r.Tier = account.EmbedTier(tier)
 	r.CreatedAt, r.ExpiresAt = r.CreatedAt.UTC(), r.ExpiresAt.UTC()
 	if r.RevokedAt != nil {

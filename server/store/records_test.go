@@ -192,7 +192,8 @@ func TestEmbedStores(t *testing.T) {
 		}
 		list, err := two.List()
 		if err != nil || len(list) != 1 || list[0].ID != rec.ID || list[0].Name != "report 2026" || list[0].CreatedBy != "ana" ||
-			len(list[0].Layers) != 2 || !list[0].ExpiresAt.Equal(rec.ExpiresAt) || list[0].RevokedAt != nil {
+			len(list[0].Layers) != 2 || !list[0].ExpiresAt.Equal(rec.ExpiresAt) || list[0].RevokedAt != nil ||
+			list[0].Params != embedClaims().Params || list[0].Params == "" {
 			t.Fatalf("List through the other replica: %+v, %v", list, err)
 		}
 		if err := two.Revoke(rec.ID); err != nil {

@@ -227,14 +227,14 @@ export abstract class DataLayer<R extends Loaded = Loaded> {
    */
   pick(cursor: Pixel, cursorLatLon: LatLon, near: [number, number, number, number], project: (p: LatLon) => Pixel, tolerance: number): Picked<this> | null {
     if (!this.visible || this.status !== 'ready') return null;
-    const hit = pick(this.pickables, cursor, cursorLatLon, near, project, tolerance);
+    const hit = pick(this.pickableNow(), cursor, cursorLatLon, near, project, tolerance);
     return hit ? { layer: this, feature: this.drawn[hit.feature]! } : null;
   }
 
   /** Every feature under the cursor (see pick), closest first, each once. */
   pickAll(cursor: Pixel, cursorLatLon: LatLon, near: [number, number, number, number], project: (p: LatLon) => Pixel, tolerance: number): Picked<this>[] {
     if (!this.visible || this.status !== 'ready') return [];
-    return pickAll(this.pickables, cursor, cursorLatLon, near, project, tolerance)
+    return pickAll(this.pickableNow(), cursor, cursorLatLon, near, project, tolerance)
       .map((sh) => ({ layer: this, feature: this.drawn[sh.feature]! }));
   }
 
@@ -242,6 +242,11 @@ export abstract class DataLayer<R extends Loaded = Loaded> {
   featuresIn(view: [number, number, number, number]): Feature[] {
     if (!this.visible || this.status !== 'ready') return [];
     return featuresInBox(this.pickables, view).map((i) => this.drawn[i]!);
+  }
+
+  /** What a click can pick at the current zoom (all that is drawn, unless some of it is drawn as clusters). */
+  protected pickableNow(): readonly Pickable[] {
+    return this.pickables;
   }
 
   /** Largest marker radius or half line width in pixels (to size the pick box). */

@@ -214,3 +214,71 @@ export function cellStyle(kind: CellKind, cls: number): LineStyle {
   const fill = fills[Math.max(0, Math.min(fills.length - 1, cls))]!;
   return { color: CELL_OUTLINE[kind], weight: 0.8, opacity: 0.8, fillColor: fill, fillOpacity: 0.65 };
 }
+
+/** The shapes of service symbols (see map/symbols for their outlines). */
+export type SymbolShape =
+  | 'cross' | 'square' | 'circle' | 'pentagon' | 'triangle' | 'diamond' | 'drop' | 'hexagon' | 'star' | 'ring';
+
+/** The symbol of a service category: a shape and a colour. */
+export interface ServiceSymbol {
+  shape: SymbolShape;
+  colour: string;
+}
+
+/**
+ * One symbol per service category of the vocabulary: each its own shape, so
+ * that categories never rest on colour alone, and its own colour, chosen
+ * (from ColorBrewer Dark2 and Set2, Okabe–Ito and a few darks) to stay at
+ * least 60 RGB units from every risk class, hotspot fill, incident cell and
+ * incident colour, so that no symbol reads as one of those; the test in
+ * symbols.test.ts keeps it so.
+ */
+export const SERVICE_SYMBOLS: Readonly<Record<string, ServiceSymbol>> = {
+  health: { shape: 'cross', colour: '#0B3C5D' }, // navy
+  legal: { shape: 'square', colour: '#3B5B2B' }, // dark olive green
+  psychosocial: { shape: 'circle', colour: '#A6D854' }, // Set2 light green
+  protection: { shape: 'pentagon', colour: OKABE_ITO.bluishGreen },
+  shelter: { shape: 'triangle', colour: '#A6761D' }, // Dark2 brown
+  food: { shape: 'diamond', colour: '#66A61E' }, // Dark2 green
+  wash: { shape: 'drop', colour: '#17BECF' }, // cyan
+  information: { shape: 'hexagon', colour: OKABE_ITO.black },
+  cash: { shape: 'star', colour: '#E6AB02' }, // Dark2 gold
+  rescue: { shape: 'ring', colour: '#666666' }, // grey
+};
+
+/** A service whose category the vocabulary does not know: a small blue circle, as services were drawn before. */
+export const SERVICE_FALLBACK_SYMBOL: ServiceSymbol = { shape: 'circle', colour: SERVICE_STYLE.fillColor };
+
+/** The symbol of a service category. */
+export function serviceSymbol(category: unknown): ServiceSymbol {
+  return typeof category === 'string' && Object.prototype.hasOwnProperty.call(SERVICE_SYMBOLS, category)
+    ? SERVICE_SYMBOLS[category]!
+    : SERVICE_FALLBACK_SYMBOL;
+}
+
+/** Radius (half the width) of a service symbol in pixels: larger than the old dot, so the shape reads. */
+export const SERVICE_SYMBOL_RADIUS = 5.5;
+
+/**
+ * How a service's verification is drawn: `current` filled; `stale` (last
+ * verified longer ago than stale_years) hollow, a white fill inside the
+ * coloured outline; `unverified` (no readable last_verified) hollow and
+ * faded with a dashed outline.
+ */
+export const VERIFICATION_STYLE = {
+  current: { fillOpacity: 0.9, strokeOpacity: 1, hollow: false, dashed: false },
+  stale: { fillOpacity: 0.9, strokeOpacity: 1, hollow: true, dashed: false },
+  unverified: { fillOpacity: 0.5, strokeOpacity: 0.6, hollow: true, dashed: true },
+} as const;
+
+/** Cluster markers of point layers: a colour per kind, a white rim and a label. */
+export const CLUSTER_STYLE: Record<'incident' | 'service', { fill: string; stroke: string; text: string }> = {
+  incident: { fill: '#6B2F00', stroke: '#FFFFFF', text: '#FFFFFF' },
+  service: { fill: '#333333', stroke: '#FFFFFF', text: '#FFFFFF' },
+};
+
+/** Radius in pixels of a cluster of `count` points: grows with the digits. */
+export function clusterRadius(count: number): number {
+  const n = count > 1 ? count : 1;
+  return Math.min(30, 12 + 4 * Math.log10(n));
+}

@@ -1,6 +1,8 @@
 import L from 'leaflet';
 import { el } from '../shared/dom';
-import type { PointStyle } from './palette';
+import type { ClusterMark, Clusterer } from './cluster';
+import { VERIFICATION_STYLE, clusterRadius, type PointStyle, type ServiceSymbol } from './palette';
+import { tracePath, type Verification } from './symbols';
 
 /**
  * A canvas layer that draws many circles (tens of thousands of incidents or
@@ -15,12 +17,35 @@ export interface PointSet {
   x: Float64Array;
   y: Float64Array;
   r: Float32Array;
+  /** Per point, the index of its symbol in PointOptions.symbols (absent: circles in the layer's style). */
+  symbol?: Uint8Array;
+  /** Per point, the index of its verification in VERIFICATIONS (absent: all current). */
+  verification?: Uint8Array;
+}
+
+/** The verification states in the order PointSet.verification numbers them. */
+export const VERIFICATIONS: readonly Verification[] = ['current', 'stale', 'unverified'];
+
+/** How clusters are drawn and labelled. */
+export interface ClusterDrawing {
+  clusterer: Clusterer;
+  fill: string;
+  stroke: string;
+  text: string;
+  /** The lines of a cluster's label (the count, then for incidents the dead and missing). */
+  label(c: ClusterMark): string[];
+}
+
+/** What else a point layer draws: symbols per point, and clusters at low zoom. */
+export interface PointOptions {
+  symbols?: readonly ServiceSymbol[];
+  clusters?: ClusterDrawing | null;
 }
 
 /** The point layer's public face. */
 export interface PointCanvas extends L.Layer {
   /** Replaces the points and their style; redraws on the next frame. */
-  setPoints(points: PointSet, style: PointStyle): void;
+  setPoints(points: PointSet, style: PointStyle, options?: PointOptions): void;
 }
 
 /** Converts a style's colour and opacity into a CSS rgba() colour. */
@@ -81,9 +106,10 @@ const PointCanvasClass: new (options: L.RendererOptions) => PointCanvas = (L.Ren
     this._paint();
   },
 
-  setPoints(this: any, points: PointSet, style: PointStyle) {
+  setPoints(this: any, points: PointSet, style: PointStyle, options?: PointOptions) {
     this._points = points;
     this._style = style;
+    this._options = options ?? {};
     if (this._map && !this._frame) {
       this._frame = requestAnimationFrame(() => {
         this._frame = 0;
@@ -115,19 +141,23 @@ const PointCanvasClass: new (options: L.RendererOptions) => PointCanvas = (L.Ren
       px[i] = pts.x[i]! * k - origin.x;
       py[i] = pts.y[i]! * k - origin.y;
     }
-    const visible = visibleIndices(px, py, pts.r, [b.min!.x, b.min!.y, b.max!.x, b.max!.y]);
+    const opts: PointOptions = this._options ?? {};
+    const view = opts.clusters ? opts.clusters.clusterer.at(map.getZoom()) : null;
+    const box: [number, number, number, number] = [b.min!.x, b.min!.y, b.max!.x, b.max!.y];
+    let visible = visibleIndices(px, py, pts.r, box);
+    if (view) {
+      const single = new Uint8Array(n);
+      for (const i of view.singles) single[i] = 1;
+      visible = visible.filter((i) => single[i] === 1);
+    }
 
     ctx.setTransform(m, 0, 0, m, -b.min!.x * m, -b.min!.y * m);
-    ctx.fillStyle = rgba(style.fillColor, style.fillOpacity);
-    ctx.strokeStyle = rgba(style.color, style.opacity);
-    ctx.lineWidth = style.weight;
-    const stroke = style.weight > 0;
-    for (const i of visible) {
-      ctx.beginPath();
-      ctx.arc(px[i]!, py[i]!, pts.r[i]!, 0, Math.PI * 2);
-      ctx.fill();
-      if (stroke) ctx.stroke();
-    }
+    if (pts.symbol && opts.symbols) paintSymbols(ctx, pts, px, py, visible, opts.symbols);
+    else paintCircles(ctx, pts, px, py, visible, style);
+    if (view && opts.clusters) paintClusters(ctx, view.clusters, opts.clusters, (lat, lon) => {
+      const p = map.project([lat, lon], 0);
+      return [p.x * k - origin.x, p.y * k - origin.y];
+    }, box);
   },
 });
 /* eslint-enable @typescript-eslint/no-explicit-any */
@@ -137,3 +167,84 @@ export function createPointCanvas(pane: string, padding = 0.5): PointCanvas {
   return new PointCanvasClass({ pane, padding });
 }
 
+
+function paintCircles(ctx: CanvasRenderingContext2D, pts: PointSet, px: Float64Array, py: Float64Array, visible: number[], style: PointStyle): void {
+  ctx.fillStyle = rgba(style.fillColor, style.fillOpacity);
+  ctx.strokeStyle = rgba(style.color, style.opacity);
+  ctx.lineWidth = style.weight;
+  const stroke = style.weight > 0;
+  for (const i of visible) {
+    ctx.beginPath();
+    ctx.arc(px[i]!, py[i]!, pts.r[i]!, 0, Math.PI * 2);
+    ctx.fill();
+    if (stroke) ctx.stroke();
+  }
+}
+
+/** Hollow symbols are filled with this, so that their outline stands out on any basemap. */
+const HOLLOW_FILL = 'rgba(255, 255, 255, 0.9)';
+
+/**
+ * Draws each point as its symbol: current ones filled in their colour with
+ * a white rim, stale ones hollow, unverified ones hollow, faded and dashed
+ * (palette VERIFICATION_STYLE).
+ */
+function paintSymbols(
+  ctx: CanvasRenderingContext2D, pts: PointSet, px: Float64Array, py: Float64Array, visible: number[], symbols: readonly ServiceSymbol[],
+): void {
+  for (const i of visible) {
+    const sym = symbols[pts.symbol![i]!] ?? symbols[0];
+    if (!sym) continue;
+    const state = VERIFICATIONS[pts.verification?.[i] ?? 0] ?? 'current';
+    const v = VERIFICATION_STYLE[state];
+    ctx.beginPath();
+    tracePath(ctx, sym.shape, px[i]!, py[i]!, pts.r[i]!);
+    ctx.setLineDash(v.dashed ? [2, 1.5] : []);
+    if (v.hollow) {
+      ctx.fillStyle = HOLLOW_FILL;
+      ctx.globalAlpha = v.fillOpacity;
+      ctx.fill('evenodd');
+      ctx.globalAlpha = v.strokeOpacity;
+      ctx.strokeStyle = sym.colour;
+      ctx.lineWidth = 1.6;
+      ctx.stroke();
+    } else {
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = rgba(sym.colour, v.fillOpacity);
+      ctx.fill('evenodd');
+      ctx.strokeStyle = 'rgba(255, 255, 255, 0.95)';
+      ctx.lineWidth = 0.8;
+      ctx.stroke();
+    }
+  }
+  ctx.globalAlpha = 1;
+  ctx.setLineDash([]);
+}
+
+/** Draws the clusters in view: a disc sized by the count, a white rim, the label lines centred. */
+function paintClusters(
+  ctx: CanvasRenderingContext2D, clusters: readonly ClusterMark[], d: ClusterDrawing,
+  toLayer: (lat: number, lon: number) => [number, number], box: [number, number, number, number],
+): void {
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  for (const c of clusters) {
+    const [x, y] = toLayer(c.lat, c.lon);
+    const lines = d.label(c);
+    const r = clusterRadius(c.count) + (lines.length > 1 ? 4 : 0);
+    if (x + r < box[0] || x - r > box[2] || y + r < box[1] || y - r > box[3]) continue;
+    ctx.beginPath();
+    ctx.arc(x, y, r, 0, Math.PI * 2);
+    ctx.fillStyle = rgba(d.fill, 0.85);
+    ctx.fill();
+    ctx.lineWidth = 2;
+    ctx.strokeStyle = d.stroke;
+    ctx.stroke();
+    ctx.fillStyle = d.text;
+    lines.forEach((line, j) => {
+      ctx.font = j === 0 ? '600 11px system-ui, sans-serif' : '10px system-ui, sans-serif';
+      const dy = lines.length > 1 ? (j === 0 ? -5 : 6) : 0;
+      ctx.fillText(line, x, y + dy);
+    });
+  }
+}

@@ -191,7 +191,7 @@ async function main(): Promise<void> {
       if (s.status === 'error') status.set(`layer:${layer.id}`, describeError(i18n, what, s.error), true);
       else status.clear(`layer:${layer.id}`);
       if (s.status === 'ready') ready.state.loads++;
-      if (layer instanceof MapLayer && (layer.meta.kind === 'route' || isRestricted(layer.meta))) redrawLegend();
+      if (layer instanceof MapLayer && (layer.meta.kind !== 'area' || isRestricted(layer.meta))) redrawLegend();
       inView?.schedule();
       ready.refresh();
     },
@@ -204,6 +204,8 @@ async function main(): Promise<void> {
     kinds: new Set(metas.map((m) => m.kind)), layers: () => layerSet.layers, routeNames: layerSet.routeNames,
     routeColour: layerSet.routeColour, vocab,
   });
+  // Points cluster below a zoom: the legend says so only while clusters are drawn.
+  map.on('zoomend', () => redrawLegend());
 
   // "Zoom to results": the map fits what the filters leave of the layers shown.
   const zoomToResults = () => {

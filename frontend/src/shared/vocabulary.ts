@@ -61,7 +61,12 @@ export interface Vocabulary {
   resolutions: Resolutions;
   /** Fewest incidents a cell shown at the public tier counts. */
   minPublicCount: number;
+  /** A service last verified longer ago than this many years is stale (the analysis's default stale_years). */
+  staleYears: number;
 }
+
+/** The analysis's default stale_years, for a server that does not say. */
+export const DEFAULT_STALE_YEARS = 10;
 
 /** The path of the vocabulary under the API root. */
 export const VOCABULARY_PATH = 'vocabulary';
@@ -124,6 +129,7 @@ export function parseVocabulary(v: unknown): Vocabulary {
       zoomSteps,
     },
     minPublicCount: finite(o.min_public_count) ? o.min_public_count : 0,
+    staleYears: Number.isInteger(o.stale_years) && (o.stale_years as number) > 0 ? (o.stale_years as number) : DEFAULT_STALE_YEARS,
   };
 }
 

@@ -53,8 +53,11 @@ export interface EmbedRecord {
 
 /** The client of the admin endpoints. */
 export interface AdminApi {
-  /** GET /audit: `limit` entries older than the cursor `before` (the newest when null). */
-  auditPage(before: string | null, limit?: number, signal?: AbortSignal): Promise<AuditPage>;
+  /**
+   * GET /audit: `limit` entries older than the cursor `before` (the newest
+   * when null) that pass `filters` (the server's actor, action, from, to).
+   */
+  auditPage(before: string | null, filters?: URLSearchParams, limit?: number, signal?: AbortSignal): Promise<AuditPage>;
   /** GET /embeds: every signed embed, withdrawn ones included. */
   embeds(signal?: AbortSignal): Promise<EmbedRecord[]>;
   /** DELETE /embeds/{id}: withdraws an embed. */
@@ -75,8 +78,9 @@ export function createAdminApi(session: Session, base = '/api/v1'): AdminApi {
     }
   };
   return {
-    async auditPage(before, limit = AUDIT_PAGE_SIZE, signal) {
-      const q = new URLSearchParams({ limit: String(limit) });
+    async auditPage(before, filters, limit = AUDIT_PAGE_SIZE, signal) {
+      const q = new URLSearchParams(filters);
+      q.set('limit', String(limit));
       if (before) q.set('before', before);
       const res = await session.request(`${base}/audit?${q.toString()}`, { method: 'GET', signal });
       return parseAuditPage(await json(res));

@@ -1,4 +1,5 @@
 import { el, options } from '../../shared/dom';
+import { localDate } from '../../shared/datefield';
 import type { I18n } from '../../shared/i18n';
 import { errorMessage } from '../../shared/status';
 import type { AdminApi, AuditEntry } from './adminapi';
@@ -6,7 +7,7 @@ import { formatTime, labelOf } from './format';
 
 /** What the audit log is filtered by; '' leaves a filter out. */
 export interface AuditFilter {
-  /** Part of the actor's name, any case. */
+  /** A part of the actor's name (a user's or a token's), any case. */
   who: string;
   /** The action, exactly. */
   action: string;
@@ -19,6 +20,12 @@ export interface AuditFilter {
 /** No filter. */
 export const NO_FILTER: AuditFilter = { who: '', action: '', from: '', to: '' };
 
+/** The actions the server writes, offered in the "what" menu before any entry is loaded. */
+export const KNOWN_ACTIONS: readonly string[] = [
+  'publish', 'restore', 'delete', 'purge', 'sensitivity-change', 'upload-rejected', 'sign-in', 'sign-out',
+  'embed-create', 'embed-revoke', 'read', 'download', 'store-import',
+];
+
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Reports whether a filter's dates are the wrong way round. */
@@ -27,25 +34,17 @@ export function rangeReversed(f: AuditFilter): boolean {
 }
 
 /**
- * The entries a filter keeps, in their order. Days are compared on the UTC
- * date of the entry's time, both ends included; a date that is not
- * YYYY-MM-DD is ignored.
+ * The query of a filter for GET /audit, which filters the whole log on the
+ * server: a part of the actor's name in any case, the action exactly,
+ * from and to as days (UTC, both included). A date that is not YYYY-MM-DD is left out.
  */
-export function filterAudit(entries: readonly AuditEntry[], f: AuditFilter): AuditEntry[] {
-  const who = f.who.trim().toLocaleLowerCase();
-  const from = DAY.test(f.from) ? f.from : '';
-  const to = DAY.test(f.to) ? f.to : '';
-  return entries.filter((e) => {
-    if (who !== '' && !e.actor.toLocaleLowerCase().includes(who)) return false;
-    if (f.action !== '' && e.action !== f.action) return false;
-    if (from !== '' || to !== '') {
-      const day = utcDay(e.time);
-      if (day === '') return false;
-      if (from !== '' && day < from) return false;
-      if (to !== '' && day > to) return false;
-    }
-    return true;
-  });
+export function auditQuery(f: AuditFilter): URLSearchParams {
+  const q = new URLSearchParams();
+  if (f.who.trim() !== '') q.set('actor', f.who.trim());
+  if (f.action !== '') q.set('action', f.action);
+  if (DAY.test(f.from)) q.set('from', f.from);
+  if (DAY.test(f.to)) q.set('to', f.to);
+  return q;
 }
 
 /** The UTC day (YYYY-MM-DD) of an RFC 3339 time, or ''. */
@@ -54,10 +53,6 @@ export function utcDay(iso: string): string {
   return iso === '' || Number.isNaN(d.getTime()) ? '' : d.toISOString().slice(0, 10);
 }
 
-/** The distinct values of a field over the entries, sorted. */
-function distinct(entries: readonly AuditEntry[], pick: (e: AuditEntry) => string): string[] {
-  return [...new Set(entries.map(pick).filter((v) => v !== ''))].sort();
-}
 
 /** The details of an entry as one line of text. */
 export function entryDetails(i18n: I18n, e: AuditEntry): string {
@@ -82,20 +77,24 @@ export interface AuditLog {
   older(): Promise<void>;
   /** The entries loaded so far, newest first. */
   readonly loaded: readonly AuditEntry[];
-  /** The entries the filter shows. */
+  /** The entries shown (those loaded: the server filtered them). */
   readonly shown: readonly AuditEntry[];
-  /** Sets the filter (and its fields) and shows the entries it keeps. */
-  setFilter(f: Partial<AuditFilter>): void;
+  /** Sets the filter (and its fields) and loads the newest entries it keeps. */
+  setFilter(f: Partial<AuditFilter>): Promise<void>;
 }
+
+/** Wait after the last keystroke in "who" before asking the server, ms. */
+export const WHO_DELAY_MS = 300;
 
 /**
  * The audit log: a filter form (who, what, from, to), a table of the
- * entries loaded so far that the filter keeps, and "Older", which loads the
- * next page with the cursor of the last one. The API has no filter
- * parameters, so the filter applies to the loaded pages; the status line
- * says how many are loaded, and "Older" stays while there are more.
+ * entries, and "Older", which loads the next page with the cursor of the
+ * last one. The server filters the whole log (GET /audit with actor,
+ * action, from, to): a change of the filter loads the newest page of what
+ * it keeps; the status line says how many are shown, and "Older" stays
+ * while there are more.
  */
-export function createAuditLog(i18n: I18n, api: Pick<AdminApi, 'auditPage'>): AuditLog {
+export function createAuditLog(i18n: I18n, api: Pick<AdminApi, 'auditPage'>, whoDelayMs = WHO_DELAY_MS): AuditLog {
   const { t } = i18n;
   let entries: AuditEntry[] = [];
   let next: string | null = null;
@@ -108,13 +107,15 @@ export function createAuditLog(i18n: I18n, api: Pick<AdminApi, 'auditPage'>): Au
   const action = el('select', { id: 'audit-action' });
   const from = el('input', { id: 'audit-from', type: 'date' });
   const to = el('input', { id: 'audit-to', type: 'date' });
+  const fromShown = localDate(i18n, from);
+  const toShown = localDate(i18n, to);
   const clear = el('button', { type: 'button', id: 'audit-clear' }, t('admin.audit.clear'));
   const rangeError = el('p', { id: 'audit-range', class: 'field-error', role: 'alert' });
   const form = el('form', { class: 'audit-filters', role: 'search', 'aria-label': t('admin.audit.filters') }, [
     el('div', { class: 'field' }, [el('label', { for: 'audit-who' }, t('admin.audit.who')), who, actors]),
     el('div', { class: 'field' }, [el('label', { for: 'audit-action' }, t('admin.audit.action')), action]),
-    el('div', { class: 'field' }, [el('label', { for: 'audit-from' }, t('admin.audit.from')), from]),
-    el('div', { class: 'field' }, [el('label', { for: 'audit-to' }, t('admin.audit.to')), to]),
+    el('div', { class: 'field field-date' }, [el('label', { for: 'audit-from' }, t('admin.audit.from')), from, fromShown.shown]),
+    el('div', { class: 'field field-date' }, [el('label', { for: 'audit-to' }, t('admin.audit.to')), to, toShown.shown]),
     el('div', { class: 'field field-button' }, clear),
     rangeError,
   ]);
@@ -136,7 +137,7 @@ export function createAuditLog(i18n: I18n, api: Pick<AdminApi, 'auditPage'>): Au
   const error = el('p', { id: 'audit-error', class: 'admin-error', role: 'alert' });
   const element = el('section', { id: 'audit', class: 'admin-section', 'aria-labelledby': 'audit-heading' }, [
     el('h2', { id: 'audit-heading' }, t('admin.audit.heading')),
-    el('p', { class: 'admin-intro' }, t('admin.audit.intro')),
+    el('p', { class: 'admin-intro' }, t('admin.audit.introServer')),
     form, status, el('div', { class: 'table-scroll' }, table), error, olderButton,
   ]);
 
@@ -149,39 +150,60 @@ export function createAuditLog(i18n: I18n, api: Pick<AdminApi, 'auditPage'>): Au
     el('td', { dir: 'auto', class: 'audit-detail' }, entryDetails(i18n, e)),
   ]);
 
-  let shown: AuditEntry[] = [];
   const render = () => {
     const reversed = rangeReversed(filter);
     rangeError.textContent = reversed ? t('admin.audit.rangeReversed') : '';
-    shown = reversed ? [] : filterAudit(entries, filter);
-    body.replaceChildren(...shown.map(row));
-    if (shown.length === 0 && started) {
-      body.append(el('tr', null, el('td', { colspan: 6, class: 'empty' }, entries.length === 0 ? t('admin.audit.none') : t('admin.audit.empty'))));
+    const rows = reversed ? [] : entries;
+    body.replaceChildren(...rows.map(row));
+    const filtered = auditQuery(filter).toString() !== '';
+    if (rows.length === 0 && started) {
+      body.append(el('tr', null, el('td', { colspan: 6, class: 'empty' }, filtered ? t('admin.audit.noMatch') : t('admin.audit.none'))));
     }
-    status.textContent = started ? t('admin.audit.shown', { shown: shown.length, loaded: entries.length }) + (next === null && entries.length > 0 ? ' ' + t('admin.audit.allLoaded') : '') : '';
-    olderButton.hidden = next === null;
-    // The choices of "what" and "who": those of the loaded entries, and the one chosen.
-    const actions = distinct(entries, (e) => e.action);
-    if (filter.action !== '' && !actions.includes(filter.action)) actions.push(filter.action);
-    action.replaceChildren(...options([{ value: '', label: t('admin.audit.anyAction') }, ...actions.map((a) => ({ value: a, label: labelOf(i18n, 'admin.action', a) }))]));
+    status.textContent = started ? t('admin.audit.count', { count: rows.length }) + (next === null && rows.length > 0 ? ' ' + t('admin.audit.allLoaded') : '') : '';
+    olderButton.hidden = next === null || reversed;
+    // The choices of "what": the actions the server writes, those seen, and the one chosen.
+    const actions = [...new Set([...KNOWN_ACTIONS, ...entries.map((e) => e.action).filter((a) => a !== ''), ...(filter.action ? [filter.action] : [])])]
+      .sort((a, b) => labelOf(i18n, 'admin.action', a).localeCompare(labelOf(i18n, 'admin.action', b), i18n.lang));
+    if (action.options.length !== actions.length + 1 || [...action.options].some((o, i) => i > 0 && o.value !== actions[i - 1])) {
+      action.replaceChildren(...options([{ value: '', label: t('admin.audit.anyAction') }, ...actions.map((a) => ({ value: a, label: labelOf(i18n, 'admin.action', a) }))]));
+    }
     action.value = filter.action;
-    actors.replaceChildren(...distinct(entries, (e) => e.actor).map((a) => el('option', { value: a })));
+    for (const e of entries) if (e.actor !== '') seenActors.add(e.actor);
+    actors.replaceChildren(...[...seenActors].sort().map((a) => el('option', { value: a })));
   };
+  const seenActors = new Set<string>();
 
-  const readForm = () => {
-    filter = { who: who.value, action: action.value, from: from.value, to: to.value };
-    render();
+  let whoTimer: ReturnType<typeof setTimeout> | null = null;
+  const apply = (next: AuditFilter): Promise<void> => {
+    if (whoTimer) clearTimeout(whoTimer);
+    whoTimer = null;
+    filter = next;
+    if (rangeReversed(filter)) {
+      // Nothing can match: said so, and the server is not asked.
+      generation++;
+      entries = [];
+      started = true;
+      render();
+      return Promise.resolve();
+    }
+    return fetchPage(null, true);
   };
-  for (const input of [who, from, to]) input.addEventListener('input', readForm);
-  action.addEventListener('change', readForm);
+  const formFilter = (): AuditFilter => ({ who: who.value, action: action.value, from: from.value, to: to.value });
+  who.addEventListener('input', () => {
+    if (whoTimer) clearTimeout(whoTimer);
+    whoTimer = setTimeout(() => void apply(formFilter()), whoDelayMs);
+  });
+  for (const input of [from, to]) input.addEventListener('change', () => void apply(formFilter()));
+  action.addEventListener('change', () => void apply(formFilter()));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    readForm();
+    void apply(formFilter());
   });
   clear.addEventListener('click', () => {
     who.value = from.value = to.value = '';
-    filter = { ...NO_FILTER };
-    render();
+    fromShown.refresh();
+    toShown.refresh();
+    void apply({ ...NO_FILTER });
     who.focus();
   });
 
@@ -192,7 +214,7 @@ export function createAuditLog(i18n: I18n, api: Pick<AdminApi, 'auditPage'>): Au
     error.textContent = '';
     if (reset) status.textContent = t('admin.audit.loading');
     try {
-      const page = await api.auditPage(before);
+      const page = await api.auditPage(before, auditQuery(filter));
       if (mine !== generation) return;
       entries = reset ? page.entries : [...entries, ...page.entries];
       next = page.nextBefore;
@@ -227,14 +249,16 @@ export function createAuditLog(i18n: I18n, api: Pick<AdminApi, 'auditPage'>): Au
       return entries;
     },
     get shown() {
-      return shown;
+      return rangeReversed(filter) ? [] : entries;
     },
     setFilter(f) {
-      filter = { ...filter, ...f };
-      who.value = filter.who;
-      from.value = filter.from;
-      to.value = filter.to;
-      render();
+      const nextFilter = { ...filter, ...f };
+      who.value = nextFilter.who;
+      from.value = nextFilter.from;
+      to.value = nextFilter.to;
+      fromShown.refresh();
+      toShown.refresh();
+      return apply(nextFilter);
     },
   };
 }

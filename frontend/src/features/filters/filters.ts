@@ -1,4 +1,5 @@
 import { el, options } from '../../shared/dom';
+import { localDate } from '../../shared/datefield';
 import type { I18n } from '../../shared/i18n';
 import type { ValueCount } from '../../shared/api';
 import { appendFilters, emptyFilters, isIsoDate, type Filters } from '../../shared/urlstate';
@@ -12,7 +13,7 @@ import { causeLabel, serviceCategoryLabel, type Vocabulary } from '../../shared/
  */
 export const SLIM_PROPERTIES: Record<Kind, readonly string[]> = {
   incident: ['dead', 'missing'],
-  service: ['category'],
+  service: ['category', 'last_verified'],
   route: ['name', 'approximate'],
   area: ['name'],
   exposure: ['route', 'month', 'count'],
@@ -159,8 +160,8 @@ export function createFilterControls(
   i18n: I18n, vocab: Vocabulary, onChange: (f: Filters) => void, onReset: () => void, onZoom?: () => void,
 ): FilterControls {
   const { t } = i18n;
-  const from = dateInput('filter-from', t('filters.from'));
-  const to = dateInput('filter-to', t('filters.to'));
+  const from = dateInput(i18n, 'filter-from', t('filters.from'));
+  const to = dateInput(i18n, 'filter-to', t('filters.to'));
   const route = selectInput('filter-route', t('filters.route'));
   const cause = selectInput('filter-cause', t('filters.cause'));
   const category = selectInput('filter-category', t('filters.category'));
@@ -209,6 +210,8 @@ export function createFilterControls(
   const set = (f: Filters) => {
     from.input.value = f.from;
     to.input.value = f.to;
+    from.local.refresh();
+    to.local.refresh();
     ensureOption(route.select, f.route);
     route.select.value = f.route;
     cause.select.value = f.cause;
@@ -248,9 +251,11 @@ export function createFilterControls(
   };
 }
 
-function dateInput(id: string, label: string) {
+/** A date field: its label, the input, and the date written out in the page's language (see shared/datefield). */
+function dateInput(i18n: I18n, id: string, label: string) {
   const input = el('input', { type: 'date', id, name: id, min: '2014-01-01' });
-  return { wrap: el('div', { class: 'field' }, [el('label', { for: id }, label), input]), input };
+  const local = localDate(i18n, input);
+  return { wrap: el('div', { class: 'field field-date' }, [el('label', { for: id }, label), input, local.shown]), input, local };
 }
 
 function selectInput(id: string, label: string) {

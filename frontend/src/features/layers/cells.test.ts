@@ -135,8 +135,8 @@ describe('cell legend', () => {
     ]);
     expect(incidents!.entries.every((e) => e.swatch === 'area')).toBe(true);
     expect(incidents!.note).toMatch(/^Public view: incidents are counted per hexagonal area .* fewer than 5 incidents are not shown\. Exact locations are shown to signed-in partners and staff\.$/);
-    // Services still as points; the incident size key when incidents are points.
-    expect(services!.entries.map((e) => e.swatch)).toEqual(['circle']);
+    // Services still as points (a symbol: no category drawn yet); the incident size key when incidents are points.
+    expect(services!.entries.map((e) => e.swatch)).toEqual(['symbol']);
     const points = legendGroups(i18n, kinds, [])[0]!;
     expect(points.entries.every((e) => e.swatch === 'circle')).toBe(true);
     expect(points.note).toBeUndefined();

@@ -7,10 +7,13 @@ import {
 } from '../../map/geometry';
 import { featureParams, filterKey, isRestricted } from '../filters/filters';
 import { rendererFor } from '../../map/map';
-import { createPointCanvas, type PointCanvas } from '../../map/pointcanvas';
+import { createPointCanvas, VERIFICATIONS, type ClusterDrawing, type PointCanvas } from '../../map/pointcanvas';
 import {
-  AREA_STYLE, CONTEXT_POINT_STYLE, INCIDENT_STYLE, SERVICE_RADIUS, SERVICE_STYLE, cellClass, cellStyle, incidentRadius, routeStyle, type PointStyle,
+  AREA_STYLE, CLUSTER_STYLE, CONTEXT_POINT_STYLE, INCIDENT_STYLE, SERVICE_STYLE, SERVICE_SYMBOL_RADIUS, cellClass, cellStyle, clusterRadius,
+  incidentRadius, routeStyle, serviceSymbol, type PointStyle, type ServiceSymbol,
 } from '../../map/palette';
+import { createClusterer, type ClusterMark, type Clusterer } from '../../map/cluster';
+import { verificationOf, type Verification } from '../../map/symbols';
 import type { Filters } from '../../shared/urlstate';
 import { publicCellResolution, type Vocabulary } from '../../shared/vocabulary';
 
@@ -25,6 +28,30 @@ export interface LayerOptions {
   routeColour(name: string): string;
   /** Called whenever the layer's summary changes. */
   onUpdate(layer: MapLayer): void;
+  /** Formats a count on a cluster (the page's locale); plain digits when absent. */
+  formatNumber?(n: number): string;
+  /** The date services' verification is judged at (default: today). */
+  referenceDate?(): Date;
+}
+
+/** What the clusters of a layer at the current zoom add up to (see MapLayer.clusterSummary). */
+export interface ClusterSummary {
+  clusters: number;
+  singles: number;
+  /** Points in the clusters and single points drawn. */
+  points: number;
+  /** Their weights summed: dead and missing for incidents. */
+  total: number;
+  /** The largest cluster in view, where it is on the map's container. */
+  largest: { x: number; y: number; count: number; total: number } | null;
+}
+
+/** What the point symbols of a service layer drawn now stand for (for the legend). */
+export interface DrawnSymbols {
+  /** The categories of the services drawn, in the vocabulary's order (unknown ones last, as ""). */
+  categories: string[];
+  /** The verification states among them. */
+  verification: Verification[];
 }
 
 /** A feature of an API layer found under the cursor. */
@@ -52,6 +79,14 @@ export class MapLayer extends DataLayer<LoadedFeatures> {
   private aggregated = false;
   /** Route names seen in this layer with whether they are approximate. */
   readonly routeNames = new Map<string, boolean>();
+  /** The clusters of the points drawn (incidents and services drawn as points), null otherwise. */
+  private clusterer: Clusterer | null = null;
+  /** Index in `pickables` of the first point (points come after lines and polygons). */
+  private firstPointPick = 0;
+  private symbolsDrawn: DrawnSymbols = { categories: [], verification: [] };
+  /** The weight of each point drawn (dead and missing for incidents), in drawing order. */
+  private weights = new Float64Array(0);
+  private readonly onClusterClick = (ev: L.LeafletMouseEvent) => this.zoomIntoCluster(ev.containerPoint);
 
   constructor(map: L.Map, api: Api, meta: LayerMeta, opts: LayerOptions) {
     super(map);
@@ -116,11 +151,88 @@ export class MapLayer extends DataLayer<LoadedFeatures> {
   protected override attach(): void {
     super.attach();
     if (this.loadedKey !== null && !this.map.hasLayer(this.points)) this.points.addTo(this.map);
+    this.map.off('click', this.onClusterClick);
+    this.map.on('click', this.onClusterClick);
   }
 
   protected override detach(): void {
     super.detach();
     this.map.removeLayer(this.points);
+    this.map.off('click', this.onClusterClick);
+  }
+
+  /** The symbols of the services drawn now (empty for other layers and for cells). */
+  get drawnSymbols(): DrawnSymbols {
+    return this.symbolsDrawn;
+  }
+
+  /** The clusters drawn at the current zoom (null: every point is drawn). */
+  clustersNow(): readonly ClusterMark[] | null {
+    if (!this.visible || this.status !== 'ready') return null;
+    const view = this.clusterer?.at(this.map.getZoom());
+    return view && view.clusters.length > 0 ? view.clusters : null;
+  }
+
+  /** Whether some points are drawn as clusters at the current zoom. */
+  get isClustered(): boolean {
+    return this.clustersNow() !== null;
+  }
+
+  /**
+   * What the clusters of the current zoom add up to, with the single points
+   * drawn beside them (null when no point is clustered): the points and the
+   * weights (dead and missing) they stand for, which are the layer's own,
+   * and the largest cluster in view with its container pixel.
+   */
+  clusterSummary(): ClusterSummary | null {
+    const view = this.isClustered ? this.clusterer?.at(this.map.getZoom()) : null;
+    if (!view) return null;
+    let points = view.singles.length;
+    let total = 0;
+    for (const i of view.singles) total += this.weights[i] ?? 0;
+    const size = this.map.getSize();
+    let largest: ClusterSummary['largest'] = null;
+    for (const c of view.clusters) {
+      points += c.count;
+      total += c.total;
+      const p = this.map.latLngToContainerPoint([c.lat, c.lon]);
+      const inView = p.x > 20 && p.y > 20 && p.x < size.x - 20 && p.y < size.y - 20;
+      if (inView && (!largest || c.count > largest.count)) largest = { x: Math.round(p.x), y: Math.round(p.y), count: c.count, total: c.total };
+    }
+    return { clusters: view.clusters.length, singles: view.singles.length, points, total, largest };
+  }
+
+  /** The cluster under a container point, if any. */
+  clusterAt(at: L.Point): ClusterMark | null {
+    const clusters = this.clustersNow();
+    if (!clusters) return null;
+    let best: ClusterMark | null = null;
+    let bestD = Infinity;
+    for (const c of clusters) {
+      const p = this.map.latLngToContainerPoint([c.lat, c.lon]);
+      const d = p.distanceTo(at);
+      if (d <= clusterRadius(c.count) + 6 && d < bestD) {
+        best = c;
+        bestD = d;
+      }
+    }
+    return best;
+  }
+
+  /** Zooms the map into the cluster under `at` (to the zoom where it falls apart); reports whether there was one. */
+  zoomIntoCluster(at: L.Point): boolean {
+    const c = this.clusterAt(at);
+    if (!c || !this.clusterer) return false;
+    const zoom = Math.min(Math.max(this.clusterer.expansionZoom(c.id), this.map.getZoom() + 1), this.clusterer.maxZoom + 1);
+    this.map.setView([c.lat, c.lon], zoom);
+    return true;
+  }
+
+  /** Clustered points cannot be picked one by one: only single points, lines and polygons. */
+  protected override pickableNow(): readonly Pickable[] {
+    const view = this.clusterer?.at(this.map.getZoom());
+    if (!view || view.clusters.length === 0) return this.pickables;
+    return [...this.pickables.slice(0, this.firstPointPick), ...view.singles.map((i) => this.pickables[this.firstPointPick + i]!)];
   }
 
   protected updated(): void {
@@ -135,7 +247,7 @@ export class MapLayer extends DataLayer<LoadedFeatures> {
   /** Largest marker radius of this layer in pixels (to size the pick box). */
   maxRadius(): number {
     if (this.meta.kind === 'incident') return incidentRadius(Infinity) + 1;
-    return 8;
+    return Math.max(8, SERVICE_SYMBOL_RADIUS + 2);
   }
 
   protected render(features: Feature[]): void {
@@ -145,10 +257,11 @@ export class MapLayer extends DataLayer<LoadedFeatures> {
     const renderer = this.renderer;
 
     // Points: big markers first, so that small ones stay visible on top.
+    const services = kind === 'service';
     const points: { idx: number; at: LatLon; r: number }[] = [];
     features.forEach((f, idx) => {
       const parts = geometryParts(f.geometry);
-      const r = kind === 'incident' ? incidentRadius(deadMissing(f.properties)) : SERVICE_RADIUS;
+      const r = kind === 'incident' ? incidentRadius(deadMissing(f.properties)) : services ? SERVICE_SYMBOL_RADIUS : 3.5;
       for (const at of parts.points) points.push({ idx, at, r });
       if (parts.lines.length > 0) {
         const name = typeof f.properties?.name === 'string' ? f.properties.name : '';
@@ -170,18 +283,62 @@ export class MapLayer extends DataLayer<LoadedFeatures> {
       }
     });
     points.sort((a, b) => b.r - a.r);
-    const set = { x: new Float64Array(points.length), y: new Float64Array(points.length), r: new Float32Array(points.length) };
+    this.firstPointPick = pickables.length;
+    const set = {
+      x: new Float64Array(points.length), y: new Float64Array(points.length), r: new Float32Array(points.length),
+      symbol: services ? new Uint8Array(points.length) : undefined,
+      verification: services ? new Uint8Array(points.length) : undefined,
+    };
+    // Services: one symbol per category (index 0: a category the vocabulary does not know).
+    const categories = this.opts.vocab.serviceCategories.map((c) => c.category);
+    const symbols: ServiceSymbol[] = [serviceSymbol(null), ...categories.map((c) => serviceSymbol(c))];
+    const reference = this.opts.referenceDate?.() ?? new Date();
+    const seenCategories = new Set<number>();
+    const seenStates = new Set<number>();
     points.forEach((p, i) => {
       const px = this.map.project(p.at, 0);
       set.x[i] = px.x;
       set.y[i] = px.y;
       set.r[i] = p.r;
       pickables.push(pickablePoint(p.idx, p.at, p.r));
+      if (set.symbol && set.verification) {
+        const props = features[p.idx]!.properties;
+        const sym = categories.indexOf(String(props?.category ?? '')) + 1;
+        const state = VERIFICATIONS.indexOf(verificationOf(props?.last_verified, this.opts.vocab.staleYears, reference));
+        set.symbol[i] = sym;
+        set.verification[i] = state;
+        seenCategories.add(sym);
+        seenStates.add(state);
+      }
     });
+    this.symbolsDrawn = {
+      categories: [...seenCategories].sort((a, b) => (a || Infinity) - (b || Infinity)).map((i) => (i === 0 ? '' : categories[i - 1]!)),
+      verification: [...seenStates].sort().map((i) => VERIFICATIONS[i]!),
+    };
+    // Incidents and services drawn as points cluster at low zoom.
+    this.weights = Float64Array.from(points, (p) => (kind === 'incident' ? deadMissing(features[p.idx]!.properties) : 0));
+    this.clusterer = (kind === 'incident' || services) && points.length > 1
+      ? createClusterer(points.map((p) => ({
+        lat: p.at[0], lon: p.at[1], weight: kind === 'incident' ? deadMissing(features[p.idx]!.properties) : 0,
+      })))
+      : null;
     const pointStyle: PointStyle = kind === 'incident' ? INCIDENT_STYLE : kind === 'area' ? CONTEXT_POINT_STYLE : SERVICE_STYLE;
-    this.points.setPoints(set, pointStyle);
+    this.points.setPoints(set, pointStyle, { symbols: services ? symbols : undefined, clusters: this.clusterDrawing() });
 
     this.swap(group, features, pickables);
     if (this.visible && !this.map.hasLayer(this.points)) this.points.addTo(this.map);
+  }
+
+  /** How this layer's clusters are drawn: the count, and for incidents their dead and missing under it. */
+  private clusterDrawing(): ClusterDrawing | null {
+    const clusterer = this.clusterer;
+    if (!clusterer || (this.meta.kind !== 'incident' && this.meta.kind !== 'service')) return null;
+    const style = CLUSTER_STYLE[this.meta.kind];
+    const fmt = this.opts.formatNumber ?? ((n: number) => String(n));
+    const incidents = this.meta.kind === 'incident';
+    return {
+      clusterer, fill: style.fill, stroke: style.stroke, text: style.text,
+      label: (c) => (incidents ? [fmt(c.count), fmt(c.total)] : [fmt(c.count)]),
+    };
   }
 }

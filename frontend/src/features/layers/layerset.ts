@@ -100,6 +100,7 @@ export function createLayerSet(o: LayerSetOptions): LayerSet {
   const layers = o.metas.map((meta) => new MapLayer(map, api, meta, {
     vocab: o.vocab,
     routeColour,
+    formatNumber: (n) => o.i18n.formatNumber(n),
     onUpdate(layer) {
       if (stopped) return;
       // The map was zoomed while the cells were loading: the next cell size may be due.

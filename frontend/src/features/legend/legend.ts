@@ -3,14 +3,15 @@ import type { LayerMeta, PrivacyTier } from '../../shared/api';
 import { isRestricted } from '../filters/filters';
 import type { I18n } from '../../shared/i18n';
 import {
-  APPROXIMATE_DASH, AREA_STYLE, CELL_BREAKS, CELL_MIN_COUNT, HOTSPOT_STYLE, INCIDENT_STYLE, riskStyle, SERVICE_RADIUS, SERVICE_STYLE, cellStyle, incidentRadius,
-  type CellKind,
+  APPROXIMATE_DASH, AREA_STYLE, CELL_BREAKS, CELL_MIN_COUNT, CLUSTER_STYLE, HOTSPOT_STYLE, INCIDENT_STYLE, riskStyle, SERVICE_SYMBOL_RADIUS,
+  VERIFICATION_STYLE, cellStyle, incidentRadius, serviceSymbol, type CellKind, type SymbolShape,
 } from '../../map/palette';
+import { svgPath, type Verification } from '../../map/symbols';
 import { rgba } from '../../map/pointcanvas';
 import type { Kind } from '../../shared/kinds';
-import { riskClassTermLabel, type Vocabulary } from '../../shared/vocabulary';
+import { riskClassTermLabel, serviceCategoryLabel, type Vocabulary } from '../../shared/vocabulary';
 import type { AppStore } from '../../shared/store';
-import { el } from '../../shared/dom';
+import { el, svg } from '../../shared/dom';
 
 /** One route as the legend shows it. */
 export interface LegendRoute {
@@ -23,7 +24,9 @@ export interface LegendRoute {
 export type LegendEntry =
   | { swatch: 'line'; colour: string; dashed: boolean; label: string; width?: number; key?: string }
   | { swatch: 'circle'; fill: string; stroke: string; radius: number; label: string }
-  | { swatch: 'area'; fill: string; stroke: string; label: string; key?: string };
+  | { swatch: 'area'; fill: string; stroke: string; label: string; key?: string }
+  | { swatch: 'symbol'; shape: SymbolShape; colour: string; verification: Verification; label: string; key?: string }
+  | { swatch: 'cluster'; fill: string; stroke: string; text: string; label: string; key?: string };
 
 /** A titled group of legend rows. */
 export interface LegendGroup {
@@ -32,6 +35,51 @@ export interface LegendGroup {
   title: string;
   entries: LegendEntry[];
   note?: string;
+}
+
+/** What the point layers drawn now show, beyond their kind: service symbols and clusters. */
+export interface DrawnPoints {
+  /** Categories of the services drawn as points, in the vocabulary's order ("" for one it does not know). */
+  categories: readonly string[];
+  /** Verification states among the services drawn. */
+  verification: readonly Verification[];
+  /** Kinds of layer drawn with clusters at the current zoom. */
+  clustered: ReadonlySet<'incident' | 'service'>;
+  /** The age past which a service is stale, years. */
+  staleYears: number;
+  /** For the categories' labels. */
+  vocab?: Vocabulary | null;
+}
+
+/**
+ * The legend rows of services drawn as points: one symbol per category
+ * drawn, then how verification is drawn (only the states drawn, and only
+ * when some service is not current), then the cluster marker.
+ */
+export function serviceEntries(i18n: I18n, points: DrawnPoints): LegendEntry[] {
+  const { t } = i18n;
+  const rows: LegendEntry[] = points.categories.map((c) => {
+    const sym = serviceSymbol(c || null);
+    return { swatch: 'symbol', shape: sym.shape, colour: sym.colour, verification: 'current', label: c ? serviceCategoryLabel(i18n, c, points.vocab ?? null) : t('legend.serviceOther'), key: `category-${c || 'other'}` };
+  });
+  if (points.verification.some((v) => v !== 'current')) {
+    const shape = serviceSymbol(points.categories[0] || null);
+    for (const v of ['current', 'stale', 'unverified'] as const) {
+      if (!points.verification.includes(v)) continue;
+      rows.push({ swatch: 'symbol', shape: shape.shape, colour: shape.colour, verification: v, label: t(`legend.verification.${v}`, { years: points.staleYears }), key: `verification-${v}` });
+    }
+  }
+  if (points.clustered.has('service')) rows.push(clusterEntry(i18n, 'service'));
+  return rows;
+}
+
+/** The data-class of the legend row of the cluster marker. */
+export const CLUSTER_KEY = 'cluster';
+
+/** The legend row of the cluster marker of a kind. */
+export function clusterEntry(i18n: I18n, kind: 'incident' | 'service'): LegendEntry {
+  const s = CLUSTER_STYLE[kind];
+  return { swatch: 'cluster', fill: s.fill, stroke: s.stroke, text: s.text, label: i18n.t(`legend.cluster.${kind}`), key: CLUSTER_KEY };
 }
 
 /** Sample counts for the incident size key. */
@@ -60,7 +108,7 @@ export function cellEntries(i18n: I18n, kind: CellKind): LegendEntry[] {
  * services.
  */
 export function legendGroups(
-  i18n: I18n, kinds: ReadonlySet<Kind>, routes: readonly LegendRoute[], cells: ReadonlySet<CellKind> = new Set(),
+  i18n: I18n, kinds: ReadonlySet<Kind>, routes: readonly LegendRoute[], cells: ReadonlySet<CellKind> = new Set(), points: DrawnPoints | null = null,
 ): LegendGroup[] {
   const { t } = i18n;
   const groups: LegendGroup[] = [];
@@ -95,7 +143,7 @@ export function legendGroups(
         stroke: INCIDENT_STYLE.color,
         radius: incidentRadius(n),
         label: t('legend.incidentSize', { count: n }),
-      })),
+      } as LegendEntry)).concat(points?.clustered.has('incident') ? [clusterEntry(i18n, 'incident')] : []),
     });
   }
   if (kinds.has('service') && cells.has('service')) {
@@ -106,10 +154,14 @@ export function legendGroups(
       note: t('legend.cellNote.service', { count: CELL_MIN_COUNT }),
     });
   } else if (kinds.has('service')) {
+    const entries = points && points.categories.length > 0 ? serviceEntries(i18n, points) : [];
     groups.push({
       kind: 'service',
       title: t('legend.services'),
-      entries: [{ swatch: 'circle', fill: SERVICE_STYLE.fillColor, stroke: SERVICE_STYLE.fillColor, radius: SERVICE_RADIUS, label: t('legend.servicePoint') }],
+      entries: entries.length > 0
+        ? entries
+        : [{ swatch: 'symbol', shape: serviceSymbol(null).shape, colour: serviceSymbol(null).colour, verification: 'current', label: t('legend.servicePoint') }],
+      note: points && points.verification.includes('stale') ? t('legend.staleNote', { years: points.staleYears }) : undefined,
     });
   }
   if (kinds.has('area')) {
@@ -193,6 +245,10 @@ export interface LegendLayer {
   readonly tier: PrivacyTier | null;
   /** Whether the last answer was public cells. */
   readonly isAggregated: boolean;
+  /** Service layers: the categories and verification states of the points drawn. */
+  readonly drawnSymbols?: { categories: readonly string[]; verification: readonly Verification[] };
+  /** Whether some of its points are drawn as clusters at the current zoom. */
+  readonly isClustered?: boolean;
 }
 
 /** The state of a map that its legend follows. */
@@ -234,9 +290,24 @@ export function mapLegendGroups(i18n: I18n, state: MapLegendState): LegendGroup[
     if (l.tier !== null ? l.isAggregated : state.tier === 'public') cells.add(kind);
   }
   // Only what is drawn now: the kinds of the layers shown.
-  const drawn = new Set([...state.kinds].filter((k) => state.layers.some((l) => l.meta.kind === k && state.visible.has(l.meta.id))));
+  const shown = state.layers.filter((l) => state.visible.has(l.meta.id));
+  const drawn = new Set([...state.kinds].filter((k) => shown.some((l) => l.meta.kind === k)));
+  const categories = new Set<string>();
+  const verification = new Set<Verification>();
+  const clustered = new Set<'incident' | 'service'>();
+  for (const l of shown) {
+    for (const c of l.drawnSymbols?.categories ?? []) categories.add(c);
+    for (const v of l.drawnSymbols?.verification ?? []) verification.add(v);
+    if (l.isClustered && (l.meta.kind === 'incident' || l.meta.kind === 'service')) clustered.add(l.meta.kind);
+  }
+  const order = state.vocab.serviceCategories.map((c) => c.category);
+  const rank = (c: string) => (c === '' ? Infinity : order.indexOf(c) < 0 ? order.length : order.indexOf(c));
+  const points: DrawnPoints = {
+    categories: [...categories].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)),
+    verification: [...verification], clustered, staleYears: state.vocab.staleYears, vocab: state.vocab,
+  };
   const groups: LegendGroup[] = [
-    ...legendGroups(i18n, drawn, routes, cells),
+    ...legendGroups(i18n, drawn, routes, cells, points),
     ...analysisLegendGroups(i18n, {
       risk: state.visible.has(ANALYSIS_IDS.risk),
       hotspots: state.visible.has(ANALYSIS_IDS.hotspots),
@@ -260,6 +331,14 @@ export function renderLegend(groups: readonly LegendGroup[]): DocumentFragment {
         sw.style.borderBlockStartStyle = e.dashed ? 'dashed' : 'solid';
         sw.dataset.dash = e.dashed ? APPROXIMATE_DASH : '';
         if (e.width) sw.style.borderBlockStartWidth = `${e.width}px`;
+      } else if (e.swatch === 'symbol') {
+        sw.replaceChildren(symbolSwatch(e.shape, e.colour, e.verification));
+        sw.dataset.shape = e.shape;
+        sw.dataset.verification = e.verification;
+      } else if (e.swatch === 'cluster') {
+        sw.style.backgroundColor = e.fill;
+        sw.style.borderColor = e.stroke;
+        sw.style.color = e.text;
       } else if (e.swatch === 'circle') {
         const d = `${Math.round(e.radius * 2)}px`;
         sw.style.inlineSize = d;
@@ -276,6 +355,20 @@ export function renderLegend(groups: readonly LegendGroup[]): DocumentFragment {
     if (g.note) frag.append(el('p', { class: 'legend-note' }, g.note));
   }
   return frag;
+}
+
+/** An SVG swatch of a point symbol, drawn as the map's canvas draws it (same outline, same verification style). */
+export function symbolSwatch(shape: SymbolShape, colour: string, verification: Verification): SVGSVGElement {
+  const size = Math.ceil(SERVICE_SYMBOL_RADIUS * 2 + 6);
+  const c = size / 2;
+  const v = VERIFICATION_STYLE[verification];
+  const path = svg('path', {
+    d: svgPath(shape, c, c, SERVICE_SYMBOL_RADIUS + 1), 'fill-rule': 'evenodd',
+    fill: v.hollow ? '#FFFFFF' : colour, 'fill-opacity': v.fillOpacity,
+    stroke: v.hollow ? colour : '#FFFFFF', 'stroke-opacity': v.strokeOpacity, 'stroke-width': v.hollow ? 1.6 : 0.8,
+    'stroke-dasharray': v.dashed ? '2 1.5' : null,
+  });
+  return svg('svg', { width: size, height: size, viewBox: `0 0 ${size} ${size}`, focusable: 'false', 'aria-hidden': 'true' }, path);
 }
 
 /** The parts of a map's legend that the store does not hold. */

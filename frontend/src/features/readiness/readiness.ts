@@ -1,7 +1,7 @@
 import type { PrivacyTier } from '../../shared/api';
 import type { AppStore } from '../../shared/store';
 import type { LayerSet } from '../layers/layerset';
-import { MapLayer } from '../layers/layers';
+import { MapLayer, type ClusterSummary } from '../layers/layers';
 
 /** What the dashboard exposes for tests and monitoring (`window.__routerisk`). */
 export interface Readiness {
@@ -23,6 +23,8 @@ export interface Readiness {
   view: { z: number; lat: number; lon: number } | null;
   /** The privacy tier the server last stated (X-Privacy-Tier), null before it did. */
   tier: PrivacyTier | null;
+  /** Per layer drawn with clusters at the current zoom, what they add up to. */
+  clusters: Record<string, ClusterSummary>;
 }
 
 declare global {
@@ -48,8 +50,16 @@ export interface ReadinessMarker {
  */
 export function createReadiness(win: Window, store: AppStore, layers: () => LayerSet | null, otherBusy: () => boolean): ReadinessMarker {
   const root = win.document.documentElement;
-  const state: Readiness = { firstRenderMs: null, counts: {}, totals: {}, busy: true, loads: 0, tiles: false, view: null, timings: {}, tier: null };
+  const state: Readiness = { firstRenderMs: null, counts: {}, totals: {}, busy: true, loads: 0, tiles: false, view: null, timings: {}, tier: null, clusters: {} };
   win.__routerisk = state;
+  const countClusters = () => {
+    const clusters: Record<string, ClusterSummary> = {};
+    for (const l of layers()?.layers ?? []) {
+      const c = l.clusterSummary();
+      if (c) clusters[l.id] = c;
+    }
+    state.clusters = clusters;
+  };
   const refresh = () => {
     const set = layers();
     const counts: Record<string, number> = {};
@@ -62,6 +72,7 @@ export function createReadiness(win: Window, store: AppStore, layers: () => Laye
     }
     state.counts = counts;
     state.totals = totals;
+    countClusters();
     state.busy = (set?.busy() ?? true) || otherBusy();
     if (state.busy) root.dataset.busy = 'true';
     else delete root.dataset.busy;
@@ -69,6 +80,7 @@ export function createReadiness(win: Window, store: AppStore, layers: () => Laye
   store.subscribe(['view', 'session'], (s) => {
     state.view = s.view && 'z' in s.view ? { ...s.view } : null;
     state.tier = s.session.tier;
+    countClusters();
   }, { immediate: true });
   return {
     state,

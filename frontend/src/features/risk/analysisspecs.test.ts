@@ -14,9 +14,12 @@ describe('analysis layers', () => {
     expect(availableAnalyses([{ kind: 'route' }, { kind: 'service' }])).toEqual([]);
   });
 
-  it('shows the URL layers that exist, or every layer and route risk', () => {
+  it('shows the URL layers that exist, or every layer but the context layers, and route risk', () => {
     const available = availableAnalyses(metas);
     expect([...initialVisible(undefined, metas, available)]).toEqual(['routes', 'incidents', 'services', 'risk']);
+    const withContext = [...metas, { id: 'sea-names', kind: 'area' }, { id: 'ports', kind: 'area' }] as const;
+    expect([...initialVisible(undefined, withContext, available)]).toEqual(['routes', 'incidents', 'services', 'risk']);
+    expect([...initialVisible(['ports', 'routes'], withContext, available)]).toEqual(['ports', 'routes']);
     expect([...initialVisible(['hotspots', 'nope', 'routes'], metas, available)]).toEqual(['hotspots', 'routes']);
     expect([...initialVisible([], metas, available)]).toEqual([]);
   });

@@ -36,17 +36,19 @@ export function availableAnalyses(metas: readonly Pick<LayerMeta, 'kind'>[]): Av
 
 /**
  * The ids shown at first: those of `requested` (the URL's `layers`) that
- * exist, or, when it names none, every API layer and the analyses that are
- * on by default.
+ * exist, or, when it names none, every API layer but the context (area)
+ * layers — sea names, ports, search-and-rescue regions, survey sites, which
+ * load only when switched on, so the first view does not wait for them —
+ * and the analyses that are on by default.
  */
 export function initialVisible(
-  requested: readonly string[] | undefined, metas: readonly Pick<LayerMeta, 'id'>[], analyses: readonly AvailableAnalysis[],
+  requested: readonly string[] | undefined, metas: readonly Pick<LayerMeta, 'id' | 'kind'>[], analyses: readonly AvailableAnalysis[],
 ): Set<string> {
   if (requested) {
     const known = new Set([...metas.map((m) => m.id), ...analyses.map((a) => a.id)]);
     return new Set(requested.filter((id) => known.has(id)));
   }
-  return new Set([...metas.map((m) => m.id), ...analyses.filter((a) => a.on).map((a) => a.id)]);
+  return new Set([...metas.filter((m) => m.kind !== 'area').map((m) => m.id), ...analyses.filter((a) => a.on).map((a) => a.id)]);
 }
 
 /**
