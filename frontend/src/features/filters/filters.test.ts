@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createFilterControls, datetimeParam, debounce, featureParams, filterKey, mergeValues, normaliseDates } from './filters';
+import { COARSE_PRECISION, DRAW_PRECISION, FINE_FROM_ZOOM, createFilterControls, datetimeParam, debounce, drawPrecision, featureParams, filterKey, followsZoom, mergeValues, normaliseDates } from './filters';
 import { createI18n } from '../../shared/i18n';
 import { emptyFilters, type Filters } from '../../shared/urlstate';
 import { TEST_VOCABULARY as vocab } from '../../shared/testdata/vocabulary';
@@ -73,6 +73,22 @@ describe('feature query parameters', () => {
     }
     expect(featureParams({ ...services, sensitivity: 'restricted' }, all, 9).get('zoom')).toBe('9');
     expect(filterKey(restricted, all)).not.toContain('zoom');
+  });
+
+  it('asks the points of public layers with fewer decimals below FINE_FROM_ZOOM, and keys layers without the precision', () => {
+    const publicServices = { ...services, sensitivity: 'public' };
+    expect(featureParams(publicServices, all, 2).get('precision')).toBe(String(COARSE_PRECISION));
+    expect(featureParams(publicServices, all, FINE_FROM_ZOOM - 0.5).get('precision')).toBe(String(COARSE_PRECISION));
+    expect(featureParams(publicServices, all, FINE_FROM_ZOOM).get('precision')).toBe(String(DRAW_PRECISION));
+    expect(featureParams(publicServices, all).get('precision')).toBe(String(DRAW_PRECISION));
+    expect(featureParams(publicServices, all, NaN).get('precision')).toBe(String(DRAW_PRECISION));
+    // Lines, areas and restricted layers keep every decimal at every zoom.
+    for (const layer of [routes, { kind: 'area' as const, schema: [] }, { ...incidents, sensitivity: 'restricted' }, { ...services, sensitivity: 'restricted' }]) {
+      expect(drawPrecision(layer, 2)).toBe(DRAW_PRECISION);
+      expect(followsZoom(layer)).toBe(false);
+    }
+    expect(followsZoom(publicServices)).toBe(true);
+    expect(filterKey(publicServices, all)).not.toContain('precision');
   });
 
   it('asks only for properties the layer has, and for a date range only when it has a time property', () => {

@@ -5,7 +5,7 @@ import {
   cellCount, cellTotal, deadMissing, geometryParts, incidentTotals, isAggregated, isApproximate, pickablePoint, pickableShape,
   type LatLon, type Pickable,
 } from '../../map/geometry';
-import { featureParams, filterKey, isRestricted } from '../filters/filters';
+import { drawPrecision, featureParams, filterKey, isRestricted } from '../filters/filters';
 import { rendererFor } from '../../map/map';
 import { createPointCanvas, VERIFICATIONS, type ClusterDrawing, type PointCanvas } from '../../map/pointcanvas';
 import {
@@ -123,7 +123,7 @@ export class MapLayer extends DataLayer<LoadedFeatures> {
    */
   private keyFor(filters: Filters, zoom: number, aggregated: boolean): string {
     const base = filterKey(this.meta, filters);
-    return aggregated ? `${base}|cells:${publicCellResolution(this.opts.vocab, zoom)}` : base;
+    return aggregated ? `${base}|cells:${publicCellResolution(this.opts.vocab, zoom)}` : `${base}|precision:${drawPrecision(this.meta, zoom)}`;
   }
 
   /** The key for `filters` at the current zoom. */

@@ -4,7 +4,7 @@ import type { I18n } from '../../shared/i18n';
 import { settle, type AppStore } from '../../shared/store';
 import type { Vocabulary } from '../../shared/vocabulary';
 import { fallbackRouteColour, routeColours } from '../../map/palette';
-import { debounce, isRestricted, mergeValues } from '../filters/filters';
+import { debounce, followsZoom, isRestricted, mergeValues } from '../filters/filters';
 import { ANALYSIS_IDS, type AnalysisId } from '../risk/analysis';
 import { AnalysisLayer } from '../risk/analysislayers';
 import { analysisSpecs } from '../risk/analysisspecs';
@@ -114,6 +114,8 @@ export function createLayerSet(o: LayerSetOptions): LayerSet {
   }));
   const all = (): AnyLayer[] => [...layers, ...analyses];
   const restricted = layers.filter((l) => isRestricted(l.meta));
+  // Layers whose request changes with the zoom: public cells, and the points of public layers (coarser below a zoom).
+  const zoomFollowers = layers.filter((l) => isRestricted(l.meta) || followsZoom(l.meta));
 
   const routeValues: Promise<ValueCount[][]> = o.routeMetas
     ? Promise.all(o.routeMetas.map((m) => api.values(m.id, 'name').catch((err) => {
@@ -131,7 +133,7 @@ export function createLayerSet(o: LayerSetOptions): LayerSet {
   const refetchForZoom = debounce(() => {
     pendingZoom = false;
     if (stopped) return;
-    for (const l of restricted) void l.refresh(filters());
+    for (const l of zoomFollowers) void l.refresh(filters());
     o.onPending?.();
   }, delay);
   followZoom = () => {
@@ -143,7 +145,7 @@ export function createLayerSet(o: LayerSetOptions): LayerSet {
     if (stopped) return;
     // Hotspot cells follow the zoom: a new resolution is a new request.
     for (const a of analyses) void a.refresh(filters());
-    if (restricted.some((l) => l.isStale(filters()))) followZoom();
+    if (zoomFollowers.some((l) => l.isStale(filters()))) followZoom();
   };
 
   let offLayers = () => {};
