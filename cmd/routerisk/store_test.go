@@ -356,7 +356,7 @@ func TestServeOnPostGIS(t *testing.T) {
 		t.Fatal(err)
 	}
 	if resp.StatusCode != 200 || ready.Checks["store"].State != "ok" || !strings.Contains(ready.Checks["store"].Detail, "postgis 127.0.0.1") && os.Getenv("ROUTERISK_TEST_POSTGIS_URL") == "" ||
-		!strings.Contains(ready.Checks["store"].Detail, "schema version 4") {
+		!strings.Contains(ready.Checks["store"].Detail, "schema version 5") {
 		t.Fatalf("/readyz: %d %s", resp.StatusCode, body)
 	}
 
