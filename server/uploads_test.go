@@ -483,7 +483,9 @@ func TestUploadConcurrencyLimit(t *testing.T) {
 		first <- resp.StatusCode
 	}()
 	fw, _ := mw.CreateFormFile("file", "slow.geojson")
-	fw.Write([]byte(`{"type":"FeatureCollection","features":[`)) // the handler now holds the slot, reading
+	// Enough of the body that the client's buffers must flush it, headers
+	// first, to the server: the handler then holds the slot, reading.
+	fw.Write([]byte(`{"type":"FeatureCollection","features":[` + strings.Repeat(" ", 64<<10)))
 	var status int
 	// The first upload takes the slot once its body reaches the handler:
 	// on a loaded machine that can take a while, so keep asking.
