@@ -31,7 +31,7 @@ var FirstRequests = []string{
 	"/api/v1/layers/incidents/features?properties=dead%2Cmissing&precision=4&limit=50000&zoom=1",
 	"/api/v1/layers/incidents/features?properties=dead%2Cmissing&precision=4&limit=50000&zoom=3",
 	"/api/v1/layers/routes/features?properties=name%2Capproximate&precision=4&limit=50000",
-	"/api/v1/layers/services/features?properties=category%2Clast_verified&precision=2&limit=50000",
+	"/api/v1/layers/services/features?properties=category%2Clast_verified&precision=1&limit=50000",
 	"/api/v1/layers/routes/values?property=name",
 	"/api/v1/layers/services/values?property=category",
 	"/api/v1/layers/incidents/values?property=route",

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { COARSE_PRECISION, DRAW_PRECISION, FINE_FROM_ZOOM, createFilterControls, datetimeParam, debounce, drawPrecision, featureParams, filterKey, followsZoom, mergeValues, normaliseDates } from './filters';
+import { COARSE_PRECISION, DRAW_PRECISION, FINE_FROM_ZOOM, MEDIUM_FROM_ZOOM, MEDIUM_PRECISION, createFilterControls, datetimeParam, debounce, drawPrecision, featureParams, filterKey, followsZoom, mergeValues, normaliseDates } from './filters';
 import { createI18n } from '../../shared/i18n';
 import { emptyFilters, type Filters } from '../../shared/urlstate';
 import { TEST_VOCABULARY as vocab } from '../../shared/testdata/vocabulary';
@@ -75,10 +75,12 @@ describe('feature query parameters', () => {
     expect(filterKey(restricted, all)).not.toContain('zoom');
   });
 
-  it('asks the points of public layers with fewer decimals below FINE_FROM_ZOOM, and keys layers without the precision', () => {
+  it('asks the points of public layers with fewer decimals at lower zooms, and keys layers without the precision', () => {
     const publicServices = { ...services, sensitivity: 'public' };
     expect(featureParams(publicServices, all, 2).get('precision')).toBe(String(COARSE_PRECISION));
-    expect(featureParams(publicServices, all, FINE_FROM_ZOOM - 0.5).get('precision')).toBe(String(COARSE_PRECISION));
+    expect(featureParams(publicServices, all, MEDIUM_FROM_ZOOM - 0.5).get('precision')).toBe(String(COARSE_PRECISION));
+    expect(featureParams(publicServices, all, MEDIUM_FROM_ZOOM).get('precision')).toBe(String(MEDIUM_PRECISION));
+    expect(featureParams(publicServices, all, FINE_FROM_ZOOM - 0.5).get('precision')).toBe(String(MEDIUM_PRECISION));
     expect(featureParams(publicServices, all, FINE_FROM_ZOOM).get('precision')).toBe(String(DRAW_PRECISION));
     expect(featureParams(publicServices, all).get('precision')).toBe(String(DRAW_PRECISION));
     expect(featureParams(publicServices, all, NaN).get('precision')).toBe(String(DRAW_PRECISION));

@@ -22,12 +22,16 @@ export const SLIM_PROPERTIES: Record<Kind, readonly string[]> = {
 /** Coordinate decimals requested for drawing (about 11 m). */
 export const DRAW_PRECISION = 4;
 /**
- * Coordinate decimals of the points of a public layer drawn below
- * FINE_FROM_ZOOM (about 1 km, under two pixels at zoom 6): the world view of
- * 18,000 services is a fifth lighter, and zooming in past it asks again at
- * DRAW_PRECISION.
+ * Coordinate decimals of the points of a public layer by zoom: one (about
+ * 11 km, under a pixel) below MEDIUM_FROM_ZOOM, two (about 1 km, under two
+ * pixels at zoom 6) below FINE_FROM_ZOOM, DRAW_PRECISION from there. The
+ * world view of 18,000 services is a sixth lighter; zooming in asks again.
  */
-export const COARSE_PRECISION = 2;
+export const COARSE_PRECISION = 1;
+/** Coordinate decimals between MEDIUM_FROM_ZOOM and FINE_FROM_ZOOM. */
+export const MEDIUM_PRECISION = 2;
+/** The zoom from which points are asked at MEDIUM_PRECISION. */
+export const MEDIUM_FROM_ZOOM = 5;
 /** The zoom from which points are asked at DRAW_PRECISION. */
 export const FINE_FROM_ZOOM = 7;
 /** Largest page the API serves. */
@@ -110,14 +114,15 @@ export function featureParams(layer: LayerInfo, filters: Filters, zoom?: number)
 
 /**
  * The coordinate decimals to ask a layer's features with at `zoom`: fewer
- * for the points of a public layer below FINE_FROM_ZOOM, DRAW_PRECISION
- * otherwise (and when no zoom is given). Restricted layers keep
+ * for the points of a public layer below FINE_FROM_ZOOM (see
+ * COARSE_PRECISION), DRAW_PRECISION otherwise (and when no zoom is given). Restricted layers keep
  * DRAW_PRECISION: what their tier allows is the server's to coarsen.
  */
 export function drawPrecision(layer: Pick<LayerInfo, 'kind' | 'sensitivity'>, zoom?: number): number {
   const points = layer.kind === 'incident' || layer.kind === 'service';
   if (!points || isRestricted(layer) || zoom === undefined || !Number.isFinite(zoom)) return DRAW_PRECISION;
-  return zoom < FINE_FROM_ZOOM ? COARSE_PRECISION : DRAW_PRECISION;
+  if (zoom < MEDIUM_FROM_ZOOM) return COARSE_PRECISION;
+  return zoom < FINE_FROM_ZOOM ? MEDIUM_PRECISION : DRAW_PRECISION;
 }
 
 /** Whether the features a layer is asked for change with the zoom (see drawPrecision). */
