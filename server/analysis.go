@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/server/analysis"
+	"github.com/routerisk/routerisk/server/answers"
 	"github.com/routerisk/routerisk/server/web"
 )
 
@@ -74,49 +75,52 @@ func (h *handlers) riskSegments(c echo.Context) error {
 // missing recorded from then on, as JSON or (format=csv, hxl=1 for a HXL
 // hashtag row) as a table of the model and its baselines.
 func (h *handlers) riskBacktest(c echo.Context) error {
-	params := c.QueryParams()
-	csv, err := formatParam(params, "json")
-	if err != nil {
-		return err
-	}
-	withHXL, err := web.HXLParam(params, false)
+	csv, withHXL, params, err := tableParams(c)
 	if err != nil {
 		return err
 	}
 	res, err := h.uc.Analysis.Backtest(c.Request().Context(), analysis.BacktestRequest{
-		View: web.View(c), Params: params, CSV: csv, HXL: csv && withHXL, IfNoneMatch: c.Request().Header.Get("If-None-Match"),
+		View: web.View(c), Params: params, CSV: csv, HXL: withHXL, IfNoneMatch: c.Request().Header.Get("If-None-Match"),
 	})
-	if err != nil {
-		return err
-	}
-	if csv {
-		c.Response().Header().Set("Content-Disposition", `attachment; filename="risk-backtest.csv"`)
-		return web.SendCached(c, res, web.ContentCSV)
-	}
-	return web.SendCached(c, res, echo.MIMEApplicationJSON)
+	return sendTable(c, res, err, csv, "risk-backtest.csv")
 }
 
 // riskRoutes answers dead and missing per 1,000 crossings by route for
 // year= or datetime=, as JSON or (format=csv, hxl=1 for a HXL hashtag
 // row) as one row per route.
 func (h *handlers) riskRoutes(c echo.Context) error {
-	params := c.QueryParams()
-	csv, err := formatParam(params, "json")
-	if err != nil {
-		return err
-	}
-	withHXL, err := web.HXLParam(params, false)
+	csv, withHXL, params, err := tableParams(c)
 	if err != nil {
 		return err
 	}
 	res, err := h.uc.Analysis.Routes(c.Request().Context(), analysis.RoutesRequest{
-		View: web.View(c), Params: params, CSV: csv, HXL: csv && withHXL, IfNoneMatch: c.Request().Header.Get("If-None-Match"),
+		View: web.View(c), Params: params, CSV: csv, HXL: withHXL, IfNoneMatch: c.Request().Header.Get("If-None-Match"),
 	})
+	return sendTable(c, res, err, csv, "route-exposure.csv")
+}
+
+// tableParams reads the query of an answer that is JSON or, with
+// format=csv, a table: whether it is CSV, whether the CSV carries a HXL
+// hashtag row (hxl=1), and the other parameters.
+func tableParams(c echo.Context) (csv, withHXL bool, params url.Values, err error) {
+	params = c.QueryParams()
+	if csv, err = formatParam(params, "json"); err != nil {
+		return false, false, nil, err
+	}
+	if withHXL, err = web.HXLParam(params, false); err != nil {
+		return false, false, nil, err
+	}
+	return csv, csv && withHXL, params, nil
+}
+
+// sendTable sends an answer read with tableParams: a CSV download named
+// filename, or JSON.
+func sendTable(c echo.Context, res answers.Result, err error, csv bool, filename string) error {
 	if err != nil {
 		return err
 	}
 	if csv {
-		c.Response().Header().Set("Content-Disposition", `attachment; filename="route-exposure.csv"`)
+		c.Response().Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
 		return web.SendCached(c, res, web.ContentCSV)
 	}
 	return web.SendCached(c, res, echo.MIMEApplicationJSON)
