@@ -8,7 +8,10 @@ import (
 	"log"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -282,4 +285,53 @@ func abs(v float64) float64 {
 		return -v
 	}
 	return v
+}
+
+// GDAL's MVT driver reads the tiles of an archive, written out as a
+// z/x/y tree with the archive's metadata.
+func TestGDALReadsTheTiles(t *testing.T) {
+	if _, err := exec.LookPath("ogrinfo"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("ogrinfo (GDAL) is not installed: run make deps")
+		}
+		t.Skip("ogrinfo (GDAL) is not installed: run make deps")
+	}
+	o := tiles.Options{MinZoom: 2, MaxZoom: 8, Bound: orb.Bound{Min: orb.Point{10, 30}, Max: orb.Point{20, 38}}}
+	path, _, _ := writeArchive(t, sample(), o)
+	_, md, got := readArchive(t, path)
+	dir := t.TempDir()
+	b, _ := os.ReadFile(path)
+	h, _ := pmtiles.DeserializeHeader(b[:127])
+	err := pmtiles.IterateEntries(h, func(off, n uint64) ([]byte, error) { return b[off : off+n], nil }, func(e pmtiles.EntryV3) {
+		data := b[h.TileDataOffset+e.Offset : h.TileDataOffset+e.Offset+uint64(e.Length)]
+		for id := e.TileID; id < e.TileID+uint64(e.RunLength); id++ {
+			z, x, y := pmtiles.IDToZxy(id)
+			p := filepath.Join(dir, strconv.Itoa(int(z)), strconv.Itoa(int(x)), strconv.Itoa(int(y))+".pbf")
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	if err != nil || len(got) == 0 {
+		t.Fatal(err, len(got))
+	}
+	md["json"] = `{"vector_layers":[{"id":"routes","fields":{"route":"String","class":"String","risk":"Number"}},{"id":"services","fields":{"name":"String","category":"String"}},{"id":"hotspots","fields":{"incidents":"Number"}},{"id":"labels","fields":{"name":"String","kind":"String","rank":"Number"}}]}`
+	md["minzoom"], md["maxzoom"], md["format"] = "2", "8", "pbf"
+	mdJSON, _ := json.Marshal(md)
+	if err := os.WriteFile(filepath.Join(dir, "metadata.json"), mdJSON, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("ogrinfo", "-ro", "-al", filepath.Join(dir, "8")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ogrinfo: %v\n%s", err, out)
+	}
+	s := string(out)
+	for _, want := range []string{"Layer name: routes", "Layer name: services", "Layer name: labels", "name (String) = Poliambulatorio", "class (String) = critical", "name (String) = Lampedusa"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("ogrinfo does not show %q:\n%.3000s", want, s)
+		}
+	}
 }

@@ -362,6 +362,9 @@ func (s *Service) collect(ctx context.Context, r Request) (*contents, error) {
 			if sel.Cells {
 				return nil, privacy.Restricted(id, sel.Tier, "packs hold features, which this tier may not see")
 			}
+			if len(sel.Features) == 0 && r.Layers == nil {
+				continue // nothing of it in the box, and not asked for by name
+			}
 			if m.Sensitivity == geodata.Restricted {
 				c.restricted = append(c.restricted, id)
 			}
