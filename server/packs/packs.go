@@ -44,6 +44,9 @@ const (
 	maxFeatures = 1_000_000
 	// labelsPerTile is how many place labels a tile of any zoom adds.
 	labelsPerTile = 3
+	// slotWait is how long a request waits for the pack being built before
+	// it to finish before it is answered "busy".
+	slotWait = 60 * time.Second
 	// maxLabelTiles is how many tiles of one zoom are searched for labels
 	// across the whole box; beyond it, only tiles with something on them.
 	maxLabelTiles = 4096
@@ -153,11 +156,16 @@ func (s *Service) Build(ctx context.Context, r Request, w io.Writer) (Summary, e
 	if r.BBox.Min[0] > r.BBox.Max[0] {
 		return Summary{}, geodata.InvalidParam("bbox", "crosses the antimeridian", "a box with west below east; ask for two packs, one each side of 180°")
 	}
+	t := time.NewTimer(slotWait)
+	defer t.Stop()
 	select {
 	case s.slots <- struct{}{}:
 		defer func() { <-s.slots }()
 	case <-ctx.Done():
 		return Summary{}, ctx.Err()
+	case <-t.C:
+		return Summary{}, &geodata.Error{Code: geodata.Busy, Details: map[string]any{geodata.RetryAfterDetail: 30},
+			Message: "another pack is being built; try again in 30 seconds"}
 	}
 	c, err := s.collect(ctx, r)
 	if err != nil {
