@@ -44,8 +44,8 @@ const (
 	maxFeatures = 1_000_000
 	// labelsPerTile is how many place labels a tile of any zoom adds.
 	labelsPerTile = 3
-	// slotWait is how long a request waits for the pack being built
-	// before it to finish; then it is answered "busy".
+	// slotWait is how long a request waits for an earlier pack to be
+	// finished; then it is answered "busy".
 	slotWait = 60 * time.Second
 	// maxLabelTiles is how many tiles of one zoom are searched for labels
 	// across the whole box; beyond it, only tiles with something on them.
