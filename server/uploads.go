@@ -354,7 +354,7 @@ func (h *handlers) publish(c echo.Context, id string, replace bool) error {
 	}
 	if !replace && meta.Kind == "" {
 		return &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"field": "kind"},
-			Message: "give the layer kind (field \"kind\": route, incident, service, area or exposure)"}
+			Message: "give the layer kind (field \"kind\": one of " + geodata.KindNames + ")"}
 	}
 	if src, lic := strings.TrimSpace(f["source"]), strings.TrimSpace(f["license"]); src != "" || lic != "" {
 		if !replace && (src == "" || lic == "") {

@@ -23,6 +23,10 @@ var serviceFields = []string{"category", "organization", "phone", "hours", "lang
 // file does not tell:
 //   - only lines (LineString, MultiLineString): route;
 //   - only polygons: area;
+//   - the columns of an ACLED event export (IsACLEDHeader: event_date,
+//     event_type, latitude, longitude and fatalities), without lines or
+//     polygons: event — checked first, since ACLED's events are not
+//     migrant deaths and must never be read as incidents;
 //   - the columns of a Missing Migrants export, without lines or
 //     polygons: incident;
 //   - only points: incident when a column reads as dead, missing,
@@ -57,6 +61,8 @@ func DetectKind(columns []string, feats []*geojson.Feature) (kind geodata.Kind, 
 		return geodata.KindRoute, "every feature is a line"
 	case only(polygons):
 		return geodata.KindArea, "every feature is a polygon"
+	case IsACLEDHeader(columns) && lines+polygons == 0:
+		return geodata.KindEvent, "the columns are an ACLED event export (" + strings.Join(acledColumnNames(columns), ", ") + "); its events are context, not migrant deaths"
 	case IsMMPLayout(layout) && lines+polygons == 0:
 		return geodata.KindIncident, "the columns are a Missing Migrants Project export"
 	case points+lines+polygons == 0:

@@ -18,6 +18,7 @@ const (
 	LayoutMMPCSV2026   = "mmp-csv-2026"   // MMP export since 2021: Main ID, Incident Date ("Thu, 01/01/2026 - 12:00"), Coordinates
 	LayoutMMPCSVLegacy = "mmp-csv-legacy" // MMP export before 2021: Web ID, Reported Date ("January 05, 2020"), Location Coordinates
 	LayoutMMPAPIJSON   = "mmp-api-json"   // MMP API keys: web_id, reported_date, location_coodinates, …
+	LayoutACLED        = "acled"          // ACLED event export: event_id_cnty, event_date, event_type, …, latitude, longitude, fatalities
 	LayoutGeneric      = "generic"        // anything else, mapped by ApplyMapping
 )
 
@@ -66,6 +67,7 @@ const (
 	typePrecision                  // exact, approximate, region
 	typeRoute                      // MMP route name (mmp.CanonicalRoute)
 	typeRaw                        // kept as given (text trimmed), checked later
+	typeGeoCode                    // exact, approximate, region, or ACLED's geo_precision code 1–3
 )
 
 // fieldSpec is one normalised field: its name, type and the header names
@@ -134,6 +136,24 @@ func fieldSpecs(kind geodata.Kind) []fieldSpec {
 			id,
 			{"name", typeText, []string{"name", "area name", "nom", "nombre", "admin", "name en", "name long"}},
 		}
+	case geodata.KindEvent:
+		// The names of an ACLED export first; ACLEDColumns says which
+		// header is one.
+		return []fieldSpec{
+			id,
+			{"event_id", typeText, []string{"event id cnty", "event id", "event id no cnty", "eventid"}},
+			{"date", typeDate, []string{"event date", "date", "fecha", "date de l evenement"}},
+			{"event_type", typeText, []string{"event type", "type", "disorder type"}},
+			{"sub_event_type", typeText, []string{"sub event type", "subtype", "sub type"}},
+			{"actor1", typeText, []string{"actor1", "actor 1", "actor"}},
+			{"actor2", typeText, []string{"actor2", "actor 2"}},
+			{"fatalities", typeCount, []string{"fatalities", "deaths", "killed", "dead"}},
+			{"country", typeText, []string{"country", "pays", "pais"}},
+			{"location", typeText, []string{"location", "place", "lieu", "lugar", "location name"}},
+			{"geo_precision", typeGeoCode, []string{"geo precision", "geographic precision", "location precision", "precision"}},
+			{"source", typeText, []string{"source", "sources", "fuente"}},
+			{"notes", typeText, []string{"notes", "note", "description", "comments"}},
+		}
 	case geodata.KindExposure:
 		// Month and count are read as given here and checked, row by row,
 		// by checkExposure, which rejects what cannot be used.
@@ -201,6 +221,9 @@ func DetectMapping(kind geodata.Kind, columns []string) (m Mapping, layout strin
 }
 
 func detectLayout(kind geodata.Kind, columns, keys []string) string {
+	if kind == geodata.KindEvent && isACLEDKeys(keys) {
+		return LayoutACLED
+	}
 	if kind != geodata.KindIncident {
 		return LayoutGeneric
 	}

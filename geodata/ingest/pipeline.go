@@ -176,6 +176,9 @@ func Run(src formats.Source, o Options) (*Result, error) {
 		if err := decided(kind, why); err != nil {
 			return nil, err
 		}
+		if err := checkNotACLED(o.Kind, res.Columns); err != nil {
+			return nil, err
+		}
 		m, layout := DetectMapping(o.Kind, res.Columns)
 		if d.HXL != nil {
 			var notes []string
