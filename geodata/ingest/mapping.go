@@ -193,8 +193,11 @@ func derivedNames(kind geodata.Kind) []string {
 // Dead" → dead, "Minimum Estimated Number of Missing" → missing, "Facility
 // type" → category, "Route_name" → name, …); each column is used once. For
 // incidents it also recognises the MMP layouts (LayoutMMPCSV2026,
-// LayoutMMPCSVLegacy, LayoutMMPAPIJSON) and maps an id column; otherwise
-// layout is LayoutGeneric. The mapping is never nil.
+// LayoutMMPCSVLegacy, LayoutMMPAPIJSON) and maps an id column; for events
+// it recognises an ACLED export (LayoutACLED); for exposure a DTM
+// flow-monitoring table (LayoutDTMFlows: t → month, n → count, fmp → key,
+// route → route). Otherwise layout is LayoutGeneric. The mapping is never
+// nil.
 func DetectMapping(kind geodata.Kind, columns []string) (m Mapping, layout string) {
 	m = Mapping{}
 	keys := make([]string, len(columns))
@@ -217,12 +220,19 @@ func DetectMapping(kind geodata.Kind, columns []string) (m Mapping, layout strin
 			}
 		}
 	}
-	return m, detectLayout(kind, columns, keys)
+	layout = detectLayout(kind, columns, keys)
+	if layout == LayoutDTMFlows {
+		m = dtmMapping(columns)
+	}
+	return m, layout
 }
 
 func detectLayout(kind geodata.Kind, columns, keys []string) string {
 	if kind == geodata.KindEvent && isACLEDKeys(keys) {
 		return LayoutACLED
+	}
+	if kind == geodata.KindExposure && isDTMKeys(keys) {
+		return LayoutDTMFlows
 	}
 	if kind != geodata.KindIncident {
 		return LayoutGeneric

@@ -27,21 +27,6 @@ func IsACLEDHeader(columns []string) bool {
 	return isACLEDKeys(keys)
 }
 
-// acledColumnNames returns the columns that made the header an ACLED
-// export, as the file spells them.
-func acledColumnNames(columns []string) []string {
-	var out []string
-	for _, want := range acledColumns {
-		for _, c := range columns {
-			if foldKey(c) == want {
-				out = append(out, c)
-				break
-			}
-		}
-	}
-	return out
-}
-
 func isACLEDKeys(keys []string) bool {
 	for _, c := range acledColumns {
 		if !slices.Contains(keys, c) {
