@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/formats"
 )
 
 // TestIsDTMFlowHeader: t, fmp, route and n make a DTM flow-monitoring
@@ -280,5 +281,28 @@ func TestRunDTMFlowsMappingOverride(t *testing.T) {
 	}
 	if res.Layout != LayoutDTMFlows || res.Mapping["route"] != "to" || strings.Contains(strings.Join(res.Notes, "\n"), "summed into") {
 		t.Errorf("layout %s mapping %v notes %q", res.Layout, res.Mapping, res.Notes)
+	}
+}
+
+// TestHeaderKind: the kind a file's header always is.
+func TestHeaderKind(t *testing.T) {
+	for file, want := range map[string]geodata.Kind{
+		"acled_sample.csv":             geodata.KindEvent,
+		"acled_sample_dmy.csv":         geodata.KindEvent,
+		"exposure/dtm_ehoa_sample.csv": geodata.KindExposure,
+		"exposure/dtm_wca_sample.csv":  geodata.KindExposure,
+		"exposure/good.csv":            "", // route, month, count: read from the file, with a note
+		"services.csv":                 "",
+		"mmp_legacy.csv":               "",
+		"incidents.geojson":            "",
+	} {
+		if got := HeaderKind(openFixture(t, file), ""); got != want {
+			t.Errorf("%s: HeaderKind = %q, want %q", file, got, want)
+		}
+	}
+	// Semicolons and a byte order mark.
+	text := "\ufeffEVENT_DATE;EVENT_TYPE;LATITUDE;LONGITUDE;FATALITIES\n2023-05-14;Riots;12;13;0\n"
+	if got := HeaderKind(formats.Source{Name: "e.csv", R: strings.NewReader(text), Size: int64(len(text))}, ""); got != geodata.KindEvent {
+		t.Errorf("semicolons: %q", got)
 	}
 }

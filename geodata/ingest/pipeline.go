@@ -311,6 +311,36 @@ func ImpliedKind(src formats.Source, format formats.Format) geodata.Kind {
 	return format.ImpliedKind()
 }
 
+// HeaderKind answers the layer kind a CSV file's header always is: event
+// for an ACLED export (IsACLEDHeader), exposure for a DTM flow-monitoring
+// table (IsDTMFlowHeader); "" for any other file, format or header that
+// cannot be read. format is the one named, or "" to detect it.
+func HeaderKind(src formats.Source, format formats.Format) geodata.Kind {
+	if format == "" {
+		head := make([]byte, 512)
+		n, err := src.R.ReadAt(head, 0)
+		if err != nil && err != io.EOF {
+			return ""
+		}
+		if format, err = formats.DetectSource(src, head[:n]); err != nil {
+			return ""
+		}
+	}
+	if format != formats.CSV {
+		return ""
+	}
+	columns, err := formats.ReadCSVHeader(src.Reader())
+	switch {
+	case err != nil:
+		return ""
+	case IsACLEDHeader(columns):
+		return geodata.KindEvent
+	case IsDTMFlowHeader(columns):
+		return geodata.KindExposure
+	}
+	return ""
+}
+
 // firstRejection returns the first rejected feature's issue.
 func firstRejection(r geodata.Report) (geodata.Issue, bool) {
 	for _, is := range r.Issues {
