@@ -306,3 +306,39 @@ func TestHeaderKind(t *testing.T) {
 		t.Errorf("semicolons: %q", got)
 	}
 }
+
+// TestDTMCorridorsDocumented checks that the corridor table of
+// docs/importers.md gives every corridor of dtmCorridors its route.
+func TestDTMCorridorsDocumented(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "importers.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	start := strings.Index(doc, "| DTM corridor | route |")
+	if start < 0 {
+		t.Fatal("docs/importers.md has no DTM corridor table")
+	}
+	documented := map[string]string{}
+	for _, line := range strings.Split(doc[start:], "\n")[2:] {
+		cells := strings.Split(strings.Trim(line, "| "), " | ")
+		if len(cells) != 2 {
+			break
+		}
+		route := strings.TrimSpace(strings.SplitN(cells[1], " (", 2)[0])
+		for _, c := range strings.Split(cells[0], ", ") {
+			c = strings.TrimSpace(strings.SplitN(c, " (", 2)[0])
+			switch {
+			case c == "or empty":
+				documented[""] = route
+			case foldKey(c) != "":
+				documented[foldKey(c)] = route
+			}
+		}
+	}
+	for corridor, route := range dtmCorridors {
+		if got, ok := documented[corridor]; !ok || got != route {
+			t.Errorf("corridor %q: documented as %q (%v), want %q", corridor, got, ok, route)
+		}
+	}
+}
