@@ -24,13 +24,19 @@ const (
 	// deaths per crossing. Its features have no geometry, or a point for
 	// the monitoring site that counted them.
 	KindExposure Kind = "exposure"
+	// KindEvent is a context layer of dated events that are not migrant
+	// deaths, such as conflict and unrest from an ACLED export (date,
+	// event_type, actor1, fatalities, …): drawn as points, never read by
+	// the risk analysis, the priorities, the hotspots or the backtest,
+	// which read incident layers only.
+	KindEvent Kind = "event"
 	// KindSegment is a layer the server derives (route segments with their
 	// risk); it is never uploaded, so Valid does not accept it.
 	KindSegment Kind = "segment"
 )
 
 // KindNames lists the kinds a layer may be uploaded as, for messages.
-const KindNames = "route, incident, service, area, exposure"
+const KindNames = "route, incident, service, area, exposure, event"
 
 // Drawn reports whether layers of kind k are drawn on a map: every kind
 // but exposure, whose features are rows of a table.
@@ -39,7 +45,7 @@ func (k Kind) Drawn() bool { return k != KindExposure }
 // Valid reports whether k is one of the known kinds.
 func (k Kind) Valid() bool {
 	switch k {
-	case KindRoute, KindIncident, KindService, KindArea, KindExposure:
+	case KindRoute, KindIncident, KindService, KindArea, KindExposure, KindEvent:
 		return true
 	}
 	return false

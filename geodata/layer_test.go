@@ -1,6 +1,7 @@
 package geodata
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -62,5 +63,26 @@ func TestMetaValidate(t *testing.T) {
 		if err := m.Validate(); ErrorCode(err) != Invalid {
 			t.Errorf("%s: err = %v, want Invalid", name, err)
 		}
+	}
+}
+
+// TestKinds: every kind KindNames lists is valid and every valid kind is
+// listed; the derived segment kind is neither; only exposure is not drawn.
+func TestKinds(t *testing.T) {
+	listed := strings.Split(KindNames, ", ")
+	want := []Kind{KindRoute, KindIncident, KindService, KindArea, KindExposure, KindEvent}
+	if len(listed) != len(want) {
+		t.Fatalf("KindNames %q, want %v", KindNames, want)
+	}
+	for i, k := range want {
+		if string(k) != listed[i] || !k.Valid() {
+			t.Errorf("kind %q: listed as %q, valid %v", k, listed[i], k.Valid())
+		}
+		if k.Drawn() != (k != KindExposure) {
+			t.Errorf("kind %q: drawn %v", k, k.Drawn())
+		}
+	}
+	if KindSegment.Valid() || Kind("events").Valid() {
+		t.Error("segment or events accepted as an upload kind")
 	}
 }

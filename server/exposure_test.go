@@ -14,6 +14,7 @@ import (
 
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/formats"
+	"github.com/routerisk/routerisk/geodata/ingest"
 	"github.com/routerisk/routerisk/geodata/sample"
 	"github.com/routerisk/routerisk/server/auth"
 )
@@ -285,5 +286,142 @@ func TestExposureLayerReads(t *testing.T) {
 	}
 	if r := a.send(t, http.MethodGet, "/api/v1/layers/crossings-restricted/features", nil, partner...); strings.Contains(r.Body.String(), "note") {
 		t.Errorf("a partner sees the notes of a restricted series: %.300s", r.Body)
+	}
+}
+
+// routesOf answers /api/v1/risk/routes?year=… by route, as staff.
+func routesOf(t *testing.T, a *writeApp, year string) map[string]routeAnswer {
+	t.Helper()
+	r := a.get(t, "/api/v1/risk/routes?year="+year, auth.Staff)
+	if r.Code != http.StatusOK {
+		t.Fatalf("routes %s: %d %s", year, r.Code, r.Body)
+	}
+	var ans struct {
+		Routes []routeAnswer `json:"routes"`
+	}
+	if err := json.Unmarshal(r.body(t), &ans); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]routeAnswer{}
+	for _, ra := range ans.Routes {
+		out[ra.Route] = ra
+	}
+	return out
+}
+
+// TestDTMFlowUpload: IOM DTM flow-monitoring tables, uploaded with no
+// kind and no mapping, are summed per route, month and point and become
+// the denominators of the Missing Migrants routes their corridors are:
+// the Eastern Corridor for the Eastern Route to/from EHOA (in place of
+// the bundled series), Libya/Niger and Algeria/Niger for the Sahara
+// crossing. A bad row stores nothing.
+func TestDTMFlowUpload(t *testing.T) {
+	a := newWriteApp(t, UploadOptions{})
+	for _, up := range []struct{ id, kind, file string }{{"routes", "route", "testdata/routes.geojson"}, {"incidents", "incident", "testdata/incidents.geojson"}} {
+		b, err := os.ReadFile(up.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := a.upload(t, http.MethodPost, "/api/v1/layers", auth.Editor, up.id+".geojson", b,
+			"id", up.id, "kind", up.kind, "title", up.id, "sensitivity", "public", "source", "Test", "license", "CC BY 4.0"); r.Code != http.StatusCreated {
+			t.Fatalf("%s: %d %s", up.id, r.Code, r.Body)
+		}
+	}
+	read := func(name string) []byte {
+		b, err := os.ReadFile("../geodata/ingest/testdata/exposure/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	ehoa, wca, bad := read("dtm_ehoa_sample.csv"), read("dtm_wca_sample.csv"), read("dtm_bad.csv")
+	fields := func(id string) []string {
+		return []string{"id", id, "title", "DTM flow monitoring (" + id + ")", "source", "IOM DTM, via IOM gdidata", "license", "IOM terms"}
+	}
+
+	// Validate, no kind: exposure, the DTM layout and its mapping.
+	r := a.upload(t, http.MethodPost, "/api/v1/uploads/validate", auth.Editor, "flows.csv", ehoa)
+	var v struct {
+		Kind    string
+		Layout  string
+		Mapping map[string]string
+		Notes   []string
+		Report  geodata.Report
+	}
+	if json.Unmarshal(r.Body.Bytes(), &v); r.Code != 200 || v.Kind != "exposure" || v.Layout != ingest.LayoutDTMFlows ||
+		v.Mapping["month"] != "t" || v.Mapping["count"] != "n" || v.Mapping["key"] != "fmp" || v.Report.Read != 44 || v.Report.Rejected != 0 {
+		t.Fatalf("validate: %d %s", r.Code, r.Body)
+	}
+	if !strings.Contains(strings.Join(v.Notes, "\n"), "44 rows summed into 11 rows") {
+		t.Errorf("notes %q", v.Notes)
+	}
+
+	// Source and licence are required, as for any exposure upload.
+	if r := a.upload(t, http.MethodPost, "/api/v1/layers", auth.Editor, "flows.csv", ehoa, fields("dtm-ehoa")[:4]...); r.Code != http.StatusBadRequest {
+		t.Fatalf("no source: %d %s", r.Code, r.Body)
+	}
+	// A bad row: nothing stored, the row and column named.
+	r = a.upload(t, http.MethodPost, "/api/v1/layers", auth.Editor, "bad.csv", bad, fields("dtm-bad")...)
+	if r.Code != http.StatusUnprocessableEntity || !strings.Contains(r.Body.String(), `row 4: the month \"2023-13\" (column \"t\")`) ||
+		!strings.Contains(r.Body.String(), `row 5: the count \"475 people\" (column \"n\")`) {
+		t.Fatalf("bad rows: %d %s", r.Code, r.Body)
+	}
+	if r := a.get(t, "/api/v1/layers/dtm-bad", auth.Staff); r.Code != http.StatusNotFound {
+		t.Fatalf("after a rejected upload the layer exists: %d", r.Code)
+	}
+
+	before := routesOf(t, a, "2023")
+	eastern := "Eastern Route to/from EHOA"
+	if b := before[eastern]; b.CrossingsLayer != nil || b.CrossingsSource == nil || b.CrossingsSource.ID != "dtm-eastern-corridor" {
+		t.Fatalf("before: %+v", b)
+	}
+
+	r = a.upload(t, http.MethodPost, "/api/v1/layers", auth.Editor, "flows.csv", ehoa, fields("dtm-ehoa")...)
+	var created layerWriteResponse
+	if json.Unmarshal(r.Body.Bytes(), &created); r.Code != http.StatusCreated || created.Layer.Kind != geodata.KindExposure ||
+		created.Layer.FeatureCount != 11 || created.Layer.TimeProperty != "month" || created.Report.Read != 44 || created.Report.Accepted != 44 {
+		t.Fatalf("publish: %d %s", r.Code, r.Body)
+	}
+	after := routesOf(t, a, "2023")
+	e := after[eastern]
+	if e.CrossingsLayer == nil || e.CrossingsLayer.ID != "dtm-ehoa" || e.Crossings == nil || *e.Crossings != 6156+65+4523+4417+3814 {
+		t.Fatalf("%s after the upload: %+v", eastern, e)
+	}
+	months := map[string]*float64{}
+	for _, m := range e.Months {
+		months[m.Month] = m.Crossings
+	}
+	if months["2023-01"] == nil || *months["2023-01"] != 6156+65+4523 || months["2023-02"] == nil || *months["2023-02"] != 4417+3814 || months["2023-03"] != nil {
+		t.Errorf("months %+v", e.Months)
+	}
+	for route, want := range map[string]float64{"Horn of Africa Route": 1610 + 50 + 8, "Route to Southern Africa": 3591} {
+		if got := after[route]; got.CrossingsLayer == nil || got.Crossings == nil || *got.Crossings != want {
+			t.Errorf("%s: %+v, want %v crossings from the layer", route, got, want)
+		}
+	}
+	if _, listed := after[ingest.DTMUndefinedRoute]; listed {
+		t.Errorf("the flows on no corridor are a route of the answer")
+	}
+	if b, a := before["Central Mediterranean"], after["Central Mediterranean"]; a.CrossingsLayer != nil || !sameRate(b.Per1000, a.Per1000) {
+		t.Errorf("Central Mediterranean changed: %+v, %+v", b, a)
+	}
+
+	// West and Central Africa: the Sahara crossing gets a denominator.
+	if r := a.upload(t, http.MethodPost, "/api/v1/layers", auth.Editor, "flows.csv", wca, fields("dtm-wca")...); r.Code != http.StatusCreated {
+		t.Fatalf("publish WCA: %d %s", r.Code, r.Body)
+	}
+	sahara := routesOf(t, a, "2022")["Sahara Desert crossing"]
+	if sahara.CrossingsLayer == nil || sahara.CrossingsLayer.ID != "dtm-wca" || sahara.Crossings == nil || *sahara.Crossings != 8005+9288 {
+		t.Errorf("Sahara Desert crossing 2022: %+v", sahara)
+	}
+	// The stored rows read back with their point as key.
+	c := a.get(t, "/api/v1/layers/dtm-wca/features?route=Sahara%20Desert%20crossing&limit=50", auth.Staff).collection(t)
+	keys := map[string]float64{}
+	for _, f := range c.Features {
+		k, _ := f.Properties["key"].(string)
+		keys[k], _ = f.Properties["count"].(float64)
+	}
+	if len(keys) != 2 || keys["Arlit"] != 8005 || keys["Seguedine"] != 9288 {
+		t.Errorf("Sahara rows %v", keys)
 	}
 }

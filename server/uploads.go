@@ -285,6 +285,19 @@ func impliedKind(form *uploadForm) geodata.Kind {
 	return ingest.ImpliedKind(form.src, f)
 }
 
+// headerKind is the kind a CSV file's header always is (an ACLED export:
+// events; a DTM flow-monitoring table: exposure), or "".
+func headerKind(form *uploadForm) geodata.Kind {
+	var f formats.Format
+	if v := strings.TrimSpace(form.fields["format"]); v != "" {
+		var err error
+		if f, err = formats.ParseFormat(v); err != nil {
+			return ""
+		}
+	}
+	return ingest.HeaderKind(form.src, f)
+}
+
 // guessKind picks a kind from the file name when neither the form nor
 // the file's content gives one.
 func guessKind(form *uploadForm) (geodata.Kind, bool) {
@@ -353,8 +366,13 @@ func (h *handlers) publish(c echo.Context, id string, replace bool) error {
 		meta.Kind = impliedKind(form)
 	}
 	if !replace && meta.Kind == "" {
+		// An ACLED export is always events, a DTM flow-monitoring table
+		// always exposure: their headers say so.
+		meta.Kind = headerKind(form)
+	}
+	if !replace && meta.Kind == "" {
 		return &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"field": "kind"},
-			Message: "give the layer kind (field \"kind\": route, incident, service, area or exposure)"}
+			Message: "give the layer kind (field \"kind\": one of " + geodata.KindNames + ")"}
 	}
 	if src, lic := strings.TrimSpace(f["source"]), strings.TrimSpace(f["license"]); src != "" || lic != "" {
 		if !replace && (src == "" || lic == "") {

@@ -30,7 +30,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	dataDir := fs.String("data-dir", envOr(getenv, "ROUTERISK_DATA_DIR", "./data"), "folder of the file store (env ROUTERISK_DATA_DIR)")
 	storeURL := fs.String("store", getenv("ROUTERISK_STORE"), "PostGIS store, postgres://user@host:5432/db, in place of the file store (env ROUTERISK_STORE)")
 	id := fs.String("id", "", "layer id: lower-case letters, digits, hyphens")
-	kind := fs.String("kind", "", "route, incident, service, area or exposure")
+	kind := fs.String("kind", "", "one of "+geodata.KindNames)
 	title := fs.String("title", "", "title shown in the dashboard")
 	description := fs.String("description", "", "one-paragraph description")
 	sensitivity := fs.String("sensitivity", "restricted", "public or restricted")
@@ -51,7 +51,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		ID: *id, Kind: geodata.Kind(*kind), Title: *title, Description: *description,
 		Sensitivity: geodata.Sensitivity(*sensitivity), TimeProperty: *timeProp,
 	}
-	if meta.TimeProperty == "" && meta.Kind == geodata.KindIncident {
+	if meta.TimeProperty == "" && (meta.Kind == geodata.KindIncident || meta.Kind == geodata.KindEvent) {
 		meta.TimeProperty = "date"
 	}
 	if meta.TimeProperty == "" && meta.Kind == geodata.KindExposure {

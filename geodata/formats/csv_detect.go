@@ -2,6 +2,7 @@ package formats
 
 import (
 	"bufio"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -113,4 +114,35 @@ func (c csvCRReader) Read(p []byte) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// ReadCSVHeader returns the column names of a delimited text file's
+// header line as DecodeCSV names them (trimmed, an empty name made
+// column_N, a repeated one suffixed _2, …), the encoding and delimiter
+// detected as DecodeCSV detects them. It reads no further than the
+// header.
+func ReadCSVHeader(r io.Reader) ([]string, error) {
+	text, err := decodeText(r)
+	if err != nil {
+		return nil, err
+	}
+	src, sample, atEOF, err := csvSample(text)
+	if err != nil {
+		return nil, err
+	}
+	if csvOnlyCR(sample) {
+		src = csvCRReader{src}
+		sample = []byte(strings.ReplaceAll(string(sample), "\r", "\n"))
+	}
+	cr := csv.NewReader(src)
+	cr.Comma = detectCSVDelimiter(sample, atEOF)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	switch {
+	case errors.Is(err, io.EOF):
+		return nil, geodata.Errorf(geodata.Invalid, "the file holds no header line; the first line must name the columns")
+	case err != nil:
+		return nil, csvReadError(err, "the header line")
+	}
+	return csvUniqueColumns(header, &geodata.Report{}), nil
 }

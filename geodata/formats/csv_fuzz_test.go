@@ -67,3 +67,35 @@ func FuzzDecodeCSV(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadCSVHeader checks that ReadCSVHeader names the columns as
+// DecodeCSV does, whenever DecodeCSV reads the file as a table, and never
+// panics.
+func FuzzReadCSVHeader(f *testing.F) {
+	fixtures, _ := filepath.Glob(filepath.Join("testdata", "csv", "*"))
+	for _, p := range fixtures {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("\ufeffEVENT_DATE;EVENT_TYPE;LATITUDE;LONGITUDE;FATALITIES\n2023-05-14;Riots;12;13;0\n"))
+	f.Add([]byte("t,fmp,route,,n,n\r2023-01,Obock,Eastern Corridor,,1,2\r"))
+	f.Add([]byte("\"a\"\"b\",c\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		header, err := ReadCSVHeader(bytes.NewReader(data))
+		opts := Options{Limits: Limits{MaxFeatures: 1000, MaxVertices: 10000, MaxProperties: 1000, MaxValueLength: 1 << 20},
+			CSV: CSVOptions{Table: func([]string) bool { return true }}}
+		d, derr := DecodeCSV(bytes.NewReader(data), opts)
+		if err != nil || derr != nil {
+			return
+		}
+		if len(header) != len(d.Columns) {
+			t.Fatalf("header %q, DecodeCSV columns %q", header, d.Columns)
+		}
+		for i := range header {
+			if header[i] != d.Columns[i] {
+				t.Fatalf("header %q, DecodeCSV columns %q", header, d.Columns)
+			}
+		}
+	})
+}

@@ -11,9 +11,11 @@ import (
 )
 
 // FuzzRunExposure feeds arbitrary CSV to the exposure path (a table
-// without coordinates, given as exposure or detected) and asserts what
+// without coordinates, given as exposure or detected; the fixtures include
+// DTM flow-monitoring tables, whose rows are summed) and asserts what
 // every stored row holds: a route, a month YYYY-MM, a count ≥ 0, and no
-// route, month and key twice.
+// route, month and key twice; and that every row read is counted as
+// accepted or rejected.
 func FuzzRunExposure(f *testing.F) {
 	fixtures, _ := filepath.Glob(filepath.Join("testdata", "exposure", "*.csv"))
 	for _, p := range fixtures {
@@ -32,6 +34,9 @@ func FuzzRunExposure(f *testing.F) {
 		res, err := Run(formats.Source{Name: "series.csv", Size: int64(len(data)), R: bytes.NewReader(data)}, o)
 		if err != nil || res.Kind != geodata.KindExposure {
 			return
+		}
+		if r := res.Report; r.Read != r.Accepted+r.Rejected || r.Accepted < len(res.Features) {
+			t.Fatalf("report %+v with %d features", r, len(res.Features))
 		}
 		seen := map[string]bool{}
 		for _, f := range res.Features {

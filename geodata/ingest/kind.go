@@ -23,11 +23,17 @@ var serviceFields = []string{"category", "organization", "phone", "hours", "lang
 // file does not tell:
 //   - only lines (LineString, MultiLineString): route;
 //   - only polygons: area;
+//   - the columns of an ACLED event export (IsACLEDHeader: event_date,
+//     event_type, latitude, longitude and fatalities), without lines or
+//     polygons: event — checked first, since ACLED's events are not
+//     migrant deaths and must never be read as incidents;
 //   - the columns of a Missing Migrants export, without lines or
 //     polygons: incident;
 //   - only points: incident when a column reads as dead, missing,
 //     survivors or cause, else service when a column reads as category, organization, phone,
 //     hours, languages, referral_required or eligibility;
+//   - no geometry at all (a table) with the columns of an IOM DTM
+//     flow-monitoring table (IsDTMFlowHeader: t, fmp, route, n): exposure;
 //   - no geometry at all (a table) with columns that read as route,
 //     month and count, and no casualty columns: exposure;
 //   - only points with such columns and no casualty or service columns:
@@ -57,9 +63,14 @@ func DetectKind(columns []string, feats []*geojson.Feature) (kind geodata.Kind, 
 		return geodata.KindRoute, "every feature is a line"
 	case only(polygons):
 		return geodata.KindArea, "every feature is a polygon"
+	case IsACLEDHeader(columns) && lines+polygons == 0:
+		return geodata.KindEvent, "the columns are an ACLED event export (" + strings.Join(namedColumns(columns, acledColumns), ", ") + "); its events are context, not migrant deaths"
 	case IsMMPLayout(layout) && lines+polygons == 0:
 		return geodata.KindIncident, "the columns are a Missing Migrants Project export"
 	case points+lines+polygons == 0:
+		if IsDTMFlowHeader(columns) {
+			return geodata.KindExposure, "the rows have no geometry and the columns are an IOM DTM flow monitoring table (" + strings.Join(namedColumns(columns, dtmColumns), ", ") + ")"
+		}
 		if cols, ok := exposureColumns(columns); ok {
 			return geodata.KindExposure, "the rows have no geometry and read as route, month and count (" + strings.Join(cols, ", ") + ")"
 		}
@@ -97,6 +108,21 @@ func exposureColumns(columns []string) ([]string, bool) {
 		return nil, false
 	}
 	return cols, true
+}
+
+// namedColumns returns, in the order of want (names folded by foldKey),
+// the columns that fold to them, as the file spells them.
+func namedColumns(columns, want []string) []string {
+	var out []string
+	for _, w := range want {
+		for _, c := range columns {
+			if foldKey(c) == w {
+				out = append(out, c)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // mappedColumns lists the columns m maps onto fields, in fields' order.

@@ -18,6 +18,7 @@ const (
 	LayoutMMPCSV2026   = "mmp-csv-2026"   // MMP export since 2021: Main ID, Incident Date ("Thu, 01/01/2026 - 12:00"), Coordinates
 	LayoutMMPCSVLegacy = "mmp-csv-legacy" // MMP export before 2021: Web ID, Reported Date ("January 05, 2020"), Location Coordinates
 	LayoutMMPAPIJSON   = "mmp-api-json"   // MMP API keys: web_id, reported_date, location_coodinates, …
+	LayoutACLED        = "acled"          // ACLED event export: event_id_cnty, event_date, event_type, …, latitude, longitude, fatalities
 	LayoutGeneric      = "generic"        // anything else, mapped by ApplyMapping
 )
 
@@ -66,6 +67,7 @@ const (
 	typePrecision                  // exact, approximate, region
 	typeRoute                      // MMP route name (mmp.CanonicalRoute)
 	typeRaw                        // kept as given (text trimmed), checked later
+	typeGeoCode                    // exact, approximate, region, or ACLED's geo_precision code 1–3
 )
 
 // fieldSpec is one normalised field: its name, type and the header names
@@ -134,6 +136,24 @@ func fieldSpecs(kind geodata.Kind) []fieldSpec {
 			id,
 			{"name", typeText, []string{"name", "area name", "nom", "nombre", "admin", "name en", "name long"}},
 		}
+	case geodata.KindEvent:
+		// The names of an ACLED export first; ACLEDColumns says which
+		// header is one.
+		return []fieldSpec{
+			id,
+			{"event_id", typeText, []string{"event id cnty", "event id", "event id no cnty", "eventid"}},
+			{"date", typeDate, []string{"event date", "date", "fecha", "date de l evenement"}},
+			{"event_type", typeText, []string{"event type", "type", "disorder type"}},
+			{"sub_event_type", typeText, []string{"sub event type", "subtype", "sub type"}},
+			{"actor1", typeText, []string{"actor1", "actor 1", "actor"}},
+			{"actor2", typeText, []string{"actor2", "actor 2"}},
+			{"fatalities", typeCount, []string{"fatalities", "deaths", "killed", "dead"}},
+			{"country", typeText, []string{"country", "pays", "pais"}},
+			{"location", typeText, []string{"location", "place", "lieu", "lugar", "location name"}},
+			{"geo_precision", typeGeoCode, []string{"geo precision", "geographic precision", "location precision", "precision"}},
+			{"source", typeText, []string{"source", "sources", "fuente"}},
+			{"notes", typeText, []string{"notes", "note", "description", "comments"}},
+		}
 	case geodata.KindExposure:
 		// Month and count are read as given here and checked, row by row,
 		// by checkExposure, which rejects what cannot be used.
@@ -173,8 +193,11 @@ func derivedNames(kind geodata.Kind) []string {
 // Dead" → dead, "Minimum Estimated Number of Missing" → missing, "Facility
 // type" → category, "Route_name" → name, …); each column is used once. For
 // incidents it also recognises the MMP layouts (LayoutMMPCSV2026,
-// LayoutMMPCSVLegacy, LayoutMMPAPIJSON) and maps an id column; otherwise
-// layout is LayoutGeneric. The mapping is never nil.
+// LayoutMMPCSVLegacy, LayoutMMPAPIJSON) and maps an id column; for events
+// it recognises an ACLED export (LayoutACLED); for exposure a DTM
+// flow-monitoring table (LayoutDTMFlows: t → month, n → count, fmp → key,
+// route → route). Otherwise layout is LayoutGeneric. The mapping is never
+// nil.
 func DetectMapping(kind geodata.Kind, columns []string) (m Mapping, layout string) {
 	m = Mapping{}
 	keys := make([]string, len(columns))
@@ -197,10 +220,20 @@ func DetectMapping(kind geodata.Kind, columns []string) (m Mapping, layout strin
 			}
 		}
 	}
-	return m, detectLayout(kind, columns, keys)
+	layout = detectLayout(kind, columns, keys)
+	if layout == LayoutDTMFlows {
+		m = dtmMapping(columns)
+	}
+	return m, layout
 }
 
 func detectLayout(kind geodata.Kind, columns, keys []string) string {
+	if kind == geodata.KindEvent && isACLEDKeys(keys) {
+		return LayoutACLED
+	}
+	if kind == geodata.KindExposure && isDTMKeys(keys) {
+		return LayoutDTMFlows
+	}
 	if kind != geodata.KindIncident {
 		return LayoutGeneric
 	}

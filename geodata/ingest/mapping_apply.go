@@ -132,6 +132,13 @@ func (mp *mapper) apply(pos int, f *geojson.Feature) {
 			f.ID = geodata.Truncate(cleanText(s), 256)
 		}
 	}
+	if src := mp.m["event_id"]; src != "" && mp.m["id"] == "" {
+		// An event's own id (ACLED's event_id_cnty) is its feature id
+		// too, so that links to it last from one version to the next.
+		if s, ok := textValue(props[src]); ok && cleanText(s) != "" {
+			f.ID = geodata.Truncate(cleanText(s), 256)
+		}
+	}
 	notes.id = featureID(f.ID)
 	mp.keepUnmapped(props, out, notes)
 	for _, s := range mp.active {

@@ -14,8 +14,8 @@ import (
 func (mp *mapper) applyField(s fieldSpec, column string, v any, present bool, out geojson.Properties, notes *featureNotes) {
 	name := s.name
 	empty := func() {
-		if mp.kind == geodata.KindIncident && name == "date" {
-			notes.add(name, mmp.CodeEmptyDate, geodata.Flagged, "no date (column %q); the incident has no date — add it as YYYY-MM-DD", column)
+		if (mp.kind == geodata.KindIncident || mp.kind == geodata.KindEvent) && name == "date" {
+			notes.add(name, mmp.CodeEmptyDate, geodata.Flagged, "no date (column %q); the %s has no date — add it as YYYY-MM-DD", column, mp.kind)
 		}
 	}
 	if !present || v == nil {
@@ -83,6 +83,13 @@ func (mp *mapper) applyField(s fieldSpec, column string, v any, present bool, ou
 		}
 		out[name] = clean
 		notes.add(name, CodeUnknownPrecision, geodata.Flagged, "%s %q is not exact, approximate or region; kept as given — use one of those", name, geodata.Truncate(clean, 80))
+	case typeGeoCode:
+		if p, ok := normaliseGeoCode(clean); ok {
+			out[name] = p
+			return
+		}
+		out[name] = clean
+		notes.add(name, CodeUnknownPrecision, geodata.Flagged, "%s %q (column %q) is not exact, approximate or region, nor an ACLED code 1, 2 or 3; kept as given — use one of those", name, geodata.Truncate(clean, 80), column)
 	case typeRoute:
 		canonical, ok := mmp.CanonicalRoute(clean)
 		switch {

@@ -13,7 +13,7 @@ import (
 	"github.com/routerisk/routerisk/geodata"
 )
 
-var fuzzKinds = []geodata.Kind{geodata.KindIncident, geodata.KindService, geodata.KindRoute, geodata.KindArea}
+var fuzzKinds = []geodata.Kind{geodata.KindIncident, geodata.KindService, geodata.KindRoute, geodata.KindArea, geodata.KindEvent}
 
 // FuzzParseDate checks that whatever ParseDate accepts is a real ISO
 // date (or month) that reads back as itself.
@@ -133,7 +133,7 @@ func FuzzApplyMapping(f *testing.F) {
 					continue
 				}
 				switch key {
-				case "dead", "missing", "survivors":
+				case "dead", "missing", "survivors", "fatalities":
 					if n, ok := v.(int); !ok || n < 0 {
 						t.Fatalf("%s = %#v", key, v)
 					}

@@ -121,6 +121,7 @@ func Run(src formats.Source, o Options) (*Result, error) {
 	var feats []*geojson.Feature
 	var rep geodata.Report
 	var positions []int // 1-based position in the file of each decoded feature, when known
+	var rows []int      // how many rows of the file each feature sums, when rows were summed (DTM flows)
 	if format == formats.GeoJSON && isJSONArray(head) {
 		if err := decided(geodata.KindIncident, "a JSON array is read as Missing Migrants Project API records"); err != nil {
 			return nil, err
@@ -150,7 +151,7 @@ func Run(src formats.Source, o Options) (*Result, error) {
 					return true
 				}
 				_, ok := exposureColumns(columns)
-				return given == "" && ok
+				return given == "" && (ok || IsDTMFlowHeader(columns))
 			}
 		}
 		// Features without geometry are kept for an exposure layer, or
@@ -176,6 +177,9 @@ func Run(src formats.Source, o Options) (*Result, error) {
 		if err := decided(kind, why); err != nil {
 			return nil, err
 		}
+		if err := checkNotACLED(o.Kind, res.Columns); err != nil {
+			return nil, err
+		}
 		m, layout := DetectMapping(o.Kind, res.Columns)
 		if d.HXL != nil {
 			var notes []string
@@ -194,6 +198,17 @@ func Run(src formats.Source, o Options) (*Result, error) {
 			}
 			feats = mapped
 			mergeReport(&rep, mrep)
+		} else if o.Kind == geodata.KindExposure && layout == LayoutDTMFlows && len(o.Mapping) == 0 {
+			positions = filePositions(rep, len(d.Features))
+			at := func(i int) int {
+				if positions != nil {
+					return positions[i]
+				}
+				return i + 1
+			}
+			s := mapDTMFlows(m, d.Features, at, &rep)
+			feats, positions, rows = s.features, s.positions, s.rows
+			res.Notes = append(res.Notes, s.notes...)
 		} else {
 			positions = filePositions(rep, len(d.Features))
 			before := len(rep.Issues)
@@ -223,7 +238,7 @@ func Run(src formats.Source, o Options) (*Result, error) {
 	}
 	c := &checker{kind: o.Kind, lim: lim, rep: &rep, ids: make(map[string]int, len(feats))}
 	kept := feats[:0]
-	repaired := 0
+	repaired, keptRows := 0, 0
 	for i, f := range feats {
 		if excluded[i] {
 			continue
@@ -237,6 +252,9 @@ func Run(src formats.Source, o Options) (*Result, error) {
 			repaired++
 		}
 		kept = append(kept, f)
+		if rows != nil {
+			keptRows += rows[i]
+		}
 	}
 	for i := len(kept); i < len(feats); i++ {
 		feats[i] = nil // let rejected features go
@@ -245,6 +263,11 @@ func Run(src formats.Source, o Options) (*Result, error) {
 		geodata.MarkPileUps(kept, &rep)
 	}
 	rep.Accepted = len(kept)
+	if rows != nil {
+		// Rows were summed: the report counts the file's rows, and the
+		// features stored are fewer (the notes say how many).
+		rep.Accepted = keptRows
+	}
 	if rep.Read < rep.Accepted {
 		rep.Read = rep.Accepted
 	}
@@ -286,6 +309,36 @@ func ImpliedKind(src formats.Source, format formats.Format) geodata.Kind {
 		}
 	}
 	return format.ImpliedKind()
+}
+
+// HeaderKind answers the layer kind a CSV file's header always is: event
+// for an ACLED export (IsACLEDHeader), exposure for a DTM flow-monitoring
+// table (IsDTMFlowHeader); "" for any other file, format or header that
+// cannot be read. format is the one named, or "" to detect it.
+func HeaderKind(src formats.Source, format formats.Format) geodata.Kind {
+	if format == "" {
+		head := make([]byte, 512)
+		n, err := src.R.ReadAt(head, 0)
+		if err != nil && err != io.EOF {
+			return ""
+		}
+		if format, err = formats.DetectSource(src, head[:n]); err != nil {
+			return ""
+		}
+	}
+	if format != formats.CSV {
+		return ""
+	}
+	columns, err := formats.ReadCSVHeader(src.Reader())
+	switch {
+	case err != nil:
+		return ""
+	case IsACLEDHeader(columns):
+		return geodata.KindEvent
+	case IsDTMFlowHeader(columns):
+		return geodata.KindExposure
+	}
+	return ""
 }
 
 // firstRejection returns the first rejected feature's issue.

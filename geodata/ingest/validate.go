@@ -30,7 +30,7 @@ const (
 // allowedGeometry says which geometry types a layer kind takes.
 func allowedGeometry(k geodata.Kind) (types []string, hint string) {
 	switch k {
-	case geodata.KindIncident, geodata.KindService:
+	case geodata.KindIncident, geodata.KindService, geodata.KindEvent:
 		return []string{"Point"}, "points (one location per " + string(k) + ")"
 	case geodata.KindRoute:
 		return []string{"LineString", "MultiLineString"}, "lines (LineString or MultiLineString)"

@@ -55,6 +55,9 @@ var partnerFields = map[geodata.Kind][]string{
 	// Exposure layers are public statistics; a restricted one shows its
 	// counts, never its notes.
 	geodata.KindExposure: {"route", "month", "count", "key"},
+	// Context events show what they are and when, never their actors,
+	// places as written, sources or notes.
+	geodata.KindEvent: {"date", "event_type", "sub_event_type", "fatalities", "country", "geo_precision"},
 }
 
 // PartnerFields lists the properties a partner sees of a layer of kind.

@@ -70,6 +70,29 @@ func TestForPartner(t *testing.T) {
 	}
 }
 
+// TestForPartnerEvent: a partner sees what an event is and when, never
+// its actors, place as written, source or notes.
+func TestForPartnerEvent(t *testing.T) {
+	f := point(13.19134, 32.88721, geojson.Properties{"date": "2023-05-06", "event_type": "Violence against civilians",
+		"sub_event_type": "Attack", "fatalities": 2, "country": "Libya", "geo_precision": "exact", "event_id": "LBY10102",
+		"actor1": "Unidentified Armed Group (Libya)", "actor2": "Civilians (Libya)", "location": "Tripoli", "source": "Libya Herald",
+		"notes": "On 6 May 2023, gunmen shot two migrants near a market.", "assoc_actor_2": "Migrants (Libya)"})
+	p := ForPartner(f, geodata.KindEvent)
+	if g := p.Geometry.(orb.Point); g != (orb.Point{13.2, 32.9}) {
+		t.Errorf("rounded %v", g)
+	}
+	want := map[string]any{"date": "2023-05-06", "event_type": "Violence against civilians", "sub_event_type": "Attack",
+		"fatalities": 2, "country": "Libya", "geo_precision": "exact"}
+	if len(p.Properties) != len(want) {
+		t.Errorf("partner sees %v, want only %v", p.Properties, want)
+	}
+	for k, v := range want {
+		if p.Properties[k] != v {
+			t.Errorf("%s = %#v, want %#v", k, p.Properties[k], v)
+		}
+	}
+}
+
 func TestRound(t *testing.T) {
 	g := Round(orb.MultiPolygon{{{{0.04, 0.06}, {1.15, 0}, {1, 1.949}, {0.04, 0.06}}}}, 1)
 	want := orb.MultiPolygon{{{{0, 0.1}, {1.2, 0}, {1, 1.9}, {0, 0.1}}}}

@@ -97,7 +97,7 @@ func (c *Service) Upload(ctx context.Context, r UploadRequest) (geodata.Meta, *i
 		_ = c.store.Audit(ctx, by)
 		return geodata.Meta{}, res, err
 	}
-	if meta.TimeProperty == "" && meta.Kind == geodata.KindIncident {
+	if meta.TimeProperty == "" && (meta.Kind == geodata.KindIncident || meta.Kind == geodata.KindEvent) {
 		meta.TimeProperty = "date"
 	}
 	if meta.TimeProperty == "" && meta.Kind == geodata.KindExposure {

@@ -180,6 +180,9 @@ func LayerCaveats(m geodata.Meta) []string {
 		out = append(out, "Routes are schematic corridors, not tracks: their lines are approximate.")
 	case geodata.KindService:
 		out = append(out, "Check a service's details before referring anyone to it; last_verified, where given, says when they were checked.")
+	case geodata.KindEvent:
+		out = append(out, "Context events (such as conflict and unrest from ACLED) are not migrant deaths: their fatalities are not in the route risk, priorities, hotspots or backtest.",
+			"Positions may be approximate (geo_precision says how precise each is).")
 	}
 	if m.Sensitivity == geodata.Restricted {
 		out = append(out, "Restricted data: for humanitarian protection and outreach only, never for enforcement, interdiction or surveillance (docs/privacy.md).")

@@ -17,7 +17,9 @@ export const DEFAULT_VIEW: View = { z: 2, lat: 20, lon: 10 };
 
 /**
  * Panes, bottom to top, with their z-index (Leaflet's tile pane is 200,
- * overlays 400): hotspot cells under the incidents they sum up, small
+ * overlays 400): hotspot cells under the incidents they sum up, context
+ * events (conflict and unrest) under the incidents too, so that they never
+ * hide them, small
  * service dots above the larger incident circles, route lines on top so that
  * corridors stay visible through dense incidents, and route risk over the
  * routes it colours.
@@ -26,6 +28,7 @@ export const PANES = {
   basemap: 150,
   area: 380,
   hotspot: 390,
+  event: 395,
   incident: 400,
   service: 410,
   route: 420,

@@ -260,6 +260,16 @@ export function serviceSymbol(category: unknown): ServiceSymbol {
 export const SERVICE_SYMBOL_RADIUS = 5.5;
 
 /**
+ * Context events (conflict and unrest, such as ACLED's): a small grey
+ * diamond with a white rim, neutral so that it is never read as an
+ * incident (vermillion circles) or a service (coloured symbols).
+ */
+export const EVENT_SYMBOL: ServiceSymbol = { shape: 'diamond', colour: '#6B6B6B' };
+
+/** Radius of an event's diamond in pixels: smaller than a service symbol. */
+export const EVENT_SYMBOL_RADIUS = 4;
+
+/**
  * How a service's verification is drawn: `current` filled; `stale` (last
  * verified longer ago than stale_years) hollow, a white fill inside the
  * coloured outline; `unverified` (no readable last_verified) hollow and

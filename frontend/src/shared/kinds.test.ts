@@ -11,7 +11,7 @@ import { popupTitle } from '../features/layers/popup';
 
 describe('layer kinds', () => {
   it.each([
-    ['route', true], ['incident', true], ['service', true], ['area', true], ['exposure', true],
+    ['route', true], ['incident', true], ['service', true], ['area', true], ['exposure', true], ['event', true],
     ['segment', false], ['', false], ['Exposure', false], [null, false], [3, false],
   ])('isKind(%j) is %s', (v, want) => {
     expect(isKind(v)).toBe(want);
@@ -26,6 +26,16 @@ describe('layer kinds', () => {
       const i18n = createI18n(catalogue);
       for (const k of KINDS) expect(kindLabel(i18n, k)).not.toBe(`kind.${k}`);
     }
+  });
+
+  it('names context events as such in every language, never as incidents', () => {
+    expect(kindLabel(createI18n(en), 'event')).toBe('Context events (conflict and unrest)');
+    for (const catalogue of [en, fr, es, ar, ru, zh]) {
+      const i18n = createI18n(catalogue);
+      expect(kindLabel(i18n, 'event')).not.toBe(kindLabel(i18n, 'incident'));
+      expect(popupTitle(i18n, 'event', {})).not.toBe('popup.title.event');
+    }
+    expect(popupTitle(createI18n(en), 'event', { location: 'Tripoli', event_type: 'Battles' })).toBe('Tripoli');
   });
 
   it('titles a row of an exposure series by route, month and count', () => {

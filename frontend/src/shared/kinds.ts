@@ -1,10 +1,10 @@
 import type { I18n } from './i18n';
 
 /** The kinds of layer the API knows. */
-export type Kind = 'route' | 'incident' | 'service' | 'area' | 'exposure';
+export type Kind = 'route' | 'incident' | 'service' | 'area' | 'exposure' | 'event';
 
 /** The kinds a layer may be uploaded as, in the order the upload page offers them. */
-export const KINDS: readonly Kind[] = ['route', 'incident', 'service', 'area', 'exposure'];
+export const KINDS: readonly Kind[] = ['route', 'incident', 'service', 'area', 'exposure', 'event'];
 
 /** Reports whether v is a known layer kind. */
 export function isKind(v: unknown): v is Kind {

@@ -16,6 +16,7 @@ const schema = (...names: string[]) => names.map((name) => ({ name }));
 const incidents = { kind: 'incident' as const, time_property: 'date', schema: schema('date', 'dead', 'missing', 'cause', 'cause_category', 'route', 'location') };
 const routes = { kind: 'route' as const, schema: schema('name', 'mode', 'approximate', 'source') };
 const services = { kind: 'service' as const, schema: schema('name', 'category', 'country') };
+const events = { kind: 'event' as const, time_property: 'date', schema: schema('date', 'event_type', 'fatalities', 'actor1', 'notes') };
 
 describe('feature query parameters', () => {
   it('sends incidents the date range, route and cause, and asks only for what is drawn', () => {
@@ -43,6 +44,18 @@ describe('feature query parameters', () => {
     const q = featureParams(services, all);
     expect(q.get('category')).toBe('health');
     expect(q.has('route') || q.has('cause') || q.has('datetime')).toBe(false);
+  });
+
+  it('sends context events only the date range, and asks only for their date', () => {
+    expect(Object.fromEntries(featureParams(events, all))).toEqual({
+      datetime: '2020-01-01/2021-12-31',
+      properties: 'date',
+      precision: '4',
+      limit: '50000',
+    });
+    // Points of a public layer: fewer decimals at low zooms, as incidents and services.
+    expect(drawPrecision(events, 2)).toBe(COARSE_PRECISION);
+    expect(drawPrecision({ ...events, sensitivity: 'restricted' }, 2)).toBe(DRAW_PRECISION);
   });
 
   it('sends no filter when none is set', () => {

@@ -17,6 +17,7 @@ export const SLIM_PROPERTIES: Record<Kind, readonly string[]> = {
   route: ['name', 'approximate'],
   area: ['name'],
   exposure: ['route', 'month', 'count'],
+  event: ['date'],
 };
 
 /** Coordinate decimals requested for drawing (about 11 m). */
@@ -86,7 +87,8 @@ export function slimProperties(layer: LayerInfo): string[] | null {
 /**
  * Builds the query parameters of a features request for a layer under
  * `filters`. Each kind gets only the filters that apply to it: incidents the
- * date range (when the layer has a time property), route and cause; routes
+ * date range (when the layer has a time property), route and cause; context
+ * events the date range; routes
  * the route; services the category. A restricted layer also gets the map
  * zoom (whole), from which the server picks the size of the cells it counts
  * in at the public tier; other layers never do (they refuse unknown
@@ -99,6 +101,9 @@ export function featureParams(layer: LayerInfo, filters: Filters, zoom?: number)
     const dt = layer.time_property ? datetimeParam(filters.from, filters.to) : '';
     if (dt) q.set('datetime', dt);
     appendFilters(q, filters, ['route', 'cause']);
+  } else if (kind === 'event') {
+    const dt = layer.time_property ? datetimeParam(filters.from, filters.to) : '';
+    if (dt) q.set('datetime', dt);
   } else if (kind === 'route') {
     appendFilters(q, filters, ['route']);
   } else if (kind === 'service') {
@@ -119,7 +124,7 @@ export function featureParams(layer: LayerInfo, filters: Filters, zoom?: number)
  * DRAW_PRECISION: what their tier allows is the server's to coarsen.
  */
 export function drawPrecision(layer: Pick<LayerInfo, 'kind' | 'sensitivity'>, zoom?: number): number {
-  const points = layer.kind === 'incident' || layer.kind === 'service';
+  const points = layer.kind === 'incident' || layer.kind === 'service' || layer.kind === 'event';
   if (!points || isRestricted(layer) || zoom === undefined || !Number.isFinite(zoom)) return DRAW_PRECISION;
   if (zoom < MEDIUM_FROM_ZOOM) return COARSE_PRECISION;
   return zoom < FINE_FROM_ZOOM ? MEDIUM_PRECISION : DRAW_PRECISION;

@@ -4,6 +4,7 @@ import type { Api, Feature, FeatureResult, LayerMeta } from '../../shared/api';
 import { MapLayer } from './layers';
 import { TEST_VOCABULARY as vocab } from '../../shared/testdata/vocabulary';
 import { emptyFilters } from '../../shared/urlstate';
+import { EVENT_SYMBOL, EVENT_SYMBOL_RADIUS } from '../../map/palette';
 
 const meta: LayerMeta = {
   id: 'incidents', kind: 'incident', title: 'Incidents', sources: [], sensitivity: 'public', version: 1,
@@ -31,7 +32,7 @@ function newMap(): L.Map {
   const el = document.createElement('div');
   document.body.replaceChildren(el);
   const map = L.map(el, { center: [10, 0], zoom: 3 });
-  for (const pane of ['incident', 'service', 'route', 'area']) map.createPane(pane);
+  for (const pane of ['incident', 'service', 'route', 'area', 'event']) map.createPane(pane);
   return map;
 }
 
@@ -80,5 +81,30 @@ describe('MapLayer', () => {
     const layer = new MapLayer(newMap(), api, meta, { vocab, routeColour: () => '#000', onUpdate: () => {} });
     await layer.setVisible(true, emptyFilters());
     expect(layer.summary()).toMatchObject({ status: 'error', shown: 0 });
+  });
+
+  it('draws context events as grey diamonds, unclustered, filtered by date only', async () => {
+    const { api, calls } = fakeApi();
+    const events: LayerMeta = {
+      id: 'acled', kind: 'event', title: 'ACLED', sources: [], sensitivity: 'public', version: 1, feature_count: 2, time_property: 'date',
+      schema: [{ name: 'date', type: 'date' }, { name: 'fatalities', type: 'integer' }],
+    };
+    const layer = new MapLayer(newMap(), api, events, { vocab, routeColour: () => '#000', onUpdate: () => {} });
+    const shown = layer.setVisible(true, { ...emptyFilters(), from: '2023-05-01', cause: 'Drowning', category: 'health' });
+    expect(Object.fromEntries(calls[0]!.params)).toMatchObject({ datetime: '2023-05-01/..', properties: 'date' });
+    expect(calls[0]!.params.has('cause') || calls[0]!.params.has('category')).toBe(false);
+    const event = (id: string, lon: number): Feature => ({ type: 'Feature', id, geometry: { type: 'Point', coordinates: [lon, 10] }, properties: { date: '2023-05-02' } });
+    calls[0]!.resolve({ features: [event('a', 0), event('b', 0.001)], numberMatched: 2 });
+    await shown;
+    expect(layer.summary()).toEqual({ status: 'ready', shown: 2 });
+    // What the point canvas was given (it paints nothing in jsdom).
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const canvas = (layer as any).points;
+    expect(canvas._options.symbols).toEqual([EVENT_SYMBOL]);
+    expect(canvas._options.clusters).toBeNull();
+    expect([...canvas._points.symbol]).toEqual([0, 0]);
+    expect([...canvas._points.verification]).toEqual([0, 0]); // drawn filled, never as an unverified service
+    expect([...canvas._points.r]).toEqual([EVENT_SYMBOL_RADIUS, EVENT_SYMBOL_RADIUS]);
+    expect(layer.drawnSymbols).toEqual({ categories: [], verification: [] });
   });
 });

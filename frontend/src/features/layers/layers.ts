@@ -9,7 +9,7 @@ import { drawPrecision, featureParams, filterKey, isRestricted } from '../filter
 import { rendererFor } from '../../map/map';
 import { createPointCanvas, VERIFICATIONS, type ClusterDrawing, type PointCanvas } from '../../map/pointcanvas';
 import {
-  AREA_STYLE, CLUSTER_STYLE, CONTEXT_POINT_STYLE, INCIDENT_STYLE, SERVICE_STYLE, SERVICE_SYMBOL_RADIUS, cellClass, cellStyle, clusterRadius,
+  AREA_STYLE, CLUSTER_STYLE, CONTEXT_POINT_STYLE, EVENT_SYMBOL, EVENT_SYMBOL_RADIUS, INCIDENT_STYLE, SERVICE_STYLE, SERVICE_SYMBOL_RADIUS, cellClass, cellStyle, clusterRadius,
   incidentRadius, routeStyle, serviceSymbol, type PointStyle, type ServiceSymbol,
 } from '../../map/palette';
 import { createClusterer, type ClusterMark, type Clusterer } from '../../map/cluster';
@@ -257,11 +257,14 @@ export class MapLayer extends DataLayer<LoadedFeatures> {
     const renderer = this.renderer;
 
     // Points: big markers first, so that small ones stay visible on top.
+    // Services are drawn as the symbol of their category, context events as
+    // one grey diamond; incidents and context points as circles.
     const services = kind === 'service';
+    const events = kind === 'event';
     const points: { idx: number; at: LatLon; r: number }[] = [];
     features.forEach((f, idx) => {
       const parts = geometryParts(f.geometry);
-      const r = kind === 'incident' ? incidentRadius(deadMissing(f.properties)) : services ? SERVICE_SYMBOL_RADIUS : 3.5;
+      const r = kind === 'incident' ? incidentRadius(deadMissing(f.properties)) : services ? SERVICE_SYMBOL_RADIUS : events ? EVENT_SYMBOL_RADIUS : 3.5;
       for (const at of parts.points) points.push({ idx, at, r });
       if (parts.lines.length > 0) {
         const name = typeof f.properties?.name === 'string' ? f.properties.name : '';
@@ -286,8 +289,8 @@ export class MapLayer extends DataLayer<LoadedFeatures> {
     this.firstPointPick = pickables.length;
     const set = {
       x: new Float64Array(points.length), y: new Float64Array(points.length), r: new Float32Array(points.length),
-      symbol: services ? new Uint8Array(points.length) : undefined,
-      verification: services ? new Uint8Array(points.length) : undefined,
+      symbol: services || events ? new Uint8Array(points.length) : undefined,
+      verification: services || events ? new Uint8Array(points.length) : undefined,
     };
     // Services: one symbol per category (index 0: a category the vocabulary does not know).
     const categories = this.opts.vocab.serviceCategories.map((c) => c.category);
@@ -301,7 +304,7 @@ export class MapLayer extends DataLayer<LoadedFeatures> {
       set.y[i] = px.y;
       set.r[i] = p.r;
       pickables.push(pickablePoint(p.idx, p.at, p.r));
-      if (set.symbol && set.verification) {
+      if (services && set.symbol && set.verification) {
         const props = features[p.idx]!.properties;
         const sym = categories.indexOf(String(props?.category ?? '')) + 1;
         const state = VERIFICATIONS.indexOf(verificationOf(props?.last_verified, this.opts.vocab.staleYears, reference));
@@ -323,7 +326,7 @@ export class MapLayer extends DataLayer<LoadedFeatures> {
       })))
       : null;
     const pointStyle: PointStyle = kind === 'incident' ? INCIDENT_STYLE : kind === 'area' ? CONTEXT_POINT_STYLE : SERVICE_STYLE;
-    this.points.setPoints(set, pointStyle, { symbols: services ? symbols : undefined, clusters: this.clusterDrawing() });
+    this.points.setPoints(set, pointStyle, { symbols: services ? symbols : events ? [EVENT_SYMBOL] : undefined, clusters: this.clusterDrawing() });
 
     this.swap(group, features, pickables);
     if (this.visible && !this.map.hasLayer(this.points)) this.points.addTo(this.map);

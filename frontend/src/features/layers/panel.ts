@@ -6,8 +6,8 @@ import { CELL_MIN_COUNT } from '../../map/palette';
 import { safeHttpUrl } from './popup';
 import type { Kind } from '../../shared/kinds';
 
-/** Order of kinds in the layer list: lines, then points, then areas, then tables. */
-export const KIND_ORDER: readonly Kind[] = ['route', 'incident', 'service', 'area', 'exposure'];
+/** Order of kinds in the layer list: lines, then points, then areas, then tables, then context events. */
+export const KIND_ORDER: readonly Kind[] = ['route', 'incident', 'service', 'area', 'exposure', 'event'];
 
 /** Sorts layers by kind, then by title. */
 export function sortLayers(metas: readonly LayerMeta[], lang: string): LayerMeta[] {

@@ -23,6 +23,7 @@ export const SUMMARY_FIELDS: Record<Kind, readonly string[]> = {
   route: ['branch', 'mode', 'region'],
   area: ['zone', 'srr', 'country', 'country_iso3', 'adm1', 'respondents', 'last_survey'],
   exposure: ['route', 'month', 'count'],
+  event: ['date', 'event_type', 'sub_event_type', 'fatalities', 'actor1', 'actor2', 'location'],
 };
 
 /** Properties listed first under "More", in this order, per kind; the rest follow sorted by label. */
@@ -36,6 +37,7 @@ export const PROPERTY_ORDER: Record<Kind, readonly string[]> = {
   route: ['approximate', 'waypoints', 'source', 'source_url'],
   area: ['source', 'source_url'],
   exposure: ['key', 'note'],
+  event: ['country', 'geo_precision', 'notes', 'source', 'event_id'],
 };
 
 /**
@@ -107,7 +109,7 @@ export function popupTitle(i18n: I18n, kind: Kind, props: Record<string, unknown
 
 /** The property a feature's popup takes its title from (null: the kind names it). */
 export function titleField(kind: Kind, props: Record<string, unknown>): string | null {
-  const candidates = kind === 'incident' ? ['location', 'name'] : ['name', 'location'];
+  const candidates = kind === 'incident' || kind === 'event' ? ['location', 'name'] : ['name', 'location'];
   for (const k of candidates) {
     const v = props[k];
     if (typeof v === 'string' && v.trim() !== '') return k;

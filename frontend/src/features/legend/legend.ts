@@ -3,7 +3,7 @@ import type { LayerMeta, PrivacyTier } from '../../shared/api';
 import { isRestricted } from '../filters/filters';
 import type { I18n } from '../../shared/i18n';
 import {
-  APPROXIMATE_DASH, AREA_STYLE, CELL_BREAKS, CELL_MIN_COUNT, CLUSTER_STYLE, HOTSPOT_STYLE, INCIDENT_STYLE, riskStyle, SERVICE_SYMBOL_RADIUS,
+  APPROXIMATE_DASH, AREA_STYLE, CELL_BREAKS, CELL_MIN_COUNT, CLUSTER_STYLE, EVENT_SYMBOL, HOTSPOT_STYLE, INCIDENT_STYLE, riskStyle, SERVICE_SYMBOL_RADIUS,
   VERIFICATION_STYLE, cellStyle, incidentRadius, serviceSymbol, type CellKind, type SymbolShape,
 } from '../../map/palette';
 import { svgPath, type Verification } from '../../map/symbols';
@@ -76,6 +76,9 @@ export function serviceEntries(i18n: I18n, points: DrawnPoints): LegendEntry[] {
 /** The data-class of the legend row of the cluster marker. */
 export const CLUSTER_KEY = 'cluster';
 
+/** The data-class of the legend row of context events. */
+export const EVENT_KEY = 'event';
+
 /** The legend row of the cluster marker of a kind. */
 export function clusterEntry(i18n: I18n, kind: 'incident' | 'service'): LegendEntry {
   const s = CLUSTER_STYLE[kind];
@@ -105,7 +108,8 @@ export function cellEntries(i18n: I18n, kind: CellKind): LegendEntry[] {
  * (approximate ones dashed and labelled so); incidents get a size key, or,
  * when they are counted in cells (`cells`: the public tier of a restricted
  * layer), a key of the cell classes and a note on what is hidden; so do
- * services.
+ * services. Context events get their grey diamond and a note that they are
+ * not migrant deaths.
  */
 export function legendGroups(
   i18n: I18n, kinds: ReadonlySet<Kind>, routes: readonly LegendRoute[], cells: ReadonlySet<CellKind> = new Set(), points: DrawnPoints | null = null,
@@ -169,6 +173,14 @@ export function legendGroups(
       kind: 'area',
       title: t('legend.areas'),
       entries: [{ swatch: 'area', fill: AREA_STYLE.fillColor ?? AREA_STYLE.color, stroke: AREA_STYLE.color, label: t('legend.area') }],
+    });
+  }
+  if (kinds.has('event')) {
+    groups.push({
+      kind: 'event',
+      title: t('legend.events'),
+      entries: [{ swatch: 'symbol', shape: EVENT_SYMBOL.shape, colour: EVENT_SYMBOL.colour, verification: 'current', label: t('legend.event'), key: EVENT_KEY }],
+      note: t('legend.eventNote'),
     });
   }
   return groups;
@@ -270,7 +282,7 @@ export interface MapLegendState {
 }
 
 /** Order of the legend groups, top to bottom. */
-const GROUP_ORDER = ['route', 'risk', 'incident', 'hotspot', 'service', 'area'];
+const GROUP_ORDER = ['route', 'risk', 'incident', 'hotspot', 'service', 'area', 'event'];
 
 /**
  * The legend of a map, of the layers shown only: its routes (dashed when

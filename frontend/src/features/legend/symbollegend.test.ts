@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createI18n } from '../../shared/i18n';
 import { fr } from '../../shared/i18n/fr';
 import { TEST_VOCABULARY as vocab } from '../../shared/testdata/vocabulary';
-import { SERVICE_SYMBOLS } from '../../map/palette';
+import { EVENT_SYMBOL, SERVICE_SYMBOLS } from '../../map/palette';
 import { CLUSTER_KEY, mapLegendGroups, renderLegend, type LegendLayer } from './legend';
 
 const i18n = createI18n();
@@ -67,5 +67,20 @@ describe('legend of service symbols and clusters', () => {
       layers: [layer('s', 'service', { isClustered: true, drawnSymbols: { categories: ['health'], verification: ['current'] } })],
     });
     expect(s!.entries.at(-1)!.label).toBe('Cluster: number of services; click to zoom in');
+  });
+
+  it('keys context events as a grey diamond of their own, with a note that they are not migrant deaths', () => {
+    const layers = [layer('i', 'incident'), layer('e', 'event')];
+    const groups = mapLegendGroups(i18n, { ...base, kinds: new Set(['incident', 'event']), layers, visible: new Set(['i', 'e']) });
+    expect(groups.map((g) => g.kind)).toEqual(['incident', 'event']);
+    const g = groups[1]!;
+    expect(g.title).toBe('Context events');
+    expect(g.entries).toEqual([{ swatch: 'symbol', shape: 'diamond', colour: EVENT_SYMBOL.colour, verification: 'current', label: 'Conflict or unrest event', key: 'event' }]);
+    expect(g.note).toContain('not migrant deaths');
+    expect(Object.values(SERVICE_SYMBOLS).some((s) => s.colour === EVENT_SYMBOL.colour)).toBe(false);
+    const dom = renderLegend([g]);
+    expect(dom.querySelector('li[data-class="event"] path')!.getAttribute('fill')).toBe(EVENT_SYMBOL.colour);
+    // Hidden: no key.
+    expect(mapLegendGroups(i18n, { ...base, kinds: new Set(['event']), layers, visible: new Set(['i']) })).toEqual([]);
   });
 });
