@@ -77,7 +77,8 @@ type Request struct {
 	// BBox is the box the pack covers; it may not cross the antimeridian.
 	BBox orb.Bound
 	// Layers are layer ids, LayerRisk and LayerHotspots; nil takes every
-	// route, incident, service and area layer and both analyses.
+	// route, incident, service, area and event layer and both analyses.
+	// Area and event layers are in the GeoPackage only.
 	Layers []string
 }
 
@@ -256,7 +257,7 @@ func (s *Service) collect(ctx context.Context, r Request) (*contents, error) {
 	for _, m := range s.lib.Layers() {
 		metas[m.ID] = m
 		switch m.Kind {
-		case geodata.KindRoute, geodata.KindIncident, geodata.KindService, geodata.KindArea:
+		case geodata.KindRoute, geodata.KindIncident, geodata.KindService, geodata.KindArea, geodata.KindEvent:
 			all = append(all, m.ID)
 		}
 	}
