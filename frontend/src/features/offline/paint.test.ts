@@ -235,4 +235,16 @@ describe('paintTile', () => {
     expect(sea!.align).toBe('center');
     expect(sea!.x! - ('Edge sea'.length * 6) / 2).toBeGreaterThanOrEqual(0);
   });
+
+  it('centres a name too long for either side of its dot under it, inside the tile', () => {
+    const name = 'A name far too long for one side'; // 32 characters, 192 px here
+    const t = tile({ labels: [{ type: 1, geometry: [[[1800, 1000]]], properties: { name, kind: 'place', rank: 1 } }] });
+    const ctx = new Recorder();
+    expect(paintTile(ctx, t, whole, ALL).labels).toBe(1);
+    const text = ctx.ops.find((o) => o.op === 'text')!;
+    expect(text.align).toBe('center');
+    expect(text.x! - (name.length * 6) / 2).toBeGreaterThanOrEqual(0);
+    expect(text.x! + (name.length * 6) / 2).toBeLessThanOrEqual(256);
+    expect(text.y).toBeGreaterThan(1000 / 16);
+  });
 });

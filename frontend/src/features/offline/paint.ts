@@ -109,8 +109,8 @@ export function labelStyle(props: Record<string, unknown>): LabelStyle {
   }
 }
 
-/** Longest name written, in characters; longer ones are cut with an ellipsis. */
-export const MAX_LABEL_CHARS = 60;
+/** Longest name written, in characters (about 240 px at 11 px, so a name fits in a tile); longer ones are cut with an ellipsis. */
+export const MAX_LABEL_CHARS = 40;
 
 /** The text of a name: trimmed, cut at MAX_LABEL_CHARS; empty when there is none. */
 export function labelText(name: unknown): string {
@@ -301,18 +301,23 @@ function paintLabels(ctx: Paint2D, layer: VectorTileLayer | undefined, p: Placem
     let tx: number;
     let align: CanvasTextAlign;
     let box: Box;
-    const top = Math.max(pad, Math.min(p.size - pad - lineHeight, y - lineHeight / 2));
-    if (s.dot) {
-      const gap = 5;
-      if (x + gap + w + pad <= p.size || x - gap - w - pad < 0) {
-        tx = x + gap;
-        align = 'left';
-        box = { x0: x - 3, y0: top, x1: x + gap + w, y1: top + lineHeight };
-      } else {
-        tx = x - gap;
-        align = 'right';
-        box = { x0: x - gap - w, y0: top, x1: x + 3, y1: top + lineHeight };
-      }
+    let top = Math.max(pad, Math.min(p.size - pad - lineHeight, y - lineHeight / 2));
+    const gap = 5;
+    if (s.dot && x + gap + w + pad <= p.size) {
+      tx = x + gap;
+      align = 'left';
+      box = { x0: x - 3, y0: top, x1: x + gap + w, y1: top + lineHeight };
+    } else if (s.dot && x - gap - w - pad >= 0) {
+      tx = x - gap;
+      align = 'right';
+      box = { x0: x - gap - w, y0: top, x1: x + 3, y1: top + lineHeight };
+    } else if (s.dot) {
+      // Too long for either side: centred under the dot, shifted into the tile.
+      const below = y + 4 + lineHeight <= p.size - pad ? y + 4 : y - 4 - lineHeight;
+      tx = Math.max(pad + w / 2, Math.min(p.size - pad - w / 2, x));
+      align = 'center';
+      box = { x0: Math.min(tx - w / 2, x - 3), y0: Math.min(below, y - 3), x1: Math.max(tx + w / 2, x + 3), y1: Math.max(below + lineHeight, y + 3) };
+      top = below;
     } else {
       tx = Math.max(pad + w / 2, Math.min(p.size - pad - w / 2, x));
       align = 'center';
