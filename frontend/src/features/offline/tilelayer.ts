@@ -29,6 +29,8 @@ interface LiveTile {
   canvas: HTMLCanvasElement;
   tile: VectorTile | null;
   placement: Placement;
+  /** Painting it threw: it stays blank. */
+  broken?: boolean;
 }
 
 /**
@@ -125,14 +127,31 @@ export class PackTileLayer extends L.GridLayer {
     return p;
   }
 
+  /**
+   * Paints a tile afresh. A tile whose features cannot be decoded (a
+   * damaged archive can hold one that reads but does not parse) is left
+   * blank and counted as failed once.
+   */
   private paint(key: string, t: LiveTile): void {
     const ctx = t.canvas.getContext('2d');
     if (!ctx) return;
     const ratio = t.canvas.width / t.placement.size;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, t.canvas.width, t.canvas.height);
+    if (!t.tile || t.broken) {
+      this.counts.set(key, zeroCounts());
+      return;
+    }
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    this.counts.set(key, t.tile ? paintTile(ctx, t.tile, t.placement, this.shown) : zeroCounts());
+    try {
+      this.counts.set(key, paintTile(ctx, t.tile, t.placement, this.shown));
+    } catch {
+      t.broken = true;
+      this.failed++;
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, t.canvas.width, t.canvas.height);
+      this.counts.set(key, zeroCounts());
+    }
   }
 
   private report(): void {
