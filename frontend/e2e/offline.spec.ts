@@ -161,3 +161,21 @@ test('the dashboard links to the offline viewer', async ({ page }) => {
   await expect(page).toHaveURL(/\/offline$/);
   await expect(page.locator('#offline-map')).toHaveAttribute('data-pack-state', 'empty');
 });
+
+test.describe('phone 390×844', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test('the panel sits above the map, nothing scrolls sideways, and the map still draws', async ({ page }, info) => {
+    const file = info.outputPath('sample.zip');
+    writeFileSync(file, samplePack());
+    await openOffline(page);
+    await page.locator('#pack-file').setInputFiles(file);
+    await expect(page.locator('#offline-map')).toHaveAttribute('data-pack-state', 'ready');
+    await waitDrawn(page, ['routes']);
+    const sizes = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+    expect(sizes.scroll).toBeLessThanOrEqual(sizes.inner);
+    const map = await page.locator('#offline-map').boundingBox();
+    expect(map!.height).toBeGreaterThan(400);
+    expect(map!.width).toBeGreaterThan(380);
+  });
+});
