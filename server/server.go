@@ -184,6 +184,7 @@ func New(o Options) *echo.Echo {
 	e.GET("/admin", adminPage(o.Frontend))
 	e.Match(read, "/oembed", h.oembed, cors)
 	e.GET("/api/v1/layers/:id/download", h.download, h.auditReads)
+	e.GET("/api/v1/packs", h.pack, require(auth.Partner))
 
 	ogc.Register(e, ogc.Options{Library: o.UseCases.Library, Reader: o.UseCases.Reader, Middleware: []echo.MiddlewareFunc{cors, h.auditReads}, Version: o.Version})
 

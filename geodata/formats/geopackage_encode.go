@@ -39,8 +39,8 @@ type GeoPackageLayer struct {
 // gpkgUserVersion is the GeoPackage version written: 1.3.0.
 const gpkgUserVersion = 10300
 
-// WriteGeoPackage writes l as a new GeoPackage 1.3 file at path (which
-// must not exist): a feature table with an INTEGER primary key fid, a
+// WriteGeoPackage writes layers as a new GeoPackage 1.3 file at path
+// (which must not exist), each as a feature table with an INTEGER primary key fid, a
 // geometry column geom in WGS 84 (EPSG:4326) stored as GeoPackage binary
 // (header with envelope, then little-endian WKB), the feature ids in a
 // text column id, and one typed column per schema field — INTEGER, REAL,
@@ -48,8 +48,9 @@ const gpkgUserVersion = 10300
 // and objects as JSON text. The table has an R-tree spatial index
 // (gpkg_rtree_index extension: rtree_<table>_geom, filled, with the
 // standard triggers) and its metadata in gpkg_metadata and
-// gpkg_metadata_reference (gpkg_metadata extension).
-func WriteGeoPackage(ctx context.Context, path string, l GeoPackageLayer) error {
+// gpkg_metadata_reference (gpkg_metadata extension). Table names must
+// differ.
+func WriteGeoPackage(ctx context.Context, path string, layers ...GeoPackageLayer) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("formats: %s exists", path)
 	}
@@ -64,9 +65,15 @@ func WriteGeoPackage(ctx context.Context, path string, l GeoPackageLayer) error 
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
-	w := gpkgWriter{ctx: ctx, tx: tx, l: l}
-	if err := w.write(); err != nil {
+	w := gpkgWriter{ctx: ctx, tx: tx}
+	if err := w.core(); err != nil {
 		return err
+	}
+	for _, l := range layers {
+		w.l = l
+		if err := w.write(); err != nil {
+			return err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return err
@@ -78,7 +85,9 @@ func WriteGeoPackage(ctx context.Context, path string, l GeoPackageLayer) error 
 type gpkgWriter struct {
 	ctx context.Context
 	tx  *sql.Tx
-	l   GeoPackageLayer
+	l   GeoPackageLayer // the layer being written
+	// metadataRows counts the gpkg_metadata rows written so far.
+	metadataRows int
 }
 
 func (w *gpkgWriter) exec(q string, args ...any) error {
@@ -220,10 +229,8 @@ func (w *gpkgWriter) geometryType() string {
 	return name
 }
 
-func (w *gpkgWriter) write() error {
-	l := w.l
-	table := l.Table
-	q := quoteIdent
+// core writes the tables every GeoPackage has.
+func (w *gpkgWriter) core() error {
 	// The core tables (GeoPackage 1.3, clauses 1.1.2, 1.1.3, 2.1.5).
 	for _, s := range []string{
 		`CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL PRIMARY KEY,
@@ -256,7 +263,14 @@ func (w *gpkgWriter) write() error {
 		('WGS 84 geodetic', 4326, 'EPSG', 4326, ?, 'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid')`, wgs84WKT); err != nil {
 		return err
 	}
+	return nil
+}
 
+// write writes w.l as a feature table with its R-tree and metadata.
+func (w *gpkgWriter) write() error {
+	l := w.l
+	table := l.Table
+	q := quoteIdent
 	cols := w.columns()
 	defs := []string{"fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL", "geom " + w.geometryType()}
 	for _, c := range cols {
@@ -373,15 +387,19 @@ func (w *gpkgWriter) metadata() error {
 		fmt.Fprintf(&b, "    <MDI key=\"%s\">%s</MDI>\n", html.EscapeString(kv[0]), html.EscapeString(kv[1]))
 	}
 	b.WriteString("  </Metadata>\n</GDALMultiDomainMetadata>\n")
-	for _, s := range []string{"gpkg_metadata", "gpkg_metadata_reference"} {
-		if err := w.exec(`INSERT INTO gpkg_extensions VALUES (?, NULL, 'gpkg_metadata', 'http://www.geopackage.org/spec120/#extension_metadata', 'read-write')`, s); err != nil {
-			return err
+	if w.metadataRows == 0 {
+		for _, s := range []string{"gpkg_metadata", "gpkg_metadata_reference"} {
+			if err := w.exec(`INSERT INTO gpkg_extensions VALUES (?, NULL, 'gpkg_metadata', 'http://www.geopackage.org/spec120/#extension_metadata', 'read-write')`, s); err != nil {
+				return err
+			}
 		}
 	}
-	if err := w.exec(`INSERT INTO gpkg_metadata (id, md_scope, md_standard_uri, mime_type, metadata) VALUES (1, 'dataset', 'http://gdal.org', 'text/xml', ?)`, b.String()); err != nil {
+	w.metadataRows++
+	id := w.metadataRows
+	if err := w.exec(`INSERT INTO gpkg_metadata (id, md_scope, md_standard_uri, mime_type, metadata) VALUES (?, 'dataset', 'http://gdal.org', 'text/xml', ?)`, id, b.String()); err != nil {
 		return err
 	}
-	return w.exec(`INSERT INTO gpkg_metadata_reference (reference_scope, table_name, md_file_id) VALUES ('table', ?, 1)`, w.l.Table)
+	return w.exec(`INSERT INTO gpkg_metadata_reference (reference_scope, table_name, md_file_id) VALUES ('table', ?, ?)`, w.l.Table, id)
 }
 
 // gpkgGeometry encodes g as GeoPackage binary (GeoPackage 1.3, 2.1.3):

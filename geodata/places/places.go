@@ -547,3 +547,25 @@ func distanceToShapeKm(p orb.Point, mp orb.MultiPolygon) float64 {
 	}
 	return best * math.Pi / 180 * EarthRadiusKm
 }
+
+// Seas returns the sea areas of the index, each with the point its label
+// is drawn at and its rank (0 for oceans, larger for smaller areas).
+func (ix *Index) Seas() []Sea {
+	out := make([]Sea, len(ix.seas))
+	for i, s := range ix.seas {
+		out[i] = s.Sea
+	}
+	return out
+}
+
+// Prominent calls fn for each gazetteer place (kind "place") inside the
+// box, most prominent first (see orderByProminence), until fn returns
+// false. The box may not cross the antimeridian.
+func (ix *Index) Prominent(b orb.Bound, fn func(Place) bool) {
+	for i := 0; i < ix.nPlaces; i++ {
+		e := &ix.entries[i]
+		if b.Contains(orb.Point{e.Lon, e.Lat}) && !fn(e.Place) {
+			return
+		}
+	}
+}

@@ -44,11 +44,11 @@ var Rules = []Rule{
 		Name: "adapters-know-no-http-or-access", Why: "storage, cache and drawing know neither HTTP, nor who is calling, nor the use cases",
 		Packages: []string{"./server/store", "./server/cache", "./server/render"},
 		MustNot: []string{echo, netHTTP, Module + "/server/auth", Module + "/server/reads", Module + "/server/analysis",
-			Module + "/server/publishing", Module + "/server/maps", Module + "/server/web", useCases},
+			Module + "/server/publishing", Module + "/server/maps", Module + "/server/packs", Module + "/server/web", useCases},
 	},
 	{
 		Name: "use-cases-know-no-http-or-storage", Why: "use cases declare the interfaces their adapters implement",
-		Packages: []string{"./server/reads", "./server/analysis", "./server/publishing", "./server/maps", "./server/answers", "./server/auth"},
+		Packages: []string{"./server/reads", "./server/analysis", "./server/publishing", "./server/maps", "./server/packs", "./server/answers", "./server/auth"},
 		MustNot:  []string{echo, netHTTP, goRedis, pgx, Module + "/server/store", Module + "/server/cache", Module + "/server/web"},
 	},
 	{

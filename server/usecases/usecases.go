@@ -1,6 +1,6 @@
 // Package usecases wires RouteRisk's use cases together over one store
 // and one cache: the library of loaded layers and its reader, the
-// analyses, publishing and map images. The HTTP routes call them; the
+// analyses, publishing, map images and offline packs. The HTTP routes call them; the
 // command line builds them here, as the tests do.
 package usecases
 
@@ -11,6 +11,7 @@ import (
 	"github.com/routerisk/routerisk/server/analysis"
 	"github.com/routerisk/routerisk/server/answers"
 	"github.com/routerisk/routerisk/server/maps"
+	"github.com/routerisk/routerisk/server/packs"
 	"github.com/routerisk/routerisk/server/publishing"
 	"github.com/routerisk/routerisk/server/reads"
 )
@@ -22,6 +23,7 @@ type Set struct {
 	Analysis   *analysis.Service
 	Publishing *publishing.Service
 	Maps       *maps.Service
+	Packs      *packs.Service
 }
 
 // Options tune the use cases; zero values take the defaults.
@@ -57,5 +59,6 @@ func New(store publishing.Store, cache answers.Cache, o Options) *Set {
 		Analysis:   an,
 		Publishing: publishing.New(store, lib, o.UploadConcurrency, analysis.RiskSegmentsID).WithCountries(countries),
 		Maps:       maps.New(lib, reader, an, a, o.Basemap),
+		Packs:      packs.New(lib, reader, an),
 	}
 }
