@@ -25,6 +25,10 @@ describe('validateManifest', () => {
     expect(m.caveats).toContain(HOSTILE);
   });
 
+  it('accepts a month as data_through (partner packs)', () => {
+    expect(validateManifest(sampleManifest({ tier: 'partner', data_through: '2026-11' })).data_through).toBe('2026-11');
+  });
+
   it('accepts a pack without data_through, caveats, sources or optional texts', () => {
     const m = validateManifest(sampleManifest({
       data_through: undefined, caveats: undefined, attribution: undefined, geopackage: undefined,
@@ -60,7 +64,8 @@ describe('validateManifest', () => {
     ['a layer with a negative count', sampleManifest({ layers: [{ id: 'a', features: -1 }] }), 'badManifest', 'layers[0].features'],
     ['a source not an object', sampleManifest({ layers: [{ id: 'a', sources: ['x'] }] }), 'badManifest', 'layers[0].sources[0] must be an object'],
     ['a source url a number', sampleManifest({ layers: [{ id: 'a', sources: [{ name: 'n', url: 3 }] }] }), 'badManifest', 'layers[0].sources[0].url must be text'],
-    ['data_through not a day', sampleManifest({ data_through: '2026-11' }), 'badManifest', 'data_through'],
+    ['data_through not a day', sampleManifest({ data_through: '30/11/2026' }), 'badManifest', 'data_through'],
+    ['data_through a year', sampleManifest({ data_through: '2026' }), 'badManifest', 'data_through'],
     ['caveats with a number', sampleManifest({ caveats: ['ok', 3] }), 'badManifest', 'caveats'],
   ])('refuses %s, naming what is wrong', (_, v, reason, detail) => {
     const got = reasonOf(v);

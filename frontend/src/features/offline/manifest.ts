@@ -40,6 +40,7 @@ export interface PackManifest {
   tiles: string;
   geopackage: string;
   layers: PackLayerInfo[];
+  /** The last incident's date (YYYY-MM-DD), or its month (YYYY-MM) below the staff tier; null when the pack does not say. */
   data_through: string | null;
   caveats: string[];
   attribution: string;
@@ -62,7 +63,8 @@ export class PackError extends Error {
 }
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** A day, or a month (partner packs give the month of the last incident). */
+const DAY_OR_MONTH = /^\d{4}-\d{2}(?:-\d{2})?$/;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -157,7 +159,7 @@ export function validateManifest(v: unknown): PackManifest {
   let dataThrough: string | null = null;
   if (v.data_through !== undefined && v.data_through !== null) {
     const d = str(v, 'data_through', 'data_through');
-    if (!DAY.test(d)) throw bad('data_through', `"${d}" is not a date YYYY-MM-DD`);
+    if (!DAY_OR_MONTH.test(d)) throw bad('data_through', `"${d}" is not a date YYYY-MM-DD or a month YYYY-MM`);
     dataThrough = d;
   }
   const caveats = v.caveats ?? [];

@@ -54,6 +54,9 @@ describe('createPackPanel', () => {
     const staff = createPackPanel(i18n, validateManifest(sampleManifest()), new Set(), () => {}).element;
     expect(staff.querySelector('#pack-data-through')!.textContent).toMatch(/30 November 2026|November 30, 2026/);
     expect(staff.querySelector('#pack-tier')!.textContent).toMatch(/^Staff/);
+    const partner = createPackPanel(i18n, validateManifest(sampleManifest({ tier: 'partner', data_through: '2026-11' })), new Set(), () => {}).element;
+    expect(partner.querySelector('#pack-data-through')!.textContent).toBe(i18n.formatMonth('2026-11'));
+    expect(partner.querySelector('#pack-data-through')!.textContent).toMatch(/2026/);
     expect(staff.querySelector('.pack-layer-facts')!.textContent).toMatch(/^Version 3 · updated .*2026 · 4 features$/);
   });
 

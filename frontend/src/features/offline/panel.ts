@@ -36,6 +36,12 @@ function coord(i18n: I18n, n: number): string {
   return i18n.formatNumber(n, 4);
 }
 
+/** data_through in the locale: a day, a month (partner packs), or that the pack does not say. */
+function dataThrough(i18n: I18n, d: string | null): string {
+  if (d === null) return i18n.t('offline.dataThroughUnknown');
+  return d.length === 7 ? i18n.formatMonth(d) : i18n.formatDate(d, 'long');
+}
+
 function sourceItem(i18n: I18n, s: PackSource): HTMLElement {
   const { t } = i18n;
   const href = s.url ? safeHttpUrl(s.url) : null;
@@ -98,7 +104,7 @@ export function createPackPanel(
         ...row(t('offline.area'), t('offline.areaValue', { west: coord(i18n, w), south: coord(i18n, s), east: coord(i18n, e), north: coord(i18n, n) }), 'pack-bbox'),
         ...row(t('offline.tier'), t(tierKey), 'pack-tier'),
         ...row(t('offline.created'), i18n.formatDate(manifest.created, 'long'), 'pack-created'),
-        ...row(t('offline.dataThrough'), manifest.data_through ? i18n.formatDate(manifest.data_through, 'long') : t('offline.dataThroughUnknown'), 'pack-data-through'),
+        ...row(t('offline.dataThrough'), dataThrough(i18n, manifest.data_through), 'pack-data-through'),
       ]),
     ]),
     el('section', { class: 'pack-section', 'aria-labelledby': 'pack-caveats-heading' }, [
