@@ -1,8 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'fflate';
-import { asRole, serverUrl, skipWithoutServer, watchPage } from './helpers';
+import { asRole, serverUrl, skipWithoutServer, watchPage, type Role } from './helpers';
 import { HOSTILE, samplePack } from '../src/features/offline/testdata/packfixture';
 
 skipWithoutServer();
@@ -54,20 +54,25 @@ async function waitDrawn(page: Page, layers: readonly string[]): Promise<void> {
   for (const l of layers) await expect.poll(() => drawn(page, l), { message: `features of ${l} painted` }).toBeGreaterThan(0);
 }
 
-test('a Central Mediterranean pack made by the server opens with no network', async ({ page, request }, info) => {
-  const url = serverUrl('/api/v1/packs?bbox=10,30,20,38');
-  const anonymous = await request.get(url);
-  // Until the server has the endpoint (GET /api/v1/packs), only the download is skipped; the other tests run.
-  test.skip(anonymous.status() === 404, 'this server has no /api/v1/packs yet');
-  expect(anonymous.status(), 'packs are for staff and partners').toBe(403);
-  const res = await request.get(url, { headers: asRole('staff') });
+/** The pack the tests download: the Central Mediterranean, every layer the server offers. */
+const PACK_URL = serverUrl('/api/v1/packs?bbox=10,30,20,38');
+
+/** Downloads the pack as `role` into `file`; returns the file and the pack's manifest. */
+async function downloadPack(request: APIRequestContext, role: Role, file: string): Promise<{ file: string; manifest: { caveats?: string[]; tier: string; data_through?: string; layers: unknown[] } }> {
+  const res = await request.get(PACK_URL, { headers: asRole(role), timeout: 120_000 });
   expect(res.status(), await res.text().catch(() => '')).toBe(200);
   const zip = await res.body();
-  const file = info.outputPath('central-mediterranean.zip');
   writeFileSync(file, zip);
-  const manifest = JSON.parse(strFromU8(unzipSync(new Uint8Array(zip), { filter: (f) => f.name === 'manifest.json' })['manifest.json']!)) as {
-    caveats?: string[]; tier: string; bbox: number[];
-  };
+  const entry = unzipSync(new Uint8Array(zip), { filter: (f) => f.name === 'manifest.json' })['manifest.json'];
+  expect(entry, 'the pack holds manifest.json').toBeDefined();
+  return { file, manifest: JSON.parse(strFromU8(entry!)) };
+}
+
+test('a Central Mediterranean pack made by the server opens with no network', async ({ page, request }, info) => {
+  // Packs are for staff and partners: not for anonymous callers (401) nor viewers (403).
+  expect((await request.get(PACK_URL)).status()).toBe(401);
+  expect((await request.get(PACK_URL, { headers: asRole('viewer') })).status()).toBe(403);
+  const { file, manifest } = await downloadPack(request, 'staff', info.outputPath('central-mediterranean.zip'));
   expect(manifest.tier).toBe('staff');
 
   await openOffline(page);
@@ -79,6 +84,21 @@ test('a Central Mediterranean pack made by the server opens with no network', as
   if (caveats.length > 0) await expect(page.locator('#pack-caveats li')).toHaveText(caveats);
   await expect(page.locator('#pack-tier')).toContainText('Staff');
   await expect(page.locator('#pack-error')).toBeEmpty();
+  // Every layer of the pack is listed with its sources.
+  await expect(page.locator('#pack-layers > li')).toHaveCount(manifest.layers.length);
+  expect(tried, 'requests after the network was cut').toEqual([]);
+});
+
+test('a partner’s pack (positions rounded, data up to a month) opens with no network', async ({ page, request }, info) => {
+  const { file, manifest } = await downloadPack(request, 'partner', info.outputPath('central-mediterranean-partner.zip'));
+  expect(manifest.tier).toBe('partner');
+  await openOffline(page);
+  const tried = await cutOff(page);
+  await page.locator('#pack-file').setInputFiles(file);
+  await expect(page.locator('#offline-map')).toHaveAttribute('data-pack-state', 'ready', { timeout: 60_000 });
+  await waitDrawn(page, ['routes', 'services', 'labels']);
+  await expect(page.locator('#pack-tier')).toHaveText('Partner');
+  if (manifest.data_through) await expect(page.locator('#pack-data-through')).not.toHaveText('Not stated');
   expect(tried, 'requests after the network was cut').toEqual([]);
 });
 
