@@ -11,14 +11,16 @@ export default defineConfig({
     // scripts/keep-dist.mjs recreates it after each build.
     emptyOutDir: true,
     chunkSizeWarningLimit: 600,
-    // Four pages: the map, the upload page for editors, the embedded map
-    // (served by the server at /embed) and the admin page (/admin).
+    // Five pages: the map, the upload page for editors, the embedded map
+    // (served by the server at /embed), the admin page (/admin) and the
+    // offline pack viewer (/offline).
     rollupOptions: {
       input: {
         main: fileURLToPath(new URL('./index.html', import.meta.url)),
         upload: fileURLToPath(new URL('./upload.html', import.meta.url)),
         embed: fileURLToPath(new URL('./embed.html', import.meta.url)),
         admin: fileURLToPath(new URL('./admin.html', import.meta.url)),
+        offline: fileURLToPath(new URL('./offline.html', import.meta.url)),
       },
     },
   },

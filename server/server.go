@@ -180,6 +180,7 @@ func New(o Options) *echo.Echo {
 	e.DELETE("/api/v1/embeds/:id", h.revokeEmbed, require(auth.Admin))
 	e.GET("/embed", h.embedPage(o.Frontend))
 	e.GET("/upload", uploadPage(o.Frontend))
+	e.GET("/offline", offlinePage(o.Frontend))
 	e.GET("/admin", adminPage(o.Frontend))
 	e.Match(read, "/oembed", h.oembed, cors)
 	e.GET("/api/v1/layers/:id/download", h.download, h.auditReads)
@@ -284,6 +285,14 @@ func uploadPage(dist fs.FS) echo.HandlerFunc {
 // only, and tells anyone else to sign in as an administrator.
 func adminPage(dist fs.FS) echo.HandlerFunc {
 	return builtPage(dist, "admin.html", "the admin page")
+}
+
+// offlinePage serves the offline pack viewer (offline.html) at /offline.
+// The page reads a pack chosen from disk in the browser and asks nothing
+// of the API, so it is open to everyone; the default policy fits it (no
+// worker, no blob: script).
+func offlinePage(dist fs.FS) echo.HandlerFunc {
+	return builtPage(dist, "offline.html", "the offline pack viewer")
 }
 
 // builtPage serves one HTML page of the built frontend, or a 404 that

@@ -758,6 +758,48 @@ func TestAdminPage(t *testing.T) {
 	}
 }
 
+// TestOfflinePage: /offline answers the built offline.html under the
+// default policy (scripts of this origin only: the viewer needs no worker
+// and no blob: script), and says how to build it when it is missing.
+func TestOfflinePage(t *testing.T) {
+	const page = `<!doctype html><title>Offline pack</title><script type="module" src="./assets/offline.js"></script>`
+	built := fstest.MapFS{"offline.html": {Data: []byte(page)}, "index.html": {Data: []byte("<!doctype html>")}}
+	for _, tc := range []struct {
+		name string
+		dist fs.FS
+		code int
+		want string
+	}{
+		{"built", built, http.StatusOK, page},
+		{"not built", nil, http.StatusNotFound, "make build"},
+		{"built without the page", fstest.MapFS{"index.html": {Data: []byte("x")}}, http.StatusNotFound, "the offline pack viewer is not built"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			csp, _ := contentPolicies("", "'none'")
+			e := echo.New()
+			e.Use(securityHeaders(csp, csp))
+			e.GET("/offline", offlinePage(tc.dist))
+			rec := httptest.NewRecorder()
+			e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/offline", nil))
+			if rec.Code != tc.code || !strings.Contains(rec.Body.String(), tc.want) {
+				t.Fatalf("GET /offline: %d %s", rec.Code, rec.Body)
+			}
+			if tc.code != http.StatusOK {
+				return
+			}
+			if !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") || rec.Header().Get("Cache-Control") != "no-cache" {
+				t.Errorf("Content-Type %q, Cache-Control %q", rec.Header().Get("Content-Type"), rec.Header().Get("Cache-Control"))
+			}
+			got := rec.Header().Get("Content-Security-Policy")
+			for _, want := range []string{"script-src 'self';", "connect-src 'self';", "default-src 'self';"} {
+				if !strings.Contains(got, want) {
+					t.Errorf("policy %q lacks %q", got, want)
+				}
+			}
+		})
+	}
+}
+
 // TestRiskSegmentsForAZoom: zoom= below risk.OverviewMaxZoom answers the
 // segments merged into stretches of one class, with the id of their first
 // segment (which the details endpoint explains), the highest risk of

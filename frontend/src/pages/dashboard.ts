@@ -99,7 +99,9 @@ async function main(): Promise<void> {
   // stretch details, priorities, about) and the map.
   const tierBadge = createTierBadge(i18n);
   const uploadLink = el('a', { id: 'upload-link', class: 'upload-link', href: 'upload.html', hidden: true }, t('session.uploadLink'));
-  const account = el('div', { class: 'account' }, [createSignIn(i18n, session).element, uploadLink, createLanguageMenu(i18n), tierBadge.element]);
+  // The offline viewer reads a pack from disk: open to everyone (a pack is downloaded by staff and partners).
+  const offlineLink = el('a', { id: 'offline-link', class: 'upload-link', href: 'offline' }, t('offline.link'));
+  const account = el('div', { class: 'account' }, [createSignIn(i18n, session).element, uploadLink, offlineLink, createLanguageMenu(i18n), tierBadge.element]);
   store.subscribe(['session'], (s) => {
     uploadLink.hidden = !canEdit(s.session.role);
     tierBadge.set(s.session.tier);

@@ -30,12 +30,13 @@ function stripComments(css: string): string {
 }
 
 describe('right-to-left readiness', () => {
-  const cssFiles = [...files(join(ROOT, 'src'), /\.css$/), join(ROOT, 'index.html'), join(ROOT, 'upload.html'), join(ROOT, 'embed.html')];
+  const cssFiles = [...files(join(ROOT, 'src'), /\.css$/), join(ROOT, 'index.html'), join(ROOT, 'upload.html'), join(ROOT, 'embed.html'), join(ROOT, 'offline.html')];
 
   it('finds the stylesheets', () => {
     expect(cssFiles.some((f) => f.endsWith('styles.css'))).toBe(true);
     expect(cssFiles.some((f) => f.endsWith('upload.css'))).toBe(true);
     expect(cssFiles.some((f) => f.endsWith('embed.css'))).toBe(true);
+    expect(cssFiles.some((f) => f.endsWith('offline.css'))).toBe(true);
   });
 
   it.each(cssFiles.map((f) => [relative(ROOT, f), f]))('%s uses logical properties only', (_, file) => {
