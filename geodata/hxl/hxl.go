@@ -19,6 +19,7 @@
 package hxl
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -60,7 +61,7 @@ var Entries = []Entry{
 	{"incident", "male", "#affected+killed+missing+m"},
 	{"incident", "children", "#affected+killed+missing+children"},
 	{"incident", "cause", "#cause+name"},
-	{"incident", "cause_category", "#cause+type"},
+	{"incident", "cause_category", "#cause+category+type"},
 	{"incident", "route", route},
 	{"incident", "location", "#loc+name"},
 	{"incident", "country", "#country+name"},
@@ -154,6 +155,7 @@ var Entries = []Entry{
 // lets a data provider add its own attributes; tools that do not know them
 // still read the core hashtag.
 var CustomAttributes = map[string]string{
+	"category":         "a category of a coded list, the HDX convention for cause categories (#cause+category); the core +type is kept beside it, so tools that know only core attributes match #cause+type",
 	"missing":          "people missing: the core impact attributes have +killed and +injured, not missing",
 	"survivors":        "people who survived an incident: no core attribute",
 	"route":            "a migration route: HXL has no #route hashtag and no route attribute; #loc is the nearest core hashtag",
@@ -187,6 +189,13 @@ var CustomAttributes = map[string]string{
 	"segments":         "a number of route segments",
 	"spearman":         "Spearman's rank correlation",
 	"top_decile_share": "the share of the outcome held by the top tenth of segments",
+}
+
+// ReadAliases are hashtags the importer also reads as a column of a kind,
+// besides those of Entries: the shorter forms other producers write.
+var ReadAliases = []Entry{
+	{"incident", "cause_category", "#cause+type"},
+	{"incident", "cause_category", "#cause+category"},
 }
 
 // Tag returns the hashtag of column in scope, "" when the table has none.
@@ -225,7 +234,7 @@ func Row(scope string, columns []string) []string {
 func Field(kind string, t Spec) (field string, ok bool) {
 	best := -1
 	for _, scope := range []string{kind, ScopeLayer} {
-		for _, e := range Entries {
+		for _, e := range slices.Concat(Entries, ReadAliases) {
 			if e.Scope != scope {
 				continue
 			}
