@@ -80,6 +80,9 @@ test('a Central Mediterranean pack made by the server opens with no network', as
   await page.locator('#pack-file').setInputFiles(file);
   await expect(page.locator('#offline-map')).toHaveAttribute('data-pack-state', 'ready', { timeout: 60_000 });
   await waitDrawn(page, ['routes', 'services', 'labels']);
+  // The dashboard's basemap, read from the pack, lies under the tiles.
+  await expect(page.locator('#offline-map')).toHaveAttribute('data-basemap', 'drawn');
+  await expect(page.locator('.leaflet-basemap-pane canvas')).toHaveCount(1);
   const caveats = manifest.caveats ?? [];
   if (caveats.length > 0) await expect(page.locator('#pack-caveats li')).toHaveText(caveats);
   await expect(page.locator('#pack-tier')).toContainText('Staff');

@@ -162,6 +162,9 @@ func readme(m Manifest) []byte {
 	fmt.Fprintf(&b, "%s  the service directory as CSV, with a HXL hashtag row under the header.\n", FileServices)
 	fmt.Fprintf(&b, "%s  the services listed by place, to print.\n", FileDirectory)
 	fmt.Fprintf(&b, "%s  this pack's contents, for programs.\n", FileManifest)
+	for _, f := range m.Basemap {
+		fmt.Fprintf(&b, "%s  country outlines (Natural Earth via world-atlas, public domain) the offline page draws under the map.\n", f)
+	}
 	b.WriteString("\nLayers\n------\n")
 	for _, l := range m.Layers {
 		fmt.Fprintf(&b, "- %s (%s", l.Title, l.ID)

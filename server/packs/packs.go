@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -60,7 +61,14 @@ const (
 	FileGeoPackage = "layers.gpkg"
 	FileServices   = "services.csv"
 	FileDirectory  = "services.html"
+	// DirBasemap holds the dashboard's offline basemap files in a pack.
+	DirBasemap = "basemap/"
 )
+
+// BasemapFiles are the world-atlas country outlines a pack carries, the
+// files the dashboard draws its offline basemap from: coarse, then
+// detailed.
+var BasemapFiles = []string{"world-atlas_countries-110m.topojson.json", "world-atlas_countries-50m.topojson.json"}
 
 // The vector layers of a pack's tiles.
 const (
@@ -100,6 +108,9 @@ type Manifest struct {
 	// Vectors counts the features of each vector layer of the tiles
 	// (over every zoom they are drawn at, counted once each).
 	Vectors map[string]int `json:"vectors"`
+	// Basemap lists the basemap files in the zip (paths in it), which the
+	// offline page draws under the tiles as the dashboard does.
+	Basemap []string `json:"basemap,omitempty"`
 }
 
 // ManifestLayer is one layer of a pack.
@@ -132,14 +143,16 @@ type Service struct {
 	reader   *reads.Reader
 	analysis *analysis.Service
 	places   *places.Index
+	basemap  fs.FS
 	slots    chan struct{}
 	now      func() time.Time
 }
 
 // New returns the pack builder over lib's layers, read through reader and
-// the analyses. One pack is built at a time; others wait their turn.
-func New(lib *reads.Library, reader *reads.Reader, an *analysis.Service) *Service {
-	return &Service{lib: lib, reader: reader, analysis: an, places: places.Default(), slots: make(chan struct{}, 1), now: time.Now}
+// the analyses; basemap holds BasemapFiles (nil: packs carry no basemap).
+// One pack is built at a time; others wait their turn.
+func New(lib *reads.Library, reader *reads.Reader, an *analysis.Service, basemap fs.FS) *Service {
+	return &Service{lib: lib, reader: reader, analysis: an, places: places.Default(), basemap: basemap, slots: make(chan struct{}, 1), now: time.Now}
 }
 
 // contents is what a pack holds before it is written.
@@ -183,6 +196,20 @@ func (s *Service) Build(ctx context.Context, r Request, w io.Writer) (Summary, e
 		return Summary{}, err
 	}
 	c.manifest.Vectors = counts
+	var basemaps [][]byte
+	if s.basemap != nil {
+		for _, name := range BasemapFiles {
+			b, err := fs.ReadFile(s.basemap, name)
+			if err != nil {
+				return Summary{}, fmt.Errorf("packs: basemap: %w", err)
+			}
+			basemaps = append(basemaps, b)
+			c.manifest.Basemap = append(c.manifest.Basemap, DirBasemap+name)
+		}
+		if !strings.Contains(c.manifest.Attribution, "world-atlas") {
+			c.manifest.Attribution += "; basemap: Natural Earth via world-atlas"
+		}
+	}
 	gpkg := filepath.Join(dir, FileGeoPackage)
 	if err := formats.WriteGeoPackage(ctx, gpkg, c.tables...); err != nil {
 		return Summary{}, fmt.Errorf("packs: geopackage: %w", err)
@@ -230,6 +257,11 @@ func (s *Service) Build(ctx context.Context, r Request, w io.Writer) (Summary, e
 		{FileDirectory, zip.Deflate, func(w io.Writer) error { return directoryHTML(w, c.manifest, c.services, s.places) }},
 	} {
 		if err := add(part.name, part.method, part.write); err != nil {
+			return Summary{}, err
+		}
+	}
+	for i, b := range basemaps {
+		if err := add(c.manifest.Basemap[i], zip.Deflate, bytesOf(b)); err != nil {
 			return Summary{}, err
 		}
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 	"github.com/protomaps/go-pmtiles/pmtiles"
 
+	"github.com/routerisk/routerisk/frontend"
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/formats"
 	"github.com/routerisk/routerisk/geodata/privacy"
@@ -74,7 +75,7 @@ func bundled(t testing.TB) *usecases.Set {
 				return
 			}
 		}
-		uc := usecases.New(st, answers.Cache(cache.NewLRU(64<<20)), usecases.Options{})
+		uc := usecases.New(st, answers.Cache(cache.NewLRU(64<<20)), usecases.Options{Basemap: frontend.Basemap()})
 		bundledErr = uc.Library.Load(ctx)
 		bundledUC = uc
 	})
@@ -170,6 +171,14 @@ func TestCentralMediterraneanPack(t *testing.T) {
 	}
 	if m.DataThrough == "" || len(m.Caveats) < 5 || !strings.Contains(m.Attribution, "GeoNames") || !strings.Contains(m.Attribution, "Missing Migrants") {
 		t.Errorf("manifest dates, caveats or attribution: %q %d %q", m.DataThrough, len(m.Caveats), m.Attribution)
+	}
+	if len(m.Basemap) != len(packs.BasemapFiles) {
+		t.Errorf("manifest basemap %v", m.Basemap)
+	}
+	for _, f := range m.Basemap {
+		if !bytes.Contains(files[f], []byte(`"countries"`)) {
+			t.Errorf("%s is not a world-atlas topology in the pack", f)
+		}
 	}
 	for _, v := range []string{packs.VectorRoutes, packs.VectorServices, packs.VectorIncidents, packs.VectorHotspots, packs.VectorLabels} {
 		if m.Vectors[v] == 0 {

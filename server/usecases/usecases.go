@@ -59,6 +59,6 @@ func New(store publishing.Store, cache answers.Cache, o Options) *Set {
 		Analysis:   an,
 		Publishing: publishing.New(store, lib, o.UploadConcurrency, analysis.RiskSegmentsID).WithCountries(countries),
 		Maps:       maps.New(lib, reader, an, a, o.Basemap),
-		Packs:      packs.New(lib, reader, an),
+		Packs:      packs.New(lib, reader, an, o.Basemap),
 	}
 }

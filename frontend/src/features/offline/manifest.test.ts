@@ -25,6 +25,12 @@ describe('validateManifest', () => {
     expect(m.caveats).toContain(HOSTILE);
   });
 
+  it('reads the basemap files a pack lists, and none when it lists none', () => {
+    expect(validateManifest(sampleManifest({ basemap: ['basemap/world-atlas_countries-110m.topojson.json'] })).basemap)
+      .toEqual(['basemap/world-atlas_countries-110m.topojson.json']);
+    expect(validateManifest(sampleManifest()).basemap).toEqual([]);
+  });
+
   it('accepts a month as data_through (partner packs)', () => {
     expect(validateManifest(sampleManifest({ tier: 'partner', data_through: '2026-11' })).data_through).toBe('2026-11');
   });
@@ -58,6 +64,9 @@ describe('validateManifest', () => {
     ['zoom not whole', sampleManifest({ minzoom: 2.5 }), 'badManifest', 'minzoom must be a whole zoom'],
     ['zooms reversed', sampleManifest({ minzoom: 9, maxzoom: 4 }), 'badManifest', 'above maxzoom'],
     ['tiles missing', sampleManifest({ tiles: undefined }), 'badManifest', 'tiles is missing'],
+    ['basemap outside its folder', sampleManifest({ basemap: ['../../etc/passwd.json'] }), 'badManifest', 'basemap'],
+    ['basemap not a list', sampleManifest({ basemap: 'basemap/a.json' }), 'badManifest', 'basemap'],
+    ['basemap climbing out', sampleManifest({ basemap: ['basemap/..json', 'basemap/../x.json'] }), 'badManifest', 'basemap'],
     ['tiles a number', sampleManifest({ tiles: 5 }), 'badManifest', 'tiles must be text'],
     ['layers not a list', sampleManifest({ layers: {} }), 'badManifest', 'layers must be a list'],
     ['a layer without id', sampleManifest({ layers: [{ title: 'x' }] }), 'badManifest', 'layers[0].id is missing'],

@@ -44,7 +44,12 @@ export interface PackManifest {
   data_through: string | null;
   caveats: string[];
   attribution: string;
+  /** Files of the zip holding the dashboard's basemap (world-atlas TopoJSON), coarse first; empty when the pack has none. */
+  basemap: string[];
 }
+
+/** A basemap file's path in a pack: a file under basemap/, nothing that climbs out. */
+const BASEMAP_PATH = /^basemap\/[A-Za-z0-9_.-]+\.json$/;
 
 /** Why a pack cannot be opened; `reason` names the message the page shows, `detail` what was wrong (English, technical). */
 export type PackErrorReason = 'notZip' | 'noManifest' | 'badManifest' | 'wrongFormat' | 'wrongVersion' | 'noTiles' | 'badTiles' | 'tooLarge';
@@ -164,6 +169,10 @@ export function validateManifest(v: unknown): PackManifest {
   }
   const caveats = v.caveats ?? [];
   if (!Array.isArray(caveats) || !caveats.every((c) => typeof c === 'string')) throw bad('caveats', 'must be a list of sentences');
+  const basemap = v.basemap ?? [];
+  if (!Array.isArray(basemap) || !basemap.every((b) => typeof b === 'string' && BASEMAP_PATH.test(b) && !b.includes('..'))) {
+    throw bad('basemap', 'must be a list of files under basemap/');
+  }
   return {
     format: PACK_FORMAT,
     version: PACK_VERSION,
@@ -178,5 +187,6 @@ export function validateManifest(v: unknown): PackManifest {
     data_through: dataThrough,
     caveats: caveats as string[],
     attribution: str(v, 'attribution', 'attribution', true),
+    basemap: basemap as string[],
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { zipSync } from 'fflate';
 import { PackError } from './manifest';
-import { looksLikeZip, openPack, readPackZip, readTile, tileAt } from './pack';
+import { basemapFetch, looksLikeZip, openPack, readPackZip, readTile, tileAt } from './pack';
 import { PACK_LAYER_IDS, paintTile, placementFor, type Paint2D } from './paint';
 import { buildArchive, encodeTile, utf8, sampleArchive, sampleManifest, samplePack, zipPack } from './testdata/packfixture';
 
@@ -24,6 +24,19 @@ describe('openPack', () => {
     const tile = await readTile(pack.archive, 7, x, y);
     expect(tile?.layers.routes?.length).toBeGreaterThan(0);
     expect(tile?.layers.labels?.feature(0).properties.name).toBeDefined();
+  });
+
+  it('reads the basemap files the manifest lists, and answers them to the basemap loader', async () => {
+    const coarse = 'basemap/world-atlas_countries-110m.topojson.json';
+    const zip = zipPack(sampleManifest({ basemap: [coarse, 'basemap/missing.json'] }), sampleArchive(3), { [coarse]: utf8('{"type":"Topology"}') });
+    const pack = await openPack(zip);
+    expect([...pack.basemap.keys()]).toEqual([coarse]);
+    const get = basemapFetch(pack.basemap);
+    const res = await get(new URL(coarse, 'https://pack.invalid/').href);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ type: 'Topology' });
+    expect((await get('https://pack.invalid/basemap/missing.json')).status).toBe(404);
+    expect((await openPack(samplePack())).basemap.size).toBe(0);
   });
 
   it('opens a pack whose files sit in one top folder', async () => {

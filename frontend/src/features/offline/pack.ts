@@ -11,6 +11,8 @@ export const MANIFEST_FILE = 'manifest.json';
 export const MAX_MANIFEST_BYTES = 1 << 20;
 /** Largest tile archive read, in bytes: more than a browser tab should hold. */
 export const MAX_TILES_BYTES = 1 << 30;
+/** Largest basemap file read, in bytes (the detailed world outlines are under 1 MB). */
+export const MAX_BASEMAP_BYTES = 16 << 20;
 
 /** A pack opened from disk: its manifest and its tiles, read from memory. */
 export interface OpenPack {
@@ -19,6 +21,8 @@ export interface OpenPack {
   header: Header;
   /** The size of map.pmtiles in bytes. */
   tilesBytes: number;
+  /** The basemap files the pack holds, by their path in the manifest. */
+  basemap: Map<string, Uint8Array>;
 }
 
 /** Reports whether `bytes` start as a zip file does (a local file header, or the end record of an empty zip). */
@@ -60,7 +64,7 @@ function manifestPath(names: readonly string[]): string | null {
  * `notZip`, `noManifest`, `badManifest` (not JSON, or a field wrong),
  * `wrongFormat`, `wrongVersion`, `noTiles` or `tooLarge`.
  */
-export function readPackZip(data: ArrayBuffer | Uint8Array): { manifest: PackManifest; tiles: Uint8Array } {
+export function readPackZip(data: ArrayBuffer | Uint8Array): { manifest: PackManifest; tiles: Uint8Array; basemap: Map<string, Uint8Array> } {
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
   if (!looksLikeZip(bytes)) throw new PackError('notZip', 'the file does not start as a zip file does');
   // First the list of files (nothing is unpacked), then the two the map needs.
@@ -86,7 +90,30 @@ export function readPackZip(data: ArrayBuffer | Uint8Array): { manifest: PackMan
   if ((sizes.get(tPath) ?? 0) > MAX_TILES_BYTES) throw new PackError('tooLarge', `${manifest.tiles} is larger than ${MAX_TILES_BYTES} bytes`);
   const tiles = unzip(bytes, (f) => f.name === tPath)[tPath];
   if (!tiles) throw new PackError('noTiles', `${manifest.tiles} cannot be read from the zip`);
-  return { manifest, tiles };
+  // The basemap is a comfort, not the map: files missing or too large are left out.
+  const wanted = new Set(manifest.basemap.map((b) => dir + b).filter((p) => (sizes.get(p) ?? Infinity) <= MAX_BASEMAP_BYTES));
+  const basemap = new Map<string, Uint8Array>();
+  if (wanted.size > 0) {
+    const files = unzip(bytes, (f) => wanted.has(f.name));
+    for (const b of manifest.basemap) {
+      const f = files[dir + b];
+      if (f) basemap.set(b, f);
+    }
+  }
+  return { manifest, tiles, basemap };
+}
+
+/**
+ * A fetch that answers from a pack's basemap files, for the dashboard's
+ * basemap loader: the path of the URL names the file; nothing reaches the
+ * network.
+ */
+export function basemapFetch(files: ReadonlyMap<string, Uint8Array>): typeof fetch {
+  return async (input) => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    const f = files.get(url.pathname.replace(/^\//, ''));
+    return f ? new Response(f.slice().buffer as ArrayBuffer, { status: 200, headers: { 'Content-Type': 'application/json' } }) : new Response(null, { status: 404 });
+  };
 }
 
 /** Decodes a Mapbox Vector Tile. */
@@ -118,7 +145,7 @@ export function tileAt(lon: number, lat: number, z: number): { x: number; y: num
  * now rather than tile by tile. Throws a PackError saying what is wrong.
  */
 export async function openPack(data: ArrayBuffer | Uint8Array): Promise<OpenPack> {
-  const { manifest, tiles } = readPackZip(data);
+  const { manifest, tiles, basemap } = readPackZip(data);
   const archive = new PMTiles(new BufferSource(tiles, manifest.tiles), undefined, decompress);
   let header: Header;
   try {
@@ -140,5 +167,5 @@ export async function openPack(data: ArrayBuffer | Uint8Array): Promise<OpenPack
   } catch (err) {
     throw new PackError('badTiles', `tile ${z}/${x}/${y} of ${manifest.tiles} cannot be read (${err instanceof Error ? err.message : String(err)})`);
   }
-  return { manifest, archive, header, tilesBytes: tiles.byteLength };
+  return { manifest, archive, header, tilesBytes: tiles.byteLength, basemap };
 }

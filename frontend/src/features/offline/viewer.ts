@@ -2,9 +2,9 @@ import L from 'leaflet';
 import { el } from '../../shared/dom';
 import type { I18n } from '../../shared/i18n';
 import { escapeHtml } from '../../map/attribution';
-import { controlCorners } from '../../map/map';
+import { controlCorners, loadBasemap } from '../../map/map';
 import { PackError } from './manifest';
-import { openPack, type OpenPack } from './pack';
+import { basemapFetch, openPack, type OpenPack } from './pack';
 import { createPackPanel, packErrorKey, type PackPanel } from './panel';
 import { PACK_LAYER_IDS, zeroCounts, type Counts } from './paint';
 import { PackTileLayer } from './tilelayer';
@@ -102,6 +102,14 @@ export function createOfflineViewer(i18n: I18n): OfflineViewer {
     const [w, s, e, n] = manifest.bbox;
     m.fitBounds([[s, w], [n, e]], { maxZoom: header.maxZoom, animate: false });
     tiles.addTo(m);
+    // The dashboard's basemap, read from the pack, once: every pack holds the same outlines.
+    if (pack.basemap.size > 0 && !mapElement.dataset.basemap) {
+      mapElement.dataset.basemap = 'loading';
+      loadBasemap(m, 'https://pack.invalid/', basemapFetch(pack.basemap)).then(
+        () => { mapElement.dataset.basemap = 'drawn'; },
+        () => { mapElement.dataset.basemap = ''; },
+      );
+    }
     status.textContent = t('offline.ready', { name });
     setState('ready');
   };
@@ -152,6 +160,7 @@ export function createOfflineViewer(i18n: I18n): OfflineViewer {
         keyboard: true,
         zoomControl: false,
       });
+      map.createPane('basemap').style.zIndex = '150'; // under the tiles (200), as on the dashboard
       L.control.zoom({ position: corners.start, zoomInTitle: t('map.zoomIn'), zoomOutTitle: t('map.zoomOut') }).addTo(map);
       L.control.scale({ position: corners.bottomStart, maxWidth: 120 }).addTo(map);
       map.attributionControl.setPosition(corners.bottomEnd);
