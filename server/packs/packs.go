@@ -509,25 +509,10 @@ func pick(p geojson.Properties, keys ...string) geojson.Properties {
 	return out
 }
 
-// layerMetadata is a layer's metadata as its GeoPackage table carries it.
+// layerMetadata is a layer's metadata as its GeoPackage table carries
+// it, as a download's does, with the tier the pack holds it at.
 func layerMetadata(m geodata.Meta, tier privacy.Tier) [][2]string {
-	var sources, licences []string
-	for _, s := range m.Sources {
-		src := s.Name
-		if s.URL != "" {
-			src += " <" + s.URL + ">"
-		}
-		sources = append(sources, src)
-		if s.License != "" && !slices.Contains(licences, s.License) {
-			licences = append(licences, s.License)
-		}
-	}
-	return [][2]string{
-		{"TITLE", m.Title}, {"KIND", string(m.Kind)}, {"VERSION", fmt.Sprint(m.Version)},
-		{"UPDATED_AT", m.UpdatedAt.UTC().Format(time.RFC3339)}, {"SOURCES", strings.Join(sources, "; ")},
-		{"LICENSES", strings.Join(licences, "; ")}, {"CAVEATS", strings.Join(reads.LayerCaveats(m), " ")},
-		{"SENSITIVITY", string(m.Sensitivity)}, {"TIER", string(tier)},
-	}
+	return append(reads.GeoPackageMetadata(m), [2]string{"TIER", string(tier)})
 }
 
 // writeTiles cuts the vector layers into a PMTiles archive at path.

@@ -127,31 +127,7 @@ func (c *Reader) DownloadGeoPackage(ctx context.Context, id, path string) (geoda
 		return geodata.Meta{}, err
 	}
 	m := ld.meta
-	var sources, licences []string
-	for _, s := range m.Sources {
-		src := s.Name
-		if s.URL != "" {
-			src += " <" + s.URL + ">"
-		}
-		if s.Attribution != "" {
-			src += " — " + s.Attribution
-		}
-		sources = append(sources, src)
-		if s.License != "" && !slices.Contains(licences, s.License) {
-			licences = append(licences, s.License)
-		}
-	}
-	md := [][2]string{
-		{"TITLE", m.Title},
-		{"DESCRIPTION", m.Description},
-		{"KIND", string(m.Kind)},
-		{"VERSION", strconv.Itoa(m.Version)},
-		{"UPDATED_AT", m.UpdatedAt.UTC().Format(time.RFC3339)},
-		{"SOURCES", strings.Join(sources, "; ")},
-		{"LICENSES", strings.Join(licences, "; ")},
-		{"CAVEATS", strings.Join(LayerCaveats(m), " ")},
-		{"SENSITIVITY", string(m.Sensitivity)},
-	}
+	md := GeoPackageMetadata(m)
 	err = formats.WriteGeoPackage(ctx, path, formats.GeoPackageLayer{
 		Table: m.ID, Title: m.Title, Description: m.Description,
 		Schema: m.Schema, Features: ld.index.Features(), Metadata: md,
@@ -166,6 +142,37 @@ func (c *Reader) DownloadGeoPackage(ctx context.Context, id, path string) (geoda
 		return m, geodata.Errorf(geodata.TooLarge, "layer %q as GeoPackage is over %d MiB; download it as GeoJSON or CSV", m.ID, MaxGeoPackageBytes>>20)
 	}
 	return m, nil
+}
+
+// GeoPackageMetadata is a layer's metadata as its GeoPackage table carries
+// it (title, description, kind, version, update time, sources, licences,
+// caveats, sensitivity), in the form formats.GeoPackageLayer takes.
+func GeoPackageMetadata(m geodata.Meta) [][2]string {
+	var sources, licences []string
+	for _, s := range m.Sources {
+		src := s.Name
+		if s.URL != "" {
+			src += " <" + s.URL + ">"
+		}
+		if s.Attribution != "" {
+			src += " — " + s.Attribution
+		}
+		sources = append(sources, src)
+		if s.License != "" && !slices.Contains(licences, s.License) {
+			licences = append(licences, s.License)
+		}
+	}
+	return [][2]string{
+		{"TITLE", m.Title},
+		{"DESCRIPTION", m.Description},
+		{"KIND", string(m.Kind)},
+		{"VERSION", strconv.Itoa(m.Version)},
+		{"UPDATED_AT", m.UpdatedAt.UTC().Format(time.RFC3339)},
+		{"SOURCES", strings.Join(sources, "; ")},
+		{"LICENSES", strings.Join(licences, "; ")},
+		{"CAVEATS", strings.Join(LayerCaveats(m), " ")},
+		{"SENSITIVITY", string(m.Sensitivity)},
+	}
 }
 
 // LayerCaveats are the sentences that qualify a layer's data, by kind,
