@@ -111,6 +111,9 @@ echo "layer: $rows rows in PostGIS; bbox $box: RouteRisk $ours features, PostGIS
 run() { # name url script
   local out rps p50 p99
   out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H 'Accept-Encoding: gzip' -H "$auth" -s "$3" "$2")
+  if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
+    echo "bboxload: $1 answered errors under load; its figures would mean nothing:"; echo "$out"; exit 1
+  fi
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")

@@ -18,6 +18,9 @@ for tool in wrk nginx curl; do
 done
 
 work=$(mktemp -d)
+# nginx's workers run as an unprivileged user when started as root: they
+# must be able to read the directory the bytes are served from.
+chmod 755 "$work"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
@@ -78,6 +81,16 @@ nginx_pid=$!
 pids+=("$nginx_pid")
 for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$static_port/features.json" && break; sleep 0.1; done
 for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$bare_port/" && break; sleep 0.1; done
+# Every server must answer 200 with the very same bytes, or the ratios
+# compare unlike things (an nginx that cannot read the file answers 403
+# far faster than any server sends 150 KB).
+same_bytes() { # name url
+  curl -fs -H 'Accept-Encoding: gzip' -H "$auth" -o "$work/check.gz" "$2" || { echo "loadtest: $1 did not answer 200 at $2"; exit 1; }
+  cmp -s "$work/check.gz" "$work/features.json.gz" || { echo "loadtest: $1 answered other bytes than the cached response"; exit 1; }
+}
+same_bytes static_nginx "http://127.0.0.1:$static_port/features.json"
+same_bytes bare_go "http://127.0.0.1:$bare_port/"
+same_bytes cached "http://127.0.0.1:$api_port$path"
 
 # CPU time (user+system, clock ticks) of a process and its children
 # (nginx's workers).
@@ -110,6 +123,9 @@ run() { # name pid url [script]
     out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H 'Accept-Encoding: gzip' -H "$auth" "$url")
   fi
   after=$(cpu_ticks "$pid")
+  if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
+    echo "loadtest: $name answered errors under load; its figures would mean nothing:"; echo "$out"; exit 1
+  fi
   local rps p99 n cpu
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
