@@ -173,6 +173,14 @@ test('the priorities say when their data ends and what they cannot say; the meas
     await method.locator('summary').first().click();
     await expect(method).toContainText('Recorded deaths and disappearances per 100 km (weighted)');
     await expect(method.locator('code')).toHaveText('docs/risk-validation.md');
+    // The backtest is the API's, asked for when the panel opens.
+    const line = method.locator('.measure-backtest');
+    await expect(line).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+    const bt = await page.evaluate(async () => (await fetch('/api/v1/risk/backtest')).json());
+    const pct = (v: number) => `${Math.round(v * 100)}%`;
+    const naive = bt.baselines.find((b: { name: string }) => b.name === 'incident_count').top_decile_share;
+    await expect(line).toContainText(`held ${pct(bt.top_decile_share)} of the dead and missing`);
+    await expect(line).toContainText(`incidents held ${pct(naive)}.`);
   });
 
   await test.step('dead and missing per 1,000 crossings', async () => {

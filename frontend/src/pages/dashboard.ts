@@ -281,7 +281,7 @@ async function main(): Promise<void> {
   });
   if (hasRisk) {
     exposure = exposurePanel;
-    exposureSlot.replaceWith(exposurePanel.element, createMethodPanel(i18n));
+    exposureSlot.replaceWith(exposurePanel.element, createMethodPanel(i18n, api));
     detailsSlot.replaceWith(details.element);
     settle(store, ['filters', 'risk'], RELOAD_DELAY_MS, () => void details.refresh());
     priorities = followPriorities({

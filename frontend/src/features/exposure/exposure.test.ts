@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createI18n } from '../../shared/i18n';
 import { buildExposureChart, buildExposureTable, createExposurePanel, exposureYears, readExposure } from './exposure';
-import { BACKTEST, createMethodPanel, METHOD_DOC } from './method';
+import { BACKTEST_PATH, BACKTEST_URL, backtestFigures, createMethodPanel, METHOD_DOC } from './method';
 import routes2023 from './testdata/routes-2023.json';
 
 const i18n = createI18n();
@@ -185,15 +185,70 @@ describe('the exposure panel', () => {
 });
 
 describe('the method panel', () => {
-  it('names the measure honestly, quotes the backtest and points to the method document', () => {
-    const p = createMethodPanel(i18n);
+  const answer = {
+    split: '2022-01-01', top_decile_share: 0.6012, spearman: 0.57,
+    baselines: [
+      { name: 'incident_count', top_decile_share: 0.4761 },
+      { name: 'previous_model', top_decile_share: 0.602 },
+    ],
+  };
+  // Opening the <details> fires its toggle event, as a click on the summary does.
+  const open = async (p: HTMLElement) => {
+    const d = p.querySelector('details')!;
+    d.open = false;
+    d.open = true;
+    await new Promise((resolve) => d.addEventListener('toggle', resolve, { once: true }));
+  };
+  const settled = async (p: HTMLElement) => {
+    await vi.waitFor(() => expect(p.querySelector<HTMLElement>('.measure-backtest')!.dataset.status).toMatch(/^(ready|error)$/));
+  };
+
+  it('names the measure honestly, asks the API for the backtest only when opened, and points to the method', async () => {
+    const asked: string[] = [];
+    const p = createMethodPanel(i18n, { getJson: async (path) => { asked.push(path); return answer; } });
     expect(p.querySelector('strong')!.textContent).toBe('Recorded deaths and disappearances per 100 km (weighted)');
+    expect(asked).toEqual([]);
+    await open(p);
+    await settled(p);
+    expect(asked).toEqual([BACKTEST_PATH]);
     expect(p.querySelector('.measure-backtest')!.textContent).toBe(
       'Tested on the past: computed only from records before January 1, 2022, the tenth of stretches it ranks highest held 60% of the dead and missing recorded from then on; ranking by the plain number of incidents held 48%.',
     );
+    await open(p); // a second opening does not ask again
+    expect(asked).toHaveLength(1);
     expect(p.querySelector('.measure-docs code')!.textContent).toBe(METHOD_DOC);
-    expect(p.querySelector('.measure-docs')!.textContent).toBe(`Method and validation tables: ${METHOD_DOC} in the RouteRisk repository.`);
-    expect(BACKTEST.model).toBeGreaterThan(BACKTEST.naive);
+    expect(p.querySelector('.measure-docs')!.textContent).toBe(`Method and validation tables: ${METHOD_DOC} in the RouteRisk repository. Backtest figures from the API`);
+    expect(p.querySelector<HTMLAnchorElement>('.measure-api')!.getAttribute('href')).toBe(BACKTEST_URL);
+    expect(BACKTEST_URL).toBe('/api/v1/risk/backtest');
+  });
+
+  it('says when the backtest cannot be loaded, and tries again on the next opening', async () => {
+    let calls = 0;
+    const p = createMethodPanel(i18n, { getJson: async () => { calls++; if (calls === 1) throw new Error('503'); return answer; } });
+    await open(p);
+    await settled(p);
+    const line = p.querySelector<HTMLElement>('.measure-backtest')!;
+    expect(line.dataset.status).toBe('error');
+    expect(line.textContent).toBe('The backtest could not be loaded; its tables are in the method document.');
+    await open(p);
+    await settled(p);
+    expect(line.dataset.status).toBe('ready');
+    expect(calls).toBe(2);
+  });
+
+  it.each([
+    ['null', null],
+    ['no split', { ...answer, split: undefined }],
+    ['a share above 1', { ...answer, top_decile_share: 1.5 }],
+    ['a share that is text', { ...answer, top_decile_share: '0.6' }],
+    ['no incident-count baseline', { ...answer, baselines: [{ name: 'previous_model', top_decile_share: 0.6 }] }],
+    ['markup in the split', { ...answer, split: '<img src=x onerror=alert(1)>' }],
+  ])('reads no figures from an answer with %s', (_, body) => {
+    expect(backtestFigures(body)).toBeNull();
+  });
+
+  it('reads the model and the incident-count baseline', () => {
+    expect(backtestFigures(answer)).toEqual({ split: '2022-01-01', model: 0.6012, naive: 0.4761 });
   });
 });
 

@@ -931,5 +931,8 @@ export const ar: Catalogue = {
     'offline.license': 'الترخيص: {license}',
     'offline.credit': 'الإسناد: {attribution}',
     'offline.attribution': 'الإسناد',
+    'measure.backtestLoading': 'جارٍ تحميل الاختبار على بيانات الماضي…',
+    'measure.backtestFailed': 'تعذّر تحميل الاختبار على بيانات الماضي؛ جداوله في وثيقة المنهجية.',
+    'measure.backtestApi': 'أرقام الاختبار من واجهة البرمجة',
   },
 };

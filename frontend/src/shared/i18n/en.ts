@@ -831,5 +831,8 @@ export const en = {
     'offline.license': 'Licence: {license}',
     'offline.credit': 'Credit: {attribution}',
     'offline.attribution': 'Attribution',
+    'measure.backtestLoading': 'Loading the backtest…',
+    'measure.backtestFailed': 'The backtest could not be loaded; its tables are in the method document.',
+    'measure.backtestApi': 'Backtest figures from the API',
   },
 } as const;

@@ -825,5 +825,8 @@ export const es: Catalogue = {
     'offline.license': 'Licencia: {license}',
     'offline.credit': 'Créditos: {attribution}',
     'offline.attribution': 'Atribución',
+    'measure.backtestLoading': 'Cargando la prueba retrospectiva…',
+    'measure.backtestFailed': 'No se pudo cargar la prueba retrospectiva; sus tablas están en el documento del método.',
+    'measure.backtestApi': 'Cifras de la prueba según la API',
   },
 };

@@ -825,5 +825,8 @@ export const fr: Catalogue = {
     'offline.license': 'Licence : {license}',
     'offline.credit': 'Crédit : {attribution}',
     'offline.attribution': 'Attribution',
+    'measure.backtestLoading': 'Chargement du test rétrospectif…',
+    'measure.backtestFailed': 'Le test rétrospectif n’a pas pu être chargé ; ses tableaux sont dans le document de méthode.',
+    'measure.backtestApi': 'Chiffres du test selon l’API',
   },
 };

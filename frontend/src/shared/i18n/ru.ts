@@ -862,5 +862,8 @@ export const ru: Catalogue = {
     'offline.license': 'Лицензия: {license}',
     'offline.credit': 'Авторство: {attribution}',
     'offline.attribution': 'Атрибуция',
+    'measure.backtestLoading': 'Загрузка ретроспективной проверки…',
+    'measure.backtestFailed': 'Не удалось загрузить ретроспективную проверку; её таблицы — в описании метода.',
+    'measure.backtestApi': 'Цифры проверки из API',
   },
 };

@@ -819,5 +819,8 @@ export const zh: Catalogue = {
     'offline.license': '许可：{license}',
     'offline.credit': '署名：{attribution}',
     'offline.attribution': '署名',
+    'measure.backtestLoading': '正在加载回测…',
+    'measure.backtestFailed': '无法加载回测；其表格见方法文档。',
+    'measure.backtestApi': '来自 API 的回测数字',
   },
 };
