@@ -6,6 +6,7 @@ import type { Config } from '../shared/api';
 import { BASEMAP_ATTRIBUTION, escapeHtml } from './attribution';
 import { MAX_ZOOM, type View } from '../shared/urlstate';
 import type { Kind } from '../shared/kinds';
+import { MAP_PADDING } from './padding';
 
 /** Picking order of kinds: the kind drawn on top is picked first; a kind never drawn (exposure) is never picked. */
 export function pickOrder(kind: Kind): number {
@@ -86,7 +87,7 @@ export function createMap(el: HTMLElement, view: View, label: string, zoomTitles
 
 /** A canvas renderer drawing into the pane of a kind of layer. */
 export function rendererFor(kind: Kind): L.Canvas {
-  return L.canvas({ pane: kind, padding: 0.5 });
+  return L.canvas({ pane: kind, padding: MAP_PADDING });
 }
 
 /**
@@ -97,7 +98,7 @@ export function rendererFor(kind: Kind): L.Canvas {
 export async function loadBasemap(
   map: L.Map, baseUrl: string, fetchFn: typeof fetch = fetch, onCountries?: (countries: FeatureCollection) => void,
 ): Promise<void> {
-  const renderer = L.canvas({ pane: 'basemap', padding: 0.5 });
+  const renderer = L.canvas({ pane: 'basemap', padding: MAP_PADDING });
   const style: L.PathOptions = {
     color: '#8C8C8C',
     weight: 0.7,

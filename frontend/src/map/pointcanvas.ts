@@ -3,6 +3,7 @@ import { el } from '../shared/dom';
 import type { ClusterMark, Clusterer } from './cluster';
 import { VERIFICATION_STYLE, clusterRadius, type PointStyle, type ServiceSymbol } from './palette';
 import { tracePath, type Verification } from './symbols';
+import { MAP_PADDING } from './padding';
 
 /**
  * A canvas layer that draws many circles (tens of thousands of incidents or
@@ -163,7 +164,7 @@ const PointCanvasClass: new (options: L.RendererOptions) => PointCanvas = (L.Ren
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** Creates a point canvas drawing into `pane`, with `padding` (fraction of the view) drawn around it. */
-export function createPointCanvas(pane: string, padding = 0.5): PointCanvas {
+export function createPointCanvas(pane: string, padding = MAP_PADDING): PointCanvas {
   return new PointCanvasClass({ pane, padding });
 }
 

@@ -32,6 +32,11 @@ export interface LayerOptions {
   formatNumber?(n: number): string;
   /** The date services' verification is judged at (default: today). */
   referenceDate?(): Date;
+  /**
+   * Settles when the layer may draw what it fetched (route lines: once their
+   * colours are known). The request goes out at once; only the drawing waits.
+   */
+  drawWhen?(): Promise<unknown>;
 }
 
 /** What the clusters of a layer at the current zoom add up to (see MapLayer.clusterSummary). */
@@ -139,6 +144,7 @@ export class MapLayer extends DataLayer<LoadedFeatures> {
   protected async fetch(filters: Filters, signal: AbortSignal): Promise<LoadedFeatures> {
     const zoom = this.map.getZoom();
     const res = await this.api.features(this.meta.id, featureParams(this.meta, filters, zoom), signal);
+    await this.opts.drawWhen?.();
     // Public cells: the server said so, or the features are cells.
     const aggregated = isRestricted(this.meta) && (res.tier === 'public' || res.features.some((f) => isAggregated(f.properties)));
     return { features: res.features, tier: res.tier ?? null, key: this.keyFor(filters, zoom, aggregated), aggregated };

@@ -34,7 +34,7 @@ beforeAll(() => {
   HTMLCanvasElement.prototype.getContext = (() => null) as typeof HTMLCanvasElement.prototype.getContext;
 });
 
-function setup() {
+function setup(values?: () => Promise<{ value: string; count: number }[]>) {
   const el = document.createElement('div');
   document.body.replaceChildren(el);
   const map = L.map(el, { center: [10, 0], zoom: 3 });
@@ -44,6 +44,7 @@ function setup() {
     session: { tier: null, role: null, known: true },
   });
   const { api, calls } = fakeApi();
+  if (values) (api as { values: unknown }).values = values;
   const metas = [meta('routes', 'route'), meta('services', 'service')];
   const updates: string[] = [];
   const set = createLayerSet({
@@ -61,6 +62,20 @@ describe('layer set', () => {
     expect(set.routeNames()).toEqual(['Darien']);
     expect(set.get('routes')!.isVisible).toBe(true);
     expect(set.get('hotspots')!.isVisible).toBe(false);
+  });
+
+  it('asks for the route lines at once and draws them only once their names (colours) are known', async () => {
+    let answer: (v: { value: string; count: number }[]) => void = () => {};
+    const names = new Promise<{ value: string; count: number }[]>((resolve) => { answer = resolve; });
+    const { set, calls, updates } = setup(() => names);
+    const started = set.start();
+    await vi.waitFor(() => expect(calls.some((c) => c.startsWith('routes?'))).toBe(true));
+    await vi.waitFor(() => expect(updates).toContain('services:ready'));
+    expect(set.get('routes')!.summary().status).toBe('loading');
+    answer([{ value: 'Darien', count: 1 }]);
+    await started;
+    expect(set.get('routes')!.summary().status).toBe('ready');
+    expect(set.routeNames()).toEqual(['Darien']);
   });
 
   it('follows the layers slice: switching one on loads it, off hides it', async () => {

@@ -65,7 +65,7 @@ export interface LayerSet {
   /** The route names of the route layers, per layer (each list [] when it could not be read). */
   readonly routeValues: Promise<ValueCount[][]>;
   /**
-   * Loads the layers shown (routes once their colours are known, route risk
+   * Loads the layers shown (routes drawn once their colours are known, route risk
    * with a route filter once it is known whether the route has a line) and
    * from then on follows the store. Resolves when the first loads are done.
    */
@@ -97,9 +97,12 @@ export function createLayerSet(o: LayerSetOptions): LayerSet {
 
   // Restricted layers drawn as cells may have to follow a zoom (see followZoom below).
   let followZoom: () => void = () => {};
+  // Route lines are fetched with every other layer and drawn once their colours are known.
+  let routeValues: Promise<ValueCount[][]> = Promise.resolve([]);
   const layers = o.metas.map((meta) => new MapLayer(map, api, meta, {
     vocab: o.vocab,
     routeColour,
+    drawWhen: meta.kind === 'route' ? () => routeValues : undefined,
     formatNumber: (n) => o.i18n.formatNumber(n),
     onUpdate(layer) {
       if (stopped) return;
@@ -117,7 +120,7 @@ export function createLayerSet(o: LayerSetOptions): LayerSet {
   // Layers whose request changes with the zoom: public cells, and the points of public layers (coarser below a zoom).
   const zoomFollowers = layers.filter((l) => isRestricted(l.meta) || followsZoom(l.meta));
 
-  const routeValues: Promise<ValueCount[][]> = o.routeMetas
+  routeValues = o.routeMetas
     ? Promise.all(o.routeMetas.map((m) => api.values(m.id, 'name').catch((err) => {
       if (!isAbort(err)) o.onValuesError?.(m, err);
       return [] as ValueCount[];
@@ -164,8 +167,7 @@ export function createLayerSet(o: LayerSetOptions): LayerSet {
       // With a route filter, route risk waits to know whether the route has a line.
       const namesIfFiltered = () => (filters().route && o.routeMetas ? routeValues.then(() => undefined) : Promise.resolve());
       const loads = all().filter((l) => shown.has(l.id)).map(async (l) => {
-        if (l instanceof MapLayer && l.meta.kind === 'route') await routeValues;
-        else if (l.id === ANALYSIS_IDS.risk) await namesIfFiltered();
+        if (l.id === ANALYSIS_IDS.risk) await namesIfFiltered();
         // The layer may have been switched off (or on) in the meantime.
         if (!stopped && store.get().layers.includes(l.id) && !l.isVisible) await l.setVisible(true, filters());
       });

@@ -15,6 +15,7 @@ import type { LayerSet } from './layerset';
 import { MapLayer } from './layers';
 import { buildCellPopup, buildPopup } from './popup';
 import { openStack, type PopupEntry } from '../popups/stack';
+import { MAP_PADDING } from '../../map/padding';
 
 /** Extra pixels around a marker that still count as a click on it. */
 const PICK_TOLERANCE = 4;
@@ -132,7 +133,7 @@ export function wirePicking(
   });
 
   // The segment of the priority on show, outlined under its risk colour.
-  const highlightRenderer = L.canvas({ pane: 'route', padding: 0.5 });
+  const highlightRenderer = L.canvas({ pane: 'route', padding: MAP_PADDING });
   let highlight: L.Polyline | null = null;
   const clearHighlight = () => {
     if (highlight) map.removeLayer(highlight);

@@ -6,6 +6,7 @@ import { geometryParts, pickableShape, type LatLon, type Pickable } from '../../
 import type { PaneName } from '../../map/map';
 import type { LineStyle } from '../../map/palette';
 import type { Filters } from '../../shared/urlstate';
+import { MAP_PADDING } from '../../map/padding';
 
 /** One request of an analysis endpoint. */
 export interface AnalysisRequest {
@@ -59,7 +60,7 @@ export class AnalysisLayer extends DataLayer {
     this.api = api;
     this.spec = spec;
     this.onUpdate = onUpdate;
-    this.renderer = L.canvas({ pane: spec.pane, padding: 0.5 });
+    this.renderer = L.canvas({ pane: spec.pane, padding: MAP_PADDING });
   }
 
   /** The layer's id (as in the URL and the layer list). */
