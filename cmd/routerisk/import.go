@@ -30,7 +30,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	dataDir := fs.String("data-dir", envOr(getenv, "ROUTERISK_DATA_DIR", "./data"), "folder of the file store (env ROUTERISK_DATA_DIR)")
 	storeURL := fs.String("store", getenv("ROUTERISK_STORE"), "PostGIS store, postgres://user@host:5432/db, in place of the file store (env ROUTERISK_STORE)")
 	id := fs.String("id", "", "layer id: lower-case letters, digits, hyphens")
-	kind := fs.String("kind", "", "one of "+geodata.KindNames)
+	kind := fs.String("kind", "", "one of "+geodata.KindNames+" (default: read from files that always tell: an ACLED export is event, a DTM flow table exposure, Open Referral and OpenStreetMap data service)")
 	title := fs.String("title", "", "title shown in the dashboard")
 	description := fs.String("description", "", "one-paragraph description")
 	sensitivity := fs.String("sensitivity", "restricted", "public or restricted")
@@ -46,6 +46,29 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	if fs.NArg() != 1 {
 		return usage{errors.New("give exactly one file to import")}
+	}
+	var named formats.Format
+	if *format != "" {
+		var err error
+		if named, err = formats.ParseFormat(*format); err != nil {
+			return usage{err}
+		}
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if st.Size() > maxImportBytes {
+		return fmt.Errorf("%s is %d bytes, more than the %d an import reads", fs.Arg(0), st.Size(), maxImportBytes)
+	}
+	src := formats.Source{Name: filepath.Base(fs.Arg(0)), Path: fs.Arg(0), Size: st.Size(), R: f}
+	if *kind == "" {
+		*kind = string(fileKind(src, named))
 	}
 	meta := geodata.Meta{
 		ID: *id, Kind: geodata.Kind(*kind), Title: *title, Description: *description,
@@ -66,34 +89,16 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if err := checkStoreURL("store", *storeURL); err != nil {
 		return usage{err}
 	}
-	f, err := os.Open(fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	if st.Size() > maxImportBytes {
-		return fmt.Errorf("%s is %d bytes, more than the %d an import reads", fs.Arg(0), st.Size(), maxImportBytes)
-	}
 	onErr, err := ingest.ParseOnError(*onError)
 	if err != nil {
 		return usage{err}
 	}
-	opts := ingest.Options{Kind: meta.Kind, OnError: onErr}
-	if *format != "" {
-		if opts.Format, err = formats.ParseFormat(*format); err != nil {
-			return usage{err}
-		}
-	}
+	opts := ingest.Options{Kind: meta.Kind, OnError: onErr, Format: named}
 	if *mapping != "" {
 		if opts.Mapping, err = ingest.ParseMapping(meta.Kind, *mapping); err != nil {
 			return usage{err}
 		}
 	}
-	src := formats.Source{Name: filepath.Base(fs.Arg(0)), Path: fs.Arg(0), Size: st.Size(), R: f}
 	// The same admission as an upload to the server: the collector works
 	// harder and the soft memory limit follows the file's size while it is
 	// read, so a large import peaks lower.
@@ -163,3 +168,14 @@ func gzipReader(b []byte) io.Reader {
 type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// fileKind is the layer kind a file always is, as an upload without a kind
+// reads it: services for an Open Referral package or OpenStreetMap data,
+// events for an ACLED export, exposure for a DTM flow-monitoring table; ""
+// for any other file, which must name its kind.
+func fileKind(src formats.Source, named formats.Format) geodata.Kind {
+	if k := ingest.ImpliedKind(src, named); k != "" {
+		return k
+	}
+	return ingest.HeaderKind(src, named)
+}
