@@ -68,7 +68,9 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	src := formats.Source{Name: filepath.Base(fs.Arg(0)), Path: fs.Arg(0), Size: st.Size(), R: f}
 	if *kind == "" {
-		*kind = string(fileKind(src, named))
+		if *kind = string(fileKind(src, named)); *kind == "" {
+			return usage{fmt.Errorf("give --kind (one of %s): %s does not say what its features are", geodata.KindNames, src.Name)}
+		}
 	}
 	meta := geodata.Meta{
 		ID: *id, Kind: geodata.Kind(*kind), Title: *title, Description: *description,
