@@ -23,7 +23,7 @@ func TestImportReadsTheKindFilesAlwaysTell(t *testing.T) {
 	}{
 		// The export has one row with a broken latitude: skipped, the rest stored.
 		{"ACLED export, no kind", "testdata/acled_export.csv", []string{"--on-error", "skip"}, geodata.KindEvent, ""},
-		{"DTM flow table, no kind", "testdata/dtm_flows.csv", nil, geodata.KindExposure, ""},
+		{"DTM flow table, no kind", "testdata/dtm_flows_sample.csv", nil, geodata.KindExposure, ""},
 		{"kind given wins over the header", "testdata/acled_export.csv", []string{"--kind", "incident", "--on-error", "skip"}, "", "ACLED"},
 		{"incidents, kind given", "testdata/incidents.csv", []string{"--kind", "incident"}, geodata.KindIncident, ""},
 		{"incidents, no kind", "testdata/incidents.csv", nil, "", "kind"},
