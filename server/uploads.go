@@ -275,27 +275,18 @@ func (h *handlers) validateUpload(c echo.Context) error {
 // impliedKind is the kind the file's format always is (an Open Referral
 // package, OpenStreetMap data: services), or "".
 func impliedKind(form *uploadForm) geodata.Kind {
-	var f formats.Format
-	if v := strings.TrimSpace(form.fields["format"]); v != "" {
-		var err error
-		if f, err = formats.ParseFormat(v); err != nil {
-			return ""
-		}
-	}
-	return ingest.ImpliedKind(form.src, f)
+	return ingest.ImpliedKind(form.src, namedFormat(form))
 }
 
-// headerKind is the kind a CSV file's header always is (an ACLED export:
-// events; a DTM flow-monitoring table: exposure), or "".
-func headerKind(form *uploadForm) geodata.Kind {
-	var f formats.Format
-	if v := strings.TrimSpace(form.fields["format"]); v != "" {
-		var err error
-		if f, err = formats.ParseFormat(v); err != nil {
-			return ""
-		}
+// namedFormat is the format the form's "format" field names: "" to
+// detect it, and "" too for a name that is not a format (the upload
+// then answers that itself).
+func namedFormat(form *uploadForm) formats.Format {
+	f, err := formats.ParseFormat(strings.TrimSpace(form.fields["format"]))
+	if err != nil {
+		return ""
 	}
-	return ingest.HeaderKind(form.src, f)
+	return f
 }
 
 // guessKind picks a kind from the file name when neither the form nor
@@ -363,12 +354,10 @@ func (h *handlers) publish(c echo.Context, id string, replace bool) error {
 		Description: strings.TrimSpace(f["description"]), Sensitivity: geodata.Sensitivity(strings.TrimSpace(f["sensitivity"])),
 	}
 	if !replace && meta.Kind == "" {
-		meta.Kind = impliedKind(form)
-	}
-	if !replace && meta.Kind == "" {
-		// An ACLED export is always events, a DTM flow-monitoring table
-		// always exposure: their headers say so.
-		meta.Kind = headerKind(form)
+		// An Open Referral package or OpenStreetMap data is always
+		// services, an ACLED export events, a DTM flow-monitoring table
+		// exposure: their format or header says so.
+		meta.Kind = ingest.FileKind(form.src, namedFormat(form))
 	}
 	if !replace && meta.Kind == "" {
 		return &geodata.Error{Code: geodata.Invalid, Details: map[string]any{"field": "kind"},

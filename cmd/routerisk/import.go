@@ -68,7 +68,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	src := formats.Source{Name: filepath.Base(fs.Arg(0)), Path: fs.Arg(0), Size: st.Size(), R: f}
 	if *kind == "" {
-		if *kind = string(fileKind(src, named)); *kind == "" {
+		if *kind = string(ingest.FileKind(src, named)); *kind == "" {
 			return usage{fmt.Errorf("give --kind (one of %s): %s does not say what its features are", geodata.KindNames, src.Name)}
 		}
 	}
@@ -170,14 +170,3 @@ func gzipReader(b []byte) io.Reader {
 type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
-
-// fileKind is the layer kind a file always is, as an upload without a kind
-// reads it: services for an Open Referral package or OpenStreetMap data,
-// events for an ACLED export, exposure for a DTM flow-monitoring table; ""
-// for any other file, which must name its kind.
-func fileKind(src formats.Source, named formats.Format) geodata.Kind {
-	if k := ingest.ImpliedKind(src, named); k != "" {
-		return k
-	}
-	return ingest.HeaderKind(src, named)
-}

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"encoding/csv"
 	"io/fs"
 	"os"
@@ -289,7 +290,8 @@ func TestRunDTMFlowsMappingOverride(t *testing.T) {
 	}
 }
 
-// TestHeaderKind: the kind a file's header always is.
+// TestHeaderKind: the kind a file's header always is, and FileKind: the
+// kind a file's format or header always is.
 func TestHeaderKind(t *testing.T) {
 	for file, want := range map[string]geodata.Kind{
 		"acled_sample.csv":             geodata.KindEvent,
@@ -303,6 +305,28 @@ func TestHeaderKind(t *testing.T) {
 	} {
 		if got := HeaderKind(openFixture(t, file), ""); got != want {
 			t.Errorf("%s: HeaderKind = %q, want %q", file, got, want)
+		}
+	}
+	// FileKind: by format first, then by header; a named format is not detected again.
+	osm, err := os.ReadFile(filepath.Join("..", "formats", "testdata", "osm", "palermo_services.osm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	osmSrc := formats.Source{Name: "palermo_services.osm", Size: int64(len(osm)), R: bytes.NewReader(osm)}
+	for _, c := range []struct {
+		name  string
+		src   formats.Source
+		named formats.Format
+		want  geodata.Kind
+	}{
+		{"OpenStreetMap, by format", osmSrc, "", geodata.KindService},
+		{"ACLED, by header", openFixture(t, "acled_sample.csv"), "", geodata.KindEvent},
+		{"DTM, by header", openFixture(t, "exposure/dtm_ehoa_sample.csv"), "", geodata.KindExposure},
+		{"DTM named GeoJSON: no header is read", openFixture(t, "exposure/dtm_ehoa_sample.csv"), formats.GeoJSON, ""},
+		{"incidents: must be named", openFixture(t, "incidents.geojson"), "", ""},
+	} {
+		if got := FileKind(c.src, c.named); got != c.want {
+			t.Errorf("%s: FileKind = %q, want %q", c.name, got, c.want)
 		}
 	}
 	// Semicolons and a byte order mark.

@@ -298,15 +298,8 @@ func Run(src formats.Source, o Options) (*Result, error) {
 // Referral package or OpenStreetMap data is a service layer), or "" when
 // the format does not tell; format is the one named, or "" to detect it.
 func ImpliedKind(src formats.Source, format formats.Format) geodata.Kind {
-	if format == "" {
-		head := make([]byte, 512)
-		n, err := src.R.ReadAt(head, 0)
-		if err != nil && err != io.EOF {
-			return ""
-		}
-		if format, err = formats.DetectSource(src, head[:n]); err != nil {
-			return ""
-		}
+	if format = sourceFormat(src, format); format == "" {
+		return ""
 	}
 	return format.ImpliedKind()
 }
@@ -316,17 +309,7 @@ func ImpliedKind(src formats.Source, format formats.Format) geodata.Kind {
 // table (IsDTMFlowHeader); "" for any other file, format or header that
 // cannot be read. format is the one named, or "" to detect it.
 func HeaderKind(src formats.Source, format formats.Format) geodata.Kind {
-	if format == "" {
-		head := make([]byte, 512)
-		n, err := src.R.ReadAt(head, 0)
-		if err != nil && err != io.EOF {
-			return ""
-		}
-		if format, err = formats.DetectSource(src, head[:n]); err != nil {
-			return ""
-		}
-	}
-	if format != formats.CSV {
+	if sourceFormat(src, format) != formats.CSV {
 		return ""
 	}
 	columns, err := formats.ReadCSVHeader(src.Reader())
@@ -339,6 +322,35 @@ func HeaderKind(src formats.Source, format formats.Format) geodata.Kind {
 		return geodata.KindExposure
 	}
 	return ""
+}
+
+// FileKind answers the layer kind a file always is, by its format
+// (ImpliedKind) or, for a CSV file, by its header (HeaderKind); "" when
+// the file does not tell and its kind must be named. format is the one
+// named, or "" to detect it.
+func FileKind(src formats.Source, format formats.Format) geodata.Kind {
+	format = sourceFormat(src, format)
+	if k := ImpliedKind(src, format); k != "" {
+		return k
+	}
+	return HeaderKind(src, format)
+}
+
+// sourceFormat is format, or when that is "" the format detected from
+// src's name and first bytes; "" when it cannot be read or detected.
+func sourceFormat(src formats.Source, format formats.Format) formats.Format {
+	if format != "" {
+		return format
+	}
+	head := make([]byte, 512)
+	n, err := src.R.ReadAt(head, 0)
+	if err != nil && err != io.EOF {
+		return ""
+	}
+	if format, err = formats.DetectSource(src, head[:n]); err != nil {
+		return ""
+	}
+	return format
 }
 
 // firstRejection returns the first rejected feature's issue.
