@@ -97,8 +97,20 @@ export function createLayerSet(o: LayerSetOptions): LayerSet {
 
   // Restricted layers drawn as cells may have to follow a zoom (see followZoom below).
   let followZoom: () => void = () => {};
-  // Route lines are fetched with every other layer and drawn once their colours are known.
-  let routeValues: Promise<ValueCount[][]> = Promise.resolve([]);
+  // The route names give the route lines their colours: the lines are fetched with
+  // every other layer, and drawn once the names are known (drawWhen below).
+  const routeValues: Promise<ValueCount[][]> = o.routeMetas
+    ? Promise.all(o.routeMetas.map((m) => api.values(m.id, 'name').catch((err) => {
+      if (!isAbort(err)) o.onValuesError?.(m, err);
+      return [] as ValueCount[];
+    }))).then((lists) => {
+      names = mergeValues(lists, o.i18n.lang).map((v) => v.value);
+      knownRoutes = new Set(names);
+      colours = routeColours(names);
+      if (!stopped) o.onRouteNames?.(names);
+      return lists;
+    })
+    : Promise.resolve([]);
   const layers = o.metas.map((meta) => new MapLayer(map, api, meta, {
     vocab: o.vocab,
     routeColour,
@@ -119,19 +131,6 @@ export function createLayerSet(o: LayerSetOptions): LayerSet {
   const restricted = layers.filter((l) => isRestricted(l.meta));
   // Layers whose request changes with the zoom: public cells, and the points of public layers (coarser below a zoom).
   const zoomFollowers = layers.filter((l) => isRestricted(l.meta) || followsZoom(l.meta));
-
-  routeValues = o.routeMetas
-    ? Promise.all(o.routeMetas.map((m) => api.values(m.id, 'name').catch((err) => {
-      if (!isAbort(err)) o.onValuesError?.(m, err);
-      return [] as ValueCount[];
-    }))).then((lists) => {
-      names = mergeValues(lists, o.i18n.lang).map((v) => v.value);
-      knownRoutes = new Set(names);
-      colours = routeColours(names);
-      if (!stopped) o.onRouteNames?.(names);
-      return lists;
-    })
-    : Promise.resolve([]);
 
   const refetchForZoom = debounce(() => {
     pendingZoom = false;
