@@ -181,8 +181,11 @@ func prepare(l *geodata.Layer) (*loaded, error) {
 			}
 			chunk = b
 			ld.encoded[i] = chunk[start:len(chunk):len(chunk)]
-			if total += len(chunk) - start; total > maxPreEncodedBytes {
-				ld.encoded, chunk = nil, nil // a large layer is encoded on demand
+			total += len(chunk) - start
+			if total > maxPreEncodedBytes || (i+1 == encodeSample && total/encodeSample*len(l.Features) > maxPreEncodedBytes) {
+				// A large layer is encoded on demand; one whose first
+				// features foretell it is never encoded in full first.
+				ld.encoded, chunk = nil, nil
 			}
 		}
 		switch id := f.ID.(type) {
@@ -219,6 +222,10 @@ func (ld *loaded) featureJSON(i int) ([]byte, error) {
 	}
 	return formats.AppendFeature(nil, ld.index.Feature(i), formats.EncodeOptions{Precision: -1})
 }
+
+// encodeSample is how many features prepare encodes before it judges, from
+// their size, whether the whole layer would pass maxPreEncodedBytes.
+const encodeSample = 1024
 
 // encodeChunk is the size of the shared buffers that hold a layer's
 // encoded features.

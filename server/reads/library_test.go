@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -185,6 +186,35 @@ func TestNewVersionChangesKeysAndETags(t *testing.T) {
 	}
 	if got, _ := cat.Layer("services"); got.FeatureCount != 1 {
 		t.Errorf("metadata not updated: %+v", got)
+	}
+}
+
+// TestLargeLayerNotEncodedFirst: a layer whose first encodeSample features
+// foretell more than maxPreEncodedBytes in all is left to be encoded on
+// demand without encoding the rest first.
+func TestLargeLayerNotEncodedFirst(t *testing.T) {
+	props := geojson.Properties{"name": strings.Repeat("x", 1000)}
+	n := maxPreEncodedBytes/1000 + encodeSample
+	feats := make([]*geojson.Feature, n)
+	for i := range feats {
+		feats[i] = &geojson.Feature{Type: "Feature", Geometry: orb.Point{1, 1}, Properties: props}
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	ld, err := prepare(&geodata.Layer{Meta: geodata.Meta{ID: "a"}, Features: feats})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if ld.encoded != nil {
+		t.Fatalf("%d features of about 1 KB each kept encoded (bound %d bytes)", n, maxPreEncodedBytes)
+	}
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > maxPreEncodedBytes/2 {
+		t.Errorf("prepare allocated %d MB for a layer it does not keep encoded: it encoded more than a sample first", allocated>>20)
+	}
+	few, _ := prepare(&geodata.Layer{Meta: geodata.Meta{ID: "a"}, Features: feats[:encodeSample+1]})
+	if few.encoded == nil {
+		t.Fatalf("%d features of about 1 KB each not kept encoded", encodeSample+1)
 	}
 }
 
