@@ -18,9 +18,38 @@ const noTime = math.MinInt64
 // Index answers feature queries over one layer version.
 type Index struct {
 	features []*geojson.Feature
-	tree     rtree.RTreeGN[float64, int32]
-	times    []int64 // unix seconds of each feature's time property, or noTime
-	points   []bool  // whether a feature is a point (its bound is exact)
+	// tree holds each feature's bound in float32, rounded outwards: half
+	// the memory of float64 boxes, and every feature a box touches is
+	// found; the exact test against the geometry comes after.
+	tree   rtree.RTreeGN[float32, int32]
+	times  []int64 // unix seconds of each feature's time property, or noTime
+	points []bool  // whether a feature is a point
+}
+
+// box returns b as float32 corners rounded outwards, so it holds b.
+func box(b orb.Bound) (lo, hi [2]float32) {
+	for k := range 2 {
+		lo[k] = down(b.Min[k])
+		hi[k] = up(b.Max[k])
+	}
+	return lo, hi
+}
+
+// down returns the largest float32 not above v; up the smallest not below.
+func down(v float64) float32 {
+	f := float32(v)
+	if float64(f) > v {
+		f = math.Nextafter32(f, float32(math.Inf(-1)))
+	}
+	return f
+}
+
+func up(v float64) float32 {
+	f := float32(v)
+	if float64(f) < v {
+		f = math.Nextafter32(f, float32(math.Inf(1)))
+	}
+	return f
 }
 
 // New indexes features; timeProperty names the date property ("" for none).
@@ -43,8 +72,8 @@ func New(features []*geojson.Feature, timeProperty string) *Index {
 			continue
 		}
 		_, ix.points[i] = f.Geometry.(orb.Point)
-		b := f.Geometry.Bound()
-		ix.tree.Insert([2]float64(b.Min), [2]float64(b.Max), int32(i))
+		lo, hi := box(f.Geometry.Bound())
+		ix.tree.Insert(lo, hi, int32(i))
 	}
 	return ix
 }
@@ -90,9 +119,15 @@ func (ix *Index) Search(q geodata.Query) []int {
 	// A box across the antimeridian is searched as its two parts.
 	parts := geodata.BoundParts(*q.BBox)
 	for _, b := range parts {
-		ix.tree.Search([2]float64(b.Min), [2]float64(b.Max), func(_, _ [2]float64, data int32) bool {
+		lo, hi := box(b)
+		// A point whose rounded box lies within inLo–inHi (b rounded
+		// inwards) is inside b; only those near its edges need their exact
+		// coordinates.
+		inLo, inHi := [2]float32{up(b.Min[0]), up(b.Min[1])}, [2]float32{down(b.Max[0]), down(b.Max[1])}
+		ix.tree.Search(lo, hi, func(min, max [2]float32, data int32) bool {
 			i := int(data)
-			if keep(i) && (ix.points[i] || intersects(b, ix.features[i].Geometry)) {
+			inside := ix.points[i] && min[0] >= inLo[0] && min[1] >= inLo[1] && max[0] <= inHi[0] && max[1] <= inHi[1]
+			if keep(i) && (inside || touches(b, ix.features[i].Geometry, ix.points[i])) {
 				out = append(out, i)
 			}
 			return true
@@ -103,6 +138,14 @@ func (ix *Index) Search(q geodata.Query) []int {
 		out = slices.Compact(out) // a feature on both sides is found twice
 	}
 	return out
+}
+
+// touches reports whether g, a point when point is true, touches b.
+func touches(b orb.Bound, g orb.Geometry, point bool) bool {
+	if point {
+		return b.Contains(g.(orb.Point))
+	}
+	return b.Intersects(g.Bound()) && intersects(b, g)
 }
 
 // intersects reports whether g touches b, beyond their bounds overlapping.

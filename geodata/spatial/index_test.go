@@ -3,6 +3,7 @@ package spatial
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -119,6 +120,23 @@ func BenchmarkSearchBBox(b *testing.B) {
 	}
 }
 
+// BenchmarkNew builds the index of 200k points and reports what it keeps
+// per feature (the heap it holds after a collection, features excluded).
+func BenchmarkNew(b *testing.B) {
+	fs := synthetic(200000, 9)
+	var ix *Index
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for b.Loop() {
+		ix = New(fs, "date")
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(len(fs)), "index-B/feature")
+	runtime.KeepAlive(ix)
+}
+
 func BenchmarkSearchScan(b *testing.B) {
 	fs := synthetic(18000, 9)
 	box := orb.Bound{Min: orb.Point{-20, 20}, Max: orb.Point{40, 50}}
@@ -148,5 +166,38 @@ func TestSearchAcrossTheAntimeridian(t *testing.T) {
 	}
 	if q := (geodata.Query{BBox: box}).Values().Get("bbox"); q != "170,-10,-170,10" {
 		t.Errorf("the box written back: %q", q)
+	}
+}
+
+// TestSearchEdgesAtFullPrecision: the tree keeps float32 boxes, yet a
+// point a hair outside the query box (closer than float32 can tell) is not
+// found, one on its edge is, and so is a line that only grazes it.
+func TestSearchEdgesAtFullPrecision(t *testing.T) {
+	const lon, lat = 12.123456789, 35.987654321
+	eps := 1e-9 // far below float32's step at these values (about 1e-6)
+	cases := []struct {
+		name string
+		g    orb.Geometry
+		want bool
+	}{
+		{"on the west edge", orb.Point{lon, lat + 0.5}, true},
+		{"just west of it", orb.Point{lon - eps, lat + 0.5}, false},
+		{"on the south-west corner", orb.Point{lon, lat}, true},
+		{"just south of it", orb.Point{lon + 0.5, lat - eps}, false},
+		{"on the east edge", orb.Point{lon + 1, lat + 0.5}, true},
+		{"just east of it", orb.Point{lon + 1 + eps, lat + 0.5}, false},
+		{"just north of it", orb.Point{lon + 0.5, lat + 1 + eps}, false},
+		{"a line ending on the north edge", orb.LineString{{lon + 0.5, lat + 1}, {lon + 0.5, lat + 2}}, true},
+		{"a line ending just north of it", orb.LineString{{lon + 0.5, lat + 1 + eps}, {lon + 0.5, lat + 2}}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ix := New([]*geojson.Feature{geojson.NewFeature(c.g)}, "")
+			box := orb.Bound{Min: orb.Point{lon, lat}, Max: orb.Point{lon + 1, lat + 1}}
+			got := len(ix.Search(geodata.Query{BBox: &box})) == 1
+			if got != c.want {
+				t.Errorf("found %v, want %v", got, c.want)
+			}
+		})
 	}
 }
