@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/routerisk/routerisk/server/answers"
 	"github.com/routerisk/routerisk/server/reads"
 )
 
@@ -123,7 +124,7 @@ func (w *Warmer) round(ctx context.Context, h http.Handler) {
 		if ctx.Err() != nil {
 			return
 		}
-		req, err := http.NewRequestWithContext(context.WithValue(ctx, warmingKey{}, true), http.MethodGet, target, nil)
+		req, err := http.NewRequestWithContext(answers.InBackground(context.WithValue(ctx, warmingKey{}, true)), http.MethodGet, target, nil)
 		if err != nil {
 			w.log.Error("warming: a request that cannot be made", "target", target, "error", err)
 			continue

@@ -99,15 +99,45 @@ type Result struct {
 type Answers struct {
 	cache  Cache
 	flight singleflight.Group
-	// gzipWriters reuses compressors: each holds about a megabyte of state.
-	gzipWriters sync.Pool
+	// waitedFor and background reuse compressors (each holds about a
+	// megabyte of state) of the two levels: WaitedForLevel and
+	// BackgroundLevel.
+	waitedFor, background sync.Pool
+}
+
+// Compression levels. An answer computed while its caller waits is
+// compressed at WaitedForLevel: on a 576 KB page of 2,473 features it
+// takes 1.2 ms instead of 2.6 ms and is 9 % larger (61 KB instead of
+// 56 KB), which the caller gets back many times over in time. One
+// computed ahead of its callers (the warm-up, InBackground) is compressed
+// at BackgroundLevel, as every later hit is served those bytes.
+const (
+	WaitedForLevel  = gzip.BestSpeed
+	BackgroundLevel = gzip.DefaultCompression
+)
+
+type backgroundKey struct{}
+
+// InBackground marks ctx as the context of a computation no caller waits
+// for, whose answers are compressed at BackgroundLevel.
+func InBackground(ctx context.Context) context.Context {
+	return context.WithValue(ctx, backgroundKey{}, true)
+}
+
+func inBackground(ctx context.Context) bool {
+	v, _ := ctx.Value(backgroundKey{}).(bool)
+	return v
 }
 
 // New returns answers kept in cache.
 func New(cache Cache) *Answers {
 	a := &Answers{cache: cache}
-	a.gzipWriters.New = func() any {
-		zw, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
+	a.waitedFor.New = func() any {
+		zw, _ := gzip.NewWriterLevel(nil, WaitedForLevel)
+		return zw
+	}
+	a.background.New = func() any {
+		zw, _ := gzip.NewWriterLevel(nil, BackgroundLevel)
 		return zw
 	}
 	return a
@@ -138,7 +168,7 @@ func (a *Answers) GetPrepared(ctx context.Context, k Prepared, ifNoneMatch strin
 		if err != nil {
 			return nil, err
 		}
-		gz := a.gzipBytes(raw)
+		gz := a.gzipBytes(ctx, raw)
 		if ctx.Err() == nil {
 			if err := a.cache.Set(context.WithoutCancel(ctx), key, gz); err != nil {
 				status = CacheBypass
@@ -180,17 +210,22 @@ func (a *Answers) Uncached(ctx context.Context, k Prepared, ifNoneMatch string, 
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Gzip: a.gzipBytes(raw), ETag: k.etag, Cache: CacheBypass}, nil
+	return Result{Gzip: a.gzipBytes(ctx, raw), ETag: k.etag, Cache: CacheBypass}, nil
 }
 
-func (a *Answers) gzipBytes(raw []byte) []byte {
+// gzipBytes compresses raw at the level ctx calls for.
+func (a *Answers) gzipBytes(ctx context.Context, raw []byte) []byte {
+	pool := &a.waitedFor
+	if inBackground(ctx) {
+		pool = &a.background
+	}
 	var buf bytes.Buffer
 	buf.Grow(len(raw)/5 + 64)
-	zw := a.gzipWriters.Get().(*gzip.Writer)
+	zw := pool.Get().(*gzip.Writer)
 	zw.Reset(&buf)
 	_, _ = zw.Write(raw) // writes to a bytes.Buffer cannot fail
 	_ = zw.Close()
-	a.gzipWriters.Put(zw)
+	pool.Put(zw)
 	return buf.Bytes()
 }
 

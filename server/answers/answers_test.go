@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"sync"
 	"sync/atomic"
@@ -142,4 +143,44 @@ func TestAWaiterRecomputesWhenTheComputingCallerLeaves(t *testing.T) {
 	if r := <-second; len(r.Gzip) == 0 {
 		t.Error("the caller that stayed got no answer")
 	}
+}
+
+// TestCompressionFollowsWhoWaits: an answer computed while its caller
+// waits is compressed at the fast level, one computed in the background
+// at the thorough one: the same bytes once decompressed, the background's
+// smaller.
+func TestCompressionFollowsWhoWaits(t *testing.T) {
+	var raw bytes.Buffer
+	raw.WriteString(`{"type":"FeatureCollection","features":[`)
+	for i := range 3000 {
+		if i > 0 {
+			raw.WriteByte(',')
+		}
+		fmt.Fprintf(&raw, `{"type":"Feature","id":"f%d","geometry":{"type":"Point","coordinates":[%.6f,%.6f]},"properties":{"dead":%d,"date":"2023-%02d-%02d"}}`,
+			i, 12+float64(i*7919%1000)/997, 35+float64(i*104729%1000)/991, i%5, 1+i%12, 1+i%28)
+	}
+	raw.WriteString(`]}`)
+	compute := func() ([]byte, error) { return raw.Bytes(), nil }
+	a := New(&mapCache{m: map[string][]byte{}})
+	waited, err := a.Get(context.Background(), Key{Slot: "a"}, "", compute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ahead, err := a.Get(InBackground(context.Background()), Key{Slot: "b"}, "", compute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, gz := range map[string][]byte{"waited for": waited.Gzip, "background": ahead.Gzip} {
+		zr, err := gzip.NewReader(bytes.NewReader(gz))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := io.ReadAll(zr); !bytes.Equal(got, raw.Bytes()) {
+			t.Errorf("%s: decompressed bytes differ from the answer", name)
+		}
+	}
+	if len(ahead.Gzip) >= len(waited.Gzip) {
+		t.Errorf("background answer %d bytes, waited-for %d: the background level should compress harder", len(ahead.Gzip), len(waited.Gzip))
+	}
+	t.Logf("%d bytes: waited for %d gzip, background %d", raw.Len(), len(waited.Gzip), len(ahead.Gzip))
 }
