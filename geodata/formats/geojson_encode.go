@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/paulmach/orb"
@@ -280,14 +281,21 @@ type Link struct {
 }
 
 // AppendCollection frames pre-encoded features as a GeoJSON
-// FeatureCollection with the OGC API – Features paging members.
-func AppendCollection(dst []byte, features [][]byte, matched int, links []Link) []byte {
+// FeatureCollection with the OGC API – Features paging members, and the
+// member timeStamp (RFC 3339, UTC) unless stamp is zero.
+func AppendCollection(dst []byte, features [][]byte, matched int, links []Link, stamp time.Time) []byte {
 	size := 256 + 256*len(links)
 	for _, f := range features {
 		size += len(f) + 1
 	}
 	dst = slices.Grow(dst, size)
-	dst = append(dst, `{"type":"FeatureCollection","numberMatched":`...)
+	dst = append(dst, `{"type":"FeatureCollection",`...)
+	if !stamp.IsZero() {
+		dst = append(dst, `"timeStamp":"`...)
+		dst = stamp.UTC().AppendFormat(dst, time.RFC3339)
+		dst = append(dst, `",`...)
+	}
+	dst = append(dst, `"numberMatched":`...)
 	dst = strconv.AppendInt(dst, int64(matched), 10)
 	dst = append(dst, `,"numberReturned":`...)
 	dst = strconv.AppendInt(dst, int64(len(features)), 10)

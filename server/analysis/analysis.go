@@ -558,5 +558,5 @@ func encodeCollection(feats []*geojson.Feature, precision int) ([]byte, error) {
 		}
 		encoded[i] = b
 	}
-	return formats.AppendCollection(nil, encoded, len(encoded), nil), nil
+	return formats.AppendCollection(nil, encoded, len(encoded), nil, time.Time{}), nil
 }

@@ -405,26 +405,11 @@ func encodePage(ld *loaded, q geodata.Query, pg page) ([]byte, error) {
 			links = append(links, formats.Link{Rel: "prev", Type: own.Type, Href: pageHref(path, q, max(0, q.Offset-q.Limit), own.Query)})
 		}
 	}
-	out := formats.AppendCollection(nil, feats, len(matched), links)
+	var stamp time.Time
 	if pg.timeStamp {
-		out = withTimeStamp(out, time.Now())
+		stamp = time.Now()
 	}
-	return out, nil
-}
-
-// collectionHead is how formats.AppendCollection opens every collection.
-const collectionHead = `{"type":"FeatureCollection",`
-
-// withTimeStamp adds the member timeStamp right after the type member.
-func withTimeStamp(collection []byte, t time.Time) []byte {
-	if !bytes.HasPrefix(collection, []byte(collectionHead)) {
-		return collection
-	}
-	stamp := `"timeStamp":"` + t.UTC().Format(time.RFC3339) + `",`
-	out := make([]byte, 0, len(collection)+len(stamp))
-	out = append(out, collectionHead...)
-	out = append(out, stamp...)
-	return append(out, collection[len(collectionHead):]...)
+	return formats.AppendCollection(nil, feats, len(matched), links, stamp), nil
 }
 
 func pageHref(path string, q geodata.Query, offset int, extra string) string {

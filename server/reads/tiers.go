@@ -247,9 +247,9 @@ func encodeMatched(n int, q geodata.Query, pg page, extra string, encode func(fr
 			links = append(links, formats.Link{Rel: "prev", Type: own.Type, Href: pageHref(path, q, max(0, q.Offset-q.Limit), join(own.Query, extra))})
 		}
 	}
-	out := formats.AppendCollection(nil, feats, n, links)
+	var stamp time.Time
 	if pg.timeStamp {
-		out = withTimeStamp(out, time.Now())
+		stamp = time.Now()
 	}
-	return out, nil
+	return formats.AppendCollection(nil, feats, n, links, stamp), nil
 }
