@@ -201,3 +201,19 @@ func TestSearchEdgesAtFullPrecision(t *testing.T) {
 		})
 	}
 }
+
+// TestLayerOrder: positions come back sorted and without repeats, by
+// sorting (few) and by the bitmap (many).
+func TestLayerOrder(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, c := range []struct{ found, n int }{{0, 10}, {5, 100}, {63, 100000}, {64, 100}, {2500, 200000}, {5000, 6000}} {
+		found := make([]int, c.found)
+		for i := range found {
+			found[i] = r.IntN(c.n)
+		}
+		want := slices.Compact(slices.Sorted(slices.Values(found)))
+		if got := layerOrder(slices.Clone(found), c.n); !slices.Equal(got, want) {
+			t.Errorf("%d positions below %d: got %d positions, want %d in order", c.found, c.n, len(got), len(want))
+		}
+	}
+}
