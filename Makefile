@@ -58,7 +58,8 @@ bench-deps: deps
 bench: export BENCH_SUMMARY := $(CURDIR)/bin/bench-summary.txt
 bench: bench-deps build
 	@rm -f $(BENCH_SUMMARY)
-	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./geodata/... ./server/...
+	set -o pipefail; $(GO) test -run '^$$' -bench . -benchmem -count 1 ./geodata/... ./server/... | tee bin/bench-go.txt
+	./scripts/riskratio.sh bin/bench-go.txt
 	./scripts/loadtest.sh
 	./scripts/bboxload.sh
 	cd frontend && ROUTERISK_BIN=$(CURDIR)/bin/routerisk npx playwright test firstrender.spec.ts
