@@ -59,7 +59,8 @@ bench: export BENCH_SUMMARY := $(CURDIR)/bin/bench-summary.txt
 bench: bench-deps build
 	@rm -f $(BENCH_SUMMARY)
 	set -o pipefail; $(GO) test -run '^$$' -bench . -benchmem -count 1 ./geodata/... ./server/... | tee bin/bench-go.txt
-	./scripts/riskratio.sh bin/bench-go.txt
+	set -o pipefail; $(GO) test -count 1 -run TestPostGISCrossCheck -v ./geodata/risk/ -args -risk.full | tee bin/bench-pgjoin.txt
+	./scripts/riskratio.sh bin/bench-go.txt bin/bench-pgjoin.txt
 	./scripts/loadtest.sh
 	./scripts/bboxload.sh
 	cd frontend && ROUTERISK_BIN=$(CURDIR)/bin/routerisk npx playwright test firstrender.spec.ts
