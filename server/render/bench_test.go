@@ -21,8 +21,10 @@ var bundled = sync.OnceValues(func() ([]Layer, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The first three are routes, incidents and services; the context
+	// layers after them are not drawn here.
 	var feats [3][]*geojson.Feature
-	for i, b := range all {
+	for i, b := range all[:len(feats)] {
 		zr, err := gzip.NewReader(bytes.NewReader(b.GeoJSONGzip))
 		if err != nil {
 			return nil, err
