@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/server/gcpace"
 )
 
 func TestAdmissionBoundsUploadsAndRestoresTheCollector(t *testing.T) {
@@ -18,10 +19,10 @@ func TestAdmissionBoundsUploadsAndRestoresTheCollector(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := debug.SetGCPercent(-1); got != uploadGCPercent {
-		t.Errorf("collector target while reading: %d, want %d", got, uploadGCPercent)
+	if got := debug.SetGCPercent(-1); got != gcpace.Percent {
+		t.Errorf("collector target while reading: %d, want %d", got, gcpace.Percent)
 	}
-	debug.SetGCPercent(uploadGCPercent)
+	debug.SetGCPercent(gcpace.Percent)
 	two, err := a.Begin()
 	if err != nil {
 		t.Fatal(err)
