@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/routerisk/routerisk/server/answers"
-	"github.com/routerisk/routerisk/server/gcpace"
 	"github.com/routerisk/routerisk/server/reads"
 )
 
@@ -118,11 +117,7 @@ func (w *Warmer) Run(ctx context.Context) {
 
 // round answers every request once, one at a time: the analyses it starts
 // take their place among the others (see analysis limits).
-//
-// The collector runs at gcpace.Percent meanwhile: the analyses make much
-// short-lived garbage, and no caller waits on them.
 func (w *Warmer) round(ctx context.Context, h http.Handler) {
-	defer gcpace.Tighten()()
 	start := time.Now()
 	computed := 0
 	for _, target := range w.requests {

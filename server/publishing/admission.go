@@ -7,8 +7,13 @@ import (
 	"sync"
 
 	"github.com/routerisk/routerisk/geodata"
-	"github.com/routerisk/routerisk/server/gcpace"
 )
+
+// uploadGCPercent is the garbage collector's target while an upload is
+// read: the heap may grow half its live size between collections instead
+// of doubling. An ingest builds a whole layer in memory at once; uploads
+// are rare, so trading some CPU for a lower peak is the right way round.
+const uploadGCPercent = 50
 
 // uploadMemoryFactor is the memory an upload may add, as a multiple of
 // its file size, before the collector works harder to stay within it: a
@@ -21,7 +26,9 @@ const uploadMemoryFactor = 3.5
 type Admission struct {
 	slots chan struct{}
 
-	mu sync.Mutex
+	mu             sync.Mutex
+	uploading      int
+	savedGCPercent int
 	// budgeted is the memory granted to the uploads being read, on top of
 	// memBase (in use when the first began); savedMemLimit is restored
 	// when the last one ends.
@@ -39,14 +46,11 @@ func NewAdmission(concurrency int) *Admission {
 type Ticket struct {
 	a        *Admission
 	budget   int64
-	release  func()
 	doneOnce sync.Once
 }
 
 // Begin takes an upload slot, or answers code Busy when all are taken.
-// While any slot is taken the collector runs at gcpace.Percent: an ingest
-// builds a whole layer in memory at once, and uploads are rare, so trading
-// some CPU for a lower peak is the right way round.
+// While any slot is taken the collector runs at uploadGCPercent.
 func (a *Admission) Begin() (*Ticket, error) {
 	select {
 	case a.slots <- struct{}{}:
@@ -54,7 +58,13 @@ func (a *Admission) Begin() (*Ticket, error) {
 		return nil, &geodata.Error{Code: geodata.Busy, Details: map[string]any{"limit": "upload_concurrency", "value": cap(a.slots)},
 			Message: fmt.Sprintf("%d uploads are being read already (limit upload_concurrency); try again in a minute", cap(a.slots))}
 	}
-	return &Ticket{a: a, release: gcpace.Tighten()}, nil
+	a.mu.Lock()
+	if a.uploading == 0 {
+		a.savedGCPercent = debug.SetGCPercent(uploadGCPercent)
+	}
+	a.uploading++
+	a.mu.Unlock()
+	return &Ticket{a: a}, nil
 }
 
 // Budget raises the process's soft memory limit to what is in use now
@@ -91,8 +101,11 @@ func (t *Ticket) Done() {
 				debug.SetMemoryLimit(min(a.savedMemLimit, a.memBase+a.budgeted))
 			}
 		}
+		a.uploading--
+		if a.uploading == 0 {
+			debug.SetGCPercent(a.savedGCPercent)
+		}
 		a.mu.Unlock()
-		t.release()
 		<-a.slots
 	})
 }

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/routerisk/routerisk/geodata"
-	"github.com/routerisk/routerisk/server/gcpace"
 )
 
 func TestAdmissionBoundsUploadsAndRestoresTheCollector(t *testing.T) {
@@ -19,10 +18,10 @@ func TestAdmissionBoundsUploadsAndRestoresTheCollector(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := debug.SetGCPercent(-1); got != gcpace.Percent {
-		t.Errorf("collector target while reading: %d, want %d", got, gcpace.Percent)
+	if got := debug.SetGCPercent(-1); got != uploadGCPercent {
+		t.Errorf("collector target while reading: %d, want %d", got, uploadGCPercent)
 	}
-	debug.SetGCPercent(gcpace.Percent)
+	debug.SetGCPercent(uploadGCPercent)
 	two, err := a.Begin()
 	if err != nil {
 		t.Fatal(err)
