@@ -40,6 +40,8 @@ lint:
 
 test-go:
 	$(GO) test -race -count=1 ./...
+	# every benchmark once, so that make bench keeps running
+	$(GO) test -run '^$$' -bench . -benchtime 1x -count=1 ./...
 	# the HTTP and OGC suites again, on a PostGIS store
 	ROUTERISK_TEST_STORE=postgis $(GO) test -race -count=1 ./server/ ./server/ogc/
 

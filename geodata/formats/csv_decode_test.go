@@ -15,6 +15,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/internal/testenv"
 )
 
 func TestDecodeCSVFixtures(t *testing.T) {
@@ -649,7 +650,7 @@ func BenchmarkDecodeCSV(b *testing.B) {
 	path := filepath.Join("..", "..", "..", "shared", "data", "incidents", "giocopp_iom_europe_curated.csv")
 	data, err := os.ReadFile(path)
 	if err != nil {
-		b.Skipf("shared test data missing: %v", err)
+		testenv.Unavailable(b, fmt.Sprintf("shared test data missing: %v", err))
 	}
 	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/risk/synthetic"
+	"github.com/routerisk/routerisk/internal/testenv"
 )
 
 // benchSeed seeds the synthetic incident layers of the benchmarks.
@@ -114,7 +115,7 @@ func BenchmarkCountAndSum2000(b *testing.B) {
 func BenchmarkPostGISCountAndSum2000(b *testing.B) {
 	url := postgisURL()
 	if _, err := psql(url, "CREATE EXTENSION IF NOT EXISTS postgis;"); err != nil {
-		b.Skipf("PostGIS is not available at %s: %v", url, err)
+		testenv.Unavailable(b, fmt.Sprintf("PostGIS is not available at %s: %v", url, err))
 	}
 	l := sampleLayers(b)
 	res, err := NewAnalyser(l.routes, nil, nil).Analyse(DefaultParams(sampleDate))
