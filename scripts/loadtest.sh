@@ -38,7 +38,18 @@ for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$api_port/readyz" >/dev/nul
 
 # A cached bbox request of 2,500 incidents (the Mediterranean and around).
 path="/api/v1/layers/incidents/features?bbox=-20,20,40,50&limit=2500"
-curl -fs -H 'Accept-Encoding: gzip' -H "$auth" -o "$work/features.json.gz" "http://127.0.0.1:$api_port$path"
+# The first request computes the answer (compressed fast, as a caller
+# waits); the first hit has it compressed again in the background, at the
+# level every later hit gets: fetch until two answers a moment apart agree.
+fetch() { curl -fs -H 'Accept-Encoding: gzip' -H "$auth" -o "$1" "http://127.0.0.1:$api_port$path"; }
+fetch "$work/features.json.gz"
+fetch "$work/features.json.gz"
+for _ in $(seq 1 50); do
+  sleep 0.2
+  fetch "$work/again.json.gz"
+  cmp -s "$work/features.json.gz" "$work/again.json.gz" && break
+  mv "$work/again.json.gz" "$work/features.json.gz"
+done
 returned=$(gzip -dc "$work/features.json.gz" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["numberReturned"])')
 size=$(stat -c %s "$work/features.json.gz")
 

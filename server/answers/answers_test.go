@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -93,7 +94,11 @@ func TestGetComputesOnceAndAnswersConditionalRequests(t *testing.T) {
 	if raw, _ := io.ReadAll(zr); !bytes.Contains(raw, []byte("FeatureCollection")) {
 		t.Errorf("stored bytes %q", raw)
 	}
-	for header, want := range map[string]bool{hit.ETag: true, "W/" + hit.ETag: true, `"x", ` + hit.ETag: true, "*": true, `"other"`: false} {
+	strong := strings.TrimPrefix(hit.ETag, "W/")
+	if !strings.HasPrefix(hit.ETag, "W/") {
+		t.Errorf("ETag %s: a cached answer's tag is weak (its gzip bytes may be compressed again)", hit.ETag)
+	}
+	for header, want := range map[string]bool{hit.ETag: true, strong: true, `"x", ` + hit.ETag: true, "*": true, `"other"`: false, `W/"other"`: false} {
 		r, _ := a.Get(context.Background(), k, header, compute)
 		if r.NotModified != want {
 			t.Errorf("If-None-Match %s: not modified %v, want %v", header, r.NotModified, want)
@@ -183,4 +188,29 @@ func TestCompressionFollowsWhoWaits(t *testing.T) {
 		t.Errorf("background answer %d bytes, waited-for %d: the background level should compress harder", len(ahead.Gzip), len(waited.Gzip))
 	}
 	t.Logf("%d bytes: waited for %d gzip, background %d", raw.Len(), len(waited.Gzip), len(ahead.Gzip))
+
+	// A hit on the fast bytes has them compressed again, in the
+	// background; later hits get the smaller bytes, the same content.
+	hit, err := a.Get(context.Background(), Key{Slot: "a"}, "", compute)
+	if err != nil || hit.Cache != CacheHit || !bytes.Equal(hit.Gzip, waited.Gzip) {
+		t.Fatalf("first hit: %s, %v, want the stored fast bytes", hit.Cache, err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for a.recompressed.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	later, err := a.Get(context.Background(), Key{Slot: "a"}, "", compute)
+	if err != nil || !bytes.Equal(later.Gzip, ahead.Gzip) || later.ETag != waited.ETag {
+		t.Errorf("a later hit: %d bytes, ETag %s; want the background's %d bytes under the same tag %s", len(later.Gzip), later.ETag, len(ahead.Gzip), waited.ETag)
+	}
+	// Answers at the background level are never compressed again.
+	for range 3 {
+		if _, err := a.Get(InBackground(context.Background()), Key{Slot: "b"}, "", compute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(50 * time.Millisecond)
+	if n := a.recompressed.Load(); n != 1 {
+		t.Errorf("%d answers compressed again, want only the one computed at the fast level", n)
+	}
 }
