@@ -204,8 +204,8 @@ func TestEventLayerReads(t *testing.T) {
 		{"/api/v1/layers/acled/download?format=csv", 200, "LBY10101"},
 		{"/api/v1/layers/acled/download?format=kml", 200, "<Placemark"},
 		{"/api/v1/layers/acled/download?format=geojson", 200, `"event_id":"LBY10101"`},
-		{"/api/v1/layers/acled/download?format=gpkg", 200, "not migrant deaths"}, // the caveats in its metadata
-		{"/api/v1/render.svg?layers=acled&bbox=-10,10,35,35", 0, ""},
+		{"/api/v1/layers/acled/download?format=gpkg", 200, "not migrant deaths"},               // the caveats in its metadata
+		{"/api/v1/render.svg?layers=acled&bbox=-10,10,35,35", 200, "Conflict or unrest event"}, // drawn, with its legend row
 		{"/api/v1/render.png?layers=acled", 0, ""},
 		{"/api/v1/hotspots?layer=acled", 400, "incident"},
 	} {

@@ -158,7 +158,11 @@ func (s *Service) Compose(r ImageRequest) (render.Map, error) {
 			if err != nil {
 				return m, err
 			}
-			style := map[geodata.Kind]render.Style{geodata.KindRoute: render.StyleRoutes, geodata.KindIncident: render.StyleIncidents, geodata.KindService: render.StyleServices}[meta.Kind]
+			if !meta.Kind.Drawn() {
+				continue // a table (exposure series): not on any map
+			}
+			style := map[geodata.Kind]render.Style{geodata.KindRoute: render.StyleRoutes, geodata.KindIncident: render.StyleIncidents,
+				geodata.KindService: render.StyleServices, geodata.KindEvent: render.StyleEvents, geodata.KindArea: render.StyleAreas}[meta.Kind]
 			if meta.Kind == geodata.KindIncident && sel.Cells {
 				style = render.StyleIncidentCells
 				m.PrivacyNote = fmt.Sprintf("Incidents are shown as counts per area; areas with fewer than %d incidents are left out.", privacy.K)
@@ -209,14 +213,14 @@ func (s *Service) dateAndCaveats(m *render.Map, view privacy.View, v View, show 
 }
 
 // layerQuery selects a layer's features in box with the filters that
-// apply to its kind: dates and causes to incidents, routes to routes and
+// apply to its kind: dates to incidents and events, causes to incidents, routes to routes and
 // incidents, categories to services. A filter a layer does not answer is
 // left out, not refused: one view holds layers of every kind.
 func layerQuery(meta geodata.Meta, f Filters, bound [4]float64) geodata.Query {
 	box := orbBound(bound)
 	q := geodata.Query{BBox: &box, Precision: -1, Limit: featureLimit}
-	if meta.Kind == geodata.KindIncident && meta.TimeProperty != "" {
-		q.Time = f.Interval()
+	if (meta.Kind == geodata.KindIncident || meta.Kind == geodata.KindEvent) && meta.TimeProperty != "" {
+		q.Time = f.Interval() // events follow the dates only, as on the dashboard
 	}
 	add := func(param string, vals []string) {
 		if len(vals) == 0 {

@@ -20,8 +20,10 @@ var groupOrder = map[Style]int{
 	StyleRiskSegments:  1,
 	StyleIncidents:     2,
 	StyleIncidentCells: 2,
-	StyleHotspots:      3,
-	StyleServices:      4,
+	StyleEvents:        3,
+	StyleHotspots:      4,
+	StyleServices:      5,
+	StyleAreas:         6,
 }
 
 // defaultHeading is the legend heading of a layer without a title.
@@ -32,6 +34,8 @@ var defaultHeading = map[Style]string{
 	StyleIncidentCells: headingIncidents,
 	StyleHotspots:      headingHotspots,
 	StyleServices:      headingServices,
+	StyleEvents:        headingEvents,
+	StyleAreas:         headingAreas,
 }
 
 // addLayer projects a layer's features into drawing operations and returns
@@ -50,6 +54,10 @@ func (sc *scene) addLayer(l Layer) legendGroup {
 		sc.addHotspots(l.Features, &g)
 	case StyleIncidents, StyleIncidentCells, StyleServices:
 		sc.addPoints(l, &g)
+	case StyleEvents:
+		sc.addEvents(l.Features, &g)
+	case StyleAreas:
+		sc.addAreas(l.Features, &g)
 	}
 	if len(g.rows) == 0 {
 		g.note = labelNothingInView
@@ -349,4 +357,58 @@ func (o *otherShapes) legend(g *legendGroup) {
 	if o.areas {
 		g.rows = append(g.rows, legendRow{swatch: swatchArea, ls: areaStyle, label: labelArea})
 	}
+}
+
+// addEvents draws context events as small diamonds, their other shapes
+// as areas; the legend says they are not migrant deaths.
+func (sc *scene) addEvents(features []*geojson.Feature, g *legendGroup) {
+	drawn := false
+	var others otherShapes
+	for _, f := range features {
+		if f == nil {
+			continue
+		}
+		ps := geometryParts(f.Geometry)
+		for _, p := range ps.points {
+			if x, y, ok := sc.point(p, eventRadius+eventStyle.weight); ok {
+				sc.ops = append(sc.ops, op{polys: []orb.Polygon{diamond(x, y, eventRadius)}, ls: eventStyle})
+				drawn = true
+			}
+		}
+		others.add(sc, ps.polygons, ps.lines, nil, contextPointStyle, serviceRadius)
+	}
+	if drawn {
+		g.rows = append(g.rows, legendRow{swatch: swatchDiamond, ls: eventStyle, r: eventRadius, label: labelEvent})
+		g.note = noteEvents
+	}
+	others.legend(g)
+}
+
+// addAreas draws a context layer: polygons as areas, lines as outlines,
+// points as small dots in the area colour.
+func (sc *scene) addAreas(features []*geojson.Feature, g *legendGroup) {
+	var others otherShapes
+	points := false
+	for _, f := range features {
+		if f == nil {
+			continue
+		}
+		ps := geometryParts(f.Geometry)
+		for _, p := range ps.points {
+			if _, _, ok := sc.point(p, serviceRadius+contextPointStyle.weight); ok {
+				points = true
+			}
+		}
+		others.add(sc, ps.polygons, ps.lines, ps.points, contextPointStyle, serviceRadius)
+	}
+	others.legend(g)
+	if points {
+		g.rows = append(g.rows, legendRow{swatch: swatchCircle, ps: contextPointStyle, r: serviceRadius, label: labelContextPoint})
+	}
+}
+
+// diamond is a square standing on a corner, centred on x, y, reaching r
+// from it: the dashboard's event symbol.
+func diamond(x, y, r float64) orb.Polygon {
+	return orb.Polygon{{{x, y - r}, {x + r, y}, {x, y + r}, {x - r, y}, {x, y - r}}}
 }

@@ -15,6 +15,7 @@ const (
 	swatchLine swatchKind = iota
 	swatchCircle
 	swatchArea
+	swatchDiamond
 )
 
 // legendRow is one symbol and its label.
@@ -279,6 +280,8 @@ func (lb *legendBox) drawSwatch(p *painter, r legendRow, x, cy float64) {
 		ls := r.ls
 		ls.weight = math.Max(ls.weight, 1)
 		p.op(op{polys: []orb.Polygon{{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}}, ls: ls})
+	case swatchDiamond:
+		p.op(op{polys: []orb.Polygon{diamond(x+lb.swatchW/2, cy, r.r)}, ls: r.ls})
 	}
 }
 

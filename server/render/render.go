@@ -67,6 +67,15 @@ const (
 	// StyleHotspots: hotspot cells by Getis-Ord class (property "class":
 	// hot_99 … cold_99, not_significant).
 	StyleHotspots Style = "hotspots"
+	// StyleEvents: context events that are not migrant deaths (an ACLED
+	// export, …), small grey diamonds (palette.ts EVENT_SYMBOL), with a
+	// legend note saying so.
+	StyleEvents Style = "events"
+	// StyleAreas: context areas (search-and-rescue regions, …) outlined
+	// over a light fill, their lines as outlines and their points (ports,
+	// survey sites) as small dots in the area colour (palette.ts
+	// AREA_STYLE, CONTEXT_POINT_STYLE).
+	StyleAreas Style = "areas"
 )
 
 // Layer is one layer to draw, bottom to top in Map.Layers.
@@ -176,8 +185,8 @@ func Validate(m Map, f Format) error {
 	}
 	for i, l := range m.Layers {
 		if _, ok := paneOrder[l.Style]; !ok {
-			return invalid("layers", "routes, risk-segments, incidents, incident-cells, services or hotspots",
-				"layer %d has style %q; it must be one of routes, risk-segments, incidents, incident-cells, services, hotspots", i, clean(string(l.Style)))
+			return invalid("layers", "routes, risk-segments, incidents, incident-cells, services, hotspots, events or areas",
+				"layer %d has style %q; it must be one of routes, risk-segments, incidents, incident-cells, services, hotspots, events, areas", i, clean(string(l.Style)))
 		}
 	}
 	return checkBound(m.Bound)
@@ -220,7 +229,9 @@ func invalid(param, allowed, format string, args ...any) error {
 
 // paneOrder is the stacking of the dashboard's panes (map.ts PANES).
 var paneOrder = map[Style]int{
+	StyleAreas:         380,
 	StyleHotspots:      390,
+	StyleEvents:        395,
 	StyleIncidentCells: 400,
 	StyleIncidents:     400,
 	StyleServices:      410,
@@ -229,7 +240,8 @@ var paneOrder = map[Style]int{
 }
 
 // DashboardOrder sorts layers bottom to top as the dashboard stacks them
-// (hotspots, incidents, services, routes, route risk), keeping the order
+// (map.ts PANES: areas, hotspots, events, incidents, services, routes,
+// route risk), keeping the order
 // of layers of the same style.
 func DashboardOrder(layers []Layer) {
 	slices.SortStableFunc(layers, func(a, b Layer) int { return paneOrder[a.Style] - paneOrder[b.Style] })

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"image/png"
 	"math"
 	"strings"
@@ -664,13 +665,14 @@ func TestDashboardOrder(t *testing.T) {
 	layers := []Layer{
 		{Title: "risk", Style: StyleRiskSegments}, {Title: "routes", Style: StyleRoutes}, {Title: "services", Style: StyleServices},
 		{Title: "incidents", Style: StyleIncidents}, {Title: "hotspots", Style: StyleHotspots}, {Title: "cells", Style: StyleIncidentCells},
+		{Title: "events", Style: StyleEvents}, {Title: "areas", Style: StyleAreas},
 	}
 	DashboardOrder(layers)
 	var got []string
 	for _, l := range layers {
 		got = append(got, l.Title)
 	}
-	if strings.Join(got, ",") != "hotspots,incidents,cells,services,routes,risk" {
+	if strings.Join(got, ",") != "areas,hotspots,events,incidents,cells,services,routes,risk" {
 		t.Errorf("order %v", got)
 	}
 }
@@ -835,5 +837,64 @@ func TestFooterCaveats(t *testing.T) {
 		if sc.frame.h() < 0.4*sc.h {
 			t.Errorf("%s: the map keeps %.0f of %.0f px", name, sc.frame.h(), sc.h)
 		}
+	}
+}
+
+// TestContextLayers: context events are drawn as diamonds with a legend
+// saying they are not migrant deaths; context areas as areas, their
+// points as dots in the area colour; events outside the view are not
+// drawn, and a layer of them says so.
+func TestContextLayers(t *testing.T) {
+	m := minimal()
+	m.Legend = true
+	m.Width, m.Height = 900, 600
+	events := []*geojson.Feature{geojson.NewFeature(orb.Point{13.2, 32.9}), geojson.NewFeature(orb.Point{15, 35}), geojson.NewFeature(orb.Point{-100, 40})}
+	region := geojson.NewFeature(orb.Polygon{{{10, 33}, {18, 33}, {18, 37}, {10, 37}, {10, 33}}})
+	port := geojson.NewFeature(orb.Point{12.6, 35.5})
+	m.Layers = []Layer{
+		{Title: "ACLED events", Style: StyleEvents, Features: events},
+		{Title: "Search and rescue regions", Style: StyleAreas, Features: []*geojson.Feature{region, port}},
+	}
+	sc := newScene(m, mustFonts(t))
+	var diamonds, areas, dots int
+	for _, o := range sc.ops {
+		switch {
+		case o.circle && o.ps == contextPointStyle:
+			dots++
+		case len(o.polys) == 1 && o.ls.fill == eventStyle.fill && len(o.polys[0][0]) == 5:
+			diamonds++
+		case len(o.polys) == 1 && o.ls.fill == areaStyle.fill && o.ls.fillOpacity == areaStyle.fillOpacity:
+			areas++
+		}
+	}
+	if diamonds != 2 || areas != 1 || dots != 1 {
+		t.Errorf("drawn: %d diamonds (want 2, the third event is out of view), %d areas (want 1), %d dots (want 1)", diamonds, areas, dots)
+	}
+	if sc.legend == nil {
+		t.Fatal("no legend")
+	}
+	var labels []string
+	for _, it := range sc.legend.items {
+		if it.kind == itemRow {
+			labels = append(labels, it.row.label)
+		} else {
+			labels = append(labels, it.lines...)
+		}
+	}
+	got := strings.Join(labels, "|")
+	for _, want := range []string{"ACLED events", labelEvent, "these events are not", "Search and rescue regions", labelArea, labelContextPoint} {
+		if !strings.Contains(got, want) {
+			t.Errorf("legend %q lacks %q", got, want)
+		}
+	}
+	for _, f := range []Format{PNG, SVG} {
+		if _, err := Render(m, f); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	m.Layers = []Layer{{Title: "ACLED events", Style: StyleEvents, Features: events[2:]}}
+	sc = newScene(m, mustFonts(t))
+	if sc.legend == nil || !strings.Contains(fmt.Sprint(sc.legend.items), labelNothingInView) {
+		t.Errorf("events out of view: legend %+v, want %q", sc.legend, labelNothingInView)
 	}
 }

@@ -94,6 +94,17 @@ var serviceStyle = pointStyle{fill: okabeBlue, fillOpacity: 0.85, colour: rgb("#
 // serviceRadius is the radius of a service marker in pixels (palette.ts SERVICE_RADIUS).
 const serviceRadius = 3.5
 
+// eventStyle and eventRadius draw a context event's diamond (palette.ts
+// EVENT_SYMBOL, EVENT_SYMBOL_RADIUS): grey, with a white rim.
+var eventStyle = lineStyle{colour: rgb("#FFFFFF"), weight: 0.8, opacity: 1, fill: rgb("#6B6B6B"), fillOpacity: 0.9}
+
+const eventRadius = 4.0
+
+// contextPointStyle draws the points of a context area layer, such as
+// ports, in the area colour so they are not read as services (palette.ts
+// CONTEXT_POINT_STYLE).
+var contextPointStyle = pointStyle{fill: okabeReddishPurple, fillOpacity: 0.85, colour: rgb("#FFFFFF"), weight: 0.8, opacity: 1}
+
 // areaStyle: polygons that are not public cells (palette.ts AREA_STYLE).
 var areaStyle = lineStyle{colour: okabeReddishPurple, weight: 1.5, opacity: 0.9, fill: okabeReddishPurple, fillOpacity: 0.15}
 
@@ -227,6 +238,11 @@ const (
 	headingIncidents     = "Incidents where migrants died or went missing"
 	headingHotspots      = "Incident hotspots"
 	headingServices      = "Services"
+	headingEvents        = "Context events"
+	headingAreas         = "Areas"
+	labelEvent           = "Conflict or unrest event"
+	noteEvents           = "From another source (such as ACLED): these events are not migrant deaths and are not counted in the route risk."
+	labelContextPoint    = "Place"
 	labelApproximate     = "%s (approximate)"
 	noteApproximate      = "Dashed lines are approximate, schematic corridors drawn through named waypoints."
 	labelIncidentSize    = "%d dead or missing"
