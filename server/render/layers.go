@@ -329,7 +329,10 @@ func categoryNames(present map[string]bool) []string {
 // otherShapes draws what a layer holds besides its own kind of shape, as
 // the dashboard does: polygons as areas, lines as area outlines, points as
 // circles of the layer's point style.
-type otherShapes struct{ areas bool }
+type otherShapes struct {
+	areas  bool // an area or outline was drawn
+	points bool // a point was drawn
+}
 
 func (o *otherShapes) add(sc *scene, polys []orb.Polygon, lines []orb.LineString, points []orb.Point, ps pointStyle, r float64) {
 	for _, p := range polys {
@@ -349,6 +352,7 @@ func (o *otherShapes) add(sc *scene, polys []orb.Polygon, lines []orb.LineString
 	for _, p := range points {
 		if x, y, ok := sc.point(p, r+ps.weight); ok {
 			sc.ops = append(sc.ops, op{circle: true, x: x, y: y, r: r, ps: ps})
+			o.points = true
 		}
 	}
 }
@@ -388,21 +392,14 @@ func (sc *scene) addEvents(features []*geojson.Feature, g *legendGroup) {
 // points as small dots in the area colour.
 func (sc *scene) addAreas(features []*geojson.Feature, g *legendGroup) {
 	var others otherShapes
-	points := false
 	for _, f := range features {
-		if f == nil {
-			continue
+		if f != nil {
+			ps := geometryParts(f.Geometry)
+			others.add(sc, ps.polygons, ps.lines, ps.points, contextPointStyle, serviceRadius)
 		}
-		ps := geometryParts(f.Geometry)
-		for _, p := range ps.points {
-			if _, _, ok := sc.point(p, serviceRadius+contextPointStyle.weight); ok {
-				points = true
-			}
-		}
-		others.add(sc, ps.polygons, ps.lines, ps.points, contextPointStyle, serviceRadius)
 	}
 	others.legend(g)
-	if points {
+	if others.points {
 		g.rows = append(g.rows, legendRow{swatch: swatchCircle, ps: contextPointStyle, r: serviceRadius, label: labelContextPoint})
 	}
 }
