@@ -109,7 +109,8 @@ type Answers struct {
 	waitedFor, background sync.Pool
 	// recompressing is set while a reused answer is compressed again.
 	recompressing atomic.Bool
-	// recompressed counts the answers compressed again, for tests.
+	// recompressed counts the answers compressed again (and stored, unless
+	// the cache failed), for tests.
 	recompressed atomic.Int64
 }
 
@@ -250,11 +251,10 @@ func (a *Answers) reused(key string, gz []byte) {
 		if err != nil {
 			return
 		}
-		if better := a.gzipBytes(InBackground(context.Background()), raw); len(better) < len(gz) {
-			if a.cache.Set(context.Background(), key, better) == nil {
-				a.recompressed.Add(1)
-			}
-		}
+		// Stored even when no smaller (an image, say): marked as the
+		// background level's, it is not compressed again at every hit.
+		_ = a.cache.Set(context.Background(), key, a.gzipBytes(InBackground(context.Background()), raw)) // a failed write leaves the fast bytes
+		a.recompressed.Add(1)
 	}()
 }
 

@@ -213,4 +213,24 @@ func TestCompressionFollowsWhoWaits(t *testing.T) {
 	if n := a.recompressed.Load(); n != 1 {
 		t.Errorf("%d answers compressed again, want only the one computed at the fast level", n)
 	}
+
+	// Bytes that do not compress (a PNG, say) are compressed again once,
+	// not at every hit.
+	noise := make([]byte, 64<<10)
+	for i := range noise {
+		noise[i] = byte(i*7919 + i*i*104729>>7)
+	}
+	k := Key{Slot: "image"}
+	if _, err := a.Get(context.Background(), k, "", func() ([]byte, error) { return noise, nil }); err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		if _, err := a.Get(context.Background(), k, "", compute); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := a.recompressed.Load(); n != 2 {
+		t.Errorf("after five hits on an incompressible answer, %d answers compressed again in all, want 2", n)
+	}
 }
