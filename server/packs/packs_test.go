@@ -26,6 +26,7 @@ import (
 	"github.com/routerisk/routerisk/geodata/formats"
 	"github.com/routerisk/routerisk/geodata/privacy"
 	"github.com/routerisk/routerisk/geodata/sample"
+	"github.com/routerisk/routerisk/internal/testenv"
 	"github.com/routerisk/routerisk/server/answers"
 	"github.com/routerisk/routerisk/server/cache"
 	"github.com/routerisk/routerisk/server/packs"
@@ -255,10 +256,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 func ogrinfo(t testing.TB, args ...string) string {
 	t.Helper()
 	if _, err := exec.LookPath("ogrinfo"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("ogrinfo (GDAL) is not installed: run make deps")
-		}
-		t.Skip("ogrinfo (GDAL) is not installed: run make deps")
+		testenv.Unavailable(t, "ogrinfo (GDAL) is not installed: run make deps")
 	}
 	out, err := exec.Command("ogrinfo", args...).CombinedOutput()
 	if err != nil {
