@@ -121,8 +121,8 @@ type Answers struct {
 // back many times over in time. One computed ahead of its callers (the
 // warm-up, InBackground) is compressed at BackgroundLevel, and so is one
 // served again from the cache: the first hit on fast bytes compresses
-// them again in the background and stores the smaller ones, so only
-// answers that are reused pay for the thorough level.
+// them again in the background and stores the result, so only answers
+// that are reused pay for the thorough level.
 const (
 	WaitedForLevel  = gzip.BestSpeed
 	BackgroundLevel = gzip.DefaultCompression
