@@ -23,6 +23,12 @@ async function serious(page: Page, what: string): Promise<string[]> {
   return out;
 }
 
+// Leaflet fades a popup in; axe measures colour contrast on what is drawn,
+// so a popup checked mid-fade reads as low contrast. Wait for full opacity.
+async function popupFadedIn(page: Page): Promise<void> {
+  await expect(page.locator('.leaflet-popup')).toHaveCSS('opacity', '1');
+}
+
 // Each axe-core run over the dashboard takes several seconds on a shared machine.
 test.setTimeout(300_000);
 
@@ -38,6 +44,7 @@ test.describe('desktop 1400×900', () => {
     // A popup, opened from the first priority.
     await page.locator('#priorities button.priority-button').first().click();
     await expect(page.locator('.leaflet-popup-content .popup-risk')).toBeVisible();
+    await popupFadedIn(page);
     found.push(...await serious(page, 'dashboard with a popup'));
     await page.keyboard.press('Escape');
 
@@ -66,6 +73,7 @@ test.describe('desktop 1400×900', () => {
 
     await page.locator('#inview .inview-open').first().press('Enter');
     await expect(page.locator('.leaflet-popup')).toBeVisible();
+    await popupFadedIn(page);
     found.push(...await serious(page, 'popup opened from the "In view" list'));
     await page.keyboard.press('Escape');
 
@@ -78,6 +86,7 @@ test.describe('desktop 1400×900', () => {
     await expect(page.locator('.leaflet-popup .popup-pager-status')).toHaveText(`1 of ${stack.count}`);
     await page.locator('.leaflet-popup details.popup-more > summary').click();
     await expect(page.locator('.leaflet-popup details.popup-more')).toHaveAttribute('open', '');
+    await popupFadedIn(page);
     found.push(...await serious(page, 'stacked popup with "More" open'));
     expect(found).toEqual([]);
   });
