@@ -92,7 +92,12 @@ func (ix *Index) Feature(i int) *geojson.Feature { return ix.features[i] }
 // Search returns, in layer order, the positions of the features that
 // intersect q.BBox, fall within q.Time and pass q's attribute filters.
 // Limit and Offset are not applied.
-func (ix *Index) Search(q geodata.Query) []int {
+func (ix *Index) Search(q geodata.Query) []int { return ix.SearchAppend(nil, q) }
+
+// SearchAppend is Search appending to dst (emptied first), so that a
+// caller searching often can reuse one slice.
+func (ix *Index) SearchAppend(dst []int, q geodata.Query) []int {
+	filtered := q.Time != nil || len(q.Filters) > 0
 	keep := func(i int) bool {
 		if q.Time != nil {
 			t := ix.times[i]
@@ -108,10 +113,10 @@ func (ix *Index) Search(q geodata.Query) []int {
 		}
 		return q.MatchesFilters(ix.features[i])
 	}
-	var out []int
+	out := dst[:0]
 	if q.BBox == nil {
 		for i := range ix.features {
-			if keep(i) {
+			if !filtered || keep(i) {
 				out = append(out, i)
 			}
 		}
@@ -127,8 +132,11 @@ func (ix *Index) Search(q geodata.Query) []int {
 		inLo, inHi := [2]float32{up(b.Min[0]), up(b.Min[1])}, [2]float32{down(b.Max[0]), down(b.Max[1])}
 		ix.tree.Search(lo, hi, func(min, max [2]float32, data int32) bool {
 			i := int(data)
+			if filtered && !keep(i) {
+				return true
+			}
 			inside := ix.points[i] && min[0] >= inLo[0] && min[1] >= inLo[1] && max[0] <= inHi[0] && max[1] <= inHi[1]
-			if keep(i) && (inside || touches(b, ix.features[i].Geometry, ix.points[i])) {
+			if inside || touches(b, ix.features[i].Geometry, ix.points[i]) {
 				out = append(out, i)
 			}
 			return true

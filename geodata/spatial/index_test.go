@@ -69,6 +69,7 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 	fs := synthetic(5000, 7)
 	ix := New(fs, "date")
 	r := rand.New(rand.NewPCG(3, 4))
+	var reused []int // SearchAppend's slice, holding the previous answer
 	for i := range 200 {
 		var q geodata.Query
 		if i%3 != 0 {
@@ -85,6 +86,9 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 		got, want := ix.Search(q), brute(fs, q)
 		if !slices.Equal(got, want) {
 			t.Fatalf("query %d (%+v): index found %d features, brute force %d", i, q, len(got), len(want))
+		}
+		if reused = ix.SearchAppend(reused, q); !slices.Equal(reused, want) {
+			t.Fatalf("query %d: SearchAppend over the previous answer found %d features, want %d", i, len(reused), len(want))
 		}
 	}
 }
