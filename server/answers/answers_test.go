@@ -234,3 +234,62 @@ func TestCompressionFollowsWhoWaits(t *testing.T) {
 		t.Errorf("after five hits on an incompressible answer, %d answers compressed again in all, want 2", n)
 	}
 }
+
+func TestAppendedAnswersReuseOneBufferAndStoreExactBytes(t *testing.T) {
+	a := New(&mapCache{m: map[string][]byte{}})
+	ctx := context.Background()
+	body := bytes.Repeat([]byte(`{"type":"Feature","properties":{"dead":1}},`), 2000)
+	// Each answer is written into the buffer the answers lend; from the
+	// second on, that buffer already holds the capacity of the first.
+	var caps []int
+	for i := range 4 {
+		k := Prepare(Key{Slot: "l", Query: fmt.Sprint(i)})
+		res, err := a.GetAppended(ctx, k, "", func(dst []byte) ([]byte, error) {
+			caps = append(caps, cap(dst))
+			if len(dst) != 0 {
+				t.Errorf("answer %d: lent a buffer holding %d bytes, want an empty one", i, len(dst))
+			}
+			return append(dst, body...), nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cap(res.Gzip) != len(res.Gzip) {
+			t.Errorf("answer %d: %d gzip bytes kept in a buffer of %d", i, len(res.Gzip), cap(res.Gzip))
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(res.Gzip))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := io.ReadAll(zr); !bytes.Equal(got, body) {
+			t.Fatalf("answer %d: decompressed bytes differ from the answer", i)
+		}
+	}
+	// sync.Pool may drop a buffer at a collection, so one reuse is the
+	// most a test can ask for without forcing the runtime's hand.
+	reused := 0
+	for _, c := range caps[1:] {
+		if c >= len(body) {
+			reused++
+		}
+	}
+	if reused == 0 {
+		t.Errorf("lent capacities %v: no answer got the buffer of an earlier one", caps)
+	}
+
+	// An uncached answer and an error leave the pool usable.
+	k := Prepare(Key{Slot: "l", Query: "spam"})
+	res, err := a.UncachedAppended(ctx, k, "", func(dst []byte) ([]byte, error) { return append(dst, "[]"...), nil })
+	if err != nil || res.Cache != CacheBypass {
+		t.Fatalf("uncached: %v, %s", err, res.Cache)
+	}
+	boom := errors.New("boom")
+	if _, err := a.GetAppended(ctx, Prepare(Key{Slot: "l", Query: "bad"}), "", func(dst []byte) ([]byte, error) {
+		return append(dst, "half"...), boom
+	}); !errors.Is(err, boom) {
+		t.Fatalf("error: %v, want boom", err)
+	}
+	if _, hit, _ := a.cache.Get(ctx, Prepare(Key{Slot: "l", Query: "bad"}).String()); hit {
+		t.Error("a failed computation was stored")
+	}
+}

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
+	"sync"
 
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/coverage"
@@ -138,22 +138,22 @@ func (c *Reader) Features(ctx context.Context, r FeaturesRequest) (answers.Resul
 		if ld.matchesNothing(q) {
 			// A value the layer does not hold (a typo, or filter spam):
 			// answered, but neither remembered nor cached.
-			return c.answers.Uncached(ctx, k, r.IfNoneMatch, func() ([]byte, error) {
-				return c.page(ld, q, tier, res, r)
+			return c.answers.UncachedAppended(ctx, k, r.IfNoneMatch, func(dst []byte) ([]byte, error) {
+				return c.page(dst, ld, q, tier, res, r)
 			})
 		}
 		if memo && ld.memoBytes.Add(int64(len(memoKey)+len(k.String()))) <= maxMemoBytes {
 			ld.keys.Store(memoKey, k)
 		}
 	}
-	return c.answers.GetPrepared(ctx, k, r.IfNoneMatch, func() ([]byte, error) {
+	return c.answers.GetAppended(ctx, k, r.IfNoneMatch, func(dst []byte) ([]byte, error) {
 		if !parsed {
 			var err error
 			if q, err = parse(params, ld.meta); err != nil {
 				return nil, err
 			}
 		}
-		return c.page(ld, q, tier, res, r)
+		return c.page(dst, ld, q, tier, res, r)
 	})
 }
 
@@ -200,24 +200,29 @@ func (c *Reader) CachedFeatures(ctx context.Context, view privacy.View, layer, r
 	return c.answers.Lookup(ctx, v.(answers.Prepared))
 }
 
-// page encodes one page of q's features at tier (cells at resolution res
-// at the public tier of a restricted layer), framed as r asks.
-func (c *Reader) page(ld *loaded, q geodata.Query, tier privacy.Tier, res int, r FeaturesRequest) ([]byte, error) {
+// page appends to dst one page of q's features at tier (cells at
+// resolution res at the public tier of a restricted layer), framed as r
+// asks.
+func (c *Reader) page(dst []byte, ld *loaded, q geodata.Query, tier privacy.Tier, res int, r FeaturesRequest) ([]byte, error) {
 	pg := page{path: r.LinkBase + r.Path, formats: r.Formats, timeStamp: r.TimeStamp}
 	var out []byte
 	var err error
 	switch {
 	case tier == privacy.Public && ld.meta.Sensitivity == geodata.Restricted:
-		out, err = publicPage(ld, q, res, pg)
+		out, err = publicPage(dst, ld, q, res, pg)
 	case tier == privacy.Partner:
-		out, err = partnerPage(ld, q, pg)
+		out, err = partnerPage(dst, ld, q, pg)
 	default:
-		out, err = encodePage(ld, q, pg)
+		out, err = encodePage(dst, ld, q, pg)
 	}
 	if err != nil || r.Render == nil {
 		return out, err
 	}
-	return r.Render(out)
+	rendered, err := r.Render(out)
+	if err != nil {
+		return nil, err
+	}
+	return append(out[:0], rendered...), nil
 }
 
 // maxMemoBytes bounds the query strings (and their keys) remembered per
@@ -366,51 +371,35 @@ type page struct {
 	timeStamp bool
 }
 
-func encodePage(ld *loaded, q geodata.Query, pg page) ([]byte, error) {
-	matched := ld.index.Search(q)
-	start := min(q.Offset, len(matched))
-	end := min(start+q.Limit, len(matched))
-	page := matched[start:end]
+// encodePage appends to dst one page of the layer's own features that
+// match q.
+func encodePage(dst []byte, ld *loaded, q geodata.Query, pg page) ([]byte, error) {
+	found := positions.Get().(*[]int)
+	defer positions.Put(found)
+	*found = ld.index.SearchAppend(*found, q)
+	matched := *found
 	opts := formats.EncodeOptions{Properties: q.Properties, Precision: q.Precision}
-	feats := make([][]byte, len(page))
-	for i, fi := range page {
-		if opts.Full() {
-			b, err := ld.featureJSON(fi)
+	return encodeMatched(dst, len(matched), q, pg, "", func(from, to int) ([][]byte, error) {
+		feats := make([][]byte, to-from)
+		for i, fi := range matched[from:to] {
+			var err error
+			if opts.Full() {
+				feats[i], err = ld.featureJSON(fi)
+			} else {
+				feats[i], err = formats.AppendFeature(nil, ld.index.Feature(fi), opts)
+			}
 			if err != nil {
 				return nil, err
 			}
-			feats[i] = b
-			continue
 		}
-		b, err := formats.AppendFeature(nil, ld.index.Feature(fi), opts)
-		if err != nil {
-			return nil, err
-		}
-		feats[i] = b
-	}
-	var links []formats.Link
-	if path := pg.path; path != "" {
-		own, others := LinkFormat{Type: "application/geo+json"}, []LinkFormat(nil)
-		if len(pg.formats) > 0 {
-			own, others = pg.formats[0], pg.formats[1:]
-		}
-		links = append(links, formats.Link{Rel: "self", Type: own.Type, Href: pageHref(path, q, q.Offset, own.Query)})
-		for _, f := range others {
-			links = append(links, formats.Link{Rel: "alternate", Type: f.Type, Href: pageHref(path, q, q.Offset, f.Query)})
-		}
-		if end < len(matched) {
-			links = append(links, formats.Link{Rel: "next", Type: own.Type, Href: pageHref(path, q, end, own.Query)})
-		}
-		if q.Offset > 0 {
-			links = append(links, formats.Link{Rel: "prev", Type: own.Type, Href: pageHref(path, q, max(0, q.Offset-q.Limit), own.Query)})
-		}
-	}
-	var stamp time.Time
-	if pg.timeStamp {
-		stamp = time.Now()
-	}
-	return formats.AppendCollection(nil, feats, len(matched), links, stamp), nil
+		return feats, nil
+	})
 }
+
+// positions are the slices the searches of encodePage reuse: a box of
+// 8,000 incidents is 64 KB of positions, grown anew at each search
+// before.
+var positions = sync.Pool{New: func() any { return new([]int) }}
 
 func pageHref(path string, q geodata.Query, offset int, extra string) string {
 	q.Offset = offset

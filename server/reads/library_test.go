@@ -242,8 +242,8 @@ func TestLargeLayerEncodedOnDemand(t *testing.T) {
 		}
 	}
 	q := geodata.Query{Limit: 10, Precision: -1}
-	pa, _ := encodePage(small, q, page{})
-	pb, _ := encodePage(big, q, page{})
+	pa, _ := encodePage(nil, small, q, page{})
+	pb, _ := encodePage(nil, big, q, page{})
 	if string(pa) != string(pb) {
 		t.Fatalf("pages differ:\n%s\n%s", pa, pb)
 	}

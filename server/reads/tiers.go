@@ -101,8 +101,8 @@ func partnerMatched(ld *loaded, q geodata.Query) []*geojson.Feature {
 }
 
 // partnerPage is encodePage for the partner tier.
-func partnerPage(ld *loaded, q geodata.Query, pg page) ([]byte, error) {
-	return encodeFeatures(partnerMatched(ld, q), q, pg, "", formats.EncodeOptions{Properties: q.Properties, Precision: q.Precision})
+func partnerPage(dst []byte, ld *loaded, q geodata.Query, pg page) ([]byte, error) {
+	return encodeFeatures(dst, partnerMatched(ld, q), q, pg, "", formats.EncodeOptions{Properties: q.Properties, Precision: q.Precision})
 }
 
 // publicCells returns what the public tier sees of a restricted layer for
@@ -141,17 +141,17 @@ func publicCells(ld *loaded, q geodata.Query, res int) ([]*geojson.Feature, geod
 }
 
 // publicPage is encodePage for the public tier of a restricted layer.
-func publicPage(ld *loaded, q geodata.Query, res int, pg page) ([]byte, error) {
+func publicPage(dst []byte, ld *loaded, q geodata.Query, res int, pg page) ([]byte, error) {
 	cells, q, err := publicCells(ld, q, res)
 	if err != nil {
 		return nil, err
 	}
-	return encodeFeatures(cells, q, pg, "resolution="+strconv.Itoa(res), formats.EncodeOptions{Precision: -1})
+	return encodeFeatures(dst, cells, q, pg, "resolution="+strconv.Itoa(res), formats.EncodeOptions{Precision: -1})
 }
 
 // encodeFeatures is encodeMatched over computed features.
-func encodeFeatures(feats []*geojson.Feature, q geodata.Query, pg page, extra string, opts formats.EncodeOptions) ([]byte, error) {
-	return encodeMatched(len(feats), q, pg, extra, func(from, to int) ([][]byte, error) {
+func encodeFeatures(dst []byte, feats []*geojson.Feature, q geodata.Query, pg page, extra string, opts formats.EncodeOptions) ([]byte, error) {
+	return encodeMatched(dst, len(feats), q, pg, extra, func(from, to int) ([][]byte, error) {
 		out := make([][]byte, 0, to-from)
 		for _, f := range feats[from:to] {
 			b, err := formats.AppendFeature(nil, f, opts)
@@ -211,10 +211,10 @@ func (c *Reader) Select(view privacy.View, id string, q geodata.Query, res int) 
 	return sel, nil
 }
 
-// encodeMatched builds the collection of one page of n matched items,
+// encodeMatched appends to dst the collection of one page of n matched items,
 // encoded by encode(from, to), with the paging links (extra is added to
 // their query).
-func encodeMatched(n int, q geodata.Query, pg page, extra string, encode func(from, to int) ([][]byte, error)) ([]byte, error) {
+func encodeMatched(dst []byte, n int, q geodata.Query, pg page, extra string, encode func(from, to int) ([][]byte, error)) ([]byte, error) {
 	start := min(q.Offset, n)
 	end := min(start+q.Limit, n)
 	feats, err := encode(start, end)
@@ -251,5 +251,5 @@ func encodeMatched(n int, q geodata.Query, pg page, extra string, encode func(fr
 	if pg.timeStamp {
 		stamp = time.Now()
 	}
-	return formats.AppendCollection(nil, feats, n, links, stamp), nil
+	return formats.AppendCollection(dst, feats, n, links, stamp), nil
 }
