@@ -95,3 +95,21 @@ test.describe('phone 390×844', () => {
     await expect(page.locator('.leaflet-control-scale')).toBeVisible();
   });
 });
+
+test('the map holds no canvas of nothing: a layer without points adds no point canvas', async ({ page }) => {
+  // Anonymous: incidents come as public cells (polygons) and routes as
+  // lines, so neither layer has a point to draw; each full-size canvas on
+  // the map must hold something, since the browser paints and composites
+  // every one at every frame.
+  await openDashboard(page);
+  await waitIdle(page);
+  const canvases = await page.evaluate(() => [...document.querySelectorAll('.leaflet-map-pane canvas')].map((c) => {
+    const canvas = c as HTMLCanvasElement;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let drawn = false;
+    for (let i = 3; i < data.length && !drawn; i += 4) drawn = data[i]! > 0;
+    return { pane: canvas.parentElement?.className ?? '', drawn };
+  }));
+  expect(canvases.length).toBeGreaterThan(3);
+  expect(canvases.filter((c) => !c.drawn), 'blank canvases on the map').toEqual([]);
+});

@@ -88,6 +88,12 @@ export class MapLayer extends DataLayer<LoadedFeatures> {
   private clusterer: Clusterer | null = null;
   /** Index in `pickables` of the first point (points come after lines and polygons). */
   private firstPointPick = 0;
+  /**
+   * Whether the last answer drew any point. The point canvas is on the map
+   * only then: a full-size canvas of nothing (routes, public cells) still
+   * costs the browser a layer to paint and composite at every frame.
+   */
+  private hasPoints = false;
   private symbolsDrawn: DrawnSymbols = { categories: [], verification: [] };
   /** The weight of each point drawn (dead and missing for incidents), in drawing order. */
   private weights = new Float64Array(0);
@@ -156,7 +162,7 @@ export class MapLayer extends DataLayer<LoadedFeatures> {
 
   protected override attach(): void {
     super.attach();
-    if (this.loadedKey !== null && !this.map.hasLayer(this.points)) this.points.addTo(this.map);
+    if (this.loadedKey !== null && this.hasPoints && !this.map.hasLayer(this.points)) this.points.addTo(this.map);
     this.map.off('click', this.onClusterClick);
     this.map.on('click', this.onClusterClick);
   }
@@ -335,7 +341,9 @@ export class MapLayer extends DataLayer<LoadedFeatures> {
     this.points.setPoints(set, pointStyle, { symbols: services ? symbols : events ? [EVENT_SYMBOL] : undefined, clusters: this.clusterDrawing() });
 
     this.swap(group, features, pickables);
-    if (this.visible && !this.map.hasLayer(this.points)) this.points.addTo(this.map);
+    this.hasPoints = points.length > 0;
+    if (!this.hasPoints) this.map.removeLayer(this.points);
+    else if (this.visible && !this.map.hasLayer(this.points)) this.points.addTo(this.map);
   }
 
   /** How this layer's clusters are drawn: the count, and for incidents their dead and missing under it. */
