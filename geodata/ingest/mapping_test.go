@@ -616,3 +616,28 @@ func TestApplyMappingKeepsGivenCauseCategory(t *testing.T) {
 		t.Errorf("the file's unknown category was not kept: %v", got)
 	}
 }
+
+func TestRememberedCauseCategoriesAreTheClassifiers(t *testing.T) {
+	mp := newMapper(geodata.KindIncident, Mapping{}, nil, &geodata.Report{})
+	texts := []string{
+		"Drowning", "drowning ", "Sickness / lack of access to adequate healthcare",
+		"Vehicle accident / death linked to hazardous transport", "Violence", "Drowning, Violence",
+		"Harsh environmental conditions / lack of adequate shelter, food, water", "unknown", "",
+	}
+	for round := range 2 { // the second round answers from the memo
+		for _, text := range texts {
+			if got, want := mp.causeCategory(text), mmp.CauseCategory(text); got != want {
+				t.Errorf("round %d, %q: %q, the classifier says %q", round, text, got, want)
+			}
+		}
+	}
+	if len(mp.causes) != len(texts) {
+		t.Errorf("%d texts remembered, want %d", len(mp.causes), len(texts))
+	}
+	for i := range maxCauses + 10 {
+		mp.causeCategory(fmt.Sprintf("unique text %d", i))
+	}
+	if len(mp.causes) > maxCauses {
+		t.Errorf("%d texts remembered, more than the bound %d", len(mp.causes), maxCauses)
+	}
+}
