@@ -375,7 +375,11 @@ type page struct {
 // match q.
 func encodePage(dst []byte, ld *loaded, q geodata.Query, pg page) ([]byte, error) {
 	found := positions.Get().(*[]int)
-	defer positions.Put(found)
+	defer func() {
+		if cap(*found) <= maxPooledPositions {
+			positions.Put(found)
+		}
+	}()
 	*found = ld.index.SearchAppend(*found, q)
 	matched := *found
 	opts := formats.EncodeOptions{Properties: q.Properties, Precision: q.Precision}
@@ -400,6 +404,10 @@ func encodePage(dst []byte, ld *loaded, q geodata.Query, pg page) ([]byte, error
 // 8,000 incidents is 64 KB of positions, grown anew at each search
 // before.
 var positions = sync.Pool{New: func() any { return new([]int) }}
+
+// maxPooledPositions is the longest slice of positions kept for reuse
+// (8 MB): one search of a whole large layer does not stay in memory.
+const maxPooledPositions = 1 << 20
 
 func pageHref(path string, q geodata.Query, offset int, extra string) string {
 	q.Offset = offset
