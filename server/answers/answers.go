@@ -166,10 +166,7 @@ func (a *Answers) Get(ctx context.Context, k Key, ifNoneMatch string, compute fu
 
 // GetPrepared is Get for a key prepared before, as a memo of keys does.
 func (a *Answers) GetPrepared(ctx context.Context, k Prepared, ifNoneMatch string, compute func() ([]byte, error)) (Result, error) {
-	return a.get(ctx, k, ifNoneMatch, func([]byte) ([]byte, bool, error) {
-		raw, err := compute()
-		return raw, false, err
-	})
+	return a.get(ctx, k, ifNoneMatch, owned(compute))
 }
 
 // GetAppended is GetPrepared for an answer written into a buffer the
@@ -179,20 +176,28 @@ func (a *Answers) GetPrepared(ctx context.Context, k Prepared, ifNoneMatch strin
 // A page of 2,500 features is about 580 KB; building it in a reused
 // buffer spares allocating and zeroing that much at every miss.
 func (a *Answers) GetAppended(ctx context.Context, k Prepared, ifNoneMatch string, appendTo func(dst []byte) ([]byte, error)) (Result, error) {
-	return a.get(ctx, k, ifNoneMatch, lent(appendTo))
+	return a.get(ctx, k, ifNoneMatch, a.lent(appendTo))
 }
 
-// produce computes an answer's raw bytes, given a scratch buffer it may
-// append to; pooled says whether the bytes may go back to the scratch
-// pool once compressed.
-type produce func(scratch []byte) (raw []byte, pooled bool, err error)
+// produce computes an answer's raw bytes; release, when not nil, is
+// called once they are compressed.
+type produce func() (raw []byte, release func(), err error)
 
-// lent adapts an appending computation to produce: its bytes always go
-// back to the pool.
-func lent(appendTo func(dst []byte) ([]byte, error)) produce {
-	return func(scratch []byte) ([]byte, bool, error) {
-		raw, err := appendTo(scratch)
-		return raw, true, err
+// owned adapts a computation whose bytes belong to it: nothing to release.
+func owned(compute func() ([]byte, error)) produce {
+	return func() ([]byte, func(), error) {
+		raw, err := compute()
+		return raw, nil, err
+	}
+}
+
+// lent adapts an appending computation: it appends to a pooled buffer,
+// which release gives back.
+func (a *Answers) lent(appendTo func(dst []byte) ([]byte, error)) produce {
+	return func() ([]byte, func(), error) {
+		buf := getBuffer(&a.scratch)
+		raw, err := appendTo((*buf)[:0])
+		return raw, func() { *buf = raw; putBuffer(&a.scratch, buf) }, err
 	}
 }
 
@@ -234,19 +239,17 @@ func (a *Answers) get(ctx context.Context, k Prepared, ifNoneMatch string, compu
 	return Result{Gzip: v.([]byte), ETag: etag, Cache: status}, nil
 }
 
-// compressed runs compute over a scratch buffer and returns its answer
-// compressed at the level ctx calls for, the scratch given back.
+// compressed runs compute and returns its answer compressed at the
+// level ctx calls for.
 func (a *Answers) compressed(ctx context.Context, compute produce) ([]byte, error) {
-	scratch := getBuffer(&a.scratch)
-	raw, pooled, err := compute((*scratch)[:0])
+	raw, release, err := compute()
 	var gz []byte
 	if err == nil {
 		gz = a.gzipBytes(ctx, raw)
 	}
-	if pooled {
-		*scratch = raw
+	if release != nil {
+		release()
 	}
-	putBuffer(&a.scratch, scratch)
 	return gz, err
 }
 
@@ -266,16 +269,13 @@ func (a *Answers) Lookup(ctx context.Context, k Prepared) (Result, bool) {
 // stored, for answers not worth keeping (a filter value the layer does
 // not hold). It still answers conditional requests.
 func (a *Answers) Uncached(ctx context.Context, k Prepared, ifNoneMatch string, compute func() ([]byte, error)) (Result, error) {
-	return a.uncached(ctx, k, ifNoneMatch, func([]byte) ([]byte, bool, error) {
-		raw, err := compute()
-		return raw, false, err
-	})
+	return a.uncached(ctx, k, ifNoneMatch, owned(compute))
 }
 
 // UncachedAppended is Uncached for an answer written into a lent buffer,
 // as GetAppended's.
 func (a *Answers) UncachedAppended(ctx context.Context, k Prepared, ifNoneMatch string, appendTo func(dst []byte) ([]byte, error)) (Result, error) {
-	return a.uncached(ctx, k, ifNoneMatch, lent(appendTo))
+	return a.uncached(ctx, k, ifNoneMatch, a.lent(appendTo))
 }
 
 func (a *Answers) uncached(ctx context.Context, k Prepared, ifNoneMatch string, compute produce) (Result, error) {

@@ -222,6 +222,8 @@ func (c *Reader) page(dst []byte, ld *loaded, q geodata.Query, tier privacy.Tier
 	if err != nil {
 		return nil, err
 	}
+	// The rendering goes into the lent buffer too: what page returns is
+	// given back to the pool, which must not take bytes Render keeps.
 	return append(out[:0], rendered...), nil
 }
 
