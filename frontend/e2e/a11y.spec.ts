@@ -84,6 +84,9 @@ test.describe('desktop 1400×900', () => {
     const box = (await page.locator('#map').boundingBox())!;
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     await expect(page.locator('.leaflet-popup .popup-pager-status')).toHaveText(`1 of ${stack.count}`);
+    // Unfolded once the popup has settled: a click while it still fades in
+    // and the map pans to it can miss the summary.
+    await popupFadedIn(page);
     await page.locator('.leaflet-popup details.popup-more > summary').click();
     await expect(page.locator('.leaflet-popup details.popup-more')).toHaveAttribute('open', '');
     await popupFadedIn(page);
