@@ -165,7 +165,7 @@ func TestFeatureQueries(t *testing.T) {
 	}{
 		{"", 6, "i1,i2,i3,i4,i5,i6"},
 		{"bbox=10,30,15,40", 2, "i1,i2"},
-		{"bbox=-180,-90,180,90", 6, "i1,i2,i3,i4,i5,i6"},
+		{"bbox=-180,-90,180,90", 6, "i6,i3,i4,i5,i1,i2"}, // a box's features come in spatial order
 		{"datetime=2017-01-01/2020-12-31", 2, "i2,i3"},
 		{"datetime=../2016-05-26", 1, "i1"},
 		{"datetime=2021-03-15", 1, "i4"},

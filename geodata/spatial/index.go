@@ -25,6 +25,9 @@ type Index struct {
 	tree   rtree.RTreeGN[float32, int32]
 	times  []int64 // unix seconds of each feature's time property, or noTime
 	points []bool  // whether a feature is a point
+	// rank is each feature's place in the layer's spatial order, byRank
+	// the feature at each place (see Rank).
+	rank, byRank []int32
 }
 
 // box returns b as float32 corners rounded outwards, so it holds b.
@@ -76,7 +79,75 @@ func New(features []*geojson.Feature, timeProperty string) *Index {
 		lo, hi := box(f.Geometry.Bound())
 		ix.tree.Insert(lo, hi, int32(i))
 	}
+	ix.rank, ix.byRank = spatialOrder(features)
 	return ix
+}
+
+// spatialOrder ranks features along a Hilbert curve through the centres
+// of their bounds (features without geometry last, in layer order): rank
+// gives each feature's place, byRank the feature at each place.
+func spatialOrder(features []*geojson.Feature) (rank, byRank []int32) {
+	keys := make([]uint64, len(features))
+	byRank = make([]int32, len(features))
+	for i, f := range features {
+		byRank[i] = int32(i)
+		keys[i] = math.MaxUint64
+		if f.Geometry != nil {
+			c := f.Geometry.Bound().Center()
+			keys[i] = hilbert(cellOf(c[0], -180, 360), cellOf(c[1], -90, 180))
+		}
+	}
+	slices.SortStableFunc(byRank, func(a, b int32) int {
+		switch {
+		case keys[a] < keys[b]:
+			return -1
+		case keys[a] > keys[b]:
+			return 1
+		}
+		return 0
+	})
+	rank = make([]int32, len(features))
+	for r, i := range byRank {
+		rank[i] = int32(r)
+	}
+	return rank, byRank
+}
+
+// hilbertOrder is the order of the Hilbert curve of spatialOrder: a grid
+// of 2^20 cells a side, about 40 m at the equator.
+const hilbertOrder = 20
+
+// cellOf returns the grid column (or row) of coordinate v on an axis
+// from lo spanning span degrees, clamped to the grid.
+func cellOf(v, lo, span float64) uint32 {
+	c := (v - lo) / span * (1 << hilbertOrder)
+	if !(c > 0) { // below, or NaN
+		return 0
+	}
+	return uint32(min(c, 1<<hilbertOrder-1))
+}
+
+// hilbert returns the distance along the Hilbert curve of the grid cell
+// (x, y).
+func hilbert(x, y uint32) uint64 {
+	var d uint64
+	for s := uint32(1) << (hilbertOrder - 1); s > 0; s /= 2 {
+		var rx, ry uint32
+		if x&s != 0 {
+			rx = 1
+		}
+		if y&s != 0 {
+			ry = 1
+		}
+		d += uint64(s) * uint64(s) * uint64((3*rx)^ry)
+		if ry == 0 { // rotate the quadrant
+			if rx == 1 {
+				x, y = s-1-x, s-1-y
+			}
+			x, y = y, x
+		}
+	}
+	return d
 }
 
 // Len returns the number of indexed features.
@@ -89,9 +160,21 @@ func (ix *Index) Features() []*geojson.Feature { return ix.features }
 // Feature returns the i-th feature in layer order.
 func (ix *Index) Feature(i int) *geojson.Feature { return ix.features[i] }
 
-// Search returns, in layer order, the positions of the features that
-// intersect q.BBox, fall within q.Time and pass q's attribute filters.
-// Limit and Offset are not applied.
+// Rank returns the place of feature i in the layer's spatial order: the
+// features sorted along a Hilbert curve through the centres of their
+// bounds, features without geometry last. Features near each other in
+// that order lie near each other on the map, so a box holds long runs of
+// consecutive ranks.
+func (ix *Index) Rank(i int) int { return int(ix.rank[i]) }
+
+// AtRank returns the feature at place r of the spatial order (Rank).
+func (ix *Index) AtRank(r int) int { return int(ix.byRank[r]) }
+
+// Search returns the positions of the features that intersect q.BBox,
+// fall within q.Time and pass q's attribute filters: in layer order
+// without a box, in spatial order (Rank) with one, so that a page of a
+// box's features covers one compact part of it. Limit and Offset are not
+// applied.
 func (ix *Index) Search(q geodata.Query) []int { return ix.SearchAppend(nil, q) }
 
 // SearchAppend is Search appending to dst (emptied first), so that a
@@ -142,14 +225,21 @@ func (ix *Index) SearchAppend(dst []int, q geodata.Query) []int {
 			return true
 		})
 	}
-	return layerOrder(out, len(ix.features))
+	for k, i := range out {
+		out[k] = int(ix.rank[i])
+	}
+	out = inOrder(out, len(ix.features))
+	for k, r := range out {
+		out[k] = int(ix.byRank[r])
+	}
+	return out
 }
 
-// layerOrder sorts the positions found (below n) and drops repeats (a
-// feature on both sides of the antimeridian is found twice). Many
-// positions are put in order through a bitmap of the layer, one pass over
-// n/64 words, faster than sorting them; few are sorted.
-func layerOrder(found []int, n int) []int {
+// inOrder sorts the ranks found (below n) and drops repeats (a feature on
+// both sides of the antimeridian is found twice). Many ranks are put in
+// order through a bitmap of the layer, one pass over n/64 words, faster
+// than sorting them; few are sorted.
+func inOrder(found []int, n int) []int {
 	if len(found) < 64 || len(found) < n/512 {
 		slices.Sort(found)
 		return slices.Compact(found)

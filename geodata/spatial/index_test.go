@@ -35,7 +35,8 @@ func synthetic(n int, seed uint64) []*geojson.Feature {
 	return out
 }
 
-// brute answers a query by looking at every feature.
+// brute answers a query by looking at every feature, in layer order;
+// Search's order with a box is checked apart (bySpatialOrder).
 func brute(fs []*geojson.Feature, q geodata.Query) []int {
 	var out []int
 	for i, f := range fs {
@@ -84,6 +85,9 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 			q.Filters = []geodata.Filter{{Param: "route", Property: "route", Values: []string{"Darien"}}}
 		}
 		got, want := ix.Search(q), brute(fs, q)
+		if q.BBox != nil {
+			want = bySpatialOrder(ix, want)
+		}
 		if !slices.Equal(got, want) {
 			t.Fatalf("query %d (%+v): index found %d features, brute force %d", i, q, len(got), len(want))
 		}
@@ -165,7 +169,7 @@ func TestSearchAcrossTheAntimeridian(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := ix.Search(geodata.Query{BBox: box})
-	if want := []int{0, 1, 3, 5}; !slices.Equal(got, want) {
+	if want := bySpatialOrder(ix, []int{0, 1, 3, 5}); !slices.Equal(got, want) {
 		t.Errorf("across the antimeridian: %v, want %v", got, want)
 	}
 	if q := (geodata.Query{BBox: box}).Values().Get("bbox"); q != "170,-10,-170,10" {
@@ -206,9 +210,96 @@ func TestSearchEdgesAtFullPrecision(t *testing.T) {
 	}
 }
 
-// TestLayerOrder: positions come back sorted and without repeats, by
-// sorting (few) and by the bitmap (many).
-func TestLayerOrder(t *testing.T) {
+// bySpatialOrder sorts positions by their rank.
+func bySpatialOrder(ix *Index, positions []int) []int {
+	out := slices.Clone(positions)
+	slices.SortFunc(out, func(a, b int) int { return ix.Rank(a) - ix.Rank(b) })
+	return out
+}
+
+// TestSpatialOrder: ranks are a permutation of the layer (AtRank its
+// inverse), features without geometry come last, and the order follows
+// the Hilbert curve: the four quadrants of the world in its order, each
+// one's features together.
+func TestSpatialOrder(t *testing.T) {
+	fs := synthetic(3000, 5)
+	ix := New(fs, "date")
+	seen := make([]bool, len(fs))
+	for i := range fs {
+		r := ix.Rank(i)
+		if seen[r] || ix.AtRank(r) != i {
+			t.Fatalf("rank %d of feature %d is taken twice or AtRank gives %d", r, i, ix.AtRank(r))
+		}
+		seen[r] = true
+	}
+	if last := ix.AtRank(len(fs) - 1); fs[last].Geometry != nil {
+		t.Errorf("the last place holds feature %d, which has a geometry; the feature without one should be last", last)
+	}
+	// The first-order Hilbert curve visits the quadrants SW, NW, NE, SE.
+	quadrant := func(p orb.Point) int {
+		switch {
+		case p[0] < 0 && p[1] < 0:
+			return 0
+		case p[0] < 0:
+			return 1
+		case p[1] >= 0:
+			return 2
+		}
+		return 3
+	}
+	prev := 0
+	for r := range len(fs) - 1 {
+		p, ok := fs[ix.AtRank(r)].Geometry.(orb.Point)
+		if !ok {
+			continue
+		}
+		if q := quadrant(p); q < prev {
+			t.Fatalf("place %d is in quadrant %d after a feature of quadrant %d", r, q, prev)
+		} else {
+			prev = q
+		}
+	}
+	if prev != 3 {
+		t.Errorf("the order ends in quadrant %d, want 3 (south-east)", prev)
+	}
+}
+
+// TestHilbert: the curve starts at the south-west corner, ends at the
+// south-east one, passes through the quadrants SW, NW, NE, SE in turn,
+// and neighbours along the curve are neighbouring cells.
+func TestHilbert(t *testing.T) {
+	const half, last = 1 << (hilbertOrder - 1), 1<<hilbertOrder - 1
+	quarter := uint64(half) * half
+	if got := hilbert(0, 0); got != 0 {
+		t.Errorf("the south-west corner is at %d, want 0", got)
+	}
+	if got := hilbert(last, 0); got != 4*quarter-1 {
+		t.Errorf("the south-east corner is at %d, want %d", got, 4*quarter-1)
+	}
+	for q, c := range [][2]uint32{{1, 2}, {3, half + 5}, {half + 7, half + 9}, {half + 11, 13}} {
+		if got := hilbert(c[0], c[1]); got < uint64(q)*quarter || got >= uint64(q+1)*quarter {
+			t.Errorf("cell %v is at %d, outside quadrant %d", c, got, q)
+		}
+	}
+	// On a corner of the grid of 16×16 cells, every step is one cell.
+	const side = 16
+	at := map[uint64][2]uint32{}
+	for x := uint32(0); x < side; x++ {
+		for y := uint32(0); y < side; y++ {
+			at[hilbert(x, y)] = [2]uint32{x, y}
+		}
+	}
+	for d := uint64(1); d < side*side; d++ {
+		a, b := at[d-1], at[d]
+		if dx, dy := int(a[0])-int(b[0]), int(a[1])-int(b[1]); dx*dx+dy*dy != 1 {
+			t.Fatalf("steps %d and %d of the curve are cells %v and %v, not neighbours", d-1, d, a, b)
+		}
+	}
+}
+
+// TestInOrder: ranks come back sorted and without repeats, by sorting
+// (few) and by the bitmap (many).
+func TestInOrder(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for _, c := range []struct{ found, n int }{{0, 10}, {5, 100}, {63, 100000}, {64, 100}, {2500, 200000}, {5000, 6000}} {
 		found := make([]int, c.found)
@@ -216,7 +307,7 @@ func TestLayerOrder(t *testing.T) {
 			found[i] = r.IntN(c.n)
 		}
 		want := slices.Compact(slices.Sorted(slices.Values(found)))
-		if got := layerOrder(slices.Clone(found), c.n); !slices.Equal(got, want) {
+		if got := inOrder(slices.Clone(found), c.n); !slices.Equal(got, want) {
 			t.Errorf("%d positions below %d: got %d positions, want %d in order", c.found, c.n, len(got), len(want))
 		}
 	}
