@@ -289,6 +289,21 @@ func AppendCollection(dst []byte, features [][]byte, matched int, links []Link, 
 		size += len(f) + 1
 	}
 	dst = slices.Grow(dst, size)
+	dst = AppendCollectionHead(dst, matched, len(features), links, stamp)
+	for i, f := range features {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, f...)
+	}
+	return append(dst, "]}"...)
+}
+
+// AppendCollectionHead appends what AppendCollection writes before the
+// features, up to and including the opening bracket of "features", for
+// a collection of returned features of matched: the features follow,
+// separated by commas, and "]}" ends it.
+func AppendCollectionHead(dst []byte, matched, returned int, links []Link, stamp time.Time) []byte {
 	dst = append(dst, `{"type":"FeatureCollection",`...)
 	if !stamp.IsZero() {
 		dst = append(dst, `"timeStamp":"`...)
@@ -298,18 +313,11 @@ func AppendCollection(dst []byte, features [][]byte, matched int, links []Link, 
 	dst = append(dst, `"numberMatched":`...)
 	dst = strconv.AppendInt(dst, int64(matched), 10)
 	dst = append(dst, `,"numberReturned":`...)
-	dst = strconv.AppendInt(dst, int64(len(features)), 10)
+	dst = strconv.AppendInt(dst, int64(returned), 10)
 	if len(links) > 0 {
 		lb, _ := json.Marshal(links) // a slice of plain strings cannot fail
 		dst = append(dst, `,"links":`...)
 		dst = append(dst, lb...)
 	}
-	dst = append(dst, `,"features":[`...)
-	for i, f := range features {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = append(dst, f...)
-	}
-	return append(dst, "]}"...)
+	return append(dst, `,"features":[`...)
 }

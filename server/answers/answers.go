@@ -170,34 +170,46 @@ func (a *Answers) GetPrepared(ctx context.Context, k Prepared, ifNoneMatch strin
 }
 
 // GetAppended is GetPrepared for an answer written into a buffer the
-// answers lend: appendTo appends the raw answer to dst and returns the
-// result, as append does. The buffer goes back to a pool once the answer
-// is compressed, so appendTo must keep neither dst nor what it returns.
-// A page of 2,500 features is about 580 KB; building it in a reused
-// buffer spares allocating and zeroing that much at every miss.
-func (a *Answers) GetAppended(ctx context.Context, k Prepared, ifNoneMatch string, appendTo func(dst []byte) ([]byte, error)) (Result, error) {
+// answers lend: appendTo appends the answer to dst and returns the
+// result, as append does, raw or already compressed (Appended). The
+// buffer goes back to a pool once the answer is compressed, so appendTo
+// must keep neither dst nor what it returns. A page of 2,500 features is
+// about 580 KB; building it in a reused buffer spares allocating and
+// zeroing that much at every miss.
+func (a *Answers) GetAppended(ctx context.Context, k Prepared, ifNoneMatch string, appendTo func(dst []byte) (Appended, error)) (Result, error) {
 	return a.get(ctx, k, ifNoneMatch, a.lent(appendTo))
 }
 
-// produce computes an answer's raw bytes; release, when not nil, is
-// called once they are compressed.
-type produce func() (raw []byte, release func(), err error)
+// Appended is what an appending computation wrote into the lent buffer:
+// the raw answer, or, when Gzipped, the answer already compressed as one
+// gzip stream, which is stored as it is.
+type Appended struct {
+	Bytes   []byte
+	Gzipped bool
+}
+
+// Raw is an Appended of raw bytes.
+func Raw(b []byte) Appended { return Appended{Bytes: b} }
+
+// produce computes an answer's bytes, raw unless gzipped; release, when
+// not nil, is called once they are compressed (or copied).
+type produce func() (out Appended, release func(), err error)
 
 // owned adapts a computation whose bytes belong to it: nothing to release.
 func owned(compute func() ([]byte, error)) produce {
-	return func() ([]byte, func(), error) {
+	return func() (Appended, func(), error) {
 		raw, err := compute()
-		return raw, nil, err
+		return Raw(raw), nil, err
 	}
 }
 
 // lent adapts an appending computation: it appends to a pooled buffer,
 // which release gives back.
-func (a *Answers) lent(appendTo func(dst []byte) ([]byte, error)) produce {
-	return func() ([]byte, func(), error) {
+func (a *Answers) lent(appendTo func(dst []byte) (Appended, error)) produce {
+	return func() (Appended, func(), error) {
 		buf := getBuffer(&a.scratch)
-		raw, err := appendTo((*buf)[:0])
-		return raw, func() { *buf = raw; putBuffer(&a.scratch, buf) }, err
+		out, err := appendTo((*buf)[:0])
+		return out, func() { *buf = out.Bytes; putBuffer(&a.scratch, buf) }, err
 	}
 }
 
@@ -240,12 +252,17 @@ func (a *Answers) get(ctx context.Context, k Prepared, ifNoneMatch string, compu
 }
 
 // compressed runs compute and returns its answer compressed at the
-// level ctx calls for.
+// level ctx calls for (an answer compressed already is copied out of the
+// lent buffer as it is).
 func (a *Answers) compressed(ctx context.Context, compute produce) ([]byte, error) {
-	raw, release, err := compute()
+	out, release, err := compute()
 	var gz []byte
-	if err == nil {
-		gz = a.gzipBytes(ctx, raw)
+	switch {
+	case err != nil:
+	case out.Gzipped:
+		gz = append(make([]byte, 0, len(out.Bytes)), out.Bytes...)
+	default:
+		gz = a.gzipBytes(ctx, out.Bytes)
 	}
 	if release != nil {
 		release()
@@ -274,7 +291,7 @@ func (a *Answers) Uncached(ctx context.Context, k Prepared, ifNoneMatch string, 
 
 // UncachedAppended is Uncached for an answer written into a lent buffer,
 // as GetAppended's.
-func (a *Answers) UncachedAppended(ctx context.Context, k Prepared, ifNoneMatch string, appendTo func(dst []byte) ([]byte, error)) (Result, error) {
+func (a *Answers) UncachedAppended(ctx context.Context, k Prepared, ifNoneMatch string, appendTo func(dst []byte) (Appended, error)) (Result, error) {
 	return a.uncached(ctx, k, ifNoneMatch, a.lent(appendTo))
 }
 

@@ -244,12 +244,12 @@ func TestAppendedAnswersReuseOneBufferAndStoreExactBytes(t *testing.T) {
 	var caps []int
 	for i := range 4 {
 		k := Prepare(Key{Slot: "l", Query: fmt.Sprint(i)})
-		res, err := a.GetAppended(ctx, k, "", func(dst []byte) ([]byte, error) {
+		res, err := a.GetAppended(ctx, k, "", func(dst []byte) (Appended, error) {
 			caps = append(caps, cap(dst))
 			if len(dst) != 0 {
 				t.Errorf("answer %d: lent a buffer holding %d bytes, want an empty one", i, len(dst))
 			}
-			return append(dst, body...), nil
+			return Raw(append(dst, body...)), nil
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -279,17 +279,53 @@ func TestAppendedAnswersReuseOneBufferAndStoreExactBytes(t *testing.T) {
 
 	// An uncached answer and an error leave the pool usable.
 	k := Prepare(Key{Slot: "l", Query: "spam"})
-	res, err := a.UncachedAppended(ctx, k, "", func(dst []byte) ([]byte, error) { return append(dst, "[]"...), nil })
+	res, err := a.UncachedAppended(ctx, k, "", func(dst []byte) (Appended, error) { return Raw(append(dst, "[]"...)), nil })
 	if err != nil || res.Cache != CacheBypass {
 		t.Fatalf("uncached: %v, %s", err, res.Cache)
 	}
 	boom := errors.New("boom")
-	if _, err := a.GetAppended(ctx, Prepare(Key{Slot: "l", Query: "bad"}), "", func(dst []byte) ([]byte, error) {
-		return append(dst, "half"...), boom
+	if _, err := a.GetAppended(ctx, Prepare(Key{Slot: "l", Query: "bad"}), "", func(dst []byte) (Appended, error) {
+		return Raw(append(dst, "half"...)), boom
 	}); !errors.Is(err, boom) {
 		t.Fatalf("error: %v, want boom", err)
 	}
 	if _, hit, _ := a.cache.Get(ctx, Prepare(Key{Slot: "l", Query: "bad"}).String()); hit {
 		t.Error("a failed computation was stored")
+	}
+}
+
+// TestGzippedAnswersAreStoredAsTheyAre: an answer its computation
+// compressed already is stored byte for byte, in a buffer of its own
+// (not the lent one), and never compressed again on reuse.
+func TestGzippedAnswersAreStoredAsTheyAre(t *testing.T) {
+	a := New(&mapCache{m: map[string][]byte{}})
+	ctx := context.Background()
+	body := bytes.Repeat([]byte(`{"type":"Feature","properties":{"dead":1}},`), 2000)
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	_, _ = zw.Write(body)
+	_ = zw.Close()
+	k := Prepare(Key{Slot: "l", Query: "gz"})
+	var lent []byte
+	res, err := a.GetAppended(ctx, k, "", func(dst []byte) (Appended, error) {
+		lent = append(dst, gz.Bytes()...)
+		return Appended{Bytes: lent, Gzipped: true}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(res.Gzip, gz.Bytes()) || cap(res.Gzip) != len(res.Gzip) {
+		t.Fatalf("stored %d bytes in a buffer of %d, want the %d given", len(res.Gzip), cap(res.Gzip), gz.Len())
+	}
+	if &res.Gzip[0] == &lent[0] {
+		t.Fatal("the answer kept the lent buffer")
+	}
+	for range 3 {
+		if _, ok := a.Lookup(ctx, k); !ok {
+			t.Fatal("the answer was not stored")
+		}
+	}
+	if n := a.recompressed.Load(); n != 0 {
+		t.Errorf("compressed again %d times", n)
 	}
 }

@@ -138,7 +138,7 @@ func (c *Reader) Features(ctx context.Context, r FeaturesRequest) (answers.Resul
 		if ld.matchesNothing(q) {
 			// A value the layer does not hold (a typo, or filter spam):
 			// answered, but neither remembered nor cached.
-			return c.answers.UncachedAppended(ctx, k, r.IfNoneMatch, func(dst []byte) ([]byte, error) {
+			return c.answers.UncachedAppended(ctx, k, r.IfNoneMatch, func(dst []byte) (answers.Appended, error) {
 				return c.page(dst, ld, q, tier, res, r)
 			})
 		}
@@ -146,11 +146,11 @@ func (c *Reader) Features(ctx context.Context, r FeaturesRequest) (answers.Resul
 			ld.keys.Store(memoKey, k)
 		}
 	}
-	return c.answers.GetAppended(ctx, k, r.IfNoneMatch, func(dst []byte) ([]byte, error) {
+	return c.answers.GetAppended(ctx, k, r.IfNoneMatch, func(dst []byte) (answers.Appended, error) {
 		if !parsed {
 			var err error
 			if q, err = parse(params, ld.meta); err != nil {
-				return nil, err
+				return answers.Appended{}, err
 			}
 		}
 		return c.page(dst, ld, q, tier, res, r)
@@ -202,8 +202,8 @@ func (c *Reader) CachedFeatures(ctx context.Context, view privacy.View, layer, r
 
 // page appends to dst one page of q's features at tier (cells at
 // resolution res at the public tier of a restricted layer), framed as r
-// asks.
-func (c *Reader) page(dst []byte, ld *loaded, q geodata.Query, tier privacy.Tier, res int, r FeaturesRequest) ([]byte, error) {
+// asks: raw, or compressed already where it was spliced (spliced.go).
+func (c *Reader) page(dst []byte, ld *loaded, q geodata.Query, tier privacy.Tier, res int, r FeaturesRequest) (answers.Appended, error) {
 	pg := page{path: r.LinkBase + r.Path, formats: r.Formats, timeStamp: r.TimeStamp}
 	var out []byte
 	var err error
@@ -213,18 +213,28 @@ func (c *Reader) page(dst []byte, ld *loaded, q geodata.Query, tier privacy.Tier
 	case tier == privacy.Partner:
 		out, err = partnerPage(dst, ld, q, pg)
 	default:
-		out, err = encodePage(dst, ld, q, pg)
+		return encodePage(dst, ld, q, pg, r)
 	}
-	if err != nil || r.Render == nil {
-		return out, err
-	}
-	rendered, err := r.Render(out)
 	if err != nil {
-		return nil, err
+		return answers.Appended{}, err
 	}
-	// The rendering goes into the lent buffer too: what page returns is
-	// given back to the pool, which must not take bytes Render keeps.
-	return append(out[:0], rendered...), nil
+	return rendered(out, r)
+}
+
+// rendered returns a raw page as r asks for it: as it is, or turned by
+// r.Render into another representation, written into the page's (lent)
+// buffer.
+func rendered(out []byte, r FeaturesRequest) (answers.Appended, error) {
+	if r.Render == nil {
+		return answers.Raw(out), nil
+	}
+	b, err := r.Render(out)
+	if err != nil {
+		return answers.Appended{}, err
+	}
+	// What page returns is given back to the pool, which must not take
+	// bytes Render keeps.
+	return answers.Raw(append(out[:0], b...)), nil
 }
 
 // maxMemoBytes bounds the query strings (and their keys) remembered per
@@ -374,8 +384,10 @@ type page struct {
 }
 
 // encodePage appends to dst one page of the layer's own features that
-// match q.
-func encodePage(dst []byte, ld *loaded, q geodata.Query, pg page) ([]byte, error) {
+// match q, rendered as r asks when it asks (render). A page of a box of
+// full features is spliced from the layer's compressed runs when they
+// are built, unless it is to be rendered.
+func encodePage(dst []byte, ld *loaded, q geodata.Query, pg page, r FeaturesRequest) (answers.Appended, error) {
 	found := positions.Get().(*[]int)
 	defer func() {
 		if cap(*found) <= maxPooledPositions {
@@ -385,7 +397,12 @@ func encodePage(dst []byte, ld *loaded, q geodata.Query, pg page) ([]byte, error
 	*found = ld.index.SearchAppend(*found, q)
 	matched := *found
 	opts := formats.EncodeOptions{Properties: q.Properties, Precision: q.Precision}
-	return encodeMatched(dst, len(matched), q, pg, "", func(from, to int) ([][]byte, error) {
+	if q.BBox != nil && opts.Full() && r.Render == nil {
+		if b := ld.splicedBlocks(); b != nil {
+			return answers.Appended{Bytes: splicePage(dst, ld, b, matched, q, pg), Gzipped: true}, nil
+		}
+	}
+	out, err := encodeMatched(dst, len(matched), q, pg, "", func(from, to int) ([][]byte, error) {
 		feats := make([][]byte, to-from)
 		for i, fi := range matched[from:to] {
 			var err error
@@ -400,6 +417,10 @@ func encodePage(dst []byte, ld *loaded, q geodata.Query, pg page) ([]byte, error
 		}
 		return feats, nil
 	})
+	if err != nil {
+		return answers.Appended{}, err
+	}
+	return rendered(out, r)
 }
 
 // positions are the slices the searches of encodePage reuse: a box of

@@ -60,6 +60,9 @@ type loaded struct {
 	// first use.
 	partnerOnce sync.Once
 	partner     []*geojson.Feature
+	// blocksState holds the compressed runs of the features in spatial
+	// order (spliced.go), built on first use.
+	blocksState
 }
 
 // New returns a library over source. Call Load before serving.

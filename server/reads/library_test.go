@@ -242,10 +242,10 @@ func TestLargeLayerEncodedOnDemand(t *testing.T) {
 		}
 	}
 	q := geodata.Query{Limit: 10, Precision: -1}
-	pa, _ := encodePage(nil, small, q, page{})
-	pb, _ := encodePage(nil, big, q, page{})
-	if string(pa) != string(pb) {
-		t.Fatalf("pages differ:\n%s\n%s", pa, pb)
+	pa, _ := encodePage(nil, small, q, page{}, FeaturesRequest{})
+	pb, _ := encodePage(nil, big, q, page{}, FeaturesRequest{})
+	if string(pa.Bytes) != string(pb.Bytes) {
+		t.Fatalf("pages differ:\n%s\n%s", pa.Bytes, pb.Bytes)
 	}
 }
 

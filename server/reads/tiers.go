@@ -221,6 +221,15 @@ func encodeMatched(dst []byte, n int, q geodata.Query, pg page, extra string, en
 	if err != nil {
 		return nil, err
 	}
+	links, stamp := pageLinks(n, q, pg, extra)
+	return formats.AppendCollection(dst, feats, n, links, stamp), nil
+}
+
+// pageLinks returns the paging links of the page of n matches that q asks
+// for, framed as pg says (extra is added to every link's query), and its
+// timeStamp (zero unless pg asks for one).
+func pageLinks(n int, q geodata.Query, pg page, extra string) ([]formats.Link, time.Time) {
+	end := min(min(q.Offset, n)+q.Limit, n)
 	join := func(a, b string) string {
 		switch {
 		case a == "":
@@ -251,5 +260,5 @@ func encodeMatched(dst []byte, n int, q geodata.Query, pg page, extra string, en
 	if pg.timeStamp {
 		stamp = time.Now()
 	}
-	return formats.AppendCollection(dst, feats, n, links, stamp), nil
+	return links, stamp
 }
