@@ -2,9 +2,7 @@ package reads
 
 import (
 	"bytes"
-	"compress/gzip"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -32,19 +30,6 @@ func clustered(n int, seed uint64) []*geojson.Feature {
 	line := geojson.NewFeature(orb.LineString{{10, 30}, {14, 38}})
 	line.ID = "line"
 	return append(out, line, geojson.NewFeature(nil))
-}
-
-func gunzip(t *testing.T, gz []byte) []byte {
-	t.Helper()
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return raw
 }
 
 // TestSplicedPagesEqualEncodedOnes: a page spliced from the compressed
@@ -86,7 +71,7 @@ func TestSplicedPagesEqualEncodedOnes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := gunzip(t, splicePage([]byte("lent"), ld, b, matched, q, pg)[4:])
+		got := inflate(t, splicePage([]byte("lent"), ld, b, matched, q, pg)[4:])
 		if pg.timeStamp { // computed a moment apart
 			want, got = bytes.Replace(want, want[28:60], nil, 1), bytes.Replace(got, got[28:60], nil, 1)
 		}
@@ -132,7 +117,7 @@ func TestBoxPagesAreSplicedOnceBuilt(t *testing.T) {
 	if err != nil || !later.Gzipped {
 		t.Fatalf("once the runs are built: gzipped %v, %v", later.Gzipped, err)
 	}
-	if !bytes.Equal(gunzip(t, later.Bytes), first.Bytes) {
+	if !bytes.Equal(inflate(t, later.Bytes), first.Bytes) {
 		t.Error("the spliced page differs from the encoded one")
 	}
 	chosen := q
