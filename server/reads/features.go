@@ -249,7 +249,7 @@ func (c *Reader) Feature(view privacy.View, id, featureID string) ([]byte, geoda
 	if err != nil {
 		return nil, geodata.Meta{}, err
 	}
-	i, ok := ld.byID[featureID]
+	i, ok := ld.position(featureID)
 	if !ok {
 		return nil, ld.meta, &geodata.Error{Code: geodata.NotFound,
 			Message: fmt.Sprintf("layer %q has no feature %q", id, geodata.Truncate(featureID, 64))}

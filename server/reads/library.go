@@ -47,6 +47,9 @@ type loaded struct {
 	meta    geodata.Meta
 	index   *spatial.Index
 	encoded [][]byte // every feature as stored, pre-encoded
+	// byID finds a feature by its id, built on first use (a large layer
+	// just published is seldom asked for one feature at once).
+	idsOnce sync.Once
 	byID    map[string]int
 	keys    sync.Map // raw query string → answers.Prepared, for queries seen before
 	// memoBytes counts the bytes keys holds (bounded by maxMemoBytes).
@@ -163,8 +166,7 @@ func prepare(l *geodata.Layer) (*loaded, error) {
 	ld := &loaded{
 		meta:    l.Meta,
 		index:   spatial.New(l.Features, l.Meta.TimeProperty),
-		encoded: make([][]byte, len(l.Features)),
-		byID:    make(map[string]int, len(l.Features)),
+		encoded: make([][]byte, 0, min(len(l.Features), encodeSample)), // grown once the sample foretells the layer fits
 	}
 	// The encodings live in large shared chunks rather than one
 	// allocation each: no per-feature slack from append's growth.
@@ -183,20 +185,16 @@ func prepare(l *geodata.Layer) (*loaded, error) {
 				start = 0
 			}
 			chunk = b
-			ld.encoded[i] = chunk[start:len(chunk):len(chunk)]
+			ld.encoded = append(ld.encoded, chunk[start:len(chunk):len(chunk)])
 			total += len(chunk) - start
-			if total > maxPreEncodedBytes || (i+1 == encodeSample && total/encodeSample*len(l.Features) > maxPreEncodedBytes) {
+			switch {
+			case total > maxPreEncodedBytes || (i+1 == encodeSample && total/encodeSample*len(l.Features) > maxPreEncodedBytes):
 				// A large layer is encoded on demand; one whose first
 				// features foretell it is never encoded in full first.
 				ld.encoded, chunk = nil, nil
+			case i+1 == encodeSample:
+				ld.encoded = slices.Grow(ld.encoded, len(l.Features)-encodeSample)
 			}
-		}
-		switch id := f.ID.(type) {
-		case nil:
-		case string:
-			ld.byID[id] = i
-		default:
-			ld.byID[fmt.Sprint(id)] = i
 		}
 		if l.Meta.TimeProperty != "" {
 			if t, ok := geodata.ParseDate(f.Properties[l.Meta.TimeProperty]); ok {
@@ -210,6 +208,25 @@ func prepare(l *geodata.Layer) (*loaded, error) {
 		}
 	}
 	return ld, nil
+}
+
+// position returns the place in the layer of the feature with id
+// featureID (the last, if several share it).
+func (ld *loaded) position(featureID string) (int, bool) {
+	ld.idsOnce.Do(func() {
+		ld.byID = make(map[string]int, ld.index.Len())
+		for i, f := range ld.index.Features() {
+			switch id := f.ID.(type) {
+			case nil:
+			case string:
+				ld.byID[id] = i
+			default:
+				ld.byID[fmt.Sprint(id)] = i
+			}
+		}
+	})
+	i, ok := ld.byID[featureID]
+	return i, ok
 }
 
 // maxPreEncodedBytes bounds the encoded features a layer keeps ready: a

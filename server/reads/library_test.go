@@ -489,3 +489,27 @@ func TestOnChangeSeesEveryChange(t *testing.T) {
 		}
 	}
 }
+
+// TestPositionByID: a feature is found by its id, a number by its text;
+// of two sharing an id the last is found; a feature without one is not.
+func TestPositionByID(t *testing.T) {
+	var feats []*geojson.Feature
+	for _, id := range []any{"a", 7.0, nil, "b", "a"} {
+		f := geojson.NewFeature(orb.Point{1, 1})
+		f.ID = id
+		feats = append(feats, f)
+	}
+	ld, err := prepare(&geodata.Layer{Meta: geodata.Meta{ID: "l"}, Features: feats})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		id   string
+		want int
+		ok   bool
+	}{{"a", 4, true}, {"7", 1, true}, {"b", 3, true}, {"", 0, false}, {"c", 0, false}} {
+		if got, ok := ld.position(c.id); got != c.want || ok != c.ok {
+			t.Errorf("position(%q) = %d, %v; want %d, %v", c.id, got, ok, c.want, c.ok)
+		}
+	}
+}
