@@ -467,6 +467,10 @@ func TestUploadConcurrencyLimit(t *testing.T) {
 	a := newWriteAppWith(t, UploadOptions{}, 1)
 	srv := httptest.NewServer(a.e)
 	defer srv.Close()
+	// This server's own client: the shared default one may hold an idle
+	// connection to an earlier test's server on the same port, which a
+	// request whose body is a pipe cannot be retried from.
+	client := srv.Client()
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
 	first := make(chan int, 1)
@@ -474,7 +478,7 @@ func TestUploadConcurrencyLimit(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/uploads/validate", pr)
 		req.Header.Set("Content-Type", mw.FormDataContentType())
 		req.Header.Set("Authorization", "Bearer "+a.tokens[auth.Editor])
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := client.Do(req)
 		if err != nil {
 			first <- 0
 			return
@@ -494,7 +498,7 @@ func TestUploadConcurrencyLimit(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/uploads/validate", body)
 		req.Header.Set("Content-Type", ct)
 		req.Header.Set("Authorization", "Bearer "+a.tokens[auth.Editor])
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := client.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -506,6 +510,11 @@ func TestUploadConcurrencyLimit(t *testing.T) {
 				t.Errorf("429 body does not name the limit: %s", b)
 			}
 			break
+		}
+		select {
+		case s := <-first:
+			t.Fatalf("the first upload ended (status %d, 0 for a transport error) before a second one was refused", s)
+		default:
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
