@@ -328,4 +328,45 @@ func TestGzippedAnswersAreStoredAsTheyAre(t *testing.T) {
 	if n := a.recompressed.Load(); n != 0 {
 		t.Errorf("compressed again %d times", n)
 	}
+
+	// Marked as compressed at the fastest level (a page spliced while its
+	// caller waited), it is compressed again on its first reuse.
+	var varied bytes.Buffer
+	for i := range 4000 {
+		fmt.Fprintf(&varied, `{"id":%d,"dead":%d},`, i*7919%10007, i%13)
+	}
+	body = varied.Bytes()
+	gz.Reset()
+	zw.Reset(&gz)
+	_, _ = zw.Write(body)
+	_ = zw.Close()
+	fast := Prepare(Key{Slot: "l", Query: "fast"})
+	marked := bytes.Clone(gz.Bytes())
+	if len(marked) < minRecompress {
+		t.Fatalf("%d gzip bytes are too few to be compressed again", len(marked))
+	}
+	marked[8] = fastestXFL
+	if _, err := a.GetAppended(ctx, fast, "", func(dst []byte) (Appended, error) {
+		return Appended{Bytes: append(dst, marked...), Gzipped: true}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := a.Lookup(ctx, fast); !ok {
+		t.Fatal("the marked answer was not stored")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for a.recompressed.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	res, ok := a.Lookup(ctx, fast)
+	if !ok || res.Gzip[8] == fastestXFL {
+		t.Fatalf("the reused fast answer was not compressed again (stored %v)", ok)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(res.Gzip))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := io.ReadAll(zr); !bytes.Equal(got, body) {
+		t.Error("the answer compressed again holds other bytes")
+	}
 }
