@@ -73,11 +73,11 @@ type Writer struct {
 }
 
 // header is a gzip member header (RFC 1952): deflate, no name, no time,
-// no extra flags, operating system unknown. Extra flags 0, not 4
-// ("fastest"): most of a spliced stream is pieces compressed thoroughly
-// (a 2,500-feature page spliced is as small as the whole page compressed
-// at flate's default level), so a reader need not compress it again.
-var header = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255}
+// extra flags 4 ("compressor used fastest algorithm": short pieces and
+// the bytes between them compress about as well as flate's fastest level
+// does a whole stream, so a reader that keeps the stream may compress it
+// again more thoroughly), operating system unknown.
+var header = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 4, 255}
 
 var writers = sync.Pool{New: func() any {
 	w := &Writer{}

@@ -98,6 +98,9 @@ func TestWriter(t *testing.T) {
 			if !bytes.HasPrefix(out, []byte("kept")) {
 				t.Fatalf("the stream did not go after what dst held: %q", out[:8])
 			}
+			if out[4+8] != 4 {
+				t.Errorf("extra flags %d, want 4 (fastest)", out[4+8])
+			}
 			if got := decompress(t, out[4:]); !bytes.Equal(got, want) {
 				t.Errorf("decompressed %d bytes, want %d", len(got), len(want))
 			}
