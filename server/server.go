@@ -96,7 +96,9 @@ func New(o Options) *echo.Echo {
 			}
 		}})
 	}
-	m := newMetrics(o.Collectors)
+	m := newMetrics(append(o.Collectors, prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "routerisk_uploads_reading", Help: "Uploads holding a slot now (being read or checked).",
+	}, func() float64 { return float64(o.UseCases.Publishing.UploadsReading()) })))
 	o.Uploads = o.Uploads.withDefaults()
 	h := &handlers{uc: o.UseCases, opts: o, metrics: m, guard: o.Guard}
 	ids := newRequestIDs()

@@ -490,42 +490,44 @@ func TestUploadConcurrencyLimit(t *testing.T) {
 	// Enough of the body that the client's buffers must flush it, headers
 	// first, to the server: the handler then holds the slot, reading.
 	fw.Write([]byte(`{"type":"FeatureCollection","features":[` + strings.Repeat(" ", 64<<10)))
-	var status int
-	// The first upload takes the slot once its body reaches the handler:
-	// on a loaded machine that can take a while, so keep asking.
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
-		body, ct := form(t, "c.geojson", []byte(twoClinics), "kind", "service")
-		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/uploads/validate", body)
-		req.Header.Set("Content-Type", ct)
-		req.Header.Set("Authorization", "Bearer "+a.tokens[auth.Editor])
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		status = resp.StatusCode
-		if status == http.StatusTooManyRequests {
-			if !strings.Contains(string(b), "upload_concurrency") {
-				t.Errorf("429 body does not name the limit: %s", b)
-			}
-			break
-		}
+	// The first upload takes the slot once its request reaches the
+	// handler: on a loaded machine that can take a while, so wait for it.
+	for deadline := time.Now().Add(90 * time.Second); a.uc.Publishing.UploadsReading() == 0; {
 		select {
 		case s := <-first:
-			t.Fatalf("the first upload ended (status %d, 0 for a transport error) before a second one was refused", s)
+			t.Fatalf("the first upload ended (status %d, 0 for a transport error) before it took the slot", s)
 		default:
 		}
-		time.Sleep(20 * time.Millisecond)
+		if time.Now().After(deadline) {
+			t.Fatal("the first upload did not reach the handler in 90 s")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
+	body, ct := form(t, "c.geojson", []byte(twoClinics), "kind", "service")
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/uploads/validate", body)
+	req.Header.Set("Content-Type", ct)
+	req.Header.Set("Authorization", "Bearer "+a.tokens[auth.Editor])
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
 	fw.Write([]byte(`]}`))
 	mw.Close()
 	pw.Close()
-	if status != http.StatusTooManyRequests {
-		t.Fatalf("second upload answered %d, want 429", status)
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("second upload answered %d, want 429: %s", resp.StatusCode, b)
+	}
+	if !strings.Contains(string(b), "upload_concurrency") {
+		t.Errorf("429 body does not name the limit: %s", b)
 	}
 	if s := <-first; s != 200 {
 		t.Fatalf("the first upload answered %d", s)
+	}
+	// The slot is given back: a third upload is read.
+	if r := a.upload(t, http.MethodPost, "/api/v1/uploads/validate", auth.Editor, "c.geojson", []byte(twoClinics), "kind", "service"); r.Code != 200 {
+		t.Fatalf("an upload after the first ended answered %d: %s", r.Code, r.Body)
 	}
 }
 

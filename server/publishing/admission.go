@@ -42,6 +42,9 @@ func NewAdmission(concurrency int) *Admission {
 	return &Admission{slots: make(chan struct{}, max(1, concurrency))}
 }
 
+// Reading is how many uploads hold a slot now.
+func (a *Admission) Reading() int { return len(a.slots) }
+
 // Ticket is one admitted upload.
 type Ticket struct {
 	a        *Admission

@@ -75,6 +75,10 @@ func (c *Service) WithCountries(t *coverage.Countries) *Service {
 // read. Give the ticket the file's size once known, and call Done at the end.
 func (c *Service) Begin() (*Ticket, error) { return c.admission.Begin() }
 
+// UploadsReading is how many uploads hold a slot now (are being read or
+// checked).
+func (c *Service) UploadsReading() int { return c.admission.Reading() }
+
 // Publish stores l as a new version and serves it from the moment it
 // returns: the next read answers from the new version (its cache keys are
 // new), never from the old one.
