@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/mmp"
 	"github.com/routerisk/routerisk/geodata/vocab"
+	"github.com/routerisk/routerisk/geodata/workers"
 )
 
 // ApplyMapping turns features with a file's properties into features with
@@ -49,13 +51,74 @@ func ApplyMapping(kind geodata.Kind, m Mapping, features []*geojson.Feature, rep
 	if rep == nil {
 		rep = &geodata.Report{}
 	}
+	return applyMapping(kind, m, features, rep, min(runtime.GOMAXPROCS(0), len(features)/applyChunk))
+}
+
+// applyChunk is the fewest features one goroutine of ApplyMapping maps:
+// a file of fewer than twice as many is mapped by one.
+const applyChunk = 16 << 10
+
+// applyMapping is ApplyMapping over n goroutines (one when n < 2), each
+// mapping one run of the features with a mapper of its own; their issues
+// are merged in feature order, so the report is the one a single
+// goroutine gives.
+func applyMapping(kind geodata.Kind, m Mapping, features []*geojson.Feature, rep *geodata.Report, n int) []*geojson.Feature {
 	mp := newMapper(kind, m, features, rep)
-	for i, f := range features {
-		if f != nil {
-			mp.apply(i+1, f)
-		}
+	if n < 2 {
+		mp.applyRun(features, 0)
+		return features
+	}
+	parts := make([]*mapper, n)
+	var g workers.Group
+	for k := range n {
+		lo, hi := k*len(features)/n, (k+1)*len(features)/n
+		parts[k] = mp.fork()
+		g.Go(func() { parts[k].applyRun(features[lo:hi], lo) })
+	}
+	g.Wait()
+	for _, part := range parts {
+		mp.merge(part)
 	}
 	return features
+}
+
+// applyRun maps features, the first of which is at position first+1 in
+// the file.
+func (mp *mapper) applyRun(features []*geojson.Feature, first int) {
+	for i, f := range features {
+		if f != nil {
+			mp.apply(first+i+1, f)
+		}
+	}
+}
+
+// fork returns a mapper for one run of the features: it shares what mp
+// worked out for the file and reports to a report of its own.
+func (mp *mapper) fork() *mapper {
+	part := *mp
+	part.rep = &geodata.Report{}
+	part.log = newIssueSink(part.rep, mp.log.max)
+	part.strs, part.nums, part.ints, part.causes = map[string]any{}, make([]any, len(mp.nums)), make([]any, len(mp.ints)), map[string]string{}
+	return &part
+}
+
+// merge adds the report of part, which mapped the run after those merged
+// before it, to mp's: its counts, its repaired features and, up to the
+// limit per code, its issues.
+func (mp *mapper) merge(part *mapper) {
+	mp.rep.Repaired += part.rep.Repaired
+	for code, n := range part.rep.Counts {
+		if mp.rep.Counts == nil {
+			mp.rep.Counts = map[string]int{}
+		}
+		mp.rep.Counts[code] += n
+	}
+	for _, is := range part.rep.Issues {
+		if mp.log.listed[is.Code] < mp.log.max {
+			mp.log.listed[is.Code]++
+			mp.rep.Issues = append(mp.rep.Issues, is)
+		}
+	}
 }
 
 // mapper holds what ApplyMapping works out once per file.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -639,5 +640,59 @@ func TestRememberedCauseCategoriesAreTheClassifiers(t *testing.T) {
 	}
 	if len(mp.causes) > maxCauses {
 		t.Errorf("%d texts remembered, more than the bound %d", len(mp.causes), maxCauses)
+	}
+}
+
+// TestApplyMappingInRuns: mapped over several goroutines, each taking one
+// run of the features, a file gives the very features and report one
+// goroutine gives: the same properties and ids, counts, repaired
+// features, and the same issues listed in the same order up to the limit
+// per code (some codes fall in one run only, some in all).
+func TestApplyMappingInRuns(t *testing.T) {
+	m := Mapping{"id": "ID", "date": "When", "dead": "Dead", "missing": "Missing", "cause": "Cause",
+		"route": "Route", "source_quality": "Quality", "geo_precision": "Precision"}
+	rows := []geojson.Properties{
+		{"When": "13/01/2020", "Dead": "1.0", "Cause": "Presumed drowning ", "Route": "Central Mediterranean Route", "Quality": "4", "Notes": " x "},
+		{"When": "05/01/2020", "Dead": "-2", "Missing": "abc", "Quality": "45", "Route": "Somewhere else", "Precision": "roughly"},
+		{"When": "2020-01", "Dead": 4.0, "Missing": "1,022", "Cause": "Shot"},
+		{"When": "not a date", "Dead": map[string]any{"x": 1}},
+		{"When": "2021-03-04", "Dead": 2.0, "Cause": "Sickness", "Precision": "Exact"},
+		nil,
+	}
+	build := func() []*geojson.Feature {
+		var feats []*geojson.Feature
+		for i := range 3000 {
+			p := geojson.Properties{}
+			for k, v := range rows[i%len(rows)] {
+				p[k] = v
+			}
+			p["ID"] = fmt.Sprintf(" f-%d ", i)
+			if i > 2500 { // a code only the last run meets
+				p["Route"] = "Nowhere at all"
+			}
+			feats = append(feats, mappingPoint(p))
+		}
+		feats[17] = nil
+		return feats
+	}
+	want := build()
+	wantRep := geodata.Report{Issues: []geodata.Issue{{Code: mmp.CodeNegativeDead}}}
+	applyMapping(geodata.KindIncident, m, want, &wantRep, 1)
+	if len(wantRep.Issues) < 2*mmp.DefaultMaxIssuesPerCode || wantRep.Repaired == 0 {
+		t.Fatalf("the input meets too few issues to compare: %d listed, %d repaired", len(wantRep.Issues), wantRep.Repaired)
+	}
+	for _, n := range []int{2, 3, 7} {
+		got := build()
+		gotRep := geodata.Report{Issues: []geodata.Issue{{Code: mmp.CodeNegativeDead}}}
+		applyMapping(geodata.KindIncident, m, got, &gotRep, n)
+		if !reflect.DeepEqual(gotRep, wantRep) {
+			t.Errorf("%d runs: report %d issues %v, repaired %d; one run: %d issues %v, repaired %d",
+				n, len(gotRep.Issues), gotRep.Counts, gotRep.Repaired, len(wantRep.Issues), wantRep.Counts, wantRep.Repaired)
+		}
+		for i := range want {
+			if !reflect.DeepEqual(got[i], want[i]) {
+				t.Fatalf("%d runs: feature %d is %+v, one run gives %+v", n, i+1, got[i], want[i])
+			}
+		}
 	}
 }
