@@ -23,6 +23,7 @@ import (
 
 	"github.com/routerisk/routerisk/geodata"
 	"github.com/routerisk/routerisk/geodata/formats"
+	"github.com/routerisk/routerisk/geodata/workers"
 )
 
 // Files stores layers in a folder:
@@ -454,23 +455,7 @@ func writeFeatures(path string, features []*geojson.Feature) error {
 	defer f.Close()
 	bw := bufio.NewWriterSize(f, 256<<10)
 	zw, _ := kgzip.NewWriterLevel(bw, kgzip.DefaultCompression)
-	buf := append(make([]byte, 0, 4096), `{"type":"FeatureCollection","features":[`...)
-	for i, ft := range features {
-		if i > 0 {
-			buf = append(buf, ',')
-		}
-		if buf, err = formats.AppendFeature(buf, ft, formats.EncodeOptions{Precision: -1}); err != nil {
-			return fmt.Errorf("feature %d: %w", i+1, err)
-		}
-		if len(buf) > 64<<10 {
-			if _, err := zw.Write(buf); err != nil {
-				return err
-			}
-			buf = buf[:0]
-		}
-	}
-	buf = append(buf, "]}"...)
-	if _, err := zw.Write(buf); err != nil {
+	if err := encodeRuns(features, zw.Write); err != nil {
 		return err
 	}
 	if err := zw.Close(); err != nil {
@@ -483,6 +468,77 @@ func writeFeatures(path string, features []*geojson.Feature) error {
 		return err
 	}
 	return f.Close()
+}
+
+// runBytes is about how much of the encoded collection encodeRuns hands
+// on at a time.
+const runBytes = 64 << 10
+
+// encodeRuns encodes features as a GeoJSON FeatureCollection and hands it
+// to write in order, a run of about runBytes at a time. A goroutine of its
+// own encodes the next run while write takes the last (compresses it, for
+// writeFeatures), so the two overlap; three runs' buffers are all the
+// memory it holds. The first error of either ends it: an encoding error
+// names the feature (1-based).
+func encodeRuns(features []*geojson.Feature, write func([]byte) (int, error)) error {
+	const buffers = 3
+	runs, free := make(chan []byte, buffers), make(chan []byte, buffers)
+	for range buffers {
+		free <- make([]byte, 0, runBytes+runBytes/4)
+	}
+	stop := make(chan struct{})
+	var encodeErr error
+	var g workers.Group
+	g.Go(func() {
+		defer close(runs)
+		// send hands buf on and takes the next buffer; false once write
+		// has failed.
+		send := func(buf []byte) ([]byte, bool) {
+			select {
+			case runs <- buf:
+			case <-stop:
+				return nil, false
+			}
+			select {
+			case next := <-free:
+				return next[:0], true
+			case <-stop:
+				return nil, false
+			}
+		}
+		buf := append(<-free, `{"type":"FeatureCollection","features":[`...)
+		ok := true
+		for i, ft := range features {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			var err error
+			if buf, err = formats.AppendFeature(buf, ft, formats.EncodeOptions{Precision: -1}); err != nil {
+				encodeErr = fmt.Errorf("feature %d: %w", i+1, err)
+				return
+			}
+			if len(buf) >= runBytes {
+				if buf, ok = send(buf); !ok {
+					return
+				}
+			}
+		}
+		send(append(buf, "]}"...))
+	})
+	var writeErr error
+	for run := range runs {
+		if writeErr == nil {
+			if _, writeErr = write(run); writeErr != nil {
+				close(stop)
+			}
+		}
+		free <- run // never blocks: there are only as many buffers as free holds
+	}
+	g.Wait()
+	if encodeErr != nil {
+		return encodeErr
+	}
+	return writeErr
 }
 
 // copySynced copies the file src to a new file dst and syncs it.

@@ -1,13 +1,21 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/formats"
 )
 
 // The tests here are about the file store's layout on disk; what every
@@ -118,5 +126,69 @@ func TestInterruptedWriteLeavesNoDebris(t *testing.T) {
 	m, err := s2.Publish(ctx, layer("clinics", 3), geodata.Report{}, geodata.AuditEntry{Actor: "a"})
 	if err != nil || m.Version != 2 {
 		t.Fatalf("next publish: %+v, %v", m, err)
+	}
+}
+
+// TestEncodeRuns: the runs handed to write make the collection the
+// features encode to one after another, whatever their number; the first
+// write error ends the encoding and is returned; an encoding error names
+// its feature.
+func TestEncodeRuns(t *testing.T) {
+	feature := func(i int) *geojson.Feature {
+		f := geojson.NewFeature(orb.Point{float64(i%360) - 180, float64(i%180) - 90})
+		f.ID = fmt.Sprintf("f-%d", i)
+		f.Properties = geojson.Properties{"n": i, "text": strings.Repeat("x", i%300)}
+		return f
+	}
+	for _, n := range []int{0, 1, 200, 5000} {
+		var features []*geojson.Feature
+		want := []byte(`{"type":"FeatureCollection","features":[`)
+		for i := range n {
+			features = append(features, feature(i))
+			if i > 0 {
+				want = append(want, ',')
+			}
+			var err error
+			if want, err = formats.AppendFeature(want, features[i], formats.EncodeOptions{Precision: -1}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want = append(want, "]}"...)
+		var got []byte
+		runs := 0
+		err := encodeRuns(features, func(b []byte) (int, error) {
+			got = append(got, b...)
+			runs++
+			return len(b), nil
+		})
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("%d features: %v; %d bytes in %d runs, want %d bytes", n, err, len(got), runs, len(want))
+		}
+		if n == 5000 && runs < 10 {
+			t.Errorf("%d features in %d runs: not handed on as they are encoded", n, runs)
+		}
+	}
+
+	var features []*geojson.Feature
+	for i := range 5000 {
+		features = append(features, feature(i))
+	}
+	full := errors.New("disk full")
+	writes := 0
+	err := encodeRuns(features, func(b []byte) (int, error) {
+		writes++
+		if writes == 2 {
+			return 0, full
+		}
+		return len(b), nil
+	})
+	if !errors.Is(err, full) || writes != 2 {
+		t.Errorf("a failing write: %v after %d writes, want the write's error after 2", err, writes)
+	}
+
+	features[3000].Properties["bad"] = map[string]any{"x": math.NaN()} // json.Marshal refuses NaN
+	err = encodeRuns(features, func(b []byte) (int, error) { return len(b), nil })
+	if err == nil || !strings.Contains(err.Error(), "feature 3001") {
+		t.Errorf("an unencodable feature: %v", err)
 	}
 }
