@@ -7,13 +7,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"runtime/debug"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/project"
 
 	"github.com/routerisk/routerisk/geodata"
+	"github.com/routerisk/routerisk/geodata/workers"
 )
 
 // Issue codes of the GeoJSON reader.
@@ -36,6 +41,12 @@ const (
 // skipped. A feature whose geometry is null is rejected, unless
 // opts.NullGeometry keeps it.
 func ReadGeoJSON(r io.Reader, opts Options) (*Decoded, error) {
+	return readGeoJSON(r, opts, runtime.GOMAXPROCS(0))
+}
+
+// readGeoJSON is ReadGeoJSON with the features parsed by parsers
+// goroutines (on the caller's alone when parsers < 2).
+func readGeoJSON(r io.Reader, opts Options, parsers int) (*Decoded, error) {
 	lim := opts.Limits.WithDefaults()
 	br := bufio.NewReaderSize(r, 64<<10)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
@@ -43,7 +54,7 @@ func ReadGeoJSON(r io.Reader, opts Options) (*Decoded, error) {
 	}
 	uv := &utf8Validator{r: br}
 	dec := json.NewDecoder(uv)
-	g := &geojsonReader{dec: dec, utf8: uv, lim: lim, out: &Decoded{Format: GeoJSON}, parser: newFeatureParser(), nullGeometry: opts.NullGeometry}
+	g := &geojsonReader{dec: dec, utf8: uv, lim: lim, out: &Decoded{Format: GeoJSON}, parser: newFeatureParser(), parsers: parsers, nullGeometry: opts.NullGeometry}
 	if err := g.document(); err != nil {
 		return nil, err
 	}
@@ -58,6 +69,7 @@ type geojsonReader struct {
 	vertices int
 	mercator bool
 	parser   *featureParser
+	parsers  int // goroutines that parse the members of features
 	// nullGeometry keeps features whose geometry is null (Options.NullGeometry).
 	nullGeometry bool
 }
@@ -158,7 +170,10 @@ func (g *geojsonReader) document() error {
 	return nil
 }
 
-// features streams the features array.
+// features streams the features array. Its members are read here, in
+// order, and parsed in batches by goroutines over the processors
+// (parseBatches); each feature is then counted here, in file order, so the
+// report and every limit are what one goroutine would give.
 func (g *geojsonReader) features() error {
 	tok, err := g.dec.Token()
 	if err != nil {
@@ -167,21 +182,36 @@ func (g *geojsonReader) features() error {
 	if d, ok := tok.(json.Delim); !ok || d != '[' {
 		return geodata.Errorf(geodata.Invalid, `"features" is %s; it must be an array of Feature objects`, describe(tok))
 	}
+	pb := newParseBatches(g.parsers)
+	defer pb.close()
+	members := 0
+	// fail counts what was read before a whole-file error: a limit met
+	// there comes first, as it would have one feature at a time.
+	fail := func(err error) error {
+		if cerr := pb.drain(g); cerr != nil {
+			return cerr
+		}
+		return err
+	}
 	for g.dec.More() {
 		var raw json.RawMessage
 		if err := g.dec.Decode(&raw); err != nil {
-			return g.jsonError(err)
+			return fail(g.jsonError(err))
 		}
 		if g.utf8.bad {
-			return g.utf8.err()
+			return fail(g.utf8.err())
 		}
-		if g.out.Report.Read >= g.lim.MaxFeatures {
-			return &geodata.Error{Code: geodata.TooLarge, Details: map[string]any{"limit": "max_features", "value": g.lim.MaxFeatures},
-				Message: fmt.Sprintf("the file has more than %d features (limit max_features); split it or ask an admin to raise the limit", g.lim.MaxFeatures)}
+		if members >= g.lim.MaxFeatures {
+			return fail(&geodata.Error{Code: geodata.TooLarge, Details: map[string]any{"limit": "max_features", "value": g.lim.MaxFeatures},
+				Message: fmt.Sprintf("the file has more than %d features (limit max_features); split it or ask an admin to raise the limit", g.lim.MaxFeatures)})
 		}
-		if err := g.feature(raw); err != nil {
+		members++
+		if err := pb.add(g, raw); err != nil {
 			return err
 		}
+	}
+	if err := pb.drain(g); err != nil {
+		return err
 	}
 	if _, err := g.dec.Token(); err != nil {
 		return g.jsonError(err)
@@ -189,8 +219,42 @@ func (g *geojsonReader) features() error {
 	return nil
 }
 
+// inspected is what parsing one member of features found, before it is
+// counted.
+type inspected struct {
+	dupKey, dupPath string // a key the member repeats, and where
+	dup             bool
+	notObject       bool // the member is not a JSON object
+	f               *geojson.Feature
+	err             error // from parse
+	vertices        int   // f's coordinates
+}
+
+// inspect parses one member of features; it touches nothing but p.
+func (p *featureParser) inspect(raw []byte) (in inspected) {
+	if in.dupKey, in.dupPath, in.dup = duplicateKey(raw); in.dup {
+		return in
+	}
+	trimmed := bytes.TrimLeft(raw, " \t\r\n")
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		in.notObject = true
+		return in
+	}
+	in.f, in.err = p.parse(raw)
+	if in.err == nil && in.f.Geometry != nil {
+		in.vertices = countVertices(in.f.Geometry)
+	}
+	return in
+}
+
 // feature decodes one feature object; only a limit is a whole-file error.
 func (g *geojsonReader) feature(raw []byte) error {
+	return g.count(g.parser.inspect(raw))
+}
+
+// count adds one inspected member of features to the layer or rejects it
+// in the report; only a limit is a whole-file error.
+func (g *geojsonReader) count(in inspected) error {
 	rep := &g.out.Report
 	rep.Read++
 	n := rep.Read
@@ -198,16 +262,15 @@ func (g *geojsonReader) feature(raw []byte) error {
 		rep.Rejected++
 		rep.Add(geodata.Issue{Feature: n, ID: id, Field: field, Code: code, Message: msg, Action: geodata.Rejected})
 	}
-	if key, path, dup := duplicateKey(raw); dup {
-		reject(CodeGeoJSONDuplicateKey, path, fmt.Sprintf("the key %q appears twice in %s; JSON objects must not repeat a key — keep one", geodata.Truncate(key, 40), path), "")
+	if in.dup {
+		reject(CodeGeoJSONDuplicateKey, in.dupPath, fmt.Sprintf("the key %q appears twice in %s; JSON objects must not repeat a key — keep one", geodata.Truncate(in.dupKey, 40), in.dupPath), "")
 		return nil
 	}
-	trimmed := bytes.TrimLeft(raw, " \t\r\n")
-	if len(trimmed) == 0 || trimmed[0] != '{' {
+	if in.notObject {
 		reject(CodeGeoJSONNotFeature, "", "this member of \"features\" is not an object; each must be a Feature", "")
 		return nil
 	}
-	f, err := g.parser.parse(raw)
+	f, err := in.f, in.err
 	if errors.Is(err, errNotFeature) {
 		reject(CodeGeoJSONNotFeature, "type", "the object's type is not \"Feature\"; wrap geometries in Feature objects", "")
 		return nil
@@ -226,7 +289,7 @@ func (g *geojsonReader) feature(raw []byte) error {
 		reject(CodeGeoJSONNoGeometry, "geometry", "the feature has no geometry (null); add one or remove the feature", id)
 		return nil
 	}
-	nv := countVertices(f.Geometry)
+	nv := in.vertices
 	if nv == 0 {
 		reject(CodeGeoJSONEmptyGeometry, "geometry", "the geometry has no coordinates; add them or remove the feature", id)
 		return nil
@@ -238,6 +301,145 @@ func (g *geojsonReader) feature(raw []byte) error {
 	}
 	rep.Accepted++
 	g.out.Features = append(g.out.Features, f)
+	return nil
+}
+
+// featureBatch is how many members of features one goroutine parses at a
+// time.
+const featureBatch = 256
+
+// parseBatches parses members of features on goroutines of their own, a
+// batch at a time, and hands them back in file order. The first batch is
+// parsed by the reader itself unless the file has more, so a small file
+// starts no goroutine.
+type parseBatches struct {
+	workers int
+	jobs    chan *parseBatch
+	running sync.WaitGroup
+	started bool
+	cur     *parseBatch
+	pending []*parseBatch // handed to the goroutines, oldest first
+}
+
+// parseBatch is one batch of members and, once done is closed, what
+// parsing them found.
+type parseBatch struct {
+	raws  [][]byte
+	out   []inspected
+	done  chan struct{}
+	panic *workers.Panic // a panic while parsing, for the reader to raise
+}
+
+func newParseBatches(workers int) *parseBatches {
+	return &parseBatches{workers: workers, cur: &parseBatch{}}
+}
+
+// add takes the next member; when a batch fills it goes to the
+// goroutines, and the batches they have done by then are counted.
+func (pb *parseBatches) add(g *geojsonReader, raw []byte) error {
+	pb.cur.raws = append(pb.cur.raws, raw)
+	if len(pb.cur.raws) < featureBatch || pb.workers < 2 {
+		if pb.workers < 2 && len(pb.cur.raws) >= featureBatch {
+			return pb.countInline(g)
+		}
+		return nil
+	}
+	if !pb.started {
+		pb.started = true
+		pb.jobs = make(chan *parseBatch, pb.workers)
+		for range pb.workers {
+			pb.running.Go(func() {
+				p := newFeatureParser()
+				for b := range pb.jobs {
+					b.parse(p)
+				}
+			})
+		}
+	}
+	b := pb.cur
+	b.done = make(chan struct{})
+	pb.jobs <- b
+	pb.pending = append(pb.pending, b)
+	pb.cur = &parseBatch{raws: make([][]byte, 0, featureBatch)}
+	// Count what is done; wait for the oldest once enough are queued that
+	// the goroutines stay busy.
+	for len(pb.pending) > 0 {
+		select {
+		case <-pb.pending[0].done:
+		default:
+			if len(pb.pending) <= 2*pb.workers {
+				return nil
+			}
+			<-pb.pending[0].done
+		}
+		b := pb.pending[0]
+		pb.pending = pb.pending[1:]
+		if err := b.count(g); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// countInline parses and counts the current batch on the reader's own
+// goroutine.
+func (pb *parseBatches) countInline(g *geojsonReader) error {
+	for _, raw := range pb.cur.raws {
+		if err := g.feature(raw); err != nil {
+			return err
+		}
+	}
+	pb.cur.raws = pb.cur.raws[:0]
+	return nil
+}
+
+// drain counts every batch handed out, then the current one.
+func (pb *parseBatches) drain(g *geojsonReader) error {
+	for len(pb.pending) > 0 {
+		b := pb.pending[0]
+		pb.pending = pb.pending[1:]
+		<-b.done
+		if err := b.count(g); err != nil {
+			return err
+		}
+	}
+	return pb.countInline(g)
+}
+
+// close stops the goroutines, once they have finished the batches they
+// hold.
+func (pb *parseBatches) close() {
+	if pb.started {
+		close(pb.jobs)
+		pb.running.Wait()
+	}
+}
+
+// parse inspects the batch's members with p and closes done; a panic is
+// kept for the reader.
+func (b *parseBatch) parse(p *featureParser) {
+	defer close(b.done)
+	defer func() {
+		if v := recover(); v != nil {
+			b.panic = &workers.Panic{Value: v, Stack: debug.Stack()}
+		}
+	}()
+	b.out = make([]inspected, len(b.raws))
+	for i, raw := range b.raws {
+		b.out[i] = p.inspect(raw)
+	}
+}
+
+// count adds the batch's members to the layer in order.
+func (b *parseBatch) count(g *geojsonReader) error {
+	if b.panic != nil {
+		panic(b.panic)
+	}
+	for _, in := range b.out {
+		if err := g.count(in); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -3,8 +3,10 @@ package formats
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"testing"
 
 	"github.com/paulmach/orb/geojson"
@@ -31,15 +33,20 @@ func benchmarkIncidents(b *testing.B) []byte {
 }
 
 // BenchmarkReadGeoJSON reads the bundled incidents with the streaming
-// reader (validation included).
+// reader (validation included), its features parsed on one goroutine and
+// on as many as there are processors (ReadGeoJSON's way).
 func BenchmarkReadGeoJSON(b *testing.B) {
 	data := benchmarkIncidents(b)
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := ReadGeoJSON(bytes.NewReader(data), Options{}); err != nil {
-			b.Fatal(err)
-		}
+	for _, parsers := range []int{1, runtime.GOMAXPROCS(0)} {
+		b.Run(fmt.Sprintf("parsers=%d", parsers), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := readGeoJSON(bytes.NewReader(data), Options{}, parsers); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -232,4 +233,70 @@ func FuzzReadGeoJSON(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestReadGeoJSONInBatches: a file whose features are parsed by several
+// goroutines reads as it does on one — the same features, the same report
+// (every kind of rejected member, in file order) — and a limit or a broken
+// file ends it with the same error, a limit met before the break first.
+func TestReadGeoJSONInBatches(t *testing.T) {
+	members := []string{
+		pointFeature,
+		`{"type":"Feature","geometry":{"type":"LineString","coordinates":[[0,0],[1,1],[2,1]]},"properties":{"n":1,"n":2}}`, // duplicate key
+		`[1,2]`,                                // not an object
+		`{"type":"Point","coordinates":[1,2]}`, // not a Feature
+		`{"type":"Feature","geometry":{"type":"Point","coordinates":"x"},"properties":null}`, // unreadable
+		`{"type":"Feature","id":7,"geometry":null,"properties":{"k":"v"}}`,                   // no geometry
+		`{"type":"Feature","id":8,"geometry":{"type":"MultiPoint","coordinates":[]},"properties":{}}`,
+		`{"type":"Feature","id":"p","geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]},"properties":{"name":"ok"}}`,
+	}
+	file := func(n int, tail string) string {
+		var b strings.Builder
+		b.WriteString(`{"type":"FeatureCollection","features":[`)
+		for i := range n {
+			if i > 0 {
+				b.WriteString(",\n")
+			}
+			b.WriteString(members[(i*7+i/13)%len(members)])
+		}
+		b.WriteString(tail)
+		return b.String()
+	}
+	for _, c := range []struct {
+		name string
+		text string
+		opts Options
+	}{
+		{"a small file", file(100, "]}"), Options{}},
+		{"many batches", file(5000, "]}"), Options{}},
+		{"null geometries kept", file(3000, "]}"), Options{NullGeometry: true}},
+		{"max_features", file(3000, "]}"), Options{Limits: Limits{MaxFeatures: 2000}}},
+		{"max_vertices", file(5000, "]}"), Options{Limits: Limits{MaxVertices: 4000}}},
+		{"max_vertices before the file breaks", file(5000, `,{"type":`), Options{Limits: Limits{MaxVertices: 4000}}},
+		{"a broken file", file(5000, `,{"type":`), Options{}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			want, wantErr := readGeoJSON(strings.NewReader(c.text), c.opts, 1)
+			for _, n := range []int{2, 5} {
+				got, err := readGeoJSON(strings.NewReader(c.text), c.opts, n)
+				if (err == nil) != (wantErr == nil) || (err != nil && err.Error() != wantErr.Error()) {
+					t.Fatalf("%d goroutines: error %v; one gives %v", n, err, wantErr)
+				}
+				if err != nil {
+					continue
+				}
+				if !reflect.DeepEqual(got.Report, want.Report) || len(got.Features) != len(want.Features) {
+					t.Fatalf("%d goroutines: %d features, report %+v; one gives %d, %+v", n, len(got.Features), got.Report.Counts, len(want.Features), want.Report.Counts)
+				}
+				for i := range want.Features {
+					if !reflect.DeepEqual(got.Features[i], want.Features[i]) {
+						t.Fatalf("%d goroutines: feature %d is %+v, one gives %+v", n, i, got.Features[i], want.Features[i])
+					}
+				}
+			}
+			if c.name == "many batches" && (want.Report.Rejected < 1000 || len(want.Features) < 1000) {
+				t.Errorf("the file meets too few cases: %d rejected, %d read", want.Report.Rejected, len(want.Features))
+			}
+		})
+	}
 }
