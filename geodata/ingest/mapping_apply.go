@@ -46,7 +46,8 @@ import (
 // 1-based position in features, its id, the field and what to do; at
 // most mmp.DefaultMaxIssuesPerCode are listed per code (rep.Counts stay
 // complete) and rep.Repaired counts the features with a repaired value.
-// rep may be nil.
+// rep may be nil. Each feature's properties map is emptied and filled
+// with its new properties, so no two features may share one.
 func ApplyMapping(kind geodata.Kind, m Mapping, features []*geojson.Feature, rep *geodata.Report) []*geojson.Feature {
 	if rep == nil {
 		rep = &geodata.Report{}
@@ -99,6 +100,7 @@ func (mp *mapper) fork() *mapper {
 	part.rep = &geodata.Report{}
 	part.log = newIssueSink(part.rep, mp.log.max)
 	part.strs, part.nums, part.ints, part.causes = map[string]any{}, make([]any, len(mp.nums)), make([]any, len(mp.ints)), map[string]string{}
+	part.scratch = nil
 	return &part
 }
 
@@ -138,6 +140,8 @@ type mapper struct {
 	// Missing Migrants record a text recurs about ten times (1,866
 	// distinct in 17,772 records), and classifying one runs every rule.
 	causes map[string]string
+	// scratch gathers one feature's new properties (apply).
+	scratch geojson.Properties
 }
 
 // maxCauses bounds the remembered cause texts, so a file of unique texts
@@ -208,7 +212,14 @@ func (n *featureNotes) add(field, code string, action geodata.Action, format str
 
 func (mp *mapper) apply(pos int, f *geojson.Feature) {
 	props := f.Properties
-	out := make(geojson.Properties, len(props)+2)
+	// The new properties are gathered in a map kept for every feature,
+	// then moved into the feature's own map, emptied: a large file then
+	// allocates no second map per feature.
+	if mp.scratch == nil {
+		mp.scratch = make(geojson.Properties, 32)
+	}
+	out := mp.scratch
+	defer clear(out)
 	notes := &featureNotes{pos: pos}
 	if src := mp.m["id"]; src != "" {
 		if s, ok := textValue(props[src]); ok && cleanText(s) != "" {
@@ -265,10 +276,15 @@ func (mp *mapper) apply(pos int, f *geojson.Feature) {
 	if notes.repaired {
 		mp.rep.Repaired++
 	}
-	for k, v := range out {
-		out[k] = mp.share(v)
+	if props == nil {
+		props = make(geojson.Properties, len(out))
+	} else {
+		clear(props)
 	}
-	f.Properties = out
+	for k, v := range out {
+		props[k] = mp.share(v)
+	}
+	f.Properties = props
 }
 
 // share returns one boxed copy of each short string and small whole number
