@@ -7,23 +7,43 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // jsonFile is one JSON document kept in a file of the data folder (mode
-// 0600), rewritten atomically on every change and re-read when another
-// process changed it (its size or modification time differ from what was
-// last read). A missing file is the zero document.
+// 0600), rewritten atomically on every change and re-read when it changed
+// (it is another file — a rename put a new one in place — or its size or
+// modification time differ from what was last read). A
+// change made through any handle in this process is seen at once; one
+// made by another process (`routerisk token revoke`) within
+// otherProcessDelay, so that a request does not pay a stat of the file.
+// A missing file is the zero document.
 type jsonFile[T any] struct {
 	path  string
 	what  string         // names the file in errors: "token file"
 	check func(*T) error // checks a document read; may be nil
+	saves *atomic.Uint64 // saves of path by this process, through any handle
 
-	mu   sync.Mutex // held around load … save
-	read bool
-	mod  time.Time
-	size int64
-	doc  T
+	mu      sync.Mutex // held around load … save
+	read    bool
+	info    os.FileInfo // of the file last read; nil when it did not exist
+	doc     T
+	checked time.Time // when the file was last looked at
+	seen    uint64    // saves counted then
+}
+
+// otherProcessDelay is the longest a change that another process made to
+// a JSON file of the data folder goes unseen.
+const otherProcessDelay = 100 * time.Millisecond
+
+// savesByPath counts, per file path, the saves this process made, so
+// that every handle on a file sees them at once.
+var savesByPath sync.Map // path → *atomic.Uint64
+
+func savesOf(path string) *atomic.Uint64 {
+	n, _ := savesByPath.LoadOrStore(path, new(atomic.Uint64))
+	return n.(*atomic.Uint64)
 }
 
 // openJSONFile returns the document in dir/name, creating dir if needed,
@@ -32,7 +52,11 @@ func openJSONFile[T any](dir, name, what string, check func(*T) error) (*jsonFil
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("%s folder %s: %w", what, dir, err)
 	}
-	f := &jsonFile[T]{path: filepath.Join(dir, name), what: what, check: check}
+	path := filepath.Join(dir, name)
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	f := &jsonFile[T]{path: path, what: what, check: check, saves: savesOf(path)}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.load(); err != nil {
@@ -41,19 +65,25 @@ func openJSONFile[T any](dir, name, what string, check func(*T) error) (*jsonFil
 	return f, nil
 }
 
-// load re-reads the file when it changed since it was last read. The
-// caller holds f.mu.
+// load re-reads the file when it changed since it was last read: at
+// once after a save in this process, otherwise once otherProcessDelay
+// has passed since it was last looked at. The caller holds f.mu.
 func (f *jsonFile[T]) load() error {
+	saves := f.saves.Load()
+	if f.read && saves == f.seen && time.Since(f.checked) < otherProcessDelay {
+		return nil
+	}
+	f.checked, f.seen = time.Now(), saves
 	st, err := os.Stat(f.path)
 	if errors.Is(err, os.ErrNotExist) {
 		var zero T
-		f.doc, f.read, f.mod, f.size = zero, true, time.Time{}, 0
+		f.doc, f.read, f.info = zero, true, nil
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	if f.read && st.ModTime().Equal(f.mod) && st.Size() == f.size {
+	if f.read && f.info != nil && os.SameFile(st, f.info) && st.ModTime().Equal(f.info.ModTime()) && st.Size() == f.info.Size() {
 		return nil
 	}
 	data, err := os.ReadFile(f.path)
@@ -69,7 +99,7 @@ func (f *jsonFile[T]) load() error {
 			return fmt.Errorf("%s: %w", f.path, err)
 		}
 	}
-	f.doc, f.read, f.mod, f.size = doc, true, st.ModTime(), st.Size()
+	f.doc, f.read, f.info = doc, true, st
 	return nil
 }
 
@@ -78,6 +108,7 @@ func (f *jsonFile[T]) save() error {
 	if err := writeJSONFile(f.path, f.doc); err != nil {
 		return err
 	}
+	f.saves.Add(1)
 	f.read = false // the next load reads what was written
 	return f.load()
 }
