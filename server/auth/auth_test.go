@@ -39,6 +39,14 @@ func TestTokenLifecycle(t *testing.T) {
 			t.Errorf("Authenticate(%q) = %v, want ErrUnknownToken", bad, err)
 		}
 	}
+	// The second time the token's hash is the one remembered; tokens that
+	// matched nothing are not remembered.
+	if p, err := other.Authenticate(tok); err != nil || p.TokenID != rec.ID {
+		t.Fatalf("Authenticate again = %+v, %v", p, err)
+	}
+	if n := other.remembered.Load(); n != 1 {
+		t.Errorf("%d token hashes remembered, want the one that matched", n)
+	}
 	if err := tf.Revoke(rec.ID); err != nil {
 		t.Fatal(err)
 	}

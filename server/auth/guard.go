@@ -4,6 +4,7 @@ import (
 	"container/list"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/routerisk/routerisk/geodata"
@@ -40,6 +41,10 @@ type Guard struct {
 	order   *list.List
 	tallies map[tallyKey]*tally
 	seq     uint64 // numbers tallies, so a timer never closes a newer one
+
+	// lastFailure is when an authentication last failed (Unix
+	// nanoseconds of o.Now), read without the lock by Calm.
+	lastFailure atomic.Int64
 }
 
 // bucket is the tries left to one key: full at o.Failures, refilled
@@ -81,10 +86,21 @@ func NewGuard(o GuardOptions) *Guard {
 // Limit is the failures a key may have per Window, as set.
 func (g *Guard) Limit() (int, time.Duration) { return g.o.Failures, g.o.Window }
 
+// Calm reports whether no authentication failed within the last Window.
+// Every key then has all its tries (a bucket refills whole within one
+// Window), so Check would answer zero: a caller may skip it, and the keys
+// it would build, without taking the guard's lock.
+func (g *Guard) Calm() bool {
+	return g.o.Now().UnixNano()-g.lastFailure.Load() > int64(g.o.Window)
+}
+
 // Check reports how long the caller must wait before it may try to
 // authenticate again: zero when every key has tries left, else the time
 // until the emptiest one has one. Empty keys are ignored.
 func (g *Guard) Check(keys ...string) time.Duration {
+	if g.Calm() {
+		return 0
+	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	now := g.o.Now()
@@ -110,6 +126,7 @@ func (g *Guard) Check(keys ...string) time.Duration {
 func (g *Guard) Failed(action, source string, keys ...string) {
 	g.mu.Lock()
 	now := g.o.Now()
+	g.lastFailure.Store(now.UnixNano())
 	for _, k := range keys {
 		if k == "" {
 			continue

@@ -45,7 +45,28 @@ func TestGuardLimits(t *testing.T) {
 		})
 	}
 
-	g := NewGuard(GuardOptions{Now: clock, MaxKeys: 100})
+	// Calm: no failure within a window, so every bucket is full.
+	now = time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	g := NewGuard(GuardOptions{Now: clock})
+	if !g.Calm() {
+		t.Error("a new guard is not calm")
+	}
+	for range 10 {
+		g.Failed("sign-in", "10.0.0.1", "a")
+	}
+	if g.Calm() || g.Check("a") == 0 {
+		t.Error("a guard holding a key back is calm")
+	}
+	now = now.Add(59 * time.Second)
+	if g.Calm() {
+		t.Error("calm within a window of the last failure")
+	}
+	now = now.Add(time.Second + time.Nanosecond)
+	if !g.Calm() || g.Check("a") != 0 {
+		t.Errorf("a window after the last failure: calm %v, wait %v", g.Calm(), g.Check("a"))
+	}
+
+	g = NewGuard(GuardOptions{Now: clock, MaxKeys: 100})
 	for i := range 1000 {
 		g.Failed("sign-in", "x", fmt.Sprintf("addr:%d", i))
 	}

@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/routerisk/routerisk/geodata"
@@ -48,7 +50,16 @@ type TokenStore interface {
 // TokenStore.
 type Tokens struct {
 	store TokenStore
+	// hashes keeps the hash of tokens that matched a record, so that a
+	// client repeating its token is not hashed again on every request
+	// (at most maxRememberedHashes; a token that matched nothing is never
+	// kept, so guesses cannot fill it).
+	hashes     sync.Map // token → hashToken(token)
+	remembered atomic.Int64
 }
+
+// maxRememberedHashes bounds Tokens.hashes.
+const maxRememberedHashes = 4096
 
 // NewTokens returns the tokens kept in store.
 func NewTokens(store TokenStore) *Tokens { return &Tokens{store: store} }
@@ -96,8 +107,18 @@ func (t *Tokens) Authenticate(token string) (Principal, error) {
 	if err != nil {
 		return Principal{}, err
 	}
-	if !found || !matches(rec, token) {
+	if !found {
 		return Principal{}, ErrUnknownToken
+	}
+	h, known := t.hashes.Load(token)
+	if !known {
+		h = hashToken(token)
+	}
+	if !hashMatches(rec, h.(string)) {
+		return Principal{}, ErrUnknownToken
+	}
+	if !known && t.remembered.Add(1) <= maxRememberedHashes {
+		t.hashes.Store(token, h)
 	}
 	return rec.Principal(), nil
 }
@@ -136,10 +157,10 @@ func newToken(name string, role Role) (string, TokenRecord, error) {
 	return token, TokenRecord{ID: id, Name: name, Role: role, Hash: hashToken(token), CreatedAt: time.Now().UTC()}, nil
 }
 
-// matches reports whether token is the one r was made for and r is not
-// revoked (the hashes are compared in constant time).
-func matches(r TokenRecord, token string) bool {
-	return r.RevokedAt == nil && subtle.ConstantTimeCompare([]byte(r.Hash), []byte(hashToken(token))) == 1
+// hashMatches reports whether hash is r's and r is not revoked (compared
+// in constant time).
+func hashMatches(r TokenRecord, hash string) bool {
+	return r.RevokedAt == nil && subtle.ConstantTimeCompare([]byte(r.Hash), []byte(hash)) == 1
 }
 
 // TokenID returns the public id part of a well-formed token.
