@@ -55,7 +55,7 @@ func (e *EmbedFile) Add(_ context.Context, rec account.EmbedRecord) (bool, error
 	}
 	e.f.mu.Lock()
 	defer e.f.mu.Unlock()
-	if err := e.f.load(); err != nil {
+	if err := e.f.loadFresh(); err != nil {
 		return false, err
 	}
 	if slices.ContainsFunc(e.f.doc.Embeds, func(r account.EmbedRecord) bool { return r.ID == rec.ID }) {
@@ -80,7 +80,7 @@ func (e *EmbedFile) List(context.Context) ([]account.EmbedRecord, error) {
 func (e *EmbedFile) Revoke(_ context.Context, id string) (bool, error) {
 	e.f.mu.Lock()
 	defer e.f.mu.Unlock()
-	if err := e.f.load(); err != nil {
+	if err := e.f.loadFresh(); err != nil {
 		return false, err
 	}
 	for i := range e.f.doc.Embeds {
@@ -113,6 +113,11 @@ func (e *EmbedFile) Key(_ context.Context, candidate []byte) ([]byte, error) {
 		return nil, err
 	}
 	if e.f.doc.Key == "" {
+		if err := e.f.loadFresh(); err != nil { // another process may have just kept one
+			return nil, err
+		}
+	}
+	if e.f.doc.Key == "" {
 		if len(candidate) < minKeyBytes {
 			return nil, errors.New("an embed signing key must be at least 16 bytes")
 		}
@@ -133,6 +138,11 @@ func (e *EmbedFile) StoredKey(context.Context) ([]byte, error) {
 	defer e.f.mu.Unlock()
 	if err := e.f.load(); err != nil {
 		return nil, err
+	}
+	if e.f.doc.Key == "" {
+		if err := e.f.loadFresh(); err != nil { // another process may have just kept one
+			return nil, err
+		}
 	}
 	if e.f.doc.Key == "" {
 		return nil, nil

@@ -103,6 +103,14 @@ func (f *jsonFile[T]) load() error {
 	return nil
 }
 
+// loadFresh is load without the delay: what a change is made to must be
+// the file as it is now, or another process's change made just before
+// would be written over. The caller holds f.mu.
+func (f *jsonFile[T]) loadFresh() error {
+	f.checked = time.Time{}
+	return f.load()
+}
+
 // save writes f.doc and reads it back. The caller holds f.mu.
 func (f *jsonFile[T]) save() error {
 	if err := writeJSONFile(f.path, f.doc); err != nil {

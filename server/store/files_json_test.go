@@ -1,8 +1,11 @@
 package store
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/routerisk/routerisk/geodata/account"
 )
 
 type counterDoc struct {
@@ -66,5 +69,33 @@ func TestJSONFileSeesChanges(t *testing.T) {
 	}
 	if n := read(a); n != 2 && time.Since(a.checked) < otherProcessDelay/2 {
 		t.Errorf("the file was looked at again right after it was read: %d", n)
+	}
+}
+
+// TestJSONFileChangesBuildOnTheFile: a change is made to the file as it
+// is, never to a copy read before another process's change, even one made
+// within otherProcessDelay.
+func TestJSONFileChangesBuildOnTheFile(t *testing.T) {
+	dir := t.TempDir()
+	tf, err := OpenTokenFile(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	if _, err := tf.List(ctx); err != nil { // just looked at
+		t.Fatal(err)
+	}
+	// Another process adds a token.
+	other := account.TokenRecord{ID: "aaaaaaaaaaaa", Name: "cli", Role: account.Viewer, Hash: strings.Repeat("a", 64), CreatedAt: time.Now().UTC()}
+	if err := writeJSONFile(tf.f.path, tokenDoc{Tokens: []account.TokenRecord{other}}); err != nil {
+		t.Fatal(err)
+	}
+	mine := account.TokenRecord{ID: "bbbbbbbbbbbb", Name: "api", Role: account.Viewer, Hash: strings.Repeat("b", 64), CreatedAt: time.Now().UTC()}
+	if added, err := tf.Add(ctx, mine); err != nil || !added {
+		t.Fatalf("Add: %v %v", added, err)
+	}
+	list, err := tf.List(ctx)
+	if err != nil || len(list) != 2 {
+		t.Fatalf("after another process's token and this one: %+v, %v", list, err)
 	}
 }

@@ -38,7 +38,7 @@ func (t *TokenFile) Add(_ context.Context, rec account.TokenRecord) (bool, error
 	}
 	t.f.mu.Lock()
 	defer t.f.mu.Unlock()
-	if err := t.f.load(); err != nil {
+	if err := t.f.loadFresh(); err != nil {
 		return false, err
 	}
 	if slices.ContainsFunc(t.f.doc.Tokens, func(r account.TokenRecord) bool { return r.ID == rec.ID }) {
@@ -79,7 +79,7 @@ func (t *TokenFile) List(context.Context) ([]account.TokenRecord, error) {
 func (t *TokenFile) Revoke(_ context.Context, id string) (bool, error) {
 	t.f.mu.Lock()
 	defer t.f.mu.Unlock()
-	if err := t.f.load(); err != nil {
+	if err := t.f.loadFresh(); err != nil {
 		return false, err
 	}
 	for i := range t.f.doc.Tokens {
