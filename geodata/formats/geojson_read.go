@@ -41,12 +41,12 @@ const (
 // skipped. A feature whose geometry is null is rejected, unless
 // opts.NullGeometry keeps it.
 func ReadGeoJSON(r io.Reader, opts Options) (*Decoded, error) {
-	return readGeoJSON(r, opts, runtime.GOMAXPROCS(0))
+	return readGeoJSON(r, opts, runtime.GOMAXPROCS(0), featureBatch)
 }
 
 // readGeoJSON is ReadGeoJSON with the features parsed by parsers
-// goroutines (on the caller's alone when parsers < 2).
-func readGeoJSON(r io.Reader, opts Options, parsers int) (*Decoded, error) {
+// goroutines (on the caller's alone when parsers < 2), batch at a time.
+func readGeoJSON(r io.Reader, opts Options, parsers, batch int) (*Decoded, error) {
 	lim := opts.Limits.WithDefaults()
 	br := bufio.NewReaderSize(r, 64<<10)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
@@ -54,7 +54,7 @@ func readGeoJSON(r io.Reader, opts Options, parsers int) (*Decoded, error) {
 	}
 	uv := &utf8Validator{r: br}
 	dec := json.NewDecoder(uv)
-	g := &geojsonReader{dec: dec, utf8: uv, lim: lim, out: &Decoded{Format: GeoJSON}, parser: newFeatureParser(), parsers: parsers, nullGeometry: opts.NullGeometry}
+	g := &geojsonReader{dec: dec, utf8: uv, lim: lim, out: &Decoded{Format: GeoJSON}, parser: newFeatureParser(), parsers: parsers, batch: max(1, batch), nullGeometry: opts.NullGeometry}
 	if err := g.document(); err != nil {
 		return nil, err
 	}
@@ -70,6 +70,7 @@ type geojsonReader struct {
 	mercator bool
 	parser   *featureParser
 	parsers  int // goroutines that parse the members of features
+	batch    int // members of features they take at a time
 	// nullGeometry keeps features whose geometry is null (Options.NullGeometry).
 	nullGeometry bool
 }
@@ -182,7 +183,7 @@ func (g *geojsonReader) features() error {
 	if d, ok := tok.(json.Delim); !ok || d != '[' {
 		return geodata.Errorf(geodata.Invalid, `"features" is %s; it must be an array of Feature objects`, describe(tok))
 	}
-	pb := newParseBatches(g.parsers)
+	pb := newParseBatches(g.parsers, g.batch)
 	defer pb.close()
 	members := 0
 	// fail counts what was read before a whole-file error: a limit met
@@ -305,7 +306,7 @@ func (g *geojsonReader) count(in inspected) error {
 }
 
 // featureBatch is how many members of features one goroutine parses at a
-// time.
+// time (ReadGeoJSON's).
 const featureBatch = 256
 
 // parseBatches parses members of features on goroutines of their own, a
@@ -314,6 +315,7 @@ const featureBatch = 256
 // starts no goroutine.
 type parseBatches struct {
 	workers int
+	size    int // members in a batch
 	jobs    chan *parseBatch
 	running sync.WaitGroup
 	started bool
@@ -330,16 +332,16 @@ type parseBatch struct {
 	panic *workers.Panic // a panic while parsing, for the reader to raise
 }
 
-func newParseBatches(workers int) *parseBatches {
-	return &parseBatches{workers: workers, cur: &parseBatch{}}
+func newParseBatches(workers, size int) *parseBatches {
+	return &parseBatches{workers: workers, size: size, cur: &parseBatch{}}
 }
 
 // add takes the next member; when a batch fills it goes to the
 // goroutines, and the batches they have done by then are counted.
 func (pb *parseBatches) add(g *geojsonReader, raw []byte) error {
 	pb.cur.raws = append(pb.cur.raws, raw)
-	if len(pb.cur.raws) < featureBatch || pb.workers < 2 {
-		if pb.workers < 2 && len(pb.cur.raws) >= featureBatch {
+	if len(pb.cur.raws) < pb.size || pb.workers < 2 {
+		if pb.workers < 2 && len(pb.cur.raws) >= pb.size {
 			return pb.countInline(g)
 		}
 		return nil
@@ -360,7 +362,7 @@ func (pb *parseBatches) add(g *geojsonReader, raw []byte) error {
 	b.done = make(chan struct{})
 	pb.jobs <- b
 	pb.pending = append(pb.pending, b)
-	pb.cur = &parseBatch{raws: make([][]byte, 0, featureBatch)}
+	pb.cur = &parseBatch{raws: make([][]byte, 0, pb.size)}
 	// Count what is done; wait for the oldest once enough are queued that
 	// the goroutines stay busy.
 	for len(pb.pending) > 0 {

@@ -42,7 +42,7 @@ func BenchmarkReadGeoJSON(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := readGeoJSON(bytes.NewReader(data), Options{}, parsers); err != nil {
+				if _, err := readGeoJSON(bytes.NewReader(data), Options{}, parsers, featureBatch); err != nil {
 					b.Fatal(err)
 				}
 			}

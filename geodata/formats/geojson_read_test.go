@@ -235,6 +235,37 @@ func FuzzReadGeoJSON(f *testing.F) {
 	})
 }
 
+// FuzzReadGeoJSONInBatches: whatever the file, its features parsed by
+// three goroutines two at a time read as on one goroutine — the same
+// error, or the same features and report.
+func FuzzReadGeoJSONInBatches(f *testing.F) {
+	var b strings.Builder
+	b.WriteString(`{"type":"FeatureCollection","features":[`)
+	for i := range 9 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString([]string{pointFeature, `[1]`, `{"type":"Feature","geometry":null,"properties":{"a":1,"a":2}}`}[i%3])
+	}
+	f.Add([]byte(b.String() + "]}"))
+	f.Add([]byte(b.String() + `,{"type":`))
+	f.Add([]byte(`{"type":"FeatureCollection","features":[` + pointFeature + `,` + pointFeature + `,` + pointFeature + `]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		opts := Options{Limits: Limits{MaxFeatures: 100, MaxVertices: 50}}
+		want, wantErr := readGeoJSON(bytes.NewReader(data), opts, 1, 2)
+		got, err := readGeoJSON(bytes.NewReader(data), opts, 3, 2)
+		if (err == nil) != (wantErr == nil) || (err != nil && err.Error() != wantErr.Error()) {
+			t.Fatalf("in batches: error %v; on one goroutine %v", err, wantErr)
+		}
+		if err != nil {
+			return
+		}
+		if !reflect.DeepEqual(got.Report, want.Report) || !reflect.DeepEqual(got.Features, want.Features) || !reflect.DeepEqual(got.Notes, want.Notes) {
+			t.Fatalf("in batches: %d features, report %+v; on one goroutine %d, %+v", len(got.Features), got.Report, len(want.Features), want.Report)
+		}
+	})
+}
+
 // TestReadGeoJSONInBatches: a file whose features are parsed by several
 // goroutines reads as it does on one — the same features, the same report
 // (every kind of rejected member, in file order) — and a limit or a broken
@@ -276,9 +307,9 @@ func TestReadGeoJSONInBatches(t *testing.T) {
 		{"a broken file", file(5000, `,{"type":`), Options{}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			want, wantErr := readGeoJSON(strings.NewReader(c.text), c.opts, 1)
+			want, wantErr := readGeoJSON(strings.NewReader(c.text), c.opts, 1, featureBatch)
 			for _, n := range []int{2, 5} {
-				got, err := readGeoJSON(strings.NewReader(c.text), c.opts, n)
+				got, err := readGeoJSON(strings.NewReader(c.text), c.opts, n, featureBatch)
 				if (err == nil) != (wantErr == nil) || (err != nil && err.Error() != wantErr.Error()) {
 					t.Fatalf("%d goroutines: error %v; one gives %v", n, err, wantErr)
 				}
