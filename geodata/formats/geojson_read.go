@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -310,9 +309,9 @@ func (g *geojsonReader) count(in inspected) error {
 const featureBatch = 256
 
 // parseBatches parses members of features on goroutines of their own, a
-// batch at a time, and hands them back in file order. The first batch is
-// parsed by the reader itself unless the file has more, so a small file
-// starts no goroutine.
+// batch at a time, and hands them back in file order. The goroutines start
+// when the first batch fills: a file of fewer members is parsed on the
+// reader's own goroutine.
 type parseBatches struct {
 	workers int
 	size    int // members in a batch
@@ -340,11 +339,11 @@ func newParseBatches(workers, size int) *parseBatches {
 // goroutines, and the batches they have done by then are counted.
 func (pb *parseBatches) add(g *geojsonReader, raw []byte) error {
 	pb.cur.raws = append(pb.cur.raws, raw)
-	if len(pb.cur.raws) < pb.size || pb.workers < 2 {
-		if pb.workers < 2 && len(pb.cur.raws) >= pb.size {
-			return pb.countInline(g)
-		}
+	if len(pb.cur.raws) < pb.size {
 		return nil
+	}
+	if pb.workers < 2 {
+		return pb.countInline(g)
 	}
 	if !pb.started {
 		pb.started = true
@@ -421,15 +420,12 @@ func (pb *parseBatches) close() {
 // kept for the reader.
 func (b *parseBatch) parse(p *featureParser) {
 	defer close(b.done)
-	defer func() {
-		if v := recover(); v != nil {
-			b.panic = &workers.Panic{Value: v, Stack: debug.Stack()}
+	b.panic = workers.Catch(func() {
+		b.out = make([]inspected, len(b.raws))
+		for i, raw := range b.raws {
+			b.out[i] = p.inspect(raw)
 		}
-	}()
-	b.out = make([]inspected, len(b.raws))
-	for i, raw := range b.raws {
-		b.out[i] = p.inspect(raw)
-	}
+	})
 }
 
 // count adds the batch's members to the layer in order.

@@ -2,11 +2,13 @@ package formats
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -16,6 +18,33 @@ import (
 )
 
 const pointFeature = `{"type":"Feature","id":"a","geometry":{"type":"Point","coordinates":[13.4,52.5]},"properties":{"name":"x"}}`
+
+// collection is the start of a FeatureCollection holding members, without
+// its closing "]}" (a test adds that, or a broken end).
+func collection(members ...string) string {
+	return `{"type":"FeatureCollection","features":[` + strings.Join(members, ",\n")
+}
+
+// sameRead fails t unless a read in batches (got, err) gave what one
+// goroutine gave (want, wantErr): the same error, or the same features,
+// report and notes.
+func sameRead(t *testing.T, what string, got *Decoded, err error, want *Decoded, wantErr error) {
+	t.Helper()
+	if (err == nil) != (wantErr == nil) || (err != nil && err.Error() != wantErr.Error()) {
+		t.Fatalf("%s: error %v; one goroutine gives %v", what, err, wantErr)
+	}
+	if err != nil {
+		return
+	}
+	if !reflect.DeepEqual(got.Report, want.Report) || len(got.Features) != len(want.Features) || !reflect.DeepEqual(got.Notes, want.Notes) {
+		t.Fatalf("%s: %d features, report %+v; one goroutine gives %d, %+v", what, len(got.Features), got.Report, len(want.Features), want.Report)
+	}
+	for i := range want.Features {
+		if !reflect.DeepEqual(got.Features[i], want.Features[i]) {
+			t.Fatalf("%s: feature %d is %+v, one goroutine gives %+v", what, i+1, got.Features[i], want.Features[i])
+		}
+	}
+}
 
 func TestReadGeoJSON(t *testing.T) {
 	tests := []struct {
@@ -100,20 +129,12 @@ func TestReadGeoJSONWebMercator(t *testing.T) {
 }
 
 func TestReadGeoJSONLimits(t *testing.T) {
-	var b strings.Builder
-	b.WriteString(`{"type":"FeatureCollection","features":[`)
-	for i := range 11 {
-		if i > 0 {
-			b.WriteString(",")
-		}
-		b.WriteString(pointFeature)
-	}
-	b.WriteString("]}")
-	_, err := ReadGeoJSON(strings.NewReader(b.String()), Options{Limits: Limits{MaxFeatures: 10}})
+	text := collection(slices.Repeat([]string{pointFeature}, 11)...) + "]}"
+	_, err := ReadGeoJSON(strings.NewReader(text), Options{Limits: Limits{MaxFeatures: 10}})
 	if geodata.ErrorCode(err) != geodata.TooLarge || !strings.Contains(err.Error(), "max_features") {
 		t.Fatalf("err = %v; want TooLarge naming max_features", err)
 	}
-	_, err = ReadGeoJSON(strings.NewReader(b.String()), Options{Limits: Limits{MaxVertices: 5}})
+	_, err = ReadGeoJSON(strings.NewReader(text), Options{Limits: Limits{MaxVertices: 5}})
 	if geodata.ErrorCode(err) != geodata.TooLarge || !strings.Contains(err.Error(), "max_vertices") {
 		t.Fatalf("err = %v; want TooLarge naming max_vertices", err)
 	}
@@ -239,30 +260,15 @@ func FuzzReadGeoJSON(f *testing.F) {
 // three goroutines two at a time read as on one goroutine — the same
 // error, or the same features and report.
 func FuzzReadGeoJSONInBatches(f *testing.F) {
-	var b strings.Builder
-	b.WriteString(`{"type":"FeatureCollection","features":[`)
-	for i := range 9 {
-		if i > 0 {
-			b.WriteString(",")
-		}
-		b.WriteString([]string{pointFeature, `[1]`, `{"type":"Feature","geometry":null,"properties":{"a":1,"a":2}}`}[i%3])
-	}
-	f.Add([]byte(b.String() + "]}"))
-	f.Add([]byte(b.String() + `,{"type":`))
-	f.Add([]byte(`{"type":"FeatureCollection","features":[` + pointFeature + `,` + pointFeature + `,` + pointFeature + `]}`))
+	mixed := collection(slices.Repeat([]string{pointFeature, `[1]`, `{"type":"Feature","geometry":null,"properties":{"a":1,"a":2}}`}, 3)...)
+	f.Add([]byte(mixed + "]}"))
+	f.Add([]byte(mixed + `,{"type":`))
+	f.Add([]byte(collection(pointFeature, pointFeature, pointFeature) + "]}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		opts := Options{Limits: Limits{MaxFeatures: 100, MaxVertices: 50}}
 		want, wantErr := readGeoJSON(bytes.NewReader(data), opts, 1, 2)
 		got, err := readGeoJSON(bytes.NewReader(data), opts, 3, 2)
-		if (err == nil) != (wantErr == nil) || (err != nil && err.Error() != wantErr.Error()) {
-			t.Fatalf("in batches: error %v; on one goroutine %v", err, wantErr)
-		}
-		if err != nil {
-			return
-		}
-		if !reflect.DeepEqual(got.Report, want.Report) || !reflect.DeepEqual(got.Features, want.Features) || !reflect.DeepEqual(got.Notes, want.Notes) {
-			t.Fatalf("in batches: %d features, report %+v; on one goroutine %d, %+v", len(got.Features), got.Report, len(want.Features), want.Report)
-		}
+		sameRead(t, "three goroutines, two features at a time", got, err, want, wantErr)
 	})
 }
 
@@ -282,16 +288,11 @@ func TestReadGeoJSONInBatches(t *testing.T) {
 		`{"type":"Feature","id":"p","geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]},"properties":{"name":"ok"}}`,
 	}
 	file := func(n int, tail string) string {
-		var b strings.Builder
-		b.WriteString(`{"type":"FeatureCollection","features":[`)
-		for i := range n {
-			if i > 0 {
-				b.WriteString(",\n")
-			}
-			b.WriteString(members[(i*7+i/13)%len(members)])
+		picked := make([]string, n)
+		for i := range picked {
+			picked[i] = members[(i*7+i/13)%len(members)]
 		}
-		b.WriteString(tail)
-		return b.String()
+		return collection(picked...) + tail
 	}
 	for _, c := range []struct {
 		name string
@@ -310,20 +311,7 @@ func TestReadGeoJSONInBatches(t *testing.T) {
 			want, wantErr := readGeoJSON(strings.NewReader(c.text), c.opts, 1, featureBatch)
 			for _, n := range []int{2, 5} {
 				got, err := readGeoJSON(strings.NewReader(c.text), c.opts, n, featureBatch)
-				if (err == nil) != (wantErr == nil) || (err != nil && err.Error() != wantErr.Error()) {
-					t.Fatalf("%d goroutines: error %v; one gives %v", n, err, wantErr)
-				}
-				if err != nil {
-					continue
-				}
-				if !reflect.DeepEqual(got.Report, want.Report) || len(got.Features) != len(want.Features) {
-					t.Fatalf("%d goroutines: %d features, report %+v; one gives %d, %+v", n, len(got.Features), got.Report.Counts, len(want.Features), want.Report.Counts)
-				}
-				for i := range want.Features {
-					if !reflect.DeepEqual(got.Features[i], want.Features[i]) {
-						t.Fatalf("%d goroutines: feature %d is %+v, one gives %+v", n, i, got.Features[i], want.Features[i])
-					}
-				}
+				sameRead(t, fmt.Sprintf("%d goroutines", n), got, err, want, wantErr)
 			}
 			if c.name == "many batches" && (want.Report.Rejected < 1000 || len(want.Features) < 1000) {
 				t.Errorf("the file meets too few cases: %d rejected, %d read", want.Report.Rejected, len(want.Features))

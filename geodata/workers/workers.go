@@ -34,17 +34,26 @@ type Group struct {
 // kept for Wait; the other goroutines run to their end.
 func (g *Group) Go(f func()) {
 	g.wg.Go(func() {
-		defer func() {
-			if v := recover(); v != nil {
-				g.mu.Lock()
-				if g.panic == nil {
-					g.panic = &Panic{Value: v, Stack: debug.Stack()}
-				}
-				g.mu.Unlock()
+		if p := Catch(f); p != nil {
+			g.mu.Lock()
+			if g.panic == nil {
+				g.panic = p
 			}
-		}()
-		f()
+			g.mu.Unlock()
+		}
 	})
+}
+
+// Catch runs f and returns the panic it ended with, recovered, or nil:
+// for a goroutine that hands its panic on itself.
+func Catch(f func()) (p *Panic) {
+	defer func() {
+		if v := recover(); v != nil {
+			p = &Panic{Value: v, Stack: debug.Stack()}
+		}
+	}()
+	f()
+	return nil
 }
 
 // Wait waits for every goroutine of the group. If one of them panicked,

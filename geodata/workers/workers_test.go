@@ -69,3 +69,16 @@ func TestGroupErr(t *testing.T) {
 		t.Errorf("Err = %v", err)
 	}
 }
+
+// TestCatch: a function that returns gives nil; one that panics gives the
+// value and the stack of the panic, and the caller goes on.
+func TestCatch(t *testing.T) {
+	ran := false
+	if p := Catch(func() { ran = true }); p != nil || !ran {
+		t.Fatalf("Catch of a function that returns: %v, ran %v", p, ran)
+	}
+	p := Catch(func() { panic("boom") })
+	if p == nil || p.Value != "boom" || !strings.Contains(string(p.Stack), "TestCatch") {
+		t.Fatalf("Catch of a panic: %+v", p)
+	}
+}

@@ -491,23 +491,16 @@ func encodeRuns(features []*geojson.Feature, write func([]byte) (int, error)) er
 	var g workers.Group
 	g.Go(func() {
 		defer close(runs)
-		// send hands buf on and takes the next buffer; false once write
-		// has failed.
-		send := func(buf []byte) ([]byte, bool) {
+		// send hands buf on; false once write has failed.
+		send := func(buf []byte) bool {
 			select {
 			case runs <- buf:
+				return true
 			case <-stop:
-				return nil, false
-			}
-			select {
-			case next := <-free:
-				return next[:0], true
-			case <-stop:
-				return nil, false
+				return false
 			}
 		}
 		buf := append(<-free, `{"type":"FeatureCollection","features":[`...)
-		ok := true
 		for i, ft := range features {
 			if i > 0 {
 				buf = append(buf, ',')
@@ -517,10 +510,17 @@ func encodeRuns(features []*geojson.Feature, write func([]byte) (int, error)) er
 				encodeErr = fmt.Errorf("feature %d: %w", i+1, err)
 				return
 			}
-			if len(buf) >= runBytes {
-				if buf, ok = send(buf); !ok {
-					return
-				}
+			if len(buf) < runBytes {
+				continue
+			}
+			if !send(buf) {
+				return
+			}
+			select {
+			case next := <-free:
+				buf = next[:0]
+			case <-stop:
+				return
 			}
 		}
 		send(append(buf, "]}"...))
