@@ -31,7 +31,7 @@ const (
 type topology struct {
 	Type      string                     `json:"type"`
 	Transform *transform                 `json:"transform"`
-	Arcs      [][][]float64              `json:"arcs"`
+	Arcs      json.RawMessage            `json:"arcs"`
 	Objects   map[string]json.RawMessage `json:"objects"`
 }
 
@@ -95,7 +95,7 @@ func newDecoder(data []byte) (*decoder, map[string]json.RawMessage, error) {
 	if t.Objects == nil {
 		return nil, nil, geodata.Errorf(geodata.Invalid, "the topology has no objects")
 	}
-	d := &decoder{transform: t.Transform, arcs: make([][]orb.Point, len(t.Arcs))}
+	d := &decoder{transform: t.Transform}
 	if tr := t.Transform; tr != nil {
 		for _, v := range []float64{tr.Scale[0], tr.Scale[1], tr.Translate[0], tr.Translate[1]} {
 			if !finite(v) {
@@ -103,17 +103,18 @@ func newDecoder(data []byte) (*decoder, map[string]json.RawMessage, error) {
 			}
 		}
 	}
+	arcs, short, err := decodeArcs(t.Arcs)
+	if err != nil {
+		return nil, nil, err
+	}
+	if short != nil {
+		return nil, nil, geodata.Errorf(geodata.Invalid, "arc %d, position %d has %d numbers; a position needs two", short.arc, short.position, short.numbers)
+	}
 	total := 0
-	for i, arc := range t.Arcs {
-		pts := make([]orb.Point, len(arc))
+	for i, pts := range arcs {
 		var x, y float64
-		for j, p := range arc {
-			if len(p) < 2 {
-				return nil, nil, geodata.Errorf(geodata.Invalid, "arc %d, position %d has %d numbers; a position needs two", i, j, len(p))
-			}
-			if d.transform == nil {
-				pts[j] = orb.Point{p[0], p[1]}
-			} else {
+		for j, p := range pts {
+			if d.transform != nil {
 				// Quantised arcs are delta-encoded: each position is the
 				// offset from the previous one.
 				x += p[0]
@@ -124,9 +125,9 @@ func newDecoder(data []byte) (*decoder, map[string]json.RawMessage, error) {
 				return nil, nil, geodata.Errorf(geodata.Invalid, "arc %d, position %d is not a finite coordinate", i, j)
 			}
 		}
-		d.arcs[i] = pts
 		total += len(pts)
 	}
+	d.arcs = arcs
 	d.budget = expansionFactor*total + expansionSlack
 	return d, t.Objects, nil
 }
@@ -314,7 +315,16 @@ func (d *decoder) polygon(idx [][]int) (orb.Polygon, error) {
 // topojson-client, a non-empty result shorter than minLen (2 for a line, 4
 // for a ring) repeats its first point.
 func (d *decoder) stitch(idx []int, minLen int) ([]orb.Point, error) {
-	var pts []orb.Point
+	n := 0
+	for _, i := range idx {
+		if j := max(i, ^i); j < len(d.arcs) {
+			n += len(d.arcs[j])
+		}
+	}
+	if n > d.budget {
+		return nil, geodata.Errorf(geodata.Invalid, "the geometries reference their arcs too often (more than %d times the points of the arcs)", expansionFactor)
+	}
+	pts := make([]orb.Point, 0, max(n, minLen))
 	for k, i := range idx {
 		j := i
 		if j < 0 {

@@ -1,0 +1,119 @@
+package topojson
+
+import (
+	"encoding/json"
+	"math"
+	"testing"
+
+	"github.com/paulmach/orb"
+)
+
+// arcsByUnmarshal is what decodeArcs stands in for: json.Unmarshal into
+// [][][]float64, then the first two numbers of every position.
+func arcsByUnmarshal(raw []byte) ([][]orb.Point, *shortPosition, error) {
+	if len(raw) == 0 {
+		return nil, nil, nil
+	}
+	var arcs [][][]float64
+	if err := json.Unmarshal(raw, &arcs); err != nil {
+		return nil, nil, err
+	}
+	var short *shortPosition
+	out := make([][]orb.Point, len(arcs))
+	for i, arc := range arcs {
+		out[i] = make([]orb.Point, len(arc))
+		for j, p := range arc {
+			if len(p) < 2 && short == nil {
+				short = &shortPosition{arc: i, position: j, numbers: len(p)}
+			}
+			for k := 0; k < min(2, len(p)); k++ {
+				out[i][j][k] = p[k]
+			}
+		}
+	}
+	return out, short, nil
+}
+
+func TestDecodeArcs(t *testing.T) {
+	tests := []struct {
+		name, raw string
+		ok        bool
+	}{
+		{"absent", ``, true},
+		{"null", `null`, true},
+		{"empty", `[]`, true},
+		{"quantised", `[[[0,0],[10,-3],[-2,4]],[[5,5],[1,1]]]`, true},
+		{"spaces everywhere", " [ [ [ 0 , 0 ] , [ 1 ,\n2 ] ] ,\t[ ] ] ", true},
+		{"decimals and exponents", `[[[1.5e2,-0.25],[1E-3,2e+1]]]`, true},
+		{"negative zero", `[[[-0,0]]]`, true},
+		{"long integers", `[[[1234567890123456,-98765432109876543]]]`, true},
+		{"more than two numbers", `[[[1,2,3,4]]]`, true},
+		{"null arc, position and number", `[null,[null,[null,1]]]`, true},
+		{"a short position", `[[[1,2],[3]],[[]]]`, true},
+		{"not an array", `{"a":1}`, false},
+		{"an arc that is a number", `[1]`, false},
+		{"a position that is a string", `[["x"]]`, false},
+		{"a number that is a string", `[[["1",2]]]`, false},
+		{"a number that is true", `[[[true,2]]]`, false},
+		{"out of range", `[[[1e400,0]]]`, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, gotShort, err := decodeArcs([]byte(tc.raw))
+			if (err == nil) != tc.ok {
+				t.Fatalf("error %v, want ok %v", err, tc.ok)
+			}
+			want, wantShort, wantErr := arcsByUnmarshal([]byte(tc.raw))
+			if (wantErr == nil) != tc.ok {
+				t.Fatalf("json.Unmarshal: error %v, want ok %v (the table is wrong)", wantErr, tc.ok)
+			}
+			if err == nil {
+				sameArcs(t, got, gotShort, want, wantShort)
+			}
+		})
+	}
+}
+
+// FuzzDecodeArcs compares decodeArcs with json.Unmarshal on every valid
+// JSON input: the same arcs, points (bit for bit) and first short
+// position, or an error from both. Any input must not panic.
+func FuzzDecodeArcs(f *testing.F) {
+	for _, s := range []string{`[[[0,0],[10,-3]],[[5,5]]]`, `[null,[null,[null,1]]]`, `[[[1e400,0]]]`, `[[[1.5,2,3]],[[4]]]`, `[["x"]]`, ` [ ] `} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		got, gotShort, err := decodeArcs(raw)
+		if !json.Valid(raw) {
+			return // newDecoder only passes members json.Unmarshal accepted
+		}
+		want, wantShort, wantErr := arcsByUnmarshal(raw)
+		if (err == nil) != (wantErr == nil) {
+			t.Fatalf("decodeArcs error %v, json.Unmarshal error %v", err, wantErr)
+		}
+		if err == nil {
+			sameArcs(t, got, gotShort, want, wantShort)
+		}
+	})
+}
+
+func sameArcs(t *testing.T, got [][]orb.Point, gotShort *shortPosition, want [][]orb.Point, wantShort *shortPosition) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%d arcs, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if len(got[i]) != len(want[i]) {
+			t.Fatalf("arc %d: %d positions, want %d", i, len(got[i]), len(want[i]))
+		}
+		for j := range want[i] {
+			for k := range 2 {
+				if math.Float64bits(got[i][j][k]) != math.Float64bits(want[i][j][k]) {
+					t.Fatalf("arc %d, position %d: %v, want %v", i, j, got[i][j], want[i][j])
+				}
+			}
+		}
+	}
+	if (gotShort == nil) != (wantShort == nil) || gotShort != nil && *gotShort != *wantShort {
+		t.Fatalf("short position %+v, want %+v", gotShort, wantShort)
+	}
+}
