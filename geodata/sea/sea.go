@@ -10,8 +10,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	_ "embed"
+	"encoding/binary"
 	"fmt"
-	"io"
 	"math"
 	"strings"
 	"sync"
@@ -104,12 +104,21 @@ func Load(landGz, sarGz []byte) (*Atlas, error) {
 	return a, nil
 }
 
+// gunzip decompresses a bundled asset, into a buffer sized by the gzip
+// trailer's length (capped, as the trailer is only a hint).
 func gunzip(b []byte) ([]byte, error) {
 	r, err := gzip.NewReader(bytes.NewReader(b))
 	if err != nil {
 		return nil, err
 	}
-	return io.ReadAll(r)
+	var out bytes.Buffer
+	if len(b) >= 4 {
+		out.Grow(int(min(binary.LittleEndian.Uint32(b[len(b)-4:]), 64<<20)) + bytes.MinRead)
+	}
+	if _, err := out.ReadFrom(r); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
 }
 
 // SettingOf returns Land when p lies on the land polygon, else Sea.
@@ -138,14 +147,23 @@ func (a *Atlas) SRR(p orb.Point) string {
 // crosses (even-odd, so holes count). Edges are bucketed by latitude band
 // so that a query reads only the edges that can cross its ray.
 type LandIndex struct {
-	bands [][][2]orb.Point // bands[i]: the edges whose latitude range meets band i
+	// v holds the rings' vertices, one ring after another; an edge is
+	// named by the index i of its first vertex, and runs to v[i+1].
+	v []orb.Point
+	// The edges whose latitude range meets band b are
+	// edges[start[b]:start[b+1]].
+	start []int32
+	edges []int32
 }
 
 // landBandDeg is the height of a latitude band of the land index.
 const landBandDeg = 0.1
 
+// landBands is the number of latitude bands.
+const landBands = int(180 / landBandDeg)
+
 func landBand(lat float64) int {
-	return max(0, min(int((lat+90)/landBandDeg), int(180/landBandDeg)-1))
+	return max(0, min(int((lat+90)/landBandDeg), landBands-1))
 }
 
 // LoadLand reads the "land" object of a world-atlas TopoJSON document
@@ -155,17 +173,8 @@ func LoadLand(data []byte) (*LandIndex, error) {
 	if err != nil {
 		return nil, fmt.Errorf("land: %w", err)
 	}
-	idx := &LandIndex{bands: make([][][2]orb.Point, int(180/landBandDeg))}
-	addRing := func(r orb.Ring) {
-		for i := 1; i < len(r); i++ {
-			a, b := r[i-1], r[i]
-			lo, hi := landBand(math.Min(a[1], b[1])), landBand(math.Max(a[1], b[1]))
-			for k := lo; k <= hi; k++ {
-				idx.bands[k] = append(idx.bands[k], [2]orb.Point{a, b})
-			}
-		}
-	}
-	n := 0
+	var rings []orb.Ring
+	vertices := 0
 	for _, f := range fc.Features {
 		var polys []orb.Polygon
 		switch g := f.Geometry.(type) {
@@ -176,22 +185,56 @@ func LoadLand(data []byte) (*LandIndex, error) {
 		}
 		for _, poly := range polys {
 			for _, r := range poly {
-				addRing(r)
-				n++
+				rings = append(rings, r)
+				vertices += len(r)
 			}
 		}
 	}
-	if n == 0 {
+	if len(rings) == 0 {
 		return nil, fmt.Errorf("land: the land object has no polygons")
 	}
+	if vertices > math.MaxInt32 {
+		return nil, fmt.Errorf("land: %d vertices, more than the index holds", vertices)
+	}
+	// The vertices in one array, then the edges of each band counted,
+	// then placed: every slice is allocated once, at its size.
+	idx := &LandIndex{v: make([]orb.Point, 0, vertices), start: make([]int32, landBands+1)}
+	var first []int // the index in v of each ring's first vertex
+	for _, r := range rings {
+		first = append(first, len(idx.v))
+		idx.v = append(idx.v, r...)
+	}
+	eachEdge := func(visit func(i int32, band int)) {
+		for k, r := range rings {
+			for j := 1; j < len(r); j++ {
+				a, b := r[j-1], r[j]
+				for band := landBand(math.Min(a[1], b[1])); band <= landBand(math.Max(a[1], b[1])); band++ {
+					visit(int32(first[k]+j-1), band)
+				}
+			}
+		}
+	}
+	count := make([]int32, landBands)
+	eachEdge(func(_ int32, band int) { count[band]++ })
+	for b, n := range count {
+		idx.start[b+1] = idx.start[b] + n
+	}
+	idx.edges = make([]int32, idx.start[landBands])
+	next := count // reused: the next free place of each band
+	copy(next, idx.start[:landBands])
+	eachEdge(func(i int32, band int) {
+		idx.edges[next[band]] = i
+		next[band]++
+	})
 	return idx, nil
 }
 
 // OnLand reports whether p lies inside the land polygon.
 func (l *LandIndex) OnLand(p orb.Point) bool {
 	inside := false
-	for _, e := range l.bands[landBand(p[1])] {
-		a, b := e[0], e[1]
+	band := landBand(p[1])
+	for _, i := range l.edges[l.start[band]:l.start[band+1]] {
+		a, b := l.v[i], l.v[i+1]
 		if (a[1] > p[1]) == (b[1] > p[1]) {
 			continue
 		}

@@ -1,9 +1,12 @@
 package sea
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/paulmach/orb"
+
+	"github.com/routerisk/routerisk/geodata/topojson"
 )
 
 func TestSettingAndSRR(t *testing.T) {
@@ -65,4 +68,87 @@ func FuzzLoadLand(f *testing.F) {
 			l.OnLand(orb.Point{0.5, 0.2})
 		}
 	})
+}
+
+// TestOnLandMatchesEveryEdge compares the banded index with the even-odd
+// rule over every edge of the bundled land, unbanded: on random points
+// over the globe, on points in the busiest regions, and on points exactly
+// on band boundaries and on vertices' latitudes, where a banded index
+// could miss an edge.
+func TestOnLandMatchesEveryEdge(t *testing.T) {
+	a, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := gunzip(landAsset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc, err := topojson.DecodeObject(data, "land")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rings []orb.Ring
+	for _, f := range fc.Features {
+		switch g := f.Geometry.(type) {
+		case orb.Polygon:
+			rings = append(rings, g...)
+		case orb.MultiPolygon:
+			for _, p := range g {
+				rings = append(rings, p...)
+			}
+		}
+	}
+	everyEdge := func(p orb.Point) bool {
+		inside := false
+		for _, r := range rings {
+			for j := 1; j < len(r); j++ {
+				a, b := r[j-1], r[j]
+				if (a[1] > p[1]) != (b[1] > p[1]) && a[0]+(p[1]-a[1])/(b[1]-a[1])*(b[0]-a[0]) > p[0] {
+					inside = !inside
+				}
+			}
+		}
+		return inside
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var points []orb.Point
+	for range 300 {
+		points = append(points, orb.Point{rng.Float64()*360 - 180, rng.Float64()*170 - 85})
+	}
+	for range 300 { // the Mediterranean, the Atlantic coast of Africa, the Aegean
+		points = append(points, orb.Point{rng.Float64()*45 - 20, rng.Float64()*25 + 20})
+	}
+	for range 100 { // band boundaries
+		points = append(points, orb.Point{rng.Float64()*40 - 10, float64(rng.IntN(300)+300)*landBandDeg - 90})
+	}
+	for range 100 { // the latitude of a vertex
+		r := rings[rng.IntN(len(rings))]
+		v := r[rng.IntN(len(r))]
+		points = append(points, orb.Point{v[0] + rng.Float64() - 0.5, v[1]})
+	}
+	land := 0
+	for _, p := range points {
+		got, want := a.land.OnLand(p), everyEdge(p)
+		if got != want {
+			t.Errorf("OnLand(%v) = %v, every edge says %v", p, got, want)
+		}
+		if want {
+			land++
+		}
+	}
+	if land < len(points)/10 || land > len(points)*9/10 {
+		t.Errorf("%d of %d points on land: the points do not test both sides", land, len(points))
+	}
+}
+
+// BenchmarkLoad reads the bundled atlas, as the first analysis of a
+// server does.
+func BenchmarkLoad(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Load(landAsset, sarAsset); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
