@@ -65,33 +65,38 @@ func (r Result) PriorityFeatures(n int) []*geojson.Feature {
 	return out
 }
 
+// segmentProperties is how many properties segmentFeature gives a
+// segment besides the two of each service category; PriorityFeatures adds
+// five.
+const segmentProperties = 26 + 5
+
 func segmentFeature(r *Result, s *Segment) *geojson.Feature {
-	f := geojson.NewFeature(s.Geometry)
+	f := &geojson.Feature{Type: "Feature", Geometry: s.Geometry}
 	id := s.ID()
 	f.ID = id
-	props := geojson.Properties{
-		"id":                 id,
-		"route":              s.Route,
-		"route_id":           s.RouteID,
-		"label":              s.Label,
-		"setting":            string(s.Setting),
-		"srr":                nil,
-		"segment_index":      s.Index,
-		"start_km":           s.StartKm,
-		"end_km":             s.EndKm,
-		"length_km":          s.LengthKm(),
-		"risk":               s.Risk,
-		"class":              string(s.Class),
-		"risk_class":         string(s.Class), // the name the API documents; "class" kept for the map
-		"incidents":          s.Incidents,
-		"dead":               s.Dead,
-		"missing":            s.Missing,
-		"last_incident":      nil,
-		"incidents_per_year": s.IncidentsPerYear,
-		"priority":           s.Priority,
-		"rank":               nil,
-		"gap_share":          nil,
-	}
+	// Sized for every property below, so that the map never grows.
+	props := make(geojson.Properties, segmentProperties+2*len(s.Coverage))
+	props["id"] = id
+	props["route"] = s.Route
+	props["route_id"] = s.RouteID
+	props["label"] = s.Label
+	props["setting"] = string(s.Setting)
+	props["srr"] = nil
+	props["segment_index"] = s.Index
+	props["start_km"] = s.StartKm
+	props["end_km"] = s.EndKm
+	props["length_km"] = s.LengthKm()
+	props["risk"] = s.Risk
+	props["class"] = string(s.Class)
+	props["risk_class"] = string(s.Class) // the name the API documents; "class" kept for the map
+	props["incidents"] = s.Incidents
+	props["dead"] = s.Dead
+	props["missing"] = s.Missing
+	props["last_incident"] = nil
+	props["incidents_per_year"] = s.IncidentsPerYear
+	props["priority"] = s.Priority
+	props["rank"] = nil
+	props["gap_share"] = nil
 	if s.Label == "" {
 		props["label"] = s.Route
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
 	"slices"
@@ -322,10 +323,12 @@ func (c *Service) segments(ctx context.Context, snap reads.Snapshot, p risk.Para
 	if err != nil {
 		return nil, err
 	}
-	feats := res.SegmentFeatures()
+	var feats []*geojson.Feature
 	if priorities {
 		feats = res.PriorityFeatures(limit)
 		labelPriorities(snap, feats)
+	} else {
+		feats = res.SegmentFeatures()
 	}
 	discloseSegments(feats, tier)
 	return feats, nil
@@ -549,14 +552,31 @@ func labelPriorities(snap reads.Snapshot, feats []*geojson.Feature) {
 
 // encodeCollection encodes computed features as a GeoJSON
 // FeatureCollection, coordinates rounded to precision decimals.
+//
+// Every feature's properties come in key order, as AppendFeature writes
+// them; the keys of all features are sorted once, not once a feature
+// (computed features share their keys).
 func encodeCollection(feats []*geojson.Feature, precision int) ([]byte, error) {
-	encoded := make([][]byte, len(feats))
+	keys := map[string]struct{}{}
+	for _, f := range feats {
+		for k := range f.Properties {
+			keys[k] = struct{}{}
+		}
+	}
+	o := formats.EncodeOptions{Precision: precision, Properties: slices.Sorted(maps.Keys(keys))}
+	out := formats.AppendCollectionHead(nil, len(feats), len(feats), nil, time.Time{})
+	var err error
 	for i, f := range feats {
-		b, err := formats.AppendFeature(nil, f, formats.EncodeOptions{Precision: precision})
-		if err != nil {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		start := len(out)
+		if out, err = formats.AppendFeature(out, f, o); err != nil {
 			return nil, err
 		}
-		encoded[i] = b
+		if i == 0 { // room for the rest, as large as the first and a tenth more
+			out = slices.Grow(out, (len(out)-start+1)*(len(feats)-1)*11/10)
+		}
 	}
-	return formats.AppendCollection(nil, encoded, len(encoded), nil, time.Time{}), nil
+	return append(out, "]}"...), nil
 }
