@@ -1,6 +1,8 @@
 package risk
 
 import (
+	"iter"
+	"slices"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -23,11 +25,20 @@ import (
 // when no current service that counts lies within NearestSearchFactor ×
 // reach_km).
 func (r Result) SegmentFeatures() []*geojson.Feature {
-	out := make([]*geojson.Feature, len(r.Segments))
-	for i := range r.Segments {
-		out[i] = segmentFeature(&r, &r.Segments[i])
+	return slices.Collect(r.EachSegmentFeature())
+}
+
+// EachSegmentFeature yields SegmentFeatures' features one at a time, each
+// built as it is asked for, so that a caller encoding them as they come
+// never holds them all.
+func (r *Result) EachSegmentFeature() iter.Seq[*geojson.Feature] {
+	return func(yield func(*geojson.Feature) bool) {
+		for i := range r.Segments {
+			if !yield(segmentFeature(r, &r.Segments[i])) {
+				return
+			}
+		}
 	}
-	return out
 }
 
 // PriorityFeatures returns the first n ranked segments (all when n ≤ 0)

@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"iter"
 	"math"
 
 	"github.com/paulmach/orb"
@@ -51,12 +52,13 @@ func pixelDegrees(z int) float64 { return 360 / (256 * math.Exp2(float64(z))) }
 // it merges.
 var OverviewProperties = []string{"id", "route", "label", "class", "risk", "start_km", "end_km", "segments"}
 
-// Overview merges segment features (as SegmentFeatures gives them, in
-// route order) for map zoom z: consecutive segments of one line
-// (route_id, segment_index one apart, touching) in one class become one
-// LineString with the id of the first and the highest risk, simplified
-// (Douglas–Peucker) to half a pixel at z. Features are not changed.
-func Overview(feats []*geojson.Feature, z int) []*geojson.Feature {
+// Overview merges segment features (as SegmentFeatures or
+// EachSegmentFeature gives them, in route order) for map zoom z:
+// consecutive segments of one line (route_id, segment_index one apart,
+// touching) in one class become one LineString with the id of the first
+// and the highest risk, simplified (Douglas–Peucker) to half a pixel at z.
+// Features are not changed, nor kept.
+func Overview(feats iter.Seq[*geojson.Feature], z int) []*geojson.Feature {
 	tolerance := pixelDegrees(z) / 2
 	var out []*geojson.Feature
 	var cur *geojson.Feature
@@ -71,7 +73,7 @@ func Overview(feats []*geojson.Feature, z int) []*geojson.Feature {
 		out = append(out, cur)
 		cur, line = nil, nil
 	}
-	for _, f := range feats {
+	for f := range feats {
 		g, ok := f.Geometry.(orb.LineString)
 		if !ok || len(g) == 0 {
 			continue

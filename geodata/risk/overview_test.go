@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -51,7 +52,7 @@ func TestOverview(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			before := tc.feats
-			out := Overview(tc.feats, 3)
+			out := Overview(slices.Values(tc.feats), 3)
 			if len(out) != len(tc.ids) {
 				t.Fatalf("%d stretches, want %d", len(out), len(tc.ids))
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"maps"
 	"net/url"
 	"regexp"
@@ -91,7 +92,7 @@ func (c *Service) Hotspots(ctx context.Context, r HotspotsRequest) (answers.Resu
 			return nil, err
 		}
 		defer release()
-		return encodeCollection(hotspotFeatures(feats, p, tier), 6)
+		return encodeFeatures(hotspotFeatures(feats, p, tier), 6)
 	})
 }
 
@@ -212,24 +213,55 @@ func (c *Service) Risk(ctx context.Context, r RiskRequest) (answers.Result, erro
 	}
 	key := answers.Key{Slot: "risk", Versions: snap.Versions, What: what, Query: p.Key(), Tier: tier}
 	return c.analysed(ctx, key, r.IfNoneMatch, snap, func(an *risk.Analyser) ([]byte, error) {
-		feats, err := c.segments(ctx, snap, p, tier, r.Priorities, r.Limit)
-		if err != nil {
-			return nil, err
-		}
 		about := Describe(an, p, tier)
-		if r.Priorities && r.CSV {
-			return prioritiesCSV(feats, about, r.HXL), nil
+		if r.Priorities {
+			feats, err := c.segments(ctx, snap, p, tier, true, r.Limit)
+			if err != nil {
+				return nil, err
+			}
+			if r.CSV {
+				return prioritiesCSV(feats, about, r.HXL), nil
+			}
+			return encodeFramed(about, len(feats), slices.Values(feats), 5)
 		}
-		precision := 5
-		if overview {
-			feats, precision = risk.Overview(feats, band), risk.OverviewPrecision(band)
-		}
-		body, err := encodeCollection(feats, precision)
+		// Every segment: each feature is built, disclosed and encoded (or
+		// merged into the overview) in turn, never all held at once.
+		res, err := c.analyse(ctx, snap, p)
 		if err != nil {
 			return nil, err
 		}
-		return about.Frame(body)
+		feats := disclosedSegments(res.EachSegmentFeature(), tier)
+		if overview {
+			stretches := risk.Overview(feats, band)
+			return encodeFramed(about, len(stretches), slices.Values(stretches), risk.OverviewPrecision(band))
+		}
+		return encodeFramed(about, len(res.Segments), feats, 5)
 	})
+}
+
+// encodeFramed encodes n features as a FeatureCollection framed with
+// about.
+func encodeFramed(about About, n int, feats iter.Seq[*geojson.Feature], precision int) ([]byte, error) {
+	body, err := encodeCollection(n, feats, precision)
+	if err != nil {
+		return nil, err
+	}
+	return about.Frame(body)
+}
+
+// disclosedSegments yields the features of feats as tier may see them
+// (discloseSegments), one at a time.
+func disclosedSegments(feats iter.Seq[*geojson.Feature], tier privacy.Tier) iter.Seq[*geojson.Feature] {
+	return func(yield func(*geojson.Feature) bool) {
+		one := make([]*geojson.Feature, 1)
+		for f := range feats {
+			one[0] = f
+			discloseSegments(one, tier)
+			if !yield(f) {
+				return
+			}
+		}
+	}
 }
 
 // Segments returns every route segment with its risk, as view sees them,
@@ -315,11 +347,7 @@ func parseRiskParams(params url.Values, tier privacy.Tier, ref time.Time) (risk.
 // segments runs the analysis: every segment, or the first limit
 // priorities with the places they lie in, at tier.
 func (c *Service) segments(ctx context.Context, snap reads.Snapshot, p risk.Params, tier privacy.Tier, priorities bool, limit int) ([]*geojson.Feature, error) {
-	an, err := c.analyser(snap)
-	if err != nil {
-		return nil, err
-	}
-	res, err := an.AnalyseContext(ctx, p)
+	res, err := c.analyse(ctx, snap, p)
 	if err != nil {
 		return nil, err
 	}
@@ -332,6 +360,15 @@ func (c *Service) segments(ctx context.Context, snap reads.Snapshot, p risk.Para
 	}
 	discloseSegments(feats, tier)
 	return feats, nil
+}
+
+// analyse runs the analysis of the layers of snap with p.
+func (c *Service) analyse(ctx context.Context, snap reads.Snapshot, p risk.Params) (risk.Result, error) {
+	an, err := c.analyser(snap)
+	if err != nil {
+		return risk.Result{}, err
+	}
+	return an.AnalyseContext(ctx, p)
 }
 
 // riskSnapshot returns the layers of the route-risk analysis; NotFound
@@ -550,33 +587,58 @@ func labelPriorities(snap reads.Snapshot, feats []*geojson.Feature) {
 	}
 }
 
-// encodeCollection encodes computed features as a GeoJSON
-// FeatureCollection, coordinates rounded to precision decimals.
-//
-// Every feature's properties come in key order, as AppendFeature writes
-// them; the keys of all features are sorted once, not once a feature
-// (computed features share their keys).
-func encodeCollection(feats []*geojson.Feature, precision int) ([]byte, error) {
-	keys := map[string]struct{}{}
-	for _, f := range feats {
-		for k := range f.Properties {
-			keys[k] = struct{}{}
-		}
-	}
-	o := formats.EncodeOptions{Precision: precision, Properties: slices.Sorted(maps.Keys(keys))}
-	out := formats.AppendCollectionHead(nil, len(feats), len(feats), nil, time.Time{})
-	var err error
-	for i, f := range feats {
+// encodeFeatures encodes computed features as encodeCollection does.
+func encodeFeatures(feats []*geojson.Feature, precision int) ([]byte, error) {
+	return encodeCollection(len(feats), slices.Values(feats), precision)
+}
+
+// encodeCollection encodes n computed features as a GeoJSON
+// FeatureCollection, coordinates rounded to precision decimals, each
+// feature as it comes. Every feature's properties come in key order, as
+// AppendFeature writes them; the order is sorted once for a run of
+// features with the same keys (computed features share theirs), not once
+// a feature.
+func encodeCollection(n int, feats iter.Seq[*geojson.Feature], precision int) ([]byte, error) {
+	out := formats.AppendCollectionHead(nil, n, n, nil, time.Time{})
+	var order keyOrder
+	i := 0
+	for f := range feats {
 		if i > 0 {
 			out = append(out, ',')
 		}
 		start := len(out)
-		if out, err = formats.AppendFeature(out, f, o); err != nil {
+		var err error
+		if out, err = formats.AppendFeature(out, f, formats.EncodeOptions{Precision: precision, Properties: order.of(f.Properties)}); err != nil {
 			return nil, err
 		}
-		if i == 0 { // room for the rest, as large as the first and a tenth more
-			out = slices.Grow(out, (len(out)-start+1)*(len(feats)-1)*11/10)
+		if i == 0 && n > 1 { // room for the rest, as large as the first and a tenth more
+			out = slices.Grow(out, (len(out)-start+1)*(n-1)*11/10)
 		}
+		i++
+	}
+	if i != n {
+		return nil, fmt.Errorf("encoding a collection of %d features: %d came", n, i)
 	}
 	return append(out, "]}"...), nil
+}
+
+// keyOrder gives the sorted keys of property maps, reusing the last
+// order while the maps have the same keys.
+type keyOrder struct{ keys []string }
+
+func (o *keyOrder) of(p geojson.Properties) []string {
+	if len(p) == len(o.keys) {
+		same := true
+		for _, k := range o.keys {
+			if _, ok := p[k]; !ok {
+				same = false
+				break
+			}
+		}
+		if same {
+			return o.keys
+		}
+	}
+	o.keys = slices.Sorted(maps.Keys(p))
+	return o.keys
 }

@@ -75,7 +75,7 @@ func (c *Service) Coverage(ctx context.Context, r CoverageRequest) (answers.Resu
 		if err != nil {
 			return nil, err
 		}
-		return encodeCollection(out, 5)
+		return encodeFeatures(out, 5)
 	})
 }
 
