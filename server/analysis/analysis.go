@@ -611,8 +611,10 @@ func encodeCollection(n int, feats iter.Seq[*geojson.Feature], precision int) ([
 		if out, err = formats.AppendFeature(out, f, formats.EncodeOptions{Precision: precision, Properties: order.of(f.Properties)}); err != nil {
 			return nil, err
 		}
-		if i == 0 && n > 1 { // room for the rest, as large as the first and a tenth more
-			out = slices.Grow(out, (len(out)-start+1)*(n-1)*11/10)
+		if i == 0 && n > 1 {
+			// Room for the rest, as large as the first and a tenth more, up
+			// to maxReserve: a long first stretch must not reserve for all.
+			out = slices.Grow(out, min((len(out)-start+1)*(n-1)*11/10, maxReserve))
 		}
 		i++
 	}
@@ -621,6 +623,10 @@ func encodeCollection(n int, feats iter.Seq[*geojson.Feature], precision int) ([
 	}
 	return append(out, "]}"...), nil
 }
+
+// maxReserve is the most encodeCollection reserves ahead for the
+// features after the first.
+const maxReserve = 32 << 20
 
 // keyOrder gives the sorted keys of property maps, reusing the last
 // order while the maps have the same keys.
