@@ -76,10 +76,12 @@ func (r Result) PriorityFeatures(n int) []*geojson.Feature {
 	return out
 }
 
-// segmentProperties is how many properties segmentFeature gives a
-// segment besides the two of each service category; PriorityFeatures adds
-// five.
-const segmentProperties = 26 + 5
+// segmentProperties sizes a segment's property map: the 25 at most that
+// segmentFeature sets besides the two of each service category, and the 7
+// added later (PriorityFeatures' reasons, segments and peak_segment; the
+// place, location and country of a priority; suppressed at the public
+// tier). A hint: a map past it still grows.
+const segmentProperties = 25 + 7
 
 func segmentFeature(r *Result, s *Segment) *geojson.Feature {
 	f := &geojson.Feature{Type: "Feature", Geometry: s.Geometry}

@@ -173,22 +173,10 @@ func LoadLand(data []byte) (*LandIndex, error) {
 	if err != nil {
 		return nil, fmt.Errorf("land: %w", err)
 	}
-	var rings []orb.Ring
+	rings := landRings(fc)
 	vertices := 0
-	for _, f := range fc.Features {
-		var polys []orb.Polygon
-		switch g := f.Geometry.(type) {
-		case orb.Polygon:
-			polys = []orb.Polygon{g}
-		case orb.MultiPolygon:
-			polys = g
-		}
-		for _, poly := range polys {
-			for _, r := range poly {
-				rings = append(rings, r)
-				vertices += len(r)
-			}
-		}
+	for _, r := range rings {
+		vertices += len(r)
 	}
 	if len(rings) == 0 {
 		return nil, fmt.Errorf("land: the land object has no polygons")
@@ -214,19 +202,41 @@ func LoadLand(data []byte) (*LandIndex, error) {
 			}
 		}
 	}
-	count := make([]int32, landBands)
+	count := make([]int, landBands)
 	eachEdge(func(_ int32, band int) { count[band]++ })
+	total := 0
 	for b, n := range count {
-		idx.start[b+1] = idx.start[b] + n
+		if total += n; total > math.MaxInt32 {
+			return nil, fmt.Errorf("land: more edges in the latitude bands than the index holds")
+		}
+		idx.start[b+1] = int32(total)
 	}
-	idx.edges = make([]int32, idx.start[landBands])
+	idx.edges = make([]int32, total)
 	next := count // reused: the next free place of each band
-	copy(next, idx.start[:landBands])
+	for b := range next {
+		next[b] = int(idx.start[b])
+	}
 	eachEdge(func(i int32, band int) {
 		idx.edges[next[band]] = i
 		next[band]++
 	})
 	return idx, nil
+}
+
+// landRings returns the rings of the polygons of fc.
+func landRings(fc *geojson.FeatureCollection) []orb.Ring {
+	var rings []orb.Ring
+	for _, f := range fc.Features {
+		switch g := f.Geometry.(type) {
+		case orb.Polygon:
+			rings = append(rings, g...)
+		case orb.MultiPolygon:
+			for _, p := range g {
+				rings = append(rings, p...)
+			}
+		}
+	}
+	return rings
 }
 
 // OnLand reports whether p lies inside the land polygon.

@@ -88,17 +88,7 @@ func TestOnLandMatchesEveryEdge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rings []orb.Ring
-	for _, f := range fc.Features {
-		switch g := f.Geometry.(type) {
-		case orb.Polygon:
-			rings = append(rings, g...)
-		case orb.MultiPolygon:
-			for _, p := range g {
-				rings = append(rings, p...)
-			}
-		}
-	}
+	rings := landRings(fc)
 	everyEdge := func(p orb.Point) bool {
 		inside := false
 		for _, r := range rings {

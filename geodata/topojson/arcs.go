@@ -18,19 +18,18 @@ const minPositionBytes = 6
 // array of positions, each an array of numbers, as json.Unmarshal into
 // [][][]float64 reads it (null is an empty array, or 0 in place of a
 // number), without a slice for every position: it returns the first two
-// numbers of every position, all arcs in one backing array, and the count
-// of numbers of each position shorter than two, which newDecoder rejects.
-// raw must be valid JSON (json.Unmarshal of the topology checked it); any
-// other value, and a number out of float64's range, is an error. An
-// absent member (raw empty) holds no arcs.
-func decodeArcs(raw []byte) (arcs [][]orb.Point, short *shortPosition, err error) {
+// numbers of every position, all arcs in one backing array. raw must be
+// valid JSON (json.Unmarshal of the topology checked it); any other
+// value, a position of fewer than two numbers and a number out of
+// float64's range are errors. An absent member (raw empty) holds no arcs.
+func decodeArcs(raw []byte) ([][]orb.Point, error) {
 	if len(raw) == 0 { // no arcs member
-		return nil, nil, nil
+		return nil, nil
 	}
 	s := arcScanner{b: raw}
 	all := make([]orb.Point, 0, len(raw)/minPositionBytes+1)
 	var ends []int
-	err = s.array(place{-1, -1}, func(arc int) error {
+	err := s.array(place{-1, -1}, func(arc int) error {
 		err := s.array(place{arc, -1}, func(pos int) error {
 			var p orb.Point
 			n := 0
@@ -45,8 +44,8 @@ func decodeArcs(raw []byte) (arcs [][]orb.Point, short *shortPosition, err error
 			if err != nil {
 				return err
 			}
-			if n < 2 && short == nil {
-				short = &shortPosition{arc: arc, position: pos, numbers: n}
+			if n < 2 {
+				return geodata.Errorf(geodata.Invalid, "arc %d, position %d has %d numbers; a position needs two", arc, pos, n)
 			}
 			all = append(all, p)
 			return nil
@@ -55,18 +54,18 @@ func decodeArcs(raw []byte) (arcs [][]orb.Point, short *shortPosition, err error
 		return err
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if s.skipSpace(); s.i != len(s.b) {
-		return nil, nil, geodata.Errorf(geodata.Invalid, "the arcs member continues after its array")
+		return nil, geodata.Errorf(geodata.Invalid, "the arcs member continues after its array")
 	}
-	arcs = make([][]orb.Point, len(ends))
+	arcs := make([][]orb.Point, len(ends))
 	start := 0
 	for i, end := range ends {
 		arcs[i] = all[start:end:end]
 		start = end
 	}
-	return arcs, short, nil
+	return arcs, nil
 }
 
 // place is where in the arcs member a value is: an arc (-1 for the
@@ -82,9 +81,6 @@ func (p place) String() string {
 	}
 	return fmt.Sprintf("arc %d, position %d", p.arc, p.pos)
 }
-
-// shortPosition is the first position with fewer than two numbers.
-type shortPosition struct{ arc, position, numbers int }
 
 // arcScanner walks the arcs member of a topology.
 type arcScanner struct {

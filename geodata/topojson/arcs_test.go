@@ -2,6 +2,7 @@ package topojson
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"testing"
 
@@ -9,29 +10,27 @@ import (
 )
 
 // arcsByUnmarshal is what decodeArcs stands in for: json.Unmarshal into
-// [][][]float64, then the first two numbers of every position.
-func arcsByUnmarshal(raw []byte) ([][]orb.Point, *shortPosition, error) {
+// [][][]float64, then the first two numbers of every position, a shorter
+// position an error.
+func arcsByUnmarshal(raw []byte) ([][]orb.Point, error) {
 	if len(raw) == 0 {
-		return nil, nil, nil
+		return nil, nil
 	}
 	var arcs [][][]float64
 	if err := json.Unmarshal(raw, &arcs); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	var short *shortPosition
 	out := make([][]orb.Point, len(arcs))
 	for i, arc := range arcs {
 		out[i] = make([]orb.Point, len(arc))
 		for j, p := range arc {
-			if len(p) < 2 && short == nil {
-				short = &shortPosition{arc: i, position: j, numbers: len(p)}
+			if len(p) < 2 {
+				return nil, fmt.Errorf("arc %d, position %d has %d numbers", i, j, len(p))
 			}
-			for k := 0; k < min(2, len(p)); k++ {
-				out[i][j][k] = p[k]
-			}
+			out[i][j] = orb.Point{p[0], p[1]}
 		}
 	}
-	return out, short, nil
+	return out, nil
 }
 
 func TestDecodeArcs(t *testing.T) {
@@ -48,8 +47,10 @@ func TestDecodeArcs(t *testing.T) {
 		{"negative zero", `[[[-0,0]]]`, true},
 		{"long integers", `[[[1234567890123456,-98765432109876543]]]`, true},
 		{"more than two numbers", `[[[1,2,3,4]]]`, true},
-		{"null arc, position and number", `[null,[null,[null,1]]]`, true},
-		{"a short position", `[[[1,2],[3]],[[]]]`, true},
+		{"null arc and number", `[null,[[null,1]]]`, true},
+		{"a null position", `[[null]]`, false},
+		{"a short position", `[[[1,2],[3]]]`, false},
+		{"an empty position", `[[[1,2]],[[]]]`, false},
 		{"not an array", `{"a":1}`, false},
 		{"an arc that is a number", `[1]`, false},
 		{"a position that is a string", `[["x"]]`, false},
@@ -59,44 +60,44 @@ func TestDecodeArcs(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, gotShort, err := decodeArcs([]byte(tc.raw))
+			got, err := decodeArcs([]byte(tc.raw))
 			if (err == nil) != tc.ok {
 				t.Fatalf("error %v, want ok %v", err, tc.ok)
 			}
-			want, wantShort, wantErr := arcsByUnmarshal([]byte(tc.raw))
+			want, wantErr := arcsByUnmarshal([]byte(tc.raw))
 			if (wantErr == nil) != tc.ok {
 				t.Fatalf("json.Unmarshal: error %v, want ok %v (the table is wrong)", wantErr, tc.ok)
 			}
 			if err == nil {
-				sameArcs(t, got, gotShort, want, wantShort)
+				sameArcs(t, got, want)
 			}
 		})
 	}
 }
 
 // FuzzDecodeArcs compares decodeArcs with json.Unmarshal on every valid
-// JSON input: the same arcs, points (bit for bit) and first short
-// position, or an error from both. Any input must not panic.
+// JSON input: the same arcs and points (bit for bit), or an error from
+// both. Any input must not panic.
 func FuzzDecodeArcs(f *testing.F) {
 	for _, s := range []string{`[[[0,0],[10,-3]],[[5,5]]]`, `[null,[null,[null,1]]]`, `[[[1e400,0]]]`, `[[[1.5,2,3]],[[4]]]`, `[["x"]]`, ` [ ] `} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		got, gotShort, err := decodeArcs(raw)
+		got, err := decodeArcs(raw)
 		if !json.Valid(raw) {
 			return // newDecoder only passes members json.Unmarshal accepted
 		}
-		want, wantShort, wantErr := arcsByUnmarshal(raw)
+		want, wantErr := arcsByUnmarshal(raw)
 		if (err == nil) != (wantErr == nil) {
 			t.Fatalf("decodeArcs error %v, json.Unmarshal error %v", err, wantErr)
 		}
 		if err == nil {
-			sameArcs(t, got, gotShort, want, wantShort)
+			sameArcs(t, got, want)
 		}
 	})
 }
 
-func sameArcs(t *testing.T, got [][]orb.Point, gotShort *shortPosition, want [][]orb.Point, wantShort *shortPosition) {
+func sameArcs(t *testing.T, got, want [][]orb.Point) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("%d arcs, want %d", len(got), len(want))
@@ -112,8 +113,5 @@ func sameArcs(t *testing.T, got [][]orb.Point, gotShort *shortPosition, want [][
 				}
 			}
 		}
-	}
-	if (gotShort == nil) != (wantShort == nil) || gotShort != nil && *gotShort != *wantShort {
-		t.Fatalf("short position %+v, want %+v", gotShort, wantShort)
 	}
 }

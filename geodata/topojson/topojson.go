@@ -103,12 +103,9 @@ func newDecoder(data []byte) (*decoder, map[string]json.RawMessage, error) {
 			}
 		}
 	}
-	arcs, short, err := decodeArcs(t.Arcs)
+	arcs, err := decodeArcs(t.Arcs)
 	if err != nil {
 		return nil, nil, err
-	}
-	if short != nil {
-		return nil, nil, geodata.Errorf(geodata.Invalid, "arc %d, position %d has %d numbers; a position needs two", short.arc, short.position, short.numbers)
 	}
 	total := 0
 	for i, pts := range arcs {
@@ -317,27 +314,20 @@ func (d *decoder) polygon(idx [][]int) (orb.Polygon, error) {
 func (d *decoder) stitch(idx []int, minLen int) ([]orb.Point, error) {
 	n := 0
 	for _, i := range idx {
-		if j := max(i, ^i); j < len(d.arcs) {
-			n += len(d.arcs[j])
+		j := arcIndex(i)
+		if j >= len(d.arcs) {
+			return nil, geodata.Errorf(geodata.Invalid, "arc %d does not exist; the topology has %d arcs", i, len(d.arcs))
 		}
+		n += len(d.arcs[j])
 	}
-	if n > d.budget {
+	// Checked before the line is allocated: a small file referencing one
+	// long arc many times must not ask for its expansion.
+	if d.budget -= n; d.budget < 0 {
 		return nil, geodata.Errorf(geodata.Invalid, "the geometries reference their arcs too often (more than %d times the points of the arcs)", expansionFactor)
 	}
 	pts := make([]orb.Point, 0, max(n, minLen))
 	for k, i := range idx {
-		j := i
-		if j < 0 {
-			j = ^j
-		}
-		if j >= len(d.arcs) {
-			return nil, geodata.Errorf(geodata.Invalid, "arc %d does not exist; the topology has %d arcs", i, len(d.arcs))
-		}
-		arc := d.arcs[j]
-		d.budget -= len(arc)
-		if d.budget < 0 {
-			return nil, geodata.Errorf(geodata.Invalid, "the geometries reference their arcs too often (more than %d times the points of the arcs)", expansionFactor)
-		}
+		arc := d.arcs[arcIndex(i)]
 		if k > 0 && len(pts) > 0 {
 			pts = pts[:len(pts)-1]
 		}
@@ -353,6 +343,14 @@ func (d *decoder) stitch(idx []int, minLen int) ([]orb.Point, error) {
 		pts = append(pts, pts[0])
 	}
 	return pts, nil
+}
+
+// arcIndex is the arc a reference names: i, or for ~i (arc i reversed) i.
+func arcIndex(i int) int {
+	if i < 0 {
+		return ^i
+	}
+	return i
 }
 
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
