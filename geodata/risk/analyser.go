@@ -24,11 +24,12 @@ import (
 // NewAnalyser and run Analyse for each set of parameters. It is immutable
 // and safe for concurrent use. It keeps no reference to the features.
 type Analyser struct {
-	routes []route
-	names  []string // distinct route names, sorted
-	inc    incidents
-	svc    []services
-	atlas  *sea.Atlas // tells sea from land; nil when the bundled atlas cannot be read
+	routes  []route
+	names   []string // distinct route names, sorted
+	inc     incidents
+	svc     []services
+	atlas   *sea.Atlas // tells sea from land; nil when the bundled atlas cannot be read
+	located placeMemo  // where the segments lie, by segment length
 	// declared holds, by service layer, its declared coverage; nil for a
 	// layer whose coverage is computed (services.areas).
 	declared []*coverage.Area
@@ -186,6 +187,7 @@ func (a *Analyser) analyse(ctx context.Context, p Params) (Result, *query, error
 	q := a.newQuery(p)
 	q.ctx = ctx
 	q.cuts = cutRoutes(a.routes, keep, p.SegmentKm)
+	q.located = a.placesFor(p.SegmentKm)
 	res := Result{Params: p, Segments: make([]Segment, len(q.cuts.cuts))}
 	res.PeriodStart, res.PeriodEnd, res.Years = q.period()
 	q.years = res.Years
@@ -206,6 +208,8 @@ type query struct {
 	a    *Analyser
 	p    Params
 	cuts cutting
+	// located holds the places of the segments cut (nil: work each out).
+	located *segmentPlaces
 
 	exact        reach      // how far exact incidents count
 	approx       reach      // how far approximate incidents are spread
@@ -437,9 +441,15 @@ func (q *query) segment(i int, s *Segment, sc *scratch) {
 	exact, approx, scale := q.exact, q.approx, q.approxScale
 	mid := midpoint(verts)
 	if q.a.atlas != nil {
-		s.Setting = q.a.atlas.SettingOf(mid)
+		var pl place
+		if q.located != nil {
+			pl = q.located.at[c.route][c.index]
+		} else {
+			pl = q.a.placeOf(verts)
+		}
+		s.Setting = pl.setting
 		if s.Setting == sea.Sea {
-			s.SRR = q.a.atlas.SRR(mid)
+			s.SRR = pl.srr
 			if lf, ok := landingFor(r.parts[c.part].landfalls, c.partEndKm); ok {
 				s.Landing, s.landing, s.LandingAt, s.HasLanding = lf.name, lf.v, lf.ll, true
 			}
