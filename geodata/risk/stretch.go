@@ -35,6 +35,7 @@ type stretch struct {
 // first) into stretches, in the order of their peaks.
 func buildStretches(res *Result, order []int) []stretch {
 	var out []stretch
+	var grid stretchGrid
 	taken := make(map[int]bool, len(order))
 	byRoute := map[string][]int{} // route id → positions in out
 	for _, i := range order {
@@ -54,17 +55,20 @@ func buildStretches(res *Result, order []int) []stretch {
 			}
 			st := &out[adjacent[0]]
 			if len(st.members) < MaxStretchSegments && s.Priority >= StretchShare*res.Segments[st.peak].Priority &&
-				!touchesOther(out, s, adjacent[0]) {
+				!touchesOther(out, &grid, s, adjacent[0]) {
 				st.members = append(st.members, i)
 				st.lo, st.hi = min(st.lo, s.Index), max(st.hi, s.Index)
-				st.bound = st.bound.Union(s.Geometry.Bound())
+				grown := st.bound.Union(s.Geometry.Bound())
+				grid.file(adjacent[0], &st.bound, grown)
+				st.bound = grown
 				st.vertices = append(st.vertices, s.Geometry...)
 			}
 			continue
 		}
-		if touchesOther(out, s, -1) {
+		if touchesOther(out, &grid, s, -1) {
 			continue
 		}
+		grid.file(len(out), nil, s.Geometry.Bound())
 		byRoute[s.RouteID] = append(byRoute[s.RouteID], len(out))
 		out = append(out, stretch{peak: i, members: []int{i}, routeID: s.RouteID, lo: s.Index, hi: s.Index,
 			bound: s.Geometry.Bound(), vertices: slices.Clone([]orb.Point(s.Geometry))})
@@ -78,11 +82,11 @@ func buildStretches(res *Result, order []int) []stretch {
 }
 
 // touchesOther reports whether segment s comes within TouchKm of a listed
-// stretch other than out[except].
-func touchesOther(out []stretch, s *Segment, except int) bool {
+// stretch other than out[except]; grid files out's bounds.
+func touchesOther(out []stretch, grid *stretchGrid, s *Segment, except int) bool {
 	pad := TouchKm / kmPerDegree
 	b := s.Geometry.Bound().Pad(pad * 2)
-	for k := range out {
+	for _, k := range grid.near(b) {
 		st := &out[k]
 		if k == except || !b.Intersects(st.bound) {
 			continue
@@ -139,4 +143,71 @@ func nearPolyline(p orb.Point, line []orb.Point, km float64) bool {
 		}
 	}
 	return false
+}
+
+// stretchGrid files each listed stretch under every cell of a grid of
+// gridDeg degrees that its bound covers, so that the stretches a segment
+// may touch are found without testing every stretch listed before it: a
+// list of thousands of stretches had each segment test them all.
+type stretchGrid struct {
+	cells map[[2]int32][]int32
+	// seen[k] is the query that last found stretch k; found gathers one
+	// query's stretches.
+	seen  []int
+	query int
+	found []int
+}
+
+// gridDeg is the side of a cell of stretchGrid, in degrees: about the
+// size of a stretch of a few 10 km segments.
+const gridDeg = 1.0
+
+// cellRange returns the cells b covers, from (x0, y0) to (x1, y1).
+func cellRange(b orb.Bound) (x0, y0, x1, y1 int32) {
+	cell := func(v float64) int32 { return int32(math.Floor(v / gridDeg)) }
+	return cell(b.Min[0]), cell(b.Min[1]), cell(b.Max[0]), cell(b.Max[1])
+}
+
+// file records that stretch k now has bound grown, which holds old (nil
+// for a stretch just listed): k is filed under the cells grown adds.
+func (g *stretchGrid) file(k int, old *orb.Bound, grown orb.Bound) {
+	if g.cells == nil {
+		g.cells = map[[2]int32][]int32{}
+	}
+	for len(g.seen) <= k {
+		g.seen = append(g.seen, 0)
+	}
+	ox0, oy0, ox1, oy1 := int32(1), int32(1), int32(0), int32(0) // no cell
+	if old != nil {
+		ox0, oy0, ox1, oy1 = cellRange(*old)
+	}
+	x0, y0, x1, y1 := cellRange(grown)
+	for x := x0; x <= x1; x++ {
+		for y := y0; y <= y1; y++ {
+			if x >= ox0 && x <= ox1 && y >= oy0 && y <= oy1 {
+				continue // filed already
+			}
+			c := [2]int32{x, y}
+			g.cells[c] = append(g.cells[c], int32(k))
+		}
+	}
+}
+
+// near returns every stretch filed under a cell b covers, each once: all
+// the stretches whose bound meets b, and maybe others.
+func (g *stretchGrid) near(b orb.Bound) []int {
+	g.query++
+	g.found = g.found[:0]
+	x0, y0, x1, y1 := cellRange(b)
+	for x := x0; x <= x1; x++ {
+		for y := y0; y <= y1; y++ {
+			for _, k := range g.cells[[2]int32{x, y}] {
+				if g.seen[k] != g.query {
+					g.seen[k] = g.query
+					g.found = append(g.found, int(k))
+				}
+			}
+		}
+	}
+	return g.found
 }

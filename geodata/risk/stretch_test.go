@@ -2,6 +2,8 @@ package risk
 
 import (
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -53,5 +55,54 @@ func TestStretches(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestStretchGridFindsEveryMeetingBound: the grid finds, each once, every
+// stretch whose bound meets the box asked, as bounds grow, with corners on
+// cell edges and on either side of the antimeridian.
+func TestStretchGridFindsEveryMeetingBound(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(3, 5))
+	coord := func(lim float64) float64 {
+		if rnd.IntN(4) == 0 { // on a cell edge
+			return math.Floor(rnd.Float64()*2*lim - lim)
+		}
+		return rnd.Float64()*2*lim - lim
+	}
+	side := func(size float64) float64 {
+		if rnd.IntN(3) == 0 { // from one edge to another
+			return math.Floor(rnd.Float64() * size)
+		}
+		return rnd.Float64() * size
+	}
+	box := func(size float64) orb.Bound {
+		x, y := coord(179), coord(89)
+		return orb.Bound{Min: orb.Point{x, y}, Max: orb.Point{min(180, x+side(size)), min(90, y+side(size))}}
+	}
+	var g stretchGrid
+	var bounds []orb.Bound
+	for step := range 4000 {
+		if len(bounds) > 0 && rnd.IntN(3) == 0 {
+			k := rnd.IntN(len(bounds))
+			grown := bounds[k].Union(box(3))
+			g.file(k, &bounds[k], grown)
+			bounds[k] = grown
+		} else {
+			bounds = append(bounds, box(3))
+			g.file(len(bounds)-1, nil, bounds[len(bounds)-1])
+		}
+		q := box(5)
+		found := map[int]bool{}
+		for _, k := range g.near(q) {
+			if found[k] {
+				t.Fatalf("step %d: stretch %d found twice", step, k)
+			}
+			found[k] = true
+		}
+		for k, b := range bounds {
+			if q.Intersects(b) && !found[k] {
+				t.Fatalf("step %d: stretch %d with bound %v meets %v but was not found", step, k, b, q)
+			}
+		}
 	}
 }
