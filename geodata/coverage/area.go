@@ -164,6 +164,35 @@ func (a *Area) Contains(p orb.Point) bool {
 	return false
 }
 
+// Probe is a point to be tested against several areas: the cell it lies
+// in is found once per resolution, not once per area, as finding it is
+// most of the cost of a test. The zero Probe is not usable; use NewProbe.
+type Probe struct {
+	p    orb.Point
+	res  int // the resolution of cell; -1 before the first
+	cell h3.Cell
+	ok   bool // cell is a valid cell
+}
+
+// NewProbe returns a probe of p.
+func NewProbe(p orb.Point) Probe { return Probe{p: p, res: -1} }
+
+// ContainsProbe is Contains of the probe's point.
+func (a *Area) ContainsProbe(pr *Probe) bool {
+	if a == nil || a.cells == nil {
+		return a.Contains(pr.p)
+	}
+	if pr.res != a.res {
+		pr.cell, pr.ok = cellOf(pr.p, a.res)
+		pr.res = a.res
+	}
+	if !pr.ok {
+		return false
+	}
+	_, in := a.cells[pr.cell]
+	return in
+}
+
 // Coarse returns a computed area's parent cells at PublicResolution (the
 // area rounded outward), as the tiers below staff are shown it; a
 // declared area is returned as it is.

@@ -154,3 +154,31 @@ func BenchmarkCompute(b *testing.B) {
 		_ = a.Outline()
 	}
 }
+
+// TestProbeAnswersAsContains: one probe tested against areas of several
+// resolutions, declared ones and none answers as Contains does for each,
+// in any order, for points in and out of range.
+func TestProbeAnswersAsContains(t *testing.T) {
+	declared, err := FromDeclared(&geodata.Coverage{Countries: []string{"SQR"}}, testCountries(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fine := Compute([]orb.Point{{12, 35}})
+	coarse := fine.Coarse()
+	other := Compute([]orb.Point{{12.5, 35.2}, {40, 10}})
+	areas := []*Area{fine, coarse, declared, nil, other, coarse, fine}
+	for _, p := range []orb.Point{
+		{12, 35}, {13.5, 35}, {14.9, 35.1}, {16, 35}, {20.05, 35}, {40.3, 10.1}, {-100, 35},
+		{181, 0}, {0, -91},
+	} {
+		for start := range areas {
+			probe := NewProbe(p)
+			for k := range areas {
+				a := areas[(start+k)%len(areas)]
+				if got, want := a.ContainsProbe(&probe), a.Contains(p); got != want {
+					t.Errorf("point %v, area %d: ContainsProbe %v, Contains %v", p, (start+k)%len(areas), got, want)
+				}
+			}
+		}
+	}
+}

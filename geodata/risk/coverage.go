@@ -4,6 +4,8 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
+
+	"github.com/routerisk/routerisk/geodata/coverage"
 )
 
 // NearestSearchFactor bounds the search for the nearest service: beyond
@@ -159,6 +161,7 @@ func (q *query) coverage(i int, s *Segment, sc *scratch, d disc, at orb.Point) {
 		declaredIn = append(declaredIn, a != nil && a.Contains(at))
 	}
 	sc.declaredIn = declaredIn
+	probe := coverage.NewProbe(at)
 	for c := range q.a.svc {
 		cv := Coverage{Status: NoData}
 		if q.hasCurrent[c] {
@@ -169,7 +172,7 @@ func (q *query) coverage(i int, s *Segment, sc *scratch, d disc, at orb.Point) {
 			svc := &q.a.svc[c]
 			k, a := svc.nearest(sc.arcs, d, q.limit, q.cutoff, q.counting[c], seed)
 			sc.nearest[c] = k
-			if q.inCoverage(c, at, declaredIn) {
+			if q.inCoverage(c, &probe, declaredIn) {
 				withData++
 				cv.Status = Gap
 				if k >= 0 {
@@ -190,10 +193,10 @@ func (q *query) coverage(i int, s *Segment, sc *scratch, d disc, at orb.Point) {
 	}
 }
 
-// inCoverage reports whether at lies in the coverage of category c: in the
-// declared (declaredIn, by layer) or computed area of a layer that
-// supplies it.
-func (q *query) inCoverage(c int, at orb.Point, declaredIn []bool) bool {
+// inCoverage reports whether the probe's point lies in the coverage of
+// category c: in the declared (declaredIn, by layer) or computed area of
+// a layer that supplies it.
+func (q *query) inCoverage(c int, at *coverage.Probe, declaredIn []bool) bool {
 	svc := &q.a.svc[c]
 	for l, ok := range q.supplies[c] {
 		if !ok {
@@ -203,7 +206,7 @@ func (q *query) inCoverage(c int, at orb.Point, declaredIn []bool) bool {
 			if declaredIn[l] {
 				return true
 			}
-		} else if l < len(svc.areas) && svc.areas[l].Contains(at) {
+		} else if l < len(svc.areas) && svc.areas[l].ContainsProbe(at) {
 			return true
 		}
 	}
