@@ -204,6 +204,27 @@ func TestPartnerAndStaffTiers(t *testing.T) {
 	if c := do(t, a.e, http.MethodGet, "/api/v1/layers/incidents/features?bbox=-5.3134,35.8911,-5.3133,35.8912", partner...).collection(t); c.NumberMatched != 0 {
 		t.Fatalf("a box around an exact position found %d features for a partner", c.NumberMatched)
 	}
+	// Pages of a partner's box, rounded one page at a time, are the
+	// whole answer in order, and count what the whole answer counts.
+	const box = "bbox=-6,35,13,36"
+	whole := do(t, a.e, http.MethodGet, "/api/v1/layers/incidents/features?"+box, partner...).collection(t)
+	var paged []string
+	for offset := 0; offset < 12; offset += 3 {
+		pg := do(t, a.e, http.MethodGet, fmt.Sprintf("/api/v1/layers/incidents/features?%s&limit=3&offset=%d", box, offset), partner...).collection(t)
+		if pg.NumberMatched != whole.NumberMatched {
+			t.Fatalf("page at %d matched %d, the whole answer %d", offset, pg.NumberMatched, whole.NumberMatched)
+		}
+		for _, f := range pg.Features {
+			paged = append(paged, fmt.Sprint(f.ID, f.Geometry["coordinates"], f.Properties["date"]))
+		}
+	}
+	var all []string
+	for _, f := range whole.Features {
+		all = append(all, fmt.Sprint(f.ID, f.Geometry["coordinates"], f.Properties["date"]))
+	}
+	if whole.NumberMatched < 4 || strings.Join(paged, "\n") != strings.Join(all, "\n") {
+		t.Fatalf("partner pages:\n%s\nthe whole answer (%d matched):\n%s", strings.Join(paged, "\n"), whole.NumberMatched, strings.Join(all, "\n"))
+	}
 	if r := do(t, a.e, http.MethodGet, "/api/v1/layers/incidents/features?location=Ceuta", partner...); r.Code != http.StatusForbidden {
 		t.Fatalf("partner filtering on free text: %d", r.Code)
 	}

@@ -258,7 +258,7 @@ func (c *Reader) Feature(view privacy.View, id, featureID string) ([]byte, geoda
 	case privacy.Public:
 		return nil, ld.meta, privacy.Restricted(id, privacy.Public, "single features are not shown, only counts by cell")
 	case privacy.Partner:
-		b, err := formats.AppendFeature(nil, ld.partnerFeatures()[i], formats.EncodeOptions{Precision: -1})
+		b, err := formats.AppendFeature(nil, ld.partnerFeature(i), formats.EncodeOptions{Precision: -1})
 		return b, ld.meta, err
 	}
 	b, err := ld.featureJSON(i)

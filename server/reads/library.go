@@ -59,10 +59,6 @@ type loaded struct {
 	valueSets sync.Map
 	// times spans the layer's time property; zero when it has none.
 	times geodata.Interval
-	// partner holds the features as the partner tier sees them, built on
-	// first use.
-	partnerOnce sync.Once
-	partner     []*geojson.Feature
 	// blocksState holds the compressed runs of the features in spatial
 	// order (spliced.go), built on first use.
 	blocksState

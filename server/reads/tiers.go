@@ -71,38 +71,48 @@ func checkTierFilters(q geodata.Query, m geodata.Meta, t privacy.Tier) error {
 	return nil
 }
 
-// partnerFeatures returns the layer's features as partners see them,
-// built once per layer version.
-func (ld *loaded) partnerFeatures() []*geojson.Feature {
-	ld.partnerOnce.Do(func() {
-		src := ld.index.Features()
-		ld.partner = make([]*geojson.Feature, len(src))
-		for i, f := range src {
-			ld.partner[i] = privacy.ForPartner(f, ld.meta.Kind)
-		}
-	})
-	return ld.partner
-}
-
-// partnerMatched returns the features partners see that match q: the box
-// is matched against the rounded positions, so no request can tell more
-// than they show.
-func partnerMatched(ld *loaded, q geodata.Query) []*geojson.Feature {
+// partnerMatched returns the positions of the features partners see that
+// match q: the box is matched against the rounded positions, so no request
+// can tell more than they show. Only the features of the page asked for are
+// then rounded in full (partnerFeature), so no rounded copy of the whole
+// layer is kept.
+func partnerMatched(ld *loaded, q geodata.Query) []int {
 	box := q.BBox
 	q.BBox = nil
-	feats := ld.partnerFeatures()
-	var matched []*geojson.Feature
-	for _, i := range ld.index.Search(q) {
-		if box == nil || feats[i].Geometry != nil && geodata.BoundIntersects(*box, feats[i].Geometry.Bound()) {
-			matched = append(matched, feats[i])
+	found := ld.index.Search(q)
+	if box == nil {
+		return found
+	}
+	matched := found[:0]
+	for _, i := range found {
+		g := ld.index.Feature(i).Geometry
+		if g != nil && geodata.BoundIntersects(*box, privacy.Round(g, privacy.PartnerDecimals).Bound()) {
+			matched = append(matched, i)
 		}
 	}
 	return matched
 }
 
+// partnerFeature returns feature i as partners see it.
+func (ld *loaded) partnerFeature(i int) *geojson.Feature {
+	return privacy.ForPartner(ld.index.Feature(i), ld.meta.Kind)
+}
+
 // partnerPage is encodePage for the partner tier.
 func partnerPage(dst []byte, ld *loaded, q geodata.Query, pg page) ([]byte, error) {
-	return encodeFeatures(dst, partnerMatched(ld, q), q, pg, "", formats.EncodeOptions{Properties: q.Properties, Precision: q.Precision})
+	matched := partnerMatched(ld, q)
+	opts := formats.EncodeOptions{Properties: q.Properties, Precision: q.Precision}
+	return encodeMatched(dst, len(matched), q, pg, "", func(from, to int) ([][]byte, error) {
+		out := make([][]byte, 0, to-from)
+		for _, i := range matched[from:to] {
+			b, err := formats.AppendFeature(nil, ld.partnerFeature(i), opts)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, b)
+		}
+		return out, nil
+	})
 }
 
 // publicCells returns what the public tier sees of a restricted layer for
@@ -198,7 +208,14 @@ func (c *Reader) Select(view privacy.View, id string, q geodata.Query, res int) 
 			return Selection{}, err
 		}
 	case privacy.Partner:
-		sel.Features = partnerMatched(ld, q)
+		matched := partnerMatched(ld, q)
+		start := min(q.Offset, len(matched))
+		end := min(start+max(q.Limit, 0), len(matched))
+		sel.Features = make([]*geojson.Feature, 0, end-start)
+		for _, i := range matched[start:end] {
+			sel.Features = append(sel.Features, ld.partnerFeature(i))
+		}
+		return sel, nil
 	default:
 		src := ld.index.Features()
 		for _, i := range ld.index.Search(q) {
