@@ -21,8 +21,9 @@ import (
 
 // Analyser holds one version of the routes, incidents and services layers,
 // indexed for analysis. Build it once per triple of layer versions with
-// NewAnalyser and run Analyse for each set of parameters. It is immutable
-// and safe for concurrent use. It keeps no reference to the features.
+// NewAnalyser and run Analyse for each set of parameters. It is safe for
+// concurrent use, and changes only to remember where the segments of the
+// segment lengths asked lie. It keeps no reference to the features.
 type Analyser struct {
 	routes  []route
 	names   []string // distinct route names, sorted

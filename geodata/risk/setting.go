@@ -37,7 +37,8 @@ type placeMemo struct {
 const maxPlaceMemo = 12
 
 // placesFor returns the places of every segment cut at segmentKm,
-// worked out on first use (nil without an atlas).
+// worked out on first use (nil without an atlas: each segment's is then
+// worked out alone).
 func (a *Analyser) placesFor(segmentKm float64) *segmentPlaces {
 	if a.atlas == nil {
 		return nil
@@ -54,6 +55,9 @@ func (a *Analyser) placesFor(segmentKm float64) *segmentPlaces {
 	}
 	m.mu.Unlock()
 	pl.once.Do(func() { pl.at = a.locate(segmentKm) })
+	if pl.at == nil { // locate failed (its panic went to the first caller)
+		return nil
+	}
 	return pl
 }
 
