@@ -114,3 +114,18 @@ func BenchmarkCachedBBoxHandler(b *testing.B) {
 		e.ServeHTTP(&discardWriter{h: http.Header{}}, req)
 	}
 }
+
+// BenchmarkUncachedRiskOverview computes the route-risk layer the
+// dashboard asks first (zoom 3) every time: the analysis, the zoom
+// overview, encoding and gzip.
+func BenchmarkUncachedRiskOverview(b *testing.B) {
+	e := benchApp(b, noCache{})
+	benchRequest(b, e, "/api/v1/risk/segments?zoom=3")
+}
+
+// BenchmarkUncachedRiskSegments computes every route-risk segment with
+// its properties every time, as a staff caller past the zoom bands asks.
+func BenchmarkUncachedRiskSegments(b *testing.B) {
+	e := benchApp(b, noCache{})
+	benchRequest(b, e, "/api/v1/risk/segments")
+}
