@@ -108,6 +108,36 @@ func Overview(feats iter.Seq[*geojson.Feature], z int) []*geojson.Feature {
 	return out
 }
 
+// EachOverviewFeature yields every segment as Overview reads it: its
+// geometry and the properties Overview copies or merges (id, route,
+// label, class, risk, start_km, end_km, route_id, segment_index), with
+// SegmentFeatures' values. It yields one feature, filled again for each
+// segment, so an overview of every segment builds no feature per segment;
+// a caller must keep nothing it yields (Overview keeps nothing).
+func (r *Result) EachOverviewFeature() iter.Seq[*geojson.Feature] {
+	return func(yield func(*geojson.Feature) bool) {
+		f := &geojson.Feature{Type: "Feature"}
+		props := make(geojson.Properties, 16)
+		for i := range r.Segments {
+			s := &r.Segments[i]
+			clear(props)
+			id := s.ID()
+			f.ID, f.Geometry, f.Properties = id, s.Geometry, props
+			label := s.Label
+			if label == "" {
+				label = s.Route
+			}
+			props["id"], props["route"], props["label"] = id, s.Route, label
+			props["route_id"], props["segment_index"] = s.RouteID, s.Index
+			props["start_km"], props["end_km"] = s.StartKm, s.EndKm
+			props["risk"], props["class"] = s.Risk, string(s.Class)
+			if !yield(f) {
+				return
+			}
+		}
+	}
+}
+
 // roundKm rounds a distance along the route to 0.1 km.
 func roundKm(v any) any {
 	if f, ok := v.(float64); ok {

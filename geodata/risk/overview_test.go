@@ -1,6 +1,9 @@
 package risk
 
 import (
+	"iter"
+	"math"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -91,6 +94,48 @@ func TestOverviewZoom(t *testing.T) {
 		}
 		if ok && OverviewPrecision(band) != tc.precision {
 			t.Errorf("OverviewPrecision(%d) = %d, want %d", band, OverviewPrecision(band), tc.precision)
+		}
+	}
+}
+
+// TestOverviewOfOverviewFeatures: the overview merged from
+// EachOverviewFeature (one feature filled again per segment) is the one
+// merged from the whole segment features, for every band, with the risk of
+// each feature changed on the way as the tiers below staff change it.
+func TestOverviewOfOverviewFeatures(t *testing.T) {
+	l := sampleLayers(t)
+	// The bundled routes, and one line without a label of its own.
+	unlabelled := routeFeature("u", orb.LineString{{20, 0}, {24, 0}})
+	res, err := NewAnalyser(append(slices.Clone(l.routes), unlabelled), l.incidents, l.services).Analyse(DefaultParams(sampleDate))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := res.Segments[len(res.Segments)-1]; s.Label != "" {
+		t.Fatalf("the last segment is labelled %q: the label a line without one is given goes untested", s.Label)
+	}
+	floored := func(feats iter.Seq[*geojson.Feature]) iter.Seq[*geojson.Feature] {
+		return func(yield func(*geojson.Feature) bool) {
+			for f := range feats {
+				if r, ok := f.Properties["risk"].(float64); ok {
+					f.Properties["risk"] = math.Floor(r)
+				}
+				if !yield(f) {
+					return
+				}
+			}
+		}
+	}
+	for _, band := range overviewBands {
+		for _, floor := range []bool{false, true} {
+			whole, each := res.EachSegmentFeature(), res.EachOverviewFeature()
+			if floor {
+				whole, each = floored(whole), floored(each)
+			}
+			want, got := Overview(whole, band), Overview(each, band)
+			if len(want) < 100 || !reflect.DeepEqual(got, want) {
+				t.Fatalf("zoom %d, risk floored %v: %d stretches from the overview features, %d from the whole features",
+					band, floor, len(got), len(want))
+			}
 		}
 	}
 }

@@ -224,18 +224,18 @@ func (c *Service) Risk(ctx context.Context, r RiskRequest) (answers.Result, erro
 			}
 			return encodeFramed(about, len(feats), slices.Values(feats), 5)
 		}
-		// Every segment: each feature is built, disclosed and encoded (or
-		// merged into the overview) in turn, never all held at once.
+		// Every segment: each feature is built, disclosed and encoded in
+		// turn, never all held at once; the overview merges one feature
+		// filled again for each segment with what it reads.
 		res, err := c.analyse(ctx, snap, p)
 		if err != nil {
 			return nil, err
 		}
-		feats := disclosedSegments(res.EachSegmentFeature(), tier)
 		if overview {
-			stretches := risk.Overview(feats, band)
+			stretches := risk.Overview(disclosedSegments(res.EachOverviewFeature(), tier), band)
 			return encodeFramed(about, len(stretches), slices.Values(stretches), risk.OverviewPrecision(band))
 		}
-		return encodeFramed(about, len(res.Segments), feats, 5)
+		return encodeFramed(about, len(res.Segments), disclosedSegments(res.EachSegmentFeature(), tier), 5)
 	})
 }
 
