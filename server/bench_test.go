@@ -115,17 +115,16 @@ func BenchmarkCachedBBoxHandler(b *testing.B) {
 	}
 }
 
-// BenchmarkUncachedRiskOverview computes the route-risk layer the
-// dashboard asks first (zoom 3) every time: the analysis, the zoom
-// overview, encoding and gzip.
-func BenchmarkUncachedRiskOverview(b *testing.B) {
+// BenchmarkUncachedRisk computes a route-risk answer every time: the
+// analysis, then the zoom-3 overview the dashboard asks first, or every
+// segment with its properties as a staff caller past the zoom bands asks
+// it; encoding and gzip.
+func BenchmarkUncachedRisk(b *testing.B) {
 	e := benchApp(b, noCache{})
-	benchRequest(b, e, "/api/v1/risk/segments?zoom=3")
-}
-
-// BenchmarkUncachedRiskSegments computes every route-risk segment with
-// its properties every time, as a staff caller past the zoom bands asks.
-func BenchmarkUncachedRiskSegments(b *testing.B) {
-	e := benchApp(b, noCache{})
-	benchRequest(b, e, "/api/v1/risk/segments")
+	for _, bc := range []struct{ name, target string }{
+		{"overview", "/api/v1/risk/segments?zoom=3"},
+		{"segments", "/api/v1/risk/segments"},
+	} {
+		b.Run(bc.name, func(b *testing.B) { benchRequest(b, e, bc.target) })
+	}
 }
