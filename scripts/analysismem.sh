@@ -23,7 +23,9 @@ token=$("$BIN" token create --data-dir "$work/data" --role partner --name analys
 pid=$!
 # Ready, then warm: the dashboard's first answers (route risk, priorities,
 # the first layers) are computed in the background at start-up.
-for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$port/readyz" 2>/dev/null | grep -q '"warm":true' && break; sleep 0.1; done
+warm() { curl -fs "http://127.0.0.1:$port/readyz" 2>/dev/null | grep -q '"warm": *true'; }
+for _ in $(seq 1 600); do warm && break; sleep 0.1; done
+warm || { echo "analysismem: the server was not warm after 60 s"; exit 1; }
 
 hwm() { awk '/VmHWM/ {print $2}' "/proc/$pid/status"; }
 loaded=$(hwm)

@@ -83,24 +83,31 @@ func (r Result) PriorityFeatures(n int) []*geojson.Feature {
 // tier). A hint: a map past it still grows.
 const segmentProperties = 25 + 7
 
+// setCoreProperties sets the properties of segment s (whose id is id) that
+// both its whole feature and the overview carry: id, route, label (the
+// route's name when the line has no label), route_id, segment_index,
+// start_km, end_km, risk and class.
+func setCoreProperties(props geojson.Properties, s *Segment, id string) {
+	label := s.Label
+	if label == "" {
+		label = s.Route
+	}
+	props["id"], props["route"], props["label"] = id, s.Route, label
+	props["route_id"], props["segment_index"] = s.RouteID, s.Index
+	props["start_km"], props["end_km"] = s.StartKm, s.EndKm
+	props["risk"], props["class"] = s.Risk, string(s.Class)
+}
+
 func segmentFeature(r *Result, s *Segment) *geojson.Feature {
 	f := &geojson.Feature{Type: "Feature", Geometry: s.Geometry}
 	id := s.ID()
 	f.ID = id
 	// Sized for every property below, so that the map never grows.
 	props := make(geojson.Properties, segmentProperties+2*len(s.Coverage))
-	props["id"] = id
-	props["route"] = s.Route
-	props["route_id"] = s.RouteID
-	props["label"] = s.Label
+	setCoreProperties(props, s, id)
 	props["setting"] = string(s.Setting)
 	props["srr"] = nil
-	props["segment_index"] = s.Index
-	props["start_km"] = s.StartKm
-	props["end_km"] = s.EndKm
 	props["length_km"] = s.LengthKm()
-	props["risk"] = s.Risk
-	props["class"] = string(s.Class)
 	props["risk_class"] = string(s.Class) // the name the API documents; "class" kept for the map
 	props["incidents"] = s.Incidents
 	props["dead"] = s.Dead
@@ -110,9 +117,6 @@ func segmentFeature(r *Result, s *Segment) *geojson.Feature {
 	props["priority"] = s.Priority
 	props["rank"] = nil
 	props["gap_share"] = nil
-	if s.Label == "" {
-		props["label"] = s.Route
-	}
 	if s.SRR != "" {
 		props["srr"] = s.SRR
 	}

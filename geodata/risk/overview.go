@@ -109,9 +109,8 @@ func Overview(feats iter.Seq[*geojson.Feature], z int) []*geojson.Feature {
 }
 
 // EachOverviewFeature yields every segment as Overview reads it: its
-// geometry and the properties Overview copies or merges (id, route,
-// label, class, risk, start_km, end_km, route_id, segment_index), with
-// SegmentFeatures' values. It yields one feature, filled again for each
+// geometry and the properties Overview copies or merges
+// (setCoreProperties), with SegmentFeatures' values. It yields one feature, filled again for each
 // segment, so an overview of every segment builds no feature per segment;
 // a caller must keep nothing it yields (Overview keeps nothing).
 func (r *Result) EachOverviewFeature() iter.Seq[*geojson.Feature] {
@@ -123,14 +122,7 @@ func (r *Result) EachOverviewFeature() iter.Seq[*geojson.Feature] {
 			clear(props)
 			id := s.ID()
 			f.ID, f.Geometry, f.Properties = id, s.Geometry, props
-			label := s.Label
-			if label == "" {
-				label = s.Route
-			}
-			props["id"], props["route"], props["label"] = id, s.Route, label
-			props["route_id"], props["segment_index"] = s.RouteID, s.Index
-			props["start_km"], props["end_km"] = s.StartKm, s.EndKm
-			props["risk"], props["class"] = s.Risk, string(s.Class)
+			setCoreProperties(props, s, id)
 			if !yield(f) {
 				return
 			}

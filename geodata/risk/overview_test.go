@@ -110,8 +110,12 @@ func TestOverviewOfOverviewFeatures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := res.Segments[len(res.Segments)-1]; s.Label != "" {
-		t.Fatalf("the last segment is labelled %q: the label a line without one is given goes untested", s.Label)
+	last := &res.Segments[len(res.Segments)-1]
+	if last.Label != "" {
+		t.Fatalf("the last segment is labelled %q: the label a line without one is given goes untested", last.Label)
+	}
+	if label := segmentFeature(&res, last).Properties["label"]; label != "Route u" {
+		t.Fatalf("a segment of a line without a label is labelled %v, not with its route's name", label)
 	}
 	floored := func(feats iter.Seq[*geojson.Feature]) iter.Seq[*geojson.Feature] {
 		return func(yield func(*geojson.Feature) bool) {

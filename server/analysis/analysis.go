@@ -253,10 +253,8 @@ func encodeFramed(about About, n int, feats iter.Seq[*geojson.Feature], precisio
 // (discloseSegments), one at a time.
 func disclosedSegments(feats iter.Seq[*geojson.Feature], tier privacy.Tier) iter.Seq[*geojson.Feature] {
 	return func(yield func(*geojson.Feature) bool) {
-		one := make([]*geojson.Feature, 1)
 		for f := range feats {
-			one[0] = f
-			discloseSegments(one, tier)
+			discloseSegment(f, tier)
 			if !yield(f) {
 				return
 			}

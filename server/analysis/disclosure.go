@@ -87,48 +87,53 @@ var countProps = []string{"incidents", "dead", "missing"}
 // down, so the class stays); at the partner tier risk and priority keep
 // one significant figure. Dates are in months at the public tier.
 func discloseSegments(feats []*geojson.Feature, tier privacy.Tier) {
+	for _, f := range feats {
+		discloseSegment(f, tier)
+	}
+}
+
+// discloseSegment is discloseSegments of one feature.
+func discloseSegment(f *geojson.Feature, tier privacy.Tier) {
 	if tier == privacy.Staff {
 		return
 	}
-	for _, f := range feats {
-		p := f.Properties
-		for _, k := range []string{"risk", "priority"} {
-			if v, ok := p[k].(float64); ok {
-				p[k] = privacy.FloorSignificant(v, 1)
-			}
+	p := f.Properties
+	for _, k := range []string{"risk", "priority"} {
+		if v, ok := p[k].(float64); ok {
+			p[k] = privacy.FloorSignificant(v, 1)
 		}
-		if tier != privacy.Public {
-			continue
+	}
+	if tier != privacy.Public {
+		return
+	}
+	monthsOnly([]*geojson.Feature{f})
+	var suppressed []string
+	exact := number(p["incidents"])
+	for _, k := range countProps {
+		v, ok := privacy.PublicCount(number(p[k]))
+		if ok {
+			p[k] = v
+		} else {
+			p[k] = nil
+			suppressed = append(suppressed, k)
 		}
-		monthsOnly([]*geojson.Feature{f})
-		var suppressed []string
-		exact := number(p["incidents"])
-		for _, k := range countProps {
-			v, ok := privacy.PublicCount(number(p[k]))
-			if ok {
-				p[k] = v
-			} else {
-				p[k] = nil
-				suppressed = append(suppressed, k)
-			}
+	}
+	if rate, ok := p["incidents_per_year"].(float64); ok {
+		if shown, isNum := p["incidents"].(float64); isNum && exact > 0 {
+			p["incidents_per_year"] = privacy.RoundSignificant(rate*shown/exact, 2)
+		} else {
+			p["incidents_per_year"] = nil
 		}
-		if rate, ok := p["incidents_per_year"].(float64); ok {
-			if shown, isNum := p["incidents"].(float64); isNum && exact > 0 {
-				p["incidents_per_year"] = privacy.RoundSignificant(rate*shown/exact, 2)
-			} else {
-				p["incidents_per_year"] = nil
-			}
-		}
-		if slices.Contains(suppressed, "incidents") {
-			p["last_incident"] = nil
-		}
-		if suppressed == nil {
-			suppressed = []string{}
-		}
-		p["suppressed"] = suppressed
-		if _, has := p["reasons"]; has {
-			p["reasons"] = publicReasons(p)
-		}
+	}
+	if slices.Contains(suppressed, "incidents") {
+		p["last_incident"] = nil
+	}
+	if suppressed == nil {
+		suppressed = []string{}
+	}
+	p["suppressed"] = suppressed
+	if _, has := p["reasons"]; has {
+		p["reasons"] = publicReasons(p)
 	}
 }
 
